@@ -1,0 +1,56 @@
+// swift-tools-version: 6.1
+// Descent: gradient descent in which the learning rate is managed, not guessed.
+// The module layering follows shared DESIGN.md: arrows point down only.
+import PackageDescription
+
+let package = Package(
+    name: "Descent",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Descent", targets: ["Descent"]),
+        .library(name: "DescentTensor", targets: ["DescentTensor"]),
+        .library(name: "DescentSchedules", targets: ["DescentSchedules"]),
+        .library(name: "DescentNN", targets: ["DescentNN"]),
+        .library(name: "DescentData", targets: ["DescentData"]),
+        .library(name: "DescentOptim", targets: ["DescentOptim"]),
+        .library(name: "DescentTrain", targets: ["DescentTrain"]),
+        .library(name: "DescentReport", targets: ["DescentReport"]),
+        .executable(name: "descent", targets: ["descent"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C micro-kernels with per-function target attributes, chosen at run time.
+        .target(name: "CDescentKernels"),
+        .target(name: "DescentTensor", dependencies: ["CDescentKernels"]),
+        // Fused optimizer updates, likewise chosen at run time.
+        .target(name: "CDescentOptimKernels"),
+        // Learning-rate schedules and controllers: pure values, no dependencies.
+        .target(name: "DescentSchedules"),
+        .target(name: "DescentNN", dependencies: ["DescentTensor"]),
+        .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources")]),
+        .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
+        .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
+        // Charts and reports take plain series and know nothing about training.
+        .target(name: "DescentReport"),
+        .target(name: "Descent", dependencies: [
+            "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
+            "DescentOptim", "DescentTrain", "DescentReport",
+        ]),
+        .target(name: "DescentCLI", dependencies: [
+            "Descent",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
+
+        .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
+        .testTarget(name: "DescentSchedulesTests", dependencies: ["DescentSchedules"]),
+        .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentSchedules"]),
+        .testTarget(name: "DescentDataTests", dependencies: ["DescentData"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
+        .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

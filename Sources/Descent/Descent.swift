@@ -1,0 +1,14 @@
+// The umbrella module: `import Descent` brings in every public module.
+@_exported import DescentTensor
+@_exported import DescentSchedules
+@_exported import DescentNN
+@_exported import DescentData
+@_exported import DescentOptim
+@_exported import DescentTrain
+@_exported import DescentReport
+
+/// The version of the Descent library and command-line tool.
+public enum DescentVersion {
+    /// Semantic version string, printed by `descent --version`.
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+import Descent
+
+/// The `descent` command: train models by gradient descent with a managed learning rate.
+///
+/// Each subcommand lives in its own file; this type only lists them.
+public struct DescentCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "descent",
+        abstract: "Train models by gradient descent with a learning rate that is managed, not guessed.",
+        version: DescentVersion.string,
+        subcommands: [
+            TrainCommand.self,
+            ScheduleCommand.self,
+            ConformanceCommand.self,
+            InspectCommand.self,
+            BenchCommand.self,
+        ]
+    )
+
+    public init() {}
+}

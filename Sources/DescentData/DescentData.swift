@@ -1,0 +1,1 @@
+// DescentData: see shared DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// DescentNN: see shared DESIGN.md for what this module holds.

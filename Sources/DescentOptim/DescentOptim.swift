@@ -1,0 +1,1 @@
+// DescentOptim: see shared DESIGN.md for what this module holds.

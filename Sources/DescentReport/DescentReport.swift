@@ -1,0 +1,1 @@
+// DescentReport: see shared DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// DescentSchedules: see shared DESIGN.md for what this module holds.

@@ -1,0 +1,47 @@
+import Dispatch
+import Foundation
+
+/// A raw pointer that may cross into the worker threads of a parallel loop.
+///
+/// Swift 6 rejects raw pointers captured by `concurrentPerform` closures; the
+/// loops here write disjoint ranges, so sharing the address is safe. This is
+/// the one place that says so.
+@usableFromInline
+struct SendablePointer<Pointee>: @unchecked Sendable {
+    @usableFromInline let pointer: UnsafeMutablePointer<Pointee>
+    @usableFromInline init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
+    @usableFromInline init(_ pointer: UnsafePointer<Pointee>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
+}
+
+/// Splits loops over many elements across the machine's cores.
+public enum Parallel {
+    /// Number of workers the parallel loops use (defaults to the active processor count).
+    nonisolated(unsafe) public static var threadCount: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when
+    /// `count` is at least `threshold` elements, on the calling thread otherwise.
+    @inlinable
+    public static func forEachChunk(count: Int, threshold: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
+        let workers = threadCount
+        guard count >= threshold, workers > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        let chunks = workers
+        let chunkSize = (count + chunks - 1) / chunks
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * chunkSize
+                let end = min(count, start + chunkSize)
+                if start < end { box.value(start..<end) }
+            }
+        }
+    }
+}
+
+@usableFromInline
+struct UnsafeSendableBox<Value>: @unchecked Sendable {
+    @usableFromInline let value: Value
+    @usableFromInline init(_ value: Value) { self.value = value }
+}

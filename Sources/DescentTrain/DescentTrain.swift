@@ -1,0 +1,1 @@
+// DescentTrain: see shared DESIGN.md for what this module holds.

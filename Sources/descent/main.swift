@@ -1,0 +1,3 @@
+import DescentCLI
+
+await DescentCommand.main()
