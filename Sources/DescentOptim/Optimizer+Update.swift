@@ -49,12 +49,12 @@ extension Optimizer {
 
     mutating func takeStep(_ parameters: inout [String: Tensor], gradients: [String: Tensor], names: [String]) {
         let stepNumber = step + 1
-        if rule.needsGlobalPass {
+        for pass in 0..<rule.globalPassCount(atStep: stepNumber) {
             var totals: [Double] = []
             for name in names {
                 let parameter = parameters[name]!
                 var state = states.removeValue(forKey: name) ?? rule.makeState(for: parameter)
-                let values = rule.accumulate(parameter, gradient: gradients[name]!, state: &state, shared: shared,
+                let values = rule.accumulate(pass: pass, parameter, gradient: gradients[name]!, state: &state, shared: shared,
                                              context: context(for: name, step: stepNumber))
                 states[name] = state
                 if totals.isEmpty { totals = values } else {
@@ -63,7 +63,7 @@ extension Optimizer {
             }
             let globalContext = UpdateContext(learningRate: rate(group: nil, at: step), step: stepNumber,
                                               weightDecay: weightDecay, momentum: schedule?.momentum?(step))
-            rule.finishGlobalPass(shared: &shared, totals: totals, context: globalContext)
+            rule.finishGlobalPass(pass: pass, shared: &shared, totals: totals, context: globalContext)
         }
         for name in names {
             var parameter = parameters.removeValue(forKey: name)!

@@ -8,10 +8,11 @@ import DescentTensor
 /// clipping, gradient accumulation, non-finite checks, the learning rate of the
 /// step, saving and restoring state by name — is written once in `Optimizer`.
 ///
-/// Rules that need a quantity summed over all tensors before any tensor moves
-/// (Prodigy's and D-Adaptation's distance estimate) set `needsGlobalPass` and
-/// implement `accumulate(...)` (called for every tensor first, returning numbers
-/// that are summed over all tensors) and `finishGlobalPass(...)`.
+/// Rules that need quantities summed over all tensors before any tensor moves
+/// (Prodigy's and D-Adaptation's distance estimate) return a positive
+/// `globalPassCount(atStep:)` and implement `accumulate(pass:...)` (called for
+/// every tensor, returning numbers that are summed over all tensors) and
+/// `finishGlobalPass(pass:...)`, once per pass, before the updates.
 ///
 /// ```swift
 /// var optimizer = try Optimizer(Adam(), learningRate: 0.01)
@@ -31,13 +32,13 @@ public protocol OptimizerRule: Sendable {
     func makeState(for parameter: Tensor) -> State
     /// The shared state before the first update.
     func makeSharedState() -> SharedState
-    /// Whether `accumulate`/`finishGlobalPass` must run before the updates of a step.
-    var needsGlobalPass: Bool { get }
-    /// First pass of a step, once per tensor: updates `state` and returns numbers summed over all tensors.
-    func accumulate(_ parameter: Tensor, gradient: Tensor, state: inout State, shared: SharedState,
+    /// How many passes over all tensors (`accumulate`, then `finishGlobalPass`) precede the updates of a step.
+    func globalPassCount(atStep step: Int) -> Int
+    /// A pass before the updates, once per tensor: may update `state`; returns numbers summed over all tensors.
+    func accumulate(pass: Int, _ parameter: Tensor, gradient: Tensor, state: inout State, shared: SharedState,
                     context: UpdateContext) -> [Double]
-    /// Between the passes: turns the summed numbers into the shared state for the updates.
-    func finishGlobalPass(shared: inout SharedState, totals: [Double], context: UpdateContext)
+    /// After each pass: turns the summed numbers into the shared state.
+    func finishGlobalPass(pass: Int, shared: inout SharedState, totals: [Double], context: UpdateContext)
     /// One step of the rule for one tensor: moves `parameter` using `gradient`, updates `state`.
     func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: SharedState,
                 context: UpdateContext)
@@ -47,10 +48,10 @@ public protocol OptimizerRule: Sendable {
 }
 
 extension OptimizerRule {
-    public var needsGlobalPass: Bool { false }
-    public func accumulate(_ parameter: Tensor, gradient: Tensor, state: inout State, shared: SharedState,
+    public func globalPassCount(atStep step: Int) -> Int { 0 }
+    public func accumulate(pass: Int, _ parameter: Tensor, gradient: Tensor, state: inout State, shared: SharedState,
                            context: UpdateContext) -> [Double] { [] }
-    public func finishGlobalPass(shared: inout SharedState, totals: [Double], context: UpdateContext) {}
+    public func finishGlobalPass(pass: Int, shared: inout SharedState, totals: [Double], context: UpdateContext) {}
     public func switchMode(_ parameter: inout Tensor, toEvaluation: Bool, state: State, shared: SharedState) {}
 }
 
