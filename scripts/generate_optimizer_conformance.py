@@ -17,15 +17,18 @@ STEPS = 25
 SIZE = 8
 
 
-def data(seed, steps=STEPS):
+def data(seed, steps=STEPS, drift=0.0):
+    """Random initial point and gradients; `drift` adds a constant direction so that
+    distance-estimating optimizers (Prodigy, D-Adaptation) grow their estimate and move far."""
     rng = np.random.default_rng(seed)
     initial = rng.standard_normal(SIZE).astype(np.float32)
-    gradients = rng.standard_normal((steps, SIZE)).astype(np.float32)
+    gradients = (rng.standard_normal((steps, SIZE)) + drift).astype(np.float32)
     return initial, gradients
 
 
-def torch_case(name, source, make, params, seed, schedule=None, scheduler_factory=None, eval_mode=False, steps=STEPS):
-    initial, gradients = data(seed, steps)
+def torch_case(name, source, make, params, seed, schedule=None, scheduler_factory=None, eval_mode=False, steps=STEPS,
+               drift=0.0):
+    initial, gradients = data(seed, steps, drift)
     p = torch.nn.Parameter(torch.tensor(initial))
     # JSON null means the reference's default; growth_rate's default is infinity (not JSON).
     call = {k: (math.inf if k == "growth_rate" and v is None else v) for k, v in params.items()}
@@ -121,6 +124,12 @@ def main():
                              "use_bias_correction": True, "d0": 1e-5, "growth_rate": 3.0}, 120))
     cases.append(torch_case("dadapt_adam_l2_wd", "dadaptation", dadaptation.DAdaptAdam,
                             {"lr": 1.0, "weight_decay": 0.01}, 121))
+    cases.append(torch_case("prodigy_drift", "prodigyopt", prodigyopt.Prodigy,
+                            {"lr": 1.0, "d0": 1e-3, "weight_decay": 0.01, "growth_rate": 1.2}, 128, steps=40, drift=1.0))
+    cases.append(torch_case("dadapt_sgd_drift", "dadaptation", dadaptation.DAdaptSGD,
+                            {"lr": 1.0, "momentum": 0.5, "d0": 1e-3, "growth_rate": 1.2}, 129, steps=40, drift=1.0))
+    cases.append(torch_case("dadapt_adam_drift", "dadaptation", dadaptation.DAdaptAdam,
+                            {"lr": 1.0, "d0": 1e-3, "weight_decay": 0.01, "decouple": True, "growth_rate": 1.2}, 130, steps=40, drift=1.0))
     cases.append(optax_case("lion", "lion", {"learning_rate": 0.01, "b1": 0.9, "b2": 0.99, "weight_decay": 0.01}, 122))
     cases.append(optax_case("lion_defaults", "lion", {"learning_rate": 0.003}, 123))
     cases.append(optax_case("lamb", "lamb", {"learning_rate": 0.01, "b1": 0.9, "b2": 0.999, "eps": 1e-6,
