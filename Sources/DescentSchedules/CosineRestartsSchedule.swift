@@ -19,9 +19,12 @@ public struct CosineRestartsSchedule: SerializableSchedule, Equatable {
     public let periodMultiplier: Double
     public let rateMultiplier: Double
     public let alpha: Double
+    /// ``Precision/single`` reproduces Keras' float32 values, cycle boundaries included (found with
+    /// a float32 logarithm, as Keras does).
+    public let precision: Precision
 
     public init(from: Double, steps: Int, periodMultiplier: Double = 2, rateMultiplier: Double = 1,
-                alpha: Double = 0) throws {
+                alpha: Double = 0, precision: Precision = .double) throws {
         try Check.rate(from, "from")
         try Check.atLeast(steps, 1, "steps")
         guard periodMultiplier.isFinite, periodMultiplier >= 1 else {
@@ -36,6 +39,7 @@ public struct CosineRestartsSchedule: SerializableSchedule, Equatable {
         self.periodMultiplier = periodMultiplier
         self.rateMultiplier = rateMultiplier
         self.alpha = alpha
+        self.precision = precision
     }
 
     /// The cycle `i` and the fraction `f` of it done at `step`.
@@ -55,6 +59,7 @@ public struct CosineRestartsSchedule: SerializableSchedule, Equatable {
     }
 
     public func callAsFunction(_ step: Int) -> Double {
+        if precision == .single { return Double(singlePrecisionValue(at: step)) }
         let (cycle, fraction) = position(at: step)
         let cosine = 0.5 * pow(rateMultiplier, Double(cycle)) * (1 + cos(Double.pi * fraction))
         return from * ((1 - alpha) * cosine + alpha)
@@ -65,6 +70,25 @@ public struct CosineRestartsSchedule: SerializableSchedule, Equatable {
             ("from", TextForm.number(from)), ("steps", String(steps)),
             ("t_mul", TextForm.number(periodMultiplier)), ("m_mul", TextForm.number(rateMultiplier)),
             ("alpha", TextForm.number(alpha)),
+            ("precision", precision == .double ? nil : precision.rawValue),
         ])
+    }
+
+    /// Keras' `CosineDecayRestarts.__call__`, operation by operation, in float32.
+    private func singlePrecisionValue(at step: Int) -> Float {
+        let multiplier = Float(periodMultiplier)
+        var fraction = Float(max(step, 0)) / Float(steps)
+        let cycle: Float
+        if multiplier == 1 {
+            cycle = fraction.rounded(.down)
+            fraction -= cycle
+        } else {
+            cycle = (logf(1 - fraction * (1 - multiplier)) / logf(multiplier)).rounded(.down)
+            let sum = (1 - Float.power(multiplier, cycle)) / (1 - multiplier)
+            fraction = (fraction - sum) / Float.power(multiplier, cycle)
+        }
+        let factor = Float.power(Float(rateMultiplier), cycle)
+        let cosine = 0.5 * factor * (1 + Float.cosine(Float.pi * fraction))
+        return Float(from) * ((1 - Float(alpha)) * cosine + Float(alpha))
     }
 }

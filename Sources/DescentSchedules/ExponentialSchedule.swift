@@ -24,9 +24,11 @@ public struct ExponentialSchedule: SerializableSchedule, Equatable {
     public let begin: Int
     public let staircase: Bool
     public let to: Double?
+    /// ``Precision/single`` reproduces Optax's float32 values.
+    public let precision: Precision
 
     public init(from: Double, decay: Double, every: Int = 1, begin: Int = 0,
-                staircase: Bool = false, to: Double? = nil) throws {
+                staircase: Bool = false, to: Double? = nil, precision: Precision = .double) throws {
         try Check.rate(from, "from")
         try Check.positive(decay, "decay")
         try Check.atLeast(every, 1, "every")
@@ -38,10 +40,21 @@ public struct ExponentialSchedule: SerializableSchedule, Equatable {
         self.begin = begin
         self.staircase = staircase
         self.to = to
+        self.precision = precision
     }
 
     public func callAsFunction(_ step: Int) -> Double {
         let decreased = step - begin
+        if precision == .single {
+            var value = Float(from)
+            if decreased > 0 {
+                var exponent = Float(decreased) / Float(every)
+                if staircase { exponent = exponent.rounded(.down) }
+                value = Float(from) * Float.power(Float(decay), exponent)
+            }
+            if let to { value = decay < 1 ? max(value, Float(to)) : min(value, Float(to)) }
+            return Double(value)
+        }
         var value = from
         if decreased > 0 {
             var exponent = Double(decreased) / Double(every)
@@ -59,6 +72,7 @@ public struct ExponentialSchedule: SerializableSchedule, Equatable {
             ("from", TextForm.number(from)), ("decay", TextForm.number(decay)),
             ("every", String(every)), ("begin", begin == 0 ? nil : String(begin)),
             ("staircase", staircase ? "true" : nil), ("to", to.map(TextForm.number)),
+            ("precision", precision == .double ? nil : precision.rawValue),
         ])
     }
 }

@@ -28,7 +28,7 @@ enum KerasSchedules {
             let alpha = try reader.number("alpha", default: 0)
             schedule = try build(["from": "initial_learning_rate", "steps": "first_decay_steps"]) {
                 try CosineRestartsSchedule(from: initial, steps: steps, periodMultiplier: periodMultiplier,
-                                           rateMultiplier: rateMultiplier, alpha: alpha)
+                                           rateMultiplier: rateMultiplier, alpha: alpha, precision: .single)
             }
         case "ExponentialDecay":
             let initial = try reader.number("initial_learning_rate")

@@ -26,7 +26,7 @@ enum OptaxSchedules {
             let steps = try reader.integer("transition_steps")
             let begin = max(0, try reader.integer("transition_begin", default: 0))
             schedule = try build(["from": "init_value", "to": "end_value", "power": "power", "steps": "transition_steps"]) {
-                try PolynomialSchedule(from: initial, to: end, power: power, steps: max(steps, 0), begin: begin)
+                try PolynomialSchedule(from: initial, to: end, power: power, steps: max(steps, 0), begin: begin, precision: .single)
             }
         case "exponential_decay":
             let initial = try reader.number("init_value")
@@ -37,7 +37,8 @@ enum OptaxSchedules {
             let end = try reader.optionalNumber("end_value")
             schedule = try build(["from": "init_value", "decay": "decay_rate", "every": "transition_steps", "to": "end_value"]) {
                 if steps <= 0 || decay == 0 { return try ConstantSchedule(rate: initial) }
-                return try ExponentialSchedule(from: initial, decay: decay, every: steps, begin: begin, staircase: staircase, to: end)
+                return try ExponentialSchedule(from: initial, decay: decay, every: steps, begin: begin, staircase: staircase, to: end,
+                                               precision: .single)
             }
         case "piecewise_constant":
             let initial = try reader.number("init_value")
@@ -76,9 +77,10 @@ enum OptaxSchedules {
                                   "every": "transition_steps"]) {
                 let decaying: any SerializableSchedule = steps <= 0 || decay == 0
                     ? try ConstantSchedule(rate: peak)
-                    : try ExponentialSchedule(from: peak, decay: decay, every: steps, begin: begin, staircase: staircase, to: end)
+                    : try ExponentialSchedule(from: peak, decay: decay, every: steps, begin: begin, staircase: staircase, to: end,
+                                            precision: .single)
                 return try JoinSchedule(
-                    [AnySchedule(try PolynomialSchedule(from: initial, to: peak, steps: max(warmup, 0))), AnySchedule(decaying)],
+                    [AnySchedule(try PolynomialSchedule(from: initial, to: peak, steps: max(warmup, 0), precision: .single)), AnySchedule(decaying)],
                     boundaries: [warmup])
             }
         case "warmup_constant":
@@ -86,7 +88,7 @@ enum OptaxSchedules {
             let peak = try reader.number("peak_value")
             let warmup = try reader.integer("warmup_steps")
             schedule = try build(["from": "init_value", "to": "peak_value", "steps": "warmup_steps"]) {
-                try PolynomialSchedule(from: initial, to: peak, steps: max(warmup, 0))
+                try PolynomialSchedule(from: initial, to: peak, steps: max(warmup, 0), precision: .single)
             }
         case "linear_onecycle", "cosine_onecycle":
             let steps = try reader.integer("transition_steps")
@@ -130,7 +132,7 @@ enum OptaxSchedules {
                 boundaries.append(consumed)
             }
             schedule = try build(["schedules": "cosine_kwargs"]) { try JoinSchedule(children, boundaries: Array(boundaries.dropLast())) }
-        case "join":
+        case "join", "join_schedules":
             let children = try reader.array("schedules").map { item in
                 let (childName, childParameters) = try ReferenceSchedule.nested(item, in: name, field: "schedules")
                 return try make(childName, childParameters)
@@ -164,7 +166,7 @@ enum OptaxSchedules {
         }
         return try build(["from": "init_value", "to": "end_value", "exponent": "exponent"]) {
             try JoinSchedule([
-                AnySchedule(try PolynomialSchedule(from: initial, to: peak, steps: warmup)),
+                AnySchedule(try PolynomialSchedule(from: initial, to: peak, steps: warmup, precision: .single)),
                 AnySchedule(try CosineDecaySchedule(from: peak, to: peak == 0 ? 0 : end, steps: steps - warmup, exponent: exponent,
                                                     precision: .single)),
             ], boundaries: [warmup])

@@ -20,8 +20,11 @@ public struct PolynomialSchedule: SerializableSchedule, Equatable {
     public let power: Double
     public let steps: Int
     public let begin: Int
+    /// ``Precision/single`` reproduces Optax's float32 values.
+    public let precision: Precision
 
-    public init(from: Double, to: Double, power: Double = 1, steps: Int, begin: Int = 0) throws {
+    public init(from: Double, to: Double, power: Double = 1, steps: Int, begin: Int = 0,
+                precision: Precision = .double) throws {
         try Check.rate(from, "from")
         try Check.rate(to, "to")
         try Check.positive(power, "power")
@@ -32,6 +35,7 @@ public struct PolynomialSchedule: SerializableSchedule, Equatable {
         self.power = power
         self.steps = steps
         self.begin = begin
+        self.precision = precision
     }
 
     /// A linear warmup from `from` (default 0) to `to` over `steps` steps (Optax `warmup_constant_schedule`).
@@ -41,6 +45,18 @@ public struct PolynomialSchedule: SerializableSchedule, Equatable {
 
     public func callAsFunction(_ step: Int) -> Double {
         guard steps > 0 else { return from }
+        if precision == .single {
+            // Optax in float32: (init − end) is a Python float, then float32 arithmetic.
+            let count = Float(min(max(step - begin, 0), steps))
+            let fraction = 1 - count / Float(steps)
+            var shaped = fraction
+            if power == power.rounded() && power >= 1 && power <= 16 {
+                for _ in 1..<Int(power) { shaped *= fraction }
+            } else {
+                shaped = Float.power(fraction, Float(power))
+            }
+            return Double(Float(from - to) * shaped + Float(to))
+        }
         let count = Double(min(max(step - begin, 0), steps))
         let fraction = 1 - count / Double(steps)
         let shaped = power == 1 ? fraction : pow(fraction, power)
@@ -55,6 +71,7 @@ public struct PolynomialSchedule: SerializableSchedule, Equatable {
             ("from", TextForm.number(from)), ("to", TextForm.number(to)),
             ("power", power == 1 ? nil : TextForm.number(power)),
             ("steps", String(steps)), ("begin", begin == 0 ? nil : String(begin)),
+            ("precision", precision == .double ? nil : precision.rawValue),
         ])
     }
 }

@@ -39,7 +39,10 @@ extension ScheduleParser {
             let power = name == "linear" ? 1 : try arguments.number("power", default: 1)
             let begin = try arguments.integer("begin", default: 0)
             let steps = try arguments.integer("steps", default: total.map { max(0, $0 - begin) }, hint: stepsHint)
-            schedule = try make { try PolynomialSchedule(from: from, to: to, power: power, steps: steps, begin: begin) }
+            let precision = try arguments.word("precision", default: Precision.double)
+            schedule = try make {
+                try PolynomialSchedule(from: from, to: to, power: power, steps: steps, begin: begin, precision: precision)
+            }
         case "exponential":
             let from = try arguments.number("from", default: base, hint: baseHint)
             let decayGiven = arguments.has("decay")
@@ -48,8 +51,10 @@ extension ScheduleParser {
             let begin = try arguments.integer("begin", default: 0)
             let staircase = try arguments.bool("staircase", default: false)
             let to = try arguments.optionalNumber("to")
+            let precision = try arguments.word("precision", default: Precision.double)
             schedule = try make {
-                try ExponentialSchedule(from: from, decay: decay, every: every, begin: begin, staircase: staircase, to: to)
+                try ExponentialSchedule(from: from, decay: decay, every: every, begin: begin, staircase: staircase, to: to,
+                                        precision: precision)
             }
         case "step":
             let from = try arguments.number("from", default: base, hint: baseHint)
@@ -104,9 +109,10 @@ extension ScheduleParser {
             let periodMultiplier = try arguments.number("t_mul", default: 2)
             let rateMultiplier = try arguments.number("m_mul", default: 1)
             let alpha = try arguments.number("alpha", default: 0)
+            let precision = try arguments.word("precision", default: Precision.double)
             schedule = try make {
                 try CosineRestartsSchedule(from: from, steps: steps, periodMultiplier: periodMultiplier,
-                                           rateMultiplier: rateMultiplier, alpha: alpha)
+                                           rateMultiplier: rateMultiplier, alpha: alpha, precision: precision)
             }
         case "onecycle":
             let peak = try arguments.number("peak", default: base, hint: baseHint)

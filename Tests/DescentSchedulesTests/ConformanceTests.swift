@@ -19,4 +19,12 @@ final class ConformanceTests: XCTestCase {
             XCTAssertTrue(result.passed, result.description)
         }
     }
+
+    func testExtraFilePasses() throws {
+        let results = try run("schedules-extra.json")
+        XCTAssertGreaterThanOrEqual(results.count, 40)
+        for result in results {
+            XCTAssertTrue(result.passed, result.description)
+        }
+    }
 }
