@@ -14,6 +14,13 @@ int descent_optim_kernels_version(void) { return 2; }
 
 #define INLINE static inline __attribute__((always_inline))
 
+// sqrtf may set errno, which stops the vectoriser; the elementwise builtin does not.
+#if defined(__clang__) && __has_builtin(__builtin_elementwise_sqrt)
+#define SQRT(x) __builtin_elementwise_sqrt(x)
+#else
+#define SQRT(x) sqrtf(x)
+#endif
+
 INLINE void adam_body(float *restrict p, const float *restrict g, float *restrict m,
                       float *restrict v, float *restrict max_v, size_t count,
                       const descent_adam_parameters *parameters) {
@@ -32,7 +39,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
             float vm = max_v[i] > vi ? max_v[i] : vi;
-            float denom = sqrtf(vm) / bc2 + eps;
+            float denom = SQRT(vm) / bc2 + eps;
             m[i] = mi; v[i] = vi; max_v[i] = vm;
             p[i] = param - step_size * (mi / denom);
         }
@@ -42,7 +49,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
             float param = p[i] * decay;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
-            float denom = sqrtf(vi) / bc2 + eps;
+            float denom = SQRT(vi) / bc2 + eps;
             m[i] = mi; v[i] = vi;
             p[i] = param - step_size * (mi / denom);
         }
@@ -52,7 +59,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
             float grad = sign * g[i] + wd * param;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
-            float denom = sqrtf(vi) / bc2 + eps;
+            float denom = SQRT(vi) / bc2 + eps;
             m[i] = mi; v[i] = vi;
             p[i] = param - step_size * (mi / denom);
         }

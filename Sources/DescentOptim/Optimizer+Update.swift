@@ -62,7 +62,7 @@ extension Optimizer {
                 }
             }
             let globalContext = UpdateContext(learningRate: rate(group: nil, at: step), step: stepNumber,
-                                              weightDecay: weightDecay, momentum: schedule?.momentum?(step))
+                                              weightDecay: weightDecay, momentum: scheduledMomentum(group: nil, at: step))
             rule.finishGlobalPass(pass: pass, shared: &shared, totals: totals, context: globalContext)
         }
         for name in names {

@@ -1,4 +1,5 @@
 import CDescentOptimKernels
+import DescentSchedules
 import DescentTensor
 
 /// An optimizer: a per-tensor `OptimizerRule` plus everything written once around it.
@@ -11,9 +12,10 @@ import DescentTensor
 ///
 /// The rate of step t (t = updates already taken) for a parameter is
 ///
-///     rate = schedule(t, base rate of its group) × rateScale
+///     rate = controllers(schedule(t, base rate of its group))
 ///
-/// where `rateScale` is the product of the controllers' scales (plateau, guard, tuner).
+/// where each controller (plateau, guard, tuner) multiplies by its `scale` in turn
+/// (`LearningRateControllers.rate`); without a schedule the group's base rate is used.
 /// `currentLearningRate` is that rate for the default group at the next step.
 ///
 /// ```swift
@@ -31,8 +33,9 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
     public var weightDecay: Double
     /// How the rate moves with the step; `nil` keeps it constant.
     public var schedule: ScheduledRate?
-    /// The controllers' combined scale multiplying the scheduled rate (1 when none).
-    public var rateScale: Double = 1
+    /// Controllers whose scales multiply the scheduled rate (reduce-on-plateau, the divergence guard's back-off).
+    /// They are not part of `savedState()`: whoever owns them (the training loop's checkpoint) saves them.
+    public var controllers: [any LearningRateController] = []
     /// Parameter groups with their own rate, schedule or weight decay (first match wins).
     public var groups: [ParameterGroup]
     /// Clipping applied, in order, to the (accumulated) gradients before each update.
@@ -95,19 +98,24 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
     public var currentLearningRate: Double { rate(group: nil, at: step) }
 
     /// The scheduled momentum (or beta1) of the next step, if the schedule cycles it.
-    public var currentMomentum: Double? { schedule?.momentum?(step) }
+    public var currentMomentum: Double? { scheduledMomentum(group: nil, at: step) }
+
+    func scheduledMomentum(group: ParameterGroup?, at step: Int) -> Double? {
+        guard let value = (group?.schedule ?? schedule)?.momentum?(step), !value.isNaN else { return nil }
+        return value
+    }
 
     func rate(group: ParameterGroup?, at step: Int) -> Double {
         let base = group?.learningRate ?? learningRate
         let scheduled = (group?.schedule ?? schedule).map { $0.rate(step, base) } ?? base
-        return scheduled * rateScale
+        return LearningRateControllers.rate(scheduled, controllers: controllers)
     }
 
     func context(for name: String, step: Int) -> UpdateContext {
         let group = group(of: name)
         return UpdateContext(learningRate: rate(group: group, at: step - 1), step: step,
                              weightDecay: group?.weightDecay ?? weightDecay,
-                             momentum: (group?.schedule ?? schedule)?.momentum?(step - 1), parameterName: name)
+                             momentum: scheduledMomentum(group: group, at: step - 1), parameterName: name)
     }
 
     /// Changes the number of calls averaged into one step; pending accumulated gradients are dropped.

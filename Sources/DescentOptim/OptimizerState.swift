@@ -11,8 +11,6 @@ public struct OptimizerState<TensorState: OptimizerTensorState, SharedState: Cod
     public var optimizer: String
     /// Steps taken.
     public var step: Int
-    /// The controllers' scale at the time of saving.
-    public var rateScale: Double
     /// Whether the parameters were at the evaluation point (schedule-free).
     public var isEvaluating: Bool
     /// Per-tensor state by parameter name.
@@ -22,10 +20,10 @@ public struct OptimizerState<TensorState: OptimizerTensorState, SharedState: Cod
 }
 
 extension Optimizer {
-    /// The state to save: step, scale, per-tensor state by name, shared state.
+    /// The state to save: step, per-tensor state by name, shared state (controllers are saved by their owner).
     /// (Gradients being accumulated are not part of it: save between steps.)
     public func savedState() -> OptimizerState<Rule.State, Rule.SharedState> {
-        OptimizerState(optimizer: rule.name, step: step, rateScale: rateScale, isEvaluating: isEvaluating,
+        OptimizerState(optimizer: rule.name, step: step, isEvaluating: isEvaluating,
                        tensors: states, shared: shared)
     }
 
@@ -51,7 +49,6 @@ extension Optimizer {
             throw OptimizerError.stateMismatch(missing: missing, unexpected: unexpected, wrongSize: wrongSize)
         }
         step = saved.step
-        rateScale = saved.rateScale
         isEvaluating = saved.isEvaluating
         states = saved.tensors
         shared = saved.shared

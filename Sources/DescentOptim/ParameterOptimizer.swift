@@ -1,3 +1,4 @@
+import DescentSchedules
 import DescentTensor
 import Foundation
 
@@ -12,8 +13,8 @@ public protocol ParameterOptimizer: Sendable {
     var currentLearningRate: Double { get }
     /// Steps taken so far.
     var step: Int { get }
-    /// The controllers' combined scale multiplying the scheduled rate.
-    var rateScale: Double { get set }
+    /// Controllers multiplying the scheduled rate.
+    var controllers: [any LearningRateController] { get set }
     /// One step (or one accumulation call) with the gradients of named parameters.
     @discardableResult
     mutating func update(_ parameters: inout [String: Tensor], along gradients: [String: Tensor]) throws -> StepOutcome
