@@ -20,6 +20,11 @@ public struct CSVColumnSummary: Sendable, Equatable {
 public struct ClassCount: Sendable, Equatable {
     public var name: String
     public var count: Int
+
+    public init(name: String, count: Int) {
+        self.name = name
+        self.count = count
+    }
 }
 
 /// What a CSV file holds: its columns with range, mean and missing count, its
