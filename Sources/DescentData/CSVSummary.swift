@@ -59,21 +59,32 @@ public struct CSVSummary: Sendable, Equatable {
     public static func inspect(path: String, targetColumn: String? = nil, task: PredictionTask? = nil) throws -> CSVSummary {
         let table = try CSVTable.read(path: path, targetColumn: targetColumn, allowMissing: true)
         let width = table.featureColumns.count
+        // One row-major pass with per-column accumulators (NaN marks a missing cell).
+        var minimums = [Float](repeating: .infinity, count: width)
+        var maximums = [Float](repeating: -.infinity, count: width)
+        var sums = [Double](repeating: 0, count: width)
+        var counts = [Int](repeating: 0, count: width)
+        table.features.withUnsafeBufferPointer { values in
+            for row in 0..<table.rows {
+                let base = row * width
+                for position in 0..<width {
+                    let value = values[base + position]
+                    if value.isNaN { continue }
+                    if value < minimums[position] { minimums[position] = value }
+                    if value > maximums[position] { maximums[position] = value }
+                    sums[position] += Double(value)
+                    counts[position] += 1
+                }
+            }
+        }
         var columns: [CSVColumnSummary] = []
         for (position, column) in table.featureColumns.enumerated() {
-            var minimum = Float.infinity, maximum = -Float.infinity, sum = 0.0, count = 0
-            for row in 0..<table.rows {
-                let value = table.features[row * width + position]
-                if value.isNaN { continue }
-                minimum = Swift.min(minimum, value)
-                maximum = Swift.max(maximum, value)
-                sum += Double(value)
-                count += 1
-            }
+            let count = counts[position]
             columns.append(CSVColumnSummary(name: table.header[column], isNumeric: true, count: count,
                                             missing: table.missing[position],
-                                            minimum: count > 0 ? minimum : nil, maximum: count > 0 ? maximum : nil,
-                                            mean: count > 0 ? sum / Double(count) : nil))
+                                            minimum: count > 0 ? minimums[position] : nil,
+                                            maximum: count > 0 ? maximums[position] : nil,
+                                            mean: count > 0 ? sums[position] / Double(count) : nil))
         }
         // The target column: present rows only.
         var texts: [String] = [], lines: [Int] = []
