@@ -65,6 +65,12 @@ public enum Targets: Sendable {
         }
     }
 
+    /// Class indices as one-hot rows `[n, classCount]`; nil for regression.
+    public func oneHot() throws -> Tensor? {
+        guard case let .classes(indices, names) = self else { return nil }
+        return try Tensor.oneHot(indices, classes: names.count)
+    }
+
     /// The targets of the examples at `indices`, in that order.
     public func gathering(_ indices: [Int]) -> Targets {
         switch self {
