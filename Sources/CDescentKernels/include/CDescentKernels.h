@@ -37,6 +37,13 @@ int descent_sgemm_best_kind(void);
 /// The kernel of `kind` (AUTO: the best); an unsupported kind gives the portable kernel.
 descent_sgemm_kernel descent_sgemm_kernel_for(int kind);
 
+/// Packing of `count` rows/columns into ceil(count/width) micro-panels of `width` (MR or NR)
+/// floats per depth step, panel q at dst + q*width*depth, the last one zero-padded:
+/// interleave: dst[q][p*width + r] = src[(q*width + r)*ld + p]  (rows of A, columns of a transposed B)
+/// strips:     dst[q][p*width + j] = src[p*ld + q*width + j]    (columns of B, rows of a transposed A)
+void descent_sgemm_pack_interleave(const float *src, long ld, long count, long depth, long width, float *dst);
+void descent_sgemm_pack_strips(const float *src, long ld, long count, long depth, long width, float *dst);
+
 /// Acquire load, release store, and acquire-release add on a shared word.
 long descent_atomic_load(const long *address);
 void descent_atomic_store(long *address, long value);

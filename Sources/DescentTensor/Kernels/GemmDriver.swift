@@ -73,10 +73,12 @@ struct GemmDriver {
             while pc < k {
                 let kc = min(kcBlock, k - pc)
                 let bPacked = bIteration & 1 == 0 ? bBuffers.0 : bBuffers.1
-                for panel in team.share(of: nPanels, part: thread) {
+                let myBPanels = team.share(of: nPanels, part: thread)
+                if !myBPanels.isEmpty {
+                    let first = myBPanels.lowerBound * nr
                     GemmPacking.packB(b, ldb: ldb, transposed: transposeB,
-                                      columnStart: jc + panel * nr, columns: min(nr, nc - panel * nr),
-                                      depthStart: pc, depth: kc, nr: nr, into: bPacked + panel * nr * kc)
+                                      columnStart: jc + first, columns: min(myBPanels.upperBound * nr, nc) - first,
+                                      depthStart: pc, depth: kc, nr: nr, into: bPacked + first * kc)
                 }
                 let accumulateHere: Int32 = (accumulate || pc > 0) ? 1 : 0
                 var ic = 0
@@ -84,10 +86,12 @@ struct GemmDriver {
                     let mc = min(mcBlock, m - ic)
                     let mPanels = (mc + mr - 1) / mr
                     let aPacked = aIteration & 1 == 0 ? aBuffers.0 : aBuffers.1
-                    for panel in team.share(of: mPanels, part: thread) {
+                    let myAPanels = team.share(of: mPanels, part: thread)
+                    if !myAPanels.isEmpty {
+                        let first = myAPanels.lowerBound * mr
                         GemmPacking.packA(a, lda: lda, transposed: transposeA,
-                                          rowStart: ic + panel * mr, rows: min(mr, mc - panel * mr),
-                                          depthStart: pc, depth: kc, mr: mr, into: aPacked + panel * mr * kc)
+                                          rowStart: ic + first, rows: min(myAPanels.upperBound * mr, mc) - first,
+                                          depthStart: pc, depth: kc, mr: mr, into: aPacked + first * kc)
                     }
                     team.barrier(&epoch)
 
