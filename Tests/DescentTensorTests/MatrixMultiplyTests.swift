@@ -1,5 +1,12 @@
 import DescentTensor
+import Foundation
 import XCTest
+
+/// A pointer the concurrent test may share between threads (they write disjoint ranges).
+struct SendableAddress: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ pointer: UnsafeMutablePointer<Float>) { self.pointer = pointer }
+}
 
 /// Checks every micro-kernel the processor runs against a double-precision
 /// naive product: all four transpose combinations, edge tiles, strides wider
@@ -101,6 +108,51 @@ final class MatrixMultiplyTests: XCTestCase {
             check(Case(m: rows, n: 70, k: depth, transposeA: true, transposeB: true, accumulate: true, padding: 2),
                   kernel: kernel, threads: 2)
             check(Case(m: 20, n: 300, k: depth, transposeB: true), kernel: kernel, threads: 2)
+        }
+    }
+
+    /// Row-block mode (m large: dynamic row blocks) and tile mode (m small) with every
+    /// transpose combination on two threads.
+    func testBothParallelModesAllTransposes() {
+        let kernel = MatrixMultiplyKernel.best
+        for (m, n, k) in [(4 * 4 * kernel.tileRows + 5, 45, 70), (kernel.tileRows + 1, 3 * kernel.tileColumns + 1, 90)] {
+            for transposeA in [false, true] {
+                for transposeB in [false, true] {
+                    check(Case(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulate: transposeA),
+                          kernel: kernel, threads: 2)
+                }
+            }
+        }
+    }
+
+    /// Products started from several threads at once (the pool is busy for all but one,
+    /// which then run on their own thread) give the same results as one at a time.
+    func testConcurrentCallers() {
+        let size = 128
+        var generator = SeededGenerator(seed: 11)
+        let a = (0..<size * size).map { _ in Float.random(in: -1...1, using: &generator) }
+        let b = (0..<size * size).map { _ in Float.random(in: -1...1, using: &generator) }
+        var expected = [Float](repeating: 0, count: size * size)
+        MatrixMultiply.gemm(transposeA: false, transposeB: false, m: size, n: size, k: size,
+                            a: a, lda: size, b: b, ldb: size, c: &expected, ldc: size,
+                            accumulate: false, kernel: .best, threads: 1)
+        let callers = 4
+        let results = UnsafeMutableBufferPointer<Float>.allocate(capacity: callers * size * size)
+        defer { results.deallocate() }
+        let base = SendableAddress(results.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    MatrixMultiply.gemm(transposeA: false, transposeB: false, m: size, n: size, k: size,
+                                        a: a.baseAddress!, lda: size, b: b.baseAddress!, ldb: size,
+                                        c: base.pointer + caller * size * size, ldc: size,
+                                        accumulate: false, kernel: .best, threads: 2)
+                }
+            }
+        }
+        for caller in 0..<callers {
+            let slice = Array(results[(caller * size * size)..<((caller + 1) * size * size)])
+            XCTAssertEqual(slice, expected, "caller \(caller)")
         }
     }
 

@@ -28,11 +28,12 @@ final class WorkerPool: @unchecked Sendable {
 
     private let condition = NSCondition()
     private let busy = NSLock()
-    /// Shared words on separate cache lines: generation, finished count, barrier count.
+    /// Shared words on separate cache lines: generation, finished count, barrier count, tickets.
     private let words: UnsafeMutablePointer<CLong>
     private var generation: UnsafeMutablePointer<CLong> { words }
     private var finished: UnsafeMutablePointer<CLong> { words + 16 }
     private var barrierCount: UnsafeMutablePointer<CLong> { words + 32 }
+    private var tickets: UnsafeMutablePointer<CLong> { words + 48 }
 
     // Written by the caller before the generation is published, read by workers after.
     private var job: ((Int, WorkerTeam) -> Void)?
@@ -41,14 +42,14 @@ final class WorkerPool: @unchecked Sendable {
     private var sleepers = 0      // guarded by `condition`
 
     private init() {
-        words = UnsafeMutablePointer<CLong>.allocate(capacity: 48)
-        words.initialize(repeating: 0, count: 48)
+        words = UnsafeMutablePointer<CLong>.allocate(capacity: 64)
+        words.initialize(repeating: 0, count: 64)
     }
 
     /// Runs `body` on `threads` threads (fewer when the pool is busy) and waits for all.
     func run(threads requested: Int, _ body: (_ thread: Int, _ team: WorkerTeam) -> Void) {
         guard requested > 1, busy.try() else {
-            body(0, WorkerTeam(threads: 1, counter: barrierCount))
+            body(0, WorkerTeam(threads: 1, counter: barrierCount, tickets: tickets))
             return
         }
         defer { busy.unlock() }
@@ -56,12 +57,13 @@ final class WorkerPool: @unchecked Sendable {
         // Every started worker acknowledges every job (running it or not), so no
         // worker can lag a generation behind and mistake a later job for its own.
         let workers = startWorkers(upTo: threads - 1)
-        let team = WorkerTeam(threads: threads, counter: barrierCount)
+        let team = WorkerTeam(threads: threads, counter: barrierCount, tickets: tickets)
         withoutActuallyEscaping(body) { body in
             job = body
             jobThreads = threads
             descent_atomic_store(finished, 0)
             descent_atomic_store(barrierCount, 0)
+            descent_atomic_store(tickets, 0)
             condition.lock()
             descent_atomic_store(generation, descent_atomic_load(generation) + 1)
             if sleepers > 0 { condition.broadcast() }
@@ -112,7 +114,7 @@ final class WorkerPool: @unchecked Sendable {
             }
             seen = descent_atomic_load(generation)
             if index < jobThreads, let job {
-                job(index, WorkerTeam(threads: jobThreads, counter: barrierCount))
+                job(index, WorkerTeam(threads: jobThreads, counter: barrierCount, tickets: tickets))
             }
             _ = descent_atomic_fetch_add(finished, 1)
         }
@@ -124,6 +126,21 @@ struct WorkerTeam {
     /// Number of threads running the job.
     let threads: Int
     fileprivate let counter: UnsafeMutablePointer<CLong>
+    fileprivate let tickets: UnsafeMutablePointer<CLong>
+    fileprivate init(threads: Int, counter: UnsafeMutablePointer<CLong>, tickets: UnsafeMutablePointer<CLong>) {
+        self.threads = threads
+        self.counter = counter
+        self.tickets = tickets
+    }
+
+    /// The next number of a counter shared by the team (0, 1, 2, ... across all its
+    /// threads): dynamic scheduling of work items. Only for teams of more than one
+    /// thread (a team of one, given when the pool is busy, shares the words of
+    /// another job).
+    func nextTicket() -> Int {
+        precondition(threads > 1, "nextTicket needs a team of several threads")
+        return Int(descent_atomic_fetch_add(tickets, 1))
+    }
 
     /// Waits until every thread of the team has called `barrier` as many times
     /// as this one. `epoch` counts this thread's barriers; start it at 0.
