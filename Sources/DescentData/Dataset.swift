@@ -1,6 +1,11 @@
 import DescentTensor
 
 /// What a data set asks a model to predict.
+///
+/// ```swift
+/// try Datasets.load(named: "iris").task       // .classification
+/// try Datasets.load(named: "diabetes").task   // .regression
+/// ```
 public enum PredictionTask: String, Codable, Sendable, CaseIterable {
     /// Predict one of a fixed set of classes (targets are class indices).
     case classification
