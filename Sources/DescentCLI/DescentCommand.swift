@@ -4,6 +4,7 @@ import Descent
 /// The `descent` command: train models by gradient descent with a managed learning rate.
 ///
 /// Each subcommand lives in its own file; this type only lists them.
+@available(macOS 10.15, *)
 public struct DescentCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "descent",

@@ -1,3 +1,0 @@
-import DescentCLI
-
-await DescentCommand.main()
