@@ -23,7 +23,8 @@ let package = Package(
     targets: [
         // C micro-kernels with per-function target attributes, chosen at run time.
         .target(name: "CDescentKernels"),
-        .target(name: "DescentTensor", dependencies: ["CDescentKernels"]),
+        .target(name: "CDescentElementwise"),
+        .target(name: "DescentTensor", dependencies: ["CDescentKernels", "CDescentElementwise"]),
         // Fused optimizer updates, likewise chosen at run time.
         .target(name: "CDescentOptimKernels"),
         // Learning-rate schedules and controllers: pure values, no dependencies.

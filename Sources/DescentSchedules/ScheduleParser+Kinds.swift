@@ -32,6 +32,10 @@ extension ScheduleParser {
             let steps = try arguments.integer("steps", default: total.map { max(1, $0 / 20) }, hint: stepsHint)
             let from = try arguments.number("from", default: 0)
             let to = try arguments.number("to", default: base, hint: baseHint)
+            if let total, steps > total {
+                throw ScheduleError(parameter: "steps", column: arguments.column(of: "steps") ?? column,
+                                    message: "warmup (\(steps) steps) is longer than the run (\(total) steps)")
+            }
             schedule = try make { try PolynomialSchedule.warmup(steps: steps, from: from, to: to) }
         case "linear", "polynomial":
             let from = try arguments.number("from", default: base, hint: baseHint)

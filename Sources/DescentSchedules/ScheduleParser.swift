@@ -84,6 +84,10 @@ public enum ScheduleParser {
                             message: "\(schedule) goes on for ever, so nothing can follow it with '>>'; give it a length (steps:) or use join([...], at: [...])")
                     }
                     consumed += length
+                    if let total = context.totalSteps, consumed >= total {
+                        throw ScheduleError(column: item.column,
+                            message: "\(schedule) ends at step \(consumed), longer than the run (\(total) steps): nothing is left for what follows")
+                    }
                 }
                 schedules.append(schedule)
             }

@@ -14,6 +14,19 @@ final class ReductionAndShapeGradientTests: XCTestCase {
         try checkGradients([x]) { try $0[0].logSumExp(alongAxis: 2) }
         try checkGradients([x]) { try $0[0].softmax(alongAxis: 1) }
         try checkGradients([x]) { try $0[0].logSoftmax(alongAxis: -1) }
+        try checkGradients([x]) { try $0[0].softmax(alongAxis: 2) }
+        try checkGradients([x]) { try $0[0].logSoftmax(alongAxis: 0) }
+    }
+
+    /// The fused last-axis kernels agree with the composed form on another axis.
+    func testFusedSoftmaxMatchesComposedForm() throws {
+        let x = try sample([3, 5, 7], seed: 21) * 4
+        let fused = try x.softmax(alongAxis: 2).scalars
+        let composed = try x.permuted([0, 2, 1]).softmax(alongAxis: 1).permuted([0, 2, 1]).scalars
+        for (a, b) in zip(fused, composed) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        let fusedLog = try x.logSoftmax(alongAxis: -1).scalars
+        let composedLog = try x.permuted([2, 0, 1]).logSoftmax(alongAxis: 0).permuted([1, 2, 0]).scalars
+        for (a, b) in zip(fusedLog, composedLog) { XCTAssertEqual(a, b, accuracy: 1e-5) }
     }
 
     func testShapeOperations() throws {

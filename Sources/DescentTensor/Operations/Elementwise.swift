@@ -1,3 +1,4 @@
+import CDescentElementwise
 import Foundation
 
 /// Elementwise functions and their derivatives (all written in terms of the
@@ -29,20 +30,31 @@ extension Tensor {
         }
     }
 
-    public func exp() -> Tensor { unary({ Foundation.exp($0) }, derivative: { _, y in y }) }
-    public func log() -> Tensor { unary({ Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
+    /// The tracked result of a vectorised C kernel whose backward kernel takes
+    /// (forward output or input, gradient).
+    func unary(kernel: UnaryKernel, backward: BinaryKernel, backwardUsesOutput: Bool) -> Tensor {
+        let result = apply(kernel)
+        guard isTracked else { return result }
+        let saved = backwardUsesOutput ? result.detached : detached
+        return Tensor.record(result, self) { gradient in Tensor.apply(backward, saved, gradient) }
+    }
+
+    public func exp() -> Tensor { unary(kernel: descent_exp, backward: descent_exp_backward, backwardUsesOutput: true) }
+    public func log() -> Tensor {
+        let result = apply(descent_log)
+        let x = detached
+        return Tensor.record(result, self) { gradient in Tensor.apply(descent_divide, gradient, x) }
+    }
     public func sqrt() -> Tensor { unary({ $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
     public func squared() -> Tensor { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
     public func pow(_ exponent: Float) -> Tensor {
         unary({ Foundation.pow($0, exponent) }, derivative: { x, _ in exponent * Foundation.pow(x, exponent - 1) })
     }
     public func abs() -> Tensor { unary({ Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
-    public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
-    public func sigmoid() -> Tensor {
-        unary({ $0 >= 0 ? 1 / (1 + Foundation.exp(-$0)) : Foundation.exp($0) / (1 + Foundation.exp($0)) },
-              derivative: { _, y in y * (1 - y) })
-    }
-    public func relu() -> Tensor { unary({ $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    public func tanh() -> Tensor { unary(kernel: descent_tanh, backward: descent_tanh_backward, backwardUsesOutput: true) }
+    public func sigmoid() -> Tensor { unary(kernel: descent_sigmoid, backward: descent_sigmoid_backward, backwardUsesOutput: true) }
+    /// max(x, 0); NaN stays NaN as in PyTorch.
+    public func relu() -> Tensor { unary(kernel: descent_relu, backward: descent_relu_backward, backwardUsesOutput: false) }
     public func leakyRelu(negativeSlope: Float = 0.01) -> Tensor {
         unary({ $0 > 0 ? $0 : negativeSlope * $0 }, derivative: { x, _ in x > 0 ? 1 : negativeSlope })
     }

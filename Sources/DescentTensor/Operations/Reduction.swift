@@ -1,3 +1,5 @@
+import CDescentElementwise
+import Dispatch
 import Foundation
 
 /// Reductions along axes, with keep-dims, and their gradients:
@@ -46,7 +48,7 @@ extension Tensor {
     public func sum(alongAxes axes: [Int], keepingDimensions: Bool = false) throws -> Tensor {
         let axes = try normalizedAxes(axes, operation: "sum")
         var reduced = self.detached
-        for axis in axes { reduced = reduced.reduceAxis(axis, initial: 0, +) }
+        for axis in axes { reduced = reduced.sumAxis(axis) }
         let result = dropping(axes: axes, from: reduced, keepingDimensions: keepingDimensions)
         let inputShape = shape, keptShape = reduced.shape
         return Tensor.record(result, self) { gradient in
@@ -59,9 +61,43 @@ extension Tensor {
         try sum(alongAxes: [axis], keepingDimensions: keepingDimensions)
     }
 
-    /// Sum of all elements, as a scalar tensor. Accumulates in Double.
+    /// Sums one axis with vectorised kernels (no tape).
+    func sumAxis(_ axis: Int) -> Tensor {
+        let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
+        var resultShape = shape
+        resultShape[axis] = 1
+        let x = storage.pointer
+        return Tensor.build(shape: resultShape, count: outer * inner) { out in
+            for o in 0..<outer {
+                if inner == 1 {
+                    out[o] = Float(descent_sum(x + o * length, length))
+                    continue
+                }
+                let row = out + o * inner
+                row.initialize(repeating: 0, count: inner)
+                for l in 0..<length { descent_add(row, x + (o * length + l) * inner, row, inner) }
+            }
+        }
+    }
+
+    /// Sum of all elements, as a scalar tensor. Accumulates in Double, in blocks
+    /// of a fixed size added in order, so the result does not depend on the thread count.
     public func sum() -> Tensor {
-        let total = withUnsafeBufferPointer { buffer in buffer.reduce(0.0) { $0 + Double($1) } }
+        let block = 1 << 16, blocks = (count + block - 1) / block
+        var partials = [Double](repeating: 0, count: blocks)
+        let x = SendablePointer(storage.pointer), total: Double
+        if blocks <= 1 {
+            total = descent_sum(storage.pointer, count)
+        } else {
+            partials.withUnsafeMutableBufferPointer { buffer in
+                let p = SendablePointer(buffer.baseAddress!)
+                let count = self.count
+                DispatchQueue.concurrentPerform(iterations: blocks) { index in
+                    p.pointer[index] = descent_sum(x.pointer + index * block, Swift.min(block, count - index * block))
+                }
+            }
+            total = partials.reduce(0, +)
+        }
         let inputShape = shape
         return Tensor.record(Tensor(Float(total)), self) { gradient in
             try! Tensor(repeating: gradient.item, shape: inputShape)

@@ -1,0 +1,196 @@
+import Foundation
+import DescentTensor
+
+/// A CSV file split into a numeric feature matrix and the raw text of the target column.
+///
+/// Internal: `Dataset.loadCSV` (strict) and `CSVSummary` (lenient about empty
+/// cells) both build on it. In strict mode an empty feature cell is an error; in
+/// lenient mode it becomes `Float.nan` and is counted in `missing`.
+struct CSVTable {
+    var file: String
+    var header: [String]
+    var targetIndex: Int
+    /// Indices (into `header`) of the feature columns, in file order.
+    var featureColumns: [Int]
+    /// Row-major `[rows, featureColumns.count]`; NaN marks a missing cell (lenient mode only).
+    var features: [Float]
+    /// The target cell of each row, as text ("" when missing, lenient mode only).
+    var targetTexts: [String]
+    /// The line each row starts on (1-based; the header is line 1 or later).
+    var lines: [Int]
+    /// Missing cells per feature column (lenient mode).
+    var missing: [Int]
+    var rows: Int { lines.count }
+
+    /// Reads and parses `path`; `targetColumn` nil means the last column.
+    static func read(path: String, targetColumn: String?, allowMissing: Bool) throws -> CSVTable {
+        let bytes = try readFile(path)
+        return try parse(bytes: bytes, file: path, targetColumn: targetColumn, allowMissing: allowMissing)
+    }
+
+    static func readFile(_ path: String) throws -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError.io(file: path, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DataError.io(file: path, "is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError.io(file: path, "cannot be read")
+        }
+        return [UInt8](data)
+    }
+
+    static func parse(bytes: [UInt8], file: String, targetColumn: String?, allowMissing: Bool) throws -> CSVTable {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var tokenizer = CSVTokenizer(bytes: buffer, file: file)
+            var fields: [CSVField] = []
+            guard let headerLine = try tokenizer.nextRecord(&fields) else {
+                throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
+            }
+            let header = fields.map { tokenizer.string($0) }
+            let targetIndex: Int
+            if let targetColumn {
+                guard let index = header.firstIndex(of: targetColumn) else {
+                    throw DataError.invalidCSV(file: file,
+                        "unknown target column \"\(targetColumn)\"; the columns are: \(header.joined(separator: ", "))")
+                }
+                targetIndex = index
+            } else {
+                targetIndex = header.count - 1
+            }
+            if let blank = header.firstIndex(where: { $0.isEmpty }), header.count > 1 || blank != 0 {
+                throw DataError.malformedCSV(file: file, line: headerLine, column: blank + 1, columnName: nil,
+                                             "empty column name in the header row")
+            }
+            let featureColumns = (0..<header.count).filter { $0 != targetIndex }
+            let width = header.count
+            var features: [Float] = []
+            features.reserveCapacity(featureColumns.count * max(16, buffer.count / max(1, 4 * width)))
+            var targetTexts: [String] = []
+            var lines: [Int] = []
+            var missing = [Int](repeating: 0, count: featureColumns.count)
+            while let line = try tokenizer.nextRecord(&fields) {
+                guard fields.count == width else {
+                    throw DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
+                        "expected \(width) cells (as in the header), found \(fields.count)")
+                }
+                for (position, column) in featureColumns.enumerated() {
+                    let field = fields[column]
+                    if let value = tokenizer.number(field) {
+                        let single = Float(value)
+                        if value.isNaN {
+                            throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
+                                                         "NaN is not allowed")
+                        }
+                        if single.isInfinite {
+                            throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
+                                "\(tokenizer.string(field)) is out of the Float32 range (±3.4028235e38)")
+                        }
+                        features.append(single)
+                    } else if tokenizer.isEmpty(field) {
+                        guard allowMissing else {
+                            throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
+                                                         "empty cell (missing value)")
+                        }
+                        missing[position] += 1
+                        features.append(.nan)
+                    } else {
+                        throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
+                            "\"\(tokenizer.string(field))\" is not a number")
+                    }
+                }
+                let targetText = tokenizer.string(fields[targetIndex])
+                if targetText.isEmpty && !allowMissing {
+                    throw DataError.malformedCSV(file: file, line: line, column: targetIndex + 1, columnName: header[targetIndex],
+                                                 "empty target cell (missing value)")
+                }
+                targetTexts.append(targetText)
+                lines.append(line)
+            }
+            guard !lines.isEmpty else {
+                throw DataError.invalidCSV(file: file, "no data rows after the header")
+            }
+            return CSVTable(file: file, header: header, targetIndex: targetIndex, featureColumns: featureColumns,
+                            features: features, targetTexts: targetTexts, lines: lines, missing: missing)
+        }
+    }
+
+    /// Turns target texts into class indices or regression values.
+    ///
+    /// With `task` nil the task is inferred: any non-numeric target means
+    /// classification; all-integer targets with at most `maximumInferredClasses`
+    /// distinct values, fewer than the rows, also mean classification;
+    /// anything else is regression.
+    /// Rows whose target text is empty are skipped (they only occur in lenient mode).
+    static func targets(texts: [String], lines: [Int], task: PredictionTask?, file: String,
+                        column: Int, columnName: String) throws -> Targets {
+        var numbers: [Double?] = []
+        numbers.reserveCapacity(texts.count)
+        for text in texts where !text.isEmpty { numbers.append(NumberParser.parse(text)) }
+        let allNumeric = numbers.allSatisfy { $0 != nil }
+        let allIntegral = allNumeric && numbers.allSatisfy { value in
+            guard let value else { return false }
+            return value.isFinite && value.rounded() == value && abs(value) < 1e15
+        }
+        let resolvedTask: PredictionTask
+        if let task {
+            resolvedTask = task
+        } else if !allNumeric {
+            resolvedTask = .classification
+        } else if allIntegral {
+            let distinct = Set(numbers.map { $0! }).count
+            resolvedTask = distinct <= maximumInferredClasses && distinct < numbers.count ? .classification : .regression
+        } else {
+            resolvedTask = .regression
+        }
+        switch resolvedTask {
+        case .regression:
+            var values: [Float] = []
+            values.reserveCapacity(texts.count)
+            for (row, text) in texts.enumerated() where !text.isEmpty {
+                guard let value = NumberParser.parse(text) else {
+                    throw DataError.malformedCSV(file: file, line: lines[row], column: column + 1, columnName: columnName,
+                        "\"\(text)\" is not a number (the target of a regression must be numeric)")
+                }
+                if value.isNaN {
+                    throw DataError.malformedCSV(file: file, line: lines[row], column: column + 1, columnName: columnName,
+                                                 "NaN is not allowed")
+                }
+                if Float(value).isInfinite {
+                    throw DataError.malformedCSV(file: file, line: lines[row], column: column + 1, columnName: columnName,
+                                                 "\(text) is out of the Float32 range (±3.4028235e38)")
+                }
+                values.append(Float(value))
+            }
+            return .values(Tensor(values))
+        case .classification:
+            // Class names: integers (sorted by value) when every target is an integer, else the texts (sorted).
+            var keys: [String] = []
+            keys.reserveCapacity(texts.count)
+            var names: [String]
+            if allIntegral {
+                var seen = Set<Int>()
+                for text in texts where !text.isEmpty {
+                    let value = Int(NumberParser.parse(text)!)
+                    seen.insert(value)
+                    keys.append(String(value))
+                }
+                names = seen.sorted().map { String($0) }
+            } else {
+                for text in texts where !text.isEmpty { keys.append(text) }
+                names = Set(keys).sorted()
+            }
+            guard names.count >= 2 else {
+                throw DataError.invalidCSV(file: file,
+                    "target column \"\(columnName)\" (column \(column + 1)) has a single class"
+                    + (names.first.map { " \"\($0)\"" } ?? "") + "; classification needs at least two")
+            }
+            var indexOf: [String: Int] = [:]
+            for (index, name) in names.enumerated() { indexOf[name] = index }
+            return .classes(keys.map { indexOf[$0]! }, names: names)
+        }
+    }
+
+    /// The largest number of distinct integer targets for which classification is inferred.
+    static let maximumInferredClasses = 20
+}

@@ -1,1 +1,0 @@
-// DescentData: see shared DESIGN.md for what this module holds.
