@@ -126,4 +126,29 @@ final class WalkTests: XCTestCase {
         for _ in 0..<3 { try small.update(&parts, along: ["w": Tensor(Array(gradient.scalars.suffix(pieces)))]) }
         XCTAssertEqual(Array(whole["w"]!.scalars.suffix(pieces)), parts["w"]!.scalars)
     }
+
+    func testEveryElementwiseRuleGivesTheSameResultWhenSplitAcrossThreads() throws {
+        let rules: [(String, [String: Any])] = [
+            ("SGD", ["lr": 0.1, "momentum": 0.9, "nesterov": true]), ("Adam", ["lr": 0.01, "amsgrad": true]),
+            ("NAdam", ["lr": 0.01]), ("RAdam", ["lr": 0.01]), ("Adamax", ["lr": 0.01]),
+            ("RMSprop", ["lr": 0.01, "centered": true, "momentum": 0.5]), ("Adagrad", ["lr": 0.1]),
+            ("Adadelta", ["lr": 1.0]), ("Lion", ["learning_rate": 0.01]),
+            ("SGDScheduleFree", ["lr": 0.1, "warmup_steps": 2]), ("AdamWScheduleFree", ["lr": 0.01, "weight_decay": 0.1]),
+        ]
+        let count = 150_001, tail = 500
+        var generator = SeededGenerator(seed: 11)
+        let start = try Tensor.randomNormal([count], using: &generator)
+        let gradient = try Tensor.randomNormal([count], using: &generator)
+        let startTail = Tensor(Array(start.scalars.suffix(tail))), gradientTail = Tensor(Array(gradient.scalars.suffix(tail)))
+        for (name, parameters) in rules {
+            var whole = try OptimizerFactory.make(reference: name, parameters: parameters)
+            var part = try OptimizerFactory.make(reference: name, parameters: parameters)
+            var big = ["w": start], small = ["w": startTail]
+            for _ in 0..<3 {
+                try whole.update(&big, along: ["w": gradient])
+                try part.update(&small, along: ["w": gradientTail])
+            }
+            XCTAssertEqual(Array(big["w"]!.scalars.suffix(tail)), small["w"]!.scalars, name)
+        }
+    }
 }

@@ -52,13 +52,15 @@ public struct Adadelta: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.squareAverage.withUnsafeMutableBufferPointer { s in
         state.accumulatedDelta.withUnsafeMutableBufferPointer { u in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                s[i] = s[i] * r + or * grad * grad
-                let std = (s[i] + eps).squareRoot()
-                let delta = (u[i] + eps).squareRoot() / std * grad
-                u[i] = u[i] * r + or * delta * delta
-                p[i] -= lr * delta
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    s[i] = s[i] * r + or * grad * grad
+                    let std = (s[i] + eps).squareRoot()
+                    let delta = (u[i] + eps).squareRoot() / std * grad
+                    u[i] = u[i] * r + or * delta * delta
+                    p[i] -= lr * delta
+                }
             }
         }}}}
     }

@@ -50,10 +50,12 @@ public struct Adagrad: OptimizerRule {
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { p in
         state.sum.withUnsafeMutableBufferPointer { s in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                s[i] += grad * grad
-                p[i] -= clr * (grad / (s[i].squareRoot() + eps))
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    s[i] += grad * grad
+                    p[i] -= clr * (grad / (s[i].squareRoot() + eps))
+                }
             }
         }}}
     }

@@ -55,11 +55,13 @@ public struct Adamax: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialInfinityNorm.withUnsafeMutableBufferPointer { u in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                m[i] += b1 * (grad - m[i])
-                u[i] = max(u[i] * b2, abs(grad) + eps)
-                p[i] -= clr * (m[i] / u[i])
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    m[i] += b1 * (grad - m[i])
+                    u[i] = max(u[i] * b2, abs(grad) + eps)
+                    p[i] -= clr * (m[i] / u[i])
+                }
             }
         }}}}
     }

@@ -127,10 +127,12 @@ public struct DAdaptationAdam: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            for i in 0..<p.count {
-                let denom = v[i].squareRoot() + eps
-                if decay { p[i] += shrink * p[i] }
-                p[i] -= m[i] / denom
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let denom = v[i].squareRoot() + eps
+                    if decay { p[i] += shrink * p[i] }
+                    p[i] -= m[i] / denom
+                }
             }
         }}}
     }

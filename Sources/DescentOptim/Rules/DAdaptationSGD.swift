@@ -102,9 +102,11 @@ public struct DAdaptationSGD: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.s.withUnsafeBufferPointer { s in
         state.initialPoint.withUnsafeBufferPointer { x0 in
-            for i in 0..<p.count {
-                let z = x0[i] - s[i]
-                p[i] = p[i] * keep + ck * z
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let z = x0[i] - s[i]
+                    p[i] = p[i] * keep + ck * z
+                }
             }
         }}}
     }

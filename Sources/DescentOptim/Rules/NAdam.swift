@@ -70,14 +70,16 @@ public struct NAdam: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            for i in 0..<p.count {
-                var grad = g[i]
-                if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                m[i] += b1 * (grad - m[i])
-                v[i] = v[i] * b2 + ob2 * grad * grad
-                let denom = (v[i] / biasCorrection2).squareRoot() + eps
-                p[i] += gradientScale * (grad / denom)
-                p[i] += averageScale * (m[i] / denom)
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    var grad = g[i]
+                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
+                    m[i] += b1 * (grad - m[i])
+                    v[i] = v[i] * b2 + ob2 * grad * grad
+                    let denom = (v[i] / biasCorrection2).squareRoot() + eps
+                    p[i] += gradientScale * (grad / denom)
+                    p[i] += averageScale * (m[i] / denom)
+                }
             }
         }}}}
     }

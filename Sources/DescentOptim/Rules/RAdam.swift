@@ -57,17 +57,19 @@ public struct RAdam: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            for i in 0..<p.count {
-                var grad = g[i]
-                if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                m[i] += b1 * (grad - m[i])
-                v[i] = v[i] * b2 + ob2 * grad * grad
-                let corrected = m[i] / bc1
-                if rectified {
-                    let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
-                    p[i] -= corrected * flr * adaptive * rect
-                } else {
-                    p[i] -= corrected * flr
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    var grad = g[i]
+                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
+                    m[i] += b1 * (grad - m[i])
+                    v[i] = v[i] * b2 + ob2 * grad * grad
+                    let corrected = m[i] / bc1
+                    if rectified {
+                        let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
+                        p[i] -= corrected * flr * adaptive * rect
+                    } else {
+                        p[i] -= corrected * flr
+                    }
                 }
             }
         }}}}

@@ -65,22 +65,24 @@ public struct RMSprop: OptimizerRule {
         state.squareAverage.withUnsafeMutableBufferPointer { s in
         state.gradientAverage.withUnsafeMutableBufferPointer { ga in
         state.momentumBuffer.withUnsafeMutableBufferPointer { b in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                s[i] = s[i] * a + oa * grad * grad
-                var average: Float
-                if centered {
-                    ga[i] += oa * (grad - ga[i])
-                    average = (s[i] - ga[i] * ga[i]).squareRoot()
-                } else {
-                    average = s[i].squareRoot()
-                }
-                average += eps
-                if mu > 0 {
-                    b[i] = b[i] * mu + grad / average
-                    p[i] -= lr * b[i]
-                } else {
-                    p[i] -= lr * (grad / average)
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    s[i] = s[i] * a + oa * grad * grad
+                    var average: Float
+                    if centered {
+                        ga[i] += oa * (grad - ga[i])
+                        average = (s[i] - ga[i] * ga[i]).squareRoot()
+                    } else {
+                        average = s[i].squareRoot()
+                    }
+                    average += eps
+                    if mu > 0 {
+                        b[i] = b[i] * mu + grad / average
+                        p[i] -= lr * b[i]
+                    } else {
+                        p[i] -= lr * (grad / average)
+                    }
                 }
             }
         }}}}}

@@ -56,13 +56,15 @@ public struct ScheduleFreeAdamW: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { y in
         state.z.withUnsafeMutableBufferPointer { z in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            for i in 0..<y.count {
-                v[i] = v[i] * b2 + ob2 * g[i] * g[i]
-                let denom = (v[i] / biasCorrection2).squareRoot() + eps
-                var normalized = g[i] / denom
-                if wd != 0 { normalized += wd * y[i] }
-                y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
-                z[i] -= zScale * normalized
+            FusedLoop.run(count: y.count) { range in
+                for i in range {
+                    v[i] = v[i] * b2 + ob2 * g[i] * g[i]
+                    let denom = (v[i] / biasCorrection2).squareRoot() + eps
+                    var normalized = g[i] / denom
+                    if wd != 0 { normalized += wd * y[i] }
+                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
+                    z[i] -= zScale * normalized
+                }
             }
         }}}}
     }

@@ -50,10 +50,12 @@ public struct ScheduleFreeSGD: OptimizerRule {
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { y in
         state.z.withUnsafeMutableBufferPointer { z in
-            for i in 0..<y.count {
-                let grad = g[i] + wd * y[i]
-                y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * grad
-                z[i] -= zScale * grad
+            FusedLoop.run(count: y.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * y[i]
+                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * grad
+                    z[i] -= zScale * grad
+                }
             }
         }}}
     }
