@@ -63,6 +63,20 @@ final class ValidationTests: XCTestCase {
         }
     }
 
+    func testNonFiniteGradientIsFoundByTheGlobalNormPassWhenClipping() throws {
+        var optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.1, clipping: [.globalNorm(1), .value(0.5)])
+        var parameters = ["a": Tensor([1, 2]), "b": Tensor([3])]
+        XCTAssertThrowsError(try optimizer.update(&parameters, along: ["a": Tensor([.infinity, 0]), "b": Tensor([1])])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteGradient(parameter: "a"))
+        }
+        XCTAssertEqual(parameters["a"]!.scalars, [1, 2])
+        XCTAssertEqual(optimizer.step, 0)
+        // Finite gradients: norm 5 → scaled to [0.6, 0.8], then clamped by value to 0.5.
+        try optimizer.update(&parameters, along: ["a": Tensor([3, 0]), "b": Tensor([4])])
+        XCTAssertEqual(parameters["a"]!.scalars[0], 1 - 0.1 * 0.5, accuracy: 1e-6)
+        XCTAssertEqual(parameters["b"]!.item, 3 - 0.1 * 0.5, accuracy: 1e-6)
+    }
+
     func testUnknownNameAndWrongShapeAreReported() throws {
         var optimizer = try Optimizer(SGD(), learningRate: 0.1)
         var parameters = ["w": Tensor([1, 2])]
