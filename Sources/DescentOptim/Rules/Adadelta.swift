@@ -19,8 +19,8 @@ import Foundation
 /// var optimizer = try Optimizer(Adadelta(), learningRate: 1.0)
 /// ```
 public struct Adadelta: OptimizerRule {
-    public var rho: Double
-    public var epsilon: Double
+    public let rho: Double
+    public let epsilon: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for ρ outside [0, 1] or ε ≤ 0.
     public init(rho: Double = 0.9, epsilon: Double = 1e-6) throws {

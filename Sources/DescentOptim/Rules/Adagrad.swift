@@ -17,9 +17,9 @@ import Foundation
 /// var optimizer = try Optimizer(Adagrad(), learningRate: 0.1)
 /// ```
 public struct Adagrad: OptimizerRule {
-    public var learningRateDecay: Double
-    public var initialAccumulatorValue: Double
-    public var epsilon: Double
+    public let learningRateDecay: Double
+    public let initialAccumulatorValue: Double
+    public let epsilon: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for a negative rate decay or initial accumulator, ε ≤ 0.
     public init(learningRateDecay: Double = 0, initialAccumulatorValue: Double = 0, epsilon: Double = 1e-10) throws {

@@ -18,9 +18,9 @@ import Foundation
 /// var optimizer = try Optimizer(Adamax(), learningRate: 0.002)
 /// ```
 public struct Adamax: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws {

@@ -17,8 +17,8 @@ import Foundation
 /// var optimizer = try Optimizer(Lion(), learningRate: 0.01, weightDecay: 1e-3)
 /// ```
 public struct Lion: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
+    public let beta1: Double
+    public let beta2: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1).
     public init(beta1: Double = 0.9, beta2: Double = 0.99) throws {

@@ -17,10 +17,10 @@ import Foundation
 /// var optimizer = try Optimizer(RAdam(), learningRate: 0.01)
 /// ```
 public struct RAdam: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var decoupledWeightDecay: Bool
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,

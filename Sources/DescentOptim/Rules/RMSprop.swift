@@ -21,10 +21,10 @@ import Foundation
 /// var optimizer = try Optimizer(RMSprop(), learningRate: 0.01)
 /// ```
 public struct RMSprop: OptimizerRule {
-    public var alpha: Double
-    public var epsilon: Double
-    public var momentum: Double
-    public var centered: Bool
+    public let alpha: Double
+    public let epsilon: Double
+    public let momentum: Double
+    public let centered: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for α or momentum outside [0, 1), ε ≤ 0.
     public init(alpha: Double = 0.99, epsilon: Double = 1e-8, momentum: Double = 0, centered: Bool = false) throws {

@@ -17,12 +17,12 @@ import Foundation
 /// var optimizer = try Optimizer(ScheduleFreeAdamW(warmupSteps: 100), learningRate: 0.0025, weightDecay: 0.01)
 /// ```
 public struct ScheduleFreeAdamW: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var warmupSteps: Int
-    public var r: Double
-    public var weightLearningRatePower: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let warmupSteps: Int
+    public let r: Double
+    public let weightLearningRatePower: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
     ///   negative warmup or r.

@@ -21,10 +21,10 @@ import Foundation
 /// // … train …; then optimizer.setEvaluationMode(true, parameters: &parameters) before evaluating.
 /// ```
 public struct ScheduleFreeSGD: OptimizerRule {
-    public var momentum: Double
-    public var warmupSteps: Int
-    public var r: Double
-    public var weightLearningRatePower: Double
+    public let momentum: Double
+    public let warmupSteps: Int
+    public let r: Double
+    public let weightLearningRatePower: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside (0, 1), negative warmup or r.
     public init(momentum: Double = 0.9, warmupSteps: Int = 0, r: Double = 0, weightLearningRatePower: Double = 2) throws {
