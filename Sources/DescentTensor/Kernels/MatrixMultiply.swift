@@ -5,26 +5,51 @@
 ///
 /// where op(X) is X or Xᵀ. A is m×k after op, B is k×n after op, C is m×n;
 /// `lda`, `ldb`, `ldc` are the row strides of the stored (not transposed) matrices.
+///
+/// The work is done by `GemmDriver` — packing into micro-panels, cache blocking
+/// and a persistent thread pool, as in BLIS and OpenBLAS — around the fastest
+/// C micro-kernel of `MatrixMultiplyKernel` the processor runs (AVX-512, AVX2+FMA,
+/// NEON, or a portable one). Products with fewer than about a million
+/// multiply-adds run on the calling thread; larger ones use `Parallel.threadCount`
+/// threads.
+///
+/// ```swift
+/// let a: [Float] = [1, 2, 3, 4, 5, 6]   // 2×3
+/// let b: [Float] = [1, 0, 0, 1, 1, 1]   // 3×2
+/// var c = [Float](repeating: 0, count: 4)
+/// MatrixMultiply.gemm(transposeA: false, transposeB: false, m: 2, n: 2, k: 3,
+///                     a: a, lda: 3, b: b, ldb: 2, c: &c, ldc: 2)
+/// // c == [4, 5, 10, 11]
+/// ```
 public enum MatrixMultiply {
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int,
                             accumulate: Bool = false) {
-        // Reference implementation; replaced by the packed, blocked kernels.
-        for i in 0..<m {
-            let row = c + i * ldc
-            if !accumulate { row.update(repeating: 0, count: n) }
-            for p in 0..<k {
-                let aValue = transposeA ? a[p * lda + i] : a[i * lda + p]
-                if aValue == 0 { continue }
-                if transposeB {
-                    for j in 0..<n { row[j] += aValue * b[j * ldb + p] }
-                } else {
-                    let bRow = b + p * ldb
-                    for j in 0..<n { row[j] += aValue * bRow[j] }
-                }
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+             c: c, ldc: ldc, accumulate: accumulate, kernel: .best, threads: Parallel.threadCount)
+    }
+
+    /// `gemm` with a chosen micro-kernel and thread count (for tests and benchmarks).
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Float>, lda: Int,
+                            b: UnsafePointer<Float>, ldb: Int,
+                            c: UnsafeMutablePointer<Float>, ldc: Int,
+                            accumulate: Bool, kernel: MatrixMultiplyKernel, threads: Int) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
+        precondition(lda >= max(1, transposeA ? m : k), "gemm: lda=\(lda) is less than the stored row length")
+        precondition(ldb >= max(1, transposeB ? k : n), "gemm: ldb=\(ldb) is less than the stored row length")
+        precondition(ldc >= max(1, n), "gemm: ldc=\(ldc) is less than n=\(n)")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            if !accumulate {
+                for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             }
+            return
         }
+        GemmDriver(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                   a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, kernel: kernel)
+            .run(threads: max(1, threads))
     }
 }

@@ -20,22 +20,20 @@ public enum Parallel {
 
     /// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when
     /// `count` is at least `threshold` elements, on the calling thread otherwise.
-    @inlinable
+    ///
+    /// The chunks run on `WorkerPool.shared`, the persistent threads the matrix
+    /// multiply uses, so a training step's elementwise loops and products share
+    /// warm workers instead of waking Dispatch threads each time. Called from
+    /// inside another parallel loop, it runs on the calling thread.
     public static func forEachChunk(count: Int, threshold: Int = 1 << 15, _ body: (Range<Int>) -> Void) {
         let workers = threadCount
         guard count >= threshold, workers > 1 else {
             if count > 0 { body(0..<count) }
             return
         }
-        let chunks = workers
-        let chunkSize = (count + chunks - 1) / chunks
-        withoutActuallyEscaping(body) { body in
-            let box = UnsafeSendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk * chunkSize
-                let end = min(count, start + chunkSize)
-                if start < end { box.value(start..<end) }
-            }
+        WorkerPool.shared.run(threads: min(workers, count)) { thread, team in
+            let range = team.share(of: count, part: thread)
+            if !range.isEmpty { body(range) }
         }
     }
 }

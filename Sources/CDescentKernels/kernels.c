@@ -1,2 +1,0 @@
-#include "CDescentKernels.h"
-int descent_cpu_features(void) { return 0; }

@@ -1,0 +1,121 @@
+// Single-precision GEMM micro-kernels, one per instruction set, chosen at run time.
+//
+// A plain `swift build -c release` compiles this file for the baseline target
+// (x86-64 with SSE2 only, or armv8 with NEON); the wider kernels get their
+// instruction sets from per-function `target` attributes and are only called
+// after `__builtin_cpu_supports` says the processor (and operating system) has
+// them. Packing, cache blocking and threading are in Swift
+// (Sources/DescentTensor/Kernels); only the register-blocked inner loop is here.
+#include "CDescentKernels.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define DESCENT_X86 1
+#endif
+
+// Portable fallback: 4-wide generic vectors (SSE2 on x86-64, NEON elsewhere,
+// scalar code on targets without SIMD). 4x8 tile: 8 accumulators.
+#define KERNEL_NAME descent_sgemm_portable_4x8
+#define KERNEL_TARGET
+#define KERNEL_VEC 4
+#define KERNEL_MR 4
+#define KERNEL_NV 2
+#define KERNEL_FMA 0
+#include "sgemm_microkernel_template.h"
+
+#if DESCENT_X86
+// AVX2 + FMA: 6x16 tile, 12 ymm accumulators + 2 for B + 1 broadcast of A.
+#define KERNEL_NAME descent_sgemm_avx2_6x16
+#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define KERNEL_VEC 8
+#define KERNEL_MR 6
+#define KERNEL_NV 2
+#define KERNEL_FMA 1
+#include "sgemm_microkernel_template.h"
+
+// AVX-512F: 12x32 tile, 24 zmm accumulators; the broadcast of A folds into the
+// FMA as an embedded-broadcast memory operand.
+#define KERNEL_NAME descent_sgemm_avx512_12x32
+#define KERNEL_TARGET __attribute__((target("avx512f,fma")))
+#define KERNEL_VEC 16
+#define KERNEL_MR 12
+#define KERNEL_NV 2
+#define KERNEL_FMA 1
+#include "sgemm_microkernel_template.h"
+
+// The AVX-512 kernel's exact source and tile shape compiled for AVX2, so that
+// tests on machines without AVX-512 still check the 12x32 geometry.
+#define KERNEL_NAME descent_sgemm_avx2_12x32
+#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define KERNEL_VEC 16
+#define KERNEL_MR 12
+#define KERNEL_NV 2
+#define KERNEL_FMA 1
+#include "sgemm_microkernel_template.h"
+#endif
+
+#if defined(__aarch64__)
+// NEON (always present on arm64): 8x12 tile, 24 of the 32 q registers.
+#define KERNEL_NAME descent_sgemm_neon_8x12
+#define KERNEL_TARGET
+#define KERNEL_VEC 4
+#define KERNEL_MR 8
+#define KERNEL_NV 3
+#define KERNEL_FMA 1
+#include "sgemm_microkernel_template.h"
+#endif
+
+static descent_sgemm_kernel make_kernel(descent_sgemm_microkernel function, int kind, const char *name,
+                                        int mr, int nr, int mc, int kc, int nc) {
+    descent_sgemm_kernel kernel = {function, kind, name, mr, nr, mc, kc, nc};
+    return kernel;
+}
+
+int descent_sgemm_kernel_supported(int kind) {
+    switch (kind) {
+    case DESCENT_SGEMM_PORTABLE: return 1;
+#if DESCENT_X86
+    case DESCENT_SGEMM_AVX2:
+    case DESCENT_SGEMM_AVX2_WIDE:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case DESCENT_SGEMM_AVX512:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+#endif
+#if defined(__aarch64__)
+    case DESCENT_SGEMM_NEON: return 1;
+#endif
+    default: return 0;
+    }
+}
+
+int descent_sgemm_best_kind(void) {
+#if DESCENT_X86
+    if (descent_sgemm_kernel_supported(DESCENT_SGEMM_AVX512)) return DESCENT_SGEMM_AVX512;
+    if (descent_sgemm_kernel_supported(DESCENT_SGEMM_AVX2)) return DESCENT_SGEMM_AVX2;
+#endif
+#if defined(__aarch64__)
+    return DESCENT_SGEMM_NEON;
+#endif
+    return DESCENT_SGEMM_PORTABLE;
+}
+
+descent_sgemm_kernel descent_sgemm_kernel_for(int kind) {
+    if (kind == DESCENT_SGEMM_AUTO) kind = descent_sgemm_best_kind();
+    if (!descent_sgemm_kernel_supported(kind)) kind = DESCENT_SGEMM_PORTABLE;
+    switch (kind) {
+#if DESCENT_X86
+    // Block sizes: KC*NR floats of B stay in L1, MC*KC floats of A in L2 (as in BLIS).
+    case DESCENT_SGEMM_AVX2:
+        return make_kernel(descent_sgemm_avx2_6x16, kind, "avx2-fma 6x16", 6, 16, 144, 256, 4080);
+    case DESCENT_SGEMM_AVX512:
+        return make_kernel(descent_sgemm_avx512_12x32, kind, "avx512f 12x32", 12, 32, 240, 256, 3072);
+    case DESCENT_SGEMM_AVX2_WIDE:
+        return make_kernel(descent_sgemm_avx2_12x32, kind, "avx2-fma 12x32 (avx512 shape)", 12, 32, 240, 256, 3072);
+#endif
+#if defined(__aarch64__)
+    case DESCENT_SGEMM_NEON:
+        return make_kernel(descent_sgemm_neon_8x12, kind, "neon 8x12", 8, 12, 120, 256, 4080);
+#endif
+    default:
+        return make_kernel(descent_sgemm_portable_4x8, DESCENT_SGEMM_PORTABLE, "portable 4x8", 4, 8, 128, 256, 4096);
+    }
+}
