@@ -83,6 +83,20 @@ seq = [{"schedule": "ConstantLR", "params": {"factor": 0.5, "total_iters": 3}},
        {"schedule": "StepLR", "params": {"step_size": 4, "gamma": 0.5}}]
 torch_case("sequential_three", "SequentialLR", {"schedulers": seq, "milestones": [3, 10]}, 22,
            build=lambda opt: S.SequentialLR(opt, [sub(opt, s) for s in seq], milestones=[3, 10]))
+seq2 = [{"schedule": "LinearLR", "params": {"start_factor": 0.1, "total_iters": 4}},
+        {"schedule": "MultiplicativeLR", "params": {"factor": 0.8}}]
+torch_case("sequential_linear_multiplicative", "SequentialLR", {"schedulers": seq2, "milestones": [6]}, 14,
+           build=lambda opt: S.SequentialLR(opt, [S.LinearLR(opt, start_factor=0.1, total_iters=4),
+                                                  S.MultiplicativeLR(opt, lr_lambda=lambda e: 0.8)], milestones=[6]))
+seq3 = [{"schedule": "ExponentialLR", "params": {"gamma": 0.7}},
+        {"schedule": "MultiplicativeLR", "params": {"factor": 0.9}}]
+torch_case("sequential_exponential_multiplicative", "SequentialLR", {"schedulers": seq3, "milestones": [3]}, 10,
+           build=lambda opt: S.SequentialLR(opt, [S.ExponentialLR(opt, gamma=0.7),
+                                                  S.MultiplicativeLR(opt, lr_lambda=lambda e: 0.9)], milestones=[3]))
+chain2 = [{"schedule": "CosineAnnealingLR", "params": {"T_max": 10}},
+          {"schedule": "ExponentialLR", "params": {"gamma": 0.95}}]
+torch_case("chained_cosine_exponential", "ChainedScheduler", {"schedulers": chain2}, 10,
+           build=lambda opt: S.ChainedScheduler([sub(opt, s) for s in chain2]))
 chain = [{"schedule": "LinearLR", "params": {"start_factor": 0.2, "total_iters": 4}},
          {"schedule": "StepLR", "params": {"step_size": 5, "gamma": 0.5}}]
 torch_case("chained_linear_step", "ChainedScheduler", {"schedulers": chain}, 16,

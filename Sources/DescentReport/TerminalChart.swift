@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Each character cell holds 2 × 4 dots, so a chart `width` characters wide and `height` lines
 /// tall has `2·width × 4·height` dots. The series (plain `[Double]`, index = x) is scaled to fill
-/// the plot; consecutive points are joined by a vertical run of dots so the line has no gaps.
+/// the plot; consecutive points are joined by straight runs of dots so the line has no gaps.
 /// The left axis is labelled with the maximum (top) and minimum (bottom) values, the bottom axis
 /// with the first and last index. Non-finite values are left out.
 ///
@@ -56,14 +56,17 @@ public struct TerminalChart: Sendable {
             let point = (column: column(of: index), row: row(of: value))
             dots[point.row][point.column] = true
             if let previous {
-                // Join to the previous point: fill the rows between them in this column (and the one before).
-                let lowRow = min(previous.row, point.row)
-                let highRow = max(previous.row, point.row)
-                let middle = (lowRow + highRow) / 2
-                for fill in lowRow...highRow {
-                    let fillColumn = fill <= middle ? (previous.row < point.row ? previous.column : point.column)
-                                                    : (previous.row < point.row ? point.column : previous.column)
-                    dots[fill][fillColumn] = true
+                // Join to the previous point with a straight run of dots (Bresenham).
+                var x = previous.column, y = previous.row
+                let dx = abs(point.column - x), dy = -abs(point.row - y)
+                let sx = x < point.column ? 1 : -1, sy = y < point.row ? 1 : -1
+                var error = dx + dy
+                while true {
+                    dots[y][x] = true
+                    if x == point.column && y == point.row { break }
+                    let doubled = 2 * error
+                    if doubled >= dy { error += dy; x += sx }
+                    if doubled <= dx { error += dx; y += sy }
                 }
             }
             previous = point

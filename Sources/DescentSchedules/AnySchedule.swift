@@ -25,8 +25,7 @@ public struct AnySchedule: SerializableSchedule, Equatable {
     public func momentum(at step: Int) -> Double? { base.momentum(at: step) }
     public var description: String { base.description }
 
-    /// Whether the schedule sets momentum at some step (one-cycle or cyclic inside).
-    public var cyclesMomentum: Bool { description.contains("momentum: [") }
+    public var cyclesMomentum: Bool { base.cyclesMomentum }
 
     public static func == (lhs: AnySchedule, rhs: AnySchedule) -> Bool {
         lhs.description == rhs.description

@@ -33,6 +33,8 @@ public struct ChainSchedule: SerializableSchedule, Equatable {
         return nil
     }
 
+    public var cyclesMomentum: Bool { schedules.contains { $0.cyclesMomentum } }
+
     public var description: String {
         "chain(from: \(TextForm.number(from)), [" + schedules.map(\.description).joined(separator: ", ") + "])"
     }

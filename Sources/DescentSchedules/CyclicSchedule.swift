@@ -65,6 +65,8 @@ public struct CyclicSchedule: SerializableSchedule, Equatable {
         }
     }
 
+    public var cyclesMomentum: Bool { momentumRange != nil }
+
     public func callAsFunction(_ step: Int) -> Double {
         low + (high - low) * shape(at: step)
     }

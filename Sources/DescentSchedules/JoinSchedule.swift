@@ -61,6 +61,8 @@ public struct JoinSchedule: SerializableSchedule, Equatable {
         return schedule.momentum(at: local)
     }
 
+    public var cyclesMomentum: Bool { schedules.contains { $0.cyclesMomentum } }
+
     public var length: Int? {
         guard let last = schedules.last?.length else { return nil }
         return (boundaries.last ?? 0) + last
@@ -82,5 +84,32 @@ public struct JoinSchedule: SerializableSchedule, Equatable {
         if isSequence { return schedules.map(\.description).joined(separator: " >> ") }
         return "join([" + schedules.map(\.description).joined(separator: ", ") + "], at: "
             + TextForm.integers(boundaries) + ")"
+    }
+}
+
+extension SerializableSchedule {
+    /// `self` until it reaches its length, then `next` from its step 0: the text form's `self >> next`.
+    ///
+    ///     let schedule = try PolynomialSchedule.warmup(steps: 500, to: 3e-4)
+    ///         .then(CosineDecaySchedule(from: 3e-4, to: 1e-5, steps: 9_500))
+    ///     schedule(500)   // 0.0003
+    ///
+    /// - Throws: ``ScheduleError`` when `self` has no length (it goes on for ever).
+    public func then(_ next: some SerializableSchedule) throws -> JoinSchedule {
+        try JoinSchedule(sequence: Self.flatten(self) + Self.flatten(next))
+    }
+
+    /// `self` until step `boundary`, then `next` from its step 0 (Optax's `join_schedules`).
+    public func then(_ next: some SerializableSchedule, at boundary: Int) throws -> JoinSchedule {
+        try JoinSchedule([AnySchedule(self), AnySchedule(next)], boundaries: [boundary])
+    }
+
+    private static func flatten(_ schedule: some SerializableSchedule) -> [AnySchedule] {
+        let erased = AnySchedule(schedule)
+        if let join = erased.base as? JoinSchedule, join.schedules.count > 1,
+           (try? JoinSchedule(sequence: join.schedules))?.boundaries == join.boundaries {
+            return join.schedules
+        }
+        return [erased]
     }
 }

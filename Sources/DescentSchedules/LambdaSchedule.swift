@@ -5,8 +5,8 @@
 /// by ``ReferenceSchedule`` or ``ScheduleParser``; a run that must be resumed or configured from
 /// text should use a built-in schedule.
 ///
-/// Example: `LambdaSchedule(base: 0.1) { 0.95 ** $0 }` with `{ pow(0.95, Double($0)) }` gives
-/// 0.1 at step 0 and 0.095 at step 1.
+/// Example: `try LambdaSchedule(base: 0.1) { pow(0.95, Double($0)) }` gives 0.1 at step 0 and
+/// 0.095 at step 1.
 public struct LambdaSchedule: LearningRateSchedule {
     public let base: Double
     public let multiplier: @Sendable (Int) -> Double

@@ -9,7 +9,8 @@
 ///     cosine(50)   // 0.05
 ///     cosine(100)  // 0.0
 public protocol LearningRateSchedule: Sendable {
-    /// The rate in force at `step` (0-based). Defined for every step ≥ 0, including past the end.
+    /// The rate in force at `step` (0-based). Defined for every step, including past the end
+    /// (each schedule documents what it does there); the built-in schedules treat a negative step as 0.
     func callAsFunction(_ step: Int) -> Double
 }
 
@@ -29,11 +30,15 @@ public protocol SerializableSchedule: LearningRateSchedule, Codable, CustomStrin
     var length: Int? { get }
     /// The momentum this schedule sets at `step`, or `nil` when it does not cycle momentum.
     func momentum(at step: Int) -> Double?
+    /// Whether the schedule sets momentum at some step (it is, or contains, a one-cycle or cyclic
+    /// schedule that cycles momentum).
+    var cyclesMomentum: Bool { get }
 }
 
 extension SerializableSchedule {
     public var length: Int? { nil }
     public func momentum(at step: Int) -> Double? { nil }
+    public var cyclesMomentum: Bool { false }
 
     /// Encodes the schedule as its text form, e.g. `"cosine(from: 0.1, to: 0.0, steps: 100)"`.
     public func encode(to encoder: any Encoder) throws {

@@ -37,6 +37,7 @@ public struct LinearScalingSchedule: SerializableSchedule, Equatable {
     public func callAsFunction(_ step: Int) -> Double { schedule(step) * multiplier(at: step) }
     public func momentum(at step: Int) -> Double? { schedule.momentum(at: step) }
     public var length: Int? { schedule.length }
+    public var cyclesMomentum: Bool { schedule.cyclesMomentum }
 
     public var description: String {
         "scaled(\(schedule), batch: \(batchSize), base_batch: \(baseBatchSize), warmup: \(warmup))"

@@ -107,6 +107,7 @@ public struct OneCycleSchedule: SerializableSchedule, Equatable {
     }
 
     public var length: Int? { steps }
+    public var cyclesMomentum: Bool { momentumRange != nil }
 
     public var description: String {
         TextForm.call("onecycle", [

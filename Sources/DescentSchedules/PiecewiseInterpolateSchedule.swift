@@ -66,6 +66,7 @@ public struct PiecewiseInterpolateSchedule: SerializableSchedule, Equatable {
     }
 
     private func value<T: ScheduleArithmetic>(at step: Int, as: T.Type) -> T {
+        let step = max(step, 0)
         var start = 0
         var value = T(from)
         for (boundary, scale) in zip(boundaries, scales) {

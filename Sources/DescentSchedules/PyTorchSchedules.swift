@@ -102,12 +102,8 @@ enum PyTorchSchedules {
             let down = try reader.optionalInteger("step_size_down")
             let mode = try reader.string("mode", default: "triangular", allowed: ["triangular", "triangular2", "exp_range"])
             let gamma = try reader.number("gamma", default: 1)
-            let scaleMode = try reader.string("scale_mode", default: mode == "exp_range" ? "iterations" : "cycle",
-                                              allowed: ["cycle", "iterations"])
-            guard scaleMode == (mode == "exp_range" ? "iterations" : "cycle") else {
-                throw ScheduleError(parameter: "scale_mode",
-                    message: "CyclicLR: parameter 'scale_mode' applies only to a custom scale_fn; mode \(mode) uses \(mode == "exp_range" ? "iterations" : "cycle")")
-            }
+            // PyTorch ignores scale_mode unless a custom scale_fn is given (which a file cannot give).
+            _ = try reader.string("scale_mode", default: "cycle", allowed: ["cycle", "iterations"])
             let cycleMomentum = try reader.bool("cycle_momentum", default: true)
             let baseMomentum = try reader.number("base_momentum", default: 0.8)
             let maxMomentum = try reader.number("max_momentum", default: 0.9)
@@ -152,11 +148,23 @@ enum PyTorchSchedules {
                                      momentum: cycleMomentum ? try MomentumRange(base: baseMomentum, maximum: maxMomentum) : nil)
             }
         case "SequentialLR":
-            let children = try reader.array("schedulers").map { item in
-                let (childName, childParameters) = try ReferenceSchedule.nested(item, in: name, field: "schedulers")
-                return try make(childName, childParameters, baseLearningRate)
+            let items = try reader.array("schedulers").map { item in
+                try ReferenceSchedule.nested(item, in: name, field: "schedulers")
             }
             let milestones = try reader.integers("milestones")
+            // At a milestone PyTorch restarts the next scheduler: schedulers with a closed form start
+            // again from base_lr, but MultiplicativeLR (no closed form) multiplies the rate the previous
+            // scheduler left at the step before the milestone (checked against PyTorch 2.15).
+            var children: [AnySchedule] = []
+            for (index, (childName, childParameters)) in items.enumerated() {
+                var start = baseLearningRate
+                if childName == "MultiplicativeLR", index > 0, index - 1 < milestones.count, let previous = children.last {
+                    let previousStart = index >= 2 && index - 2 < milestones.count ? milestones[index - 2] : 0
+                    let factor = childParameters["factor"]?.number ?? 1
+                    start = previous(max(milestones[index - 1] - 1 - previousStart, 0)) * factor
+                }
+                children.append(try make(childName, childParameters, start))
+            }
             schedule = try build(["at": "milestones", "schedules": "schedulers"]) {
                 try JoinSchedule(children, boundaries: milestones)
             }

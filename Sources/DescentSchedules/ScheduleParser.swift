@@ -71,10 +71,6 @@ public enum ScheduleParser {
             for (index, item) in items.enumerated() {
                 var local = context
                 if let total = context.totalSteps {
-                    guard total - consumed >= 1 || index == items.count - 1 else {
-                        throw ScheduleError(column: item.column,
-                            message: "the schedules before this one already use all \(total) steps of the run")
-                    }
                     local.totalSteps = max(total - consumed, 1)
                 }
                 let schedule = try build(item, local)
@@ -84,9 +80,9 @@ public enum ScheduleParser {
                             message: "\(schedule) goes on for ever, so nothing can follow it with '>>'; give it a length (steps:) or use join([...], at: [...])")
                     }
                     consumed += length
-                    if let total = context.totalSteps, consumed >= total {
+                    if let total = context.totalSteps, consumed > total {
                         throw ScheduleError(column: item.column,
-                            message: "\(schedule) ends at step \(consumed), longer than the run (\(total) steps): nothing is left for what follows")
+                            message: "\(schedule) ends at step \(consumed), longer than the run (\(total) steps)")
                     }
                 }
                 schedules.append(schedule)

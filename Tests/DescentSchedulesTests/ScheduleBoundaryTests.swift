@@ -125,3 +125,40 @@ final class ScheduleBoundaryTests: XCTestCase {
         XCTAssertEqual(schedule.position(at: 70).cycle, 3)
     }
 }
+
+/// Combinators in code match the text form.
+final class ScheduleCombinatorTests: XCTestCase {
+    func testThenMatchesTheTextForm() throws {
+        let schedule = try PolynomialSchedule.warmup(steps: 500, to: 3e-4)
+            .then(CosineDecaySchedule(from: 3e-4, to: 1e-5, steps: 9_500))
+            .then(ConstantSchedule(rate: 1e-5))
+        let parsed = try ScheduleParser.parse("warmup(500) >> cosine(to: 1e-5) >> constant(1e-5)",
+                                              totalSteps: 10_000, baseLearningRate: 3e-4)
+        XCTAssertEqual(AnySchedule(schedule), parsed)
+        XCTAssertEqual(schedule.boundaries, [500, 10_000])
+        let explicit = try ConstantSchedule(rate: 0.1).then(ConstantSchedule(rate: 0.01), at: 7)
+        XCTAssertEqual(explicit(6), 0.1)
+        XCTAssertEqual(explicit(7), 0.01)
+        XCTAssertEqual(explicit.description, "join([constant(0.1), constant(0.01)], at: [7])")
+        XCTAssertThrowsError(try ConstantSchedule(rate: 0.1).then(ConstantSchedule(rate: 0.01)))
+    }
+
+    func testNegativeStepsReadAsStepZero() throws {
+        for text in ScheduleTextTests.texts {
+            let schedule = try ScheduleParser.parse(text, totalSteps: 1000, baseLearningRate: 0.1)
+            XCTAssertEqual(schedule(-5), schedule(0), text)
+        }
+    }
+}
+
+final class ScheduleMomentumTests: XCTestCase {
+    func testCyclesMomentumLooksInsideCombinators() throws {
+        let cycled = try ScheduleParser.parse("constant(0.01, steps: 10) >> onecycle(peak: 0.1, steps: 50)")
+        XCTAssertTrue(cycled.cyclesMomentum)
+        XCTAssertNil(cycled.momentum(at: 3))
+        XCTAssertEqual(ScheduledMomentum(cycled)(10), 0.95)
+        let plain = try ScheduleParser.parse("onecycle(peak: 0.1, steps: 50, momentum: none)")
+        XCTAssertFalse(plain.cyclesMomentum)
+        XCTAssertFalse(try ScheduleParser.parse("cosine(from: 0.1, steps: 5)").cyclesMomentum)
+    }
+}

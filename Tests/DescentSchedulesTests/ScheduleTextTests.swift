@@ -84,7 +84,7 @@ final class ScheduleTextTests: XCTestCase {
         assertParseError("exponential >> cosine", column: 1, contains: "goes on for ever")
         assertParseError("cosine(to: -0.1)", column: 8, contains: "to must be a finite rate")
         assertParseError("warmup(200) >> cosine", column: 8, contains: "warmup (200 steps) is longer than the run (100 steps)")
-        assertParseError("constant(0.1, steps: 100) >> cosine", column: 1, contains: "longer than the run")
+        assertParseError("constant(0.1, steps: 150) >> cosine", column: 1, contains: "longer than the run")
         assertParseError("onecycle(warmup: 1.5)", column: 10, contains: "warmup must lie strictly between 0 and 1")
         assertParseError("restarts(period: 10, multiplier: 0)", column: 22, contains: "multiplier must be at least 1")
         assertParseError("multistep(at: [20, 10])", column: 11, contains: "increasing order")
