@@ -56,8 +56,7 @@ struct TrainCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if (dataset == nil) == (csv == nil) { throw ValidationError("give exactly one of --dataset NAME or --csv FILE") }
-        if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
+        try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target)
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -65,13 +64,7 @@ struct TrainCommand: AsyncParsableCommand {
         _ = try hiddenSizes()
     }
 
-    func hiddenSizes() throws -> [Int] {
-        let parts = hidden.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try parts.map { part in
-            guard let size = Int(part), size > 0 else { throw ValidationError("--hidden: '\(part)' is not a positive layer size") }
-            return size
-        }
-    }
+    func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(hidden) }
 
     func run() async throws {
         do {
@@ -85,25 +78,9 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     private func train() throws {
-        let data: Dataset
-        if let name = dataset {
-            data = try Datasets.load(named: name)
-        } else {
-            data = try Dataset.loadCSV(path: csv!, targetColumn: target)
-        }
-        var split = try data.split(validationFraction: validationFraction, seed: seed)
-        if !noStandardize { split = try split.standardized().split }
-        let objective = Objective(for: data)
-        var generator = SeededGenerator(seed: seed)
-        var layers: [any Module] = []
-        var width = data.featureCount
-        for size in try hiddenSizes() {
-            layers.append(try Linear(width, size, using: &generator))
-            layers.append(ReLU())
-            width = size
-        }
-        layers.append(try Linear(width, objective.outputSize, using: &generator))
-        let model = Sequential(layers)
+        let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
+                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed)
+        let (split, objective, model) = (setup.split, setup.objective, setup.model)
 
         let stepsPerEpoch = (split.train.count + batchSize - 1) / batchSize
         let totalSteps = stepsPerEpoch * epochs
@@ -114,8 +91,7 @@ struct TrainCommand: AsyncParsableCommand {
         let trainer = Trainer(configuration: trainingConfiguration)
 
         if !json {
-            print("Training on \(data.source): \(split.train.count) training and \(split.validation.count) validation examples, "
-                  + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")")
+            print("Training on \(setup.dataSummary)")
             print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
         }
         let history: [TrainingRecord]
