@@ -37,11 +37,14 @@ import Foundation
 /// ```swift
 /// let data = try Datasets.load(named: "digits").split(validationFraction: 0.2, seed: 0).standardized().split.train
 /// var generator = SeededGenerator(seed: 0)
-/// let model = Sequential { try! Linear(64, 32, using: &generator); ReLU(); try! Linear(32, 10, using: &generator) }
-/// let optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.01)
+/// let model = Sequential([try Linear(64, 32, using: &generator), ReLU(), try Linear(32, 10, using: &generator)])
+/// let optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.01)   // its rate is ignored: the sweep sets it
 /// let result = try LearningRateRangeTest().run(model, optimizer: optimizer, data: data)
-/// result.suggestions?.valley     // ≈ 1e-2 (fastai/PyTorch on the same problem: 7.6e-3)
-/// result.confidence.level        // .high, with the reasons in words
+/// result.iterationsRun           // 95: the smoothed loss passed 4 × its minimum at rate 3.3 (fastai's run: 95 too)
+/// result.suggestions?.valley     // 0.0229 (fastai/PyTorch on the same network: 0.0076)
+/// result.suggestions?.minimum    // 0.110  (fastai: 0.110)
+/// result.suggestions?.steep      // 0.251  (fastai: 0.209)
+/// result.confidence.level        // .medium: the four suggestions span 2.2 decades
 /// ```
 public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     /// The rate of the first iteration (fastai's `start_lr`).
