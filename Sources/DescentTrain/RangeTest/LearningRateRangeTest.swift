@@ -122,7 +122,7 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         let savedModes = model.namedModules.map(\.module.isTraining)
         defer {
             // Put back exactly what was there: the saved tensors share no storage with the ones trained.
-            try? model.load(parameters: savedState)
+            _ = try? model.load(parameters: savedState)
             for ((_, module), isTraining) in zip(model.namedModules, savedModes) { module.isTraining = isTraining }
         }
         var working = sweepingCopy(of: optimizer)
