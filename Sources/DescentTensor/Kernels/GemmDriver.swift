@@ -37,9 +37,10 @@ struct GemmDriver {
     func run(threads requested: Int) {
         let mr = kernel.tileRows, nr = kernel.tileColumns
         // Balanced blocks: 300 rows with MC = 144 become 3 × 100 (rounded to MR), not 144 + 144 + 12.
-        let kcBlock = GemmDriver.balancedBlock(k, limit: kernel.depthBlock, multiple: 1)
+        let kcLimit = kernel.depthBlock, mcLimit = kernel.rowBlock
+        let kcBlock = GemmDriver.balancedBlock(k, limit: kcLimit, multiple: 1)
         let ncBlock = GemmDriver.balancedBlock(n, limit: kernel.columnBlock, multiple: nr)
-        var mcBlock = GemmDriver.balancedBlock(m, limit: kernel.rowBlock, multiple: mr)
+        var mcBlock = GemmDriver.balancedBlock(m, limit: mcLimit, multiple: mr)
 
         let tiles = ((min(m, mcBlock) + mr - 1) / mr) * ((min(n, ncBlock) + nr - 1) / nr)
         var threads = max(1, min(requested, tiles))
@@ -47,7 +48,7 @@ struct GemmDriver {
         // Row-block mode wants at least two blocks per thread, each at least 4·MR rows.
         let rowBlocks = threads > 1 && m >= 2 * threads * 4 * mr
         if rowBlocks {
-            mcBlock = GemmDriver.balancedBlock(m, limit: min(kernel.rowBlock, (m + 2 * threads - 1) / (2 * threads)),
+            mcBlock = GemmDriver.balancedBlock(m, limit: min(mcLimit, (m + 2 * threads - 1) / (2 * threads)),
                                                multiple: mr)
         }
         let aBlockSize = mcBlock * kcBlock, bPanelSize = kcBlock * ncBlock
