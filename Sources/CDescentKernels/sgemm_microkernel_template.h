@@ -39,7 +39,11 @@ static void KERNEL_NAME(long kc, const float *restrict a, const float *restrict 
         for (int v = 0; v < KERNEL_NV; v++) acc[r][v] = (KV_TYPE){0};
     }
     // Touch the C tile early so its lines arrive while the k loop runs.
-    for (long r = 0; r < m; r++) __builtin_prefetch(c + r * ldc, 1, 3);
+    // (Both ends of each row: a row of NR floats may span two cache lines.)
+    for (long r = 0; r < m; r++) {
+        __builtin_prefetch(c + r * ldc, 1, 3);
+        __builtin_prefetch(c + r * ldc + n - 1, 1, 3);
+    }
 
 #pragma clang loop unroll_count(4)
     for (long p = 0; p < kc; p++) {
