@@ -29,9 +29,11 @@ struct GemmDriver {
     let kernel: MatrixMultiplyKernel
 
     /// Below this many multiply-adds (m·n·k) a product runs on the calling thread:
-    /// about 15 µs of work, against about 1 µs to start a spinning worker and tens
-    /// of microseconds to wake a sleeping one.
-    static let parallelThreshold = 1 << 20
+    /// about 60 µs of work on one AVX2 core. Starting a spinning worker costs about
+    /// a microsecond, but on a machine busy with other processes a worker may wait
+    /// milliseconds for a core, and every product of the training loop pays it
+    /// (128³ measured 52 µs on one thread, 270 µs on two, under load 5 on 2 cores).
+    static let parallelThreshold = 1 << 22
 
     /// Computes the product with up to `threads` threads.
     func run(threads requested: Int) {
