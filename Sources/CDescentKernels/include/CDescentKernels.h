@@ -48,6 +48,8 @@ void descent_sgemm_pack_strips(const float *src, long ld, long count, long depth
 long descent_atomic_load(const long *address);
 void descent_atomic_store(long *address, long value);
 long descent_atomic_fetch_add(long *address, long value);
+/// 1 and stores `desired` if *address == expected, else 0.
+int descent_atomic_compare_exchange(long *address, long expected, long desired);
 /// A pause hint inside a spin loop, and a yield to the scheduler.
 void descent_spin_pause(void);
 void descent_thread_yield(void);
