@@ -7,8 +7,9 @@
 extern "C" {
 #endif
 
-/// C[0..<m, 0..<n] (= or +=) packedA(MR x kc) * packedB(kc x NR); see sgemm_microkernel_template.h.
-typedef void (*descent_sgemm_microkernel)(long kc, const float *a, const float *b,
+/// C[0..<m, 0..<n] (= or +=) packedA(MR x kc) * B(kc x NR, rows `bstride` floats apart:
+/// NR when packed); see sgemm_microkernel_template.h.
+typedef void (*descent_sgemm_microkernel)(long kc, const float *a, const float *b, long bstride,
                                           float *c, long ldc, long m, long n, int accumulate);
 
 /// Kernel kinds. AUTO picks the best one the processor supports.

@@ -39,6 +39,8 @@ struct GemmDriver {
     /// milliseconds for a core (128³ measured 52 µs on one thread, 270 µs on two
     /// with barriers, under load 5 on 2 cores).
     static let parallelThreshold = 1 << 22
+    /// At most this many row panels (MR rows each) in C: B is read unpacked.
+    static let directRowPanels = 8
     /// Narrowest column group a thread takes in column-group mode.
     static let minimumGroupColumns = 64
 
@@ -136,9 +138,11 @@ struct GemmDriver {
                           depthStart: pc, depth: kc, nr: nr, into: bPacked + first * kc)
     }
 
-    /// Packs the A block at (ic, pc) and multiplies it with the packed B block at (pc, jc).
+    /// Packs the A block at (ic, pc) and multiplies it with the B block at (pc, jc):
+    /// packed at `bPacked`, or, when `direct`, read where it lies for full panels
+    /// (only a last, partial panel is packed).
     @inline(__always)
-    private func multiplyRowBlock(ic: Int, mc: Int, jc: Int, nc: Int, pc: Int, kc: Int,
+    private func multiplyRowBlock(ic: Int, mc: Int, jc: Int, nc: Int, pc: Int, kc: Int, direct: Bool = false,
                                   aBuffer: UnsafeMutablePointer<Float>, bPacked: UnsafeMutablePointer<Float>) {
         let mr = kernel.tileRows, nr = kernel.tileColumns
         let microKernel = kernel.function
@@ -149,31 +153,47 @@ struct GemmDriver {
         var jr = 0
         while jr * nr < nc {
             let columns = min(nr, nc - jr * nr)
-            let bPanel = bPacked + jr * nr * kc
+            let unpacked = direct && columns == nr
+            let bPanel = unpacked ? b + pc * ldb + jc + jr * nr : UnsafePointer(bPacked + jr * nr * kc)
+            let bStride = unpacked ? ldb : nr
             let cColumn = c + ic * ldc + jc + jr * nr
             for ir in 0..<rowPanels {
-                microKernel(kc, aBuffer + ir * mr * kc, bPanel, cColumn + ir * mr * ldc, ldc,
+                microKernel(kc, aBuffer + ir * mr * kc, bPanel, bStride, cColumn + ir * mr * ldc, ldc,
                             min(mr, mc - ir * mr), columns, accumulateHere)
             }
             jr += 1
         }
     }
 
-    /// All rows of C in the columns `columns`, on this thread alone.
+    /// All rows of C in the columns `columns`, on this thread alone. When C has only
+    /// a few row panels, an untransposed B is read in place: each of its panels
+    /// would serve too few micro-kernel calls to repay packing (im2col convolutions,
+    /// minibatch layers).
     private func computeColumns(_ columns: Range<Int>, blocking: Blocking,
                                 aBuffer: UnsafeMutablePointer<Float>, bBuffer: UnsafeMutablePointer<Float>) {
         let nr = kernel.tileColumns
+        // Measured on Zen 3 (16×3136·27: 48 → 40 µs; 48×3136·64: 330 → 235 µs), but worse when
+        // a panel's kc rows span many pages (32×4000·256) or alias in cache (row stride a
+        // multiple of 1 KiB, e.g. n = 1024).
+        let direct = !transposeB && m <= GemmDriver.directRowPanels * kernel.tileRows
+            && ldb % 256 != 0 && blocking.kc * ldb <= 1 << 18
         var jc = columns.lowerBound
         while jc < columns.upperBound {
             let nc = min(blocking.nc, columns.upperBound - jc)
+            let panels = (nc + nr - 1) / nr
             var pc = 0
             while pc < k {
                 let kc = min(blocking.kc, k - pc)
-                packB(panels: 0..<(nc + nr - 1) / nr, jc: jc, nc: nc, pc: pc, kc: kc, into: bBuffer)
+                if !direct {
+                    packB(panels: 0..<panels, jc: jc, nc: nc, pc: pc, kc: kc, into: bBuffer)
+                } else if nc % nr != 0 {
+                    packB(panels: (panels - 1)..<panels, jc: jc, nc: nc, pc: pc, kc: kc, into: bBuffer)
+                }
                 var ic = 0
                 while ic < m {
                     let mc = min(blocking.mc, m - ic)
-                    multiplyRowBlock(ic: ic, mc: mc, jc: jc, nc: nc, pc: pc, kc: kc, aBuffer: aBuffer, bPacked: bBuffer)
+                    multiplyRowBlock(ic: ic, mc: mc, jc: jc, nc: nc, pc: pc, kc: kc, direct: direct,
+                                     aBuffer: aBuffer, bPacked: bBuffer)
                     ic += mc
                 }
                 pc += kc
