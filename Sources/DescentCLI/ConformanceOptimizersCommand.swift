@@ -1,9 +1,29 @@
 import ArgumentParser
+import Descent
+import Foundation
 
-/// `descent conformance optimizers FILE`. (Owned by the optimizers work; stub.)
+/// `descent conformance optimizers FILE`: runs every case of an optimizer conformance file.
+///
+/// Prints one line per case (`PASS name (max rel err …)` or `FAIL name: …`), then
+/// `N passed, M failed`; exits non-zero if any case failed.
 struct ConformanceOptimizersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimizers",
         abstract: "Run every case of an optimizers conformance file."
     )
+
+    @Argument(help: "A JSON file in the form of conformance/optimizers.json.")
+    var file: String
+
+    func run() async throws {
+        let report: OptimizerConformance.Report
+        do {
+            report = try OptimizerConformance.run(fileURL: URL(fileURLWithPath: file))
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for result in report.results { print(result.line) }
+        print(report.summary)
+        if report.failedCount > 0 { throw ExitCode.failure }
+    }
 }

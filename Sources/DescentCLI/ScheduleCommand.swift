@@ -1,9 +1,10 @@
 import ArgumentParser
 
-/// `descent schedule ...`: look at learning-rate schedules. (Owned by the schedules work.)
+/// `descent schedule ...`: look at learning-rate schedules.
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
-        abstract: "Show learning-rate schedules."
+        abstract: "Show learning-rate schedules.",
+        subcommands: [ScheduleShowCommand.self]
     )
 }

@@ -1,9 +1,172 @@
 import ArgumentParser
+import Descent
+import Foundation
 
-/// `descent train`: train a model on a data set. (Owned by the foundation work; stub.)
+/// `descent train`: train a multilayer perceptron on a bundled data set or a CSV file,
+/// printing per epoch the learning rate in force, the training loss and the validation
+/// loss and metric, then a chart of the curves.
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model on a bundled or CSV data set."
+        abstract: "Train a model on a bundled or CSV data set.",
+        discussion: """
+        Features are standardised with the mean and standard deviation of the training \
+        part only (turn off with --no-standardize). Classification data sets train with \
+        softmax cross-entropy and report accuracy; regression with mean squared error and R².
+        """
     )
+
+    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+        case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
+    }
+
+    @Option(help: "A bundled data set: \(BundledDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dataset: String?
+    @Option(help: "A CSV file with a header row to train on instead of a bundled data set.")
+    var csv: String?
+    @Option(help: "The target column of --csv (default: the last column).")
+    var target: String?
+    @Option(help: "Hidden layer sizes, comma-separated (empty for a linear model).")
+    var hidden: String = "64"
+    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var optimizer: OptimizerChoice = .adamw
+    @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
+    var learningRate: Double = 3e-3
+    @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
+    var weightDecay: Double = 0
+    @Option(help: "SGD momentum.")
+    var momentum: Double = 0.9
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\".")
+    var schedule: String = "constant"
+    @Option(help: "Passes over the training data.")
+    var epochs: Int = 20
+    @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
+    var batchSize: Int = 32
+    @Option(help: "Seed for the split, the initial weights and the shuffling.")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("validation-fraction"), help: "Fraction of the data held out for validation.")
+    var validationFraction: Double = 0.2
+    @Option(help: "Stop after this many epochs without a lower validation loss.")
+    var patience: Int?
+    @Flag(name: .customLong("no-standardize"), help: "Keep the features as they are in the file.")
+    var noStandardize = false
+    @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
+    var saveWeights: String?
+    @Flag(help: "Print a JSON summary as the last line.")
+    var json = false
+
+    func validate() throws {
+        if (dataset == nil) == (csv == nil) { throw ValidationError("give exactly one of --dataset NAME or --csv FILE") }
+        if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard validationFraction > 0, validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
+        _ = try hiddenSizes()
+    }
+
+    func hiddenSizes() throws -> [Int] {
+        let parts = hidden.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.map { part in
+            guard let size = Int(part), size > 0 else { throw ValidationError("--hidden: '\(part)' is not a positive layer size") }
+            return size
+        }
+    }
+
+    func run() async throws {
+        do {
+            try train()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func train() throws {
+        let data: Dataset
+        if let name = dataset {
+            data = try Datasets.load(named: name)
+        } else {
+            data = try Dataset.loadCSV(path: csv!, targetColumn: target)
+        }
+        var split = try data.split(validationFraction: validationFraction, seed: seed)
+        if !noStandardize { split = try split.standardized().split }
+        let objective = Objective(for: data)
+        var generator = SeededGenerator(seed: seed)
+        var layers: [any Module] = []
+        var width = data.featureCount
+        for size in try hiddenSizes() {
+            layers.append(try Linear(width, size, using: &generator))
+            layers.append(ReLU())
+            width = size
+        }
+        layers.append(try Linear(width, objective.outputSize, using: &generator))
+        let model = Sequential(layers)
+
+        let stepsPerEpoch = (split.train.count + batchSize - 1) / batchSize
+        let totalSteps = stepsPerEpoch * epochs
+        let parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        let rate = ScheduledRate.schedule(parsed)
+        var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed)
+        trainingConfiguration.earlyStoppingPatience = patience
+        let trainer = Trainer(configuration: trainingConfiguration)
+
+        if !json {
+            print("Training on \(data.source): \(split.train.count) training and \(split.validation.count) validation examples, "
+                  + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")")
+            print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
+        }
+        let history: [TrainingRecord]
+        switch optimizer {
+        case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split)
+        case .adam: history = try fit(trainer, model, Adam(), rate, split)
+        case .adamw: history = try fit(trainer, model, AdamW(), rate, split)
+        case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split)
+        case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split)
+        case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split)
+        }
+        if let path = saveWeights {
+            try Safetensors.save(model.stateDictionary, to: path)
+            if !json { print("Saved weights to \(path)") }
+        }
+        report(history, objective: objective)
+    }
+
+    private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,
+                                          _ split: DatasetSplit) throws -> [TrainingRecord] {
+        var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: weightDecay, schedule: rate)
+        return try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+            guard !json else { return }
+            switch event {
+            case let .epochEnded(record):
+                print(String(format: "epoch %3d/%d  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
+                             record.epoch, epochs, record.learningRate, record.trainingLoss,
+                             record.validationLoss ?? .nan, Objective(for: split.train).metricName, record.validationMetric ?? .nan))
+            case let .rolledBack(step, loss, scale):
+                print("step \(step): loss \(loss) diverged; rolled back to the last good epoch, rate scale now \(scale)")
+            case let .stoppedEarly(epoch, bestEpoch):
+                print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
+            }
+        }
+    }
+
+    private func report(_ history: [TrainingRecord], objective: Objective) {
+        guard let last = history.last else { return }
+        if json {
+            let epochs = history.map { record in
+                "{\"epoch\":\(record.epoch),\"learning_rate\":\(record.learningRate),\"training_loss\":\(record.trainingLoss),"
+                    + "\"validation_loss\":\(record.validationLoss ?? .nan),\"validation_\(objective.metricName)\":\(record.validationMetric ?? .nan)}"
+            }
+            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(last.validationMetric ?? .nan)}")
+            return
+        }
+        let chart = TerminalChart(width: 60, height: 8)
+        print(chart.render(history.map(\.trainingLoss), title: "training loss per epoch"))
+        if history.contains(where: { $0.validationLoss != nil }) {
+            print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch"))
+        }
+        print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
+    }
 }

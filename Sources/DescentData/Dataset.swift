@@ -1,6 +1,11 @@
 import DescentTensor
 
 /// What a data set asks a model to predict.
+///
+/// ```swift
+/// try Datasets.load(named: "iris").task       // .classification
+/// try Datasets.load(named: "diabetes").task   // .regression
+/// ```
 public enum PredictionTask: String, Codable, Sendable, CaseIterable {
     /// Predict one of a fixed set of classes (targets are class indices).
     case classification
@@ -58,6 +63,12 @@ public enum Targets: Sendable {
         case let .classes(indices, _): return Tensor(indices.map { Float($0) })
         case let .values(tensor): return tensor
         }
+    }
+
+    /// Class indices as one-hot rows `[n, classCount]`; nil for regression.
+    public func oneHot() throws -> Tensor? {
+        guard case let .classes(indices, names) = self else { return nil }
+        return try Tensor.oneHot(indices, classes: names.count)
     }
 
     /// The targets of the examples at `indices`, in that order.

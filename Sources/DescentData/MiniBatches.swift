@@ -1,6 +1,12 @@
 import DescentTensor
 
 /// A minibatch: some rows of a data set.
+///
+/// ```swift
+/// let batch = batches.batch(at: 0)
+/// batch.features.shape   // [32, 64]
+/// batch.classIndices     // [3, 7, 0, ...] (32 labels), nil for regression
+/// ```
 public struct MiniBatch: Sendable {
     /// Features of the rows, shape `[batchSize, d]`.
     public var features: Tensor

@@ -4,6 +4,6 @@ import DescentCLI
 @main
 struct DescentMain {
     static func main() async {
-        await DescentCommand.main()
+        await DescentCommand.mainWithUsageStatus()
     }
 }

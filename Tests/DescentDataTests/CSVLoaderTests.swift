@@ -13,6 +13,8 @@ final class CSVLoaderTests: XCTestCase {
         XCTAssertEqual(data.task, .classification)
         XCTAssertEqual(data.targets.classNames, ["setosa", "versicolor"])
         XCTAssertEqual(data.targets.classIndices, [1, 0, 1])
+        XCTAssertEqual(try data.targets.oneHot()?.scalars, [0, 1, 1, 0, 0, 1])
+        XCTAssertEqual(data.targets.tensor.scalars, [1, 0, 1])
     }
 
     func testTargetColumnByNameAndIntegerClassesSortedByValue() throws {

@@ -22,20 +22,26 @@ enum ImageColumns {
                 let kernelRow = (row / g.kernelWidth) % g.kernelHeight
                 let kernelColumn = row % g.kernelWidth
                 var out = target.pointer + row * width
+                let valid = validOutputs(kernelOffset: kernelColumn, inputSize: g.width, outputSize: g.outputWidth, geometry: g)
+                let firstColumn = valid.lowerBound * g.stride - g.padding + kernelColumn
                 for image in batchRange {
                     let plane = source.pointer + (image * g.channels + channel) * g.inputPositions
                     for outputRow in 0..<g.outputHeight {
                         let inputRow = outputRow * g.stride - g.padding + kernelRow
-                        if inputRow < 0 || inputRow >= g.height {
+                        if inputRow < 0 || inputRow >= g.height || valid.isEmpty {
                             out.update(repeating: 0, count: g.outputWidth)
                             out += g.outputWidth
                             continue
                         }
-                        let line = plane + inputRow * g.width
-                        for outputColumn in 0..<g.outputWidth {
-                            let inputColumn = outputColumn * g.stride - g.padding + kernelColumn
-                            out[outputColumn] = inputColumn >= 0 && inputColumn < g.width ? line[inputColumn] : 0
+                        // Zeros left of the image, the image's columns, zeros right of it.
+                        out.update(repeating: 0, count: valid.lowerBound)
+                        let line = plane + inputRow * g.width + firstColumn
+                        if g.stride == 1 {
+                            (out + valid.lowerBound).update(from: line, count: valid.count)
+                        } else {
+                            for offset in 0..<valid.count { out[valid.lowerBound + offset] = line[offset * g.stride] }
                         }
+                        (out + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
                         out += g.outputWidth
                     }
                 }
@@ -56,16 +62,16 @@ enum ImageColumns {
                     for kernelColumn in 0..<g.kernelWidth {
                         let row = (channel * g.kernelHeight + kernelRow) * g.kernelWidth + kernelColumn
                         var column = UnsafePointer(source.pointer) + row * width
+                        let valid = validOutputs(kernelOffset: kernelColumn, inputSize: g.width, outputSize: g.outputWidth, geometry: g)
+                        let firstColumn = valid.lowerBound * g.stride - g.padding + kernelColumn
                         for image in batchRange {
                             let plane = target.pointer + (image * g.channels + channel) * g.inputPositions
                             for outputRow in 0..<g.outputHeight {
                                 let inputRow = outputRow * g.stride - g.padding + kernelRow
                                 if inputRow >= 0 && inputRow < g.height {
-                                    let line = plane + inputRow * g.width
-                                    for outputColumn in 0..<g.outputWidth {
-                                        let inputColumn = outputColumn * g.stride - g.padding + kernelColumn
-                                        if inputColumn >= 0 && inputColumn < g.width { line[inputColumn] += column[outputColumn] }
-                                    }
+                                    let line = plane + inputRow * g.width + firstColumn
+                                    let entries = column + valid.lowerBound
+                                    for offset in 0..<valid.count { line[offset * g.stride] += entries[offset] }
                                 }
                                 column += g.outputWidth
                             }
@@ -74,6 +80,16 @@ enum ImageColumns {
                 }
             }
         }
+    }
+
+    /// The output positions x whose input position x·stride − padding + kernelOffset lies in 0..<inputSize.
+    static func validOutputs(kernelOffset: Int, inputSize: Int, outputSize: Int, geometry g: SpatialGeometry) -> Range<Int> {
+        // x ≥ ⌈(padding − kernelOffset) / stride⌉ and x ≤ ⌊(inputSize − 1 + padding − kernelOffset) / stride⌋.
+        let low = g.padding - kernelOffset, high = inputSize - 1 + g.padding - kernelOffset
+        guard high >= 0 else { return 0..<0 }
+        let first = low <= 0 ? 0 : (low + g.stride - 1) / g.stride
+        let last = Swift.min(outputSize - 1, high / g.stride)
+        return first <= last ? first..<(last + 1) : 0..<0
     }
 
     /// How many images one im2col buffer holds, keeping it near `budget` floats.

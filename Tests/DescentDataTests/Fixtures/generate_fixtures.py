@@ -18,7 +18,7 @@ weights = {
     "scale": np.array(3.25, dtype=np.float32),          # a scalar, shape []
     "empty": np.zeros((0, 4), dtype=np.float32),        # no elements
 }
-save_file(weights, f"{here}/python_weights.safetensors", metadata={"format": "pt", "source": "safetensors-python"})
+save_file(weights, f"{here}/python_weights.safetensors", metadata={"format": "pt"})  # one key: Rust orders a map randomly
 
 # Other dtypes; BF16 has no NumPy type, so its bytes are given directly:
 # 1.0 = 0x3F80, -2.5 = 0xC020, 0.15625 = 0x3E20.

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+
+@available(macOS 10.15, *)
+extension DescentCommand {
+    /// Exit status for a usage error (bad flags, a missing argument, an invalid
+    /// option value), as Unix tools and Python's argparse use; ArgumentParser's own is 64.
+    public static let usageErrorStatus: Int32 = 2
+
+    /// Parses the command line and runs the command. Exit status: 0 on success,
+    /// 1 when the work itself fails (malformed input, a failed conformance case),
+    /// 2 for a usage error; help and version requests exit 0.
+    public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(usageErrorStatus)
+            }
+            exit(withError: error)
+        }
+    }
+}

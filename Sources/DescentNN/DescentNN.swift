@@ -1,1 +1,0 @@
-// DescentNN: see shared DESIGN.md for what this module holds.

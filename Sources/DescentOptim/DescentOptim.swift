@@ -1,1 +1,0 @@
-// DescentOptim: see shared DESIGN.md for what this module holds.

@@ -1,0 +1,46 @@
+import DescentSchedules
+import DescentTensor
+import Foundation
+
+/// Any optimizer, whatever its rule: what a training loop needs to drive it.
+///
+/// `Optimizer<Rule>` conforms; the training loop, the CLI and the conformance
+/// runner hold an `any ParameterOptimizer` so the rule can be chosen at run time.
+public protocol ParameterOptimizer: Sendable {
+    /// The rule's name, e.g. "AdamW".
+    var ruleName: String { get }
+    /// The rate of the next step for parameters outside any group (schedule × controllers' scale).
+    var currentLearningRate: Double { get }
+    /// Steps taken so far.
+    var step: Int { get }
+    /// Controllers multiplying the scheduled rate.
+    var controllers: [any LearningRateController] { get set }
+    /// One step (or one accumulation call) with the gradients of named parameters.
+    @discardableResult
+    mutating func update(_ parameters: inout [String: Tensor], along gradients: [String: Tensor]) throws -> StepOutcome
+    /// Moves the parameters to the evaluation point (schedule-free rules) or back to the training point.
+    mutating func setEvaluationMode(_ evaluating: Bool, parameters: inout [String: Tensor])
+    /// The state as JSON (per-tensor state keyed by parameter name).
+    func encodedState() throws -> Data
+    /// Restores state from `encodedState()`, checking it against the parameters by name.
+    mutating func restoreState(from data: Data, matching parameters: [String: Tensor]) throws
+}
+
+extension Optimizer: ParameterOptimizer {
+    public var ruleName: String { rule.name }
+
+    public func encodedState() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                      nan: "nan")
+        return try encoder.encode(savedState())
+    }
+
+    public mutating func restoreState(from data: Data, matching parameters: [String: Tensor]) throws {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                        nan: "nan")
+        try restore(decoder.decode(OptimizerState<Rule.State, Rule.SharedState>.self, from: data), matching: parameters)
+    }
+}

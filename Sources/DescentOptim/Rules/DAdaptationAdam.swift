@@ -1,0 +1,137 @@
+import DescentTensor
+import Foundation
+
+/// D-Adaptation Adam: Adam whose step size is a learnt distance estimate d
+/// (facebookresearch/dadaptation `DAdaptAdam`).
+///
+/// With dlr = d·lr (× √(1 − β₂^(k+1))/(1 − β₁^(k+1)) with bias correction) and k the 0-based step:
+///
+///     numerator ← √β₂·numerator + (1 − √β₂)·Σ dlr·⟨g, s/(√v + ε)⟩     (old s and v, over all tensors)
+///     m ← β₁·m + dlr·(1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   s ← √β₂·s + dlr·(1 − √β₂)·g
+///     d̂ = numerator / ((1 − √β₂)·Σ‖s‖₁);   d ← max(d, min(d̂, d·growth))
+///     x ← x − λ·dlr·x (decoupled);   x ← x − m/(√v + ε)
+///
+/// Paper: Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation" (ICML 2023).
+/// Defaults (reference): lr 1.0, β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay 0 as L2 (decouple false),
+/// no bias correction, d₀ 1e-6, growth unbounded.
+///
+/// ```swift
+/// var optimizer = try Optimizer(DAdaptationAdam(), learningRate: 1.0)
+/// ```
+public struct DAdaptationAdam: OptimizerRule {
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public var decoupledWeightDecay: Bool
+    public var biasCorrection: Bool
+    public var initialD: Double
+    public var growthRate: Double
+
+    /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, decoupledWeightDecay: Bool = false,
+                biasCorrection: Bool = false, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
+        try Check.unitInterval(beta1, "beta1")
+        try Check.unitInterval(beta2, "beta2")
+        try Check.positive(epsilon, "epsilon")
+        try Check.positive(initialD, "initialD")
+        try Check.positive(growthRate, "growthRate")
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.decoupledWeightDecay = decoupledWeightDecay
+        self.biasCorrection = biasCorrection
+        self.initialD = initialD
+        self.growthRate = growthRate
+    }
+
+    public var name: String { "DAdaptationAdam" }
+
+    /// Per tensor: the moments and the weighted gradient sum s.
+    public struct State: OptimizerTensorState {
+        public var exponentialAverage: [Float]
+        public var exponentialAverageOfSquares: [Float]
+        public var s: [Float]
+        public var bufferCounts: [Int] { [exponentialAverage.count, exponentialAverageOfSquares.count, s.count] }
+    }
+
+    /// Shared: d, the running numerator and the step's rate.
+    public struct Shared: Codable, Sendable, Equatable {
+        public var d: Double
+        public var numeratorWeighted: Double = 0
+        public var stepRate: Double = 0
+        public var skipUpdate = false
+    }
+
+    public func makeState(for parameter: Tensor) -> State {
+        let n = parameter.count
+        return State(exponentialAverage: .init(repeating: 0, count: n), exponentialAverageOfSquares: .init(repeating: 0, count: n),
+                     s: .init(repeating: 0, count: n))
+    }
+
+    public func makeSharedState() -> Shared { Shared(d: initialD) }
+
+    public func globalPassCount(atStep step: Int) -> Int { 1 }
+
+    func stepRate(d: Double, context: UpdateContext) -> Double {
+        let k = Double(context.step - 1)
+        let correction = biasCorrection ? (1 - pow(beta2, k + 1)).squareRoot() / (1 - pow(beta1, k + 1)) : 1
+        return d * context.learningRate * correction
+    }
+
+    public func accumulate(pass: Int, _ parameter: Tensor, gradient: Tensor, state: inout State, shared: Shared,
+                           context: UpdateContext) -> [Double] {
+        guard context.learningRate > 0 else { return [0, 0] }
+        let dlr = stepRate(d: shared.d, context: context)
+        let sqrtBeta2 = beta2.squareRoot()
+        let b1 = Float(beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), sb2 = Float(sqrtBeta2)
+        let mScale = Float(dlr * (1 - beta1)), sScale = Float(dlr * (1 - sqrtBeta2)), eps = Float(epsilon)
+        let wd = decoupledWeightDecay ? 0 : Float(context.weightDecay)
+        var dot: Float = 0, l1: Float = 0
+        gradient.withUnsafeBufferPointer { g in
+        parameter.withUnsafeBufferPointer { p in
+        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
+        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
+        state.s.withUnsafeMutableBufferPointer { s in
+            for i in 0..<p.count {
+                let grad = g[i] + wd * p[i]
+                let denom = v[i].squareRoot() + eps
+                dot += grad * (s[i] / denom)
+                m[i] = m[i] * b1 + mScale * grad
+                v[i] = v[i] * b2 + ob2 * grad * grad
+                s[i] = s[i] * sb2 + sScale * grad
+                l1 += abs(s[i])
+            }
+        }}}}}
+        return [dlr * Double(dot), Double(l1)]
+    }
+
+    public func finishGlobalPass(pass: Int, shared: inout Shared, totals: [Double], context: UpdateContext) {
+        let sqrtBeta2 = beta2.squareRoot()
+        let numerator = sqrtBeta2 * shared.numeratorWeighted + (1 - sqrtBeta2) * (totals.first ?? 0)
+        let l1 = totals.count > 1 ? totals[1] : 0
+        shared.stepRate = stepRate(d: shared.d, context: context)
+        shared.skipUpdate = l1 == 0
+        guard l1 != 0 else { return }
+        if context.learningRate > 0 {
+            let dHat = numerator / ((1 - sqrtBeta2) * l1)
+            shared.d = max(shared.d, min(dHat, shared.d * growthRate))
+        }
+        shared.numeratorWeighted = numerator
+    }
+
+    public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: Shared,
+                       context: UpdateContext) {
+        guard !shared.skipUpdate else { return }
+        let eps = Float(epsilon), shrink = Float(-context.weightDecay * shared.stepRate)
+        let decay = decoupledWeightDecay && context.weightDecay != 0
+        parameter.withUnsafeMutableBufferPointer { p in
+        state.exponentialAverage.withUnsafeBufferPointer { m in
+        state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
+            for i in 0..<p.count {
+                let denom = v[i].squareRoot() + eps
+                if decay { p[i] += shrink * p[i] }
+                p[i] -= m[i] / denom
+            }
+        }}}
+    }
+}

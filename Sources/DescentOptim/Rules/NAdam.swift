@@ -1,0 +1,84 @@
+import DescentTensor
+import Foundation
+
+/// Adam with Nesterov momentum and momentum decay (PyTorch `torch.optim.NAdam`).
+///
+/// Update at step t, with ψ the momentum decay:
+///
+///     μₜ = β₁·(1 − ½·0.96^(t·ψ)),   μₜ₊₁ = β₁·(1 − ½·0.96^((t+1)·ψ)),   Πₜ = Πₜ₋₁·μₜ
+///     m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   d = √(v/(1 − β₂ᵗ)) + ε
+///     θ ← θ − lr·(1 − μₜ)/(1 − Πₜ)·g/d − lr·μₜ₊₁/(1 − Πₜ·μₜ₊₁)·m/d
+///
+/// Paper: Dozat, "Incorporating Nesterov Momentum into Adam" (2016). Defaults (PyTorch): β₁ 0.9, β₂ 0.999,
+/// ε 1e-8, momentum decay 0.004, weight decay as L2 (`decoupledWeightDecay` for NAdamW).
+///
+/// ```swift
+/// var optimizer = try Optimizer(NAdam(), learningRate: 0.002)
+/// ```
+public struct NAdam: OptimizerRule {
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public var momentumDecay: Double
+    public var decoupledWeightDecay: Bool
+
+    /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, negative momentum decay.
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, momentumDecay: Double = 0.004,
+                decoupledWeightDecay: Bool = false) throws {
+        try Check.unitInterval(beta1, "beta1")
+        try Check.unitInterval(beta2, "beta2")
+        try Check.positive(epsilon, "epsilon")
+        try Check.nonNegative(momentumDecay, "momentumDecay")
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.momentumDecay = momentumDecay
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    public var name: String { "NAdam" }
+
+    /// The moments and the running product of the momentum coefficients.
+    public struct State: OptimizerTensorState {
+        public var exponentialAverage: [Float]
+        public var exponentialAverageOfSquares: [Float]
+        /// Πₜ, kept in float32 as PyTorch does.
+        public var momentumProduct: Float
+        public var bufferCounts: [Int] { [exponentialAverage.count, exponentialAverageOfSquares.count] }
+    }
+
+    public func makeState(for parameter: Tensor) -> State {
+        State(exponentialAverage: .init(repeating: 0, count: parameter.count),
+              exponentialAverageOfSquares: .init(repeating: 0, count: parameter.count), momentumProduct: 1)
+    }
+
+    public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
+                       context: UpdateContext) {
+        let beta1 = context.momentum ?? self.beta1
+        let t = Double(context.step), lr = context.learningRate, decay = context.weightDecay
+        let biasCorrection2 = Float(1 - pow(beta2, t))
+        let mu = beta1 * (1 - 0.5 * pow(0.96, t * momentumDecay))
+        let muNext = beta1 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
+        state.momentumProduct *= Float(mu)
+        let product = Double(state.momentumProduct)
+        let productNext = product * muNext
+        let gradientScale = Float(-lr * (1 - mu) / (1 - product))
+        let averageScale = Float(-lr * muNext / (1 - productNext))
+        let b1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon)
+        let wd = Float(decay), shrink = Float(1 - lr * decay), decoupled = decoupledWeightDecay
+        gradient.withUnsafeBufferPointer { g in
+        parameter.withUnsafeMutableBufferPointer { p in
+        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
+        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
+            for i in 0..<p.count {
+                var grad = g[i]
+                if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
+                m[i] += b1 * (grad - m[i])
+                v[i] = v[i] * b2 + ob2 * grad * grad
+                let denom = (v[i] / biasCorrection2).squareRoot() + eps
+                p[i] += gradientScale * (grad / denom)
+                p[i] += averageScale * (m[i] / denom)
+            }
+        }}}}
+    }
+}

@@ -1,0 +1,157 @@
+import DescentTensor
+import Foundation
+
+/// Prodigy, an Adam whose step size is a distance estimate d learnt on the fly (konstmish/prodigy `Prodigy`).
+///
+/// Each step, with lr the (scheduled) rate, k the 0-based step, d̂ the estimate, x₀ the initial point,
+/// β₃ = √β₂ by default, and dlr = d·lr·(√(1 − β₂^(k+1))/(1 − β₁^(k+1)) when bias correction is on, else 1):
+///
+///     r ← β₃·r + (d/d₀)·dlr·⟨g, x₀ − x⟩              (summed over all tensors)
+///     m ← β₁·m + d·(1 − β₁)·g,   v ← β₂·v + d²·(1 − β₂)·g²
+///     s ← β₃·s + (d/d₀)·dlr·g   (safeguard warmup: (d/d₀)·d·g)
+///     d̂ = d_coef · r / Σ‖s‖₁;   d ← max(d, d̂) on the first growth; d_max ← max(d_max, d̂); d ← min(d_max, d·growth)
+///     x ← x − λ·dlr·x (decoupled decay);   x ← x − dlr · m / (√v + d·ε)
+///
+/// Paper: Mishchenko & Defazio, "Prodigy: An Expeditiously Adaptive Parameter-Free Learner" (2024).
+/// Defaults (reference): lr 1.0, β₁ 0.9, β₂ 0.999, β₃ √β₂, ε 1e-8, d₀ 1e-6, d_coef 1, growth unbounded,
+/// decoupled weight decay, no bias correction, no safeguard warmup. All groups must share one rate (or 0).
+///
+/// ```swift
+/// var optimizer = try Optimizer(Prodigy(), learningRate: 1.0)   // lr is a multiplier of the learnt d
+/// ```
+public struct Prodigy: OptimizerRule {
+    public var beta1: Double
+    public var beta2: Double
+    public var beta3: Double?
+    public var epsilon: Double
+    public var initialD: Double
+    public var dCoefficient: Double
+    public var growthRate: Double
+    public var decoupledWeightDecay: Bool
+    public var biasCorrection: Bool
+    public var safeguardWarmup: Bool
+
+    /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, beta3: Double? = nil, epsilon: Double = 1e-8,
+                initialD: Double = 1e-6, dCoefficient: Double = 1, growthRate: Double = .infinity,
+                decoupledWeightDecay: Bool = true, biasCorrection: Bool = false, safeguardWarmup: Bool = false) throws {
+        try Check.unitInterval(beta1, "beta1")
+        try Check.unitInterval(beta2, "beta2")
+        if let beta3 { try Check.unitInterval(beta3, "beta3") }
+        try Check.positive(epsilon, "epsilon")
+        try Check.positive(initialD, "initialD")
+        try Check.positive(dCoefficient, "dCoefficient")
+        try Check.positive(growthRate, "growthRate")
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.beta3 = beta3
+        self.epsilon = epsilon
+        self.initialD = initialD
+        self.dCoefficient = dCoefficient
+        self.growthRate = growthRate
+        self.decoupledWeightDecay = decoupledWeightDecay
+        self.biasCorrection = biasCorrection
+        self.safeguardWarmup = safeguardWarmup
+    }
+
+    public var name: String { "Prodigy" }
+
+    /// Per tensor: the moments, the weighted gradient sum s and the initial point x₀.
+    public struct State: OptimizerTensorState {
+        public var exponentialAverage: [Float]
+        public var exponentialAverageOfSquares: [Float]
+        public var s: [Float]
+        public var initialPoint: [Float]
+        public var bufferCounts: [Int] { [exponentialAverage.count, exponentialAverageOfSquares.count, s.count, initialPoint.count] }
+    }
+
+    /// Shared: the estimate d, its maximum, the running numerator, and the scalars of the step in progress.
+    public struct Shared: Codable, Sendable, Equatable {
+        public var d: Double
+        public var dMax: Double
+        public var dNumerator: Double
+        /// dlr of the step in progress (computed with d before it moves).
+        public var stepRate: Double = 0
+        /// The reference skips the parameter update when Σ‖s‖₁ is 0.
+        public var skipUpdate = false
+    }
+
+    public func makeState(for parameter: Tensor) -> State {
+        let n = parameter.count
+        return State(exponentialAverage: .init(repeating: 0, count: n), exponentialAverageOfSquares: .init(repeating: 0, count: n),
+                     s: .init(repeating: 0, count: n), initialPoint: parameter.scalars)
+    }
+
+    public func makeSharedState() -> Shared { Shared(d: initialD, dMax: initialD, dNumerator: 0) }
+
+    public func globalPassCount(atStep step: Int) -> Int { 1 }
+
+    func stepRate(d: Double, context: UpdateContext) -> Double {
+        let k = Double(context.step - 1)
+        let correction = biasCorrection ? (1 - pow(beta2, k + 1)).squareRoot() / (1 - pow(beta1, k + 1)) : 1
+        return d * context.learningRate * correction
+    }
+
+    public func accumulate(pass: Int, _ parameter: Tensor, gradient: Tensor, state: inout State, shared: Shared,
+                           context: UpdateContext) -> [Double] {
+        guard context.learningRate > 0 else { return [0, 0] }
+        let d = shared.d, dlr = stepRate(d: d, context: context)
+        let beta3 = self.beta3 ?? beta2.squareRoot()
+        let b1 = Float(beta1), b2 = Float(beta2), b3 = Float(beta3)
+        let mScale = Float(d * (1 - beta1)), vScale = Float(d * d * (1 - beta2))
+        let sScale = Float(safeguardWarmup ? (d / initialD) * d : (d / initialD) * dlr)
+        let wd = decoupledWeightDecay ? 0 : Float(context.weightDecay)
+        var dot: Float = 0, l1: Float = 0
+        gradient.withUnsafeBufferPointer { g in
+        parameter.withUnsafeBufferPointer { p in
+        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
+        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
+        state.s.withUnsafeMutableBufferPointer { s in
+        state.initialPoint.withUnsafeBufferPointer { x0 in
+            for i in 0..<p.count {
+                let grad = g[i] + wd * p[i]
+                dot += grad * (x0[i] - p[i])
+                m[i] = m[i] * b1 + mScale * grad
+                v[i] = v[i] * b2 + vScale * grad * grad
+                s[i] = s[i] * b3 + sScale * grad
+                l1 += abs(s[i])
+            }
+        }}}}}}
+        return [(d / initialD) * dlr * Double(dot), Double(l1)]
+    }
+
+    public func finishGlobalPass(pass: Int, shared: inout Shared, totals: [Double], context: UpdateContext) {
+        let beta3 = self.beta3 ?? beta2.squareRoot()
+        let delta = totals.first ?? 0, denominator = totals.count > 1 ? totals[1] : 0
+        shared.stepRate = stepRate(d: shared.d, context: context)
+        shared.skipUpdate = denominator == 0
+        guard denominator != 0 else { return }
+        let numerator = shared.dNumerator * beta3 + delta
+        if context.learningRate > 0 {
+            let dHat = dCoefficient * numerator / denominator
+            var d = shared.d
+            if d == initialD { d = max(d, dHat) }
+            shared.dMax = max(shared.dMax, dHat)
+            d = min(shared.dMax, d * growthRate)
+            shared.d = d
+        }
+        shared.dNumerator = numerator
+    }
+
+    public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: Shared,
+                       context: UpdateContext) {
+        guard !shared.skipUpdate else { return }
+        let dlr = shared.stepRate
+        let dEps = Float(shared.d * epsilon), shrink = Float(-context.weightDecay * dlr), step = Float(-dlr)
+        let decay = decoupledWeightDecay && context.weightDecay != 0
+        parameter.withUnsafeMutableBufferPointer { p in
+        state.exponentialAverage.withUnsafeBufferPointer { m in
+        state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
+            for i in 0..<p.count {
+                let denom = v[i].squareRoot() + dEps
+                if decay { p[i] += shrink * p[i] }
+                p[i] += step * (m[i] / denom)
+            }
+        }}}
+    }
+}

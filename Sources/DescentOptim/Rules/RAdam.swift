@@ -1,0 +1,75 @@
+import DescentTensor
+import Foundation
+
+/// Rectified Adam (PyTorch `torch.optim.RAdam`).
+///
+/// Update at step t, with ρ∞ = 2/(1 − β₂) − 1 and ρₜ = ρ∞ − 2t·β₂ᵗ/(1 − β₂ᵗ):
+///
+///     m ← β₁·m + (1 − β₁)·g,   v ← β₂·v + (1 − β₂)·g²,   m̂ = m/(1 − β₁ᵗ)
+///     if ρₜ > 5:  r = √((ρₜ−4)(ρₜ−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρₜ)),   θ ← θ − lr·m̂·r·√(1 − β₂ᵗ)/(√v + ε)
+///     else:       θ ← θ − lr·m̂
+///
+/// Paper: Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond" (2020).
+/// Defaults: β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay as L2 (`decoupledWeightDecay` for the AdamW form).
+///
+/// ```swift
+/// // The first 5 steps (β₂ 0.999) are SGD with momentum: θ = 1, g = 1, lr 0.01 → 0.99.
+/// var optimizer = try Optimizer(RAdam(), learningRate: 0.01)
+/// ```
+public struct RAdam: OptimizerRule {
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public var decoupledWeightDecay: Bool
+
+    /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                decoupledWeightDecay: Bool = false) throws {
+        try Check.unitInterval(beta1, "beta1")
+        try Check.unitInterval(beta2, "beta2")
+        try Check.positive(epsilon, "epsilon")
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.decoupledWeightDecay = decoupledWeightDecay
+    }
+
+    public var name: String { "RAdam" }
+
+    public func makeState(for parameter: Tensor) -> AdamState { AdamState(count: parameter.count, amsgrad: false) }
+
+    public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout AdamState, shared: NoSharedState,
+                       context: UpdateContext) {
+        let beta1 = context.momentum ?? self.beta1
+        let t = Double(context.step), lr = context.learningRate
+        let biasCorrection1 = 1 - pow(beta1, t), biasCorrection2 = 1 - pow(beta2, t)
+        let rhoInfinity = 2 / (1 - beta2) - 1
+        let rho = rhoInfinity - 2 * t * pow(beta2, t) / biasCorrection2
+        let rectified = rho > 5
+        let rectification = rectified
+            ? ((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)).squareRoot() : 0
+        let b1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon)
+        let bc1 = Float(biasCorrection1), bc2Sqrt = Float(biasCorrection2.squareRoot())
+        let flr = Float(lr), rect = Float(rectification)
+        let wd = Float(context.weightDecay), shrink = Float(1 - lr * context.weightDecay)
+        let decoupled = decoupledWeightDecay
+        gradient.withUnsafeBufferPointer { g in
+        parameter.withUnsafeMutableBufferPointer { p in
+        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
+        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
+            for i in 0..<p.count {
+                var grad = g[i]
+                if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
+                m[i] += b1 * (grad - m[i])
+                v[i] = v[i] * b2 + ob2 * grad * grad
+                let corrected = m[i] / bc1
+                if rectified {
+                    let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
+                    p[i] -= corrected * flr * adaptive * rect
+                } else {
+                    p[i] -= corrected * flr
+                }
+            }
+        }}}}
+    }
+}

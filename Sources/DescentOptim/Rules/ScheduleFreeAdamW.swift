@@ -1,0 +1,73 @@
+import DescentTensor
+import Foundation
+
+/// Schedule-free AdamW (facebookresearch/schedule_free `AdamWScheduleFree`).
+///
+/// As `ScheduleFreeSGD`, with the gradient normalised by Adam's second moment; k the 0-based step:
+///
+///     v ← β₂·v + (1 − β₂)·g²,   ĝ = g / (√(v/(1 − β₂^(k+1))) + ε) + λ·y
+///     y ← lerp(y, z, c) + lrₖ·(β₁·(1 − c) − 1)·ĝ
+///     z ← z − lrₖ·ĝ
+///
+/// Evaluate at x = lerp(y, z, 1 − 1/β₁) (`Optimizer.setEvaluationMode`).
+/// Paper: Defazio et al., "The Road Less Scheduled" (2024). Defaults (reference): lr 0.0025, β₁ 0.9,
+/// β₂ 0.999, ε 1e-8, warmup 0, r 0, weight_lr_power 2, weight decay 0.
+///
+/// ```swift
+/// var optimizer = try Optimizer(ScheduleFreeAdamW(warmupSteps: 100), learningRate: 0.0025, weightDecay: 0.01)
+/// ```
+public struct ScheduleFreeAdamW: OptimizerRule {
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    public var warmupSteps: Int
+    public var r: Double
+    public var weightLearningRatePower: Double
+
+    /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
+    ///   negative warmup or r.
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, warmupSteps: Int = 0, r: Double = 0,
+                weightLearningRatePower: Double = 2) throws {
+        try Check.unitInterval(beta1, "beta1")
+        try Check.positive(beta1, "beta1")
+        try Check.unitInterval(beta2, "beta2")
+        try Check.positive(epsilon, "epsilon")
+        try Check.nonNegative(Double(warmupSteps), "warmupSteps")
+        try Check.nonNegative(r, "r")
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.warmupSteps = warmupSteps
+        self.r = r
+        self.weightLearningRatePower = weightLearningRatePower
+    }
+
+    public var name: String { "ScheduleFreeAdamW" }
+
+    public func makeState(for parameter: Tensor) -> ScheduleFreeState { ScheduleFreeState(parameter: parameter, squares: true) }
+
+    public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
+                       context: UpdateContext) {
+        let (lr, c) = state.advance(context: context, warmupSteps: warmupSteps, r: r, power: weightLearningRatePower)
+        let ckp1 = Float(c), yScale = Float(lr * (beta1 * (1 - c) - 1)), zScale = Float(lr)
+        let biasCorrection2 = Float(1 - pow(beta2, Double(context.step)))
+        let b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon), wd = Float(context.weightDecay)
+        gradient.withUnsafeBufferPointer { g in
+        parameter.withUnsafeMutableBufferPointer { y in
+        state.z.withUnsafeMutableBufferPointer { z in
+        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
+            for i in 0..<y.count {
+                v[i] = v[i] * b2 + ob2 * g[i] * g[i]
+                let denom = (v[i] / biasCorrection2).squareRoot() + eps
+                var normalized = g[i] / denom
+                if wd != 0 { normalized += wd * y[i] }
+                y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
+                z[i] -= zScale * normalized
+            }
+        }}}}
+    }
+
+    public func switchMode(_ parameter: inout Tensor, toEvaluation: Bool, state: ScheduleFreeState, shared: NoSharedState) {
+        state.switchMode(&parameter, toEvaluation: toEvaluation, beta: beta1)
+    }
+}

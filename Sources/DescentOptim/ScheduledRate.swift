@@ -1,0 +1,58 @@
+import DescentSchedules
+
+/// How the rate (and optionally the momentum) of an optimizer moves with the step.
+///
+/// The rate of step `t` (0-based: the number of updates already taken) is
+/// `rate(t, baseRate)`; the optimizer then multiplies it by its controllers'
+/// scale. A multiplier schedule scales the base rate, an absolute one ignores it.
+/// `momentum(t)`, when present, replaces SGD's momentum or Adam's beta1 at step
+/// `t` (one-cycle and cyclic schedules move it inversely to the rate, as PyTorch does).
+///
+/// ```swift
+/// // Halve the rate every 10 steps: with base rate 0.1, step 25 runs at 0.025.
+/// let halving = ScheduledRate.multiplier { step in pow(0.5, Double(step / 10)) }
+/// halving.rate(25, 0.1)   // 0.025
+/// ```
+public struct ScheduledRate: Sendable {
+    /// The rate at a step given the base rate.
+    public var rate: @Sendable (_ step: Int, _ baseRate: Double) -> Double
+    /// The momentum (or beta1) at a step, if the schedule cycles it (NaN: keep the optimizer's own at that step).
+    public var momentum: (@Sendable (_ step: Int) -> Double)?
+
+    public init(rate: @escaping @Sendable (_ step: Int, _ baseRate: Double) -> Double,
+                momentum: (@Sendable (_ step: Int) -> Double)? = nil) {
+        self.rate = rate
+        self.momentum = momentum
+    }
+
+    /// rate(t) = baseRate × multiplier(t).
+    public static func multiplier(_ multiplier: @escaping @Sendable (Int) -> Double) -> ScheduledRate {
+        ScheduledRate(rate: { step, base in base * multiplier(step) })
+    }
+
+    /// A schedule of DescentSchedules (its rate is absolute; the base rate is ignored), with the momentum it
+    /// cycles (one-cycle, cyclic) unless `momentum` is given.
+    ///
+    /// ```swift
+    /// let cosine = try CosineDecaySchedule(from: 0.1, to: 0, steps: 100)
+    /// var optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.1, schedule: .schedule(cosine))
+    /// ```
+    public static func schedule(_ schedule: some LearningRateSchedule,
+                                momentum: (any MomentumSchedule)? = nil) -> ScheduledRate {
+        var cycled: (any MomentumSchedule)? = momentum
+        if cycled == nil, let serializable = schedule as? any SerializableSchedule {
+            let erased = AnySchedule(serializable)
+            if erased.cyclesMomentum { cycled = ScheduledMomentum(erased) }
+        }
+        let rate: @Sendable (Int, Double) -> Double = { step, _ in schedule(step) }
+        guard let momentumSchedule = cycled else { return ScheduledRate(rate: rate) }
+        let momentumAt: @Sendable (Int) -> Double = { step in momentumSchedule(step) ?? .nan }
+        return ScheduledRate(rate: rate, momentum: momentumAt)
+    }
+
+    /// rate(t) = absolute(t), whatever the base rate.
+    public static func absolute(_ rate: @escaping @Sendable (Int) -> Double,
+                                momentum: (@Sendable (Int) -> Double)? = nil) -> ScheduledRate {
+        ScheduledRate(rate: { step, _ in rate(step) }, momentum: momentum)
+    }
+}

@@ -1,1 +1,0 @@
-// DescentReport: see shared DESIGN.md for what this module holds.

@@ -1,1 +1,0 @@
-// DescentSchedules: see shared DESIGN.md for what this module holds.

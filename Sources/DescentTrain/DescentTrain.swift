@@ -1,1 +1,0 @@
-// DescentTrain: see shared DESIGN.md for what this module holds.

@@ -1,0 +1,38 @@
+/// How long and in what pieces to train, and which safeguards to use.
+///
+/// ```swift
+/// var configuration = TrainingConfiguration(epochs: 20, batchSize: 32, seed: 7)
+/// configuration.earlyStoppingPatience = 5          // stop after 5 epochs without a better validation loss
+/// configuration.divergenceGuard = DivergenceGuard() // roll back and halve the rate when the loss blows up
+/// ```
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    /// Passes over the training data.
+    public var epochs: Int
+    /// Examples per minibatch (the last batch may be smaller).
+    public var batchSize: Int
+    /// Seed of the shuffling; the same seed gives the same run.
+    public var seed: UInt64
+    /// Epochs without a lower validation loss before stopping (nil: never stop early).
+    public var earlyStoppingPatience: Int?
+    /// The divergence guard (nil: none).
+    public var divergenceGuard: DivergenceGuard?
+
+    public init(epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
+                divergenceGuard: DivergenceGuard? = DivergenceGuard()) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.seed = seed
+        self.earlyStoppingPatience = earlyStoppingPatience
+        self.divergenceGuard = divergenceGuard
+    }
+
+    /// Checks every setting, naming the one that is wrong.
+    public func validate() throws {
+        guard epochs > 0 else { throw TrainingError.invalidConfiguration("epochs must be positive, got \(epochs)") }
+        guard batchSize > 0 else { throw TrainingError.invalidConfiguration("batchSize must be positive, got \(batchSize)") }
+        if let patience = earlyStoppingPatience, patience < 1 {
+            throw TrainingError.invalidConfiguration("earlyStoppingPatience must be at least 1, got \(patience)")
+        }
+        try divergenceGuard?.validate()
+    }
+}

@@ -1,0 +1,105 @@
+import DescentData
+import DescentNN
+import DescentOptim
+import DescentTensor
+import DescentTrain
+import Foundation
+import XCTest
+
+final class TrainerTests: XCTestCase {
+    private func irisSplit() throws -> DatasetSplit {
+        try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 3).standardized().split
+    }
+
+    private func model(inputs: Int, outputs: Int, seed: UInt64 = 1) throws -> Sequential {
+        var generator = SeededGenerator(seed: seed)
+        return Sequential([try Linear(inputs, 16, using: &generator), ReLU(), try Linear(16, outputs, using: &generator)])
+    }
+
+    func testTrainsIrisToNinetyPercent() throws {
+        let split = try irisSplit()
+        let network = try model(inputs: 4, outputs: 3)
+        var optimizer = try Optimizer(Adam(), learningRate: 0.01)
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 30, batchSize: 16, seed: 1))
+            .fit(network, optimizer: &optimizer, training: split.train, validation: split.validation)
+        XCTAssertEqual(history.count, 30)
+        XCTAssertLessThan(history.last!.trainingLoss, history.first!.trainingLoss / 3)
+        XCTAssertGreaterThanOrEqual(history.last!.validationMetric!, 0.9)
+        XCTAssertEqual(history.last!.step, 30 * 8)   // 120 training rows in batches of 16
+    }
+
+    func testGuardRollsBackAndHalvesARateThatIsTooHigh() throws {
+        let split = try irisSplit()
+        let network = try model(inputs: 4, outputs: 3)
+        // Plain SGD at rate 40 blows the loss up within the first epochs.
+        var optimizer = try Optimizer(SGD(), learningRate: 40)
+        var events: [TrainingEvent] = []
+        var configuration = TrainingConfiguration(epochs: 15, batchSize: 16, seed: 1)
+        configuration.divergenceGuard = DivergenceGuard(lossThreshold: 3, backoff: 0.25, maximumRollbacks: 8)
+        let history = try Trainer(configuration: configuration)
+            .fit(network, optimizer: &optimizer, training: split.train, validation: split.validation) { events.append($0) }
+        let rollbacks = events.compactMap { event -> Double? in
+            if case let .rolledBack(_, _, scale) = event { return scale }
+            return nil
+        }
+        XCTAssertFalse(rollbacks.isEmpty, "a rate of 40 should have been caught")
+        // Each rollback multiplies the scale by the back-off: 0.25, 0.0625, ...
+        for (index, scale) in rollbacks.enumerated() { XCTAssertEqual(scale, Foundation.pow(0.25, Double(index + 1)), accuracy: 1e-12) }
+        XCTAssertEqual(optimizer.currentLearningRate, 40 * rollbacks.last!, accuracy: 1e-9)
+        XCTAssertEqual(history.count, 15)
+        XCTAssertTrue(history.allSatisfy { $0.trainingLoss.isFinite })
+        XCTAssertGreaterThanOrEqual(history.last!.validationMetric!, 0.8)
+    }
+
+    func testWithoutRoomToRollBackDivergenceIsAnError() throws {
+        let split = try irisSplit()
+        var optimizer = try Optimizer(SGD(), learningRate: 1e6)
+        var configuration = TrainingConfiguration(epochs: 5, batchSize: 16, seed: 1)
+        configuration.divergenceGuard = DivergenceGuard(lossThreshold: 2, backoff: 0.9, maximumRollbacks: 1)
+        XCTAssertThrowsError(try Trainer(configuration: configuration)
+            .fit(try model(inputs: 4, outputs: 3), optimizer: &optimizer, training: split.train)) { error in
+            guard case TrainingError.diverged = error else { return XCTFail("\(error)") }
+            XCTAssertTrue("\(error)".contains("lower the learning rate"))
+        }
+    }
+
+    func testEarlyStoppingRestoresTheBestWeights() throws {
+        // A wide network on 30 diabetes rows overfits quickly: validation loss turns up.
+        let data = try Datasets.load(named: "diabetes")
+        var split = try data.split(validationFraction: 0.5, seed: 2).standardized().split
+        split.train = split.train.subset(Array(0..<30))
+        var generator = SeededGenerator(seed: 5)
+        let network = Sequential([try Linear(10, 128, using: &generator), ReLU(), try Linear(128, 1, using: &generator)])
+        var optimizer = try Optimizer(Adam(), learningRate: 0.01)
+        var configuration = TrainingConfiguration(epochs: 400, batchSize: 30, seed: 1)
+        configuration.earlyStoppingPatience = 10
+        var stopped: (epoch: Int, best: Int)?
+        let history = try Trainer(configuration: configuration)
+            .fit(network, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+                if case let .stoppedEarly(epoch, best) = event { stopped = (epoch, best) }
+            }
+        let stop = try XCTUnwrap(stopped, "validation loss should stop improving")
+        XCTAssertEqual(stop.epoch - stop.best, 10)
+        XCTAssertEqual(history.count, stop.epoch)
+        // The weights in the model are the best epoch's: evaluating gives its validation loss.
+        let bestLoss = history[stop.best - 1].validationLoss!
+        XCTAssertEqual(history.map { $0.validationLoss! }.min()!, bestLoss)
+        let evaluated = try Trainer(configuration: configuration)
+            .evaluate(network, optimizer: &optimizer, on: split.validation, objective: .regression)
+        XCTAssertEqual(evaluated.loss, bestLoss, accuracy: 1e-9 * Swift.max(1, bestLoss))
+    }
+
+    func testInvalidSettingsAreNamed() throws {
+        XCTAssertThrowsError(try TrainingConfiguration(epochs: 0, batchSize: 4).validate()) { error in
+            XCTAssertTrue("\(error)".contains("epochs"))
+        }
+        XCTAssertThrowsError(try TrainingConfiguration(epochs: 1, batchSize: 4, divergenceGuard: DivergenceGuard(backoff: 1.5)).validate()) { error in
+            XCTAssertTrue("\(error)".contains("backoff"))
+        }
+        let guardSettings = DivergenceGuard(lossThreshold: 4)
+        XCTAssertTrue(guardSettings.isDiverged(loss: .nan, best: 0.3))
+        XCTAssertTrue(guardSettings.isDiverged(loss: 1.5, best: 0.3))
+        XCTAssertFalse(guardSettings.isDiverged(loss: 0.9, best: 0.3))
+        XCTAssertFalse(guardSettings.isDiverged(loss: 100, best: nil))
+    }
+}
