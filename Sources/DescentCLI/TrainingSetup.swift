@@ -27,13 +27,29 @@ struct TrainingSetup {
          standardize: Bool, seed: UInt64) throws {
         if let name = dataset {
             data = try Datasets.load(named: name)
+        } else if let csv {
+            data = try Dataset.loadCSV(path: csv, targetColumn: target)
         } else {
-            data = try Dataset.loadCSV(path: csv!, targetColumn: target)
+            throw ValidationError("give exactly one of --dataset NAME or --csv FILE")
         }
         var split = try data.split(validationFraction: validationFraction, seed: seed)
+        guard split.validation.count > 0 else {
+            // round(n × fraction) must be at least 1.
+            let smallest = 0.5 / Double(data.count)
+            throw ValidationError("--validation-fraction \(validationFraction) of \(data.count) rows leaves no validation rows"
+                + (data.count >= 2 ? "; use at least \(String(format: "%.3g", smallest * 1.001))" : "; the data set needs at least 2 rows"))
+        }
         if standardize { split = try split.standardized().split }
         self.split = split
         objective = Objective(for: data)
+        let widths = [data.featureCount] + hidden + [objective.outputSize]
+        guard let parameterCount = Self.parameterCount(widths: widths),
+              UInt64(parameterCount).multipliedReportingOverflow(by: 16).partialValue <= Self.memoryBudget,
+              parameterCount <= Int.max / 16 else {
+            throw ValidationError("--hidden \(hidden.map(String.init).joined(separator: ",")): a model with layer widths \(widths) "
+                + "needs more memory than this machine has "
+                + "(\(Self.memoryBudget >> 20) MiB allowed for its weights, gradients and optimizer state)")
+        }
         var generator = SeededGenerator(seed: seed)
         var layers: [any Module] = []
         var width = data.featureCount
@@ -44,6 +60,23 @@ struct TrainingSetup {
         }
         layers.append(try Linear(width, objective.outputSize, using: &generator))
         model = Sequential(layers)
+    }
+
+    /// The most bytes of model state (weights, gradients and optimizer moments, about 16 bytes a
+    /// parameter) allowed: half the machine's memory, so `--hidden 4000000000` is an error, not a crash.
+    static var memoryBudget: UInt64 { ProcessInfo.processInfo.physicalMemory / 2 }
+
+    /// The parameter count of an MLP with these layer widths, or nil if it overflows.
+    static func parameterCount(widths: [Int]) -> Int? {
+        var total = 0
+        for (input, output) in zip(widths, widths.dropFirst()) {
+            let (weights, overflow1) = input.multipliedReportingOverflow(by: output)
+            let (layer, overflow2) = weights.addingReportingOverflow(output)
+            let (sum, overflow3) = total.addingReportingOverflow(layer)
+            if overflow1 || overflow2 || overflow3 { return nil }
+            total = sum
+        }
+        return total
     }
 
     /// One line on the data: source, sizes and the task.
