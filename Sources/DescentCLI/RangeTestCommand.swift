@@ -29,7 +29,10 @@ struct RangeTestCommand: AsyncParsableCommand {
         average (β 0.98) and stops when it exceeds 4 × its minimum. The suggestions are fastai's \
         valley (its default), slide, minimum (a tenth of the rate at the lowest loss) and steep. \
         The data, split, standardisation and model are those of `descent train` with the same \
-        options; the test runs on the training part only.
+        options; the test runs on the training part only. With --json the last line is \
+        {"suggestions":{"valley":…,"slide":…,"minimum":…,"steep":…},"confidence":"high|medium|low", \
+        "reasons":[…],"diverged":…,"lrs":[…],"losses":[smoothed…],"raw_losses":[…]} (null for a \
+        non-finite number).
         """
     )
 
