@@ -123,15 +123,20 @@ struct InspectCommand: AsyncParsableCommand {
 
     private func inspectNPY() throws {
         let tensor = try NPY.read(path: file)
-        let values = tensor.scalars
+        // Statistics of the finite values; NaN and ±infinity are counted, not mixed in
+        // (Swift's min/max give an order-dependent answer when NaN is present).
+        let values = tensor.scalars.filter(\.isFinite)
+        let nonFinite = tensor.count - values.count
         let minimum = values.min(), maximum = values.max()
         let mean = values.isEmpty ? nil : values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
         print("\(file): shape [\(tensor.shape.map(String.init).joined(separator: ", "))], \(tensor.count) elements")
-        print("min \(format(minimum)), max \(format(maximum)), mean \(format(mean))")
+        print("min \(format(minimum)), max \(format(maximum)), mean \(format(mean))"
+            + (nonFinite > 0 ? " (of the finite values); non-finite (NaN or infinite): \(nonFinite)" : ""))
         if json {
             func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
             print("{\"shape\":[\(tensor.shape.map(String.init).joined(separator: ","))],\"count\":\(tensor.count),"
-                + "\"min\":\(number(minimum.map(Double.init))),\"max\":\(number(maximum.map(Double.init))),\"mean\":\(number(mean))}")
+                + "\"min\":\(number(minimum.map(Double.init))),\"max\":\(number(maximum.map(Double.init))),\"mean\":\(number(mean)),"
+                + "\"non_finite\":\(nonFinite)}")
         }
     }
 

@@ -56,22 +56,35 @@ struct TrainCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if (dataset == nil) == (csv == nil) { throw ValidationError("give exactly one of --dataset NAME or --csv FILE") }
-        if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
+        try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target)
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard validationFraction > 0, validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
+        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
+        guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
         _ = try hiddenSizes()
+        if let saveWeights { try Self.checkWritable(saveWeights) }
     }
 
-    func hiddenSizes() throws -> [Int] {
-        let parts = hidden.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try parts.map { part in
-            guard let size = Int(part), size > 0 else { throw ValidationError("--hidden: '\(part)' is not a positive layer size") }
-            return size
+    /// Fails early (before any training) when `--save-weights` names a file that cannot be written:
+    /// a directory, a missing directory or one without write permission.
+    static func checkWritable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ValidationError("--save-weights: '\(path)' is a directory; give a file name such as model.safetensors")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--save-weights: the directory '\(directory)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw ValidationError("--save-weights: the directory '\(directory)' is not writable")
         }
     }
+
+    func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(hidden) }
 
     func run() async throws {
         do {
@@ -85,28 +98,17 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     private func train() throws {
-        let data: Dataset
-        if let name = dataset {
-            data = try Datasets.load(named: name)
-        } else {
-            data = try Dataset.loadCSV(path: csv!, targetColumn: target)
-        }
-        var split = try data.split(validationFraction: validationFraction, seed: seed)
-        if !noStandardize { split = try split.standardized().split }
-        let objective = Objective(for: data)
-        var generator = SeededGenerator(seed: seed)
-        var layers: [any Module] = []
-        var width = data.featureCount
-        for size in try hiddenSizes() {
-            layers.append(try Linear(width, size, using: &generator))
-            layers.append(ReLU())
-            width = size
-        }
-        layers.append(try Linear(width, objective.outputSize, using: &generator))
-        let model = Sequential(layers)
+        let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
+                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed)
+        let (split, objective, model) = (setup.split, setup.objective, setup.model)
 
-        let stepsPerEpoch = (split.train.count + batchSize - 1) / batchSize
-        let totalSteps = stepsPerEpoch * epochs
+        // Written so that a huge --batch-size or --epochs cannot overflow.
+        let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: batchSize)
+        let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
+        let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
+        guard !overflow else {
+            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
+        }
         let parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
         let rate = ScheduledRate.schedule(parsed)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed)
@@ -114,8 +116,7 @@ struct TrainCommand: AsyncParsableCommand {
         let trainer = Trainer(configuration: trainingConfiguration)
 
         if !json {
-            print("Training on \(data.source): \(split.train.count) training and \(split.validation.count) validation examples, "
-                  + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")")
+            print("Training on \(setup.dataSummary)")
             print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
         }
         let history: [TrainingRecord]
@@ -141,7 +142,8 @@ struct TrainCommand: AsyncParsableCommand {
             guard !json else { return }
             switch event {
             case let .epochEnded(record):
-                print(String(format: "epoch %3d/%d  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
+                // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
+                print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
                              record.epoch, epochs, record.learningRate, record.trainingLoss,
                              record.validationLoss ?? .nan, Objective(for: split.train).metricName, record.validationMetric ?? .nan))
             case let .rolledBack(step, loss, scale):
@@ -155,11 +157,13 @@ struct TrainCommand: AsyncParsableCommand {
     private func report(_ history: [TrainingRecord], objective: Objective) {
         guard let last = history.last else { return }
         if json {
+            // JSON has no NaN or infinity: such values (a diverged loss, R² of constant targets) are null.
+            func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
             let epochs = history.map { record in
-                "{\"epoch\":\(record.epoch),\"learning_rate\":\(record.learningRate),\"training_loss\":\(record.trainingLoss),"
-                    + "\"validation_loss\":\(record.validationLoss ?? .nan),\"validation_\(objective.metricName)\":\(record.validationMetric ?? .nan)}"
+                "{\"epoch\":\(record.epoch),\"learning_rate\":\(number(record.learningRate)),\"training_loss\":\(number(record.trainingLoss)),"
+                    + "\"validation_loss\":\(number(record.validationLoss)),\"validation_\(objective.metricName)\":\(number(record.validationMetric))}"
             }
-            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(last.validationMetric ?? .nan)}")
+            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric))}")
             return
         }
         let chart = TerminalChart(width: 60, height: 8)

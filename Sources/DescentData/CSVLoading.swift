@@ -22,8 +22,8 @@ extension Dataset {
     ///
     /// - Throws: `DataError` naming the file, and the line and column where there is one:
     ///   an empty file, a row with the wrong number of cells, a non-numeric, empty,
-    ///   NaN or out-of-Float32-range cell, an unknown target column, or a
-    ///   classification target with a single class.
+    ///   NaN or out-of-Float32-range cell, an unknown or ambiguous (duplicated) target
+    ///   column, no feature column besides the target, or a classification target with a single class.
     public static func loadCSV(path: String, targetColumn: String? = nil, task: PredictionTask? = nil) throws -> Dataset {
         let bytes = try CSVTable.readFile(path)
         return try parseCSV(bytes: bytes, source: path, targetColumn: targetColumn, task: task)
@@ -39,6 +39,10 @@ extension Dataset {
     public static func parseCSV(bytes: [UInt8], source: String, targetColumn: String? = nil,
                                 task: PredictionTask? = nil) throws -> Dataset {
         let table = try CSVTable.parse(bytes: bytes, file: source, targetColumn: targetColumn, allowMissing: false)
+        guard !table.featureColumns.isEmpty else {
+            throw DataError.invalidCSV(file: source,
+                "no feature columns: the only column is the target \"\(table.header[table.targetIndex])\"")
+        }
         let targets = try CSVTable.targets(texts: table.targetTexts, lines: table.lines, task: task, file: source,
                                            column: table.targetIndex, columnName: table.header[table.targetIndex])
         let features = try Tensor(shape: [table.rows, table.featureColumns.count], scalars: table.features)

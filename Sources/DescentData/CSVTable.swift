@@ -54,6 +54,10 @@ struct CSVTable {
                     throw DataError.invalidCSV(file: file,
                         "unknown target column \"\(targetColumn)\"; the columns are: \(header.joined(separator: ", "))")
                 }
+                if let second = header[(index + 1)...].firstIndex(of: targetColumn) {
+                    throw DataError.invalidCSV(file: file,
+                        "target column \"\(targetColumn)\" is ambiguous: columns \(index + 1) and \(second + 1) both have that name")
+                }
                 targetIndex = index
             } else {
                 targetIndex = header.count - 1

@@ -71,14 +71,16 @@ public struct MiniBatches: Sequence, Sendable {
 
     /// The number of batches.
     public var count: Int {
-        dropLast ? order.count / batchSize : (order.count + batchSize - 1) / batchSize
+        // Written without `order.count + batchSize - 1`, which overflows for a huge batch size.
+        let (full, remainder) = order.count.quotientAndRemainder(dividingBy: batchSize)
+        return dropLast || remainder == 0 ? full : full + 1
     }
 
     /// The batch at position `index` in `0..<count`.
     public func batch(at index: Int) -> MiniBatch {
         precondition(index >= 0 && index < count, "batch index \(index) outside 0..<\(count)")
         let start = index * batchSize
-        let rows = Array(order[start..<Swift.min(start + batchSize, order.count)])
+        let rows = Array(order[start..<(start + Swift.min(batchSize, order.count - start))])
         let part = dataset.subset(rows)
         return MiniBatch(features: part.features, targets: part.targets, indices: rows)
     }

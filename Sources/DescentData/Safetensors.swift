@@ -160,18 +160,29 @@ public enum Safetensors {
 
     /// Reads and validates only the header of a safetensors file (the data is not read).
     public static func readHeader(path: String) throws -> SafetensorsHeader {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DataError.io(file: path, FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError.io(file: path, "no such file")
         }
+        // Reading a directory through FileHandle traps on Linux; say what it is instead.
+        guard !isDirectory.boolValue else { throw DataError.io(file: path, "is a directory, not a file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError.io(file: path, "cannot be read") }
         defer { try? handle.close() }
         let fileSize = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0)
-        let prefix = [UInt8](handle.readData(ofLength: 8))
+        func read(_ count: Int) throws -> [UInt8] {
+            do {
+                return [UInt8](try handle.read(upToCount: count) ?? Data())
+            } catch {
+                throw DataError.io(file: path, "cannot be read: \(error.localizedDescription)")
+            }
+        }
+        let prefix = try read(8)
         guard prefix.count == 8 else {
             throw DataError.malformedFile(file: path, format: "safetensors",
                 "file is \(prefix.count) bytes, shorter than the 8-byte header length")
         }
         let headerLength = try checkedHeaderLength(prefix: prefix, fileSize: fileSize, source: path)
-        let headerBytes = [UInt8](handle.readData(ofLength: headerLength))
+        let headerBytes = try read(headerLength)
         guard headerBytes.count == headerLength else {
             throw DataError.malformedFile(file: path, format: "safetensors", "file ends inside the header")
         }

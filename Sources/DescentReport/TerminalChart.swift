@@ -20,9 +20,13 @@ public struct TerminalChart: Sendable {
     /// Plot height in lines.
     public var height: Int
 
+    /// The largest width and height drawn (larger values are clamped, so a huge size cannot
+    /// overflow or exhaust memory).
+    public static let maximumSize = 1_000
+
     public init(width: Int = 60, height: Int = 10) {
-        self.width = max(width, 2)
-        self.height = max(height, 1)
+        self.width = min(max(width, 2), Self.maximumSize)
+        self.height = min(max(height, 1), Self.maximumSize)
     }
 
     /// The chart of `values` (x = index), with `title` above it when given.
@@ -34,14 +38,19 @@ public struct TerminalChart: Sendable {
             lines.append("(no finite values)")
             return lines.joined(separator: "\n")
         }
+        // `width`/`height` are public vars: clamp again here.
+        let width = min(max(self.width, 2), Self.maximumSize), height = min(max(self.height, 1), Self.maximumSize)
         let dotColumns = width * 2
         let dotRows = height * 4
         var dots = Array(repeating: Array(repeating: false, count: dotColumns), count: dotRows)
-        let span = high - low
+        // Halved so that `high - low` cannot overflow to infinity for values near ±Double.greatestFiniteMagnitude.
+        let halfSpan = high / 2 - low / 2
         func row(of value: Double) -> Int {
-            guard span > 0 else { return dotRows / 2 }
-            let fraction = (value - low) / span
-            return min(dotRows - 1, max(0, Int(((1 - fraction) * Double(dotRows - 1)).rounded())))
+            guard halfSpan > 0 else { return dotRows / 2 }
+            let fraction = (value / 2 - low / 2) / halfSpan
+            let scaled = ((1 - fraction) * Double(dotRows - 1)).rounded()
+            guard scaled.isFinite else { return dotRows / 2 }
+            return min(dotRows - 1, max(0, Int(scaled)))
         }
         func column(of index: Int) -> Int {
             guard values.count > 1 else { return 0 }

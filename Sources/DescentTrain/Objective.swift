@@ -52,12 +52,15 @@ public enum Objective: Sendable, Equatable {
         }
     }
 
-    /// The headline metric of `outputs` against `targets`.
+    /// The headline metric of `outputs` against `targets` (R² is NaN when all targets are equal).
     public func metric(_ outputs: Tensor, _ targets: Targets) throws -> Double {
         switch (self, targets) {
         case let (.classification, .classes(labels, _)):
             return try accuracy(logits: outputs, labels: labels)
         case (.regression, .values(let values)):
+            // R² is undefined when every target is the same (zero variance): NaN rather than an
+            // error, so a tiny or constant validation set does not abort a run after training.
+            if let first = values.scalars.first, values.scalars.allSatisfy({ $0 == first }) { return .nan }
             return try rSquared(predictions: outputs.reshaped(to: [outputs.shape[0]]), targets: values)
         default:
             throw TrainingError.invalidConfiguration("the targets do not match a \(metricName) objective")

@@ -35,6 +35,18 @@ public struct Trainer: Sendable {
     ) throws -> [TrainingRecord] {
         try configuration.validate()
         let objective = Objective(for: training)
+        guard training.count > 0 else {
+            throw TrainingError.invalidConfiguration("the training set (\(training.source)) has no rows")
+        }
+        if let validation, validation.count == 0 {
+            // Checked before the first epoch, so a run is not lost to a failing evaluation at its end.
+            throw TrainingError.invalidConfiguration(
+                "the validation set (\(validation.source)) has no rows; pass nil to train without validation")
+        }
+        if let validation, validation.featureCount != training.featureCount {
+            throw TrainingError.invalidConfiguration(
+                "the validation set has \(validation.featureCount) features, the training set \(training.featureCount)")
+        }
         if let validation, Objective(for: validation) != objective {
             throw TrainingError.invalidConfiguration("the validation set's targets do not match the training set's")
         }
