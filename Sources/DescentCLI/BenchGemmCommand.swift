@@ -84,7 +84,6 @@ struct BenchGemmCommand: AsyncParsableCommand {
     // Both forms: `descent`'s top-level `await DescentCommand.main()` currently resolves to the
     // synchronous entry point, which calls the synchronous `run()`.
     func run() async throws { try benchmark() }
-    func run() throws { try benchmark() }
 
     func benchmark() throws {
         let sizes = try parsedSizes()
