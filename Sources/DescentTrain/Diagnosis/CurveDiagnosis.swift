@@ -24,7 +24,7 @@ import Foundation
 ///    (Smith 2018 §3; Goodfellow et al. §11.4.1: "if the learning rate is too low, training is slow").
 /// 5. **underfitting** — the loss has bent over (it is not too low a rate) but stays high: the
 ///    validation metric covers less than `poorSkill` (½) of the way from a trivial baseline to
-///    perfect (majority-class accuracy; R² = 0), or without a metric the training loss is above
+///    perfect (majority-class accuracy), or an R² below `poorRSquared` (0.1), or without a metric the training loss is above
 ///    `farFromConverged` of the baseline loss (Goodfellow et al. §11.1, §5.2: training error high → more capacity).
 /// 6. **good fit** — otherwise.
 ///
@@ -63,8 +63,12 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     public var steadyRatio = 0.5
     /// Loss ÷ reference loss above which a run is far from converged (0.5: not even half the trivial loss removed).
     public var farFromConverged = 0.5
-    /// Skill (share of the way from baseline to perfect metric) below which the metric is poor (0.5).
+    /// Skill (share of the way from the majority-class accuracy to 1) below which a classifier is poor (0.5):
+    /// beating chance is easy, so a model that closes less than half the gap has not learned the task.
     public var poorSkill = 0.5
+    /// R² below which a regression model is poor (0.1: it explains less than a tenth of the variance, R² ≈ 0).
+    /// Lower than `poorSkill` because noisy targets cap R² well below 1 (diabetes: ≈ 0.5 at best).
+    public var poorRSquared = 0.1
 
     public init() {}
 
@@ -163,7 +167,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         guard end > 0, earlier > 0, end >= steadyRatio * earlier, falling >= 0.75, last >= farFromConverged * reference else { return nil }
         let unit = curves.epochs.count >= 6 ? "epoch" : "bin of steps"
         let evidence = [
-            "the training loss still falls \(percent(1 - Foundation.exp(-end))) per \(unit) in the last third, \(format(end / earlier))× the rate of earlier (a good rate bends the curve over)",
+            "the training loss still falls \(percent(1 - Foundation.exp(-end))) per \(unit) in the last third, \(String(format: "%.2f", end / earlier))× the rate of earlier (a good rate bends the curve over)",
             "it fell in \(percent(falling)) of the last \(lastThird) moves, from \(format(first)) to \(format(last)) in all: \(percent(last / reference)) of the loss at the start or of guessing remains",
         ]
         let margin = Swift.min(end / (steadyRatio * earlier), falling / 0.75, last / (farFromConverged * reference))
@@ -179,9 +183,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         let metric = curves.epochs.last?.validationMetric.flatMap { $0.isFinite ? $0 : nil }
         if let metric {
             let skill = baseline.skill(of: metric)
-            guard skill < poorSkill else { return nil }
+            let threshold = baseline.metricName == "r2" ? poorRSquared : poorSkill
+            guard skill < threshold else { return nil }
             evidence.append("the validation \(baseline.metricName) is \(format(metric)) against \(format(baseline.metric)) for a trivial guess: \(percent(Swift.max(skill, 0))) of the way to perfect")
-            margins.append(poorSkill / Swift.max(skill, 0.01))
+            margins.append(threshold / Swift.max(skill, 0.01))
         } else {
             guard baseline.loss > 0, last >= farFromConverged * baseline.loss else { return nil }
             margins.append(last / (farFromConverged * baseline.loss))
@@ -261,7 +266,9 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     }
 
     private func format(_ value: Double) -> String { String(format: "%.3g", value) }
-    private func percent(_ fraction: Double) -> String { String(format: "%.0f%%", 100 * fraction) }
+    private func percent(_ fraction: Double) -> String {
+        Swift.abs(fraction) < 0.1 ? String(format: "%.2g%%", 100 * fraction) : String(format: "%.0f%%", 100 * fraction)
+    }
 }
 
 /// Reads `curves` with the default thresholds of `CurveDiagnosis`.
