@@ -1,0 +1,71 @@
+import DescentData
+import DescentNN
+import DescentOptim
+import DescentTensor
+import DescentTrain
+import XCTest
+
+/// Tiny, odd data sets must give an error before training starts, or a defined result — never a trap
+/// or an error thrown away at the end of a finished run.
+final class TrainerRobustnessTests: XCTestCase {
+    private func model(inputs: Int, outputs: Int) throws -> Sequential {
+        var generator = SeededGenerator(seed: 1)
+        return Sequential([try Linear(inputs, outputs, using: &generator)])
+    }
+
+    func testEmptyValidationSetIsRejectedBeforeTheFirstEpoch() throws {
+        // Was: training ran all epochs, then evaluation failed with "rSquared: 0 predictions for 0 targets".
+        let data = try Dataset.parseCSV("a,y\n1,0.5\n2,1.5\n3,2.5\n", source: "tiny.csv")
+        let split = try data.split(validationFraction: 0.1, seed: 0)
+        XCTAssertEqual(split.validation.count, 0)
+        let network = try model(inputs: 1, outputs: 1)
+        var optimizer = try Optimizer(SGD(), learningRate: 0.01)
+        var epochs = 0
+        XCTAssertThrowsError(try Trainer(configuration: TrainingConfiguration(epochs: 3, batchSize: 2))
+            .fit(network, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+                if case .epochEnded = event { epochs += 1 }
+            }) { error in
+            XCTAssertTrue("\(error)".contains("validation set (tiny.csv) has no rows"), "\(error)")
+        }
+        XCTAssertEqual(epochs, 0)
+        // Without validation it trains.
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 2, batchSize: 2))
+            .fit(network, optimizer: &optimizer, training: split.train)
+        XCTAssertEqual(history.count, 2)
+    }
+
+    func testEmptyTrainingSetAndMismatchedFeatureCountsAreRejected() throws {
+        let data = try Dataset.parseCSV("a,b,y\n1,2,0.5\n2,3,1.5\n3,1,2.5\n4,4,0\n")
+        let empty = data.subset([])
+        let network = try model(inputs: 2, outputs: 1)
+        var optimizer = try Optimizer(SGD(), learningRate: 0.01)
+        let trainer = Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 2))
+        XCTAssertThrowsError(try trainer.fit(network, optimizer: &optimizer, training: empty)) { error in
+            XCTAssertTrue("\(error)".contains("training set"), "\(error)")
+        }
+        let narrow = try Dataset(features: try Tensor.zeros([2, 1]), targets: .values(Tensor([0, 1])))
+        XCTAssertThrowsError(try trainer.fit(network, optimizer: &optimizer, training: data, validation: narrow)) { error in
+            XCTAssertTrue("\(error)".contains("1 features"), "\(error)")
+        }
+    }
+
+    func testConstantRegressionTargetsGiveNaNRatherThanAnError() throws {
+        // Was: a validation part whose targets are all equal aborted the run after the first epoch
+        // ("rSquared: all 1 targets are equal").
+        let objective = Objective.regression
+        let outputs = try Tensor(shape: [3, 1], scalars: [1, 2, 3])
+        XCTAssertTrue(try objective.metric(outputs, .values(Tensor([2, 2, 2]))).isNaN)
+        // Where defined it is R²: predictions [1, 2, 3] against [1, 3, 2] have SS_res = 0 + 1 + 1 = 2 and
+        // SS_tot = 1 + 1 + 0 = 2 (mean 2), so R² = 1 − 2/2 = 0.
+        XCTAssertEqual(try objective.metric(outputs, .values(Tensor([1, 3, 2]))), 0, accuracy: 1e-12)
+    }
+
+    func testHugeBatchSizeTrainsOnTheWholeSetAsOneBatch() throws {
+        let data = try Dataset.parseCSV("a,y\n1,x\n2,z\n3,x\n4,z\n5,x\n6,z\n")
+        let network = try model(inputs: 1, outputs: 2)
+        var optimizer = try Optimizer(SGD(), learningRate: 0.1)
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 2, batchSize: Int.max))
+            .fit(network, optimizer: &optimizer, training: data, validation: data)
+        XCTAssertEqual(history.map(\.step), [1, 2])
+    }
+}
