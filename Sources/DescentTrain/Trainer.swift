@@ -71,6 +71,8 @@ public struct Trainer: Sendable {
                 let current = smoothed.add(value)
                 if let guardSettings = configuration.divergenceGuard,
                    !value.isFinite || guardSettings.isDiverged(loss: current, best: minimum) {
+                    // Rolling back and slowing down cannot change a loss measured before the first update.
+                    if !value.isFinite && optimizer.step == 0 { throw TrainingError.nonFiniteInitialLoss(loss: value) }
                     divergence = (optimizer.step, value)
                     break
                 }

@@ -60,6 +60,23 @@ final class TrainerRobustnessTests: XCTestCase {
         XCTAssertEqual(try objective.metric(outputs, .values(Tensor([1, 3, 2]))), 0, accuracy: 1e-12)
     }
 
+    func testNonFiniteLossBeforeAnyUpdateIsNotBlamedOnTheLearningRate() throws {
+        // Was: five rollbacks, then "training diverged at step 0 (loss inf) ...; lower the learning rate".
+        // Targets of ±3e38 are valid Float32 values, but their squared errors overflow to infinity.
+        let data = try Dataset.parseCSV("a,y\n1,3e38\n2,-3e38\n3,3e38\n4,-3e38\n5,0\n", source: "extreme.csv")
+        XCTAssertEqual(data.task, .regression)
+        let network = try model(inputs: 1, outputs: 1)
+        var optimizer = try Optimizer(SGD(), learningRate: 0.01)
+        var events = 0
+        XCTAssertThrowsError(try Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 5))
+            .fit(network, optimizer: &optimizer, training: data) { _ in events += 1 }) { error in
+            guard case TrainingError.nonFiniteInitialLoss(let loss) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(loss, .infinity)
+            XCTAssertTrue("\(error)".contains("before any update"), "\(error)")
+        }
+        XCTAssertEqual(events, 0, "no rollbacks are attempted")
+    }
+
     func testHugeBatchSizeTrainsOnTheWholeSetAsOneBatch() throws {
         let data = try Dataset.parseCSV("a,y\n1,x\n2,z\n3,x\n4,z\n5,x\n6,z\n")
         let network = try model(inputs: 1, outputs: 2)
