@@ -184,6 +184,10 @@ struct CSVTable {
                 for text in texts where !text.isEmpty { keys.append(text) }
                 names = Set(keys).sorted()
             }
+            guard !names.isEmpty else {
+                throw DataError.invalidCSV(file: file,
+                    "target column \"\(columnName)\" (column \(column + 1)) has no classes: every target cell is empty")
+            }
             guard names.count >= 2 else {
                 throw DataError.invalidCSV(file: file,
                     "target column \"\(columnName)\" (column \(column + 1)) has a single class"

@@ -42,6 +42,14 @@ final class DataRobustnessTests: XCTestCase {
         XCTAssertEqual(try Dataset.parseCSV("a,a,y\n1,2,x\n3,4,z\n", source: "dup.csv").featureCount, 2)
     }
 
+    func testClassificationOfAnAllEmptyTargetColumnSaysSo() throws {
+        // Was: "has a single class; classification needs at least two" for a column with no values at all.
+        let file = path("blank-target.csv")
+        try Data("a,b,y\n1,2,\n3,4,\n".utf8).write(to: URL(fileURLWithPath: file))
+        assertDataError(try CSVSummary.inspect(path: file, task: .classification),
+                        contains: [file, "\"y\"", "no classes", "every target cell is empty"])
+    }
+
     // MARK: Safetensors and NPY round trips
 
     func testSafetensorsRoundTripWithEmptyAndScalarTensors() throws {

@@ -3,6 +3,7 @@ import DescentNN
 import DescentOptim
 import DescentTensor
 import DescentTrain
+import Foundation
 import XCTest
 
 /// Tiny, odd data sets must give an error before training starts, or a defined result — never a trap
@@ -75,6 +76,59 @@ final class TrainerRobustnessTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("before any update"), "\(error)")
         }
         XCTAssertEqual(events, 0, "no rollbacks are attempted")
+    }
+
+    func testNaNValidationLossIsNeverTheBestEpoch() throws {
+        // A NaN in a validation feature makes every validation loss NaN. Was: epoch 1's NaN became the
+        // best, nothing could beat it, and training stopped after `patience` epochs restoring epoch 1.
+        let training = try Dataset.parseCSV("a,y\n1,0.5\n2,1.5\n3,2.5\n4,3\n")
+        let validation = try Dataset(features: try Tensor(shape: [2, 1], scalars: [1, .nan]), targets: .values(Tensor([0, 1])))
+        let network = try model(inputs: 1, outputs: 1)
+        var optimizer = try Optimizer(SGD(), learningRate: 0.01)
+        var stopped = false
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 3, batchSize: 2, earlyStoppingPatience: 1))
+            .fit(network, optimizer: &optimizer, training: training, validation: validation) { event in
+                if case .stoppedEarly = event { stopped = true }
+            }
+        XCTAssertEqual(history.count, 3)
+        XCTAssertFalse(stopped)
+        XCTAssertTrue(history.allSatisfy { $0.validationLoss?.isNaN == true })
+    }
+
+    func testUnevenBatchesOfATinyDataSetAreNotDivergence() throws {
+        // Was: "training diverged at step 1 (loss 1.66) after 5 rollbacks; lower the learning rate" — the second
+        // batch's loss was over 4× the first's at the initial weights, whatever the learning rate.
+        let training = try Dataset.parseCSV("a,y\n1,0.1\n2,0.2\n3,3\n4,3.5\n")
+        let network = try model(inputs: 1, outputs: 1)
+        var optimizer = try Optimizer(SGD(), learningRate: 1e-4)
+        var rollbacks = 0
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 20, batchSize: 2))
+            .fit(network, optimizer: &optimizer, training: training) { event in
+                if case .rolledBack = event { rollbacks += 1 }
+            }
+        XCTAssertEqual(history.count, 20)
+        XCTAssertEqual(rollbacks, 0)
+        // A truly exploding rate is still caught (SGD at 1e4 overflows within a few steps).
+        var fast = try Optimizer(SGD(), learningRate: 1e4)
+        var events = 0
+        XCTAssertThrowsError(try Trainer(configuration: TrainingConfiguration(epochs: 20, batchSize: 2))
+            .fit(try model(inputs: 1, outputs: 1), optimizer: &fast, training: training) { event in
+                if case .rolledBack = event { events += 1 }
+            }) { error in
+            guard case TrainingError.diverged = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertEqual(events, 5)
+    }
+
+    func testDivergenceGuardDecodesWithoutGraceSteps() throws {
+        let json = #"{"lossThreshold":4,"backoff":0.5,"maximumRollbacks":3}"#
+        let decoded = try JSONDecoder().decode(DivergenceGuard.self, from: Data(json.utf8))
+        XCTAssertEqual(decoded, DivergenceGuard(lossThreshold: 4, backoff: 0.5, maximumRollbacks: 3, graceSteps: 10))
+        let roundTrip = try JSONDecoder().decode(DivergenceGuard.self, from: try JSONEncoder().encode(DivergenceGuard(graceSteps: 2)))
+        XCTAssertEqual(roundTrip.graceSteps, 2)
+        XCTAssertFalse(DivergenceGuard().isDiverged(loss: 100, best: 1, observedSteps: 10))
+        XCTAssertTrue(DivergenceGuard().isDiverged(loss: 100, best: 1, observedSteps: 11))
+        XCTAssertTrue(DivergenceGuard().isDiverged(loss: .infinity, best: 1, observedSteps: 1))
     }
 
     func testHugeBatchSizeTrainsOnTheWholeSetAsOneBatch() throws {
