@@ -85,21 +85,17 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    /// The most bytes of model state (weights, gradients and optimizer moments, about 16 bytes a
-    /// parameter) allowed: half the machine's memory, so `--hidden 4000000000` is an error, not a crash.
-    static var memoryBudget: UInt64 { ProcessInfo.processInfo.physicalMemory / 2 }
+    /// The most bytes a run may need: half the machine's memory, so `--hidden 4000000000` is an
+    /// error naming the flag, not a failed allocation (SIGABRT) part-way through.
+    static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
 
-    /// The parameter count of an MLP with these layer widths, or nil if it overflows.
-    static func parameterCount(widths: [Int]) -> Int? {
-        var total = 0
-        for (input, output) in zip(widths, widths.dropFirst()) {
-            let (weights, overflow1) = input.multipliedReportingOverflow(by: output)
-            let (layer, overflow2) = weights.addingReportingOverflow(output)
-            let (sum, overflow3) = total.addingReportingOverflow(layer)
-            if overflow1 || overflow2 || overflow3 { return nil }
-            total = sum
-        }
-        return total
+    /// A rough upper estimate of the bytes an MLP with these layer widths needs (in Double, so it
+    /// cannot overflow): 16 bytes a parameter (weights, gradients, two optimizer moments) and
+    /// 16 bytes a unit for each of `rows` examples in flight (outputs, activations and their gradients).
+    static func estimatedBytes(widths: [Int], rows: Int) -> Double {
+        let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
+        let units = widths.dropFirst().reduce(0.0) { $0 + Double($1) }
+        return 16 * parameters + 16 * Double(rows) * units
     }
 
     func hiddenSizes() throws -> [Int] {
@@ -140,11 +136,13 @@ struct TrainCommand: AsyncParsableCommand {
         if !noStandardize { split = try split.standardized().split }
         let objective = Objective(for: data)
         let widths = [data.featureCount] + (try hiddenSizes()) + [objective.outputSize]
-        guard let parameterCount = Self.parameterCount(widths: widths),
-              UInt64(parameterCount).multipliedReportingOverflow(by: 16).partialValue <= Self.memoryBudget,
-              parameterCount <= Int.max / 16 else {
-            throw ValidationError("--hidden \(hidden): a model with layer widths \(widths) needs more memory than this machine has "
-                + "(\(Self.memoryBudget >> 20) MiB allowed for its weights, gradients and optimizer state)")
+        // Rows in flight: one minibatch in training, the whole validation part when evaluating.
+        let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+        let needed = Self.estimatedBytes(widths: widths, rows: rows)
+        guard needed <= Self.memoryBudget else {
+            throw ValidationError("--hidden \(hidden): a model with layer widths \(widths) needs about "
+                + "\(String(format: "%.3g", needed / 1_073_741_824)) GiB for \(rows) rows at a time, more than the "
+                + "\(String(format: "%.3g", Self.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's memory)")
         }
         var generator = SeededGenerator(seed: seed)
         var layers: [any Module] = []

@@ -87,6 +87,22 @@ final class DataRobustnessTests: XCTestCase {
         }
     }
 
+    func testNPYOfATensorWithThousandsOfAxesUsesVersion2() throws {
+        // Was: `UInt16(header.utf8.count)` trapped once the shape text passed 65,535 bytes.
+        let tensor = try Tensor(shape: Array(repeating: 1, count: 30_000), scalars: [4])
+        let bytes = NPY.encode(tensor)
+        XCTAssertEqual(bytes[6], 2)
+        let headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        XCTAssertEqual((12 + headerLength) % 64, 0)
+        let decoded = try NPY.decode(bytes, source: "many-axes.npy")
+        XCTAssertEqual(decoded.shape.count, 30_000)
+        XCTAssertEqual(decoded.scalars, [4])
+        // Ordinary tensors keep version 1.0, byte for byte as numpy.save: a 128-byte prefix + header for [2, 3].
+        let small = NPY.encode(try Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6]))
+        XCTAssertEqual(Array(small[6...9]), [1, 0, 118, 0])
+        XCTAssertEqual(small.count, 128 + 24)
+    }
+
     // MARK: Saving never destroys an existing file
 
     func testSaveReplacesTheFileInsteadOfOverwritingItInPlace() throws {
