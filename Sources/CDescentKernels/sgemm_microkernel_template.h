@@ -13,8 +13,9 @@
 // The tile C[0..<m, 0..<n] (m <= MR, n <= NR, row stride ldc) receives
 //   C  = A·B   (accumulate == 0)   or   C += A·B   (accumulate != 0)
 // where A is a packed micro-panel (kc steps of MR floats: a[p*MR + r] = A[r, p])
-// and B is a packed micro-panel (kc steps of NR floats: b[p*NR + j] = B[p, j]),
-// both zero-padded to full MR / NR.
+// and B is a micro-panel of kc rows of NR floats, `bstride` floats apart:
+// b[p*bstride + j] = B[p, j] (bstride = NR when packed and zero-padded; the row
+// stride of B when a full-width panel is read where it lies, unpacked).
 
 #define KERNEL_NR (KERNEL_NV * KERNEL_VEC)
 #define KV_CAT2(a, b) a##b
@@ -30,7 +31,7 @@ typedef float KV_TYPE __attribute__((vector_size(KERNEL_VEC * 4), aligned(4)));
 #endif
 
 KERNEL_TARGET
-static void KERNEL_NAME(long kc, const float *restrict a, const float *restrict b,
+static void KERNEL_NAME(long kc, const float *restrict a, const float *restrict b, long bstride,
                         float *restrict c, long ldc, long m, long n, int accumulate) {
     KV_TYPE acc[KERNEL_MR][KERNEL_NV];
 #pragma clang loop unroll(full)
@@ -39,7 +40,11 @@ static void KERNEL_NAME(long kc, const float *restrict a, const float *restrict 
         for (int v = 0; v < KERNEL_NV; v++) acc[r][v] = (KV_TYPE){0};
     }
     // Touch the C tile early so its lines arrive while the k loop runs.
-    for (long r = 0; r < m; r++) __builtin_prefetch(c + r * ldc, 1, 3);
+    // (Both ends of each row: a row of NR floats may span two cache lines.)
+    for (long r = 0; r < m; r++) {
+        __builtin_prefetch(c + r * ldc, 1, 3);
+        __builtin_prefetch(c + r * ldc + n - 1, 1, 3);
+    }
 
 #pragma clang loop unroll_count(4)
     for (long p = 0; p < kc; p++) {
@@ -54,7 +59,7 @@ static void KERNEL_NAME(long kc, const float *restrict a, const float *restrict 
             for (int v = 0; v < KERNEL_NV; v++) acc[r][v] = KV_MADD(av, bv[v], acc[r][v]);
         }
         a += KERNEL_MR;
-        b += KERNEL_NR;
+        b += bstride;
     }
 
     if (m == KERNEL_MR && n == KERNEL_NR) {

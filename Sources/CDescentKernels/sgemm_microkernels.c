@@ -104,12 +104,14 @@ descent_sgemm_kernel descent_sgemm_kernel_for(int kind) {
     switch (kind) {
 #if DESCENT_X86
     // Block sizes: KC*NR floats of B stay in L1, MC*KC floats of A in L2 (as in BLIS).
+    // 12x32 uses KC = 192 so that its B micro-panel (24 KiB) leaves room in a 32 KiB L1
+    // (Skylake-X, Zen 4) as well as a 48 KiB one (Ice Lake and later, Zen 5).
     case DESCENT_SGEMM_AVX2:
         return make_kernel(descent_sgemm_avx2_6x16, kind, "avx2-fma 6x16", 6, 16, 144, 256, 4080);
     case DESCENT_SGEMM_AVX512:
-        return make_kernel(descent_sgemm_avx512_12x32, kind, "avx512f 12x32", 12, 32, 240, 256, 3072);
+        return make_kernel(descent_sgemm_avx512_12x32, kind, "avx512f 12x32", 12, 32, 240, 192, 3072);
     case DESCENT_SGEMM_AVX2_WIDE:
-        return make_kernel(descent_sgemm_avx2_12x32, kind, "avx2-fma 12x32 (avx512 shape)", 12, 32, 240, 256, 3072);
+        return make_kernel(descent_sgemm_avx2_12x32, kind, "avx2-fma 12x32 (avx512 shape)", 12, 32, 240, 192, 3072);
 #endif
 #if defined(__aarch64__)
     case DESCENT_SGEMM_NEON:

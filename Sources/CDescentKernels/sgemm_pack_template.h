@@ -12,11 +12,19 @@
 // prefetcher to ramp up.
 #define PK_INTERLEAVE_FIXED(W)                                                        \
     if (width == W && rows == W) {                                                    \
-        for (long p = 0; p < depth; p++) {                                            \
-            if ((p & 15) == 0) {                                                      \
+        long p = 0;                                                                   \
+        for (; p + 16 <= depth; p += 16) {                                            \
+            _Pragma("clang loop unroll(full)")                                        \
+            for (int r = 0; r < W; r++) __builtin_prefetch(src + (r + W) * ld + p + 16, 0, 3); \
+            const float *s = src + p;                                                 \
+            float *d = dst + p * W;                                                   \
+            _Pragma("clang loop unroll(full)")                                        \
+            for (int q = 0; q < 16; q++) {                                            \
                 _Pragma("clang loop unroll(full)")                                    \
-                for (int r = 0; r < W; r++) __builtin_prefetch(src + (r + W) * ld + p + 16, 0, 3); \
+                for (int r = 0; r < W; r++) d[q * W + r] = s[r * ld + q];             \
             }                                                                         \
+        }                                                                             \
+        for (; p < depth; p++) {                                                      \
             _Pragma("clang loop unroll(full)")                                        \
             for (int r = 0; r < W; r++) dst[p * W + r] = src[r * ld + p];             \
         }                                                                             \
@@ -41,7 +49,7 @@ static void PK_CAT(PACK_PREFIX, interleave_panel)(const float *restrict src, lon
 }
 
 // dst[q][p*width + r] = src[(q*width + r)*ld + p]
-PACK_TARGET
+PACK_TARGET __attribute__((unused))
 static void PK_CAT(PACK_PREFIX, interleave)(const float *restrict src, long ld, long count, long depth,
                                             long width, float *restrict dst) {
     for (long start = 0; start < count; start += width) {

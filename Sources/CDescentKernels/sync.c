@@ -25,3 +25,8 @@ void descent_spin_pause(void) {
 }
 
 void descent_thread_yield(void) { sched_yield(); }
+
+int descent_atomic_compare_exchange(long *address, long expected, long desired) {
+    return atomic_compare_exchange_strong_explicit((_Atomic long *)address, &expected, desired,
+                                                   memory_order_acq_rel, memory_order_acquire);
+}

@@ -5,6 +5,6 @@ struct ConformanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conformance",
         abstract: "Check Descent against reference values from PyTorch, Optax and others.",
-        subcommands: [ConformanceSchedulesCommand.self, ConformanceOptimizersCommand.self]
+        subcommands: [ConformanceSchedulesCommand.self, ConformanceOptimizersCommand.self, ConformanceLearningRateFinderCommand.self]
     )
 }

@@ -12,6 +12,7 @@ public struct DescentCommand: AsyncParsableCommand {
         version: DescentVersion.string,
         subcommands: [
             TrainCommand.self,
+            RangeTestCommand.self,
             ScheduleCommand.self,
             ConformanceCommand.self,
             InspectCommand.self,

@@ -56,8 +56,7 @@ struct TrainCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if (dataset == nil) == (csv == nil) { throw ValidationError("give exactly one of --dataset NAME or --csv FILE") }
-        if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
+        try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target)
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -85,26 +84,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    /// The most bytes a run may need: half the machine's memory, so `--hidden 4000000000` is an
-    /// error naming the flag, not a failed allocation (SIGABRT) part-way through.
-    static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
-
-    /// A rough upper estimate of the bytes an MLP with these layer widths needs (in Double, so it
-    /// cannot overflow): 16 bytes a parameter (weights, gradients, two optimizer moments) and
-    /// 16 bytes a unit for each of `rows` examples in flight (outputs, activations and their gradients).
-    static func estimatedBytes(widths: [Int], rows: Int) -> Double {
-        let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
-        let units = widths.dropFirst().reduce(0.0) { $0 + Double($1) }
-        return 16 * parameters + 16 * Double(rows) * units
-    }
-
-    func hiddenSizes() throws -> [Int] {
-        let parts = hidden.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try parts.map { part in
-            guard let size = Int(part), size > 0 else { throw ValidationError("--hidden: '\(part)' is not a positive layer size") }
-            return size
-        }
-    }
+    func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(hidden) }
 
     func run() async throws {
         do {
@@ -118,42 +98,10 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     private func train() throws {
-        let data: Dataset
-        if let name = dataset {
-            data = try Datasets.load(named: name)
-        } else if let csv {
-            data = try Dataset.loadCSV(path: csv, targetColumn: target)
-        } else {
-            throw ValidationError("give exactly one of --dataset NAME or --csv FILE")
-        }
-        var split = try data.split(validationFraction: validationFraction, seed: seed)
-        guard split.validation.count > 0 else {
-            // round(n × fraction) must be at least 1.
-            let smallest = 0.5 / Double(data.count)
-            throw ValidationError("--validation-fraction \(validationFraction) of \(data.count) rows leaves no validation rows"
-                + (data.count >= 2 ? "; use at least \(String(format: "%.3g", smallest * 1.001))" : "; the data set needs at least 2 rows"))
-        }
-        if !noStandardize { split = try split.standardized().split }
-        let objective = Objective(for: data)
-        let widths = [data.featureCount] + (try hiddenSizes()) + [objective.outputSize]
-        // Rows in flight: one minibatch in training, the whole validation part when evaluating.
-        let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
-        let needed = Self.estimatedBytes(widths: widths, rows: rows)
-        guard needed <= Self.memoryBudget else {
-            throw ValidationError("--hidden \(hidden): a model with layer widths \(widths) needs about "
-                + "\(String(format: "%.3g", needed / 1_073_741_824)) GiB for \(rows) rows at a time, more than the "
-                + "\(String(format: "%.3g", Self.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's memory)")
-        }
-        var generator = SeededGenerator(seed: seed)
-        var layers: [any Module] = []
-        var width = data.featureCount
-        for size in try hiddenSizes() {
-            layers.append(try Linear(width, size, using: &generator))
-            layers.append(ReLU())
-            width = size
-        }
-        layers.append(try Linear(width, objective.outputSize, using: &generator))
-        let model = Sequential(layers)
+        let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
+                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed,
+                                      batchSize: batchSize)
+        let (split, objective, model) = (setup.split, setup.objective, setup.model)
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: batchSize)
@@ -169,8 +117,7 @@ struct TrainCommand: AsyncParsableCommand {
         let trainer = Trainer(configuration: trainingConfiguration)
 
         if !json {
-            print("Training on \(data.source): \(split.train.count) training and \(split.validation.count) validation examples, "
-                  + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")")
+            print("Training on \(setup.dataSummary)")
             print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
         }
         let history: [TrainingRecord]

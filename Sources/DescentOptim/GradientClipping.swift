@@ -22,17 +22,31 @@ public enum GradientClipping: Sendable, Equatable, Codable {
     /// The L2 norm of all the gradients together, in double precision.
     public static func globalNorm(of gradients: [String: Tensor]) -> Double {
         var total = 0.0
-        for name in gradients.keys.sorted() {
-            total += gradients[name]!.withUnsafeBufferPointer { descent_sum_of_squares($0.baseAddress, $0.count) }
-        }
+        for name in gradients.keys.sorted() { total += sumOfSquares(gradients[name]!) }
         return total.squareRoot()
     }
 
+    /// Σx² of a tensor in double precision (infinite or NaN iff an element is), split across cores.
+    static func sumOfSquares(_ tensor: Tensor) -> Double {
+        tensor.withUnsafeBufferPointer { buffer in
+            let base = SendableFloatPointer(buffer.baseAddress)
+            let partials = PartialSums(count: Parallel.threadCount)
+            let chunk = max(1, (buffer.count + Parallel.threadCount - 1) / Parallel.threadCount)
+            Parallel.forEachChunk(count: buffer.count, threshold: 1 << 18) { range in
+                partials.add(descent_sum_of_squares(base.advanced(by: range.lowerBound), range.count),
+                             at: range.lowerBound / chunk)
+            }
+            return partials.total
+        }
+    }
+
     /// Applies the clipping to `gradients` in place.
-    public func apply(to gradients: inout [String: Tensor]) {
+    public func apply(to gradients: inout [String: Tensor]) { apply(to: &gradients, knownNorm: nil) }
+
+    func apply(to gradients: inout [String: Tensor], knownNorm: Double?) {
         switch self {
         case let .globalNorm(limit):
-            let norm = Float(GradientClipping.globalNorm(of: gradients))
+            let norm = Float(knownNorm ?? GradientClipping.globalNorm(of: gradients))
             let coefficient = min(Float(limit) / (norm + 1e-6), 1)
             guard coefficient < 1 else { return }
             for name in gradients.keys { gradients[name] = gradients[name]! * coefficient }

@@ -19,7 +19,18 @@ extension Optimizer {
                                                    gradientShape: gradient.shape)
             }
         }
-        if checksFiniteGradients {
+        // When the first clipping is by global norm and every call steps, the norm's pass over the
+        // gradients is also the finite check (a sum of squares in double is finite iff every element is).
+        var knownNorm: Double?
+        if case .globalNorm? = clipping.first, accumulationSteps == 1 {
+            var total = 0.0
+            for name in names {
+                let squares = GradientClipping.sumOfSquares(gradients[name]!)
+                if checksFiniteGradients && !squares.isFinite { throw OptimizerError.nonFiniteGradient(parameter: name) }
+                total += squares
+            }
+            knownNorm = total.squareRoot()
+        } else if checksFiniteGradients {
             for name in names where !Optimizer.isFinite(gradients[name]!) {
                 throw OptimizerError.nonFiniteGradient(parameter: name)
             }
@@ -42,7 +53,9 @@ extension Optimizer {
             accumulatedCalls = 0
         }
         if maximize { gradients = gradients.mapValues { $0 * -1 } }
-        for limit in clipping { limit.apply(to: &gradients) }
+        for (index, limit) in clipping.enumerated() {
+            limit.apply(to: &gradients, knownNorm: index == 0 ? knownNorm : nil)
+        }
         takeStep(&parameters, gradients: gradients, names: gradients.keys.sorted())
         return .applied(step: step)
     }

@@ -18,6 +18,9 @@ import DescentTensor
 /// (`LearningRateControllers.rate`); without a schedule the group's base rate is used.
 /// `currentLearningRate` is that rate for the default group at the next step.
 ///
+/// Parameters are updated in place when the dictionary holds the only reference to their
+/// storage; a tensor shared elsewhere (e.g. still held by a model) is copied once on write.
+///
 /// ```swift
 /// var optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.1)
 /// var parameters = ["w": Tensor([1.0])]

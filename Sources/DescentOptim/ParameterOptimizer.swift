@@ -13,6 +13,14 @@ public protocol ParameterOptimizer: Sendable {
     var currentLearningRate: Double { get }
     /// Steps taken so far.
     var step: Int { get }
+    /// The base rate of parameters outside any group (a tuner may change it).
+    var learningRate: Double { get set }
+    /// The rate of the next step for one parameter (its group's rate, schedule and the controllers).
+    func learningRate(for parameterName: String) -> Double
+    /// Whether the parameters are at the evaluation point (schedule-free rules).
+    var isEvaluating: Bool { get }
+    /// Whether gradients are checked for NaN and infinity before anything is written.
+    var checksFiniteGradients: Bool { get set }
     /// Controllers multiplying the scheduled rate.
     var controllers: [any LearningRateController] { get set }
     /// One step (or one accumulation call) with the gradients of named parameters.

@@ -16,3 +16,16 @@ final class FiniteFlag: @unchecked Sendable {
     func clear() { lock.lock(); flag = false; lock.unlock() }
     var value: Bool { lock.lock(); defer { lock.unlock() }; return flag }
 }
+
+/// Per-worker partial sums of a parallel reduction, added in worker order (deterministic).
+final class PartialSums: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double]
+    init(count: Int) { values = [Double](repeating: 0, count: max(1, count)) }
+    func add(_ value: Double, at index: Int) {
+        lock.lock()
+        values[min(index, values.count - 1)] += value
+        lock.unlock()
+    }
+    var total: Double { lock.lock(); defer { lock.unlock() }; return values.reduce(0, +) }
+}

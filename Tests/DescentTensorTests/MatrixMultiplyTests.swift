@@ -48,7 +48,7 @@ final class MatrixMultiplyTests: XCTestCase {
         let before = c
         MatrixMultiply.gemm(transposeA: test.transposeA, transposeB: test.transposeB, m: test.m, n: test.n, k: test.k,
                             a: a, lda: lda, b: b, ldb: ldb, c: &c, ldc: ldc,
-                            accumulate: test.accumulate, kernel: kernel, threads: threads)
+                            accumulate: test.accumulate, kernel: kernel, threads: threads, parallelThreshold: 0)
         let tolerance = 1e-5 * Double(test.k) + 1e-5
         var worst = 0.0
         for i in 0..<test.m {
@@ -146,13 +146,34 @@ final class MatrixMultiplyTests: XCTestCase {
                     MatrixMultiply.gemm(transposeA: false, transposeB: false, m: size, n: size, k: size,
                                         a: a.baseAddress!, lda: size, b: b.baseAddress!, ldb: size,
                                         c: base.pointer + caller * size * size, ldc: size,
-                                        accumulate: false, kernel: .best, threads: 2)
+                                        accumulate: false, kernel: .best, threads: 2, parallelThreshold: 0)
                 }
             }
         }
         for caller in 0..<callers {
             let slice = Array(results[(caller * size * size)..<((caller + 1) * size * size)])
             XCTAssertEqual(slice, expected, "caller \(caller)")
+        }
+    }
+
+    /// Row blocks over several B panels (k > KC) and column groups, on 2 and 3 threads,
+    /// give bit-identical results to one thread.
+    func testThreadCountDoesNotChangeResults() {
+        let kernel = MatrixMultiplyKernel.best
+        for (m, n, k) in [(8 * kernel.tileRows + 1, 70, 2 * kernel.depthBlock + 5), (5, 300, 2 * kernel.depthBlock + 1)] {
+            var generator = SeededGenerator(seed: 5)
+            let a = (0..<m * k).map { _ in Float.random(in: -1...1, using: &generator) }
+            let b = (0..<k * n).map { _ in Float.random(in: -1...1, using: &generator) }
+            var results: [[Float]] = []
+            for threads in [1, 2, 3] {
+                var c = [Float](repeating: 1, count: m * n)
+                MatrixMultiply.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n,
+                                    c: &c, ldc: n, accumulate: true, kernel: kernel, threads: threads, parallelThreshold: 0)
+                results.append(c)
+            }
+            XCTAssertEqual(results[0], results[1], "\(m)x\(n)x\(k), 2 threads")
+            XCTAssertEqual(results[0], results[2], "\(m)x\(n)x\(k), 3 threads")
+            check(Case(m: m, n: n, k: k, accumulate: true), kernel: kernel, threads: 3)
         }
     }
 

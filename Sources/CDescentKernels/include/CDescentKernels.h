@@ -7,8 +7,9 @@
 extern "C" {
 #endif
 
-/// C[0..<m, 0..<n] (= or +=) packedA(MR x kc) * packedB(kc x NR); see sgemm_microkernel_template.h.
-typedef void (*descent_sgemm_microkernel)(long kc, const float *a, const float *b,
+/// C[0..<m, 0..<n] (= or +=) packedA(MR x kc) * B(kc x NR, rows `bstride` floats apart:
+/// NR when packed); see sgemm_microkernel_template.h.
+typedef void (*descent_sgemm_microkernel)(long kc, const float *a, const float *b, long bstride,
                                           float *c, long ldc, long m, long n, int accumulate);
 
 /// Kernel kinds. AUTO picks the best one the processor supports.
@@ -48,6 +49,8 @@ void descent_sgemm_pack_strips(const float *src, long ld, long count, long depth
 long descent_atomic_load(const long *address);
 void descent_atomic_store(long *address, long value);
 long descent_atomic_fetch_add(long *address, long value);
+/// 1 and stores `desired` if *address == expected, else 0.
+int descent_atomic_compare_exchange(long *address, long expected, long desired);
 /// A pause hint inside a spin loop, and a yield to the scheduler.
 void descent_spin_pause(void);
 void descent_thread_yield(void);

@@ -24,7 +24,7 @@ public enum OptimizerConformance {
     public struct CaseResult: Sendable, Equatable {
         public var name: String
         public var passed: Bool
-        /// The largest |actual − expected| / max(|expected|, tiny) over all steps and elements.
+        /// The largest |actual − expected| / max(|expected|, 1e-3) over all steps and elements.
         public var maxRelativeError: Double
         /// What failed (first offending step and element), or an error message; empty when passed.
         public var detail: String
@@ -101,8 +101,9 @@ public enum OptimizerConformance {
             }
             for (index, (a, e)) in zip(actual, reference).enumerated() {
                 let difference = abs(Double(a) - Double(e))
-                let relative = difference / max(abs(Double(e)), 1e-12)
-                if a.isFinite { worst = max(worst, min(relative, difference / 1e-7)) } else { worst = .infinity }
+                // Relative to |expected| floored at 1e-3 (where the absolute floor of the tolerance takes over).
+                let relative = difference / max(abs(Double(e)), 1e-3)
+                worst = a.isFinite ? max(worst, relative) : .infinity
                 if !(difference <= relativeTolerance * abs(Double(e)) + absoluteTolerance), failure == nil {
                     failure = "\(label)[\(index)] = \(a), expected \(e) (rel err \(String(format: "%.2e", relative)))"
                 }

@@ -19,8 +19,8 @@ import Foundation
 /// var optimizer = try Optimizer(Adadelta(), learningRate: 1.0)
 /// ```
 public struct Adadelta: OptimizerRule {
-    public var rho: Double
-    public var epsilon: Double
+    public let rho: Double
+    public let epsilon: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for ρ outside [0, 1] or ε ≤ 0.
     public init(rho: Double = 0.9, epsilon: Double = 1e-6) throws {
@@ -52,13 +52,15 @@ public struct Adadelta: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.squareAverage.withUnsafeMutableBufferPointer { s in
         state.accumulatedDelta.withUnsafeMutableBufferPointer { u in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                s[i] = s[i] * r + or * grad * grad
-                let std = (s[i] + eps).squareRoot()
-                let delta = (u[i] + eps).squareRoot() / std * grad
-                u[i] = u[i] * r + or * delta * delta
-                p[i] -= lr * delta
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    s[i] = s[i] * r + or * grad * grad
+                    let std = (s[i] + eps).squareRoot()
+                    let delta = (u[i] + eps).squareRoot() / std * grad
+                    u[i] = u[i] * r + or * delta * delta
+                    p[i] -= lr * delta
+                }
             }
         }}}}
     }

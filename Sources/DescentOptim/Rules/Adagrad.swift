@@ -17,9 +17,9 @@ import Foundation
 /// var optimizer = try Optimizer(Adagrad(), learningRate: 0.1)
 /// ```
 public struct Adagrad: OptimizerRule {
-    public var learningRateDecay: Double
-    public var initialAccumulatorValue: Double
-    public var epsilon: Double
+    public let learningRateDecay: Double
+    public let initialAccumulatorValue: Double
+    public let epsilon: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for a negative rate decay or initial accumulator, ε ≤ 0.
     public init(learningRateDecay: Double = 0, initialAccumulatorValue: Double = 0, epsilon: Double = 1e-10) throws {
@@ -50,10 +50,12 @@ public struct Adagrad: OptimizerRule {
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { p in
         state.sum.withUnsafeMutableBufferPointer { s in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                s[i] += grad * grad
-                p[i] -= clr * (grad / (s[i].squareRoot() + eps))
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    s[i] += grad * grad
+                    p[i] -= clr * (grad / (s[i].squareRoot() + eps))
+                }
             }
         }}}
     }

@@ -22,10 +22,10 @@ import Foundation
 /// var optimizer = try Optimizer(Adam(), learningRate: 0.01)
 /// ```
 public struct Adam: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var amsgrad: Bool
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let amsgrad: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, amsgrad: Bool = false) throws {
@@ -65,10 +65,10 @@ public struct Adam: OptimizerRule {
 /// var optimizer = try Optimizer(AdamW(), learningRate: 0.1, weightDecay: 0.1)
 /// ```
 public struct AdamW: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var amsgrad: Bool
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let amsgrad: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, amsgrad: Bool = false) throws {

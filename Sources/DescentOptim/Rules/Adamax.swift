@@ -18,9 +18,9 @@ import Foundation
 /// var optimizer = try Optimizer(Adamax(), learningRate: 0.002)
 /// ```
 public struct Adamax: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws {
@@ -55,11 +55,13 @@ public struct Adamax: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialInfinityNorm.withUnsafeMutableBufferPointer { u in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                m[i] += b1 * (grad - m[i])
-                u[i] = max(u[i] * b2, abs(grad) + eps)
-                p[i] -= clr * (m[i] / u[i])
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    m[i] += b1 * (grad - m[i])
+                    u[i] = max(u[i] * b2, abs(grad) + eps)
+                    p[i] -= clr * (m[i] / u[i])
+                }
             }
         }}}}
     }

@@ -19,13 +19,13 @@ import Foundation
 /// var optimizer = try Optimizer(DAdaptationAdam(), learningRate: 1.0)
 /// ```
 public struct DAdaptationAdam: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var decoupledWeightDecay: Bool
-    public var biasCorrection: Bool
-    public var initialD: Double
-    public var growthRate: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let decoupledWeightDecay: Bool
+    public let biasCorrection: Bool
+    public let initialD: Double
+    public let growthRate: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, decoupledWeightDecay: Bool = false,
@@ -127,10 +127,12 @@ public struct DAdaptationAdam: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            for i in 0..<p.count {
-                let denom = v[i].squareRoot() + eps
-                if decay { p[i] += shrink * p[i] }
-                p[i] -= m[i] / denom
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let denom = v[i].squareRoot() + eps
+                    if decay { p[i] += shrink * p[i] }
+                    p[i] -= m[i] / denom
+                }
             }
         }}}
     }

@@ -17,9 +17,9 @@ import Foundation
 /// var optimizer = try Optimizer(DAdaptationSGD(momentum: 0.9), learningRate: 1.0)
 /// ```
 public struct DAdaptationSGD: OptimizerRule {
-    public var momentum: Double
-    public var initialD: Double
-    public var growthRate: Double
+    public let momentum: Double
+    public let initialD: Double
+    public let growthRate: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside [0, 1), d₀ ≤ 0, growth ≤ 0.
     public init(momentum: Double = 0, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
@@ -102,9 +102,11 @@ public struct DAdaptationSGD: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.s.withUnsafeBufferPointer { s in
         state.initialPoint.withUnsafeBufferPointer { x0 in
-            for i in 0..<p.count {
-                let z = x0[i] - s[i]
-                p[i] = p[i] * keep + ck * z
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let z = x0[i] - s[i]
+                    p[i] = p[i] * keep + ck * z
+                }
             }
         }}}
     }

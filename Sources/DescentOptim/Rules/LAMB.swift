@@ -17,10 +17,10 @@ import Foundation
 /// var optimizer = try Optimizer(LAMB(), learningRate: 0.001, weightDecay: 0.01)
 /// ```
 public struct LAMB: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var epsilonRoot: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let epsilonRoot: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0 or ε_root < 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-6, epsilonRoot: Double = 0) throws {

@@ -17,10 +17,10 @@ import Foundation
 /// var optimizer = try Optimizer(LARS(momentum: 0.9), learningRate: 1.0, weightDecay: 1e-4)
 /// ```
 public struct LARS: OptimizerRule {
-    public var trustCoefficient: Double
-    public var epsilon: Double
-    public var momentum: Double
-    public var nesterov: Bool
+    public let trustCoefficient: Double
+    public let epsilon: Double
+    public let momentum: Double
+    public let nesterov: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for a trust coefficient ≤ 0, ε < 0, momentum outside [0, 1).
     public init(trustCoefficient: Double = 0.001, epsilon: Double = 0, momentum: Double = 0.9, nesterov: Bool = false) throws {

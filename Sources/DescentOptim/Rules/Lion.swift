@@ -17,8 +17,8 @@ import Foundation
 /// var optimizer = try Optimizer(Lion(), learningRate: 0.01, weightDecay: 1e-3)
 /// ```
 public struct Lion: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
+    public let beta1: Double
+    public let beta2: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1).
     public init(beta1: Double = 0.9, beta2: Double = 0.99) throws {
@@ -45,12 +45,14 @@ public struct Lion: OptimizerRule {
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { p in
         state.momentum.withUnsafeMutableBufferPointer { m in
-            for i in 0..<p.count {
-                let c = ob1 * g[i] + b1 * m[i]
-                let sign: Float = c > 0 ? 1 : (c < 0 ? -1 : 0)
-                let update = sign + wd * p[i]
-                p[i] += -lr * update
-                m[i] = ob2 * g[i] + b2 * m[i]
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let c = ob1 * g[i] + b1 * m[i]
+                    let sign: Float = c > 0 ? 1 : (c < 0 ? -1 : 0)
+                    let update = sign + wd * p[i]
+                    p[i] += -lr * update
+                    m[i] = ob2 * g[i] + b2 * m[i]
+                }
             }
         }}}
     }

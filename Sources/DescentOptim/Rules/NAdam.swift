@@ -16,11 +16,11 @@ import Foundation
 /// var optimizer = try Optimizer(NAdam(), learningRate: 0.002)
 /// ```
 public struct NAdam: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var momentumDecay: Double
-    public var decoupledWeightDecay: Bool
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let momentumDecay: Double
+    public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, negative momentum decay.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, momentumDecay: Double = 0.004,
@@ -70,14 +70,16 @@ public struct NAdam: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            for i in 0..<p.count {
-                var grad = g[i]
-                if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                m[i] += b1 * (grad - m[i])
-                v[i] = v[i] * b2 + ob2 * grad * grad
-                let denom = (v[i] / biasCorrection2).squareRoot() + eps
-                p[i] += gradientScale * (grad / denom)
-                p[i] += averageScale * (m[i] / denom)
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    var grad = g[i]
+                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
+                    m[i] += b1 * (grad - m[i])
+                    v[i] = v[i] * b2 + ob2 * grad * grad
+                    let denom = (v[i] / biasCorrection2).squareRoot() + eps
+                    p[i] += gradientScale * (grad / denom)
+                    p[i] += averageScale * (m[i] / denom)
+                }
             }
         }}}}
     }

@@ -20,16 +20,16 @@ import Foundation
 /// var optimizer = try Optimizer(Prodigy(), learningRate: 1.0)   // lr is a multiplier of the learnt d
 /// ```
 public struct Prodigy: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var beta3: Double?
-    public var epsilon: Double
-    public var initialD: Double
-    public var dCoefficient: Double
-    public var growthRate: Double
-    public var decoupledWeightDecay: Bool
-    public var biasCorrection: Bool
-    public var safeguardWarmup: Bool
+    public let beta1: Double
+    public let beta2: Double
+    public let beta3: Double?
+    public let epsilon: Double
+    public let initialD: Double
+    public let dCoefficient: Double
+    public let growthRate: Double
+    public let decoupledWeightDecay: Bool
+    public let biasCorrection: Bool
+    public let safeguardWarmup: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, beta3: Double? = nil, epsilon: Double = 1e-8,
@@ -147,10 +147,12 @@ public struct Prodigy: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            for i in 0..<p.count {
-                let denom = v[i].squareRoot() + dEps
-                if decay { p[i] += shrink * p[i] }
-                p[i] += step * (m[i] / denom)
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let denom = v[i].squareRoot() + dEps
+                    if decay { p[i] += shrink * p[i] }
+                    p[i] += step * (m[i] / denom)
+                }
             }
         }}}
     }

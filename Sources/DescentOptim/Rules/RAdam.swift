@@ -17,10 +17,10 @@ import Foundation
 /// var optimizer = try Optimizer(RAdam(), learningRate: 0.01)
 /// ```
 public struct RAdam: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var decoupledWeightDecay: Bool
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
@@ -57,17 +57,19 @@ public struct RAdam: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            for i in 0..<p.count {
-                var grad = g[i]
-                if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                m[i] += b1 * (grad - m[i])
-                v[i] = v[i] * b2 + ob2 * grad * grad
-                let corrected = m[i] / bc1
-                if rectified {
-                    let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
-                    p[i] -= corrected * flr * adaptive * rect
-                } else {
-                    p[i] -= corrected * flr
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    var grad = g[i]
+                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
+                    m[i] += b1 * (grad - m[i])
+                    v[i] = v[i] * b2 + ob2 * grad * grad
+                    let corrected = m[i] / bc1
+                    if rectified {
+                        let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
+                        p[i] -= corrected * flr * adaptive * rect
+                    } else {
+                        p[i] -= corrected * flr
+                    }
                 }
             }
         }}}}

@@ -21,10 +21,10 @@ import Foundation
 /// var optimizer = try Optimizer(RMSprop(), learningRate: 0.01)
 /// ```
 public struct RMSprop: OptimizerRule {
-    public var alpha: Double
-    public var epsilon: Double
-    public var momentum: Double
-    public var centered: Bool
+    public let alpha: Double
+    public let epsilon: Double
+    public let momentum: Double
+    public let centered: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for α or momentum outside [0, 1), ε ≤ 0.
     public init(alpha: Double = 0.99, epsilon: Double = 1e-8, momentum: Double = 0, centered: Bool = false) throws {
@@ -65,22 +65,24 @@ public struct RMSprop: OptimizerRule {
         state.squareAverage.withUnsafeMutableBufferPointer { s in
         state.gradientAverage.withUnsafeMutableBufferPointer { ga in
         state.momentumBuffer.withUnsafeMutableBufferPointer { b in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                s[i] = s[i] * a + oa * grad * grad
-                var average: Float
-                if centered {
-                    ga[i] += oa * (grad - ga[i])
-                    average = (s[i] - ga[i] * ga[i]).squareRoot()
-                } else {
-                    average = s[i].squareRoot()
-                }
-                average += eps
-                if mu > 0 {
-                    b[i] = b[i] * mu + grad / average
-                    p[i] -= lr * b[i]
-                } else {
-                    p[i] -= lr * (grad / average)
+            FusedLoop.run(count: p.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * p[i]
+                    s[i] = s[i] * a + oa * grad * grad
+                    var average: Float
+                    if centered {
+                        ga[i] += oa * (grad - ga[i])
+                        average = (s[i] - ga[i] * ga[i]).squareRoot()
+                    } else {
+                        average = s[i].squareRoot()
+                    }
+                    average += eps
+                    if mu > 0 {
+                        b[i] = b[i] * mu + grad / average
+                        p[i] -= lr * b[i]
+                    } else {
+                        p[i] -= lr * (grad / average)
+                    }
                 }
             }
         }}}}}

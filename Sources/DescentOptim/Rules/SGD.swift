@@ -21,9 +21,9 @@ import DescentTensor
 /// var optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.1)
 /// ```
 public struct SGD: OptimizerRule {
-    public var momentum: Double
-    public var dampening: Double
-    public var nesterov: Bool
+    public let momentum: Double
+    public let dampening: Double
+    public let nesterov: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside [0, 1) or dampening outside [0, 1],
     ///   or Nesterov without momentum or with dampening (as PyTorch).

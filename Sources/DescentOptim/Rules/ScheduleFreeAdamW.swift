@@ -17,12 +17,12 @@ import Foundation
 /// var optimizer = try Optimizer(ScheduleFreeAdamW(warmupSteps: 100), learningRate: 0.0025, weightDecay: 0.01)
 /// ```
 public struct ScheduleFreeAdamW: OptimizerRule {
-    public var beta1: Double
-    public var beta2: Double
-    public var epsilon: Double
-    public var warmupSteps: Int
-    public var r: Double
-    public var weightLearningRatePower: Double
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: Double
+    public let warmupSteps: Int
+    public let r: Double
+    public let weightLearningRatePower: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
     ///   negative warmup or r.
@@ -56,13 +56,15 @@ public struct ScheduleFreeAdamW: OptimizerRule {
         parameter.withUnsafeMutableBufferPointer { y in
         state.z.withUnsafeMutableBufferPointer { z in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            for i in 0..<y.count {
-                v[i] = v[i] * b2 + ob2 * g[i] * g[i]
-                let denom = (v[i] / biasCorrection2).squareRoot() + eps
-                var normalized = g[i] / denom
-                if wd != 0 { normalized += wd * y[i] }
-                y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
-                z[i] -= zScale * normalized
+            FusedLoop.run(count: y.count) { range in
+                for i in range {
+                    v[i] = v[i] * b2 + ob2 * g[i] * g[i]
+                    let denom = (v[i] / biasCorrection2).squareRoot() + eps
+                    var normalized = g[i] / denom
+                    if wd != 0 { normalized += wd * y[i] }
+                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
+                    z[i] -= zScale * normalized
+                }
             }
         }}}}
     }

@@ -21,10 +21,10 @@ import Foundation
 /// // … train …; then optimizer.setEvaluationMode(true, parameters: &parameters) before evaluating.
 /// ```
 public struct ScheduleFreeSGD: OptimizerRule {
-    public var momentum: Double
-    public var warmupSteps: Int
-    public var r: Double
-    public var weightLearningRatePower: Double
+    public let momentum: Double
+    public let warmupSteps: Int
+    public let r: Double
+    public let weightLearningRatePower: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside (0, 1), negative warmup or r.
     public init(momentum: Double = 0.9, warmupSteps: Int = 0, r: Double = 0, weightLearningRatePower: Double = 2) throws {
@@ -50,10 +50,12 @@ public struct ScheduleFreeSGD: OptimizerRule {
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { y in
         state.z.withUnsafeMutableBufferPointer { z in
-            for i in 0..<y.count {
-                let grad = g[i] + wd * y[i]
-                y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * grad
-                z[i] -= zScale * grad
+            FusedLoop.run(count: y.count) { range in
+                for i in range {
+                    let grad = g[i] + wd * y[i]
+                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * grad
+                    z[i] -= zScale * grad
+                }
             }
         }}}
     }

@@ -1,24 +1,29 @@
+import CDescentKernels
+
 /// The blocked, packed, multi-threaded GEMM around a C micro-kernel: the loop
 /// nest of BLIS (Van Zee & van de Geijn, "BLIS: A Framework for Rapidly
 /// Instantiating BLAS Functionality", ACM TOMS 2015).
 ///
 ///     for jc in columns of C, step NC              B panel KC×NC → L3
-///       for pc in the depth, step KC                 pack B panel (threads share the work)
-///         barrier
+///       for pc in the depth, step KC                 pack B panel
 ///         for ic in rows of C, step MC               pack A block MC×KC → L2
 ///           for jr, ir over micro-tiles
 ///             micro-kernel: MR×NR tile of C += A panel · B panel (B panel in L1)
 ///
-/// Two ways to share the work between threads:
-/// * **row blocks** (m large): each thread takes whole MC-row blocks from a shared
-///   ticket counter, packs its own A block and computes all its tiles. Threads
-///   meet once per B panel, and a thread that the OS delays simply takes fewer
-///   blocks, which matters on a busy machine.
-/// * **tiles** (m small, e.g. 32 rows of a minibatch): the threads pack one A
-///   block together, meet, and split its micro-tiles along the side with more
-///   panels — one barrier per A block.
-/// The packed B panel (and in tile mode the A block) is double-buffered, so one
-/// barrier per step is enough.
+/// Threads take their work from a shared ticket counter and the caller never
+/// waits for a worker that has not started (`WorkerPool.Mode.whoeverComes`),
+/// so a product stays fast when the OS delays a worker:
+/// * **row blocks** (m large): per B panel, a few tickets pack the panel (shared,
+///   double-buffered) and one ticket per MC-row block packs that A block and
+///   computes its tiles. Tasks wait only for the tasks they need (the panel they
+///   read; the previous panel's row blocks before accumulating into C again);
+///   every wait is for a smaller ticket, so the caller alone can run them all.
+/// * **column groups** (m small, e.g. a minibatch of 32 rows): each ticket is a
+///   group of at least 64 columns that its thread computes start to finish with
+///   its own packed A and B (A is small, so packing it again per group is cheap).
+///
+/// Every element of C is accumulated in the same order whatever the thread count,
+/// so results do not depend on it.
 struct GemmDriver {
     let transposeA: Bool, transposeB: Bool
     let m: Int, n: Int, k: Int
@@ -29,50 +34,88 @@ struct GemmDriver {
     let kernel: MatrixMultiplyKernel
 
     /// Below this many multiply-adds (m·n·k) a product runs on the calling thread:
-    /// about 15 µs of work, against about 1 µs to start a spinning worker and tens
-    /// of microseconds to wake a sleeping one.
-    static let parallelThreshold = 1 << 20
+    /// about 60 µs of work on one AVX2 core. Starting a spinning worker costs about
+    /// a microsecond, but on a machine busy with other processes a worker may wait
+    /// milliseconds for a core (128³ measured 52 µs on one thread, 270 µs on two
+    /// with barriers, under load 5 on 2 cores).
+    static let parallelThreshold = 1 << 22
+    /// At most this many row panels (MR rows each) in C: B is read unpacked.
+    static let directRowPanels = 8
+    /// Narrowest column group a thread takes in column-group mode.
+    static let minimumGroupColumns = 64
+
+    struct Blocking {
+        let mc: Int, kc: Int, nc: Int
+    }
 
     /// Computes the product with up to `threads` threads.
-    func run(threads requested: Int) {
+    func run(threads requested: Int, parallelThreshold: Int = GemmDriver.parallelThreshold) {
         let mr = kernel.tileRows, nr = kernel.tileColumns
         // Balanced blocks: 300 rows with MC = 144 become 3 × 100 (rounded to MR), not 144 + 144 + 12.
         let kcBlock = GemmDriver.balancedBlock(k, limit: kernel.depthBlock, multiple: 1)
         let ncBlock = GemmDriver.balancedBlock(n, limit: kernel.columnBlock, multiple: nr)
         var mcBlock = GemmDriver.balancedBlock(m, limit: kernel.rowBlock, multiple: mr)
+        var threads = max(1, requested)
+        if m * n * k < parallelThreshold { threads = 1 }
 
-        let tiles = ((min(m, mcBlock) + mr - 1) / mr) * ((min(n, ncBlock) + nr - 1) / nr)
-        var threads = max(1, min(requested, tiles))
-        if m * n * k < GemmDriver.parallelThreshold { threads = 1 }
-        // Row-block mode wants at least two blocks per thread, each at least 4·MR rows.
-        let rowBlocks = threads > 1 && m >= 2 * threads * 4 * mr
-        if rowBlocks {
+        if threads > 1 && m >= 2 * threads * 4 * mr {
+            // Row blocks: at least two per thread.
             mcBlock = GemmDriver.balancedBlock(m, limit: min(kernel.rowBlock, (m + 2 * threads - 1) / (2 * threads)),
                                                multiple: mr)
-        }
-        let aBlockSize = mcBlock * kcBlock, bPanelSize = kcBlock * ncBlock
-        let aBlocks = rowBlocks ? threads : 2
-
-        let workspace = GemmWorkspace.take(count: aBlocks * aBlockSize + 2 * bPanelSize)
-        defer { GemmWorkspace.giveBack(workspace) }
-        let buffers = SendablePointer(workspace.storage)
-        let problem = self
-        let blocking = Blocking(mc: mcBlock, kc: kcBlock, nc: ncBlock, aBlockSize: aBlockSize, bPanelSize: bPanelSize)
-        WorkerPool.shared.run(threads: threads) { thread, team in
-            let bBuffers = (buffers.pointer + aBlocks * aBlockSize, buffers.pointer + aBlocks * aBlockSize + bPanelSize)
-            if rowBlocks && team.threads > 1 {
-                problem.workByRowBlocks(thread: thread, team: team, blocking: blocking,
-                                        aBuffer: buffers.pointer + thread * aBlockSize, bBuffers: bBuffers)
-            } else {
-                problem.workByTiles(thread: thread, team: team, blocking: blocking,
-                                    aBuffers: (buffers.pointer, buffers.pointer + aBlockSize), bBuffers: bBuffers)
+            let blocking = Blocking(mc: mcBlock, kc: kcBlock, nc: ncBlock)
+            let aSize = mcBlock * kcBlock, bSize = kcBlock * ncBlock
+            withWorkspace(count: threads * aSize + 2 * bSize) { buffers in
+                let problem = self
+                WorkerPool.shared.run(threads: threads, mode: .whoeverComes) { thread, team in
+                    let bBuffers = (buffers.pointer + threads * aSize, buffers.pointer + threads * aSize + bSize)
+                    if team.threads > 1 {
+                        problem.workByRowBlocks(team: team, blocking: blocking,
+                                                aBuffer: buffers.pointer + thread * aSize, bBuffers: bBuffers)
+                    } else {
+                        problem.computeColumns(0..<problem.n, blocking: blocking,
+                                               aBuffer: buffers.pointer, bBuffer: bBuffers.0)
+                    }
+                }
             }
+            return
+        }
+
+        let groupColumns = max(GemmDriver.minimumGroupColumns, (n + 4 * threads - 1) / (4 * threads))
+        let groupWidth = min(ncBlock, (groupColumns + nr - 1) / nr * nr)
+        let groups = (n + groupWidth - 1) / groupWidth
+        if threads > 1 && groups > 1 {
+            let blocking = Blocking(mc: mcBlock, kc: kcBlock, nc: groupWidth)
+            let aSize = mcBlock * kcBlock, bSize = kcBlock * groupWidth
+            let threads = min(threads, groups)
+            withWorkspace(count: threads * (aSize + bSize)) { buffers in
+                let problem = self
+                WorkerPool.shared.run(threads: threads, mode: .whoeverComes) { thread, team in
+                    let aBuffer = buffers.pointer + thread * (aSize + bSize), bBuffer = aBuffer + aSize
+                    guard team.threads > 1 else {
+                        return problem.computeColumns(0..<problem.n, blocking: blocking, aBuffer: aBuffer, bBuffer: bBuffer)
+                    }
+                    while true {
+                        let group = team.nextTicket()
+                        if group >= groups { break }
+                        problem.computeColumns(group * groupWidth..<min(problem.n, (group + 1) * groupWidth),
+                                               blocking: blocking, aBuffer: aBuffer, bBuffer: bBuffer)
+                    }
+                }
+            }
+            return
+        }
+
+        let blocking = Blocking(mc: mcBlock, kc: kcBlock, nc: ncBlock)
+        withWorkspace(count: mcBlock * kcBlock + kcBlock * ncBlock) { buffers in
+            computeColumns(0..<n, blocking: blocking, aBuffer: buffers.pointer,
+                           bBuffer: buffers.pointer + mcBlock * kcBlock)
         }
     }
 
-    struct Blocking {
-        let mc: Int, kc: Int, nc: Int
-        let aBlockSize: Int, bPanelSize: Int
+    private func withWorkspace(count: Int, _ body: (SendablePointer<Float>) -> Void) {
+        let workspace = GemmWorkspace.take(count: count)
+        defer { GemmWorkspace.giveBack(workspace) }
+        body(SendablePointer(workspace.storage))
     }
 
     /// The largest multiple of `multiple` no larger than `limit` (rounded up to `multiple`)
@@ -84,114 +127,117 @@ struct GemmDriver {
         return (block + multiple - 1) / multiple * multiple
     }
 
-    /// Packs this thread's share of the B panel at (pc, jc).
+    /// Packs B panels `panels` (of NR columns, counted from `jc`) of the block at (pc, jc).
     @inline(__always)
-    private func packBShare(thread: Int, team: WorkerTeam, jc: Int, nc: Int, pc: Int, kc: Int,
-                            into bPacked: UnsafeMutablePointer<Float>) {
-        let nr = kernel.tileColumns
-        let panels = team.share(of: (nc + nr - 1) / nr, part: thread)
+    private func packB(panels: Range<Int>, jc: Int, nc: Int, pc: Int, kc: Int, into bPacked: UnsafeMutablePointer<Float>) {
         guard !panels.isEmpty else { return }
+        let nr = kernel.tileColumns
         let first = panels.lowerBound * nr
         GemmPacking.packB(b, ldb: ldb, transposed: transposeB,
                           columnStart: jc + first, columns: min(panels.upperBound * nr, nc) - first,
                           depthStart: pc, depth: kc, nr: nr, into: bPacked + first * kc)
     }
 
-    /// Micro-tiles of one packed A block against one packed B panel.
+    /// Packs the A block at (ic, pc) and multiplies it with the B block at (pc, jc):
+    /// packed at `bPacked`, or, when `direct`, read where it lies for full panels
+    /// (only a last, partial panel is packed).
     @inline(__always)
-    private func computeTiles(aPacked: UnsafeMutablePointer<Float>, bPacked: UnsafeMutablePointer<Float>,
-                              ic: Int, mc: Int, jc: Int, nc: Int, kc: Int, accumulate: Int32,
-                              rowPanels: Range<Int>, columnPanels: Range<Int>) {
+    private func multiplyRowBlock(ic: Int, mc: Int, jc: Int, nc: Int, pc: Int, kc: Int, direct: Bool = false,
+                                  aBuffer: UnsafeMutablePointer<Float>, bPacked: UnsafeMutablePointer<Float>) {
         let mr = kernel.tileRows, nr = kernel.tileColumns
         let microKernel = kernel.function
-        for jr in columnPanels {
+        let accumulateHere: Int32 = (accumulate || pc > 0) ? 1 : 0
+        GemmPacking.packA(a, lda: lda, transposed: transposeA, rowStart: ic, rows: mc,
+                          depthStart: pc, depth: kc, mr: mr, into: aBuffer)
+        let rowPanels = (mc + mr - 1) / mr
+        var jr = 0
+        while jr * nr < nc {
             let columns = min(nr, nc - jr * nr)
-            let bPanel = bPacked + jr * nr * kc
+            let unpacked = direct && columns == nr
+            let bPanel = unpacked ? b + pc * ldb + jc + jr * nr : UnsafePointer(bPacked + jr * nr * kc)
+            let bStride = unpacked ? ldb : nr
             let cColumn = c + ic * ldc + jc + jr * nr
-            for ir in rowPanels {
-                microKernel(kc, aPacked + ir * mr * kc, bPanel, cColumn + ir * mr * ldc, ldc,
-                            min(mr, mc - ir * mr), columns, accumulate)
+            for ir in 0..<rowPanels {
+                microKernel(kc, aBuffer + ir * mr * kc, bPanel, bStride, cColumn + ir * mr * ldc, ldc,
+                            min(mr, mc - ir * mr), columns, accumulateHere)
             }
+            jr += 1
         }
     }
 
-    private func workByRowBlocks(thread: Int, team: WorkerTeam, blocking: Blocking,
-                                 aBuffer: UnsafeMutablePointer<Float>,
-                                 bBuffers: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)) {
-        let mr = kernel.tileRows, nr = kernel.tileColumns
-        let mBlocks = (m + blocking.mc - 1) / blocking.mc
-        var epoch = 0, iteration = 0
-        var ticket = team.nextTicket()
-        var jc = 0
-        while jc < n {
-            let nc = min(blocking.nc, n - jc)
+    /// All rows of C in the columns `columns`, on this thread alone. When C has only
+    /// a few row panels, an untransposed B is read in place: each of its panels
+    /// would serve too few micro-kernel calls to repay packing (im2col convolutions,
+    /// minibatch layers).
+    private func computeColumns(_ columns: Range<Int>, blocking: Blocking,
+                                aBuffer: UnsafeMutablePointer<Float>, bBuffer: UnsafeMutablePointer<Float>) {
+        let nr = kernel.tileColumns
+        // Measured on Zen 3 (16×3136·27: 48 → 40 µs; 48×3136·64: 330 → 235 µs), but worse when
+        // a panel's kc rows span many pages (32×4000·256) or alias in cache (row stride a
+        // multiple of 1 KiB, e.g. n = 1024).
+        let direct = !transposeB && m <= GemmDriver.directRowPanels * kernel.tileRows
+            && ldb % 256 != 0 && blocking.kc * ldb <= 1 << 18
+        var jc = columns.lowerBound
+        while jc < columns.upperBound {
+            let nc = min(blocking.nc, columns.upperBound - jc)
+            let panels = (nc + nr - 1) / nr
             var pc = 0
             while pc < k {
                 let kc = min(blocking.kc, k - pc)
-                let bPacked = iteration & 1 == 0 ? bBuffers.0 : bBuffers.1
-                packBShare(thread: thread, team: team, jc: jc, nc: nc, pc: pc, kc: kc, into: bPacked)
-                team.barrier(&epoch)
-                let accumulateHere: Int32 = (accumulate || pc > 0) ? 1 : 0
-                // Tickets iteration·mBlocks ..< (iteration+1)·mBlocks are this panel's row blocks;
-                // a ticket past them is kept for the next panel.
-                let end = (iteration + 1) * mBlocks
-                while ticket < end {
-                    let ic = (ticket - iteration * mBlocks) * blocking.mc
-                    let mc = min(blocking.mc, m - ic)
-                    GemmPacking.packA(a, lda: lda, transposed: transposeA, rowStart: ic, rows: mc,
-                                      depthStart: pc, depth: kc, mr: mr, into: aBuffer)
-                    computeTiles(aPacked: aBuffer, bPacked: bPacked, ic: ic, mc: mc, jc: jc, nc: nc, kc: kc,
-                                 accumulate: accumulateHere, rowPanels: 0..<(mc + mr - 1) / mr,
-                                 columnPanels: 0..<(nc + nr - 1) / nr)
-                    ticket = team.nextTicket()
+                if !direct {
+                    packB(panels: 0..<panels, jc: jc, nc: nc, pc: pc, kc: kc, into: bBuffer)
+                } else if nc % nr != 0 {
+                    packB(panels: (panels - 1)..<panels, jc: jc, nc: nc, pc: pc, kc: kc, into: bBuffer)
                 }
-                iteration += 1
-                pc += kc
-            }
-            jc += nc
-        }
-    }
-
-    private func workByTiles(thread: Int, team: WorkerTeam, blocking: Blocking,
-                             aBuffers: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
-                             bBuffers: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)) {
-        let mr = kernel.tileRows, nr = kernel.tileColumns
-        var epoch = 0, aIteration = 0, bIteration = 0
-        var jc = 0
-        while jc < n {
-            let nc = min(blocking.nc, n - jc)
-            let nPanels = (nc + nr - 1) / nr
-            var pc = 0
-            while pc < k {
-                let kc = min(blocking.kc, k - pc)
-                let bPacked = bIteration & 1 == 0 ? bBuffers.0 : bBuffers.1
-                packBShare(thread: thread, team: team, jc: jc, nc: nc, pc: pc, kc: kc, into: bPacked)
-                let accumulateHere: Int32 = (accumulate || pc > 0) ? 1 : 0
                 var ic = 0
                 while ic < m {
                     let mc = min(blocking.mc, m - ic)
-                    let mPanels = (mc + mr - 1) / mr
-                    let aPacked = aIteration & 1 == 0 ? aBuffers.0 : aBuffers.1
-                    let myAPanels = team.share(of: mPanels, part: thread)
-                    if !myAPanels.isEmpty {
-                        let first = myAPanels.lowerBound * mr
-                        GemmPacking.packA(a, lda: lda, transposed: transposeA,
-                                          rowStart: ic + first, rows: min(myAPanels.upperBound * mr, mc) - first,
-                                          depthStart: pc, depth: kc, mr: mr, into: aPacked + first * kc)
-                    }
-                    team.barrier(&epoch)
-                    let splitColumns = nPanels >= mPanels
-                    computeTiles(aPacked: aPacked, bPacked: bPacked, ic: ic, mc: mc, jc: jc, nc: nc, kc: kc,
-                                 accumulate: accumulateHere,
-                                 rowPanels: splitColumns ? 0..<mPanels : team.share(of: mPanels, part: thread),
-                                 columnPanels: splitColumns ? team.share(of: nPanels, part: thread) : 0..<nPanels)
-                    aIteration += 1
+                    multiplyRowBlock(ic: ic, mc: mc, jc: jc, nc: nc, pc: pc, kc: kc, direct: direct,
+                                     aBuffer: aBuffer, bPacked: bBuffer)
                     ic += mc
                 }
-                bIteration += 1
                 pc += kc
             }
             jc += nc
+        }
+    }
+
+    /// Row-block mode: tickets in order (B chunks of panel 0, row blocks of panel 0,
+    /// B chunks of panel 1, ...), each task waiting only for smaller tickets.
+    private func workByRowBlocks(team: WorkerTeam, blocking: Blocking, aBuffer: UnsafeMutablePointer<Float>,
+                                 bBuffers: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)) {
+        let nr = kernel.tileColumns
+        let mBlocks = (m + blocking.mc - 1) / blocking.mc
+        let kBlocks = (k + blocking.kc - 1) / blocking.kc
+        let nBlocks = (n + blocking.nc - 1) / blocking.nc
+        let bChunks = max(1, min((blocking.nc + nr - 1) / nr, 2 * team.threads))
+        let tasksPerPanel = bChunks + mBlocks
+        let total = nBlocks * kBlocks * tasksPerPanel
+        let bDone = team.jobCounter(0), rowsDone = team.jobCounter(1)
+        while true {
+            let ticket = team.nextTicket()
+            if ticket >= total { break }
+            let panel = ticket / tasksPerPanel, task = ticket % tasksPerPanel
+            let jc = (panel / kBlocks) * blocking.nc, pc = (panel % kBlocks) * blocking.kc
+            let nc = min(blocking.nc, n - jc), kc = min(blocking.kc, k - pc)
+            let bPacked = panel & 1 == 0 ? bBuffers.0 : bBuffers.1
+            if task < bChunks {
+                // Earlier panels' chunks first (so the count says which panels are complete),
+                // and the row blocks of panel - 2, which read this buffer, must be done.
+                WorkerTeam.wait(until: bDone, reaches: panel * bChunks)
+                WorkerTeam.wait(until: rowsDone, reaches: (panel - 1) * mBlocks)
+                packB(panels: team.share(of: (nc + nr - 1) / nr, part: task, parts: bChunks),
+                      jc: jc, nc: nc, pc: pc, kc: kc, into: bPacked)
+                _ = descent_atomic_fetch_add(bDone, 1)
+            } else {
+                // This panel packed, and the previous panel's row blocks (which wrote C) done.
+                WorkerTeam.wait(until: bDone, reaches: (panel + 1) * bChunks)
+                WorkerTeam.wait(until: rowsDone, reaches: panel * mBlocks)
+                let ic = (task - bChunks) * blocking.mc
+                multiplyRowBlock(ic: ic, mc: min(blocking.mc, m - ic), jc: jc, nc: nc, pc: pc, kc: kc,
+                                 aBuffer: aBuffer, bPacked: bPacked)
+                _ = descent_atomic_fetch_add(rowsDone, 1)
+            }
         }
     }
 }

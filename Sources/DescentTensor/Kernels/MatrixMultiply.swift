@@ -9,9 +9,9 @@
 /// The work is done by `GemmDriver` — packing into micro-panels, cache blocking
 /// and a persistent thread pool, as in BLIS and OpenBLAS — around the fastest
 /// C micro-kernel of `MatrixMultiplyKernel` the processor runs (AVX-512, AVX2+FMA,
-/// NEON, or a portable one). Products with fewer than about a million
-/// multiply-adds run on the calling thread; larger ones use `Parallel.threadCount`
-/// threads.
+/// NEON, or a portable one). Products with fewer than about four million
+/// multiply-adds run on the calling thread; larger ones use up to
+/// `Parallel.threadCount` threads. Results do not depend on the thread count.
 ///
 /// ```swift
 /// let a: [Float] = [1, 2, 3, 4, 5, 6]   // 2×3
@@ -31,12 +31,17 @@ public enum MatrixMultiply {
              c: c, ldc: ldc, accumulate: accumulate, kernel: .best, threads: Parallel.threadCount)
     }
 
-    /// `gemm` with a chosen micro-kernel and thread count (for tests and benchmarks).
+    /// Products with fewer multiply-adds (m·n·k) than this run on the calling thread.
+    public static let defaultParallelThreshold = GemmDriver.parallelThreshold
+
+    /// `gemm` with a chosen micro-kernel, thread count and parallel threshold (for tests
+    /// and benchmarks); `threads` is an upper bound.
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                             a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             c: UnsafeMutablePointer<Float>, ldc: Int,
-                            accumulate: Bool, kernel: MatrixMultiplyKernel, threads: Int) {
+                            accumulate: Bool, kernel: MatrixMultiplyKernel, threads: Int,
+                            parallelThreshold: Int = defaultParallelThreshold) {
         precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
         precondition(lda >= max(1, transposeA ? m : k), "gemm: lda=\(lda) is less than the stored row length")
         precondition(ldb >= max(1, transposeB ? k : n), "gemm: ldb=\(ldb) is less than the stored row length")
@@ -50,6 +55,6 @@ public enum MatrixMultiply {
         }
         GemmDriver(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                    a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, kernel: kernel)
-            .run(threads: max(1, threads))
+            .run(threads: max(1, threads), parallelThreshold: parallelThreshold)
     }
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// What `descent train` and `descent range-test` share: the data (a bundled set or a CSV
+/// file), its training/validation split (features standardised with the training part's
+/// statistics unless told not to), the objective it implies, and the multilayer perceptron
+/// `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)` with weights drawn from `seed`.
+///
+/// ```swift
+/// let setup = try TrainingSetup(dataset: "iris", csv: nil, target: nil, hidden: [64],
+///                               validationFraction: 0.2, standardize: true, seed: 0)
+/// setup.split.train.count     // 120
+/// setup.model.parameterCount  // 4·64 + 64 + 64·3 + 3 = 515
+/// ```
+struct TrainingSetup {
+    /// The whole data set as loaded.
+    let data: Dataset
+    /// Training and validation parts (standardised when asked).
+    let split: DatasetSplit
+    /// Classification or regression, from the data.
+    let objective: Objective
+    /// The freshly initialised model.
+    let model: Sequential
+
+    /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
+    init(dataset: String?, csv: String?, target: String?, hidden: [Int], validationFraction: Double,
+         standardize: Bool, seed: UInt64, batchSize: Int = 32) throws {
+        if let name = dataset {
+            data = try Datasets.load(named: name)
+        } else if let csv {
+            data = try Dataset.loadCSV(path: csv, targetColumn: target)
+        } else {
+            throw ValidationError("give exactly one of --dataset NAME or --csv FILE")
+        }
+        var split = try data.split(validationFraction: validationFraction, seed: seed)
+        guard split.validation.count > 0 else {
+            // round(n × fraction) must be at least 1.
+            let smallest = 0.5 / Double(data.count)
+            throw ValidationError("--validation-fraction \(validationFraction) of \(data.count) rows leaves no validation rows"
+                + (data.count >= 2 ? "; use at least \(String(format: "%.3g", smallest * 1.001))" : "; the data set needs at least 2 rows"))
+        }
+        if standardize { split = try split.standardized().split }
+        self.split = split
+        objective = Objective(for: data)
+        let widths = [data.featureCount] + hidden + [objective.outputSize]
+        // Rows in flight: one minibatch in training, the whole validation part when evaluating.
+        let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+        let needed = Self.estimatedBytes(widths: widths, rows: rows)
+        guard needed <= Self.memoryBudget else {
+            throw ValidationError("--hidden \(hidden.map(String.init).joined(separator: ",")): a model with layer widths \(widths) "
+                + "needs about \(String(format: "%.3g", needed / 1_073_741_824)) GiB for \(rows) rows at a time, more memory than "
+                + "the \(String(format: "%.3g", Self.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's)")
+        }
+        var generator = SeededGenerator(seed: seed)
+        var layers: [any Module] = []
+        var width = data.featureCount
+        for size in hidden {
+            layers.append(try Linear(width, size, using: &generator))
+            layers.append(ReLU())
+            width = size
+        }
+        layers.append(try Linear(width, objective.outputSize, using: &generator))
+        model = Sequential(layers)
+    }
+
+    /// The most bytes a run may need: half the machine's memory, so `--hidden 4000000000` is an
+    /// error naming the flag, not a failed allocation (SIGABRT) part-way through.
+    static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
+
+    /// A rough upper estimate of the bytes an MLP with these layer widths needs (in Double, so it
+    /// cannot overflow): 16 bytes a parameter (weights, gradients, two optimizer moments) and
+    /// 16 bytes a unit for each of `rows` examples in flight (outputs, activations and their gradients).
+    /// Example: widths [4, 100_000_000, 3] with 32 rows: 16 × 5e8 + 16 × 32 × 1e8 ≈ 59.6 GiB.
+    static func estimatedBytes(widths: [Int], rows: Int) -> Double {
+        let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
+        let units = widths.dropFirst().reduce(0.0) { $0 + Double($1) }
+        return 16 * parameters + 16 * Double(rows) * units
+    }
+
+    /// One line on the data: source, sizes and the task.
+    var dataSummary: String {
+        "\(data.source): \(split.train.count) training and \(split.validation.count) validation examples, "
+            + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")"
+    }
+
+    /// Checks the data-source options: exactly one of `--dataset` and `--csv`, `--target` only with `--csv`.
+    static func validateSource(dataset: String?, csv: String?, target: String?) throws {
+        if (dataset == nil) == (csv == nil) { throw ValidationError("give exactly one of --dataset NAME or --csv FILE") }
+        if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
+    }
+
+    /// The layer sizes of `--hidden` ("64", "128,64", "" for a linear model).
+    static func hiddenSizes(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.map { part in
+            guard let size = Int(part), size > 0 else { throw ValidationError("--hidden: '\(part)' is not a positive layer size") }
+            return size
+        }
+    }
+}

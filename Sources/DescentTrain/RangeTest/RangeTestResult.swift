@@ -1,0 +1,46 @@
+/// What a learning-rate range test recorded, what it suggests and how sure it is.
+///
+/// `learningRates[i]`, `rawLosses[i]` and `smoothedLosses[i]` belong to iteration i; the
+/// series are shorter than `settings.iterations` when the test stopped at divergence.
+///
+/// ```swift
+/// let result = try LearningRateRangeTest().run(model, optimizer: optimizer, data: train)
+/// // digits, MLP 64-32-10, SGD momentum 0.9, batch 32, the default sweep:
+/// result.iterationsRun             // 95 (diverged)
+/// result.suggestions?.valley       // 0.0229
+/// result.confidence.level          // .medium
+/// result.confidence.reasons[0]     // "the four suggestions span 2.24 decades (1.45e-03 to 2.51e-01): they disagree, prefer valley"
+/// ```
+public struct RangeTestResult: Codable, Sendable, Equatable {
+    /// The settings the test ran with.
+    public var settings: LearningRateRangeTest
+    /// The rate of each iteration run.
+    public var learningRates: [Double]
+    /// The minibatch loss of each iteration (before its step).
+    public var rawLosses: [Double]
+    /// The debiased moving average of the raw losses (β = `settings.smoothing`).
+    public var smoothedLosses: [Double]
+    /// Whether the test stopped because the smoothed loss blew up (or was not finite).
+    public var diverged: Bool
+    /// fastai's four suggestions; nil when too few points remain after trimming.
+    public var suggestions: LearningRateSuggestions?
+    /// How far to trust the suggestions, with reasons.
+    public var confidence: RangeTestConfidence
+
+    /// Builds the result of a recorded curve: suggestions and confidence are computed from it.
+    public init(settings: LearningRateRangeTest, learningRates: [Double], rawLosses: [Double],
+                smoothedLosses: [Double], diverged: Bool) {
+        self.settings = settings
+        self.learningRates = learningRates
+        self.rawLosses = rawLosses
+        self.smoothedLosses = smoothedLosses
+        self.diverged = diverged
+        suggestions = try? LearningRateSuggestions(learningRates: learningRates, smoothedLosses: smoothedLosses,
+                                                   iterations: settings.iterations)
+        confidence = RangeTestConfidence(learningRates: learningRates, rawLosses: rawLosses, smoothedLosses: smoothedLosses,
+                                         iterations: settings.iterations, diverged: diverged, suggestions: suggestions)
+    }
+
+    /// Number of iterations run.
+    public var iterationsRun: Int { learningRates.count }
+}
