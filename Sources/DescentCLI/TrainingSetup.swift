@@ -71,7 +71,7 @@ struct TrainingSetup {
     /// A rough upper estimate of the bytes an MLP with these layer widths needs (in Double, so it
     /// cannot overflow): 16 bytes a parameter (weights, gradients, two optimizer moments) and
     /// 16 bytes a unit for each of `rows` examples in flight (outputs, activations and their gradients).
-    /// Example: widths [4, 100_000_000, 3] with 32 rows: 16 × 5e8 + 16 × 32 × 1e8 ≈ 59.6 GiB.
+    /// Example: widths [4, 100_000_000, 3] with 32 rows: 16 × 8e8 + 16 × 32 × 1e8 = 6.4e10 bytes ≈ 59.6 GiB.
     static func estimatedBytes(widths: [Int], rows: Int) -> Double {
         let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
         let units = widths.dropFirst().reduce(0.0) { $0 + Double($1) }
