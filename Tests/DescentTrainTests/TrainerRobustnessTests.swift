@@ -131,6 +131,27 @@ final class TrainerRobustnessTests: XCTestCase {
         XCTAssertTrue(DivergenceGuard().isDiverged(loss: .infinity, best: 1, observedSteps: 1))
     }
 
+    func testClassMissingFromTheTrainingPartAndConstantColumnsTrain() throws {
+        // Class "z" has one row, held out for validation, so training never sees it; the constant
+        // column "c" standardises to 0, not NaN.
+        let data = try Dataset.parseCSV("a,c,y\n1,5,x\n2,5,x\n3,5,w\n4,5,w\n5,5,x\n6,5,w\n7,5,z\n", source: "rare.csv")
+        XCTAssertEqual(data.targets.classNames, ["w", "x", "z"])
+        var (training, validation) = (data.subset([0, 1, 2, 3, 4]), data.subset([5, 6]))
+        XCTAssertEqual(training.targets.classIndices, [1, 1, 0, 0, 1])
+        XCTAssertEqual(validation.targets.classIndices, [0, 2])
+        let standardizer = try Standardizer(fitting: training.features)
+        training = try standardizer.transform(training)
+        validation = try standardizer.transform(validation)
+        XCTAssertEqual(try training.features.slice(alongAxis: 1, 1..<2).scalars, [0, 0, 0, 0, 0])
+        XCTAssertEqual(try validation.features.slice(alongAxis: 1, 1..<2).scalars, [0, 0])
+        let network = try model(inputs: 2, outputs: 3)
+        var optimizer = try Optimizer(Adam(), learningRate: 0.01)
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 3, batchSize: 4))
+            .fit(network, optimizer: &optimizer, training: training, validation: validation)
+        XCTAssertEqual(history.count, 3)
+        XCTAssertTrue(history.allSatisfy { $0.validationLoss?.isFinite == true && $0.validationMetric != nil })
+    }
+
     func testHugeBatchSizeTrainsOnTheWholeSetAsOneBatch() throws {
         let data = try Dataset.parseCSV("a,y\n1,x\n2,z\n3,x\n4,z\n5,x\n6,z\n")
         let network = try model(inputs: 1, outputs: 2)
