@@ -35,6 +35,16 @@ final class DataRobustnessTests: XCTestCase {
                         contains: ["only.csv", "no feature columns", "\"y\""])
     }
 
+    func testSemicolonSeparatedFileGetsAHint() {
+        // A European-style file: the header parses as one column, and "1,5;2;x" as two cells.
+        assertDataError(try Dataset.parseCSV("a;b;y\n1,5;2;x\n", source: "semi.csv"),
+                        contains: ["semi.csv: line 2", "expected 1 cells (as in the header), found 2", "';'", "separated by commas"])
+        assertDataError(try Dataset.parseCSV("a\tb\ty\n1\t2,5\tx\n", source: "tabs.csv"), contains: ["tabs", "separated by commas"])
+        // An ordinary wrong count has no hint.
+        assertDataError(try Dataset.parseCSV("a,b,y\n1,2\n", source: "short.csv"),
+                        contains: ["short.csv: line 2: expected 3 cells (as in the header), found 2"])
+    }
+
     func testDuplicatedTargetColumnNameIsAmbiguous() throws {
         assertDataError(try Dataset.parseCSV("a,a,y\n1,2,0\n3,4,1\n", source: "dup.csv", targetColumn: "a"),
                         contains: ["dup.csv", "\"a\"", "ambiguous", "columns 1 and 2"])
