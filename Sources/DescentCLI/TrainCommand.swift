@@ -91,6 +91,8 @@ struct TrainCommand: AsyncParsableCommand {
             try train()
         } catch let error as ValidationError {
             throw error
+        } catch let error as ExitCode {
+            throw error   // the message is already printed
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
@@ -110,7 +112,18 @@ struct TrainCommand: AsyncParsableCommand {
         guard !overflow else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
         }
-        let parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        let parsed: AnySchedule
+        do {
+            parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        } catch let error as ScheduleError {
+            // Name the flag and point at the place, as `descent schedule show` does.
+            var message = "error: --schedule: \(error)\n"
+            if let column = error.column {
+                message += "  \(schedule)\n  " + String(repeating: " ", count: Swift.max(column - 1, 0)) + "^\n"
+            }
+            FileHandle.standardError.write(Data(message.utf8))
+            throw ExitCode(1)
+        }
         let rate = ScheduledRate.schedule(parsed)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed)
         trainingConfiguration.earlyStoppingPatience = patience

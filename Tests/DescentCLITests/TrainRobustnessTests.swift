@@ -105,6 +105,16 @@ final class TrainRobustnessTests: XCTestCase {
         }
     }
 
+    func testScheduleErrorsNameTheFlagAndPointAtTheColumn() throws {
+        let result = try run(["train", "--dataset", "iris", "--epochs", "1", "--schedule", "warmup(1000) >> cosine"])
+        XCTAssertEqual(result.status, 1)
+        let lines = result.standardError.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasPrefix("error: --schedule: column 8:") == true, result.standardError)
+        XCTAssertTrue(lines.first?.contains("longer than the run (4 steps)") == true, result.standardError)
+        XCTAssertEqual(lines.dropFirst().first, "  warmup(1000) >> cosine")
+        XCTAssertEqual(lines.dropFirst(2).first, "         ^")
+    }
+
     func testCSVWithoutFeaturesNamesTheFile() throws {
         // Was: "Linear: invalid argument: sizes must be positive, got 0 → 64".
         let csv = try write("target-only.csv", "y\nx\nz\nx\nz\n")
