@@ -18,22 +18,26 @@ PYTHON="${PYTHON:-python3}"
 swift build -c release --product descent >/dev/null
 DESCENT=.build/release/descent
 
-last_json() { tail -n 1 | sed -E 's/.*"seconds_per_step": *([0-9.eE+-]+).*/\1/'; }
+# "median min" in seconds from the text line "... median A ms/step (min B ms)" both benchmarks print.
+median_and_min() { grep "ms/step" | tail -n 1 | sed -E 's/.*median ([0-9.]+) ms\/step \(min ([0-9.]+) ms\).*/\1 \2/' | awk '{print $1 / 1000, $2 / 1000}'; }
 
-torch_times=(); plain_times=(); checked_times=()
+torch_med=(); torch_min=(); plain_med=(); plain_min=(); checked_med=(); checked_min=()
 for round in $(seq "$ROUNDS"); do
-    torch_times+=("$("$PYTHON" benchmarks/adam.py --params "$PARAMS" --threads "$THREADS" | last_json)")
-    plain_times+=("$("$DESCENT" bench adam --params "$PARAMS" --threads "$THREADS" --skip-finite-check --json | last_json)")
-    checked_times+=("$("$DESCENT" bench adam --params "$PARAMS" --threads "$THREADS" --json | last_json)")
+    read -r a b < <("$PYTHON" benchmarks/adam.py --params "$PARAMS" --threads "$THREADS" | median_and_min)
+    torch_med+=("$a"); torch_min+=("$b")
+    read -r a b < <("$DESCENT" bench adam --params "$PARAMS" --threads "$THREADS" --skip-finite-check --json | median_and_min)
+    plain_med+=("$a"); plain_min+=("$b")
+    read -r a b < <("$DESCENT" bench adam --params "$PARAMS" --threads "$THREADS" --json | median_and_min)
+    checked_med+=("$a"); checked_min+=("$b")
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-torch=$(median "${torch_times[@]}")
-plain=$(median "${plain_times[@]}")
-checked=$(median "${checked_times[@]}")
-awk -v t="$torch" -v p="$plain" -v c="$checked" -v n="$PARAMS" -v th="$THREADS" 'BEGIN {
-    printf "Adam, %d parameters, %d threads (median of rounds)\n", n, th
-    printf "  PyTorch fused:                  %8.3f ms/step\n", t * 1000
-    printf "  Descent (no finite check):      %8.3f ms/step   ratio PyTorch/Descent %.2f\n", p * 1000, t / p
-    printf "  Descent (default, checked):     %8.3f ms/step   ratio PyTorch/Descent %.2f\n", c * 1000, t / c
+minimum() { printf '%s\n' "$@" | sort -g | head -n 1; }
+awk -v t="$(median "${torch_med[@]}")" -v p="$(median "${plain_med[@]}")" -v c="$(median "${checked_med[@]}")" \
+    -v tm="$(minimum "${torch_min[@]}")" -v pm="$(minimum "${plain_min[@]}")" -v cm="$(minimum "${checked_min[@]}")" \
+    -v n="$PARAMS" -v th="$THREADS" -v r="$ROUNDS" 'BEGIN {
+    printf "Adam, %d parameters, %d threads, %d rounds: median of step medians | fastest step\n", n, th, r
+    printf "  PyTorch fused:               %8.3f ms | %8.3f ms\n", t * 1000, tm * 1000
+    printf "  Descent, no finite check:    %8.3f ms | %8.3f ms   PyTorch/Descent %.2f | %.2f\n", p * 1000, pm * 1000, t / p, tm / pm
+    printf "  Descent, default (checked):  %8.3f ms | %8.3f ms   PyTorch/Descent %.2f | %.2f\n", c * 1000, cm * 1000, t / c, tm / cm
 }'

@@ -8,7 +8,8 @@ import Foundation
 /// Runs the library's own `Optimizer(Adam())` update (fused C kernel, split across
 /// the cores, finite-gradient check included unless `--skip-finite-check`), a few
 /// warm-up steps, then reports the median seconds per step. `--json` ends with
-/// `{"seconds_per_step": ...}`. Build with `-c release` for meaningful numbers;
+/// `{"seconds_per_step": ...}` (the median; the text line also gives the fastest step, the
+/// steadier figure on a shared machine). Build with `-c release` for meaningful numbers;
 /// `benchmarks/adam.sh` compares with PyTorch's fused Adam in the same run.
 struct BenchAdamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -81,10 +81,7 @@ struct BenchGemmCommand: AsyncParsableCommand {
             MatrixMultiplyKernel.available.first { $0.name.hasPrefix(name) }
     }
 
-    // Both forms: `descent`'s top-level `await DescentCommand.main()` currently resolves to the
-    // synchronous entry point, which calls the synchronous `run()`.
     func run() async throws { try benchmark() }
-    func run() throws { try benchmark() }
 
     func benchmark() throws {
         let sizes = try parsedSizes()

@@ -164,6 +164,8 @@ struct TrainCommand: AsyncParsableCommand {
                 print("step \(step): loss \(loss) diverged; rolled back to the last good epoch, rate scale now \(scale)")
             case let .stoppedEarly(epoch, bestEpoch):
                 print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
+            case .stepEnded:
+                break
             }
         }
     }

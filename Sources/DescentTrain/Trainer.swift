@@ -82,6 +82,7 @@ public struct Trainer: Sendable {
                     divergence = (optimizer.step, value)
                     break
                 }
+                let rate = optimizer.currentLearningRate
                 do {
                     try step(model, &optimizer, gradients)
                 } catch OptimizerError.nonFiniteGradient(let parameter) {
@@ -89,6 +90,7 @@ public struct Trainer: Sendable {
                     divergence = (optimizer.step, .nan)
                     break
                 }
+                observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
                 lossTotal += value * Double(batch.count)
                 exampleCount += batch.count
             }

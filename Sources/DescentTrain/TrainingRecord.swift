@@ -22,6 +22,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
 
 /// Something the training loop reports as it happens.
 public enum TrainingEvent: Sendable, Equatable {
+    /// One optimizer step was taken: `step` steps so far, the minibatch `loss` before
+    /// the step and the `learningRate` the step used.
+    case stepEnded(step: Int, loss: Double, learningRate: Double)
     /// An epoch ended.
     case epochEnded(TrainingRecord)
     /// The loss blew up: parameters and optimizer state went back to the last

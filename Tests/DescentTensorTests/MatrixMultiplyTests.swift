@@ -177,10 +177,12 @@ final class MatrixMultiplyTests: XCTestCase {
         }
     }
 
-    /// More columns than one NC panel.
+    /// More columns than one NC panel: column groups (few rows) and row blocks (many rows).
     func testWiderThanOneColumnBlock() {
         let kernel = MatrixMultiplyKernel.best
-        check(Case(m: 9, n: kernel.columnBlock + kernel.tileColumns + 5, k: 3, accumulate: true), kernel: kernel, threads: 2)
+        let n = kernel.columnBlock + kernel.tileColumns + 5
+        check(Case(m: 9, n: n, k: 3, accumulate: true), kernel: kernel, threads: 2)
+        check(Case(m: 16 * kernel.tileRows + 1, n: n, k: 4, transposeB: true), kernel: kernel, threads: 2)
     }
 
     /// A square product big enough to take the parallel path, on the default entry point.

@@ -103,3 +103,23 @@ final class TrainerTests: XCTestCase {
         XCTAssertFalse(guardSettings.isDiverged(loss: 100, best: nil))
     }
 }
+
+final class TrainerStepEventTests: XCTestCase {
+    func testEveryStepIsReportedWithItsRateAndTheEpochLossIsTheirWeightedMean() throws {
+        let split = try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 3).standardized().split
+        var generator = SeededGenerator(seed: 1)
+        let network = Sequential([try Linear(4, 3, using: &generator)])
+        var optimizer = try Optimizer(SGD(), learningRate: 0.1,
+                                      schedule: .multiplier { step in 1 / Double(step + 1) })
+        var steps: [(step: Int, loss: Double, rate: Double)] = []
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 2, batchSize: 50, seed: 1))
+            .fit(network, optimizer: &optimizer, training: split.train) { event in
+                if case let .stepEnded(step, loss, rate) = event { steps.append((step, loss, rate)) }
+            }
+        // 120 rows in batches of 50, 50, 20: three steps per epoch, numbered 1...6.
+        XCTAssertEqual(steps.map(\.step), [1, 2, 3, 4, 5, 6])
+        for (index, step) in steps.enumerated() { XCTAssertEqual(step.rate, 0.1 / Double(index + 1), accuracy: 1e-15) }
+        let firstEpoch = (50 * steps[0].loss + 50 * steps[1].loss + 20 * steps[2].loss) / 120
+        XCTAssertEqual(history[0].trainingLoss, firstEpoch, accuracy: 1e-12)
+    }
+}

@@ -16,7 +16,7 @@ import CDescentKernels
 /// * **row blocks** (m large): per B panel, a few tickets pack the panel (shared,
 ///   double-buffered) and one ticket per MC-row block packs that A block and
 ///   computes its tiles. Tasks wait only for the tasks they need (the panel they
-///   read; the previous panel's row blocks before accumulating into C again);
+///   read; the same rows of the previous panel before accumulating into C again);
 ///   every wait is for a smaller ticket, so the caller alone can run them all.
 /// * **column groups** (m small, e.g. a minibatch of 32 rows): each ticket is a
 ///   group of at least 64 columns that its thread computes start to finish with
@@ -59,17 +59,24 @@ struct GemmDriver {
         if m * n * k < parallelThreshold { threads = 1 }
 
         if threads > 1 && m >= 2 * threads * 4 * mr {
-            // Row blocks: at least two per thread.
-            mcBlock = GemmDriver.balancedBlock(m, limit: min(kernel.rowBlock, (m + 2 * threads - 1) / (2 * threads)),
-                                               multiple: mr)
+            // Row blocks: at least two per thread, a multiple of the thread count, nearly equal.
+            let limit = min(kernel.rowBlock, (m + 2 * threads - 1) / (2 * threads))
+            let blockCount = ((m + limit - 1) / limit + threads - 1) / threads * threads
+            mcBlock = ((m + blockCount - 1) / blockCount + mr - 1) / mr * mr
             let blocking = Blocking(mc: mcBlock, kc: kcBlock, nc: ncBlock)
             let aSize = mcBlock * kcBlock, bSize = kcBlock * ncBlock
+            let mBlocks = (m + mcBlock - 1) / mcBlock
+            // Panels finished per row block, each word on its own cache line.
+            let progress = UnsafeMutablePointer<CLong>.allocate(capacity: mBlocks * 8)
+            progress.initialize(repeating: 0, count: mBlocks * 8)
+            defer { progress.deallocate() }
+            let sharedProgress = SendablePointer(progress)
             withWorkspace(count: threads * aSize + 2 * bSize) { buffers in
                 let problem = self
                 WorkerPool.shared.run(threads: threads, mode: .whoeverComes) { thread, team in
                     let bBuffers = (buffers.pointer + threads * aSize, buffers.pointer + threads * aSize + bSize)
                     if team.threads > 1 {
-                        problem.workByRowBlocks(team: team, blocking: blocking,
+                        problem.workByRowBlocks(team: team, blocking: blocking, progress: sharedProgress.pointer,
                                                 aBuffer: buffers.pointer + thread * aSize, bBuffers: bBuffers)
                     } else {
                         problem.computeColumns(0..<problem.n, blocking: blocking,
@@ -203,8 +210,13 @@ struct GemmDriver {
     }
 
     /// Row-block mode: tickets in order (B chunks of panel 0, row blocks of panel 0,
-    /// B chunks of panel 1, ...), each task waiting only for smaller tickets.
-    private func workByRowBlocks(team: WorkerTeam, blocking: Blocking, aBuffer: UnsafeMutablePointer<Float>,
+    /// B chunks of panel 1, ...), each task waiting only for smaller tickets: a row
+    /// block of panel i for its B panel and for the same rows of panel i - 1 (which
+    /// wrote those rows of C), a B chunk of panel i for earlier chunks and for every
+    /// row block of panel i - 2 (which read the buffer it overwrites). A thread
+    /// that finishes a panel early moves on to the next one instead of waiting.
+    private func workByRowBlocks(team: WorkerTeam, blocking: Blocking, progress: UnsafeMutablePointer<CLong>,
+                                 aBuffer: UnsafeMutablePointer<Float>,
                                  bBuffers: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>)) {
         let nr = kernel.tileColumns
         let mBlocks = (m + blocking.mc - 1) / blocking.mc
@@ -213,7 +225,7 @@ struct GemmDriver {
         let bChunks = max(1, min((blocking.nc + nr - 1) / nr, 2 * team.threads))
         let tasksPerPanel = bChunks + mBlocks
         let total = nBlocks * kBlocks * tasksPerPanel
-        let bDone = team.jobCounter(0), rowsDone = team.jobCounter(1)
+        let bDone = team.jobCounter(0)
         while true {
             let ticket = team.nextTicket()
             if ticket >= total { break }
@@ -222,21 +234,21 @@ struct GemmDriver {
             let nc = min(blocking.nc, n - jc), kc = min(blocking.kc, k - pc)
             let bPacked = panel & 1 == 0 ? bBuffers.0 : bBuffers.1
             if task < bChunks {
-                // Earlier panels' chunks first (so the count says which panels are complete),
-                // and the row blocks of panel - 2, which read this buffer, must be done.
                 WorkerTeam.wait(until: bDone, reaches: panel * bChunks)
-                WorkerTeam.wait(until: rowsDone, reaches: (panel - 1) * mBlocks)
+                if panel >= 2 {
+                    for block in 0..<mBlocks { WorkerTeam.wait(until: progress + 8 * block, reaches: panel - 1) }
+                }
                 packB(panels: team.share(of: (nc + nr - 1) / nr, part: task, parts: bChunks),
                       jc: jc, nc: nc, pc: pc, kc: kc, into: bPacked)
                 _ = descent_atomic_fetch_add(bDone, 1)
             } else {
-                // This panel packed, and the previous panel's row blocks (which wrote C) done.
+                let block = task - bChunks
                 WorkerTeam.wait(until: bDone, reaches: (panel + 1) * bChunks)
-                WorkerTeam.wait(until: rowsDone, reaches: panel * mBlocks)
-                let ic = (task - bChunks) * blocking.mc
+                WorkerTeam.wait(until: progress + 8 * block, reaches: panel)
+                let ic = block * blocking.mc
                 multiplyRowBlock(ic: ic, mc: min(blocking.mc, m - ic), jc: jc, nc: nc, pc: pc, kc: kc,
                                  aBuffer: aBuffer, bPacked: bPacked)
-                _ = descent_atomic_fetch_add(rowsDone, 1)
+                descent_atomic_store(progress + 8 * block, CLong(panel + 1))
             }
         }
     }

@@ -43,16 +43,16 @@ public enum MatrixMultiply {
                             accumulate: Bool, kernel: MatrixMultiplyKernel, threads: Int,
                             parallelThreshold: Int = defaultParallelThreshold) {
         precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size m=\(m) n=\(n) k=\(k)")
-        precondition(lda >= max(1, transposeA ? m : k), "gemm: lda=\(lda) is less than the stored row length")
-        precondition(ldb >= max(1, transposeB ? k : n), "gemm: ldb=\(ldb) is less than the stored row length")
-        precondition(ldc >= max(1, n), "gemm: ldc=\(ldc) is less than n=\(n)")
         if m == 0 || n == 0 { return }
+        precondition(ldc >= n, "gemm: ldc=\(ldc) is less than n=\(n)")
         if k == 0 {
             if !accumulate {
                 for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) }
             }
             return
         }
+        precondition(lda >= (transposeA ? m : k), "gemm: lda=\(lda) is less than the stored row length")
+        precondition(ldb >= (transposeB ? k : n), "gemm: ldb=\(ldb) is less than the stored row length")
         GemmDriver(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
                    a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc, accumulate: accumulate, kernel: kernel)
             .run(threads: max(1, threads), parallelThreshold: parallelThreshold)
