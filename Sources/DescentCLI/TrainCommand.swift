@@ -91,6 +91,8 @@ struct TrainCommand: AsyncParsableCommand {
             try train()
         } catch let error as ValidationError {
             throw error
+        } catch let error as ExitCode {
+            throw error   // the message is already printed
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
@@ -99,7 +101,8 @@ struct TrainCommand: AsyncParsableCommand {
 
     private func train() throws {
         let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
-                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed)
+                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed,
+                                      batchSize: batchSize)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
@@ -109,7 +112,18 @@ struct TrainCommand: AsyncParsableCommand {
         guard !overflow else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
         }
-        let parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        let parsed: AnySchedule
+        do {
+            parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        } catch let error as ScheduleError {
+            // Name the flag and point at the place, as `descent schedule show` does.
+            var message = "error: --schedule: \(error)\n"
+            if let column = error.column {
+                message += "  \(schedule)\n  " + String(repeating: " ", count: Swift.max(column - 1, 0)) + "^\n"
+            }
+            FileHandle.standardError.write(Data(message.utf8))
+            throw ExitCode(1)
+        }
         let rate = ScheduledRate.schedule(parsed)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed)
         trainingConfiguration.earlyStoppingPatience = patience

@@ -23,8 +23,9 @@ struct TrainingSetup {
     /// The freshly initialised model.
     let model: Sequential
 
+    /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
     init(dataset: String?, csv: String?, target: String?, hidden: [Int], validationFraction: Double,
-         standardize: Bool, seed: UInt64) throws {
+         standardize: Bool, seed: UInt64, batchSize: Int = 32) throws {
         if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
@@ -43,12 +44,13 @@ struct TrainingSetup {
         self.split = split
         objective = Objective(for: data)
         let widths = [data.featureCount] + hidden + [objective.outputSize]
-        guard let parameterCount = Self.parameterCount(widths: widths),
-              UInt64(parameterCount).multipliedReportingOverflow(by: 16).partialValue <= Self.memoryBudget,
-              parameterCount <= Int.max / 16 else {
+        // Rows in flight: one minibatch in training, the whole validation part when evaluating.
+        let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+        let needed = Self.estimatedBytes(widths: widths, rows: rows)
+        guard needed <= Self.memoryBudget else {
             throw ValidationError("--hidden \(hidden.map(String.init).joined(separator: ",")): a model with layer widths \(widths) "
-                + "needs more memory than this machine has "
-                + "(\(Self.memoryBudget >> 20) MiB allowed for its weights, gradients and optimizer state)")
+                + "needs about \(String(format: "%.3g", needed / 1_073_741_824)) GiB for \(rows) rows at a time, more memory than "
+                + "the \(String(format: "%.3g", Self.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's)")
         }
         var generator = SeededGenerator(seed: seed)
         var layers: [any Module] = []
@@ -62,21 +64,18 @@ struct TrainingSetup {
         model = Sequential(layers)
     }
 
-    /// The most bytes of model state (weights, gradients and optimizer moments, about 16 bytes a
-    /// parameter) allowed: half the machine's memory, so `--hidden 4000000000` is an error, not a crash.
-    static var memoryBudget: UInt64 { ProcessInfo.processInfo.physicalMemory / 2 }
+    /// The most bytes a run may need: half the machine's memory, so `--hidden 4000000000` is an
+    /// error naming the flag, not a failed allocation (SIGABRT) part-way through.
+    static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
 
-    /// The parameter count of an MLP with these layer widths, or nil if it overflows.
-    static func parameterCount(widths: [Int]) -> Int? {
-        var total = 0
-        for (input, output) in zip(widths, widths.dropFirst()) {
-            let (weights, overflow1) = input.multipliedReportingOverflow(by: output)
-            let (layer, overflow2) = weights.addingReportingOverflow(output)
-            let (sum, overflow3) = total.addingReportingOverflow(layer)
-            if overflow1 || overflow2 || overflow3 { return nil }
-            total = sum
-        }
-        return total
+    /// A rough upper estimate of the bytes an MLP with these layer widths needs (in Double, so it
+    /// cannot overflow): 16 bytes a parameter (weights, gradients, two optimizer moments) and
+    /// 16 bytes a unit for each of `rows` examples in flight (outputs, activations and their gradients).
+    /// Example: widths [4, 100_000_000, 3] with 32 rows: 16 × 8e8 + 16 × 32 × 1e8 = 6.4e10 bytes ≈ 59.6 GiB.
+    static func estimatedBytes(widths: [Int], rows: Int) -> Double {
+        let parameters = zip(widths, widths.dropFirst()).reduce(0.0) { $0 + Double($1.0) * Double($1.1) + Double($1.1) }
+        let units = widths.dropFirst().reduce(0.0) { $0 + Double($1) }
+        return 16 * parameters + 16 * Double(rows) * units
     }
 
     /// One line on the data: source, sizes and the task.

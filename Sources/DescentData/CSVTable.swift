@@ -75,8 +75,12 @@ struct CSVTable {
             var missing = [Int](repeating: 0, count: featureColumns.count)
             while let line = try tokenizer.nextRecord(&fields) {
                 guard fields.count == width else {
+                    let separator = header.count == 1 ? [";", "\t", "|"].first { header[0].contains($0) } : nil
+                    let hint = separator.map { s in
+                        "; the header is a single column containing \(s == "\t" ? "tabs" : "'\(s)'"): columns must be separated by commas"
+                    } ?? ""
                     throw DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
-                        "expected \(width) cells (as in the header), found \(fields.count)")
+                        "expected \(width) cells (as in the header), found \(fields.count)" + hint)
                 }
                 for (position, column) in featureColumns.enumerated() {
                     let field = fields[column]
@@ -183,6 +187,10 @@ struct CSVTable {
             } else {
                 for text in texts where !text.isEmpty { keys.append(text) }
                 names = Set(keys).sorted()
+            }
+            guard !names.isEmpty else {
+                throw DataError.invalidCSV(file: file,
+                    "target column \"\(columnName)\" (column \(column + 1)) has no classes: every target cell is empty")
             }
             guard names.count >= 2 else {
                 throw DataError.invalidCSV(file: file,

@@ -36,12 +36,17 @@ public enum NPY {
         case 1: shapeText = "(\(tensor.shape[0]),)"
         default: shapeText = "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")"
         }
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
-        let unpadded = magic.count + 2 + 2 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var bytes = magic + [1, 0]
-        let length = UInt16(header.utf8.count)
-        bytes += [UInt8(length & 0xFF), UInt8(length >> 8)]
+        let dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        // Version 1.0 stores the header length in 2 bytes; a longer header (a tensor of thousands
+        // of axes) needs version 2.0's 4 bytes, as numpy.save does.
+        func paddedHeader(prefixLength: Int) -> String {
+            dictionary + String(repeating: " ", count: (64 - (prefixLength + dictionary.utf8.count + 1) % 64) % 64) + "\n"
+        }
+        let version1 = paddedHeader(prefixLength: magic.count + 4).utf8.count <= Int(UInt16.max)
+        let header = paddedHeader(prefixLength: magic.count + (version1 ? 4 : 6))
+        var bytes = magic + [version1 ? 1 : 2, 0]
+        let length = header.utf8.count
+        for index in 0..<(version1 ? 2 : 4) { bytes.append(UInt8(truncatingIfNeeded: length >> (8 * index))) }
         bytes += Array(header.utf8)
         bytes.reserveCapacity(bytes.count + tensor.count * 4)
         tensor.withUnsafeBufferPointer { buffer in

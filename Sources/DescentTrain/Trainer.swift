@@ -52,7 +52,10 @@ public struct Trainer: Sendable {
         }
         var history: [TrainingRecord] = []
         var smoothed = SmoothedLoss()
-        var goodState = (model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed)
+        // The lowest smoothed loss after the guard's grace period: the early smoothed values are
+        // single noisy batches and would make a fair later loss look like a 4× blow-up.
+        var guardMinimum: Double?
+        var goodState = (model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum)
         var rollbacks = 0
         var best: (loss: Double, epoch: Int, state: [String: Tensor])?
         var epoch = 0
@@ -67,10 +70,15 @@ public struct Trainer: Sendable {
                     try objective.loss(model(batch.features), batch.targets)
                 }
                 let value = Double(loss.item)
-                let minimum = smoothed.minimum
+                let minimum = guardMinimum
                 let current = smoothed.add(value)
+                if let guardSettings = configuration.divergenceGuard, smoothed.count > guardSettings.graceSteps, current.isFinite {
+                    guardMinimum = Swift.min(guardMinimum ?? current, current)
+                }
                 if let guardSettings = configuration.divergenceGuard,
-                   !value.isFinite || guardSettings.isDiverged(loss: current, best: minimum) {
+                   !value.isFinite || guardSettings.isDiverged(loss: current, best: minimum, observedSteps: smoothed.count) {
+                    // Rolling back and slowing down cannot change a loss measured before the first update.
+                    if !value.isFinite && optimizer.step == 0 { throw TrainingError.nonFiniteInitialLoss(loss: value) }
                     divergence = (optimizer.step, value)
                     break
                 }
@@ -94,6 +102,7 @@ public struct Trainer: Sendable {
                 try model.load(parameters: goodState.model)
                 optimizer = goodState.optimizer
                 smoothed = goodState.smoothed
+                guardMinimum = goodState.guardMinimum
                 let scale = backOff(&optimizer, by: guardSettings.backoff)
                 goodState.optimizer = optimizer
                 observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
@@ -109,15 +118,19 @@ public struct Trainer: Sendable {
             }
             history.append(record)
             observe(.epochEnded(record))
-            goodState = (model.stateDictionary, optimizer, smoothed)
+            goodState = (model.stateDictionary, optimizer, smoothed, guardMinimum)
             epoch += 1
             if let patience = configuration.earlyStoppingPatience, let loss = record.validationLoss {
-                if best == nil || loss < best!.loss {
+                // A non-finite validation loss is never the best: a NaN best could never be beaten
+                // (x < NaN is false), so training would stop and restore the NaN epoch's weights.
+                if let current = best, !(loss.isFinite && loss < current.loss) {
+                    if record.epoch - current.epoch >= patience {
+                        try model.load(parameters: current.state)
+                        observe(.stoppedEarly(epoch: record.epoch, bestEpoch: current.epoch))
+                        break
+                    }
+                } else if loss.isFinite {
                     best = (loss, record.epoch, model.stateDictionary)
-                } else if record.epoch - best!.epoch >= patience {
-                    try model.load(parameters: best!.state)
-                    observe(.stoppedEarly(epoch: record.epoch, bestEpoch: best!.epoch))
-                    break
                 }
             }
         }

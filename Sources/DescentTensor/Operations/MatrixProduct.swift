@@ -32,9 +32,9 @@ extension Tensor {
         let result = Tensor.build(shape: batch + [m, n], count: batchCount * m * n) { out in
             for index in 0..<batchCount {
                 MatrixMultiply.gemm(transposeA: false, transposeB: false, m: m, n: n, k: k,
-                                    a: a.storage.pointer + index * m * k, lda: k,
-                                    b: b.storage.pointer + index * k * n, ldb: n,
-                                    c: out + index * m * n, ldc: n)
+                                    a: a.storage.pointer + index * m * k, lda: Swift.max(k, 1),
+                                    b: b.storage.pointer + index * k * n, ldb: Swift.max(n, 1),
+                                    c: out + index * m * n, ldc: Swift.max(n, 1))
             }
         }
         let (aShape, bShape) = (shape, other.shape)
@@ -42,28 +42,30 @@ extension Tensor {
             Tensor.build(shape: batch + [m, k], count: batchCount * m * k) { out in
                 for index in 0..<batchCount {
                     MatrixMultiply.gemm(transposeA: false, transposeB: true, m: m, n: k, k: n,
-                                        a: gradient.storage.pointer + index * m * n, lda: n,
-                                        b: b.storage.pointer + index * k * n, ldb: n, c: out + index * m * k, ldc: k)
+                                        a: gradient.storage.pointer + index * m * n, lda: Swift.max(n, 1),
+                                        b: b.storage.pointer + index * k * n, ldb: Swift.max(n, 1), c: out + index * m * k, ldc: Swift.max(k, 1))
                 }
             }.sum(toShape: aShape)
         }, other, { gradient in
             Tensor.build(shape: batch + [k, n], count: batchCount * k * n) { out in
                 for index in 0..<batchCount {
                     MatrixMultiply.gemm(transposeA: true, transposeB: false, m: k, n: n, k: m,
-                                        a: a.storage.pointer + index * m * k, lda: k,
-                                        b: gradient.storage.pointer + index * m * n, ldb: n, c: out + index * k * n, ldc: n)
+                                        a: a.storage.pointer + index * m * k, lda: Swift.max(k, 1),
+                                        b: gradient.storage.pointer + index * m * n, ldb: Swift.max(n, 1), c: out + index * k * n, ldc: Swift.max(n, 1))
                 }
             }.sum(toShape: bShape)
         })
     }
 
     /// `op(a) · op(b)` for rank-2 tensors, no tape. `m, n, k` are the sizes after op.
+    /// Leading dimensions are at least 1 (as BLAS requires) so that empty operands
+    /// (`[2, 0] · [0, 3]`, a zero-row batch) give zeros instead of failing gemm's checks.
     static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int) -> Tensor {
         build(shape: [m, n], count: m * n) { out in
             MatrixMultiply.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                a: a.storage.pointer, lda: transposeA ? m : k,
-                                b: b.storage.pointer, ldb: transposeB ? k : n,
-                                c: out, ldc: n)
+                                a: a.storage.pointer, lda: Swift.max(transposeA ? m : k, 1),
+                                b: b.storage.pointer, ldb: Swift.max(transposeB ? k : n, 1),
+                                c: out, ldc: Swift.max(n, 1))
         }
     }
 }

@@ -128,14 +128,20 @@ extension Tensor {
         try extreme(alongAxis: axis, keepingDimensions: keepingDimensions, operation: "min", isBetter: <)
     }
 
-    /// Largest element overall.
-    public func max() -> Tensor { try! reshaped(to: [count]).max(alongAxis: 0) }
-    /// Smallest element overall.
-    public func min() -> Tensor { try! reshaped(to: [count]).min(alongAxis: 0) }
+    /// Largest element overall (NaN for an empty tensor, which has none).
+    public func max() -> Tensor { count == 0 ? Tensor(Float.nan) : try! reshaped(to: [count]).max(alongAxis: 0) }
+    /// Smallest element overall (NaN for an empty tensor, which has none).
+    public func min() -> Tensor { count == 0 ? Tensor(Float.nan) : try! reshaped(to: [count]).min(alongAxis: 0) }
 
     /// Index of the largest element along an axis (first on ties; NaN counts as largest).
     public func argmax(alongAxis axis: Int) throws -> [Int] {
         let axis = try normalizedAxes([axis], operation: "argmax")[0]
+        // An empty axis has no largest element (reading one would be out of bounds), unless
+        // there are no positions to report at all.
+        guard shape[axis] > 0 || shape.enumerated().contains(where: { $0.offset != axis && $0.element == 0 }) else {
+            throw TensorError.invalidArgument(operation: "argmax", "axis \(axis) of shape \(shape) is empty")
+        }
+        if count == 0 { return [] }
         return positions(ofExtremeAlong: axis, isBetter: >)
     }
 
