@@ -134,25 +134,34 @@ struct TrainCommand: AsyncParsableCommand {
             print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
         }
         let history: [TrainingRecord]
-        switch optimizer {
-        case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split)
-        case .adam: history = try fit(trainer, model, Adam(), rate, split)
-        case .adamw: history = try fit(trainer, model, AdamW(), rate, split)
-        case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split)
-        case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split)
-        case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split)
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        do {
+            switch optimizer {
+            case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, &curves)
+            case .adam: history = try fit(trainer, model, Adam(), rate, split, &curves)
+            case .adamw: history = try fit(trainer, model, AdamW(), rate, split, &curves)
+            case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, &curves)
+            case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, &curves)
+            case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, &curves)
+            }
+        } catch let error as TrainingError {
+            // The guard gave up: say so in words before the error ends the command.
+            curves.record(error)
+            if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+            throw error
         }
         if let path = saveWeights {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
-        report(history, objective: objective)
+        report(history, objective: objective, diagnosis: diagnose(curves))
     }
 
     private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,
-                                          _ split: DatasetSplit) throws -> [TrainingRecord] {
+                                          _ split: DatasetSplit, _ curves: inout TrainingCurves) throws -> [TrainingRecord] {
         var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: weightDecay, schedule: rate)
         return try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+            curves.record(event)
             guard !json else { return }
             switch event {
             case let .epochEnded(record):
@@ -170,7 +179,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective) {
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
         guard let last = history.last else { return }
         if json {
             // JSON has no NaN or infinity: such values (a diverged loss, R² of constant targets) are null.
@@ -179,7 +188,8 @@ struct TrainCommand: AsyncParsableCommand {
                 "{\"epoch\":\(record.epoch),\"learning_rate\":\(number(record.learningRate)),\"training_loss\":\(number(record.trainingLoss)),"
                     + "\"validation_loss\":\(number(record.validationLoss)),\"validation_\(objective.metricName)\":\(number(record.validationMetric))}"
             }
-            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric))}")
+            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric)),"
+                + "\"diagnosis\":\(Self.diagnosisJSON(diagnosis))}")
             return
         }
         let chart = TerminalChart(width: 60, height: 8)
@@ -188,5 +198,27 @@ struct TrainCommand: AsyncParsableCommand {
             print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch"))
         }
         print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
+        printDiagnosis(diagnosis)
+    }
+}
+
+// MARK: - What the curves show
+
+extension TrainCommand {
+    /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
+    func printDiagnosis(_ diagnosis: Diagnosis) {
+        print("Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")
+        for line in diagnosis.evidence { print("  - \(line)") }
+        print("Advice: \(diagnosis.advice)")
+    }
+
+    /// The diagnosis as a JSON object: verdict, message, confidence, evidence and advice.
+    static func diagnosisJSON(_ diagnosis: Diagnosis) -> String {
+        let object: [String: Any] = [
+            "verdict": diagnosis.verdict.rawValue, "message": diagnosis.message, "confidence": diagnosis.confidence.rawValue,
+            "evidence": diagnosis.evidence, "advice": diagnosis.advice,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }

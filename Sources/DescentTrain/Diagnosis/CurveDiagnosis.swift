@@ -117,7 +117,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             let rising = 1 - shape.fallingFraction(inLast: Swift.max(2, points.count / 2))
             let noise = shape.noiseToLevel
             if noise >= oscillationNoise, rising >= oscillationRiseFraction, level >= highLossFraction * reference {
-                evidence.append("over the second half the training loss oscillates: it rose in \(percent(rising)) of moves, by \(percent(noise)) of its level on average, around \(format(level)) (\(percent(level / reference)) of the loss at the start or of guessing)")
+                evidence.append("over the second half the training loss oscillates: it rose in \(percent(rising)) of moves, by \(percent(noise)) of its level on average, around \(format(level)), \(percent(level / reference)) of \(referenceName(curves, reference))")
                 margins.append(Swift.min(noise / oscillationNoise, rising / oscillationRiseFraction, level / (highLossFraction * reference)))
             }
         }
@@ -165,10 +165,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         let lastThird = Swift.max(1, shape.points.count / 3)
         let falling = shape.fallingFraction(inLast: lastThird)
         guard end > 0, earlier > 0, end >= steadyRatio * earlier, falling >= 0.75, last >= farFromConverged * reference else { return nil }
-        let unit = curves.epochs.count >= 6 ? "epoch" : "bin of steps"
+        let unit = pointUnit(curves)
         let evidence = [
             "the training loss still falls \(percent(1 - Foundation.exp(-end))) per \(unit) in the last third, \(String(format: "%.2f", end / earlier))× the rate of earlier (a good rate bends the curve over)",
-            "it fell in \(percent(falling)) of the last \(lastThird) moves, from \(format(first)) to \(format(last)) in all: \(percent(last / reference)) of the loss at the start or of guessing remains",
+            "it fell in \(percent(falling)) of the last \(lastThird) moves, from \(format(first)) to \(format(last)) in all, still \(percent(last / reference)) of \(referenceName(curves, reference))",
         ]
         let margin = Swift.min(end / (steadyRatio * earlier), falling / 0.75, last / (farFromConverged * reference))
         return Diagnosis(verdict: .rateTooLow, evidence: evidence,
@@ -191,10 +191,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             guard baseline.loss > 0, last >= farFromConverged * baseline.loss else { return nil }
             margins.append(last / (farFromConverged * baseline.loss))
         }
-        evidence.append("the training loss ends at \(format(last)), \(percent(last / Swift.max(baseline.loss, 1e-12))) of the \(format(baseline.loss)) of predicting \(baseline.metricName == "accuracy" ? "the class frequencies" : "the mean")")
+        evidence.append("the training loss ends at \(format(last)), \(percent(last / Swift.max(baseline.loss, 1e-12))) of \(referenceName(curves, baseline.loss))")
         if slopes.count == 3 {
             let earlier = Swift.max(slopes[0], slopes[1])
-            evidence.append("it has levelled off: it falls \(percent(1 - Foundation.exp(-slopes[2]))) per point in the last third against \(percent(1 - Foundation.exp(-earlier))) earlier")
+            evidence.append("it has levelled off: it falls \(percent(1 - Foundation.exp(-slopes[2]))) per \(pointUnit(curves)) in the last third against \(percent(1 - Foundation.exp(-earlier))) earlier")
         }
         if let validation = curves.epochs.last?.validationLoss, validation.isFinite {
             evidence.append("the validation loss is high too: \(format(validation))")
@@ -211,7 +211,9 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         }
         let validation = curves.epochs.compactMap { record in record.validationLoss.flatMap { $0.isFinite ? (record, $0) : nil } }
         if let best = validation.min(by: { $0.1 < $1.1 }), let last = validation.last {
-            evidence.append("validation loss reached \(format(best.1)) at epoch \(best.0.epoch) and ends at \(format(last.1))")
+            evidence.append(best.0.epoch == last.0.epoch
+                ? "validation loss is at its lowest at the end: \(format(last.1)) at epoch \(last.0.epoch)"
+                : "validation loss reached \(format(best.1)) at epoch \(best.0.epoch) and ends at \(format(last.1)), within \(percent(overfittingRise)) of it")
         }
         if let metric = curves.epochs.last?.validationMetric, metric.isFinite, let baseline = curves.baseline {
             evidence.append("the validation \(baseline.metricName) is \(format(metric)) against \(format(baseline.metric)) for a trivial guess")
@@ -245,6 +247,12 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         return shape.points.first
     }
 
+    /// "the 2.3 of predicting the class frequencies", or "the first loss, 2.31".
+    private func referenceName(_ curves: TrainingCurves, _ reference: Double) -> String {
+        guard let baseline = curves.baseline, baseline.loss == reference else { return "the first loss, \(format(reference))" }
+        return "the \(format(reference)) of predicting \(baseline.metricName == "accuracy" ? "the class frequencies" : "the mean")"
+    }
+
     /// Fraction of second-half steps in which the debiased EMA of the step loss rose.
     private func smoothedRiseFraction(_ curves: TrainingCurves) -> Double? {
         guard curves.steps.count >= 20 else { return nil }
@@ -254,6 +262,9 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         let rises = zip(half, half.dropFirst()).filter { $1 > $0 }.count
         return Double(rises) / Double(half.count - 1)
     }
+
+    /// What one point of `CurveShape(trainingLossOf:)` is.
+    private func pointUnit(_ curves: TrainingCurves) -> String { curves.epochs.count >= 6 ? "epoch" : "bin of steps" }
 
     private func pointName(_ index: Int, _ curves: TrainingCurves) -> String {
         curves.epochs.count >= 6 ? "epoch \(curves.epochs[index].epoch)" : "point \(index + 1) of the binned steps"
