@@ -191,3 +191,30 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         XCTAssertEqual(CurveShape([1, 2, 1, 2, 1]).noiseToLevel, 1 / (4.0 / 3), accuracy: 1e-12)
     }
 }
+
+final class DiagnosisEdgeCaseTests: XCTestCase {
+    func testNothingRecordedIsAGoodFitReadWithLowConfidence() {
+        let diagnosis = diagnose(TrainingCurves())
+        XCTAssertEqual(diagnosis.verdict, .goodFit)
+        XCTAssertEqual(diagnosis.confidence, .low)
+        XCTAssertEqual(diagnosis.evidence[0], "the training curve has only 0 points (0 epochs, 0 steps): too short to read its shape")
+        XCTAssertTrue(diagnosis.advice.hasPrefix("train for more epochs"))
+    }
+
+    func testOneEpochIsTooShortToRead() {
+        var curves = TrainingCurves()
+        curves.record(.epochEnded(TrainingRecord(epoch: 1, step: 4, learningRate: 0.1, trainingLoss: 1.1, validationLoss: 0.9,
+                                                 validationMetric: 0.7)))
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.confidence, .low)
+        XCTAssertTrue(diagnosis.evidence[0].contains("too short"), diagnosis.evidence[0])
+        XCTAssertFalse(diagnosis.evidence.contains { $0.contains("no validation loss") })
+    }
+
+    func testNonFiniteStepLossesDoNotTrap() {
+        var curves = TrainingCurves()
+        for step in 1...30 { curves.record(.stepEnded(step: step, loss: step % 7 == 0 ? .nan : 1 / Double(step), learningRate: 0.1)) }
+        XCTAssertEqual(CurveShape(trainingLossOf: curves).points.count, 5)   // 26 finite losses in 5 bins
+        _ = diagnose(curves)
+    }
+}

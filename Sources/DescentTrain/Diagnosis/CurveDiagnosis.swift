@@ -206,7 +206,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
 
     private func goodFit(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis {
         var evidence: [String] = []
-        if let first = shape.points.first, let last = shape.points.last {
+        let short = shape.points.count < 4
+        if short {
+            evidence.append("the training curve has only \(shape.points.count) point\(shape.points.count == 1 ? "" : "s") (\(curves.epochs.count) epoch\(curves.epochs.count == 1 ? "" : "s"), \(curves.steps.count) step\(curves.steps.count == 1 ? "" : "s")): too short to read its shape")
+        } else if let first = shape.points.first, let last = shape.points.last {
             evidence.append("the training loss fell from \(format(first)) to \(format(last)) and levelled off without rising")
         }
         let validation = curves.epochs.compactMap { record in record.validationLoss.flatMap { $0.isFinite ? (record, $0) : nil } }
@@ -222,14 +225,15 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             evidence.append("early stopping ended training after epoch \(stop.epoch) and kept the weights of epoch \(stop.bestEpoch)")
         }
         let confidence: Diagnosis.Confidence
-        if validation.isEmpty || shape.points.count < 4 {
+        if validation.isEmpty || short {
             confidence = .low
-            evidence.append("there is no validation loss, so overfitting cannot be seen")
+            if validation.isEmpty { evidence.append("there is no validation loss, so overfitting cannot be seen") }
         } else {
             confidence = shape.points.count >= 6 ? .high : .medium
         }
         return Diagnosis(verdict: .goodFit, evidence: evidence,
-                         advice: "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay",
+                         advice: short ? "train for more epochs (at least 6) to get a reading of the curves"
+                             : "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay",
                          confidence: confidence)
     }
 

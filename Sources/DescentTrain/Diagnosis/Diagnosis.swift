@@ -4,8 +4,9 @@
 /// ```swift
 /// let diagnosis = diagnose(curves)
 /// diagnosis.verdict      // .overfitting
-/// diagnosis.evidence[0]  // "validation loss rose from 0.21 at epoch 8 to 0.35 at epoch 20 while training loss fell from 0.10 to 0.01"
-/// diagnosis.advice       // "stop at epoch 8 (use --patience 3), and add weight decay, a smaller model or more data"
+/// diagnosis.evidence[0]  // "validation loss rose from 0.21 at epoch 8 to 0.354 at epoch 20 (+69%)
+///                        //  while training loss fell from 0.192 to 0.0127"
+/// diagnosis.advice       // "stop at epoch 8 (use --patience 5), and add weight decay, a smaller model or more data"
 /// diagnosis.confidence   // .high
 /// ```
 public struct Diagnosis: Codable, Sendable, Equatable {
