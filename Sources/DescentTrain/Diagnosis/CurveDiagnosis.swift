@@ -6,33 +6,39 @@ import Foundation
 ///
 /// 1. **diverged** — the run ended in `TrainingError.diverged`, or its last training loss is not finite.
 /// 2. **rate too high** — the divergence guard rolled back at least once; or the training loss,
-///    after reaching its minimum, ends above `risingRatio` × that minimum; or it oscillates at a
-///    high level (over the second half the mean jump between points is at least `oscillationNoise`
-///    of the level, at least `oscillationRiseFraction` of the moves go up, and the level is above
-///    `highLossFraction` of the reference loss). A rate above the stable region makes the loss
-///    bounce and climb instead of fall (Smith 2018, "A disciplined approach to neural network
-///    hyper-parameters", §3: "the training loss increases or oscillates"; Goodfellow et al.,
-///    *Deep Learning*, §11.4.1 / §8.1.3: too high a rate makes the training error rise).
+///    after reaching its minimum, ends above `risingRatio` × that minimum (and higher by more
+///    than 2% of the reference loss, so noise at a near-zero loss does not count); or it
+///    oscillates at a high level (over the second half the mean jump between points is at least
+///    `oscillationNoise` of the level, at least `oscillationRiseFraction` of the moves go up, and
+///    the level is above `highLossFraction` of the reference loss). Too large a rate makes the
+///    training loss bounce and climb instead of fall (Goodfellow, Bengio & Courville, *Deep
+///    Learning*, 2016, §11.4.1: "if the learning rate is too large, gradient descent can
+///    inadvertently increase rather than decrease the training error"; Smith 2018, "A disciplined
+///    approach to neural network hyper-parameters", §4.1, reads the same instability off the curves).
 /// 3. **overfitting** — validation loss rose `overfittingRise` (10%) above its minimum and stayed
 ///    up for `overfittingEpochs` (3) epochs (or until early stopping), while training loss kept
-///    falling: the growing generalisation gap that early stopping watches for (Goodfellow et al.,
-///    §7.8, Figure 7.3: the U-shaped validation curve; Prechelt 1998, "Early stopping — but when?").
+///    falling: the growing generalisation gap that early stopping watches for (Goodfellow et al.
+///    §7.8 and Figure 7.3, the U-shaped validation curve; Prechelt 1998, "Early stopping — but
+///    when?"; Smith 2018 §3 reads under- and overfitting off the validation loss).
 /// 4. **rate too low** — the loss still falls in the last third at least `steadyRatio` (½) as
 ///    fast (in log space) as in the fastest earlier third, in at least 75% of its moves, and is
 ///    far from converged (above `farFromConverged` of the reference loss). A good rate makes the
 ///    loss fall fast, then bend over; a low one gives a slow straight decline that never bends
-///    (Smith 2018 §3; Goodfellow et al. §11.4.1: "if the learning rate is too low, training is slow").
+///    (Goodfellow et al. §11.4.1: too small a rate makes training slow and can leave it stuck at a
+///    high training error).
 /// 5. **underfitting** — the loss has bent over (it is not too low a rate) but stays high: the
-///    validation metric covers less than `poorSkill` (½) of the way from a trivial baseline to
-///    perfect (majority-class accuracy), or an R² below `poorRSquared` (0.1), or without a metric the training loss is above
-///    `farFromConverged` of the baseline loss (Goodfellow et al. §11.1, §5.2: training error high → more capacity).
-/// 6. **good fit** — otherwise.
+///    validation accuracy covers less than `poorSkill` (½) of the way from the majority-class
+///    accuracy to 1, or the R² is below `poorRSquared` (0.1), or without a metric the training
+///    loss is above `farFromConverged` of the baseline loss (Goodfellow et al. §5.2 on capacity,
+///    and §11.3: a poor training-set performance calls for a larger model, not more data).
+/// 6. **good fit** — otherwise (including curves too short to read, with low confidence).
 ///
 /// The *reference loss* is the baseline's loss (predicting class frequencies / the mean) when the
 /// curves have one, else the first point of the training curve.
 ///
-/// **Confidence.** Each verdict's criteria give margins (measured ÷ threshold, ≥ 1 when the
-/// criterion holds); the strength is the smallest margin. High: strength ≥ 2 and the curve has at
+/// **Confidence.** Each criterion gives a margin (measured ÷ threshold, ≥ 1 when it holds); a
+/// signal's strength is the smallest margin among its criteria, and a verdict reached by any of
+/// several signals (rate too high) takes the strongest. High: strength ≥ 2 and the curve has at
 /// least 6 points (divergence and rollbacks are always high: they are events, not readings).
 /// Medium: the criteria hold but one is within 2× of its threshold, or the curve is short.
 /// Low: fewer than 4 points, or a good fit read without validation data (overfitting unseen).
