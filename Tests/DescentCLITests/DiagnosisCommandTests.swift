@@ -42,6 +42,18 @@ final class DiagnosisCommandTests: XCTestCase {
         XCTAssertTrue(result.standardOutput.contains("Advice: lower the learning rate ~10×"), result.standardOutput)
     }
 
+    func testAdamAtRateOneBouncesAndIsTooHigh() throws {
+        // No rollback here: the training loss climbs back 39% of its fall over the first five epochs.
+        let diagnosis = try summary(["--dataset", "digits", "--epochs", "10", "--optimizer", "adam", "--learning-rate", "0.1"])
+        XCTAssertEqual(diagnosis["verdict"] as? String, "rate_too_high", "\(diagnosis)")
+        XCTAssertTrue(try XCTUnwrap(diagnosis["evidence"] as? [String])[0].contains("climbed back up"))
+    }
+
+    func testSGDAtOneThousandthIsStillFallingFastAndTooLow() throws {
+        let diagnosis = try summary(["--dataset", "digits", "--epochs", "10", "--optimizer", "sgd", "--learning-rate", "1e-3"])
+        XCTAssertEqual(diagnosis["verdict"] as? String, "rate_too_low", "\(diagnosis)")
+    }
+
     func testATinyRateIsTooLow() throws {
         let diagnosis = try summary(["--dataset", "digits", "--epochs", "6", "--optimizer", "sgd", "--learning-rate", "1e-5"])
         XCTAssertEqual(diagnosis["verdict"] as? String, "rate_too_low", "\(diagnosis)")

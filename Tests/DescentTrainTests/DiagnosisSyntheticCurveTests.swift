@@ -69,6 +69,17 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         XCTAssertTrue(diagnosis.advice.contains("lower the learning rate ~3×"))
     }
 
+    func testALossThatBouncesOnItsWayDownIsARateTooHigh() {
+        // Adam at 0.1 on digits: 1.91, 1.83, 2.37, 1.90, 2.00, then down to 0.19: it climbed back 0.67, 39% of its fall.
+        let losses = [1.91, 1.83, 2.37, 1.90, 2.00, 0.71, 0.56, 0.25, 0.185, 0.216]
+        let curves = curves(epochs: 10, training: { losses[Int($0) - 1] }, validation: { _ in 1.8 }, metric: { _ in 0.96 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
+        XCTAssertEqual(diagnosis.evidence[0], "on its way down from 1.91 to 0.185 the training loss climbed back up by 0.671 in all, "
+                       + "39% of its net fall: it bounces instead of descending")
+        XCTAssertEqual(diagnosis.confidence, .medium)   // 0.39 / 0.25 = 1.6: holds, but within 2× of the threshold
+    }
+
     func testAStepLossThatFallsThenClimbsIsARateTooHigh() {
         // Only steps (two epochs' worth): 2·e^(−t/10) down to step 40, then up linearly to 3× that minimum.
         var curves = TrainingCurves()
@@ -105,6 +116,17 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         // 3% per epoch, the same in every third, and 74% of the starting loss still there after 10 epochs.
         let curves = curves(epochs: 10, training: { 2.3 * exp(-0.03 * $0) }, validation: { 2.3 * exp(-0.03 * $0) }, metric: { _ in 0.2 })
         XCTAssertEqual(diagnose(curves).verdict, .rateTooLow)
+    }
+
+    func testALossStillFallingFasterAndFasterIsARateTooLowEvenBelowHalfTheBaseline() {
+        // SGD at 1e-3 on digits: the fall per epoch grows from 7% to 12%; at 0.875 it is under half of ln 10,
+        // but losing 12% an epoch it is nowhere near converged.
+        let losses = [2.27, 2.12, 1.97, 1.80, 1.63, 1.46, 1.28, 1.13, 0.99, 0.875]
+        let curves = curves(epochs: 10, training: { losses[Int($0) - 1] }, validation: { losses[Int($0) - 1] - 0.06 },
+                            metric: { _ in 0.85 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooLow, diagnosis.message)
+        XCTAssertTrue(diagnosis.evidence[0].hasPrefix("the training loss still falls 12% per epoch in the last third"), diagnosis.evidence[0])
     }
 
     func testFlatHighPlateauIsUnderfitting() {

@@ -5,7 +5,8 @@ import Foundation
 /// holds is the verdict.
 ///
 /// 1. **diverged** — the run ended in `TrainingError.diverged`, or its last training loss is not finite.
-/// 2. **rate too high** — the divergence guard rolled back at least once; or the training loss,
+/// 2. **rate too high** — the divergence guard rolled back at least once; or the training loss
+///    climbed back up, summed over its rises, by `climbBackRatio` (¼) of its net fall; or it,
 ///    after reaching its minimum, ends above `risingRatio` × that minimum (and higher by more
 ///    than 2% of the reference loss, so noise at a near-zero loss does not count); or it
 ///    oscillates at a high level (over the second half the mean jump between points is at least
@@ -22,7 +23,8 @@ import Foundation
 ///    when?"; Smith 2018 §3 reads under- and overfitting off the validation loss).
 /// 4. **rate too low** — the loss still falls in the last third at least `steadyRatio` (½) as
 ///    fast (in log space) as in the fastest earlier third, in at least 75% of its moves, and is
-///    far from converged (above `farFromConverged` of the reference loss). A good rate makes the
+///    far from converged (above `farFromConverged` of the reference loss, or still falling by
+///    `stillFallingFast` (5%) or more per point). A good rate makes the
 ///    loss fall fast, then bend over; a low one gives a slow straight decline that never bends
 ///    (Goodfellow et al. §11.4.1: too small a rate makes training slow and can leave it stuck at a
 ///    high training error).
@@ -54,6 +56,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     /// Final training loss ÷ its minimum above which the rate is too high (1.25: a quarter higher
     /// than the best, far beyond the epoch-to-epoch noise of a converging run).
     public var risingRatio = 1.25
+    /// Sum of the rises of the training curve ÷ its net fall (first point − minimum) at or above
+    /// which the loss bounces rather than descends (0.25: a curve of epoch means that converges
+    /// climbs back a few per cent of its fall at most; one at too high a rate gives back a quarter or more).
+    public var climbBackRatio = 0.25
     /// Mean jump ÷ level above which the second half counts as oscillating (0.1; a converging
     /// curve of epoch means moves by a few per cent).
     public var oscillationNoise = 0.1
@@ -69,6 +75,9 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     public var steadyRatio = 0.5
     /// Loss ÷ reference loss above which a run is far from converged (0.5: not even half the trivial loss removed).
     public var farFromConverged = 0.5
+    /// Fall per point (epoch) in the last third at or above which a run is not converged whatever its level
+    /// (0.05: a run losing 5% of its loss every epoch at the end has more to give).
+    public var stillFallingFast = 0.05
     /// Skill (share of the way from the majority-class accuracy to 1) below which a classifier is poor (0.5):
     /// beating chance is easy, so a model that closes less than half the gap has not learned the task.
     public var poorSkill = 0.5
@@ -116,6 +125,14 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             if ratio >= risingRatio, last - minimum > 0.02 * (reference ?? last) {
                 evidence.append("the training loss rose from its minimum \(format(minimum)) (\(pointName(minimumIndex, curves))) to \(format(last)) at the end, \(format(ratio))× higher")
                 margins.append(ratio / risingRatio)
+            }
+        }
+        if points.count >= 4, let first = points.first, let minimum = points.min(), first > minimum {
+            let climbed = zip(points, points.dropFirst()).reduce(0.0) { $0 + Swift.max(0, $1.1 - $1.0) }
+            let ratio = climbed / (first - minimum)
+            if ratio >= climbBackRatio {
+                evidence.append("on its way down from \(format(first)) to \(format(minimum)) the training loss climbed back up by \(format(climbed)) in all, \(percent(ratio)) of its net fall: it bounces instead of descending")
+                margins.append(ratio / climbBackRatio)
             }
         }
         if points.count >= 4, let reference {
@@ -170,13 +187,16 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         let earlier = Swift.max(slopes[0], slopes[1]), end = slopes[2]
         let lastThird = Swift.max(1, shape.points.count / 3)
         let falling = shape.fallingFraction(inLast: lastThird)
-        guard end > 0, earlier > 0, end >= steadyRatio * earlier, falling >= 0.75, last >= farFromConverged * reference else { return nil }
+        let stillFast = 1 - Foundation.exp(-end) >= stillFallingFast
+        guard end > 0, earlier > 0, end >= steadyRatio * earlier, falling >= 0.75,
+              last >= farFromConverged * reference || stillFast else { return nil }
         let unit = pointUnit(curves)
         let evidence = [
             "the training loss still falls \(percent(1 - Foundation.exp(-end))) per \(unit) in the last third, \(String(format: "%.2f", end / earlier))× the rate of earlier (a good rate bends the curve over)",
             "it fell in \(percent(falling)) of the last \(lastThird) moves, from \(format(first)) to \(format(last)) in all, still \(percent(last / reference)) of \(referenceName(curves, reference))",
         ]
-        let margin = Swift.min(end / (steadyRatio * earlier), falling / 0.75, last / (farFromConverged * reference))
+        let unconverged = Swift.max(last / (farFromConverged * reference), (1 - Foundation.exp(-end)) / stillFallingFast)
+        let margin = Swift.min(end / (steadyRatio * earlier), falling / 0.75, unconverged)
         return Diagnosis(verdict: .rateTooLow, evidence: evidence,
                          advice: "raise the learning rate ~3× (or run `descent range-test`), or train for more epochs",
                          confidence: grade(margin, points: shape.points.count))
@@ -222,7 +242,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         if let best = validation.min(by: { $0.1 < $1.1 }), let last = validation.last {
             evidence.append(best.0.epoch == last.0.epoch
                 ? "validation loss is at its lowest at the end: \(format(last.1)) at epoch \(last.0.epoch)"
-                : "validation loss reached \(format(best.1)) at epoch \(best.0.epoch) and ends at \(format(last.1)), within \(percent(overfittingRise)) of it")
+                : "validation loss reached \(format(best.1)) at epoch \(best.0.epoch) and ends at \(format(last.1)) (+\(percent(last.1 / best.1 - 1)))")
         }
         if let metric = curves.epochs.last?.validationMetric, metric.isFinite, let baseline = curves.baseline {
             evidence.append("the validation \(baseline.metricName) is \(format(metric)) against \(format(baseline.metric)) for a trivial guess")
