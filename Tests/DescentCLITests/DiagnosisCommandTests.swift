@@ -67,7 +67,7 @@ final class DiagnosisCommandTests: XCTestCase {
     }
 
     func testAWideNetworkOnHalfOfDiabetesOverfits() throws {
-        let diagnosis = try summary(["--dataset", "diabetes", "--epochs", "60", "--hidden", "256", "--learning-rate", "0.05",
+        let diagnosis = try summary(["--dataset", "diabetes", "--epochs", "100", "--hidden", "256", "--learning-rate", "0.05",
                                      "--validation-fraction", "0.5"])
         XCTAssertEqual(diagnosis["verdict"] as? String, "overfitting", "\(diagnosis)")
         let evidence = try XCTUnwrap(diagnosis["evidence"] as? [String])
