@@ -43,10 +43,12 @@ final class DiagnosisCommandTests: XCTestCase {
     }
 
     func testAdamAtRateOneBouncesAndIsTooHigh() throws {
-        // No rollback here: the training loss climbs back 39% of its fall over the first five epochs.
+        // No rollback here: the training loss climbs back 39% of its fall (debug build; 58% in release, where the
+        // kernels round differently and this chaotic run takes another path, still bouncing).
         let diagnosis = try summary(["--dataset", "digits", "--epochs", "10", "--optimizer", "adam", "--learning-rate", "0.1"])
         XCTAssertEqual(diagnosis["verdict"] as? String, "rate_too_high", "\(diagnosis)")
-        XCTAssertTrue(try XCTUnwrap(diagnosis["evidence"] as? [String])[0].contains("climbed back up"))
+        let evidence = try XCTUnwrap(diagnosis["evidence"] as? [String])
+        XCTAssertTrue(evidence.contains { $0.contains("climbed back up") }, "\(evidence)")
     }
 
     func testSGDAtOneThousandthIsStillFallingFastAndTooLow() throws {
