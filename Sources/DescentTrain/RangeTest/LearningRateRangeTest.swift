@@ -149,6 +149,8 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
                 try objective.loss(model(batch.features), batch.targets)
             }
             let value = Double(loss.item)
+            // A loss that is not finite before any update says nothing about the rate: the data is at fault.
+            if index == 0 && !value.isFinite { throw TrainingError.nonFiniteInitialLoss(loss: value) }
             let current = smoothed.add(value)
             rates.append(working.currentLearningRate)
             rawLosses.append(value)
