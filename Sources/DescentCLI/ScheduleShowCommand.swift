@@ -52,31 +52,48 @@ struct ScheduleShowCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitCode.failure
         }
-        let rates = (0..<steps).map { schedule($0) }
-        let momentum: [Double]? = schedule.cyclesMomentum ? (0..<steps).map { schedule.momentum(at: $0) ?? .nan } : nil
+        if json || all {
+            // Every step's value is printed: keep that to what a terminal or a file can take.
+            guard steps <= Self.maximumListedSteps else {
+                throw ValidationError("--steps \(steps) with --json or --all would print every step; use at most \(Self.maximumListedSteps)")
+            }
+        }
+        let momentumAt: ((Int) -> Double)? = schedule.cyclesMomentum ? { schedule.momentum(at: $0) ?? .nan } : nil
         if json {
+            let everyStep = Array(0..<steps)
             print(try Self.json(schedule: schedule, steps: steps, baseLearningRate: baseLearningRate,
-                                rates: rates, momentum: momentum))
+                                rates: everyStep.map { schedule($0) }, momentum: momentumAt.map { everyStep.map($0) }))
             return
         }
         print("schedule: \(schedule)")
+        // The chart needs no more points than it has dots across: sample long runs evenly.
+        let charted = Self.evenlySpaced(steps: steps, count: Self.maximumChartedSteps)
         let chart = TerminalChart(width: width, height: height)
-        print(chart.render(rates, title: "learning rate"))
-        if let momentum {
-            print(chart.render(momentum, title: "momentum"))
+        print(chart.render(charted.map { schedule($0) }, title: "learning rate", lastIndex: steps - 1))
+        if let momentumAt {
+            print(chart.render(charted.map(momentumAt), title: "momentum", lastIndex: steps - 1))
         }
-        let shown: [Int]
-        if all || steps <= 21 {
-            shown = Array(0..<steps)
-        } else {
-            shown = Array(Set((0...20).map { $0 * (steps - 1) / 20 })).sorted()
-        }
-        print(momentum == nil ? "step\trate" : "step\trate\tmomentum")
+        let shown = all ? Array(0..<steps) : Self.evenlySpaced(steps: steps, count: 21)
+        print(momentumAt == nil ? "step\trate" : "step\trate\tmomentum")
         for step in shown {
-            var line = "\(step)\t\(rates[step])"
-            if let momentum { line += "\t\(momentum[step])" }
+            var line = "\(step)\t\(schedule(step))"
+            if let momentumAt { line += "\t\(momentumAt(step))" }
             print(line)
         }
+    }
+
+    /// The most steps `--json` or `--all` lists one by one.
+    static let maximumListedSteps = 1_000_000
+    /// The most steps a chart evaluates (it has at most 2 000 dot columns).
+    static let maximumChartedSteps = 2_001
+
+    /// At most `count` steps of `0..<steps`, evenly spaced, always with the first and the last;
+    /// computed without overflow for any `steps`.
+    static func evenlySpaced(steps: Int, count: Int) -> [Int] {
+        guard steps > count else { return Array(0..<steps) }
+        let last = steps - 1, intervals = count - 1
+        let (quotient, remainder) = last.quotientAndRemainder(dividingBy: intervals)
+        return Array(Set((0...intervals).map { $0 * quotient + $0 * remainder / intervals })).sorted()
     }
 
     static func json(schedule: AnySchedule, steps: Int, baseLearningRate: Double, rates: [Double],

@@ -30,7 +30,10 @@ public struct TerminalChart: Sendable {
     }
 
     /// The chart of `values` (x = index), with `title` above it when given.
-    public func render(_ values: [Double], title: String? = nil) -> String {
+    ///
+    /// When `values` are samples of a longer series (evenly spaced, the first at x = 0),
+    /// `lastIndex` is the x of the last sample, for the label under the axis.
+    public func render(_ values: [Double], title: String? = nil, lastIndex: Int? = nil) -> String {
         let finite = values.filter(\.isFinite)
         var lines: [String] = []
         if let title { lines.append(title) }
@@ -102,7 +105,7 @@ public struct TerminalChart: Sendable {
             lines.append(padded + " " + axis + text)
         }
         let firstLabel = "0"
-        let lastLabel = String(max(values.count - 1, 0))
+        let lastLabel = String(lastIndex ?? max(values.count - 1, 0))
         let gap = max(1, width - firstLabel.count - lastLabel.count)
         lines.append(String(repeating: " ", count: labelWidth + 1) + "└" + String(repeating: "─", count: width))
         lines.append(String(repeating: " ", count: labelWidth + 2) + firstLabel + String(repeating: " ", count: gap) + lastLabel)

@@ -86,7 +86,11 @@ public struct Tensor: @unchecked Sendable {
         guard step != 0, step.isFinite, start.isFinite, end.isFinite else {
             throw TensorError.invalidArgument(operation: "arange", "step must be finite and non-zero, bounds finite")
         }
-        let count = Swift.max(0, Int((Double(end - start) / Double(step)).rounded(.up)))
+        let exactCount = (Double(end) - Double(start)) / Double(step)
+        guard exactCount.isFinite, exactCount <= Double(Tensor.maximumElementCount) else {
+            throw TensorError.invalidArgument(operation: "arange", "[\(start), \(end)) in steps of \(step) has too many elements")
+        }
+        let count = Swift.max(0, Int(exactCount.rounded(.up)))
         return Tensor((0..<count).map { start + Float($0) * step })
     }
 
@@ -139,6 +143,10 @@ public struct Tensor: @unchecked Sendable {
         shape == other.shape && scalars == other.scalars
     }
 
+    /// The most elements one tensor may hold (2³⁴ ≈ 17 billion, 64 GiB of Float32): a shape
+    /// beyond it is an error, not an allocation that takes the machine down.
+    public static let maximumElementCount = Int(Int32.max) * 8
+
     static func elementCount(of shape: [Int], operation: String) throws -> Int {
         var count = 1
         for dimension in shape {
@@ -146,7 +154,7 @@ public struct Tensor: @unchecked Sendable {
                 throw TensorError.invalidArgument(operation: operation, "negative dimension in shape \(shape)")
             }
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= Int(Int32.max) * 8 else {
+            guard !overflow, product <= maximumElementCount else {
                 throw TensorError.invalidArgument(operation: operation, "shape \(shape) has too many elements")
             }
             count = product

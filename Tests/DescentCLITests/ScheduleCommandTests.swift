@@ -73,3 +73,18 @@ final class ScheduleCommandTests: XCTestCase {
         XCTAssertTrue(missing.standardError.hasPrefix("error: cannot read"), missing.standardError)
     }
 }
+
+final class ScheduleShowLongRunTests: XCTestCase {
+    /// A run of 10¹¹ steps is charted from samples and its table still ends at the last step.
+    func testVeryLongRunsAreSampledNotAllocated() throws {
+        let result = try CommandLineRunner.run(["schedule", "show", "cosine", "--steps", "100000000000", "--base-lr", "0.1"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let lines = result.standardOutput.split(separator: "\n")
+        XCTAssertEqual(lines.last, "99999999999\t0.0")
+        XCTAssertTrue(lines.contains("49999999999\t0.05000000000078539") || lines.contains { $0.hasPrefix("49999999999\t0.05") })
+        XCTAssertTrue(result.standardOutput.contains("99999999999\n"), "the chart's x axis ends at the last step")
+        let listed = try CommandLineRunner.run(["schedule", "show", "cosine", "--steps", "100000000000", "--json"])
+        XCTAssertEqual(listed.status, 2)
+        XCTAssertTrue(listed.standardError.contains("--steps"), listed.standardError)
+    }
+}

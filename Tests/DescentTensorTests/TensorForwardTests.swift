@@ -91,3 +91,14 @@ final class TensorForwardTests: XCTestCase {
     }
 }
 
+
+final class TensorLimitTests: XCTestCase {
+    func testArangeWithTooManyElementsIsAnErrorNotACrash() {
+        XCTAssertThrowsError(try Tensor.arange(0, 1e30, step: 1e-30)) { error in
+            XCTAssertTrue("\(error)".contains("too many elements"), "\(error)")
+        }
+        XCTAssertThrowsError(try Tensor.arange(0, .infinity))
+        XCTAssertEqual(try Tensor.arange(0, 1, step: 0.25).scalars, [0, 0.25, 0.5, 0.75])
+        XCTAssertEqual(try Tensor.arange(3, 0, step: -1).scalars, [3, 2, 1])
+    }
+}

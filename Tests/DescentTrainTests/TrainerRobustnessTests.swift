@@ -161,3 +161,19 @@ final class TrainerRobustnessTests: XCTestCase {
         XCTAssertEqual(history.map(\.step), [1, 2])
     }
 }
+
+final class RangeTestRobustnessTests: XCTestCase {
+    func testInfiniteInitialLossBlamesTheDataNotTheRate() throws {
+        // Targets of 3e38: the squared error overflows Float32 before any step.
+        let features = try Tensor(shape: [4, 1], scalars: [1, 2, 3, 4])
+        let data = try Dataset(features: features, targets: .values(Tensor([3e38, -3e38, 3e38, -3e38])))
+        var generator = SeededGenerator(seed: 1)
+        let model = Sequential([try Linear(1, 1, using: &generator)])
+        let before = model.stateDictionary
+        let test = try LearningRateRangeTest(iterations: 20, batchSize: 2)
+        XCTAssertThrowsError(try test.run(model, optimizer: try Optimizer(SGD(), learningRate: 1), data: data)) { error in
+            XCTAssertEqual(error as? TrainingError, .nonFiniteInitialLoss(loss: .infinity))
+        }
+        for (name, value) in model.stateDictionary { XCTAssertEqual(value.scalars, before[name]!.scalars, name) }
+    }
+}

@@ -78,6 +78,9 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
 
     /// Fewest iterations accepted: with fewer, dropping the first tenth and the last 5 points leaves almost nothing.
     public static let minimumIterations = 10
+    /// The most iterations a test may take: a sweep of a million steps is already far past
+    /// any range test in the literature (fastai's default is 100).
+    public static let maximumIterations = 1_000_000
 
     /// Checks every setting, naming the one that is wrong.
     public func validate() throws {
@@ -88,8 +91,8 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         guard endLearningRate.isFinite, endLearningRate > startLearningRate else {
             throw fail("endLearningRate", "must be greater than startLearningRate (\(startLearningRate)), got \(endLearningRate)")
         }
-        guard iterations >= Self.minimumIterations else {
-            throw fail("iterations", "must be at least \(Self.minimumIterations), got \(iterations)")
+        guard iterations >= Self.minimumIterations, iterations <= Self.maximumIterations else {
+            throw fail("iterations", "must be between \(Self.minimumIterations) and \(Self.maximumIterations), got \(iterations)")
         }
         guard batchSize > 0 else { throw fail("batchSize", "must be positive, got \(batchSize)") }
         guard smoothing >= 0, smoothing < 1 else { throw fail("smoothing", "must be in [0, 1), got \(smoothing)") }
@@ -146,6 +149,8 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
                 try objective.loss(model(batch.features), batch.targets)
             }
             let value = Double(loss.item)
+            // A loss that is not finite before any update says nothing about the rate: the data is at fault.
+            if index == 0 && !value.isFinite { throw TrainingError.nonFiniteInitialLoss(loss: value) }
             let current = smoothed.add(value)
             rates.append(working.currentLearningRate)
             rawLosses.append(value)
