@@ -52,6 +52,8 @@ struct TrainCommand: AsyncParsableCommand {
     var noStandardize = false
     @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
     var saveWeights: String?
+    @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
+    var reportPath: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -100,6 +102,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     private func train() throws {
+        if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
         let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
                                       validationFraction: validationFraction, standardize: !noStandardize, seed: seed,
                                       batchSize: batchSize)
@@ -134,25 +137,42 @@ struct TrainCommand: AsyncParsableCommand {
             print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
         }
         let history: [TrainingRecord]
+        let recorder = TrainReportRecorder()
         switch optimizer {
-        case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split)
-        case .adam: history = try fit(trainer, model, Adam(), rate, split)
-        case .adamw: history = try fit(trainer, model, AdamW(), rate, split)
-        case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split)
-        case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split)
-        case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split)
+        case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, recorder)
+        case .adam: history = try fit(trainer, model, Adam(), rate, split, recorder)
+        case .adamw: history = try fit(trainer, model, AdamW(), rate, split, recorder)
+        case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, recorder)
+        case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, recorder)
+        case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, recorder)
         }
         if let path = saveWeights {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
         report(history, objective: objective)
+        if let reportPath {
+            let summary: [(key: String, value: String)] = [
+                ("Data set", setup.dataSummary),
+                ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
+                ("Model", "\(model.parameterCount) parameters; hidden layers \(hidden.isEmpty ? "none" : hidden)"),
+                ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
+                ("Schedule", "\(parsed)"),
+                ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(batchSize)"),
+                ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
+            ]
+            let document = TrainReport(summary: summary, history: history, recorder: recorder, metricName: objective.metricName,
+                                       stepsPerEpoch: stepsPerEpoch, command: TrainReport.commandLine(CommandLine.arguments))
+            try document.document().write(toFile: reportPath)
+            if !json { print("Wrote the report to \(reportPath)") }
+        }
     }
 
     private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,
-                                          _ split: DatasetSplit) throws -> [TrainingRecord] {
+                                          _ split: DatasetSplit, _ recorder: TrainReportRecorder) throws -> [TrainingRecord] {
         var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: weightDecay, schedule: rate)
         return try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+            recorder.record(event)
             guard !json else { return }
             switch event {
             case let .epochEnded(record):
