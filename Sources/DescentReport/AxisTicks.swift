@@ -5,8 +5,9 @@ import Foundation
 /// Linear axes use "nice" steps, 1, 2 or 5 times a power of ten, chosen so that about
 /// `targetCount` intervals cover the data, and the axis is widened to whole steps.
 /// (The method of Heckbert, "Nice numbers for graph labels", Graphics Gems, 1990.)
-/// Logarithmic axes put ticks on powers of ten (decades), adding 2 and 5 times each power
-/// when the data spans two decades or fewer, and skipping decades when it spans many.
+/// Logarithmic axes put ticks on powers of ten (decades); when the data spans two decades or
+/// fewer they also use 2 and 5 times each power and the axis ends on the nearest of these;
+/// when it spans many, decades are skipped so that at most about 9 are labelled.
 ///
 /// Example: data from 0.013 to 0.87 on a linear axis gives the step 0.2 and the ticks
 /// 0, 0.2, 0.4, 0.6, 0.8, 1 (the axis runs from 0 to 1); data from 3e-5 to 0.08 on a
@@ -79,13 +80,20 @@ public struct AxisTicks: Sendable, Equatable {
         let decades = highDecade - lowDecade
         var values: [Double] = []
         if decades <= 2 {
+            // Few decades: ticks at 1, 2 and 5 times each power of ten, and the axis ends on
+            // the nearest of them (0.12…1.2 runs from 0.1 to 2, not to 10).
+            var candidates: [Double] = []
             var decade = lowDecade
             while decade <= highDecade {
                 for multiple in [1.0, 2, 5] where decade < highDecade || multiple == 1 {
-                    values.append(multiple * pow(10, decade))
+                    candidates.append(multiple * pow(10, decade))
                 }
                 decade += 1
             }
+            let first = candidates.lastIndex { $0 <= low * (1 + 1e-9) } ?? 0
+            let last = candidates.firstIndex { $0 >= high * (1 - 1e-9) } ?? candidates.count - 1
+            values = Array(candidates[first...Swift.max(last, first + 1)])
+            return AxisTicks(low: values.first!, high: values.last!, values: values, step: 0)
         } else {
             let stride = Swift.max(1, (decades / 8).rounded(.up))
             var decade = lowDecade

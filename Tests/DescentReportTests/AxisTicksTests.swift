@@ -66,7 +66,12 @@ final class AxisTicksTests: XCTestCase {
 
     func testNarrowLogRangeAddsTwoAndFive() {
         let ticks = AxisTicks.logarithmic(low: 0.3, high: 0.9)
-        XCTAssertEqual(ticks.values.map(ChartNumberFormat.logTick), ["0.1", "0.2", "0.5", "1"])
+        XCTAssertEqual(ticks.values.map(ChartNumberFormat.logTick), ["0.2", "0.5", "1"])
+        XCTAssertEqual(ticks.low, 0.2, accuracy: 1e-15)
+        let loss = AxisTicks.logarithmic(low: 0.12, high: 1.2)
+        XCTAssertEqual(loss.values.map(ChartNumberFormat.logTick), ["0.1", "0.2", "0.5", "1", "2"])
+        let constant = AxisTicks.logarithmic(low: 0.003, high: 0.003)
+        XCTAssertEqual(constant.values.map(ChartNumberFormat.logTick), ["0.002", "0.005"])
     }
 
     func testWideLogRangeSkipsDecades() {

@@ -114,10 +114,12 @@ final class SVGLineChartTests: XCTestCase {
         XCTAssertLessThan(svg.utf8.count, 100_000)
         let root = try XCTUnwrap(parseXML(svg).rootElement())
         let d = try XCTUnwrap(root.elements(named: "path").first?.attribute("d"))
-        // The y axis runs 0…50 (ticks 0, 10, … 50): the spike at 50 is the top of the plot.
-        let plotTop = 34.0 + 18 + 8
+        // The plot runs from y = 60 to 330 (270 px); about 4 intervals for 1…50 gives the step 20
+        // and the axis 0…60, so the spike at 50 must be drawn at 60 + 270 · (60 − 50) / 60 = 105.
         let ys = d.split(whereSeparator: { $0 == "M" || $0 == "L" }).compactMap { Double($0.split(separator: " ")[1]) }
-        XCTAssertEqual(ys.min() ?? 0, plotTop, accuracy: 0.01)
+        XCTAssertEqual(ys.min() ?? 0, 105, accuracy: 0.01)
+        let texts = try root.elements(named: "text").compactMap(\.stringValue)
+        XCTAssertTrue(texts.contains("60"))
     }
 
     func testNoSeriesAtAll() throws {

@@ -22,5 +22,9 @@ extension XMLNode {
 }
 
 extension XMLElement {
-    func attribute(_ name: String) -> String? { attribute(forName: name)?.stringValue }
+    /// The attribute's value (looked up by name among all attributes: on Linux `attribute(forName:)`
+    /// misses unprefixed attributes of elements in a default namespace).
+    func attribute(_ name: String) -> String? {
+        (attributes ?? []).first { $0.name == name || $0.localName == name }?.stringValue
+    }
 }
