@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
+        .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -52,6 +52,8 @@ struct TrainCommand: AsyncParsableCommand {
     var noStandardize = false
     @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
     var saveWeights: String?
+    @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
+    var reportPath: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -100,6 +102,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     private func train() throws {
+        if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
         let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
                                       validationFraction: validationFraction, standardize: !noStandardize, seed: seed,
                                       batchSize: batchSize)
@@ -154,7 +157,23 @@ struct TrainCommand: AsyncParsableCommand {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
-        report(history, objective: objective, diagnosis: diagnose(curves))
+        let diagnosis = diagnose(curves)
+        report(history, objective: objective, diagnosis: diagnosis)
+        if let reportPath {
+            let summary: [(key: String, value: String)] = [
+                ("Data set", setup.dataSummary),
+                ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
+                ("Model", "\(model.parameterCount) parameters; hidden layers \(hidden.isEmpty ? "none" : hidden)"),
+                ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
+                ("Schedule", "\(parsed)"),
+                ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(batchSize)"),
+                ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
+            ]
+            let document = TrainReport(summary: summary, curves: curves, diagnosis: diagnosis, metricName: objective.metricName,
+                                       stepsPerEpoch: stepsPerEpoch, command: TrainReport.commandLine(CommandLine.arguments))
+            try document.document().write(toFile: reportPath)
+            if !json { print("Wrote the report to \(reportPath)") }
+        }
     }
 
     private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,

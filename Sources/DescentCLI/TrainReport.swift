@@ -1,0 +1,124 @@
+import Descent
+import Foundation
+
+/// Collects what `descent train --report` needs from the trainer's events: the loss and
+/// learning rate of every step, rollbacks and the early stop.
+///
+/// Steps repeated after a rollback are kept, with a gap before them, so the chart shows the
+/// failed attempt and the retry as separate lines.
+extension TrainingCurves {
+    /// The per-step series for a chart: step numbers, losses and rates, with a NaN gap
+    /// where a rollback sent the steps back (the retried steps are drawn as a new line).
+    var chartSteps: (x: [Double], loss: [Double], rate: [Double]) {
+        var x: [Double] = [], loss: [Double] = [], rate: [Double] = []
+        var previous: Int?
+        for step in steps {
+            if let previous, step.step <= previous {
+                x.append(Double(step.step)); loss.append(.nan); rate.append(.nan)
+            }
+            x.append(Double(step.step)); loss.append(step.loss); rate.append(step.learningRate)
+            previous = step.step
+        }
+        return (x, loss, rate)
+    }
+}
+
+/// The HTML report of one `descent train` run: a summary table, the per-step loss with the
+/// learning rate, training against validation loss per epoch, and the validation metric.
+struct TrainReport {
+    var summary: [(key: String, value: String)]
+    var curves: TrainingCurves
+    var diagnosis: Diagnosis
+    var metricName: String
+    var stepsPerEpoch: Int
+    var command: String
+
+    var history: [TrainingRecord] { curves.epochs }
+
+    func document() -> HTMLReport {
+        var report = HTMLReport(title: "Training report", subtitle: summary.first?.value)
+        var rows = summary
+        if let best = bestEpoch, let record = history.first(where: { $0.epoch == best }) {
+            rows.append(("Best epoch", "\(best) (validation loss \(ChartNumberFormat.value(record.validationLoss ?? .nan, significantDigits: 5)))"))
+        }
+        rows.append(("Rollbacks", curves.rollbacks.isEmpty ? "none" : "\(curves.rollbacks.count)"))
+        if let stop = curves.earlyStop { rows.append(("Early stop", "after epoch \(stop.epoch)")) }
+        report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [.keyValues(rows)]))
+        report.sections.append(HTMLReport.Section(heading: "What the curves show", blocks: [
+            .paragraph("\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)"),
+            .preformatted(diagnosis.evidence.map { "• " + $0 }.joined(separator: "\n")),
+            .paragraph("Advice: \(diagnosis.advice)"),
+        ]))
+
+        // Chart 1: every step's loss (log) with the learning rate on the right.
+        let stepSeries = curves.chartSteps
+        var rollbackMarkers = curves.rollbacks.map { ChartMarker(x: Double($0.step), label: "rollback") }
+        let stepChart = SVGLineChart(
+            title: "Training loss per step", xLabel: "step",
+            yAxis: ChartAxis(label: "loss (log scale)", scale: .logarithmic),
+            secondaryYAxis: ChartAxis(label: "learning rate (log scale)", scale: .logarithmic),
+            series: [ChartSeries(name: "minibatch loss", x: stepSeries.x, y: stepSeries.loss),
+                     ChartSeries(name: "learning rate", x: stepSeries.x, y: stepSeries.rate, axis: .secondary)],
+            markers: rollbackMarkers)
+
+        // Chart 2: training against validation loss per epoch, with the events.
+        let epochs = history.map { Double($0.epoch) }
+        let perEpoch = Double(Swift.max(stepsPerEpoch, 1))
+        rollbackMarkers = curves.rollbacks.map { ChartMarker(x: Double($0.step) / perEpoch, label: "rollback") }
+        var epochMarkers = rollbackMarkers
+        if let best = bestEpoch { epochMarkers.append(ChartMarker(x: Double(best), label: "best epoch")) }
+        if let stop = curves.earlyStop { epochMarkers.append(ChartMarker(x: Double(stop.epoch), label: "early stop")) }
+        var lossSeries = [ChartSeries(name: "training loss", x: epochs, y: history.map(\.trainingLoss))]
+        if history.contains(where: { $0.validationLoss != nil }) {
+            lossSeries.append(ChartSeries(name: "validation loss", x: epochs, y: history.map { $0.validationLoss ?? .nan }))
+        }
+        let epochChart = SVGLineChart(
+            title: "Loss per epoch", xLabel: "epoch", yAxis: ChartAxis(label: "loss (log scale)", scale: .logarithmic),
+            series: lossSeries, markers: epochMarkers)
+
+        // Chart 3: the validation metric.
+        let metricChart = SVGLineChart(
+            title: "Validation \(metricName) per epoch", xLabel: "epoch", yAxis: ChartAxis(label: metricName),
+            series: [ChartSeries(name: "validation \(metricName)", x: epochs, y: history.map { $0.validationMetric ?? .nan })],
+            markers: bestEpoch.map { [ChartMarker(x: Double($0), label: "best epoch")] } ?? [])
+
+        report.sections.append(HTMLReport.Section(heading: "Charts", blocks: [.chart(stepChart), .chart(epochChart), .chart(metricChart)]))
+
+        var events: [String] = curves.rollbacks.map {
+            "step \($0.step): loss \(ChartNumberFormat.value($0.loss)) diverged; rolled back, rate scale now \(ChartNumberFormat.value($0.rateScale ?? .nan))"
+        }
+        if let stop = curves.earlyStop {
+            events.append("stopped early after epoch \(stop.epoch): no better validation loss since epoch \(stop.bestEpoch) (weights restored)")
+        }
+        if !events.isEmpty {
+            report.sections.append(HTMLReport.Section(heading: "Events", blocks: [.preformatted(events.joined(separator: "\n"))]))
+        }
+
+        let shown = history.count <= 200 ? history : Array(history.prefix(100)) + Array(history.suffix(100))
+        let v = { (value: Double?) in value.map { ChartNumberFormat.value($0, significantDigits: 5) } ?? "—" }
+        var epochBlocks: [HTMLReport.Block] = [.table(
+            header: ["epoch", "step", "learning rate", "training loss", "validation loss", "validation \(metricName)"],
+            rows: shown.map { ["\($0.epoch)", "\($0.step)", v($0.learningRate), v($0.trainingLoss), v($0.validationLoss), v($0.validationMetric)] })]
+        if shown.count < history.count {
+            epochBlocks.insert(.paragraph("The first and last 100 of \(history.count) epochs."), at: 0)
+        }
+        report.sections.append(HTMLReport.Section(heading: "Epochs", blocks: epochBlocks))
+        report.sections.append(HTMLReport.Section(heading: "Command", blocks: [.preformatted(command)]))
+        return report
+    }
+
+    /// The epoch with the lowest finite validation loss (the early stop's when it stopped early).
+    var bestEpoch: Int? {
+        if let stop = curves.earlyStop { return stop.bestEpoch }
+        return history.filter { ($0.validationLoss ?? .nan).isFinite }.min { $0.validationLoss! < $1.validationLoss! }?.epoch
+    }
+
+    /// The command line, with arguments quoted where the shell would need it.
+    static func commandLine(_ arguments: [String]) -> String {
+        arguments.enumerated().map { index, argument in
+            let word = index == 0 ? URL(fileURLWithPath: argument).lastPathComponent : argument
+            let safe = !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+@%".contains($0) }
+            return safe ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+}

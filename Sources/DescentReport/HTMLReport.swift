@@ -1,0 +1,129 @@
+import Foundation
+
+/// A report as one self-contained HTML file: inline CSS and inline SVG charts, no scripts and
+/// nothing fetched from the network, so it can be mailed, archived or opened offline.
+///
+/// A report is a title, an optional subtitle and sections; each section has a heading and
+/// blocks (paragraphs, key–value tables, tables, charts, preformatted text). Typography is
+/// readable (system fonts, a measure of about 80 characters, tabular figures in tables) and
+/// the page follows the reader's light or dark preference (`prefers-color-scheme`).
+/// All text is escaped, so any data-set name or label is safe.
+///
+/// Example:
+///
+///     var report = HTMLReport(title: "Training report", subtitle: "iris, 20 epochs")
+///     report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [
+///         .keyValues([("Data set", "iris"), ("Final accuracy", "0.9667")]),
+///     ]))
+///     let html = report.html()          // "<!DOCTYPE html>…<table class=\"kv\">…"
+///     try report.write(toFile: "report.html")
+public struct HTMLReport: Sendable {
+    /// One piece of content in a section.
+    public enum Block: Sendable {
+        /// A paragraph of text.
+        case paragraph(String)
+        /// A two-column table of names and values.
+        case keyValues([(key: String, value: String)])
+        /// A table with a header row; numeric-looking cells are right-aligned.
+        case table(header: [String], rows: [[String]])
+        /// A chart, inlined as SVG.
+        case chart(SVGLineChart)
+        /// Text shown as is, in a monospaced font (logs, terminal output).
+        case preformatted(String)
+    }
+
+    /// A heading and what goes under it.
+    public struct Section: Sendable {
+        public var heading: String
+        public var blocks: [Block]
+
+        public init(heading: String, blocks: [Block] = []) {
+            self.heading = heading
+            self.blocks = blocks
+        }
+    }
+
+    public var title: String
+    public var subtitle: String?
+    public var sections: [Section]
+
+    public init(title: String, subtitle: String? = nil, sections: [Section] = []) {
+        self.title = title
+        self.subtitle = subtitle
+        self.sections = sections
+    }
+
+    /// The page's CSS (light, with a dark variant).
+    public static let styleSheet = """
+    :root{color-scheme:light dark;--fg:#1d1d1f;--muted:#6e6e73;--bg:#fbfbfd;--card:#fff;--rule:#e5e5ea;--code:#f3f3f6}
+    @media (prefers-color-scheme:dark){:root{--fg:#e8e8ed;--muted:#a1a1a6;--bg:#111113;--card:#1c1c1e;--rule:#38383a;--code:#242426}}
+    *{box-sizing:border-box}
+    body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+    main{max-width:800px;margin:0 auto;padding:2.5rem 1.25rem 4rem}
+    h1{font-size:1.9rem;line-height:1.2;margin:0 0 .25rem}
+    .subtitle{color:var(--muted);margin:0 0 2rem}
+    h2{font-size:1.25rem;margin:2.5rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid var(--rule)}
+    p{max-width:70ch}
+    table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums;font-size:.95rem}
+    th,td{padding:.35rem .9rem .35rem 0;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
+    thead th{color:var(--muted);font-weight:600;font-size:.85rem}
+    table.kv th{color:var(--muted);font-weight:500;padding-right:2rem;white-space:nowrap}
+    td.num{text-align:right}
+    .table-wrap{overflow-x:auto}
+    figure{margin:1rem 0 2rem;background:var(--card);border:1px solid var(--rule);border-radius:10px;padding:.5rem}
+    figure svg{display:block;width:100%;height:auto}
+    pre{background:var(--code);padding:.9rem 1rem;border-radius:8px;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+    footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
+    """
+
+    /// The whole page.
+    public func html() -> String {
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<meta name=\"color-scheme\" content=\"light dark\">\n"
+        out += "<title>\(XMLEscaping.escape(title))</title>\n<style>\n\(Self.styleSheet)\n</style>\n</head>\n<body>\n<main>\n"
+        out += "<h1>\(XMLEscaping.escape(title))</h1>\n"
+        if let subtitle { out += "<p class=\"subtitle\">\(XMLEscaping.escape(subtitle))</p>\n" }
+        for section in sections {
+            out += "<section>\n<h2>\(XMLEscaping.escape(section.heading))</h2>\n"
+            for block in section.blocks { out += Self.html(block) }
+            out += "</section>\n"
+        }
+        out += "</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    private static func html(_ block: Block) -> String {
+        let e = XMLEscaping.escape
+        switch block {
+        case let .paragraph(text):
+            return "<p>\(e(text))</p>\n"
+        case let .keyValues(pairs):
+            var out = "<table class=\"kv\">\n<tbody>\n"
+            for pair in pairs { out += "<tr><th scope=\"row\">\(e(pair.key))</th><td>\(e(pair.value))</td></tr>\n" }
+            return out + "</tbody>\n</table>\n"
+        case let .table(header, rows):
+            var out = "<div class=\"table-wrap\"><table>\n<thead><tr>"
+            for cell in header { out += "<th scope=\"col\">\(e(cell))</th>" }
+            out += "</tr></thead>\n<tbody>\n"
+            for row in rows {
+                out += "<tr>" + row.map { isNumeric($0) ? "<td class=\"num\">\(e($0))</td>" : "<td>\(e($0))</td>" }.joined() + "</tr>\n"
+            }
+            return out + "</tbody>\n</table></div>\n"
+        case let .chart(chart):
+            return "<figure>\n\(chart.svg())</figure>\n"
+        case let .preformatted(text):
+            return "<pre>\(e(text))</pre>\n"
+        }
+    }
+
+    private static func isNumeric(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return !trimmed.isEmpty && (Double(trimmed) != nil || ["nan", "inf", "-inf", "—"].contains(trimmed))
+    }
+
+    /// Writes the page to `path` atomically (see ``ReportFile``).
+    public func write(toFile path: String) throws {
+        try ReportFile.write(html(), toFile: path)
+    }
+}
