@@ -55,7 +55,11 @@ public struct Trainer: Sendable {
         // The lowest smoothed loss after the guard's grace period: the early smoothed values are
         // single noisy batches and would make a fair later loss look like a 4× blow-up.
         var guardMinimum: Double?
-        var goodState = (model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum)
+        // Good states to roll back to: the start and the ends of the last two epochs. A loss that is
+        // already diverged at a restored state, before any update, shows that state was not good
+        // (no rate can change it), so the next rollback goes one state further back.
+        var goodStates = [GoodState(model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum)]
+        var restoredWithoutUpdate = false
         var rollbacks = 0
         var best: (loss: Double, epoch: Int, state: [String: Tensor])?
         var epoch = 0
@@ -90,6 +94,7 @@ public struct Trainer: Sendable {
                     divergence = (optimizer.step, .nan)
                     break
                 }
+                restoredWithoutUpdate = false
                 observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
                 lossTotal += value * Double(batch.count)
                 exampleCount += batch.count
@@ -99,12 +104,17 @@ public struct Trainer: Sendable {
                 guard rollbacks <= guardSettings.maximumRollbacks else {
                     throw TrainingError.diverged(step: divergence.step, loss: divergence.loss, rollbacks: rollbacks - 1)
                 }
+                if restoredWithoutUpdate && goodStates.count > 1 { goodStates.removeLast() }
+                let goodState = goodStates[goodStates.count - 1]
                 try model.load(parameters: goodState.model)
+                // The restored optimizer keeps the back-off scale reached so far, then backs off once more.
+                let controllers = optimizer.controllers
                 optimizer = goodState.optimizer
+                optimizer.controllers = controllers
                 smoothed = goodState.smoothed
                 guardMinimum = goodState.guardMinimum
                 let scale = backOff(&optimizer, by: guardSettings.backoff)
-                goodState.optimizer = optimizer
+                restoredWithoutUpdate = true
                 observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
                 continue  // the same epoch again, slower
             }
@@ -118,7 +128,8 @@ public struct Trainer: Sendable {
             }
             history.append(record)
             observe(.epochEnded(record))
-            goodState = (model.stateDictionary, optimizer, smoothed, guardMinimum)
+            goodStates.append(GoodState(model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum))
+            if goodStates.count > 3 { goodStates.remove(at: 1) }   // keep the start and the last two epochs
             epoch += 1
             if let patience = configuration.earlyStoppingPatience, let loss = record.validationLoss {
                 // A non-finite validation loss is never the best: a NaN best could never be beaten
@@ -135,6 +146,14 @@ public struct Trainer: Sendable {
             }
         }
         return history
+    }
+
+    /// A state the divergence guard can roll back to.
+    private struct GoodState<Rule: OptimizerRule> {
+        var model: [String: Tensor]
+        var optimizer: Optimizer<Rule>
+        var smoothed: SmoothedLoss
+        var guardMinimum: Double?
     }
 
     /// Multiplies the optimizer's `DivergenceBackoff` controller (added if absent) by `factor`; returns its new scale.

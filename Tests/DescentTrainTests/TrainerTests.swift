@@ -123,3 +123,24 @@ final class TrainerStepEventTests: XCTestCase {
         XCTAssertEqual(history[0].trainingLoss, firstEpoch, accuracy: 1e-12)
     }
 }
+
+final class TrainerBadSnapshotTests: XCTestCase {
+    /// SGD at rate 3 on iris: the end of epoch 5 is a state whose very next batch already reads as
+    /// diverged. Rolling back to it again and again (before any update) cannot help; the guard
+    /// must go one state further back and finish the run.
+    func testGuardStepsPastAStateThatIsAlreadyDiverged() throws {
+        let split = try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 0).standardized().split
+        var generator = SeededGenerator(seed: 0)
+        let network = Sequential([try Linear(4, 64, using: &generator), ReLU(), try Linear(64, 3, using: &generator)])
+        var optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 3)
+        var rollbackSteps: [Int] = []
+        let history = try Trainer(configuration: TrainingConfiguration(epochs: 20, batchSize: 32, seed: 0))
+            .fit(network, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+                if case let .rolledBack(step, _, _) = event { rollbackSteps.append(step) }
+            }
+        XCTAssertFalse(rollbackSteps.isEmpty)
+        XCTAssertLessThan(rollbackSteps.count, 5, "the guard should not need all its rollbacks: \(rollbackSteps)")
+        XCTAssertEqual(history.count, 20)
+        XCTAssertGreaterThanOrEqual(history.last!.validationMetric!, 0.9)
+    }
+}
