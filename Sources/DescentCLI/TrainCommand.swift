@@ -138,13 +138,22 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let history: [TrainingRecord]
         let recorder = TrainReportRecorder()
-        switch optimizer {
-        case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, recorder)
-        case .adam: history = try fit(trainer, model, Adam(), rate, split, recorder)
-        case .adamw: history = try fit(trainer, model, AdamW(), rate, split, recorder)
-        case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, recorder)
-        case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, recorder)
-        case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, recorder)
+        do {
+            switch optimizer {
+            case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, recorder)
+            case .adam: history = try fit(trainer, model, Adam(), rate, split, recorder)
+            case .adamw: history = try fit(trainer, model, AdamW(), rate, split, recorder)
+            case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, recorder)
+            case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, recorder)
+            case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, recorder)
+            }
+        } catch {
+            // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
+            if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
+                                                 history: recorder.epochs, recorder: recorder, failure: error)) != nil {
+                FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
+            }
+            throw error
         }
         if let path = saveWeights {
             try Safetensors.save(model.stateDictionary, to: path)
@@ -152,18 +161,8 @@ struct TrainCommand: AsyncParsableCommand {
         }
         report(history, objective: objective)
         if let reportPath {
-            let summary: [(key: String, value: String)] = [
-                ("Data set", setup.dataSummary),
-                ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
-                ("Model", "\(model.parameterCount) parameters; hidden layers \(hidden.isEmpty ? "none" : hidden)"),
-                ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
-                ("Schedule", "\(parsed)"),
-                ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(batchSize)"),
-                ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
-            ]
-            let document = TrainReport(summary: summary, history: history, recorder: recorder, metricName: objective.metricName,
-                                       stepsPerEpoch: stepsPerEpoch, command: TrainReport.commandLine(CommandLine.arguments))
-            try document.document().write(toFile: reportPath)
+            try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
+                            history: history, recorder: recorder, failure: nil)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }

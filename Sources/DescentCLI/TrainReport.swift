@@ -12,6 +12,8 @@ final class TrainReportRecorder {
     var stepRates: [Double] = []
     var rollbacks: [(step: Int, loss: Double, rateScale: Double)] = []
     var stoppedEarly: (epoch: Int, bestEpoch: Int)?
+    /// The epochs finished so far (the history of a run that failed part-way).
+    var epochs: [TrainingRecord] = []
 
     func record(_ event: TrainingEvent) {
         switch event {
@@ -26,8 +28,8 @@ final class TrainReportRecorder {
             stepRates.append(.nan)
         case let .stoppedEarly(epoch, bestEpoch):
             stoppedEarly = (epoch, bestEpoch)
-        case .epochEnded:
-            break
+        case let .epochEnded(record):
+            epochs.append(record)
         }
     }
 }
@@ -41,9 +43,21 @@ struct TrainReport {
     var metricName: String
     var stepsPerEpoch: Int
     var command: String
+    /// The error that ended the run, for a run that failed.
+    var failure: String?
 
     func document() -> HTMLReport {
-        var report = HTMLReport(title: "Training report", subtitle: summary.first?.value)
+        let source = summary.first?.value.split(separator: ":").first.map(String.init) ?? "training"
+        var subtitle = "\(source) · \(history.count) epochs"
+        if failure != nil {
+            subtitle += " · failed"
+        } else if let metric = history.last?.validationMetric {
+            subtitle += " · validation \(metricName) \(String(format: "%.4f", metric))"
+        }
+        var report = HTMLReport(title: "Training report", subtitle: subtitle)
+        if let failure {
+            report.sections.append(HTMLReport.Section(heading: "Training failed", blocks: [.preformatted(failure)]))
+        }
         var rows = summary
         if let best = bestEpoch, let record = history.first(where: { $0.epoch == best }) {
             rows.append(("Best epoch", "\(best) (validation loss \(ChartNumberFormat.value(record.validationLoss ?? .nan, significantDigits: 5)))"))

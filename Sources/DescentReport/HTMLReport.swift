@@ -72,7 +72,7 @@ public struct HTMLReport: Sendable {
     .table-wrap{overflow-x:auto}
     figure{margin:1rem 0 2rem;background:var(--card);border:1px solid var(--rule);border-radius:10px;padding:.5rem}
     figure svg{display:block;width:100%;height:auto}
-    pre{background:var(--code);padding:.9rem 1rem;border-radius:8px;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+    pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--code);padding:.9rem 1rem;border-radius:8px;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
     footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
     """
 
