@@ -42,6 +42,20 @@ final class TrainReportTests: XCTestCase {
         }
     }
 
+    func testAFailedRunStillWritesItsReport() throws {
+        let path = try temporaryDirectory().appendingPathComponent("failed.html").path
+        // SGD at rate 3 on iris diverges and runs out of rollbacks.
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--optimizer", "sgd",
+                                                "--learning-rate", "3", "--report", path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardError.contains("wrote the report of the failed run to \(path)"), result.standardError)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(html.contains("<h2>Training failed</h2>"))
+        XCTAssertTrue(html.contains("diverged"))
+        XCTAssertTrue(html.contains(">rollback ×"), "the repeated rollbacks are one labelled marker")
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 3)
+    }
+
     func testUnwritablePathIsAnErrorNamingIt() throws {
         let path = try temporaryDirectory().appendingPathComponent("missing/run.html").path
         let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--report", path])
