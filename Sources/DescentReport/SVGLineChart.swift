@@ -58,7 +58,8 @@ public struct SVGLineChart: Sendable, Equatable {
     .dc-marker-text{font-size:11px;fill:#444}\
     .dc-note{font-size:11px;fill:#777}\
     @media (prefers-color-scheme:dark){.dc-bg{fill:#1c1c1e}.dc-text{fill:#ccc}.dc-title{fill:#eee}\
-    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}}
+    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}\
+    .dc-series,.dc-legend line{filter:brightness(1.35)}}
     """
 
     /// The chart as an SVG document (without an XML declaration, so it can also be inlined in HTML).
