@@ -138,19 +138,26 @@ struct TrainCommand: AsyncParsableCommand {
         }
         let history: [TrainingRecord]
         let recorder = TrainReportRecorder()
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
         do {
             switch optimizer {
-            case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, recorder)
-            case .adam: history = try fit(trainer, model, Adam(), rate, split, recorder)
-            case .adamw: history = try fit(trainer, model, AdamW(), rate, split, recorder)
-            case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, recorder)
-            case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, recorder)
-            case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, recorder)
+            case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, &curves, recorder)
+            case .adam: history = try fit(trainer, model, Adam(), rate, split, &curves, recorder)
+            case .adamw: history = try fit(trainer, model, AdamW(), rate, split, &curves, recorder)
+            case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, &curves, recorder)
+            case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, &curves, recorder)
+            case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, &curves, recorder)
             }
         } catch {
+            if let error = error as? TrainingError {
+                // The guard gave up: say so in words before the error ends the command.
+                curves.record(error)
+                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+            }
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                                                 history: recorder.epochs, recorder: recorder, failure: error)) != nil {
+                                                 history: recorder.epochs, recorder: recorder, failure: error,
+                                                 diagnosis: diagnose(curves))) != nil {
                 FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
             }
             throw error
@@ -159,18 +166,20 @@ struct TrainCommand: AsyncParsableCommand {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
-        report(history, objective: objective)
+        report(history, objective: objective, diagnosis: diagnose(curves))
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: history, recorder: recorder, failure: nil)
+                            history: history, recorder: recorder, failure: nil, diagnosis: diagnose(curves))
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
 
     private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,
-                                          _ split: DatasetSplit, _ recorder: TrainReportRecorder) throws -> [TrainingRecord] {
+                                          _ split: DatasetSplit, _ curves: inout TrainingCurves,
+                                          _ recorder: TrainReportRecorder) throws -> [TrainingRecord] {
         var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: weightDecay, schedule: rate)
         return try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+            curves.record(event)
             recorder.record(event)
             guard !json else { return }
             switch event {
@@ -189,7 +198,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective) {
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
         guard let last = history.last else { return }
         if json {
             // JSON has no NaN or infinity: such values (a diverged loss, R² of constant targets) are null.
@@ -198,7 +207,8 @@ struct TrainCommand: AsyncParsableCommand {
                 "{\"epoch\":\(record.epoch),\"learning_rate\":\(number(record.learningRate)),\"training_loss\":\(number(record.trainingLoss)),"
                     + "\"validation_loss\":\(number(record.validationLoss)),\"validation_\(objective.metricName)\":\(number(record.validationMetric))}"
             }
-            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric))}")
+            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric)),"
+                + "\"diagnosis\":\(Self.diagnosisJSON(diagnosis))}")
             return
         }
         let chart = TerminalChart(width: 60, height: 8)
@@ -207,5 +217,27 @@ struct TrainCommand: AsyncParsableCommand {
             print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch"))
         }
         print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
+        printDiagnosis(diagnosis)
+    }
+}
+
+// MARK: - What the curves show
+
+extension TrainCommand {
+    /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
+    func printDiagnosis(_ diagnosis: Diagnosis) {
+        print("Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")
+        for line in diagnosis.evidence { print("  - \(line)") }
+        print("Advice: \(diagnosis.advice)")
+    }
+
+    /// The diagnosis as a JSON object: verdict, message, confidence, evidence and advice.
+    static func diagnosisJSON(_ diagnosis: Diagnosis) -> String {
+        let object: [String: Any] = [
+            "verdict": diagnosis.verdict.rawValue, "message": diagnosis.message, "confidence": diagnosis.confidence.rawValue,
+            "evidence": diagnosis.evidence, "advice": diagnosis.advice,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }

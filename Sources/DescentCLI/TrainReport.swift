@@ -45,6 +45,8 @@ struct TrainReport {
     var command: String
     /// The error that ended the run, for a run that failed.
     var failure: String?
+    /// Sections shown after the summary (the diagnosis of the curves).
+    var sections: [HTMLReport.Section] = []
 
     func document() -> HTMLReport {
         let source = summary.first?.value.split(separator: ":").first.map(String.init) ?? "training"
@@ -65,6 +67,7 @@ struct TrainReport {
         rows.append(("Rollbacks", recorder.rollbacks.isEmpty ? "none" : "\(recorder.rollbacks.count)"))
         if let stop = recorder.stoppedEarly { rows.append(("Early stop", "after epoch \(stop.epoch)")) }
         report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [.keyValues(rows)]))
+        report.sections += sections
 
         // Chart 1: every step's loss (log) with the learning rate on the right.
         var rollbackMarkers = recorder.rollbacks.map { ChartMarker(x: Double($0.step), label: "rollback") }

@@ -19,7 +19,7 @@ final class TrainReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 3)
         for text in ["Training loss per step", "Loss per epoch", "Validation accuracy per epoch", "learning rate (right axis)",
                      "<th scope=\"row\">Data set</th>", "<th scope=\"row\">Best epoch</th>", "<th scope=\"row\">Schedule</th>",
-                     "best epoch</text>"] {
+                     "best epoch</text>", "<h2>Diagnosis</h2>"] {
             XCTAssertTrue(html.contains(text), text)
         }
         XCTAssertFalse(html.contains("<script"))

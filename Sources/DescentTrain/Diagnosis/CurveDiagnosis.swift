@@ -1,0 +1,318 @@
+import Foundation
+
+/// Reads training curves and says what they show: diverged, rate too high, rate too low,
+/// overfitting, underfitting or a good fit. The checks run in that order; the first that
+/// holds is the verdict.
+///
+/// 1. **diverged** — the run ended in `TrainingError.diverged`, or its last training loss is not finite.
+/// 2. **rate too high** — the divergence guard rolled back at least once; or the training loss
+///    climbed back up, summed over its rises, by `climbBackRatio` (¼) of its net fall; or it,
+///    after reaching its minimum, ends above `risingRatio` × that minimum (and higher by more
+///    than 2% of the reference loss, so noise at a near-zero loss does not count); or it
+///    oscillates at a high level (over the second half the mean jump between points is at least
+///    `oscillationNoise` of the level, at least `oscillationRiseFraction` of the moves go up, and
+///    the level is above `highLossFraction` of the reference loss). Too large a rate makes the
+///    training loss bounce and climb instead of fall (Goodfellow, Bengio & Courville, *Deep
+///    Learning*, 2016, §11.4.1: "if the learning rate is too large, gradient descent can
+///    inadvertently increase rather than decrease the training error"; Smith 2018, "A disciplined
+///    approach to neural network hyper-parameters", §4.1, reads the same instability off the curves).
+/// 3. **overfitting** — validation loss rose `overfittingRise` (10%) above its minimum and stayed
+///    up for `overfittingEpochs` (3) epochs (or until early stopping), while training loss kept
+///    falling: the growing generalisation gap that early stopping watches for (Goodfellow et al.
+///    §7.8 and Figure 7.3, the U-shaped validation curve; Prechelt 1998, "Early stopping — but
+///    when?"; Smith 2018 §3 reads under- and overfitting off the validation loss).
+/// 4. **rate too low** — the loss still falls in the last third at least `steadyRatio` (½) as
+///    fast (in log space) as in the fastest earlier third, in at least 75% of its moves, and is
+///    far from converged (above `farFromConverged` of the reference loss, or still falling by
+///    `stillFallingFast` (5%) or more per point). A good rate makes the
+///    loss fall fast, then bend over; a low one gives a slow straight decline that never bends
+///    (Goodfellow et al. §11.4.1: too small a rate makes training slow and can leave it stuck at a
+///    high training error).
+/// 5. **underfitting** — the loss has bent over (it is not too low a rate) but stays high: the
+///    validation accuracy covers less than `poorSkill` (½) of the way from the majority-class
+///    accuracy to 1, or the R² is below `poorRSquared` (0.1), or without a metric the training
+///    loss is above `farFromConverged` of the baseline loss (Goodfellow et al. §5.2 on capacity,
+///    and §11.3: a poor training-set performance calls for a larger model, not more data).
+/// 6. **good fit** — otherwise (including curves too short to read, with low confidence).
+///
+/// The *reference loss* is the baseline's loss (predicting class frequencies / the mean) when the
+/// curves have one, else the first point of the training curve.
+///
+/// **Confidence.** Each criterion gives a margin (measured ÷ threshold, ≥ 1 when it holds); a
+/// signal's strength is the smallest margin among its criteria, and a verdict reached by any of
+/// several signals (rate too high) takes the strongest. High: strength ≥ 2 and the curve has at
+/// least 6 points (divergence and rollbacks are always high: they are events, not readings).
+/// Medium: the criteria hold but one is within 2× of its threshold, or the curve is short.
+/// Low: fewer than 4 points, or a good fit read without validation data (overfitting unseen).
+///
+/// ```swift
+/// // A loss that falls 2% per epoch in a straight line from 2.3 over 10 epochs:
+/// var curves = TrainingCurves(baseline: TrivialBaseline(metricName: "accuracy", metric: 0.1, loss: 2.3))
+/// for epoch in 1...10 { curves.epochs.append(TrainingRecord(epoch: epoch, step: epoch * 10,
+///     learningRate: 1e-5, trainingLoss: 2.3 * pow(0.98, Double(epoch)))) }
+/// CurveDiagnosis().diagnose(curves).verdict   // .rateTooLow
+/// ```
+public struct CurveDiagnosis: Codable, Sendable, Equatable {
+    /// Final training loss ÷ its minimum above which the rate is too high (1.25: a quarter higher
+    /// than the best, far beyond the epoch-to-epoch noise of a converging run).
+    public var risingRatio = 1.25
+    /// Sum of the rises of the training curve ÷ its net fall (first point − minimum) at or above
+    /// which the loss bounces rather than descends (0.25: a curve of epoch means that converges
+    /// climbs back a few per cent of its fall at most; one at too high a rate gives back a quarter or more).
+    public var climbBackRatio = 0.25
+    /// Mean jump ÷ level above which the second half counts as oscillating (0.1; a converging
+    /// curve of epoch means moves by a few per cent).
+    public var oscillationNoise = 0.1
+    /// Fraction of rising moves in the second half needed to call it oscillation (0.4; a falling curve has ~0).
+    public var oscillationRiseFraction = 0.4
+    /// Level ÷ reference loss above which an oscillation is "high" (0.3): low plateaus bounce in relative terms too.
+    public var highLossFraction = 0.3
+    /// Relative rise of validation loss above its minimum that counts as overfitting (0.1).
+    public var overfittingRise = 0.1
+    /// Epochs after the validation minimum needed before calling it overfitting (3; fewer with early stopping's patience).
+    public var overfittingEpochs = 3
+    /// Last-third fall rate ÷ fastest earlier third at or above which the loss has not bent over (0.5).
+    public var steadyRatio = 0.5
+    /// Loss ÷ reference loss above which a run is far from converged (0.5: not even half the trivial loss removed).
+    public var farFromConverged = 0.5
+    /// Fall per point (epoch) in the last third at or above which a run is not converged whatever its level
+    /// (0.05: a run losing 5% of its loss every epoch at the end has more to give).
+    public var stillFallingFast = 0.05
+    /// Skill (share of the way from the majority-class accuracy to 1) below which a classifier is poor (0.5):
+    /// beating chance is easy, so a model that closes less than half the gap has not learned the task.
+    public var poorSkill = 0.5
+    /// R² below which a regression model is poor (0.1: it explains less than a tenth of the variance, R² ≈ 0).
+    /// Lower than `poorSkill` because noisy targets cap R² well below 1 (diabetes: ≈ 0.5 at best).
+    public var poorRSquared = 0.1
+
+    public init() {}
+
+    /// The verdict on `curves`, with evidence, advice and confidence.
+    public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
+        let shape = CurveShape(trainingLossOf: curves)
+        if let diagnosis = diverged(curves) { return diagnosis }
+        if let diagnosis = rateTooHigh(curves, shape) { return diagnosis }
+        if let diagnosis = overfitting(curves) { return diagnosis }
+        let slopes = shape.thirdSlopes
+        if let diagnosis = rateTooLow(curves, shape, slopes) { return diagnosis }
+        if let diagnosis = underfitting(curves, shape, slopes) { return diagnosis }
+        return goodFit(curves, shape)
+    }
+
+    // MARK: - The checks
+
+    private func diverged(_ curves: TrainingCurves) -> Diagnosis? {
+        if let end = curves.finalDivergence {
+            return Diagnosis(verdict: .diverged, evidence: [
+                "the loss blew up to \(format(end.loss)) at step \(end.step) after \(curves.rollbacks.count) rollbacks, and the divergence guard gave up",
+            ] + rollbackEvidence(curves), advice: "lower the learning rate ~10× (or run `descent range-test` to find one)", confidence: .high)
+        }
+        if let last = curves.epochs.last, !last.trainingLoss.isFinite {
+            return Diagnosis(verdict: .diverged, evidence: ["the training loss of epoch \(last.epoch) is \(last.trainingLoss)"],
+                             advice: "lower the learning rate ~10× and keep the divergence guard on", confidence: .high)
+        }
+        return nil
+    }
+
+    private func rateTooHigh(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis? {
+        let points = shape.points
+        var evidence = rollbackEvidence(curves)
+        let reference = referenceLoss(curves, shape)
+        var margins: [Double] = []
+        if let (minimumIndex, minimum) = points.enumerated().min(by: { $0.element < $1.element }).map({ ($0.offset, $0.element) }),
+           let last = points.last, minimumIndex < points.count - 1 {
+            let ratio = last / minimum
+            if ratio >= risingRatio, last - minimum > 0.02 * (reference ?? last) {
+                evidence.append("the training loss rose from its minimum \(format(minimum)) (\(pointName(minimumIndex, curves))) to \(format(last)) at the end, \(format(ratio))× higher")
+                margins.append(ratio / risingRatio)
+            }
+        }
+        if points.count >= 4, let first = points.first, let minimum = points.min(), first > minimum {
+            let climbed = zip(points, points.dropFirst()).reduce(0.0) { $0 + Swift.max(0, $1.1 - $1.0) }
+            let ratio = climbed / (first - minimum)
+            if ratio >= climbBackRatio {
+                evidence.append("on its way down from \(format(first)) to \(format(minimum)) the training loss climbed back up by \(format(climbed)) in all, \(percent(ratio)) of its net fall: it bounces instead of descending")
+                margins.append(ratio / climbBackRatio)
+            }
+        }
+        if points.count >= 4, let reference {
+            let level = points.suffix(Swift.max(3, points.count / 2)).reduce(0, +) / Double(Swift.max(3, points.count / 2))
+            let rising = 1 - shape.fallingFraction(inLast: Swift.max(2, points.count / 2))
+            let noise = shape.noiseToLevel
+            if noise >= oscillationNoise, rising >= oscillationRiseFraction, level >= highLossFraction * reference {
+                evidence.append("over the second half the training loss oscillates: it rose in \(percent(rising)) of moves, by \(percent(noise)) of its level on average, around \(format(level)), \(percent(level / reference)) of \(referenceName(curves, reference))")
+                margins.append(Swift.min(noise / oscillationNoise, rising / oscillationRiseFraction, level / (highLossFraction * reference)))
+            }
+        }
+        guard !curves.rollbacks.isEmpty || !margins.isEmpty else { return nil }
+        if let rises = smoothedRiseFraction(curves) {
+            evidence.append("the smoothed step loss (β = 0.98) rose in \(percent(rises)) of the steps of the second half")
+        }
+        let confidence: Diagnosis.Confidence = !curves.rollbacks.isEmpty ? .high : grade(margins.max() ?? 0, points: points.count)
+        return Diagnosis(verdict: .rateTooHigh, evidence: evidence,
+                         advice: "lower the learning rate ~3× (or run `descent range-test` and take its suggestion)", confidence: confidence)
+    }
+
+    private func overfitting(_ curves: TrainingCurves) -> Diagnosis? {
+        let records = curves.epochs.filter { ($0.validationLoss ?? .nan).isFinite && $0.trainingLoss.isFinite }
+        guard records.count >= 4 else { return nil }
+        let validation = records.map { $0.validationLoss! }
+        let minimumIndex = validation.indices.min { validation[$0] < validation[$1] }!
+        let best = records[minimumIndex], last = records[records.count - 1]
+        let after = records.count - 1 - minimumIndex
+        let needed = curves.earlyStop.map { Swift.min(overfittingEpochs, Swift.max(1, $0.epoch - $0.bestEpoch)) } ?? overfittingEpochs
+        let rise = last.validationLoss! / best.validationLoss! - 1
+        guard after >= needed, rise >= overfittingRise, last.trainingLoss < best.trainingLoss else { return nil }
+        let gapThen = best.validationLoss! - best.trainingLoss, gapNow = last.validationLoss! - last.trainingLoss
+        var evidence = [
+            "validation loss rose from \(format(best.validationLoss!)) at epoch \(best.epoch) to \(format(last.validationLoss!)) at epoch \(last.epoch) (+\(percent(rise))) while training loss fell from \(format(best.trainingLoss)) to \(format(last.trainingLoss))",
+            "the generalisation gap (validation − training loss) grew from \(format(gapThen)) to \(format(gapNow))",
+        ]
+        if let bestMetric = best.validationMetric, let lastMetric = last.validationMetric, bestMetric.isFinite, lastMetric.isFinite {
+            evidence.append("the validation \(curves.baseline?.metricName ?? "metric") was \(format(bestMetric)) at epoch \(best.epoch) and \(format(lastMetric)) at the end")
+        }
+        let patience = Swift.max(2, Swift.min(5, after / 2))
+        var advice = "stop at epoch \(best.epoch) (use --patience \(patience)), and add weight decay, a smaller model or more data"
+        if let stop = curves.earlyStop {
+            evidence.append("early stopping ended training after epoch \(stop.epoch) and kept the weights of epoch \(stop.bestEpoch)")
+            advice = "early stopping already kept epoch \(stop.bestEpoch)'s weights; to generalise better add weight decay, a smaller model or more data"
+        }
+        let margin = Swift.min(rise / overfittingRise, Double(after) / Double(needed))
+        return Diagnosis(verdict: .overfitting, evidence: evidence, advice: advice, confidence: grade(margin, points: records.count))
+    }
+
+    private func rateTooLow(_ curves: TrainingCurves, _ shape: CurveShape, _ slopes: [Double]) -> Diagnosis? {
+        guard slopes.count == 3, let first = shape.points.first, let last = shape.points.last,
+              let reference = referenceLoss(curves, shape) else { return nil }
+        let earlier = Swift.max(slopes[0], slopes[1]), end = slopes[2]
+        let lastThird = Swift.max(1, shape.points.count / 3)
+        let falling = shape.fallingFraction(inLast: lastThird)
+        let stillFast = 1 - Foundation.exp(-end) >= stillFallingFast
+        guard end > 0, earlier > 0, end >= steadyRatio * earlier, falling >= 0.75,
+              last >= farFromConverged * reference || stillFast else { return nil }
+        let unit = pointUnit(curves)
+        let evidence = [
+            "the training loss still falls \(percent(1 - Foundation.exp(-end))) per \(unit) in the last third, \(String(format: "%.2f", end / earlier))× the rate of earlier (a good rate bends the curve over)",
+            "it fell in \(percent(falling)) of the last \(lastThird) moves, from \(format(first)) to \(format(last)) in all, still \(percent(last / reference)) of \(referenceName(curves, reference))",
+        ]
+        let unconverged = Swift.max(last / (farFromConverged * reference), (1 - Foundation.exp(-end)) / stillFallingFast)
+        let margin = Swift.min(end / (steadyRatio * earlier), falling / 0.75, unconverged)
+        return Diagnosis(verdict: .rateTooLow, evidence: evidence,
+                         advice: "raise the learning rate ~3× (or run `descent range-test`), or train for more epochs",
+                         confidence: grade(margin, points: shape.points.count))
+    }
+
+    private func underfitting(_ curves: TrainingCurves, _ shape: CurveShape, _ slopes: [Double]) -> Diagnosis? {
+        guard let baseline = curves.baseline, let last = shape.points.last else { return nil }
+        var evidence: [String] = []
+        var margins: [Double] = []
+        let metric = curves.epochs.last?.validationMetric.flatMap { $0.isFinite ? $0 : nil }
+        if let metric {
+            let skill = baseline.skill(of: metric)
+            let threshold = baseline.metricName == "r2" ? poorRSquared : poorSkill
+            guard skill < threshold else { return nil }
+            evidence.append("the validation \(baseline.metricName) is \(format(metric)) against \(format(baseline.metric)) for a trivial guess: \(percent(Swift.max(skill, 0))) of the way to perfect")
+            margins.append(threshold / Swift.max(skill, 0.01))
+        } else {
+            guard baseline.loss > 0, last >= farFromConverged * baseline.loss else { return nil }
+            margins.append(last / (farFromConverged * baseline.loss))
+        }
+        evidence.append("the training loss ends at \(format(last)), \(percent(last / Swift.max(baseline.loss, 1e-12))) of \(referenceName(curves, baseline.loss))")
+        if slopes.count == 3 {
+            let earlier = Swift.max(slopes[0], slopes[1])
+            evidence.append("it has levelled off: it falls \(percent(1 - Foundation.exp(-slopes[2]))) per \(pointUnit(curves)) in the last third against \(percent(1 - Foundation.exp(-earlier))) earlier")
+        }
+        if let validation = curves.epochs.last?.validationLoss, validation.isFinite {
+            evidence.append("the validation loss is high too: \(format(validation))")
+        }
+        return Diagnosis(verdict: .underfitting, evidence: evidence,
+                         advice: "use a larger model (more or wider hidden layers) or train for more epochs; less weight decay if any",
+                         confidence: grade(margins.min() ?? 0, points: shape.points.count))
+    }
+
+    private func goodFit(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis {
+        var evidence: [String] = []
+        let short = shape.points.count < 4
+        if short {
+            evidence.append("the training curve has only \(shape.points.count) point\(shape.points.count == 1 ? "" : "s") (\(curves.epochs.count) epoch\(curves.epochs.count == 1 ? "" : "s"), \(curves.steps.count) step\(curves.steps.count == 1 ? "" : "s")): too short to read its shape")
+        } else if let first = shape.points.first, let last = shape.points.last {
+            evidence.append("the training loss fell from \(format(first)) to \(format(last)) and levelled off without rising")
+        }
+        let validation = curves.epochs.compactMap { record in record.validationLoss.flatMap { $0.isFinite ? (record, $0) : nil } }
+        if let best = validation.min(by: { $0.1 < $1.1 }), let last = validation.last {
+            evidence.append(best.0.epoch == last.0.epoch
+                ? "validation loss is at its lowest at the end: \(format(last.1)) at epoch \(last.0.epoch)"
+                : "validation loss reached \(format(best.1)) at epoch \(best.0.epoch) and ends at \(format(last.1)) (+\(percent(last.1 / best.1 - 1)))")
+        }
+        if let metric = curves.epochs.last?.validationMetric, metric.isFinite, let baseline = curves.baseline {
+            evidence.append("the validation \(baseline.metricName) is \(format(metric)) against \(format(baseline.metric)) for a trivial guess")
+        }
+        if let stop = curves.earlyStop {
+            evidence.append("early stopping ended training after epoch \(stop.epoch) and kept the weights of epoch \(stop.bestEpoch)")
+        }
+        let confidence: Diagnosis.Confidence
+        if validation.isEmpty || short {
+            confidence = .low
+            if validation.isEmpty { evidence.append("there is no validation loss, so overfitting cannot be seen") }
+        } else {
+            confidence = shape.points.count >= 6 ? .high : .medium
+        }
+        return Diagnosis(verdict: .goodFit, evidence: evidence,
+                         advice: short ? "train for more epochs (at least 6) to get a reading of the curves"
+                             : "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay",
+                         confidence: confidence)
+    }
+
+    // MARK: - Helpers
+
+    private func rollbackEvidence(_ curves: TrainingCurves) -> [String] {
+        guard let first = curves.rollbacks.first else { return [] }
+        let scale = curves.rollbacks.last?.rateScale.map { " and the rate scale is now \(format($0))" } ?? ""
+        return ["the divergence guard rolled back \(curves.rollbacks.count) time\(curves.rollbacks.count == 1 ? "" : "s"), first at step \(first.step) where the loss was \(format(first.loss))\(scale)"]
+    }
+
+    /// The baseline's loss, else the first point of the training curve.
+    private func referenceLoss(_ curves: TrainingCurves, _ shape: CurveShape) -> Double? {
+        if let loss = curves.baseline?.loss, loss > 0, loss.isFinite { return loss }
+        return shape.points.first
+    }
+
+    /// "the 2.3 of predicting the class frequencies", or "the first loss, 2.31".
+    private func referenceName(_ curves: TrainingCurves, _ reference: Double) -> String {
+        guard let baseline = curves.baseline, baseline.loss == reference else { return "the first loss, \(format(reference))" }
+        return "the \(format(reference)) of predicting \(baseline.metricName == "accuracy" ? "the class frequencies" : "the mean")"
+    }
+
+    /// Fraction of second-half steps in which the debiased EMA of the step loss rose.
+    private func smoothedRiseFraction(_ curves: TrainingCurves) -> Double? {
+        guard curves.steps.count >= 20 else { return nil }
+        var smoothed = SmoothedLoss()
+        let values = curves.steps.map { smoothed.add($0.loss) }
+        let half = values.suffix(values.count / 2)
+        let rises = zip(half, half.dropFirst()).filter { $1 > $0 }.count
+        return Double(rises) / Double(half.count - 1)
+    }
+
+    /// What one point of `CurveShape(trainingLossOf:)` is.
+    private func pointUnit(_ curves: TrainingCurves) -> String { curves.epochs.count >= 6 ? "epoch" : "bin of steps" }
+
+    private func pointName(_ index: Int, _ curves: TrainingCurves) -> String {
+        curves.epochs.count >= 6 ? "epoch \(curves.epochs[index].epoch)" : "point \(index + 1) of the binned steps"
+    }
+
+    /// The confidence rule of the type's summary.
+    private func grade(_ strength: Double, points: Int) -> Diagnosis.Confidence {
+        if points < 4 { return .low }
+        return strength >= 2 && points >= 6 ? .high : .medium
+    }
+
+    private func format(_ value: Double) -> String { String(format: "%.3g", value) }
+    private func percent(_ fraction: Double) -> String {
+        Swift.abs(fraction) < 0.1 ? String(format: "%.2g%%", 100 * fraction) : String(format: "%.0f%%", 100 * fraction)
+    }
+}
+
+/// Reads `curves` with the default thresholds of `CurveDiagnosis`.
+public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
+    CurveDiagnosis().diagnose(curves)
+}

@@ -1,0 +1,242 @@
+import DescentData
+import DescentTrain
+import Foundation
+import XCTest
+
+/// Curves of known shape, written down as formulas, and the verdict each must get.
+final class DiagnosisSyntheticCurveTests: XCTestCase {
+    /// Ten-class classification: always answering the majority class is right 10% of the time,
+    /// and predicting the class frequencies costs ln 10 = 2.3 nats.
+    private let digitsLike = TrivialBaseline(metricName: "accuracy", metric: 0.1, loss: Foundation.log(10))
+
+    private func curves(epochs: Int, training: (Double) -> Double, validation: ((Double) -> Double)? = nil,
+                        metric: ((Double) -> Double)? = nil, baseline: TrivialBaseline? = nil) -> TrainingCurves {
+        var curves = TrainingCurves(baseline: baseline ?? digitsLike)
+        for epoch in 1...epochs {
+            let x = Double(epoch)
+            curves.record(.epochEnded(TrainingRecord(epoch: epoch, step: 10 * epoch, learningRate: 1e-3, trainingLoss: training(x),
+                                                     validationLoss: validation?(x), validationMetric: metric?(x))))
+        }
+        return curves
+    }
+
+    func testExponentialDecayToAFloorIsAGoodFit() {
+        let curves = curves(epochs: 20, training: { 0.05 + 2.25 * exp(-0.4 * $0) }, validation: { 0.09 + 2.2 * exp(-0.4 * $0) },
+                            metric: { 0.97 - 0.8 * exp(-0.5 * $0) })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .goodFit, diagnosis.message)
+        XCTAssertEqual(diagnosis.confidence, .high)
+        XCTAssertTrue(diagnosis.evidence[0].contains("fell from 1.56 to 0.0508"), diagnosis.evidence[0])
+    }
+
+    func testUShapedValidationCurveIsOverfitting() {
+        // Validation loss is lowest at epoch 8 (0.21) and climbs to 0.21 + 0.001·12² = 0.354 by epoch 20.
+        let curves = curves(epochs: 20, training: { 0.01 + 3 * exp(-0.35 * $0) },
+                            validation: { 0.21 + 0.001 * ($0 - 8) * ($0 - 8) + ($0 < 8 ? 0.1 * (8 - $0) : 0) },
+                            metric: { _ in 0.9 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .overfitting, diagnosis.message)
+        XCTAssertEqual(diagnosis.evidence[0],
+                       "validation loss rose from 0.21 at epoch 8 to 0.354 at epoch 20 (+69%) while training loss fell from 0.192 to 0.0127")
+        XCTAssertTrue(diagnosis.advice.hasPrefix("stop at epoch 8 (use --patience"), diagnosis.advice)
+        XCTAssertEqual(diagnosis.confidence, .high)
+    }
+
+    func testASmallRiseOfValidationLossIsNotOverfitting() {
+        // +5% above the minimum: under the 10% threshold, so the run reads as a good fit.
+        let curves = curves(epochs: 20, training: { 0.01 + 3 * exp(-0.35 * $0) },
+                            validation: { $0 < 8 ? 0.21 + 0.1 * (8 - $0) : 0.21 + 0.0105 * ($0 - 8) / 12 },
+                            metric: { _ in 0.9 })
+        XCTAssertEqual(diagnose(curves).verdict, .goodFit, diagnose(curves).message)
+    }
+
+    func testEarlyStopAfterAClimbIsOverfittingCaught() {
+        var curves = curves(epochs: 13, training: { 0.01 + 3 * exp(-0.35 * $0) },
+                            validation: { 0.21 + 0.02 * ($0 - 8) * ($0 - 8) + ($0 < 8 ? 0.1 * (8 - $0) : 0) }, metric: { _ in 0.9 })
+        curves.record(.stoppedEarly(epoch: 13, bestEpoch: 8))
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .overfitting, diagnosis.message)
+        XCTAssertTrue(diagnosis.advice.contains("early stopping already kept epoch 8"), diagnosis.advice)
+    }
+
+    func testNoisyOscillationAtAHighLevelIsARateTooHigh() {
+        // Falls to ~1.4, then bounces ±0.5 around it: the second half jumps ~50% of its level, up half the time.
+        let curves = curves(epochs: 12, training: { $0 < 3 ? 2.3 - 0.3 * $0 : 1.4 + 0.5 * sin(2.1 * $0) },
+                            validation: { $0 < 3 ? 2.3 - 0.3 * $0 : 1.5 + 0.5 * cos(1.7 * $0) }, metric: { _ in 0.5 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
+        XCTAssertTrue(diagnosis.evidence.contains { $0.contains("oscillates") }, "\(diagnosis.evidence)")
+        XCTAssertTrue(diagnosis.advice.contains("lower the learning rate ~3×"))
+    }
+
+    func testALossThatBouncesOnItsWayDownIsARateTooHigh() {
+        // Adam at 0.1 on digits: 1.91, 1.83, 2.37, 1.90, 2.00, then down to 0.19: it climbed back 0.67, 39% of its fall.
+        let losses = [1.91, 1.83, 2.37, 1.90, 2.00, 0.71, 0.56, 0.25, 0.185, 0.216]
+        let curves = curves(epochs: 10, training: { losses[Int($0) - 1] }, validation: { _ in 1.8 }, metric: { _ in 0.96 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
+        XCTAssertEqual(diagnosis.evidence[0], "on its way down from 1.91 to 0.185 the training loss climbed back up by 0.671 in all, "
+                       + "39% of its net fall: it bounces instead of descending")
+        XCTAssertEqual(diagnosis.confidence, .medium)   // 0.39 / 0.25 = 1.6: holds, but within 2× of the threshold
+    }
+
+    func testAStepLossThatFallsThenClimbsIsARateTooHigh() {
+        // Only steps (two epochs' worth): 2·e^(−t/10) down to step 40, then up linearly to 3× that minimum.
+        var curves = TrainingCurves()
+        let minimum = 2 * exp(-4.0)
+        for step in 1...100 {
+            let t = Double(step)
+            let loss = step <= 40 ? 2 * exp(-t / 10) : minimum * (1 + 2 * (t - 40) / 60)
+            curves.record(.stepEnded(step: step, loss: loss, learningRate: 0.5))
+        }
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
+        XCTAssertTrue(diagnosis.evidence[0].contains("rose from its minimum"), diagnosis.evidence[0])
+    }
+
+    func testARollbackMeansTheRateWasTooHigh() {
+        var curves = curves(epochs: 10, training: { 0.05 + 2.25 * exp(-0.4 * $0) }, validation: { 0.09 + 2.2 * exp(-0.4 * $0) },
+                            metric: { _ in 0.95 })
+        curves.record(.rolledBack(step: 37, loss: 41.5, rateScale: 0.5))
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooHigh)
+        XCTAssertEqual(diagnosis.confidence, .high)
+        XCTAssertEqual(diagnosis.evidence[0],
+                       "the divergence guard rolled back 1 time, first at step 37 where the loss was 41.5 and the rate scale is now 0.5")
+    }
+
+    func testSlowLinearDeclineIsARateTooLow() {
+        let curves = curves(epochs: 10, training: { 2.3 - 0.01 * $0 }, validation: { 2.31 - 0.01 * $0 }, metric: { 0.1 + 0.01 * $0 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooLow, diagnosis.message)
+        XCTAssertTrue(diagnosis.advice.contains("raise the learning rate ~3×"))
+    }
+
+    func testExponentialDecayWithoutAFloorFarFromConvergedIsARateTooLow() {
+        // 3% per epoch, the same in every third, and 74% of the starting loss still there after 10 epochs.
+        let curves = curves(epochs: 10, training: { 2.3 * exp(-0.03 * $0) }, validation: { 2.3 * exp(-0.03 * $0) }, metric: { _ in 0.2 })
+        XCTAssertEqual(diagnose(curves).verdict, .rateTooLow)
+    }
+
+    func testALossStillFallingFasterAndFasterIsARateTooLowEvenBelowHalfTheBaseline() {
+        // SGD at 1e-3 on digits: the fall per epoch grows from 7% to 12%; at 0.875 it is under half of ln 10,
+        // but losing 12% an epoch it is nowhere near converged.
+        let losses = [2.27, 2.12, 1.97, 1.80, 1.63, 1.46, 1.28, 1.13, 0.99, 0.875]
+        let curves = curves(epochs: 10, training: { losses[Int($0) - 1] }, validation: { losses[Int($0) - 1] - 0.06 },
+                            metric: { _ in 0.85 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooLow, diagnosis.message)
+        XCTAssertTrue(diagnosis.evidence[0].hasPrefix("the training loss still falls 12% per epoch in the last third"), diagnosis.evidence[0])
+    }
+
+    func testFlatHighPlateauIsUnderfitting() {
+        // Drops from 2.3 to a plateau at 1.6 in a few epochs; accuracy stuck at 0.31 (23% of the way from 0.1 to 1).
+        let curves = curves(epochs: 12, training: { 1.6 + 0.7 * exp(-1.2 * $0) }, validation: { 1.65 + 0.7 * exp(-1.2 * $0) },
+                            metric: { _ in 0.31 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .underfitting, diagnosis.message)
+        XCTAssertTrue(diagnosis.evidence[0].contains("0.31 against 0.1"), diagnosis.evidence[0])
+        XCTAssertTrue(diagnosis.advice.contains("larger model"))
+    }
+
+    func testTheSamePlateauWithAGoodMetricIsNotUnderfitting() {
+        let curves = curves(epochs: 12, training: { 1.6 + 0.7 * exp(-1.2 * $0) }, validation: { 1.65 + 0.7 * exp(-1.2 * $0) },
+                            metric: { _ in 0.92 })
+        XCTAssertEqual(diagnose(curves).verdict, .goodFit)
+    }
+
+    func testRegressionWithRSquaredNearZeroUnderfits() {
+        let baseline = TrivialBaseline(metricName: "r2", metric: 0, loss: 1)
+        let flat = curves(epochs: 10, training: { 0.97 + 0.3 * exp(-$0) }, validation: { 0.98 + 0.3 * exp(-$0) },
+                          metric: { _ in 0.03 }, baseline: baseline)
+        XCTAssertEqual(diagnose(flat).verdict, .underfitting)
+        // R² = 0.4 on noisy targets is not underfitting even though it is far from 1.
+        let fair = curves(epochs: 10, training: { 0.57 + 0.6 * exp(-$0) }, validation: { 0.6 + 0.6 * exp(-$0) },
+                          metric: { _ in 0.4 }, baseline: baseline)
+        XCTAssertEqual(diagnose(fair).verdict, .goodFit)
+    }
+
+    func testARunTheGuardGaveUpOnDiverged() {
+        var curves = curves(epochs: 2, training: { 2 / $0 })
+        curves.record(.rolledBack(step: 25, loss: 80, rateScale: 0.5))
+        curves.record(TrainingError.diverged(step: 31, loss: .infinity, rollbacks: 1))
+        curves.record(TrainingError.invalidConfiguration("ignored"))
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .diverged)
+        XCTAssertEqual(diagnosis.evidence[0], "the loss blew up to inf at step 31 after 1 rollbacks, and the divergence guard gave up")
+        XCTAssertEqual(diagnose(self.curves(epochs: 3, training: { $0 < 3 ? 1 : .nan })).verdict, .diverged)
+    }
+
+    func testWithoutValidationAGoodFitIsReadWithLowConfidence() {
+        let diagnosis = diagnose(curves(epochs: 20, training: { 0.05 + 2.25 * exp(-0.4 * $0) }))
+        XCTAssertEqual(diagnosis.verdict, .goodFit)
+        XCTAssertEqual(diagnosis.confidence, .low)
+        XCTAssertTrue(diagnosis.evidence.last!.contains("overfitting cannot be seen"))
+    }
+
+    func testCurvesRecordEveryEventAndSurviveJSON() throws {
+        var curves = TrainingCurves(baseline: digitsLike)
+        let record = TrainingRecord(epoch: 1, step: 2, learningRate: 0.1, trainingLoss: 1.5, validationLoss: 1.6, validationMetric: 0.4)
+        for event: TrainingEvent in [.stepEnded(step: 1, loss: 2, learningRate: 0.1), .stepEnded(step: 2, loss: 1, learningRate: 0.1),
+                                     .epochEnded(record), .rolledBack(step: 3, loss: 9, rateScale: 0.5),
+                                     .stoppedEarly(epoch: 1, bestEpoch: 1)] {
+            curves.record(event)
+        }
+        XCTAssertEqual(curves.steps.map(\.loss), [2, 1])
+        XCTAssertEqual(curves.epochs, [record])
+        XCTAssertEqual(curves.rollbacks, [TrainingCurves.Divergence(step: 3, loss: 9, rateScale: 0.5)])
+        XCTAssertEqual(curves.earlyStop, TrainingCurves.EarlyStop(epoch: 1, bestEpoch: 1))
+        let decoded = try JSONDecoder().decode(TrainingCurves.self, from: JSONEncoder().encode(curves))
+        XCTAssertEqual(decoded, curves)
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(try JSONDecoder().decode(Diagnosis.self, from: JSONEncoder().encode(diagnosis)), diagnosis)
+    }
+
+    func testTrivialBaselinesOfRealData() throws {
+        let iris = TrivialBaseline(for: try Datasets.load(named: "iris"))
+        XCTAssertEqual(iris.metric, 1.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(iris.loss, Foundation.log(3), accuracy: 1e-12)
+        XCTAssertEqual(iris.skill(of: 2.0 / 3), 0.5, accuracy: 1e-12)
+        let diabetes = try Datasets.load(named: "diabetes")
+        let values = diabetes.targets.tensor.scalars.map(Double.init)
+        let mean = values.reduce(0, +) / Double(values.count)
+        let baseline = TrivialBaseline(for: diabetes)
+        XCTAssertEqual(baseline.metricName, "r2")
+        XCTAssertEqual(baseline.loss, values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count), accuracy: 1e-6 * baseline.loss)
+        XCTAssertEqual(baseline.loss, 5929.9, accuracy: 1)   // the variance of diabetes' disease-progression score
+    }
+
+    func testCurveShapeMeasuresFallRatesInLogSpace() {
+        let shape = CurveShape([2.0, 1.0, 0.5, 0.25, 0.125, 0.0625])
+        for slope in shape.thirdSlopes { XCTAssertEqual(slope, Foundation.log(2), accuracy: 1e-12) }
+        XCTAssertEqual(shape.fallingFraction(inLast: 3), 1)
+        XCTAssertEqual(CurveShape([1, 2, 1, 2, 1]).noiseToLevel, 1 / (4.0 / 3), accuracy: 1e-12)
+    }
+}
+
+final class DiagnosisEdgeCaseTests: XCTestCase {
+    func testNothingRecordedIsAGoodFitReadWithLowConfidence() {
+        let diagnosis = diagnose(TrainingCurves())
+        XCTAssertEqual(diagnosis.verdict, .goodFit)
+        XCTAssertEqual(diagnosis.confidence, .low)
+        XCTAssertEqual(diagnosis.evidence[0], "the training curve has only 0 points (0 epochs, 0 steps): too short to read its shape")
+        XCTAssertTrue(diagnosis.advice.hasPrefix("train for more epochs"))
+    }
+
+    func testOneEpochIsTooShortToRead() {
+        var curves = TrainingCurves()
+        curves.record(.epochEnded(TrainingRecord(epoch: 1, step: 4, learningRate: 0.1, trainingLoss: 1.1, validationLoss: 0.9,
+                                                 validationMetric: 0.7)))
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.confidence, .low)
+        XCTAssertTrue(diagnosis.evidence[0].contains("too short"), diagnosis.evidence[0])
+        XCTAssertFalse(diagnosis.evidence.contains { $0.contains("no validation loss") })
+    }
+
+    func testNonFiniteStepLossesDoNotTrap() {
+        var curves = TrainingCurves()
+        for step in 1...30 { curves.record(.stepEnded(step: step, loss: step % 7 == 0 ? .nan : 1 / Double(step), learningRate: 0.1)) }
+        XCTAssertEqual(CurveShape(trainingLossOf: curves).points.count, 5)   // 26 finite losses in 5 bins
+        _ = diagnose(curves)
+    }
+}
