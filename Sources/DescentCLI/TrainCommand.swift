@@ -147,31 +147,28 @@ struct TrainCommand: AsyncParsableCommand {
             case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, &curves)
             case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, &curves)
             }
-        } catch let error as TrainingError {
-            // The guard gave up: say so in words before the error ends the command.
-            curves.record(error)
-            if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+        } catch {
+            if let error = error as? TrainingError {
+                // The guard gave up: say so in words before the error ends the command.
+                curves.record(error)
+                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+            }
+            // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
+            if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
+                                                 history: curves.epochs, curves: curves, failure: error,
+                                                 diagnosis: diagnose(curves))) != nil {
+                FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
+            }
             throw error
         }
         if let path = saveWeights {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
-        let diagnosis = diagnose(curves)
-        report(history, objective: objective, diagnosis: diagnosis)
+        report(history, objective: objective, diagnosis: diagnose(curves))
         if let reportPath {
-            let summary: [(key: String, value: String)] = [
-                ("Data set", setup.dataSummary),
-                ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
-                ("Model", "\(model.parameterCount) parameters; hidden layers \(hidden.isEmpty ? "none" : hidden)"),
-                ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
-                ("Schedule", "\(parsed)"),
-                ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(batchSize)"),
-                ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
-            ]
-            let document = TrainReport(summary: summary, curves: curves, diagnosis: diagnosis, metricName: objective.metricName,
-                                       stepsPerEpoch: stepsPerEpoch, command: TrainReport.commandLine(CommandLine.arguments))
-            try document.document().write(toFile: reportPath)
+            try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
+                            history: history, curves: curves, failure: nil, diagnosis: diagnose(curves))
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
@@ -189,7 +186,7 @@ struct TrainCommand: AsyncParsableCommand {
                              record.epoch, epochs, record.learningRate, record.trainingLoss,
                              record.validationLoss ?? .nan, Objective(for: split.train).metricName, record.validationMetric ?? .nan))
             case let .rolledBack(step, loss, scale):
-                print("step \(step): loss \(loss) diverged; rolled back to the last good epoch, rate scale now \(scale)")
+                print("step \(step): loss \(loss) diverged; rolled back to a good state, rate scale now \(scale)")
             case let .stoppedEarly(epoch, bestEpoch):
                 print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
             case .stepEnded:

@@ -1,14 +1,10 @@
 import Descent
 import Foundation
 
-/// Collects what `descent train --report` needs from the trainer's events: the loss and
-/// learning rate of every step, rollbacks and the early stop.
-///
-/// Steps repeated after a rollback are kept, with a gap before them, so the chart shows the
-/// failed attempt and the retry as separate lines.
 extension TrainingCurves {
     /// The per-step series for a chart: step numbers, losses and rates, with a NaN gap
-    /// where a rollback sent the steps back (the retried steps are drawn as a new line).
+    /// where a rollback sent the steps back, so the failed attempt and the retry are
+    /// drawn as separate lines.
     var chartSteps: (x: [Double], loss: [Double], rate: [Double]) {
         var x: [Double] = [], loss: [Double] = [], rate: [Double] = []
         var previous: Int?
@@ -27,16 +23,28 @@ extension TrainingCurves {
 /// learning rate, training against validation loss per epoch, and the validation metric.
 struct TrainReport {
     var summary: [(key: String, value: String)]
+    var history: [TrainingRecord]
     var curves: TrainingCurves
-    var diagnosis: Diagnosis
     var metricName: String
     var stepsPerEpoch: Int
     var command: String
-
-    var history: [TrainingRecord] { curves.epochs }
+    /// The error that ended the run, for a run that failed.
+    var failure: String?
+    /// Sections shown after the summary (the diagnosis of the curves).
+    var sections: [HTMLReport.Section] = []
 
     func document() -> HTMLReport {
-        var report = HTMLReport(title: "Training report", subtitle: summary.first?.value)
+        let source = summary.first?.value.split(separator: ":").first.map(String.init) ?? "training"
+        var subtitle = "\(source) · \(history.count) epochs"
+        if failure != nil {
+            subtitle += " · failed"
+        } else if let metric = history.last?.validationMetric {
+            subtitle += " · validation \(metricName) \(String(format: "%.4f", metric))"
+        }
+        var report = HTMLReport(title: "Training report", subtitle: subtitle)
+        if let failure {
+            report.sections.append(HTMLReport.Section(heading: "Training failed", blocks: [.preformatted(failure)]))
+        }
         var rows = summary
         if let best = bestEpoch, let record = history.first(where: { $0.epoch == best }) {
             rows.append(("Best epoch", "\(best) (validation loss \(ChartNumberFormat.value(record.validationLoss ?? .nan, significantDigits: 5)))"))
@@ -44,11 +52,7 @@ struct TrainReport {
         rows.append(("Rollbacks", curves.rollbacks.isEmpty ? "none" : "\(curves.rollbacks.count)"))
         if let stop = curves.earlyStop { rows.append(("Early stop", "after epoch \(stop.epoch)")) }
         report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [.keyValues(rows)]))
-        report.sections.append(HTMLReport.Section(heading: "What the curves show", blocks: [
-            .paragraph("\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)"),
-            .preformatted(diagnosis.evidence.map { "• " + $0 }.joined(separator: "\n")),
-            .paragraph("Advice: \(diagnosis.advice)"),
-        ]))
+        report.sections += sections
 
         // Chart 1: every step's loss (log) with the learning rate on the right.
         let stepSeries = curves.chartSteps

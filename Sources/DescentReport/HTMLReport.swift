@@ -4,7 +4,7 @@ import Foundation
 /// nothing fetched from the network, so it can be mailed, archived or opened offline.
 ///
 /// A report is a title, an optional subtitle and sections; each section has a heading and
-/// blocks (paragraphs, key–value tables, tables, charts, preformatted text). Typography is
+/// blocks (paragraphs, lists, key–value tables, tables, charts, preformatted text). Typography is
 /// readable (system fonts, a measure of about 80 characters, tabular figures in tables) and
 /// the page follows the reader's light or dark preference (`prefers-color-scheme`).
 /// All text is escaped, so any data-set name or label is safe.
@@ -22,6 +22,8 @@ public struct HTMLReport: Sendable {
     public enum Block: Sendable {
         /// A paragraph of text.
         case paragraph(String)
+        /// A bulleted list.
+        case list([String])
         /// A two-column table of names and values.
         case keyValues([(key: String, value: String)])
         /// A table with a header row; numeric-looking cells are right-aligned.
@@ -63,7 +65,8 @@ public struct HTMLReport: Sendable {
     h1{font-size:1.9rem;line-height:1.2;margin:0 0 .25rem}
     .subtitle{color:var(--muted);margin:0 0 2rem}
     h2{font-size:1.25rem;margin:2.5rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid var(--rule)}
-    p{max-width:70ch}
+    p,ul{max-width:70ch}
+    li{margin:.2rem 0}
     table{border-collapse:collapse;margin:.5rem 0 1rem;font-variant-numeric:tabular-nums;font-size:.95rem}
     th,td{padding:.35rem .9rem .35rem 0;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
     thead th{color:var(--muted);font-weight:600;font-size:.85rem}
@@ -72,7 +75,7 @@ public struct HTMLReport: Sendable {
     .table-wrap{overflow-x:auto}
     figure{margin:1rem 0 2rem;background:var(--card);border:1px solid var(--rule);border-radius:10px;padding:.5rem}
     figure svg{display:block;width:100%;height:auto}
-    pre{background:var(--code);padding:.9rem 1rem;border-radius:8px;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+    pre{white-space:pre-wrap;overflow-wrap:anywhere;background:var(--code);padding:.9rem 1rem;border-radius:8px;overflow-x:auto;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
     footer{margin-top:3rem;color:var(--muted);font-size:.85rem}
     """
 
@@ -98,6 +101,8 @@ public struct HTMLReport: Sendable {
         switch block {
         case let .paragraph(text):
             return "<p>\(e(text))</p>\n"
+        case let .list(items):
+            return "<ul>\n" + items.map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
         case let .keyValues(pairs):
             var out = "<table class=\"kv\">\n<tbody>\n"
             for pair in pairs { out += "<tr><th scope=\"row\">\(e(pair.key))</th><td>\(e(pair.value))</td></tr>\n" }

@@ -58,7 +58,8 @@ public struct SVGLineChart: Sendable, Equatable {
     .dc-marker-text{font-size:11px;fill:#444}\
     .dc-note{font-size:11px;fill:#777}\
     @media (prefers-color-scheme:dark){.dc-bg{fill:#1c1c1e}.dc-text{fill:#ccc}.dc-title{fill:#eee}\
-    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}}
+    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}\
+    .dc-series,.dc-legend line{filter:brightness(1.35)}}
     """
 
     /// The chart as an SVG document (without an XML declaration, so it can also be inlined in HTML).
@@ -182,8 +183,8 @@ public struct SVGLineChart: Sendable, Equatable {
         // Event markers.
         if !markers.isEmpty {
             out += "<g class=\"dc-markers\">\n"
-            for (index, marker) in markers.enumerated() {
-                let x = px(marker.x)
+            for (index, marker) in Self.merged(markers, position: px).enumerated() {
+                let x = marker.x
                 out += "<line class=\"dc-marker\" x1=\"\(f(x))\" y1=\"\(f(plot.y))\" x2=\"\(f(x))\" y2=\"\(f(plot.y + plot.height))\"/>"
                 let nearRight = x > plot.x + plot.width * 0.7
                 let labelX = nearRight ? x - 4 : x + 4
@@ -236,6 +237,27 @@ public struct SVGLineChart: Sendable, Equatable {
         }
         out += "</svg>\n"
         return out
+    }
+
+    /// Markers drawn at the same pixel become one, labelled "rollback ×3" or "best epoch, early stop",
+    /// so labels do not pile up; `x` of the result is the pixel position.
+    static func merged(_ markers: [ChartMarker], position: (Double) -> Double) -> [ChartMarker] {
+        var groups: [(x: Double, labels: [(label: String, count: Int)])] = []
+        for marker in markers {
+            let x = position(marker.x)
+            let index = groups.firstIndex { Swift.abs($0.x - x) < 1 } ?? {
+                groups.append((x, []))
+                return groups.count - 1
+            }()
+            if let label = groups[index].labels.firstIndex(where: { $0.label == marker.label }) {
+                groups[index].labels[label].count += 1
+            } else {
+                groups[index].labels.append((marker.label, 1))
+            }
+        }
+        return groups.map { group in
+            ChartMarker(x: group.x, label: group.labels.map { $0.count > 1 ? "\($0.label) ×\($0.count)" : $0.label }.joined(separator: ", "))
+        }
     }
 
     /// A sentence describing the chart for screen readers.

@@ -8,7 +8,8 @@
 /// trainer takes "the lowest smoothed loss" from after the grace period only.
 ///
 /// On divergence the trainer restores the parameters and optimizer state of the
-/// last good epoch and multiplies the rate scale by `backoff` — the rate controller
+/// last good state (one further back when that state itself already diverges before any
+/// update) and multiplies the rate scale by `backoff` — the rate controller
 /// of DESIGN.md's rate = schedule(step) × scale. After `maximumRollbacks`
 /// rollbacks training stops with `TrainingError.diverged`.
 ///

@@ -19,7 +19,7 @@ final class TrainReportTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 3)
         for text in ["Training loss per step", "Loss per epoch", "Validation accuracy per epoch", "learning rate (right axis)",
                      "<th scope=\"row\">Data set</th>", "<th scope=\"row\">Best epoch</th>", "<th scope=\"row\">Schedule</th>",
-                     "best epoch</text>"] {
+                     "best epoch</text>", "<h2>Diagnosis</h2>"] {
             XCTAssertTrue(html.contains(text), text)
         }
         XCTAssertFalse(html.contains("<script"))
@@ -40,6 +40,20 @@ final class TrainReportTests: XCTestCase {
         } else {
             XCTFail("expected the run to stop early with --patience 1")
         }
+    }
+
+    func testAFailedRunStillWritesItsReport() throws {
+        let path = try temporaryDirectory().appendingPathComponent("failed.html").path
+        // SGD at rate 10⁵ on iris diverges and runs out of rollbacks (5 back-offs of ½ leave it at ~3000).
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--optimizer", "sgd",
+                                                "--learning-rate", "100000", "--report", path])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.standardError.contains("wrote the report of the failed run to \(path)"), result.standardError)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(html.contains("<h2>Training failed</h2>"))
+        XCTAssertTrue(html.contains("diverged"))
+        XCTAssertTrue(html.contains(">rollback ×"), "the repeated rollbacks are one labelled marker")
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 3)
     }
 
     func testUnwritablePathIsAnErrorNamingIt() throws {

@@ -9,7 +9,7 @@ final class HTMLReportTests: XCTestCase {
             HTMLReport.Section(heading: "Summary", blocks: [.keyValues([("Data set", "iris & co"), ("Epochs", "3")])]),
             HTMLReport.Section(heading: "Charts", blocks: [.chart(chart), .chart(chart)]),
             HTMLReport.Section(heading: "Epochs", blocks: [.table(header: ["epoch", "loss"], rows: [["1", "1"], ["2", "0.5"]])]),
-            HTMLReport.Section(heading: "Log", blocks: [.paragraph("All went well."), .preformatted("epoch 1 <done>")]),
+            HTMLReport.Section(heading: "Log", blocks: [.paragraph("All went well."), .list(["a < b", "c"]), .preformatted("epoch 1 <done>")]),
         ])
     }
 
@@ -23,6 +23,7 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertTrue(html.contains("<td class=\"num\">0.5</td>"))
         XCTAssertTrue(html.contains("<pre>epoch 1 &lt;done&gt;</pre>"))
         XCTAssertTrue(html.contains("prefers-color-scheme:dark"))
+        XCTAssertTrue(html.contains("<ul>\n<li>a &lt; b</li>\n<li>c</li>\n</ul>"))
     }
 
     func testIsSelfContained() {

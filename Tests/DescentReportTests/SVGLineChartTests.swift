@@ -50,6 +50,17 @@ final class SVGLineChartTests: XCTestCase {
         XCTAssertEqual(marker.attribute("x1"), "381.00")
     }
 
+    func testMarkersAtTheSameXAreMerged() throws {
+        let chart = SVGLineChart(title: "t", series: [ChartSeries(name: "a", x: [0, 10], y: [1, 2])],
+                                 markers: [ChartMarker(x: 7, label: "rollback"), ChartMarker(x: 7, label: "rollback"),
+                                           ChartMarker(x: 7, label: "early stop"), ChartMarker(x: 2, label: "best epoch")])
+        let root = try XCTUnwrap(parseXML(chart.svg()).rootElement())
+        XCTAssertEqual(try root.elements(named: "line").filter { $0.attribute("class") == "dc-marker" }.count, 2)
+        let texts = try root.elements(named: "text").compactMap(\.stringValue)
+        XCTAssertTrue(texts.contains("rollback ×2, early stop"))
+        XCTAssertTrue(texts.contains("best epoch"))
+    }
+
     func testNonFinitePointsLeaveAGap() throws {
         let chart = SVGLineChart(title: "gaps", series: [ChartSeries(name: "loss", values: [4, 3, .nan, 2, 1, .infinity, 0.5, 0.4])])
         let root = try XCTUnwrap(parseXML(chart.svg()).rootElement())

@@ -1,0 +1,30 @@
+import Descent
+import Foundation
+
+extension TrainCommand {
+    /// Writes the `--report` HTML file of this run; `failure` is the error that ended a failed run.
+    func writeReport(to path: String, setup: TrainingSetup, schedule: AnySchedule, stepsPerEpoch: Int,
+                     history: [TrainingRecord], curves: TrainingCurves, failure: Error?,
+                     diagnosis: Diagnosis? = nil) throws {
+        let (split, model, objective) = (setup.split, setup.model, setup.objective)
+        let summary: [(key: String, value: String)] = [
+            ("Data set", setup.dataSummary),
+            ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
+            ("Model", "\(model.parameterCount) parameters; hidden layers \(hidden.isEmpty ? "none" : hidden)"),
+            ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
+            ("Schedule", "\(schedule)"),
+            ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(batchSize)"),
+            ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
+        ]
+        var report = TrainReport(summary: summary, history: history, curves: curves, metricName: objective.metricName,
+                                 stepsPerEpoch: stepsPerEpoch, command: TrainReport.commandLine(CommandLine.arguments),
+                                 failure: failure.map { "\($0)" })
+        if let diagnosis {
+            var blocks: [HTMLReport.Block] = [.paragraph("\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")]
+            if !diagnosis.evidence.isEmpty { blocks.append(.list(diagnosis.evidence)) }
+            blocks.append(.paragraph("Advice: \(diagnosis.advice)"))
+            report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
+        }
+        try report.document().write(toFile: path)
+    }
+}
