@@ -22,19 +22,15 @@ import Foundation
 /// var optimizer = try Optimizer(Adam(), learningRate: 0.01)
 /// ```
 public struct Adam: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+    let hyperparameters: AdamHyperparameters
+    public var beta1: Double { hyperparameters.beta1 }
+    public var beta2: Double { hyperparameters.beta2 }
+    public var epsilon: Double { hyperparameters.epsilon }
     public let amsgrad: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, amsgrad: Bool = false) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
         self.amsgrad = amsgrad
     }
 
@@ -44,8 +40,8 @@ public struct Adam: OptimizerRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout AdamState, shared: NoSharedState,
                        context: UpdateContext) {
-        AdamState.step(&parameter, gradient: gradient, state: &state, beta1: context.momentum ?? beta1, beta2: beta2,
-                       epsilon: epsilon, amsgrad: amsgrad, decoupled: false, context: context)
+        AdamState.step(&parameter, gradient: gradient, state: &state, hyperparameters: hyperparameters,
+                       amsgrad: amsgrad, decoupled: false, context: context)
     }
 }
 
@@ -65,19 +61,15 @@ public struct Adam: OptimizerRule {
 /// var optimizer = try Optimizer(AdamW(), learningRate: 0.1, weightDecay: 0.1)
 /// ```
 public struct AdamW: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+    let hyperparameters: AdamHyperparameters
+    public var beta1: Double { hyperparameters.beta1 }
+    public var beta2: Double { hyperparameters.beta2 }
+    public var epsilon: Double { hyperparameters.epsilon }
     public let amsgrad: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, amsgrad: Bool = false) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
         self.amsgrad = amsgrad
     }
 
@@ -87,8 +79,8 @@ public struct AdamW: OptimizerRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout AdamState, shared: NoSharedState,
                        context: UpdateContext) {
-        AdamState.step(&parameter, gradient: gradient, state: &state, beta1: context.momentum ?? beta1, beta2: beta2,
-                       epsilon: epsilon, amsgrad: amsgrad, decoupled: true, context: context)
+        AdamState.step(&parameter, gradient: gradient, state: &state, hyperparameters: hyperparameters,
+                       amsgrad: amsgrad, decoupled: true, context: context)
     }
 }
 
@@ -112,11 +104,14 @@ public struct AdamState: OptimizerTensorState {
         maxExponentialAverageOfSquares = amsgrad ? [Float](repeating: 0, count: count) : []
     }
 
-    static func step(_ parameter: inout Tensor, gradient: Tensor, state: inout AdamState, beta1: Double, beta2: Double,
-                     epsilon: Double, amsgrad: Bool, decoupled: Bool, context: UpdateContext) {
+    /// One Adam (`decoupled` false) or AdamW (`decoupled` true) step; a scheduled momentum replaces β₁.
+    static func step(_ parameter: inout Tensor, gradient: Tensor, state: inout AdamState,
+                     hyperparameters: AdamHyperparameters, amsgrad: Bool, decoupled: Bool, context: UpdateContext) {
+        let beta1 = context.momentum ?? hyperparameters.beta1
+        let beta2 = hyperparameters.beta2, epsilon = hyperparameters.epsilon
         let t = Double(context.step)
-        let biasCorrection1 = 1 - pow(beta1, t)
-        let biasCorrection2 = 1 - pow(beta2, t)
+        let biasCorrection1 = AdamHyperparameters.biasCorrection(beta1, step: t)
+        let biasCorrection2 = AdamHyperparameters.biasCorrection(beta2, step: t)
         var settings = descent_adam_parameters(
             learning_rate: Float(context.learningRate), beta1: Float(beta1), beta2: Float(beta2),
             epsilon: Float(epsilon), weight_decay: Float(context.weightDecay),

@@ -18,18 +18,14 @@ import Foundation
 /// var optimizer = try Optimizer(Adamax(), learningRate: 0.002)
 /// ```
 public struct Adamax: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+    let hyperparameters: AdamHyperparameters
+    public var beta1: Double { hyperparameters.beta1 }
+    public var beta2: Double { hyperparameters.beta2 }
+    public var epsilon: Double { hyperparameters.epsilon }
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
     }
 
     public var name: String { "Adamax" }
@@ -49,7 +45,7 @@ public struct Adamax: OptimizerRule {
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
                        context: UpdateContext) {
         let beta1 = context.momentum ?? self.beta1
-        let clr = Float(context.learningRate / (1 - pow(beta1, Double(context.step))))
+        let clr = Float(context.learningRate / AdamHyperparameters.biasCorrection(beta1, step: Double(context.step)))
         let b1 = Float(1 - beta1), b2 = Float(beta2), eps = Float(epsilon), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { p in

@@ -18,10 +18,11 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(DAdaptationAdam(), learningRate: 1.0)
 /// ```
-public struct DAdaptationAdam: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
+    let hyperparameters: AdamHyperparameters
+    public var beta1: Double { hyperparameters.beta1 }
+    public var beta2: Double { hyperparameters.beta2 }
+    public var epsilon: Double { hyperparameters.epsilon }
     public let decoupledWeightDecay: Bool
     public let biasCorrection: Bool
     public let initialD: Double
@@ -30,14 +31,8 @@ public struct DAdaptationAdam: OptimizerRule {
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, decoupledWeightDecay: Bool = false,
                 biasCorrection: Bool = false, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        try Check.positive(initialD, "initialD")
-        try Check.positive(growthRate, "growthRate")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
+        try Check.distanceEstimate(initialD: initialD, growthRate: growthRate)
         self.decoupledWeightDecay = decoupledWeightDecay
         self.biasCorrection = biasCorrection
         self.initialD = initialD
@@ -71,12 +66,6 @@ public struct DAdaptationAdam: OptimizerRule {
     public func makeSharedState() -> Shared { Shared(d: initialD) }
 
     public func globalPassCount(atStep step: Int) -> Int { 1 }
-
-    func stepRate(d: Double, context: UpdateContext) -> Double {
-        let k = Double(context.step - 1)
-        let correction = biasCorrection ? (1 - pow(beta2, k + 1)).squareRoot() / (1 - pow(beta1, k + 1)) : 1
-        return d * context.learningRate * correction
-    }
 
     public func accumulate(pass: Int, _ parameter: Tensor, gradient: Tensor, state: inout State, shared: Shared,
                            context: UpdateContext) -> [Double] {

@@ -16,22 +16,18 @@ import Foundation
 /// var optimizer = try Optimizer(NAdam(), learningRate: 0.002)
 /// ```
 public struct NAdam: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+    let hyperparameters: AdamHyperparameters
+    public var beta1: Double { hyperparameters.beta1 }
+    public var beta2: Double { hyperparameters.beta2 }
+    public var epsilon: Double { hyperparameters.epsilon }
     public let momentumDecay: Double
     public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, negative momentum decay.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, momentumDecay: Double = 0.004,
                 decoupledWeightDecay: Bool = false) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
         try Check.nonNegative(momentumDecay, "momentumDecay")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
         self.momentumDecay = momentumDecay
         self.decoupledWeightDecay = decoupledWeightDecay
     }
@@ -56,7 +52,7 @@ public struct NAdam: OptimizerRule {
                        context: UpdateContext) {
         let beta1 = context.momentum ?? self.beta1
         let t = Double(context.step), lr = context.learningRate, decay = context.weightDecay
-        let biasCorrection2 = Float(1 - pow(beta2, t))
+        let biasCorrection2 = Float(AdamHyperparameters.biasCorrection(beta2, step: t))
         let mu = beta1 * (1 - 0.5 * pow(0.96, t * momentumDecay))
         let muNext = beta1 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
         state.momentumProduct *= Float(mu)

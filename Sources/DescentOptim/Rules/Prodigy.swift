@@ -19,7 +19,7 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(Prodigy(), learningRate: 1.0)   // lr is a multiplier of the learnt d
 /// ```
-public struct Prodigy: OptimizerRule {
+public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     public let beta1: Double
     public let beta2: Double
     public let beta3: Double?
@@ -85,12 +85,6 @@ public struct Prodigy: OptimizerRule {
     public func makeSharedState() -> Shared { Shared(d: initialD, dMax: initialD, dNumerator: 0) }
 
     public func globalPassCount(atStep step: Int) -> Int { 1 }
-
-    func stepRate(d: Double, context: UpdateContext) -> Double {
-        let k = Double(context.step - 1)
-        let correction = biasCorrection ? (1 - pow(beta2, k + 1)).squareRoot() / (1 - pow(beta1, k + 1)) : 1
-        return d * context.learningRate * correction
-    }
 
     public func accumulate(pass: Int, _ parameter: Tensor, gradient: Tensor, state: inout State, shared: Shared,
                            context: UpdateContext) -> [Double] {

@@ -17,20 +17,16 @@ import Foundation
 /// var optimizer = try Optimizer(RAdam(), learningRate: 0.01)
 /// ```
 public struct RAdam: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+    let hyperparameters: AdamHyperparameters
+    public var beta1: Double { hyperparameters.beta1 }
+    public var beta2: Double { hyperparameters.beta2 }
+    public var epsilon: Double { hyperparameters.epsilon }
     public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
                 decoupledWeightDecay: Bool = false) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
         self.decoupledWeightDecay = decoupledWeightDecay
     }
 
@@ -42,7 +38,8 @@ public struct RAdam: OptimizerRule {
                        context: UpdateContext) {
         let beta1 = context.momentum ?? self.beta1
         let t = Double(context.step), lr = context.learningRate
-        let biasCorrection1 = 1 - pow(beta1, t), biasCorrection2 = 1 - pow(beta2, t)
+        let biasCorrection1 = AdamHyperparameters.biasCorrection(beta1, step: t)
+        let biasCorrection2 = AdamHyperparameters.biasCorrection(beta2, step: t)
         let rhoInfinity = 2 / (1 - beta2) - 1
         let rho = rhoInfinity - 2 * t * pow(beta2, t) / biasCorrection2
         let rectified = rho > 5
