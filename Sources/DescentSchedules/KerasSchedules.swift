@@ -3,13 +3,6 @@ enum KerasSchedules {
     static func make(_ name: String, _ parameters: [String: JSONValue]) throws -> AnySchedule {
         var reader = ReferenceParameters(schedule: name, values: parameters)
         reader.ignore("name")
-        func build(_ names: [String: String], _ body: () throws -> any SerializableSchedule) throws -> AnySchedule {
-            do {
-                return AnySchedule(try body())
-            } catch let error as ScheduleError {
-                throw reader.renamed(error, names)
-            }
-        }
         let schedule: AnySchedule
         switch name {
         case "InverseTimeDecay":
@@ -17,7 +10,7 @@ enum KerasSchedules {
             let steps = try reader.integer("decay_steps")
             let decay = try reader.number("decay_rate")
             let staircase = try reader.bool("staircase", default: false)
-            schedule = try build(["from": "initial_learning_rate", "every": "decay_steps", "decay": "decay_rate"]) {
+            schedule = try reader.build(["from": "initial_learning_rate", "every": "decay_steps", "decay": "decay_rate"]) {
                 try InverseTimeSchedule(from: initial, decay: decay, every: steps, staircase: staircase)
             }
         case "CosineDecayRestarts":
@@ -26,7 +19,7 @@ enum KerasSchedules {
             let periodMultiplier = try reader.number("t_mul", default: 2)
             let rateMultiplier = try reader.number("m_mul", default: 1)
             let alpha = try reader.number("alpha", default: 0)
-            schedule = try build(["from": "initial_learning_rate", "steps": "first_decay_steps"]) {
+            schedule = try reader.build(["from": "initial_learning_rate", "steps": "first_decay_steps"]) {
                 try CosineRestartsSchedule(from: initial, steps: steps, periodMultiplier: periodMultiplier,
                                            rateMultiplier: rateMultiplier, alpha: alpha, precision: .single)
             }
@@ -35,14 +28,14 @@ enum KerasSchedules {
             let steps = try reader.integer("decay_steps")
             let decay = try reader.number("decay_rate")
             let staircase = try reader.bool("staircase", default: false)
-            schedule = try build(["from": "initial_learning_rate", "every": "decay_steps", "decay": "decay_rate"]) {
+            schedule = try reader.build(["from": "initial_learning_rate", "every": "decay_steps", "decay": "decay_rate"]) {
                 try ExponentialSchedule(from: initial, decay: decay, every: steps, staircase: staircase)
             }
         case "CosineDecay":
             let initial = try reader.number("initial_learning_rate")
             let steps = try reader.integer("decay_steps")
             let alpha = try reader.number("alpha", default: 0)
-            schedule = try build(["from": "initial_learning_rate", "steps": "decay_steps", "to": "alpha"]) {
+            schedule = try reader.build(["from": "initial_learning_rate", "steps": "decay_steps", "to": "alpha"]) {
                 try CosineDecaySchedule(from: initial, to: initial * alpha, steps: steps, precision: .single)
             }
         default:

@@ -7,25 +7,18 @@ enum OptaxSchedules {
         let name = rawName.hasPrefix("optax.") ? String(rawName.dropFirst(6)) : rawName
         let key = name.hasSuffix("_schedule") ? String(name.dropLast(9)) : name
         var reader = ReferenceParameters(schedule: name, values: parameters)
-        func build(_ names: [String: String], _ body: () throws -> any SerializableSchedule) throws -> AnySchedule {
-            do {
-                return AnySchedule(try body())
-            } catch let error as ScheduleError {
-                throw reader.renamed(error, names)
-            }
-        }
         let schedule: AnySchedule
         switch key {
         case "constant":
             let value = try reader.number("value")
-            schedule = try build(["rate": "value"]) { try ConstantSchedule(rate: value) }
+            schedule = try reader.build(["rate": "value"]) { try ConstantSchedule(rate: value) }
         case "linear", "polynomial":
             let initial = try reader.number("init_value")
             let end = try reader.number("end_value")
             let power = key == "linear" ? 1 : try reader.number("power")
             let steps = try reader.integer("transition_steps")
             let begin = max(0, try reader.integer("transition_begin", default: 0))
-            schedule = try build(["from": "init_value", "to": "end_value", "power": "power", "steps": "transition_steps"]) {
+            schedule = try reader.build(["from": "init_value", "to": "end_value", "power": "power", "steps": "transition_steps"]) {
                 try PolynomialSchedule(from: initial, to: end, power: power, steps: max(steps, 0), begin: begin, precision: .single)
             }
         case "exponential_decay":
@@ -35,7 +28,7 @@ enum OptaxSchedules {
             let begin = max(0, try reader.integer("transition_begin", default: 0))
             let staircase = try reader.bool("staircase", default: false)
             let end = try reader.optionalNumber("end_value")
-            schedule = try build(["from": "init_value", "decay": "decay_rate", "every": "transition_steps", "to": "end_value"]) {
+            schedule = try reader.build(["from": "init_value", "decay": "decay_rate", "every": "transition_steps", "to": "end_value"]) {
                 if steps <= 0 || decay == 0 { return try ConstantSchedule(rate: initial) }
                 return try ExponentialSchedule(from: initial, decay: decay, every: steps, begin: begin, staircase: staircase, to: end,
                                                precision: .single)
@@ -43,14 +36,14 @@ enum OptaxSchedules {
         case "piecewise_constant":
             let initial = try reader.number("init_value")
             let (boundaries, scales) = try reader.boundariesAndScales("boundaries_and_scales")
-            schedule = try build(["from": "init_value", "at": "boundaries_and_scales", "scales": "boundaries_and_scales"]) {
+            schedule = try reader.build(["from": "init_value", "at": "boundaries_and_scales", "scales": "boundaries_and_scales"]) {
                 try PiecewiseConstantSchedule(from: initial, boundaries: boundaries, scales: scales)
             }
         case "piecewise_interpolate":
             let kind = try reader.string("interpolate_type", allowed: ["linear", "cosine"])
             let initial = try reader.number("init_value")
             let (boundaries, scales) = try reader.boundariesAndScales("boundaries_and_scales")
-            schedule = try build(["from": "init_value", "at": "boundaries_and_scales", "scales": "boundaries_and_scales"]) {
+            schedule = try reader.build(["from": "init_value", "at": "boundaries_and_scales", "scales": "boundaries_and_scales"]) {
                 try PiecewiseInterpolateSchedule(Interpolation(rawValue: kind)!, from: initial, boundaries: boundaries, scales: scales,
                                                  precision: .single)
             }
@@ -59,11 +52,11 @@ enum OptaxSchedules {
             let steps = try reader.integer("decay_steps")
             let alpha = try reader.number("alpha", default: 0)
             let exponent = try reader.number("exponent", default: 1)
-            schedule = try build(["from": "init_value", "to": "alpha", "steps": "decay_steps", "exponent": "exponent"]) {
+            schedule = try reader.build(["from": "init_value", "to": "alpha", "steps": "decay_steps", "exponent": "exponent"]) {
                 try CosineDecaySchedule(from: initial, to: initial * alpha, steps: steps, exponent: exponent, precision: .single)
             }
         case "warmup_cosine_decay":
-            schedule = try warmupCosine(&reader, build)
+            schedule = try warmupCosine(&reader)
         case "warmup_exponential_decay":
             let initial = try reader.number("init_value")
             let peak = try reader.number("peak_value")
@@ -73,8 +66,8 @@ enum OptaxSchedules {
             let begin = max(0, try reader.integer("transition_begin", default: 0))
             let staircase = try reader.bool("staircase", default: false)
             let end = try reader.optionalNumber("end_value")
-            schedule = try build(["from": "init_value", "to": "peak_value", "steps": "warmup_steps", "decay": "decay_rate",
-                                  "every": "transition_steps"]) {
+            schedule = try reader.build(["from": "init_value", "to": "peak_value", "steps": "warmup_steps", "decay": "decay_rate",
+                                         "every": "transition_steps"]) {
                 let decaying: any SerializableSchedule = steps <= 0 || decay == 0
                     ? try ConstantSchedule(rate: peak)
                     : try ExponentialSchedule(from: peak, decay: decay, every: steps, begin: begin, staircase: staircase, to: end,
@@ -87,7 +80,7 @@ enum OptaxSchedules {
             let initial = try reader.number("init_value")
             let peak = try reader.number("peak_value")
             let warmup = try reader.integer("warmup_steps")
-            schedule = try build(["from": "init_value", "to": "peak_value", "steps": "warmup_steps"]) {
+            schedule = try reader.build(["from": "init_value", "to": "peak_value", "steps": "warmup_steps"]) {
                 try PolynomialSchedule(from: initial, to: peak, steps: max(warmup, 0), precision: .single)
             }
         case "linear_onecycle", "cosine_onecycle":
@@ -109,7 +102,7 @@ enum OptaxSchedules {
             var merged: [Int: Double] = [:]
             for (boundary, scale) in entries { merged[boundary] = scale }
             entries = merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            schedule = try build(["from": "peak_value", "at": "pct_start"]) {
+            schedule = try reader.build(["from": "peak_value", "at": "pct_start"]) {
                 try PiecewiseInterpolateSchedule(key == "linear_onecycle" ? .linear : .cosine, from: peak / div,
                                                  boundaries: entries.map(\.0), scales: entries.map(\.1), precision: .single)
             }
@@ -123,22 +116,19 @@ enum OptaxSchedules {
                     throw ScheduleError(parameter: "cosine_kwargs", message: "sgdr: each item of 'cosine_kwargs' must be an object")
                 }
                 var child = ReferenceParameters(schedule: "sgdr cosine_kwargs", values: object)
-                let namer = child
-                children.append(try warmupCosine(&child) { names, body in
-                    do { return AnySchedule(try body()) } catch let error as ScheduleError { throw namer.renamed(error, names) }
-                })
+                children.append(try warmupCosine(&child))
                 try child.finish()
                 consumed += try child.integer("decay_steps")
                 boundaries.append(consumed)
             }
-            schedule = try build(["schedules": "cosine_kwargs"]) { try JoinSchedule(children, boundaries: Array(boundaries.dropLast())) }
+            schedule = try reader.build(["schedules": "cosine_kwargs"]) { try JoinSchedule(children, boundaries: Array(boundaries.dropLast())) }
         case "join", "join_schedules":
             let children = try reader.array("schedules").map { item in
                 let (childName, childParameters) = try ReferenceSchedule.nested(item, in: name, field: "schedules")
                 return try make(childName, childParameters)
             }
             let boundaries = try reader.integers("boundaries")
-            schedule = try build(["at": "boundaries", "schedules": "schedules"]) { try JoinSchedule(children, boundaries: boundaries) }
+            schedule = try reader.build(["at": "boundaries", "schedules": "schedules"]) { try JoinSchedule(children, boundaries: boundaries) }
         default:
             throw ScheduleError(parameter: "schedule", message: "unknown Optax schedule '\(rawName)'")
         }
@@ -147,10 +137,7 @@ enum OptaxSchedules {
     }
 
     /// `warmup_cosine_decay_schedule(init_value, peak_value, warmup_steps, decay_steps, end_value, exponent)`.
-    private static func warmupCosine(
-        _ reader: inout ReferenceParameters,
-        _ build: ([String: String], () throws -> any SerializableSchedule) throws -> AnySchedule
-    ) throws -> AnySchedule {
+    private static func warmupCosine(_ reader: inout ReferenceParameters) throws -> AnySchedule {
         let initial = try reader.number("init_value")
         let peak = try reader.number("peak_value")
         let warmup = try reader.integer("warmup_steps")
@@ -164,7 +151,7 @@ enum OptaxSchedules {
             throw ScheduleError(parameter: "decay_steps",
                 message: "warmup_cosine_decay: parameter 'decay_steps' (\(steps)) must exceed warmup_steps (\(warmup)): the warmup is longer than the run")
         }
-        return try build(["from": "init_value", "to": "end_value", "exponent": "exponent"]) {
+        return try reader.build(["from": "init_value", "to": "end_value", "exponent": "exponent"]) {
             try JoinSchedule([
                 AnySchedule(try PolynomialSchedule(from: initial, to: peak, steps: warmup, precision: .single)),
                 AnySchedule(try CosineDecaySchedule(from: peak, to: peak == 0 ? 0 : end, steps: steps - warmup, exponent: exponent,

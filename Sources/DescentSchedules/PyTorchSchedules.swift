@@ -11,27 +11,20 @@ enum PyTorchSchedules {
             try Check.rate(baseLearningRate, "base_lr")
             return baseLearningRate
         }
-        func build(_ names: [String: String], _ body: () throws -> any SerializableSchedule) throws -> AnySchedule {
-            do {
-                return AnySchedule(try body())
-            } catch let error as ScheduleError {
-                throw reader.renamed(error, names)
-            }
-        }
         let schedule: AnySchedule
         switch name {
         case "StepLR":
             let from = try base()
             let stepSize = try reader.integer("step_size")
             let gamma = try reader.number("gamma", default: 0.1)
-            schedule = try build(["every": "step_size", "gamma": "gamma", "from": "base_lr"]) {
+            schedule = try reader.build(["every": "step_size", "gamma": "gamma", "from": "base_lr"]) {
                 try StepSchedule(from: from, every: stepSize, gamma: gamma)
             }
         case "MultiStepLR":
             let from = try base()
             let milestones = try reader.integers("milestones")
             let gamma = try reader.number("gamma", default: 0.1)
-            schedule = try build(["at": "milestones", "scales": "gamma", "from": "base_lr"]) {
+            schedule = try reader.build(["at": "milestones", "scales": "gamma", "from": "base_lr"]) {
                 try PiecewiseConstantSchedule(from: from, boundaries: milestones,
                                               scales: Array(repeating: gamma, count: milestones.count))
             }
@@ -42,7 +35,7 @@ enum PyTorchSchedules {
             guard factor >= 0, factor <= 1 else {
                 throw ScheduleError(parameter: "factor", message: "ConstantLR: parameter 'factor' must lie in [0, 1], got \(factor)")
             }
-            schedule = try build(["steps": "total_iters", "rate": "factor", "from": "base_lr"]) {
+            schedule = try reader.build(["steps": "total_iters", "rate": "factor", "from": "base_lr"]) {
                 try JoinSchedule(sequence: [
                     AnySchedule(try ConstantSchedule(rate: from * factor, steps: totalIterations)),
                     AnySchedule(try ConstantSchedule(rate: from)),
@@ -59,28 +52,28 @@ enum PyTorchSchedules {
             guard end >= 0, end <= 1 else {
                 throw ScheduleError(parameter: "end_factor", message: "LinearLR: parameter 'end_factor' must lie in [0, 1], got \(end)")
             }
-            schedule = try build(["steps": "total_iters", "from": "start_factor", "to": "end_factor"]) {
+            schedule = try reader.build(["steps": "total_iters", "from": "start_factor", "to": "end_factor"]) {
                 try PolynomialSchedule(from: from * start, to: from * end, power: 1, steps: totalIterations)
             }
         case "ExponentialLR", "MultiplicativeLR":
             let from = try base()
             let key = name == "ExponentialLR" ? "gamma" : "factor"
             let gamma = try reader.number(key)
-            schedule = try build(["decay": key, "from": "base_lr"]) {
+            schedule = try reader.build(["decay": key, "from": "base_lr"]) {
                 try ExponentialSchedule(from: from, decay: gamma, every: 1)
             }
         case "PolynomialLR":
             let from = try base()
             let totalIterations = try reader.integer("total_iters", default: 5)
             let power = try reader.number("power", default: 1)
-            schedule = try build(["steps": "total_iters", "power": "power", "from": "base_lr"]) {
+            schedule = try reader.build(["steps": "total_iters", "power": "power", "from": "base_lr"]) {
                 try PolynomialSchedule(from: from, to: 0, power: power, steps: totalIterations)
             }
         case "CosineAnnealingLR":
             let from = try base()
             let period = try reader.integer("T_max")
             let minimum = try reader.number("eta_min", default: 0)
-            schedule = try build(["period": "T_max", "to": "eta_min", "from": "base_lr"]) {
+            schedule = try reader.build(["period": "T_max", "to": "eta_min", "from": "base_lr"]) {
                 try CosineAnnealingSchedule(from: from, to: minimum, period: period)
             }
         case "CosineAnnealingWarmRestarts":
@@ -92,7 +85,7 @@ enum PyTorchSchedules {
                     message: "CosineAnnealingWarmRestarts: parameter 'T_mult' must be a whole number ≥ 1, got \(multiplierValue)")
             }
             let minimum = try reader.number("eta_min", default: 0)
-            schedule = try build(["period": "T_0", "multiplier": "T_mult", "to": "eta_min", "from": "base_lr"]) {
+            schedule = try reader.build(["period": "T_0", "multiplier": "T_mult", "to": "eta_min", "from": "base_lr"]) {
                 try WarmRestartsSchedule(from: from, to: minimum, period: period, multiplier: Int(multiplierValue))
             }
         case "CyclicLR":
@@ -107,8 +100,8 @@ enum PyTorchSchedules {
             let cycleMomentum = try reader.bool("cycle_momentum", default: true)
             let baseMomentum = try reader.number("base_momentum", default: 0.8)
             let maxMomentum = try reader.number("max_momentum", default: 0.9)
-            schedule = try build(["low": "base_lr", "high": "max_lr", "up": "step_size_up", "down": "step_size_down",
-                                  "gamma": "gamma"]) {
+            schedule = try reader.build(["low": "base_lr", "high": "max_lr", "up": "step_size_up", "down": "step_size_down",
+                                         "gamma": "gamma"]) {
                 try CyclicSchedule(low: low, high: high, up: up, down: down, mode: CyclicSchedule.Mode(rawValue: mode)!,
                                    gamma: gamma,
                                    momentum: cycleMomentum ? try MomentumRange(base: baseMomentum, maximum: maxMomentum) : nil)
@@ -140,8 +133,8 @@ enum PyTorchSchedules {
             let div = try reader.number("div_factor", default: 25)
             let finalDiv = try reader.number("final_div_factor", default: 1e4)
             let threePhase = try reader.bool("three_phase", default: false)
-            schedule = try build(["peak": "max_lr", "steps": "total_steps", "warmup": "pct_start", "div": "div_factor",
-                                  "final_div": "final_div_factor"]) {
+            schedule = try reader.build(["peak": "max_lr", "steps": "total_steps", "warmup": "pct_start", "div": "div_factor",
+                                         "final_div": "final_div_factor"]) {
                 try OneCycleSchedule(peak: peak, steps: total ?? 0, warmupFraction: fraction,
                                      anneal: anneal == "cos" ? .cosine : .linear, divFactor: div, finalDivFactor: finalDiv,
                                      threePhase: threePhase,
@@ -165,7 +158,7 @@ enum PyTorchSchedules {
                 }
                 children.append(try make(childName, childParameters, start))
             }
-            schedule = try build(["at": "milestones", "schedules": "schedulers"]) {
+            schedule = try reader.build(["at": "milestones", "schedules": "schedulers"]) {
                 try JoinSchedule(children, boundaries: milestones)
             }
         case "ChainedScheduler":
@@ -174,7 +167,7 @@ enum PyTorchSchedules {
                 let (childName, childParameters) = try ReferenceSchedule.nested(item, in: name, field: "schedulers")
                 return try make(childName, childParameters, baseLearningRate)
             }
-            schedule = try build(["schedules": "schedulers", "from": "base_lr"]) { try ChainSchedule(from: from, children) }
+            schedule = try reader.build(["schedules": "schedulers", "from": "base_lr"]) { try ChainSchedule(from: from, children) }
         case "LambdaLR":
             throw ScheduleError(parameter: "lr_lambda",
                 message: "LambdaLR takes a closure, which a file cannot give; use LambdaSchedule in code")

@@ -107,6 +107,15 @@ struct ReferenceParameters {
         return ScheduleError(parameter: name, message: "\(schedule): parameter '\(name)': \(error.message)")
     }
 
+    /// Makes a schedule with `body`; a `ScheduleError` it throws names this library's parameter (`names`: Descent's → this library's).
+    func build(_ names: [String: String], _ body: () throws -> any SerializableSchedule) throws -> AnySchedule {
+        do {
+            return AnySchedule(try body())
+        } catch let error as ScheduleError {
+            throw renamed(error, names)
+        }
+    }
+
     /// Every given parameter must be known; reports the first that is not.
     func finish() throws {
         for name in values.keys.sorted() where !used.contains(name) {
