@@ -19,7 +19,10 @@ import Foundation
 ///   - the four suggestions span 2.24 decades (1.45e-03 to 2.51e-01): they disagree, prefer valley
 ///   ...
 /// ```
-struct RangeTestCommand: AsyncParsableCommand {
+struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
+    static let csvHelp = "A CSV file with a header row to use instead of a bundled data set."
+    static let validationFractionHelp = "Fraction held out (as in `descent train`); the test never sees it."
+
     static let configuration = CommandConfiguration(
         commandName: "range-test",
         abstract: "Find a learning rate with the range test (fastai's LR finder) and say how sure it is.",
@@ -40,14 +43,7 @@ struct RangeTestCommand: AsyncParsableCommand {
         case sgd, adam, adamw
     }
 
-    @Option(help: "A bundled data set: \(BundledDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var dataset: String?
-    @Option(help: "A CSV file with a header row to use instead of a bundled data set.")
-    var csv: String?
-    @Option(help: "The target column of --csv (default: the last column).")
-    var target: String?
-    @Option(help: "Hidden layer sizes, comma-separated (empty for a linear model).")
-    var hidden: String = "64"
+    @OptionGroup var data: DataModelOptions<RangeTestCommand>
     @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer: OptimizerChoice = .sgd
     @Option(help: "SGD momentum.")
@@ -58,28 +54,20 @@ struct RangeTestCommand: AsyncParsableCommand {
     var end: Double = 10
     @Option(help: "Number of steps (at least 10).")
     var iterations: Int = 100
-    @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
-    var batchSize: Int = 32
-    @Option(help: "Seed for the split, the initial weights and the shuffling.")
-    var seed: UInt64 = 0
-    @Option(name: .customLong("validation-fraction"), help: "Fraction held out (as in `descent train`); the test never sees it.")
-    var validationFraction: Double = 0.2
-    @Flag(name: .customLong("no-standardize"), help: "Keep the features as they are in the file.")
-    var noStandardize = false
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target)
+        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
         guard iterations >= LearningRateRangeTest.minimumIterations else {
             throw ValidationError("--iterations must be at least \(LearningRateRangeTest.minimumIterations), got \(iterations)")
         }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(data.batchSize)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
-        guard validationFraction > 0, validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
-        _ = try TrainingSetup.hiddenSizes(hidden)
+        guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
+        _ = try TrainingSetup.hiddenSizes(data.hidden)
     }
 
     func run() async throws {
@@ -94,15 +82,16 @@ struct RangeTestCommand: AsyncParsableCommand {
     }
 
     private func runTest() throws {
-        let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try TrainingSetup.hiddenSizes(hidden),
-                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed)
+        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target,
+                                      hidden: try TrainingSetup.hiddenSizes(data.hidden),
+                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed)
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
-                                             batchSize: batchSize, seed: seed)
+                                             batchSize: data.batchSize, seed: data.seed)
         if !json {
             print("Range test on \(setup.dataSummary)")
             let optimizerText = optimizer == .sgd ? "sgd (momentum \(momentum))" : optimizer.rawValue
             print("Model: \(setup.model.parameterCount) parameters; optimizer \(optimizerText); rate \(Self.rate(start)) → "
-                  + "\(Self.rate(end)) over \(iterations) iterations of \(batchSize) examples")
+                  + "\(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples")
         }
         let result: RangeTestResult
         switch optimizer {

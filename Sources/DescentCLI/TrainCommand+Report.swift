@@ -10,10 +10,10 @@ extension TrainCommand {
         let summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
             ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
-            ("Model", "\(model.parameterCount) parameters; hidden layers \(hidden.isEmpty ? "none" : hidden)"),
+            ("Model", "\(model.parameterCount) parameters; hidden layers \(data.hidden.isEmpty ? "none" : data.hidden)"),
             ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
             ("Schedule", "\(schedule)"),
-            ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(batchSize)"),
+            ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(data.batchSize)"),
             ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
         ]
         var report = TrainReport(summary: summary, history: history, curves: curves, metricName: objective.metricName,

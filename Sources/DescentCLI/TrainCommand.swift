@@ -5,7 +5,10 @@ import Foundation
 /// `descent train`: train a multilayer perceptron on a bundled data set or a CSV file,
 /// printing per epoch the learning rate in force, the training loss and the validation
 /// loss and metric, then a chart of the curves.
-struct TrainCommand: AsyncParsableCommand {
+struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
+    static let csvHelp = "A CSV file with a header row to train on instead of a bundled data set."
+    static let validationFractionHelp = "Fraction of the data held out for validation."
+
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model on a bundled or CSV data set.",
@@ -20,14 +23,7 @@ struct TrainCommand: AsyncParsableCommand {
         case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
     }
 
-    @Option(help: "A bundled data set: \(BundledDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var dataset: String?
-    @Option(help: "A CSV file with a header row to train on instead of a bundled data set.")
-    var csv: String?
-    @Option(help: "The target column of --csv (default: the last column).")
-    var target: String?
-    @Option(help: "Hidden layer sizes, comma-separated (empty for a linear model).")
-    var hidden: String = "64"
+    @OptionGroup var data: DataModelOptions<TrainCommand>
     @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var optimizer: OptimizerChoice = .adamw
     @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
@@ -40,16 +36,8 @@ struct TrainCommand: AsyncParsableCommand {
     var schedule: String = "constant"
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
-    @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
-    var batchSize: Int = 32
-    @Option(help: "Seed for the split, the initial weights and the shuffling.")
-    var seed: UInt64 = 0
-    @Option(name: .customLong("validation-fraction"), help: "Fraction of the data held out for validation.")
-    var validationFraction: Double = 0.2
     @Option(help: "Stop after this many epochs without a lower validation loss.")
     var patience: Int?
-    @Flag(name: .customLong("no-standardize"), help: "Keep the features as they are in the file.")
-    var noStandardize = false
     @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
     var saveWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
@@ -58,11 +46,11 @@ struct TrainCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target)
+        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        guard validationFraction > 0, validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
+        guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
@@ -86,7 +74,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(hidden) }
+    func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
 
     func run() async throws {
         do {
@@ -103,13 +91,13 @@ struct TrainCommand: AsyncParsableCommand {
 
     private func train() throws {
         if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
-        let setup = try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: try hiddenSizes(),
-                                      validationFraction: validationFraction, standardize: !noStandardize, seed: seed,
-                                      batchSize: batchSize)
+        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, hidden: try hiddenSizes(),
+                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
+                                      batchSize: data.batchSize)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
-        let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: batchSize)
+        let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
         guard !overflow else {
@@ -128,7 +116,7 @@ struct TrainCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let rate = ScheduledRate.schedule(parsed)
-        var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed)
+        var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         let trainer = Trainer(configuration: trainingConfiguration)
 

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Descent
+
+/// The help texts that differ between the commands that share `DataModelOptions`.
+protocol DataModelOptionsWording {
+    /// Help for `--csv`.
+    static var csvHelp: String { get }
+    /// Help for `--validation-fraction`.
+    static var validationFractionHelp: String { get }
+}
+
+/// The data and model options shared by `descent train` and `descent range-test` (used with `@OptionGroup`):
+/// where the data come from (`--dataset` or `--csv` with `--target`), the hidden layers, the minibatch size, the seed,
+/// the held-out fraction and whether features are standardised. Each command keeps its own checks in `validate()`.
+///
+/// ```
+/// $ descent train --dataset iris --hidden 32,16 --batch-size 16 --seed 7 --validation-fraction 0.25
+/// $ descent range-test --csv data.csv --target price --hidden "" --no-standardize
+/// ```
+struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
+    @Option(help: "A bundled data set: \(BundledDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var dataset: String?
+    @Option(help: ArgumentHelp(Wording.csvHelp))
+    var csv: String?
+    @Option(help: "The target column of --csv (default: the last column).")
+    var target: String?
+    @Option(help: "Hidden layer sizes, comma-separated (empty for a linear model).")
+    var hidden: String = "64"
+    @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
+    var batchSize: Int = 32
+    @Option(help: "Seed for the split, the initial weights and the shuffling.")
+    var seed: UInt64 = 0
+    @Option(name: .customLong("validation-fraction"), help: ArgumentHelp(Wording.validationFractionHelp))
+    var validationFraction: Double = 0.2
+    @Flag(name: .customLong("no-standardize"), help: "Keep the features as they are in the file.")
+    var noStandardize = false
+}
