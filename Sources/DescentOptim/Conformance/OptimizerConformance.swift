@@ -20,30 +20,12 @@ public enum OptimizerConformance {
     /// Absolute floor of the tolerance (for elements that cross zero).
     public static let absoluteTolerance = 1e-7
 
-    /// The result of one case.
-    public struct CaseResult: Sendable, Equatable {
-        public var name: String
-        public var passed: Bool
-        /// The largest |actual − expected| / max(|expected|, 1e-3) over all steps and elements.
-        public var maxRelativeError: Double
-        /// What failed (first offending step and element), or an error message; empty when passed.
-        public var detail: String
+    /// The result of one case (`ConformanceCaseResult`): its max relative error is
+    /// |actual − expected| / max(|expected|, 1e-3) over all steps and elements; `line` reads `PASS adam (max rel err 3.1e-07)`.
+    public typealias CaseResult = ConformanceCaseResult
 
-        /// One line for the console: `PASS adam (max rel err 3.1e-07)`.
-        public var line: String {
-            let error = String(format: "%.2e", maxRelativeError)
-            return passed ? "PASS \(name) (max rel err \(error))" : "FAIL \(name): \(detail)"
-        }
-    }
-
-    /// The results of a file.
-    public struct Report: Sendable {
-        public var results: [CaseResult]
-        public var passedCount: Int { results.filter(\.passed).count }
-        public var failedCount: Int { results.count - passedCount }
-        /// `N passed, M failed`.
-        public var summary: String { "\(passedCount) passed, \(failedCount) failed" }
-    }
+    /// The results of a file (`ConformanceReport`).
+    public typealias Report = ConformanceReport
 
     /// Builds the schedule of a case's `lr_schedule` (the description and the base rate).
     public typealias ScheduleMaker = @Sendable (_ description: [String: Any], _ baseRate: Double, _ context: String) throws -> ScheduledRate
@@ -52,14 +34,7 @@ public enum OptimizerConformance {
     /// - Throws: `ConformanceError.unreadableFile` if the file is not a JSON object with a `cases` array.
     ///   A case that cannot be built is reported as failed with its error, not thrown.
     public static func run(fileURL: URL, makeSchedule: ScheduleMaker = ConformanceSchedule.make) throws -> Report {
-        let data: Data
-        do { data = try Data(contentsOf: fileURL) } catch {
-            throw ConformanceError.unreadableFile(path: fileURL.path, message: "cannot read: \(error.localizedDescription)")
-        }
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let cases = root["cases"] as? [[String: Any]] else {
-            throw ConformanceError.unreadableFile(path: fileURL.path, message: "expected a JSON object with a \"cases\" array")
-        }
+        let cases = try ConformanceFile.cases(at: fileURL, as: [String: Any].self)
         return Report(results: cases.enumerated().map { index, entry in
             let name = entry["name"] as? String ?? "case \(index)"
             do { return try runCase(entry, name: name, context: "\(fileURL.lastPathComponent): case \(name)",

@@ -25,42 +25,18 @@ public enum RangeTestConformance {
     /// Relative tolerance on every compared value.
     public static let relativeTolerance = 1e-6
 
-    /// The result of one case.
-    public struct CaseResult: Sendable, Equatable {
-        public var name: String
-        public var passed: Bool
-        /// The largest relative error over rates, smoothed losses and suggestions.
-        public var maxRelativeError: Double
-        /// What failed (the first offending field and index) or why the case could not be read; empty when passed.
-        public var detail: String
+    /// The result of one case (`ConformanceCaseResult`): its max relative error is taken over rates, smoothed
+    /// losses and suggestions; `line` reads `PASS digits_mlp (max rel err 1.51e-15)` or `FAIL name: detail`.
+    public typealias CaseResult = ConformanceCaseResult
 
-        /// One line for the console: `PASS digits_mlp (max rel err 1.51e-15)` or `FAIL name: detail`.
-        public var line: String {
-            passed ? "PASS \(name) (max rel err \(String(format: "%.2e", maxRelativeError)))" : "FAIL \(name): \(detail)"
-        }
-    }
-
-    /// The results of a file.
-    public struct Report: Sendable {
-        public var results: [CaseResult]
-        public var passedCount: Int { results.filter(\.passed).count }
-        public var failedCount: Int { results.count - passedCount }
-        /// `N passed, M failed`.
-        public var summary: String { "\(passedCount) passed, \(failedCount) failed" }
-    }
+    /// The results of a file (`ConformanceReport`).
+    public typealias Report = ConformanceReport
 
     /// Runs every case of a file.
     /// - Throws: `ConformanceError.unreadableFile` if the file cannot be read or is not a JSON object with a
     ///   `cases` array. A case with a missing or malformed field fails with a detail naming the case and field.
     public static func run(fileURL: URL) throws -> Report {
-        let data: Data
-        do { data = try Data(contentsOf: fileURL) } catch {
-            throw ConformanceError.unreadableFile(path: fileURL.path, message: "cannot read: \(error.localizedDescription)")
-        }
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let cases = root["cases"] as? [Any] else {
-            throw ConformanceError.unreadableFile(path: fileURL.path, message: "expected a JSON object with a \"cases\" array")
-        }
+        let cases = try ConformanceFile.cases(at: fileURL, as: Any.self)
         return Report(results: cases.enumerated().map { index, value in
             let entry = value as? [String: Any]
             let name = entry?["name"] as? String ?? "case \(index)"
