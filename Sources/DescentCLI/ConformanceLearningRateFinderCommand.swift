@@ -24,8 +24,6 @@ struct ConformanceLearningRateFinderCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        for result in report.results { print(result.line) }
-        print(report.summary)
-        if report.failedCount > 0 { throw ExitCode(1) }
+        try report.printAndCheck()
     }
 }

@@ -22,8 +22,6 @@ struct ConformanceOptimizersCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        for result in report.results { print(result.line) }
-        print(report.summary)
-        if report.failedCount > 0 { throw ExitCode.failure }
+        try report.printAndCheck()
     }
 }
