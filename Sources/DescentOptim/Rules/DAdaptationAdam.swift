@@ -32,7 +32,8 @@ public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, decoupledWeightDecay: Bool = false,
                 biasCorrection: Bool = false, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
-        try Check.distanceEstimate(initialD: initialD, growthRate: growthRate)
+        try Check.positive(initialD, "initialD")
+        try Check.positive(growthRate, "growthRate")
         self.decoupledWeightDecay = decoupledWeightDecay
         self.biasCorrection = biasCorrection
         self.initialD = initialD

@@ -19,11 +19,3 @@ extension DistanceEstimatingRule {
         return d * context.learningRate * correction
     }
 }
-
-extension Check {
-    /// The estimate's start d₀ and its growth factor per step, both > 0.
-    static func distanceEstimate(initialD: Double, growthRate: Double) throws {
-        try positive(initialD, "initialD")
-        try positive(growthRate, "growthRate")
-    }
-}
