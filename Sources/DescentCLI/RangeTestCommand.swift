@@ -84,7 +84,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     private func runTest() throws {
         let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target,
                                       hidden: try TrainingSetup.hiddenSizes(data.hidden),
-                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed)
+                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
+                                      batchSize: data.batchSize)
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)
         if !json {

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// ```swift
 /// let setup = try TrainingSetup(dataset: "iris", csv: nil, target: nil, hidden: [64],
-///                               validationFraction: 0.2, standardize: true, seed: 0)
+///                               validationFraction: 0.2, standardize: true, seed: 0, batchSize: 32)
 /// setup.split.train.count     // 120
 /// setup.model.parameterCount  // 4·64 + 64 + 64·3 + 3 = 515
 /// ```
@@ -25,7 +25,7 @@ struct TrainingSetup {
 
     /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
     init(dataset: String?, csv: String?, target: String?, hidden: [Int], validationFraction: Double,
-         standardize: Bool, seed: UInt64, batchSize: Int = 32) throws {
+         standardize: Bool, seed: UInt64, batchSize: Int) throws {
         if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
