@@ -62,20 +62,26 @@ static void PK_CAT(PACK_PREFIX, interleave)(const float *restrict src, long ld, 
 #define PK_STRIP_FIXED(W)                                                             \
     case W:                                                                           \
         for (long q = 0; q < full; q++) {                                             \
-            _Pragma("clang loop unroll(full)")                                        \
-            for (int j = 0; j < W; j++) out[q * W * depth + j] = row[q * W + j];      \
+            for (long p = p0; p < p1; p++) {                                          \
+                _Pragma("clang loop unroll(full)")                                    \
+                for (int j = 0; j < W; j++)                                           \
+                    dst[q * W * depth + p * W + j] = src[p * ld + q * W + j];         \
+            }                                                                         \
         }                                                                             \
         break;
 
-// dst[q][p*width + j] = src[p*ld + q*width + j]: walks each stored row once,
-// left to right, writing one strip into every panel.
+// dst[q][p*width + j] = src[p*ld + q*width + j], in blocks of 8 stored rows: each
+// block is read left to right (8 sequential streams) and written panel by panel
+// (8 consecutive strips of one panel). Walking one whole row at a time instead
+// writes one strip into every panel, and the panels lie width*depth floats apart,
+// a multiple of 4 KiB for the usual KC: every store of a row then hits the same L1
+// set (at n = 1024, 2 threads, packing B took 4.4% of the product that way).
 PACK_TARGET
 static void PK_CAT(PACK_PREFIX, strips)(const float *restrict src, long ld, long count, long depth,
                                         long width, float *restrict dst) {
     long full = count / width, rest = count - full * width;
-    for (long p = 0; p < depth; p++) {
-        const float *row = src + p * ld;
-        float *out = dst + p * width;
+    for (long p0 = 0; p0 < depth; p0 += 8) {
+        long p1 = depth - p0 < 8 ? depth : p0 + 8;
         switch (width) {
         PK_STRIP_FIXED(4)
         PK_STRIP_FIXED(6)
@@ -85,14 +91,17 @@ static void PK_CAT(PACK_PREFIX, strips)(const float *restrict src, long ld, long
         PK_STRIP_FIXED(32)
         default:
             for (long q = 0; q < full; q++)
-                for (long j = 0; j < width; j++) out[q * width * depth + j] = row[q * width + j];
+                for (long p = p0; p < p1; p++)
+                    for (long j = 0; j < width; j++) dst[q * width * depth + p * width + j] = src[p * ld + q * width + j];
         }
         if (rest > 0) {
-            float *last = out + full * width * depth;
-            const float *tail = row + full * width;
-            long j = 0;
-            for (; j < rest; j++) last[j] = tail[j];
-            for (; j < width; j++) last[j] = 0;
+            for (long p = p0; p < p1; p++) {
+                float *last = dst + full * width * depth + p * width;
+                const float *tail = src + p * ld + full * width;
+                long j = 0;
+                for (; j < rest; j++) last[j] = tail[j];
+                for (; j < width; j++) last[j] = 0;
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ struct GemmDriver {
     /// Computes the product with up to `threads` threads.
     func run(threads requested: Int, parallelThreshold: Int = GemmDriver.parallelThreshold) {
         let mr = kernel.tileRows, nr = kernel.tileColumns
-        // Balanced blocks: 300 rows with MC = 144 become 3 × 100 (rounded to MR), not 144 + 144 + 12.
+        // Balanced blocks: 300 rows with MC = 72 become 5 × 60 (rounded to MR), not 4 × 72 + 12.
         let kcBlock = GemmDriver.balancedBlock(k, limit: kernel.depthBlock, multiple: 1)
         let ncBlock = GemmDriver.balancedBlock(n, limit: kernel.columnBlock, multiple: nr)
         var mcBlock = GemmDriver.balancedBlock(m, limit: kernel.rowBlock, multiple: mr)
