@@ -17,13 +17,6 @@ struct ConformanceLearningRateFinderCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let report: RangeTestConformance.Report
-        do {
-            report = try RangeTestConformance.run(fileURL: URL(fileURLWithPath: file))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        try report.printAndCheck()
+        try ConformanceReport.runCommand { try RangeTestConformance.run(fileURL: URL(fileURLWithPath: file)) }
     }
 }

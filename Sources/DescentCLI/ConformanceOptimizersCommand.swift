@@ -5,7 +5,7 @@ import Foundation
 /// `descent conformance optimizers FILE`: runs every case of an optimizer conformance file.
 ///
 /// Prints one line per case (`PASS name (max rel err …)` or `FAIL name: …`), then
-/// `N passed, M failed`; exits non-zero if any case failed.
+/// `N passed, M failed`; exits 1 if a case failed or the file cannot be read.
 struct ConformanceOptimizersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optimizers",
@@ -16,12 +16,6 @@ struct ConformanceOptimizersCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let report: OptimizerConformance.Report
-        do {
-            report = try OptimizerConformance.run(fileURL: URL(fileURLWithPath: file))
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        try report.printAndCheck()
+        try ConformanceReport.runCommand { try OptimizerConformance.run(fileURL: URL(fileURLWithPath: file)) }
     }
 }

@@ -33,7 +33,7 @@ final class OptimConformanceTests: XCTestCase {
 
     func testMissingFileIsAnErrorNamingIt() throws {
         let result = try CommandLineRunner.run(["conformance", "optimizers", "/nonexistent/optimizers.json"])
-        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.status, 1)   // the work failed; not a usage error
         XCTAssertTrue(result.standardError.contains("/nonexistent/optimizers.json"), result.standardError)
     }
 
