@@ -28,10 +28,11 @@ public struct Trainer: Sendable {
     }
 
     /// Trains `model` in place and returns one record per epoch.
-    /// - Parameter observe: called for each event as it happens (progress display, logs).
+    /// - Parameter observe: called for each event as it happens (progress display, logs, a tuner's
+    ///   pruner). An error it throws ends training and propagates out of `fit` (a pruned trial, a stop request).
     public func fit<Model: Module, Rule: OptimizerRule>(
         _ model: Model, optimizer: inout Optimizer<Rule>, training: Dataset, validation: Dataset? = nil,
-        observe: (TrainingEvent) -> Void = { _ in }
+        observe: (TrainingEvent) throws -> Void = { _ in }
     ) throws -> [TrainingRecord] {
         try configuration.validate()
         let objective = Objective(for: training)
@@ -95,7 +96,7 @@ public struct Trainer: Sendable {
                     break
                 }
                 restoredWithoutUpdate = false
-                observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
+                try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
                 lossTotal += value * Double(batch.count)
                 exampleCount += batch.count
             }
@@ -115,7 +116,7 @@ public struct Trainer: Sendable {
                 guardMinimum = goodState.guardMinimum
                 let scale = backOff(&optimizer, by: guardSettings.backoff)
                 restoredWithoutUpdate = true
-                observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
+                try observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
                 continue  // the same epoch again, slower
             }
             let trainingLoss = lossTotal / Double(Swift.max(exampleCount, 1))
@@ -127,7 +128,7 @@ public struct Trainer: Sendable {
                 record.validationMetric = metric
             }
             history.append(record)
-            observe(.epochEnded(record))
+            try observe(.epochEnded(record))
             goodStates.append(GoodState(model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum))
             if goodStates.count > 3 { goodStates.remove(at: 1) }   // keep the start and the last two epochs
             epoch += 1
@@ -137,7 +138,7 @@ public struct Trainer: Sendable {
                 if let current = best, !(loss.isFinite && loss < current.loss) {
                     if record.epoch - current.epoch >= patience {
                         try model.load(parameters: current.state)
-                        observe(.stoppedEarly(epoch: record.epoch, bestEpoch: current.epoch))
+                        try observe(.stoppedEarly(epoch: record.epoch, bestEpoch: current.epoch))
                         break
                     }
                 } else if loss.isFinite {
