@@ -72,6 +72,7 @@ def main():
     parser.add_argument("--csv", action="append", default=[], help="NAME=PATH of an extra CSV data set (repeatable)")
     parser.add_argument("--grid-cache", help="JSON file of grid results to reuse (its time fraction is then not measured)")
     parser.add_argument("--auto-args", default="", help="extra arguments for the auto runs (space-separated)")
+    parser.add_argument("--grid-only", action="store_true", help="only fill --grid-cache (no auto runs, no table)")
     arguments = parser.parse_args()
 
     sources = [(name, ["--dataset", name]) for name in (arguments.dataset or ([] if arguments.csv else ["digits", "iris", "diabetes"]))]
@@ -94,6 +95,9 @@ def main():
             cache[name] = result
             with open(arguments.grid_cache, "w") as handle:
                 json.dump(cache, handle)
+        if arguments.grid_only:
+            print(name, " ".join(f"{loss:.4g}" for loss in result["mean_losses"]), f"{result['seconds']:.1f}s")
+            continue
         auto = automatic(arguments.descent, source, arguments.auto_args.split())
         best = min(range(len(GRID)), key=lambda index: result["mean_losses"][index])
         best_loss = result["mean_losses"][best]

@@ -167,8 +167,13 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
                 break
             }
         }
+        // Did any step move a weight? Rates far below the weights' Float32 spacing (1e-45) leave them as they were.
+        let moved = model.trainableParameters.contains { name, parameter in
+            guard let saved = savedState[name] else { return true }
+            return !parameter.value.isEqual(to: saved)
+        }
         return RangeTestResult(settings: self, learningRates: rates, rawLosses: rawLosses,
-                               smoothedLosses: smoothedLosses, diverged: diverged)
+                               smoothedLosses: smoothedLosses, diverged: diverged, parametersMoved: moved)
     }
 
     /// The optimizer the test steps: the caller's rule and state, with the rate of step
