@@ -115,7 +115,15 @@ def main():
                      "auto_rates": auto["rates"], "auto_losses": auto["losses"], "auto_mean_loss": auto["mean_loss"],
                      "auto_seconds": auto["seconds"], "ratio": ratio, "target": target, "time_fraction": fraction,
                      "meets_target": ok})
-    print(json.dumps({"benchmark": "auto_lr", "rows": rows}, default=lambda value: None))
+    def finite(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, list):
+            return [finite(item) for item in value]
+        if isinstance(value, dict):
+            return {key: finite(item) for key, item in value.items()}
+        return value
+    print(json.dumps({"benchmark": "auto_lr", "rows": finite(rows)}))
 
 
 if __name__ == "__main__":

@@ -19,21 +19,17 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         """
     )
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
-    }
-
     @OptionGroup var data: DataModelOptions<TrainCommand>
-    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
-    var learningRate: Double = 3e-3
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp))
+    var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\".")
-    var schedule: String = "constant"
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
     @Option(help: "Stop after this many epochs without a lower validation loss.")
@@ -47,7 +43,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     func validate() throws {
         try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
@@ -103,9 +98,12 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
         }
+        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
+        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
+        let schedule = scheduleText
         let parsed: AnySchedule
         do {
-            parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+            parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: baseRate)
         } catch let error as ScheduleError {
             // Name the flag and point at the place, as `descent schedule show` does.
             var message = "error: --schedule: \(error)\n"
@@ -127,14 +125,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let history: [TrainingRecord]
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
         do {
-            switch optimizer {
-            case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, &curves)
-            case .adam: history = try fit(trainer, model, Adam(), rate, split, &curves)
-            case .adamw: history = try fit(trainer, model, AdamW(), rate, split, &curves)
-            case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, &curves)
-            case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, &curves)
-            case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, &curves)
-            }
+            history = try fit(trainer, model, OptimizerSettings(learningRate: baseRate, weightDecay: weightDecay, momentum: momentum,
+                                                                schedule: rate), split, &curves)
         } catch {
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
@@ -153,7 +145,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
-        report(history, objective: objective, diagnosis: diagnose(curves))
+        report(history, objective: objective, diagnosis: diagnose(curves), learningRate: baseRate, automatic: automatic)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                             history: history, curves: curves, failure: nil, diagnosis: diagnose(curves))
@@ -161,10 +153,26 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
     }
 
-    private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,
+    /// Trains with the optimizer the user chose (built by `OptimizerChoice`), printing each epoch.
+    private func fit(_ trainer: Trainer, _ model: Sequential, _ settings: OptimizerSettings, _ split: DatasetSplit,
+                     _ curves: inout TrainingCurves) throws -> [TrainingRecord] {
+        let task = FitTask(command: self, trainer: trainer, model: model, split: split, curves: Box(curves))
+        defer { curves = task.curves.value }
+        return try optimizer.perform(task, with: settings)
+    }
+
+    /// `fit` for one concrete optimizer: `OptimizerChoice.perform` calls it with the rule the user chose.
+    private struct FitTask: OptimizerTask {
+        let command: TrainCommand, trainer: Trainer, model: Sequential, split: DatasetSplit, curves: Box<TrainingCurves>
+        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> [TrainingRecord] {
+            var optimizer = optimizer
+            return try command.fit(trainer, model, &optimizer, split, &curves.value)
+        }
+    }
+
+    private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ optimizer: inout Optimizer<Rule>,
                                           _ split: DatasetSplit, _ curves: inout TrainingCurves) throws -> [TrainingRecord] {
-        var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: weightDecay, schedule: rate)
-        return try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+        try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
             curves.record(event)
             guard !json else { return }
             switch event {
@@ -183,7 +191,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis, learningRate: Double,
+                        automatic: AutomaticLearningRate.Choice?) {
         guard let last = history.last else { return }
         if json {
             // JSON has no NaN or infinity: such values (a diverged loss, R² of constant targets) are null.
@@ -193,6 +202,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                     + "\"validation_loss\":\(number(record.validationLoss)),\"validation_\(objective.metricName)\":\(number(record.validationMetric))}"
             }
             print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric)),"
+                + "\"learning_rate\":\(number(learningRate)),\"automatic_learning_rate\":\(automatic.map(Self.automaticJSON) ?? "null"),"
                 + "\"diagnosis\":\(Self.diagnosisJSON(diagnosis))}")
             return
         }
