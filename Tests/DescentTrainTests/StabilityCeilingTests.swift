@@ -24,6 +24,18 @@ final class StabilityCeilingTests: XCTestCase {
         XCTAssertTrue(ceiling.converged)
     }
 
+    /// At a saddle the eigenvalue of largest magnitude is negative; the ceiling is set by the largest one, 4.
+    func testASaddleWhoseLargestMagnitudeEigenvalueIsNegative() throws {
+        let diagonal = [-9.0, 4.0, 1.0, -2.0]
+        let ceiling = try StabilityCeiling.estimate(at: [1, 2, 3, 4]) { w in zip(diagonal, w).map { $0 * $1 } }
+        XCTAssertEqual(ceiling.lambdaMax, 4, accuracy: 4e-3)
+        XCTAssertEqual(try XCTUnwrap(ceiling.learningRate), 0.5, accuracy: 1e-3)
+        // A concave point has no ceiling.
+        let concave = try StabilityCeiling.estimate(at: [1, 1]) { w in [-2 * w[0], -w[1]] }
+        XCTAssertLessThan(concave.lambdaMax, 0)
+        XCTAssertNil(concave.learningRate)
+    }
+
     func testTheDocumentedExample() throws {
         let ceiling = try StabilityCeiling.estimate(at: [1, 1, 1]) { w in [4 * w[0], w[1], 0.25 * w[2]] }
         XCTAssertEqual(ceiling.lambdaMax, 4, accuracy: 4e-4)
