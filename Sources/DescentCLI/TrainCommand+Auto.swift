@@ -36,32 +36,20 @@ extension TrainCommand {
     }
 
     private func chooseAutomatically(setup: TrainingSetup, totalSteps: Int) throws -> AutomaticLearningRate.Choice {
-        let family = optimizer.family
-        if optimizer.isLearningRateFree, let rate = optimizer.referenceLearningRate {
-            return AutomaticLearningRate.optimizerDefault(rate, optimizer: optimizer.rawValue)
+        let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: data.batchSize, family: optimizer.family,
+                                                  momentum: momentum)
+        // The rate-free optimizers are built at their reference default, which `find` keeps.
+        let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)
+        return try optimizer.perform(FindTask(model: setup.model, data: setup.split.train, budget: budget, seed: data.seed),
+                                     with: OptimizerSettings(learningRate: rate, weightDecay: weightDecay, momentum: momentum))
+    }
+
+    /// `AutomaticLearningRate.find` with the optimizer the user chose.
+    private struct FindTask: OptimizerTask {
+        let model: Sequential, data: Dataset, budget: AutomaticLearningRate.Budget, seed: UInt64
+        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticLearningRate.Choice {
+            try AutomaticLearningRate.find(model: model, optimizer: optimizer, data: data, budget: budget, seed: seed)
         }
-        let fallbackRate = AutomaticLearningRate.fallbackLearningRate(for: family)
-        let train = setup.split.train
-        guard train.count >= 2 * data.batchSize || train.count >= AutomaticLearningRate.minimumSweepRows else {
-            return AutomaticLearningRate.fallback(fallbackRate, because: "the training part has \(train.count) examples, fewer than "
-                + "two batches of \(data.batchSize): the range test would see the same examples at every step, too few batches for the sweep")
-        }
-        let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: data.batchSize, family: family, momentum: momentum)
-        let sweep = try AutomaticLearningRate.sweep(for: budget, trainingExamples: train.count, seed: data.seed)
-        let repeated: RepeatedRangeTestResult
-        do {
-            repeated = try optimizer.perform(RangeTestCommand.RangeTestTask(test: sweep, model: setup.model, data: train),
-                                             with: OptimizerSettings(learningRate: sweep.test.startLearningRate, weightDecay: weightDecay,
-                                                                     momentum: momentum))
-        } catch let error as TrainingError {
-            return AutomaticLearningRate.fallback(fallbackRate, because: "the range test could not run: \(error)")
-        }
-        // The ceiling bounds plain and heavy-ball gradient descent only; adaptive rules rescale the gradient.
-        var ceiling: StabilityCeiling?
-        if family == .momentumSGD {
-            ceiling = try? StabilityCeiling.estimate(model: setup.model, data: train, seed: data.seed)
-        }
-        return AutomaticLearningRate.choose(from: repeated, budget: budget, ceiling: ceiling)
     }
 
     /// The choice as a JSON object: rate, source, rule, reasons and the curve's numbers.

@@ -132,4 +132,29 @@ final class AutomaticLearningRateTests: XCTestCase {
         XCTAssertEqual(repeated.medians?.minimum, minimums[minimums.count / 2])
         for (name, value) in before { XCTAssertTrue(model.stateDictionary[name]!.isEqual(to: value), name) }
     }
+
+    func testFindRunsTheSweepAndTheRuleOnRealDataAndFallsBackOnTinyData() throws {
+        let split = try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 0).standardized().split
+        var generator = SeededGenerator(seed: 0)
+        let model = Sequential([try Linear(4, 16, using: &generator), ReLU(), try Linear(16, 3, using: &generator)])
+        let optimizer = try Optimizer(Adam(), learningRate: 1e-3)
+        let budget = AutomaticLearningRate.Budget(totalSteps: 120, batchSize: 32, family: .adaptive)
+        let choice = try AutomaticLearningRate.find(model: model, optimizer: optimizer, data: split.train, budget: budget, seed: 0)
+        let sweep = try AutomaticLearningRate.sweep(for: budget, trainingExamples: split.train.count, seed: 0)
+        XCTAssertEqual(sweep.repeats, 1, "120 steps: one sweep of 100 costs more than a quarter of the run")
+        let expected = AutomaticLearningRate.choose(from: try sweep.run(model, optimizer: optimizer, data: split.train), budget: budget)
+        XCTAssertEqual(choice, expected)
+        XCTAssertEqual(choice.source, .rangeTest)
+        XCTAssertEqual(choice.factor, 0.1)
+        // A rate-free optimizer keeps its own rate.
+        let prodigy = try AutomaticLearningRate.find(model: model, optimizer: try Optimizer(Prodigy(), learningRate: 1), data: split.train,
+                                                     budget: .init(totalSteps: 120, batchSize: 32, family: .learningRateFree))
+        XCTAssertEqual(prodigy.source, .optimizerDefault)
+        XCTAssertEqual(prodigy.learningRate, 1)
+        // Eight examples: too few batches for a sweep.
+        let tiny = split.train.subset(Array(0..<8))
+        let fallback = try AutomaticLearningRate.find(model: model, optimizer: optimizer, data: tiny, budget: budget)
+        XCTAssertEqual(fallback.source, .fallback)
+        XCTAssertTrue(fallback.reasons[0].contains("too few batches"), fallback.reasons[0])
+    }
 }

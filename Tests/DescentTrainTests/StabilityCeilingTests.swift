@@ -63,7 +63,7 @@ final class StabilityCeilingTests: XCTestCase {
         var generator = SeededGenerator(seed: 3)
         let model = Sequential([try Linear(data.featureCount, 1, using: &generator)])
         let before = model.stateDictionary
-        let ceiling = try StabilityCeiling.estimate(model: model, data: data)
+        let ceiling = try StabilityCeiling.estimate(model: model, data: data, maximumIterations: 200, tolerance: 1e-7)
 
         let n = data.count, d = data.featureCount
         let x = data.features.scalars.map(Double.init)
