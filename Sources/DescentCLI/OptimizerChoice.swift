@@ -52,21 +52,30 @@ enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
         }
     }
 
+    /// Builds the chosen rule (SGD with `momentum`, the others at their reference defaults) and runs `task` with it.
+    /// - Throws: `OptimizerError` for a hyperparameter out of range, and whatever `task` throws.
+    func withRule<Task: OptimizerRuleTask>(_ task: Task, momentum: Double) throws -> Task.Output {
+        switch self {
+        case .sgd: return try task.run(try SGD(momentum: momentum))
+        case .adam: return try task.run(try Adam())
+        case .adamw: return try task.run(try AdamW())
+        case .rmsprop: return try task.run(try RMSprop())
+        case .schedulefree: return try task.run(try ScheduleFreeAdamW())
+        case .prodigy: return try task.run(try Prodigy())
+        }
+    }
+
     /// Builds the chosen optimizer from `settings` and runs `task` with it.
     /// - Throws: `OptimizerError` for a hyperparameter out of range, and whatever `task` throws.
     func perform<Task: OptimizerTask>(_ task: Task, with settings: OptimizerSettings) throws -> Task.Output {
-        func make<Rule: OptimizerRule>(_ rule: Rule) throws -> Task.Output {
-            try task.run(try Optimizer(rule, learningRate: settings.learningRate, weightDecay: settings.weightDecay,
-                                       schedule: settings.schedule))
+        struct Build: OptimizerRuleTask {
+            let task: Task, settings: OptimizerSettings
+            func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Task.Output {
+                try task.run(try Optimizer(rule, learningRate: settings.learningRate, weightDecay: settings.weightDecay,
+                                           schedule: settings.schedule))
+            }
         }
-        switch self {
-        case .sgd: return try make(try SGD(momentum: settings.momentum))
-        case .adam: return try make(try Adam())
-        case .adamw: return try make(try AdamW())
-        case .rmsprop: return try make(try RMSprop())
-        case .schedulefree: return try make(try ScheduleFreeAdamW())
-        case .prodigy: return try make(try Prodigy())
-        }
+        return try withRule(Build(task: task, settings: settings), momentum: settings.momentum)
     }
 
     /// A description for printing: `sgd (momentum 0.9)`, `adamw`.
@@ -81,6 +90,12 @@ struct OptimizerSettings: Sendable {
     var momentum: Double = 0.9
     /// The schedule and momentum schedule (nil: a constant rate).
     var schedule: ScheduledRate?
+}
+
+/// Work done with a rule chosen at run time (see `OptimizerChoice.withRule`).
+protocol OptimizerRuleTask {
+    associatedtype Output
+    func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Output
 }
 
 /// Work done with an optimizer whose rule is chosen at run time (see `OptimizerChoice.perform`).

@@ -52,16 +52,26 @@ extension TrainCommand {
         }
     }
 
-    /// The choice as a JSON object: rate, source, rule, reasons and the curve's numbers.
-    static func automaticJSON(_ choice: AutomaticLearningRate.Choice) -> String {
-        var object: [String: Any] = ["learning_rate": choice.learningRate, "source": choice.source.rawValue, "rule": choice.rule,
-                                     "reasons": choice.reasons]
-        object["edge"] = choice.edge ?? NSNull()
-        object["valley"] = choice.valley ?? NSNull()
-        object["factor"] = choice.factor ?? NSNull()
-        object["ceiling"] = choice.ceiling ?? NSNull()
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+}
+
+/// The choice as the JSON summary's `"automatic_learning_rate"` object: `learning_rate`, `source`
+/// (range-test, ceiling, optimizer-default, fallback), `rule`, `reasons`, and the curve's numbers `edge`,
+/// `valley`, `factor`, `ceiling` (null where they do not apply).
+struct AutomaticChoiceObject: Encodable {
+    let choice: AutomaticLearningRate.Choice
+
+    init(_ choice: AutomaticLearningRate.Choice) { self.choice = choice }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: TrainSummary.Key.self)
+        try container.encodeNumber(choice.learningRate, forKey: .init("learning_rate"))
+        try container.encode(choice.source.rawValue, forKey: .init("source"))
+        try container.encode(choice.rule, forKey: .init("rule"))
+        try container.encode(choice.reasons, forKey: .init("reasons"))
+        try container.encodeNumber(choice.edge, forKey: .init("edge"))
+        try container.encodeNumber(choice.valley, forKey: .init("valley"))
+        try container.encodeNumber(choice.factor, forKey: .init("factor"))
+        try container.encodeNumber(choice.ceiling, forKey: .init("ceiling"))
     }
 }
 
