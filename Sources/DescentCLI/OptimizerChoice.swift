@@ -68,14 +68,7 @@ enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
     /// Builds the chosen optimizer from `settings` and runs `task` with it.
     /// - Throws: `OptimizerError` for a hyperparameter out of range, and whatever `task` throws.
     func perform<Task: OptimizerTask>(_ task: Task, with settings: OptimizerSettings) throws -> Task.Output {
-        struct Build: OptimizerRuleTask {
-            let task: Task, settings: OptimizerSettings
-            func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Task.Output {
-                try task.run(try Optimizer(rule, learningRate: settings.learningRate, weightDecay: settings.weightDecay,
-                                           schedule: settings.schedule))
-            }
-        }
-        return try withRule(Build(task: task, settings: settings), momentum: settings.momentum)
+        try withRule(BuildOptimizer(task: task, settings: settings), momentum: settings.momentum)
     }
 
     /// A description for printing: `sgd (momentum 0.9)`, `adamw`.
@@ -96,6 +89,15 @@ struct OptimizerSettings: Sendable {
 protocol OptimizerRuleTask {
     associatedtype Output
     func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Output
+}
+
+/// Builds the optimizer of a rule from `settings` and hands it to `task` (how `perform` goes through `withRule`).
+struct BuildOptimizer<Task: OptimizerTask>: OptimizerRuleTask {
+    let task: Task, settings: OptimizerSettings
+    func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Task.Output {
+        try task.run(try Optimizer(rule, learningRate: settings.learningRate, weightDecay: settings.weightDecay,
+                                   schedule: settings.schedule))
+    }
 }
 
 /// Work done with an optimizer whose rule is chosen at run time (see `OptimizerChoice.perform`).
