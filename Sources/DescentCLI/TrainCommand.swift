@@ -55,23 +55,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
         _ = try hiddenSizes()
-        if let saveWeights { try Self.checkWritable(saveWeights) }
-    }
-
-    /// Fails early (before any training) when `--save-weights` names a file that cannot be written:
-    /// a directory, a missing directory or one without write permission.
-    static func checkWritable(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--save-weights: '\(path)' is a directory; give a file name such as model.safetensors")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--save-weights: the directory '\(directory)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ValidationError("--save-weights: the directory '\(directory)' is not writable")
-        }
+        try validateOutputs()
     }
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
@@ -90,7 +74,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     private func train() throws {
-        if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
         let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, hidden: try hiddenSizes(),
                                       validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
                                       batchSize: data.batchSize)
