@@ -37,17 +37,23 @@ struct ScheduleShowCommand: AsyncParsableCommand {
     @Option(help: "Chart height in lines.")
     var height: Int = 10
 
-    func run() async throws {
-        guard steps >= 1 else {
-            throw ValidationError("--steps must be at least 1, got \(steps)")
+    func validate() throws {
+        guard steps >= 1, steps <= ScheduleParser.maximumTotalSteps else {
+            throw ValidationError("--steps must be from 1 to 10^15 (\(ScheduleParser.maximumTotalSteps)), got \(steps)")
         }
+        guard baseLearningRate.isFinite, baseLearningRate >= 0 else {
+            throw ValidationError("--base-lr must be a finite rate ≥ 0, got \(baseLearningRate)")
+        }
+    }
+
+    func run() async throws {
         let schedule: AnySchedule
         do {
             schedule = try ScheduleParser.parse(specification, totalSteps: steps, baseLearningRate: baseLearningRate)
         } catch let error as ScheduleError {
             var message = "error: \(error)\n"
             if let column = error.column {
-                message += "  \(specification)\n  " + String(repeating: " ", count: max(column - 1, 0)) + "^\n"
+                message += CaretExcerpt.lines(specification, column: column)
             }
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitCode.failure

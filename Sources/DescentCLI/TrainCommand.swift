@@ -83,8 +83,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
-        guard !overflow else {
-            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
+        guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
+            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
         let parsed: AnySchedule
         do {
@@ -93,7 +93,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             // Name the flag and point at the place, as `descent schedule show` does.
             var message = "error: --schedule: \(error)\n"
             if let column = error.column {
-                message += "  \(schedule)\n  " + String(repeating: " ", count: Swift.max(column - 1, 0)) + "^\n"
+                message += CaretExcerpt.lines(schedule, column: column)
             }
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitCode(1)

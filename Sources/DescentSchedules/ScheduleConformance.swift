@@ -106,8 +106,9 @@ public enum ScheduleConformance {
             guard let rates = try numbers("lr") else { throw field("lr", "is missing") }
             self.rates = rates
             if let value = object["steps"] {
-                guard let number = value.number, number == number.rounded(), number >= 0 else {
-                    throw field("steps", "must be a whole number ≥ 0")
+                guard let number = value.number, number == number.rounded(), number >= 0,
+                      number <= Double(ScheduleParser.maximumTotalSteps) else {
+                    throw field("steps", "must be a whole number from 0 to 10^15, got \(value)")
                 }
                 steps = Int(number)
             } else {
