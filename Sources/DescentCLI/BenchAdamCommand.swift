@@ -49,6 +49,10 @@ struct BenchAdamCommand: AsyncParsableCommand {
     static func estimatedBytes(params: Int) -> Double { 16 * Double(params) }
 
     func run() async throws {
+        try await FailureJSON.run(json: json) { try benchmark() }
+    }
+
+    func benchmark() throws {
         if let threads { Parallel.threadCount = threads }
         var generator = SeededGenerator(seed: 42)
         var parameters = ["weight": try Tensor.randomNormal([params], using: &generator)]

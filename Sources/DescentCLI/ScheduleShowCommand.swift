@@ -47,16 +47,16 @@ struct ScheduleShowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try await FailureJSON.run(json: json) { try show() }
+    }
+
+    func show() throws {
         let schedule: AnySchedule
         do {
             schedule = try ScheduleParser.parse(specification, totalSteps: steps, baseLearningRate: baseLearningRate)
         } catch let error as ScheduleError {
-            var message = "error: \(error)\n"
-            if let column = error.column {
-                message += CaretExcerpt.lines(specification, column: column)
-            }
-            FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode.failure
+            // The text is the command's argument: a mistake in it is a usage error (status 2).
+            throw CommandFailure(.usage, "\(error)", excerpt: error.column.map { CaretExcerpt.lines(specification, column: $0) })
         }
         if json || all {
             // Every step's value is printed: keep that to what a terminal or a file can take.

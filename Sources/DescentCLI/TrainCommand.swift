@@ -46,7 +46,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
+        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -74,7 +74,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     private func train() throws {
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, hidden: try hiddenSizes(),
+        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try hiddenSizes(),
                                       validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
                                       batchSize: data.batchSize)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
@@ -96,7 +96,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 message += CaretExcerpt.lines(schedule, column: column)
             }
             FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode(1)
+            throw ExitCode(DescentCommand.usageErrorStatus)   // the text is a flag's value: a usage error
         }
         let rate = ScheduledRate.schedule(parsed)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)

@@ -48,6 +48,9 @@ public enum ScheduleConformance {
 
     /// Runs every case of a conformance file's contents.
     public static func run(data: Data, fileName: String = "file") throws -> [CaseResult] {
+        if let problem = JSONTextCheck.firstProblem(in: [UInt8](data)) {
+            throw ScheduleError(parameter: "file", message: "\(fileName) is not valid JSON: \(problem)")
+        }
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)

@@ -44,3 +44,37 @@ final class HostileInputTests: XCTestCase {
         }
     }
 }
+
+/// `train --task` and `--hidden` spelled with empty sizes.
+final class TrainTaskAndHiddenTests: XCTestCase {
+    func testTrainTakesTheTaskLikeInspect() throws {
+        // Was: no --task on train; an integer-valued target was always classification.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("descent-task-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("counts.csv").path
+        let rows = (0..<40).map { "\($0 % 7),\(($0 * 3) % 5),\(($0 % 7) * 2 + ($0 * 3) % 5)" }
+        try ("a,b,y\n" + rows.joined(separator: "\n") + "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let regression = try CommandLineRunner.run(["train", "--csv", csv, "--task", "regression", "--epochs", "1", "--hidden", "3"])
+        XCTAssertEqual(regression.status, 0, regression.standardError)
+        XCTAssertTrue(regression.standardOutput.contains("R²") || regression.standardOutput.contains("regression"), regression.standardOutput)
+        let classification = try CommandLineRunner.run(["train", "--csv", csv, "--task", "classification", "--epochs", "1", "--hidden", "3"])
+        XCTAssertEqual(classification.status, 0, classification.standardError)
+        XCTAssertTrue(classification.standardOutput.contains("accuracy") || classification.standardOutput.contains("classes"),
+                      classification.standardOutput)
+        let withDataset = try CommandLineRunner.run(["train", "--dataset", "iris", "--task", "regression"])
+        XCTAssertEqual(withDataset.status, 2)
+        XCTAssertTrue(withDataset.standardError.contains("--task goes with --csv"), withDataset.standardError)
+    }
+
+    func testEmptyHiddenSizesAreRefused() throws {
+        // Was: "64,,32" trained as 64,32 and ",64" as 64.
+        for hidden in ["64,,32", ",64", "64,"] {
+            let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", hidden, "--epochs", "1"])
+            XCTAssertEqual(result.status, 2, hidden)
+            XCTAssertTrue(result.standardError.contains("--hidden: an empty layer size"), result.standardError)
+        }
+        let linear = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "", "--epochs", "1"])
+        XCTAssertEqual(linear.status, 0, linear.standardError)
+    }
+}
