@@ -9,13 +9,18 @@ extension TrainCommand {
     /// a symbolic link, a hard link) — `--report x --save-weights x` once overwrote the weights
     /// with the HTML. A bad output path is a usage error (exit 2), for every output flag alike.
     func validateOutputs() throws {
-        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath)])
+        // The checkpoint directory is created later, so its file takes part in the sameness check only.
+        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath)],
+                                 alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" })])
     }
 
-    /// The check for any list of output flags and their paths (nil: not given).
-    static func validateOutputs(_ outputs: [(flag: String, path: String?)]) throws {
-        let given = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
-        for output in given {
+    /// The check for any list of output flags and their paths (nil: not given); `others` are
+    /// outputs that must only differ from them.
+    static func validateOutputs(_ outputs: [(flag: String, path: String?)],
+                                alsoDistinctFrom others: [(flag: String, path: String?)] = []) throws {
+        let checked = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
+        let given = checked + others.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
+        for output in checked {
             do {
                 try AtomicFile.check(output.path)
             } catch let error as FileWriteError {
