@@ -12,15 +12,23 @@ enum LearningRateArgument: ExpressibleByArgument, Equatable, CustomStringConvert
     case automatic
     case fixed(Double)
 
-    /// "auto" (any case), or a finite number > 0; anything else is a usage error naming the flag.
+    /// "auto" (any case) or a number; text that is neither is a usage error naming the flag. A number
+    /// that is not finite and positive is parsed here and refused by `check()` with a message that says why.
     init?(argument: String) {
         let text = argument.trimmingCharacters(in: .whitespaces)
         if text.lowercased() == "auto" {
             self = .automatic
-        } else if let value = Double(text), value > 0, value.isFinite {
+        } else if let value = Double(text) {
             self = .fixed(value)
         } else {
             return nil
+        }
+    }
+
+    /// Throws `--learning-rate must be a positive number (or auto), got …` for a fixed rate ≤ 0, NaN or infinite.
+    func check() throws {
+        if case .fixed(let value) = self, !(value > 0 && value.isFinite) {
+            throw ValidationError("--learning-rate must be a positive number (or auto), got \(value)")
         }
     }
 
