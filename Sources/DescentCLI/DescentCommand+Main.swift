@@ -9,10 +9,17 @@ extension DescentCommand {
 
     /// Parses the command line and runs the command. Exit status: 0 on success,
     /// 1 when the work itself fails (malformed input, a failed conformance case),
-    /// 2 for a usage error; help and version requests exit 0.
+    /// 2 for a usage error (a bad `--config` file too); help and version requests exit 0.
     public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
         do {
-            var command = try parseAsRoot(arguments)
+            let expanded: [String]
+            do {
+                expanded = try ConfigurationArguments.expand(arguments ?? Array(CommandLine.arguments.dropFirst()))
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                Foundation.exit(usageErrorStatus)
+            }
+            var command = try parseAsRoot(expanded)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// `descent diagnose FILE.jsonl`: what the curves of a logged run show, as `descent train` says it
+/// at its end, read back from the log `descent train --log FILE.jsonl` wrote (also a killed run's,
+/// up to the kill).
+///
+/// ```
+/// $ descent train --dataset digits --epochs 10 --log run.jsonl
+/// $ descent diagnose run.jsonl
+/// Read run.jsonl: 10 epochs, 450 steps, 0 rollbacks
+/// Diagnosis: good fit (high confidence)
+///   - the validation accuracy is 0.981, 98% of the way from the trivial 0.102 to 1
+/// Advice: keep these settings
+/// ```
+struct DiagnoseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diagnose",
+        abstract: "Say what the curves of a run logged with descent train --log show.",
+        discussion: "Reads the JSON Lines log and prints the diagnosis (rate too high or too low, overfitting, "
+            + "underfitting, good fit) with its evidence and advice. A malformed line is an error naming the line."
+    )
+
+    @Argument(help: ArgumentHelp("The log written by descent train --log.", valueName: "file.jsonl"))
+    var path: String
+    @Flag(help: "Print the result as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let contents: TrainingLogContents
+        do {
+            contents = try TrainingLog.curves(contentsOf: path)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if let line = contents.incompleteLastLine {
+            FileHandle.standardError.write(Data(
+                "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n".utf8))
+        }
+        let curves = contents.curves
+        let diagnosis = diagnose(curves)
+        if json {
+            let summary = "{\"file\":\(Self.jsonString(path)),\"epochs\":\(curves.epochs.count),\"steps\":\(curves.steps.count),"
+                + "\"rollbacks\":\(curves.rollbacks.count),\"resumptions\":\(contents.resumptions),"
+                + "\"diagnosis\":\(TrainCommand.diagnosisJSON(diagnosis))}"
+            print(summary)
+            return
+        }
+        var read = "Read \(path): \(curves.epochs.count) epochs, \(curves.steps.count) steps, \(curves.rollbacks.count) rollbacks"
+        if contents.resumptions > 0 { read += ", resumed \(contents.resumptions) time\(contents.resumptions == 1 ? "" : "s")" }
+        if let stop = curves.earlyStop { read += "; stopped early after epoch \(stop.epoch) (best \(stop.bestEpoch))" }
+        if let divergence = curves.finalDivergence { read += "; diverged at step \(divergence.step)" }
+        print(read)
+        for line in DiagnosisText.lines(diagnosis) { print(line) }
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
+        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
+    }
+}
+
+/// The diagnosis in words, as `train` and `diagnose` print it: the verdict, the evidence as bullets, the advice.
+enum DiagnosisText {
+    static func lines(_ diagnosis: Diagnosis) -> [String] {
+        ["Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)"]
+            + diagnosis.evidence.map { "  - \($0)" }
+            + ["Advice: \(diagnosis.advice)"]
+    }
+}

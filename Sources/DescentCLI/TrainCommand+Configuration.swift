@@ -1,0 +1,17 @@
+/// The keys of `descent train --config FILE`: every long flag of `train` but `--config` and `--help`
+/// (a test compares this table with the command's flags, so a new flag cannot be forgotten here).
+extension TrainCommand {
+    static let configurationKeys = ConfigurationArguments.Keys(
+        kinds: [
+            // Data and model (DataModelOptions).
+            "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
+            "seed": .integer, "validation-fraction": .number, "no-standardize": .flag,
+            // Optimizer and rate.
+            "optimizer": .string, "learning-rate": .number, "weight-decay": .number, "momentum": .number,
+            "schedule": .string, "epochs": .integer, "patience": .integer,
+            // Outputs.
+            "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+        ],
+        exclusiveGroups: [[["dataset"], ["csv", "target"]]]
+    )
+}
