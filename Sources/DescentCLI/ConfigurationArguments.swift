@@ -124,6 +124,9 @@ enum ConfigurationArguments {
         case let (.integer, .integer(number)): return "\(number)"
         case let (.number, .integer(number)): return "\(number)"
         case let (.number, .number(number)): return "\(number)"
+        // YAML 1.1 reads 5e-2 (no dot) as a string: a string that is a number is taken as one.
+        case let (.integer, .string(text)) where Int(text) != nil: return text
+        case let (.number, .string(text)) where Double(text) != nil: return text
         case let (.string, .string(text)): return text
         case let (.sizes, .string(text)): return text
         case let (.sizes, .integer(number)): return "\(number)"

@@ -128,13 +128,13 @@ struct ConfigurationFile: Equatable {
         func value(_ node: Node) -> Value {
             switch node {
             case let .scalar(scalar):
-                switch Tag.Name(rawValue: scalar.tag.rawValue) {
-                case .int: return Int(scalar.string).map(Value.integer) ?? node.int.map(Value.integer) ?? .string(scalar.string)
-                case .float: return node.float.map(Value.number) ?? .string(scalar.string)
-                case .bool: return node.bool.map(Value.boolean) ?? .string(scalar.string)
-                case .null: return .other("null")
-                default: return .string(scalar.string)
-                }
+                // Quoted text is a string; a plain scalar is read as YAML's core types are.
+                guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
+                if node.null != nil { return .other("null") }
+                if let value = node.bool { return .boolean(value) }
+                if let value = node.int { return .integer(value) }
+                if let value = node.float { return .number(value) }
+                return .string(scalar.string)
             case let .sequence(sequence): return .list(sequence.map(value))
             case .mapping: return .other("a mapping")
             case .alias: return .other("an alias")
