@@ -56,15 +56,17 @@ final class TrainingObservers {
     /// Opens what `options` asks for.
     /// - Parameters:
     ///   - baseline: the trivial baseline of the validation set (its metric's name names the metric).
+    ///   - momentum: the momentum (beta1) step `t` (0-based) uses, when the schedule cycles it.
     ///   - resumedFromEpoch: epochs done before this process started (a resumed run: the log is appended to).
     init(options: TrainingOutputOptions, json: Bool, baseline: TrivialBaseline, epochs: Int, stepsPerEpoch: Int,
-         resumedFromEpoch: Int = 0, resumedAtStep: Int = 0, rollbacks: Int = 0) throws {
+         momentum: ((Int) -> Double?)? = nil, resumedFromEpoch: Int = 0, resumedAtStep: Int = 0, rollbacks: Int = 0) throws {
         if TrainingProgressLine.isEnabled(json: json) {
             progress = TrainingProgressLine(epochs: epochs, stepsPerEpoch: stepsPerEpoch, completedEpochs: resumedFromEpoch)
         }
         if let path = options.logPath {
             log = try TrainingLog(path: path, appending: resumedFromEpoch > 0, baseline: baseline,
                                   resumedFromEpoch: resumedFromEpoch, rollbacks: rollbacks)
+            log?.momentum = momentum
         }
         if let directory = options.tensorboardDirectory {
             tensorboard = try TensorBoardTrainingObserver(directory: directory, metricName: baseline.metricName,
