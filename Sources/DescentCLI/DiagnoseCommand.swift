@@ -27,12 +27,35 @@ struct DiagnoseCommand: ParsableCommand {
     @Flag(help: "Print the result as one JSON object.")
     var json = false
 
+    /// The `--json` object: `status` ("completed" or "failed"), `message` (failures), `file`, `epochs`,
+    /// `steps`, `rollbacks`, `resumptions` and `diagnosis` (as in `train --json`).
+    struct Summary: Encodable {
+        var status = "completed"
+        var message: String?
+        var file: String
+        var epochs = 0, steps = 0, rollbacks = 0, resumptions = 0
+        var diagnosis: TrainSummary.DiagnosisObject?
+
+        func line() -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(self)) ?? Data(#"{"status":"failed"}"#.utf8)
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
     func run() throws {
+        var summary = Summary(file: path)
         let contents: TrainingLogContents
         do {
             contents = try TrainingLog.curves(contentsOf: path)
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            if json {
+                summary.status = "failed"
+                summary.message = "\(error)"
+                print(summary.line())
+            }
             throw ExitCode(1)
         }
         if let line = contents.incompleteLastLine {
@@ -42,10 +65,14 @@ struct DiagnoseCommand: ParsableCommand {
         let curves = contents.curves
         let diagnosis = diagnose(curves)
         if json {
-            let summary = "{\"file\":\(Self.jsonString(path)),\"epochs\":\(curves.epochs.count),\"steps\":\(curves.steps.count),"
-                + "\"rollbacks\":\(curves.rollbacks.count),\"resumptions\":\(contents.resumptions),"
-                + "\"diagnosis\":\(TrainCommand.diagnosisJSON(diagnosis))}"
-            print(summary)
+            summary.epochs = curves.epochs.count
+            summary.steps = curves.steps.count
+            summary.rollbacks = curves.rollbacks.count
+            summary.resumptions = contents.resumptions
+            summary.diagnosis = TrainSummary.DiagnosisObject(
+                verdict: diagnosis.verdict.rawValue, message: diagnosis.message, confidence: diagnosis.confidence.rawValue,
+                evidence: diagnosis.evidence, advice: diagnosis.advice)
+            print(summary.line())
             return
         }
         var read = "Read \(path): \(curves.epochs.count) epochs, \(curves.steps.count) steps, \(curves.rollbacks.count) rollbacks"
@@ -54,12 +81,6 @@ struct DiagnoseCommand: ParsableCommand {
         if let divergence = curves.finalDivergence { read += "; diverged at step \(divergence.step)" }
         print(read)
         for line in DiagnosisText.lines(diagnosis) { print(line) }
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])) ?? Data("[\"\"]".utf8)
-        return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())
     }
 }
 

@@ -9,6 +9,9 @@ extension TrainCommand {
             // Optimizer and rate.
             "optimizer": .string, "learning-rate": .number, "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,
+            // Controllers, the guard, checkpoints.
+            "reduce-on-plateau": .flag, "plateau-patience": .integer, "plateau-factor": .number, "no-guard": .flag,
+            "checkpoint-dir": .string, "resume": .flag,
             // Outputs.
             "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
         ],

@@ -63,6 +63,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var saveWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
+    @OptionGroup var outputs: TrainingOutputOptions
+    @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -80,6 +82,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
         if let saveWeights { try Self.checkWritable(saveWeights) }
+        try outputs.check()
     }
 
     /// Fails early (before any training) when `--save-weights` names a file that cannot be written:
@@ -145,9 +148,12 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
+                                          epochs: epochs, stepsPerEpoch: stepsPerEpoch,
+                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
-                           description: runDescription(setup: setup, schedule: parsed))
+                           description: runDescription(setup: setup, schedule: parsed), observers: observers)
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -165,7 +171,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             case .schedulefree: outcome = try run.fit(ScheduleFreeAdamW(), &curves)
             case .prodigy: outcome = try run.fit(Prodigy(), &curves)
             }
+            try observers.finish()
         } catch {
+            try? observers.finish(after: error)
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
@@ -271,8 +279,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 extension TrainCommand {
     /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
     func printDiagnosis(_ diagnosis: Diagnosis) {
-        print("Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")
-        for line in diagnosis.evidence { print("  - \(line)") }
-        print("Advice: \(diagnosis.advice)")
+        for line in DiagnosisText.lines(diagnosis) { print(line) }
     }
 }

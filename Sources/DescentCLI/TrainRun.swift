@@ -14,6 +14,8 @@ struct TrainRun {
     let checkpointPath: String?
     let stopRequest: StopRequest
     let description: [String: String]
+    /// The progress line, the `--log` and the `--tensorboard` files.
+    let observers: TrainingObservers
 
     func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
         var optimizer = try Optimizer(rule, learningRate: command.learningRate, weightDecay: command.weightDecay,
@@ -34,6 +36,8 @@ struct TrainRun {
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
+        try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
+                            rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
             { checkpoint in try AtomicFileWriter.write([UInt8](try checkpoint.encoded()), to: path) }
         }
@@ -43,7 +47,8 @@ struct TrainRun {
         defer { curves = recorded }
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
-                               saveCheckpoint: save) { event in
+                               saveCheckpoint: save) { [observers] event in
+            try observers.record(event)
             recorded.record(event)
             guard !json else { return }
             switch event {

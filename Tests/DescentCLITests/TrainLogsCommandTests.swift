@@ -6,7 +6,6 @@ final class TrainLogsCommandTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        throw XCTSkip("train declares --log, --tensorboard and --config once the pieces are wired in")
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("train-logs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
@@ -53,20 +52,58 @@ final class TrainLogsCommandTests: XCTestCase {
         XCTAssertTrue(text.standardOutput.contains("Read \(log): 3 epochs, 12 steps, 0 rollbacks\nDiagnosis: "), text.standardOutput)
     }
 
-    func testADivergedRunLogsItsRollbacksAndItsEnd() throws {
-        let log = path("diverged.jsonl")
-        let train = try CommandLineRunner.run(["train", "--dataset", "digits", "--epochs", "4", "--optimizer", "sgd",
-                                               "--learning-rate", "5", "--log", log, "--tensorboard", path("tb")])
-        XCTAssertEqual(train.status, 1)
+    func testRollbacksAndADivergedEndAreLogged() throws {
+        // SGD at rate 5: the guard rolls back and recovers.
+        let log = path("rollbacks.jsonl")
+        let train = try CommandLineRunner.run(["train", "--dataset", "digits", "--epochs", "2", "--optimizer", "sgd",
+                                               "--learning-rate", "5", "--log", log, "--tensorboard", path("tb"), "--json"])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        let rollbacks = try XCTUnwrap(lastJSON(train.standardOutput)["rollbacks"] as? Int)
+        XCTAssertGreaterThan(rollbacks, 0)
         let text = try String(contentsOfFile: log, encoding: .utf8)
-        XCTAssertEqual(text.components(separatedBy: "\"kind\":\"rollback\"").count - 1, 5)
-        XCTAssertTrue(text.hasSuffix("\n") && text.split(separator: "\n").last!.contains("\"kind\":\"diverged\""))
+        XCTAssertEqual(text.components(separatedBy: "\"kind\":\"rollback\"").count - 1, rollbacks)
         let diagnose = try CommandLineRunner.run(["diagnose", log])
         XCTAssertEqual(diagnose.status, 0, diagnose.standardError)
-        XCTAssertTrue(diagnose.standardOutput.contains("Diagnosis: diverged (high confidence)"), diagnose.standardOutput)
+        XCTAssertTrue(diagnose.standardOutput.hasPrefix("Read \(log): 2 epochs, ") && diagnose.standardOutput.contains(" steps, \(rollbacks) rollbacks\n"),
+                      diagnose.standardOutput)
         let files = try FileManager.default.contentsOfDirectory(atPath: path("tb"))
         XCTAssertEqual(files.count, 1)
         XCTAssertTrue(files[0].hasPrefix("events.out.tfevents."), files[0])
+
+        // Without the guard, SGD at rate 40 diverges: the log ends with the divergence.
+        let diverged = path("diverged.jsonl")
+        let unguarded = try CommandLineRunner.run(["train", "--dataset", "digits", "--epochs", "2", "--optimizer", "sgd",
+                                                   "--learning-rate", "40", "--no-guard", "--log", diverged])
+        XCTAssertEqual(unguarded.status, 1)
+        let last = try XCTUnwrap(String(contentsOfFile: diverged, encoding: .utf8).split(separator: "\n").last)
+        XCTAssertTrue(last.contains("\"kind\":\"diverged\"") && last.contains("\"loss\":null"), String(last))
+        let verdict = try CommandLineRunner.run(["diagnose", diverged])
+        XCTAssertTrue(verdict.standardOutput.contains("Diagnosis: diverged (high confidence)"), verdict.standardOutput)
+    }
+
+    func testAResumedRunAppendsToItsLogAndReadsAsTheRunLeftAlone() throws {
+        func stepsAndEpochs(_ file: String) throws -> [String] {
+            try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").compactMap { line in
+                let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                switch object["kind"] as? String {
+                case "step": return "step \(object["step"]!) epoch \(object["epoch"]!) loss \(object["loss"]!)"
+                case "epoch": return "epoch \(object["epoch"]!) loss \(object["training_loss"]!) \(object["validation_loss"]!)"
+                default: return nil
+                }
+            }
+        }
+        let straight = path("straight.jsonl"), resumed = path("resumed.jsonl"), checkpoints = path("checkpoints")
+        let common = ["train", "--dataset", "iris", "--json"]
+        XCTAssertEqual(try CommandLineRunner.run(common + ["--epochs", "4", "--log", straight]).status, 0)
+        XCTAssertEqual(try CommandLineRunner.run(common + ["--epochs", "2", "--log", resumed, "--checkpoint-dir", checkpoints]).status, 0)
+        let second = try CommandLineRunner.run(common + ["--epochs", "4", "--log", resumed, "--checkpoint-dir", checkpoints, "--resume"])
+        XCTAssertEqual(second.status, 0, second.standardError)
+        XCTAssertEqual(try stepsAndEpochs(resumed), try stepsAndEpochs(straight), "the same steps and epochs, bit for bit")
+        let header = try XCTUnwrap(String(contentsOfFile: resumed, encoding: .utf8).split(separator: "\n").first { $0.contains("\"resumed_from_epoch\":2") })
+        XCTAssertTrue(header.contains("\"resumed_at_step\":8"), String(header))
+        let read = try lastJSON(try CommandLineRunner.run(["diagnose", resumed, "--json"]).standardOutput)
+        XCTAssertEqual(read["resumptions"] as? Int, 1)
+        XCTAssertEqual(read["steps"] as? Int, 16)
     }
 
     func testAMalformedLogIsAnErrorNamingTheLine() throws {

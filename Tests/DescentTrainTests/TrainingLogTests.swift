@@ -165,6 +165,26 @@ final class TrainingLogTests: XCTestCase {
         XCTAssertEqual(read.curves.epochs, [record1, record2])
     }
 
+    func testAResumeFromInsideAnEpochKeepsTheStepsUpToTheCheckpoint() throws {
+        let file = path("interrupted.jsonl")
+        do {
+            let log = try TrainingLog(path: file, clock: fakeClock())
+            for step in 1...2 { try log.record(.stepEnded(step: step, loss: Double(step), learningRate: 0.1)) }
+            try log.record(.epochEnded(TrainingRecord(epoch: 1, step: 2, learningRate: 0.1, trainingLoss: 1.5)))
+            // Steps 3 and 4, a rollback to step 2, steps 3 and 4 again; the checkpoint is at step 4; then 5 before the kill.
+            for step in 3...4 { try log.record(.stepEnded(step: step, loss: 100, learningRate: 0.1)) }
+            try log.record(.rolledBack(step: 5, loss: 1e9, rateScale: 0.5))
+            for step in 3...5 { try log.record(.stepEnded(step: step, loss: Double(step), learningRate: 0.05)) }
+        }
+        let resumed = try TrainingLog(path: file, appending: true, resumedFromEpoch: 1, resumedAtStep: 4, rollbacks: 1, clock: fakeClock())
+        try resumed.record(.stepEnded(step: 5, loss: 5.5, learningRate: 0.05))
+        try resumed.finish()
+        let read = try TrainingLog.curves(contentsOf: file).curves
+        XCTAssertEqual(read.steps.map(\.step), [1, 2, 3, 4, 3, 4, 5])
+        XCTAssertEqual(read.steps.last?.loss, 5.5)
+        XCTAssertEqual(read.rollbacks.count, 1, "the rollback before the checkpoint stays")
+    }
+
     func testAMalformedLineIsNamedByFileAndLine() throws {
         let file = path("bad.jsonl")
         let header = #"{"kind":"run","format":1}"#

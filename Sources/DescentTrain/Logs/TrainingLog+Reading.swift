@@ -15,8 +15,9 @@ public struct TrainingLogContents: Sendable, Equatable {
 extension TrainingLog {
     /// Reads a log written by `TrainingLog` and rebuilds the run's `TrainingCurves`.
     ///
-    /// A resumed run's `run` line drops what the killed run logged after the epoch it resumed from
-    /// (those steps and epochs were done again). A last line without its newline that does not
+    /// A resumed run's `run` line drops what the killed run logged after the point it resumed from
+    /// (those steps and epochs were done again): after the end of epoch `resumed_from_epoch`, or,
+    /// for a checkpoint written inside an epoch, after the last step numbered `resumed_at_step`. A last line without its newline that does not
     /// parse is a write cut short by a kill and is skipped; any other line that is not an entry is
     /// an error naming the file and the line.
     ///
@@ -44,8 +45,10 @@ extension TrainingLog {
         var curves = TrainingCurves()
         var entryCount = 0, resumptions = 0
         var incompleteLastLine: Int?
-        // Where each epoch's end left the curves, to cut back to on a resume.
-        var marks: [Int: (steps: Int, rollbacks: Int)] = [:]
+        // Where each epoch's end left the curves, to cut back to on a resume; and how many steps
+        // each rollback came after.
+        var marks: [Int: Int] = [:]
+        var stepsBeforeRollback: [Int] = []
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         let endsWithNewline = data.last == UInt8(ascii: "\n")
         for (index, line) in lines.enumerated() {
@@ -72,10 +75,16 @@ extension TrainingLog {
                 if let baseline = entry.baseline { curves.baseline = baseline }
                 if let resumed = entry.resumedFromEpoch, entryCount > 1 {
                     resumptions += 1
-                    let mark = marks[resumed] ?? (0, 0)
+                    var keptSteps = marks[resumed] ?? 0
+                    if let step = entry.resumedAtStep,
+                       let last = curves.steps[keptSteps...].lastIndex(where: { $0.step == step }) {
+                        keptSteps = last + 1
+                    }
                     curves.epochs.removeAll { $0.epoch > resumed }
-                    curves.steps.removeLast(Swift.max(curves.steps.count - mark.steps, 0))
-                    curves.rollbacks.removeLast(Swift.max(curves.rollbacks.count - mark.rollbacks, 0))
+                    curves.steps.removeLast(Swift.max(curves.steps.count - keptSteps, 0))
+                    let keptRollbacks = stepsBeforeRollback.filter { $0 <= keptSteps }.count
+                    curves.rollbacks.removeLast(Swift.max(curves.rollbacks.count - keptRollbacks, 0))
+                    stepsBeforeRollback.removeLast(Swift.max(stepsBeforeRollback.count - keptRollbacks, 0))
                     curves.earlyStop = nil
                     curves.finalDivergence = nil
                 }
@@ -87,8 +96,9 @@ extension TrainingLog {
                 record.validationLoss = entry.validationLoss
                 record.validationMetric = entry.validationMetric
                 curves.record(.epochEnded(record))
-                marks[record.epoch] = (curves.steps.count, curves.rollbacks.count)
+                marks[record.epoch] = curves.steps.count
             case .rollback:
+                stepsBeforeRollback.append(curves.steps.count)
                 curves.record(.rolledBack(step: entry.step!, loss: entry.loss!, rateScale: entry.rateScale!))
             case .stoppedEarly:
                 curves.record(.stoppedEarly(epoch: entry.epoch!, bestEpoch: entry.bestEpoch!))

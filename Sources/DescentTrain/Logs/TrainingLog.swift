@@ -38,10 +38,11 @@ public final class TrainingLog {
     ///   - appending: continue an existing log (a resumed run) instead of starting it afresh.
     ///   - baseline: what a model that learned nothing scores, for `descent diagnose`.
     ///   - resumedFromEpoch: the epochs already done when the run resumed (0 for a fresh run).
+    ///   - resumedAtStep: the optimizer steps already done when the run resumed (nil: at the end of `resumedFromEpoch`).
     ///   - rollbacks: the guard's rollbacks already done when the run resumed.
     ///   - clock: seconds on a monotonic clock (tests pass a fake one).
     public init(path: String, appending: Bool = false, baseline: TrivialBaseline? = nil, resumedFromEpoch: Int = 0,
-                rollbacks: Int = 0, clock: @escaping () -> Double = TrainingLog.monotonicSeconds) throws {
+                resumedAtStep: Int? = nil, rollbacks: Int = 0, clock: @escaping () -> Double = TrainingLog.monotonicSeconds) throws {
         self.path = path
         self.clock = clock
         started = clock()
@@ -54,6 +55,7 @@ public final class TrainingLog {
         header.metricName = baseline?.metricName
         header.baseline = baseline
         header.resumedFromEpoch = resumedFromEpoch
+        header.resumedAtStep = resumedAtStep
         try write(header)
     }
 

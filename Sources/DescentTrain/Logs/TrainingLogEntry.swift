@@ -2,7 +2,7 @@
 ///
 /// | kind | written | fields |
 /// | --- | --- | --- |
-/// | `run` | first, and again at each resume | `format`, `metric_name`, `baseline`, `resumed_from_epoch` |
+/// | `run` | first, and again at each resume | `format`, `metric_name`, `baseline`, `resumed_from_epoch`, `resumed_at_step` |
 /// | `step` | after every optimizer step | `step`, `epoch`, `loss`, `learning_rate`, `momentum` (cycled schedules), `gradient_norm` (when known), `seconds` |
 /// | `epoch` | after every epoch | `epoch`, `step`, `learning_rate`, `training_loss`, `validation_loss`, `validation_metric`, `metric_name`, `rollbacks`, `seconds` |
 /// | `rollback` | when the divergence guard rolls back | `step`, `loss`, `rate_scale`, `rollbacks`, `seconds` |
@@ -52,8 +52,11 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
     public var bestEpoch: Int?
     /// What a model that learned nothing scores (`run`), for the diagnosis.
     public var baseline: TrivialBaseline?
-    /// The epoch a resumed run started after (`run`; 0 for a fresh run).
+    /// The epochs done when a resumed run started (`run`; 0 for a fresh run).
     public var resumedFromEpoch: Int?
+    /// The optimizer steps done when a resumed run started (`run`; a checkpoint written on an
+    /// interrupt may lie inside an epoch).
+    public var resumedAtStep: Int?
     /// Seconds since the writing process started its log.
     public var seconds: Double?
 
@@ -75,6 +78,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         case bestEpoch = "best_epoch"
         case baseline
         case resumedFromEpoch = "resumed_from_epoch"
+        case resumedAtStep = "resumed_at_step"
         case seconds
     }
 
@@ -134,6 +138,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
                                        perfectMetric: try nested.decodeIfPresent(Double.self, forKey: .perfectMetric) ?? 1)
         }
         resumedFromEpoch = try container.decodeIfPresent(Int.self, forKey: .resumedFromEpoch)
+        resumedAtStep = try container.decodeIfPresent(Int.self, forKey: .resumedAtStep)
         seconds = try number(.seconds)
     }
 
@@ -167,6 +172,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
             try nested.encode(baseline.perfectMetric, forKey: .perfectMetric)
         }
         try container.encodeIfPresent(resumedFromEpoch, forKey: .resumedFromEpoch)
+        try container.encodeIfPresent(resumedAtStep, forKey: .resumedAtStep)
         try number(seconds, .seconds)
     }
 }
