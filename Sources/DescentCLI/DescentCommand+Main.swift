@@ -11,10 +11,13 @@ extension DescentCommand {
     /// 1 when the work itself fails (malformed input, a failed conformance case),
     /// 2 for a usage error (a bad `--config` file too); help and version requests exit 0.
     public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        var fromConfiguration: [String] = []   // the flags a --config file added
         do {
             let expanded: [String]
             do {
-                expanded = try ConfigurationArguments.expand(arguments ?? Array(CommandLine.arguments.dropFirst()))
+                expanded = try ConfigurationArguments.expand(given)
+                fromConfiguration = Array(expanded.dropFirst().prefix(expanded.count - given.count))
             } catch {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 Foundation.exit(usageErrorStatus)
@@ -27,7 +30,15 @@ extension DescentCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                var message = fullMessage(for: error) + "\n"
+                // A bad value from a --config file: say where it came from.
+                let named = fromConfiguration.filter { flag in
+                    let name = flag.split(separator: "=", maxSplits: 1).first.map(String.init) ?? flag
+                    return message.contains(name + " ") || message.contains(name + "\n") || message.contains(name + ":")
+                        || message.contains("'\(name)") || message.contains(name + " <")
+                }
+                if !named.isEmpty { message += "note: set by the --config file: \(named.joined(separator: " "))\n" }
+                FileHandle.standardError.write(Data(message.utf8))
                 Foundation.exit(usageErrorStatus)
             }
             exit(withError: error)

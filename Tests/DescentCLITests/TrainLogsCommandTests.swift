@@ -154,6 +154,7 @@ final class TrainLogsCommandTests: XCTestCase {
         let zero = try CommandLineRunner.run(["train", "--config", config])
         XCTAssertEqual(zero.status, 2)
         XCTAssertTrue(zero.standardError.contains("--epochs must be positive"), zero.standardError)
+        XCTAssertTrue(zero.standardError.hasSuffix("note: set by the --config file: --epochs=0\n"), zero.standardError)
     }
 
     func testLogAndTensorBoardPathsAreCheckedBeforeTraining() throws {
