@@ -10,6 +10,7 @@ import Foundation
 /// | --- | --- | --- |
 /// | `training/loss` | every step | the minibatch loss before the step |
 /// | `training/learning_rate` | every step | the rate the step used |
+/// | `training/gradient_norm` | every step | the global L2 norm of the step's gradients, before clipping |
 /// | `epoch/training_loss` | every epoch | the epoch's mean training loss |
 /// | `epoch/validation_loss`, `epoch/validation_accuracy` (or `_r2`) | every epoch, with validation | |
 /// | `epoch/learning_rate` | every epoch | the rate in force at the epoch's end |
@@ -39,11 +40,12 @@ final class TensorBoardTrainingObserver {
 
     func record(_ event: TrainingEvent) throws {
         switch event {
-        case let .stepEnded(step, loss, learningRate):
+        case let .stepEnded(step, loss, learningRate, gradientNorm):
             if step <= lastStep { try writer.restart(at: step) }   // after a rollback
             lastStep = step
             var scalars: [TensorBoardEvent.Scalar] = [.init(tag: "training/loss", value: Float(loss)),
                                                       .init(tag: "training/learning_rate", value: Float(learningRate))]
+            if let gradientNorm { scalars.append(.init(tag: "training/gradient_norm", value: Float(gradientNorm))) }
             if let scale = pendingScale { scalars.append(.init(tag: "guard/rate_scale", value: Float(scale))) }
             pendingScale = nil
             try writer.add(scalars, step: step)

@@ -148,6 +148,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)

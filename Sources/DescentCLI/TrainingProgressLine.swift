@@ -49,7 +49,7 @@ final class TrainingProgressLine {
 
     func record(_ event: TrainingEvent) {
         switch event {
-        case let .stepEnded(step, loss, learningRate):
+        case let .stepEnded(step, loss, learningRate, _):
             let average = smoothed.add(loss)
             if firstStep == nil { firstStep = step - 1 }
             let now = clock()

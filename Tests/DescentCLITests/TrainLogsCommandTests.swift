@@ -37,6 +37,7 @@ final class TrainLogsCommandTests: XCTestCase {
         let step = try XCTUnwrap(lines.first { $0["kind"] as? String == "step" })
         XCTAssertEqual(step["momentum"] as? Double, 0.95, "one-cycle starts SGD's momentum at its maximum")
         XCTAssertNotNil(step["seconds"] as? Double)
+        XCTAssertGreaterThan(try XCTUnwrap(step["gradient_norm"] as? Double), 0)
         let epochs = try XCTUnwrap(lastJSON(train.standardOutput)["epochs"] as? [[String: Any]])
         let logged = lines.filter { $0["kind"] as? String == "epoch" }
         XCTAssertEqual(logged.map { $0["training_loss"] as? Double }, epochs.map { $0["training_loss"] as? Double })

@@ -228,3 +228,43 @@ final class TrainingLogTests: XCTestCase {
         XCTAssertThrowsError(try TrainingLog(path: path("no/such/dir/run.jsonl")))
     }
 }
+
+/// The gradient norm the trainer reports per step, against the norm of the gradients computed apart.
+final class GradientNormEventTests: XCTestCase {
+    func testTheFirstStepsNormIsTheNormOfTheFullBatchGradient() throws {
+        let split = try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 3).standardized().split
+        var generator = SeededGenerator(seed: 1)
+        let network = Sequential([try Linear(4, 3, using: &generator)])
+        // One batch of all 120 rows: the mean loss, and so its gradient, does not depend on the shuffle.
+        let objective = Objective(for: split.train)
+        let (_, gradients) = try valueWithGradient(at: network) { model in
+            try objective.loss(model(split.train.features), split.train.targets)
+        }
+        var squares = 0.0
+        for gradient in gradients.values { squares += gradient.scalars.reduce(0.0) { $0 + Double($1) * Double($1) } }
+        XCTAssertEqual(globalGradientNorm(gradients), squares.squareRoot(), accuracy: 1e-12 * squares.squareRoot())
+
+        var configuration = TrainingConfiguration(epochs: 1, batchSize: 120)
+        configuration.measuresGradientNorm = true
+        var optimizer = try Optimizer(SGD(), learningRate: 0.1)
+        var norms: [Double?] = []
+        _ = try Trainer(configuration: configuration).fit(network, optimizer: &optimizer, training: split.train) { event in
+            if case let .stepEnded(_, _, _, norm) = event { norms.append(norm) }
+        }
+        XCTAssertEqual(norms.count, 1)
+        XCTAssertEqual(try XCTUnwrap(norms[0]), squares.squareRoot(), accuracy: 1e-6 * squares.squareRoot())
+        XCTAssertGreaterThan(squares, 0)
+
+        var quiet: [Double?] = []
+        _ = try Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 120))
+            .fit(network, optimizer: &optimizer, training: split.train) { event in
+                if case let .stepEnded(_, _, _, norm) = event { quiet.append(norm) }
+            }
+        XCTAssertEqual(quiet, [nil], "not measured unless asked for")
+    }
+
+    func testTheNormOfTheWorkedExample() throws {
+        let gradients = ["w": try Tensor(shape: [2], scalars: [3, 4]), "b": Tensor(12)]
+        XCTAssertEqual(globalGradientNorm(gradients), 13)
+    }
+}

@@ -72,12 +72,13 @@ public final class TrainingLog {
     public func record(_ event: TrainingEvent) throws {
         var entry: TrainingLogEntry
         switch event {
-        case let .stepEnded(step, loss, learningRate):
+        case let .stepEnded(step, loss, learningRate, gradientNorm):
             entry = TrainingLogEntry(kind: .step)
             entry.step = step
             entry.epoch = completedEpochs + 1
             entry.loss = loss
             entry.learningRate = learningRate
+            entry.gradientNorm = gradientNorm
             if let momentum, let value = momentum(step - 1) { entry.momentum = value }
         case let .epochEnded(record):
             completedEpochs = record.epoch

@@ -3,7 +3,7 @@
 /// | kind | written | fields |
 /// | --- | --- | --- |
 /// | `run` | first, and again at each resume | `format`, `metric_name`, `baseline`, `resumed_from_epoch`, `resumed_at_step` |
-/// | `step` | after every optimizer step | `step`, `epoch`, `loss`, `learning_rate`, `momentum` (cycled schedules), `gradient_norm` (when known), `seconds` |
+/// | `step` | after every optimizer step | `step`, `epoch`, `loss`, `learning_rate`, `momentum` (cycled schedules), `gradient_norm` (when measured), `seconds` |
 /// | `epoch` | after every epoch | `epoch`, `step`, `learning_rate`, `training_loss`, `validation_loss`, `validation_metric`, `metric_name`, `rollbacks`, `seconds` |
 /// | `rollback` | when the divergence guard rolls back | `step`, `loss`, `rate_scale`, `rollbacks`, `seconds` |
 /// | `stopped_early` | when early stopping ends the run | `epoch`, `best_epoch`, `seconds` |
