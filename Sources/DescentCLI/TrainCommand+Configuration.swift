@@ -15,6 +15,7 @@ extension TrainCommand {
             // Outputs.
             "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
         ],
-        exclusiveGroups: [[["dataset"], ["csv", "target"]]]
+        exclusiveGroups: [[["dataset"], ["csv", "target"]]],
+        declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }
     )
 }
