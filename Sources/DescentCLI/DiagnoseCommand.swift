@@ -14,7 +14,7 @@ import Foundation
 ///   - the validation accuracy is 0.981, 98% of the way from the trivial 0.102 to 1
 /// Advice: keep these settings
 /// ```
-struct DiagnoseCommand: ParsableCommand {
+struct DiagnoseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose",
         abstract: "Say what the curves of a run logged with descent train --log show.",
@@ -27,11 +27,11 @@ struct DiagnoseCommand: ParsableCommand {
     @Flag(help: "Print the result as one JSON object.")
     var json = false
 
-    /// The `--json` object: `status` ("completed" or "failed"), `message` (failures), `file`, `epochs`,
-    /// `steps`, `rollbacks`, `resumptions` and `diagnosis` (as in `train --json`).
+    /// The `--json` object: `status` ("completed"), `file`, `epochs`, `steps`, `rollbacks`,
+    /// `resumptions` and `diagnosis` (as in `train --json`). A failure ends with the failure object
+    /// every command prints (`FailureJSON`), kind `input`.
     struct Summary: Encodable {
         var status = "completed"
-        var message: String?
         var file: String
         var epochs = 0, steps = 0, rollbacks = 0, resumptions = 0
         var diagnosis: TrainSummary.DiagnosisObject?
@@ -44,19 +44,17 @@ struct DiagnoseCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        try await FailureJSON.run(json: json) { try diagnoseLog() }
+    }
+
+    private func diagnoseLog() throws {
         var summary = Summary(file: path)
         let contents: TrainingLogContents
         do {
             contents = try TrainingLog.curves(contentsOf: path)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            if json {
-                summary.status = "failed"
-                summary.message = "\(error)"
-                print(summary.line())
-            }
-            throw ExitCode(1)
+            throw CommandFailure(.input, "\(error)")
         }
         if let line = contents.incompleteLastLine {
             FileHandle.standardError.write(Data(

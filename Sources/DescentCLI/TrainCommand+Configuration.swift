@@ -5,7 +5,7 @@ extension TrainCommand {
         kinds: [
             // Data and model (DataModelOptions).
             "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
-            "seed": .integer, "validation-fraction": .number, "no-standardize": .flag,
+            "seed": .integer, "validation-fraction": .number, "no-standardize": .flag, "task": .string,
             // Optimizer and rate.
             "optimizer": .string, "learning-rate": .number, "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,
@@ -15,7 +15,7 @@ extension TrainCommand {
             // Outputs.
             "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
         ],
-        exclusiveGroups: [[["dataset"], ["csv", "target"]]],
+        exclusiveGroups: [[["dataset"], ["csv", "target", "task"]]],
         declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }
     )
 }

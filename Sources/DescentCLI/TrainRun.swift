@@ -39,7 +39,7 @@ struct TrainRun {
         try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
-            { checkpoint in try AtomicFileWriter.write([UInt8](try checkpoint.encoded()), to: path) }
+            { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
         var recovering: Double?
         let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)

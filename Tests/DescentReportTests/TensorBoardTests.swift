@@ -84,7 +84,7 @@ final class TensorBoardTests: XCTestCase {
 
     func testTheWriterRefusesAFileAsItsDirectory() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("tb-file-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: file, contents: Data("keep".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("keep".utf8)))
         defer { try? FileManager.default.removeItem(atPath: file) }
         XCTAssertThrowsError(try TensorBoardWriter(directory: file)) { error in
             XCTAssertTrue("\(error)".contains("it is not a directory"), "\(error)")
