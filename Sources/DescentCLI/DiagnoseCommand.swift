@@ -81,12 +81,3 @@ struct DiagnoseCommand: AsyncParsableCommand {
         for line in DiagnosisText.lines(diagnosis) { print(line) }
     }
 }
-
-/// The diagnosis in words, as `train` and `diagnose` print it: the verdict, the evidence as bullets, the advice.
-enum DiagnosisText {
-    static func lines(_ diagnosis: Diagnosis) -> [String] {
-        ["Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)"]
-            + diagnosis.evidence.map { "  - \($0)" }
-            + ["Advice: \(diagnosis.advice)"]
-    }
-}
