@@ -35,6 +35,8 @@ enum ConfigurationArguments {
         case sizes
         /// An on/off flag: `json = true`.
         case flag
+        /// A number, or one of some words: `learning_rate = "auto"`.
+        case numberOr([String])
         /// An option the table does not type (one added since): any string or number, checked by the parser.
         case any
 
@@ -46,6 +48,7 @@ enum ConfigurationArguments {
             case .sizes: return "a list of integers (or a string such as \"64,32\")"
             case .flag: return "true or false"
             case .any: return "a string or a number"
+            case let .numberOr(words): return "a number or " + words.map { "\"\($0)\"" }.joined(separator: " or ")
             }
         }
     }
@@ -163,6 +166,9 @@ enum ConfigurationArguments {
                 return "\(size)"
             }.joined(separator: ",")
         case let (.flag, .boolean(on)): return on ? "" : nil
+        case let (.numberOr, .integer(number)): return "\(number)"
+        case let (.numberOr, .number(number)): return "\(number)"
+        case let (.numberOr(words), .string(text)) where words.contains(text) || Double(text) != nil: return text
         case let (.any, .string(text)): return text
         case let (.any, .integer(number)): return "\(number)"
         case let (.any, .number(number)): return "\(number)"

@@ -7,7 +7,7 @@ extension TrainCommand {
             "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
             "seed": .integer, "validation-fraction": .number, "no-standardize": .flag, "task": .string,
             // Optimizer and rate.
-            "optimizer": .string, "learning-rate": .number, "weight-decay": .number, "momentum": .number,
+            "optimizer": .string, "learning-rate": .numberOr(["auto"]), "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,
             // Controllers, the guard, checkpoints.
             "reduce-on-plateau": .flag, "plateau-patience": .integer, "plateau-factor": .number, "no-guard": .flag,

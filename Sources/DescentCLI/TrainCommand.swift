@@ -27,21 +27,17 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         """
     )
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
-    }
-
     @OptionGroup var data: DataModelOptions<TrainCommand>
-    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
-    var learningRate: Double = 3e-3
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp))
+    var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\".")
-    var schedule: String = "constant"
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
     @Option(help: "Stop after this many epochs without a lower validation loss.")
@@ -70,7 +66,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     func validate() throws {
         try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
@@ -89,7 +84,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     func run() async throws {
         let started = Date()
-        var summary = TrainSummary(status: .failed, learningRate: learningRate)
+        var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
         let signals = SignalStop()
         defer { signals.restore() }
         do {
@@ -127,7 +122,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        let parsed = try Self.parseSchedule(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
+        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
@@ -136,7 +135,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
-                           schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
+                           learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
 
         if !json {
@@ -147,14 +146,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
         let outcome: TrainingOutcome
         do {
-            switch optimizer {
-            case .sgd: outcome = try run.fit(SGD(momentum: momentum), &curves)
-            case .adam: outcome = try run.fit(Adam(), &curves)
-            case .adamw: outcome = try run.fit(AdamW(), &curves)
-            case .rmsprop: outcome = try run.fit(RMSprop(), &curves)
-            case .schedulefree: outcome = try run.fit(ScheduleFreeAdamW(), &curves)
-            case .prodigy: outcome = try run.fit(Prodigy(), &curves)
-            }
+            outcome = try run.fit(optimizer, momentum: momentum, &curves)
             try observers.finish()
         } catch {
             try? observers.finish(after: error)

@@ -68,7 +68,8 @@ final class ConfigurationFileTests: XCTestCase {
     func testAWrongTypeNamesTheKeyAndTheExpectedType() {
         let cases: [(String, String)] = [
             ("epochs = 2.5", "'epochs' must be an integer, not the number 2.5"),
-            ("learning_rate = \"fast\"", "'learning_rate' must be a number, not the string \"fast\""),
+            ("learning_rate = \"fast\"", "'learning_rate' must be a number or \"auto\", not the string \"fast\""),
+            ("momentum = \"auto\"", "'momentum' must be a number, not the string \"auto\""),
             ("json = \"yes\"", "'json' must be true or false, not the string \"yes\""),
             ("dataset = 3", "'dataset' must be a string, not the integer 3"),
             ("hidden = [64, \"x\"]", "'hidden' must be a list of integers (or a string such as \"64,32\"), not a list"),
