@@ -10,6 +10,8 @@ import Foundation
 /// $ descent train --dataset digits --epochs 10 --log run.jsonl
 /// $ descent diagnose run.jsonl
 /// Read run.jsonl: 10 epochs, 450 steps, 0 rollbacks
+/// training loss per epoch
+///   (the chart of the training and validation losses, as train draws them)
 /// Diagnosis: good fit (high confidence)
 ///   - the validation accuracy is 0.981, 98% of the way from the trivial 0.102 to 1
 /// Advice: keep these settings
@@ -78,6 +80,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if let stop = curves.earlyStop { read += "; stopped early after epoch \(stop.epoch) (best \(stop.bestEpoch))" }
         if let divergence = curves.finalDivergence { read += "; diverged at step \(divergence.step)" }
         print(read)
+        // The epoch curves as `train` charts them, then the words.
+        if curves.epochs.count > 1 {
+            let chart = TerminalChart(width: 60, height: 8)
+            print(chart.render(curves.epochs.map(\.trainingLoss), title: "training loss per epoch"))
+            if curves.epochs.contains(where: { $0.validationLoss != nil }) {
+                print(chart.render(curves.epochs.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch"))
+            }
+        }
         for line in DiagnosisText.lines(diagnosis) { print(line) }
     }
 }

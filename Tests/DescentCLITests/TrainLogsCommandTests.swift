@@ -50,7 +50,10 @@ final class TrainLogsCommandTests: XCTestCase {
         XCTAssertEqual(read["steps"] as? Int, 12)
         XCTAssertEqual(read["diagnosis"] as? NSDictionary, try lastJSON(train.standardOutput)["diagnosis"] as? NSDictionary)
         let text = try CommandLineRunner.run(["diagnose", log])
-        XCTAssertTrue(text.standardOutput.contains("Read \(log): 3 epochs, 12 steps, 0 rollbacks\nDiagnosis: "), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.hasPrefix("Read \(log): 3 epochs, 12 steps, 0 rollbacks\ntraining loss per epoch\n"),
+                      text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("validation loss per epoch\n"), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("\nDiagnosis: "), text.standardOutput)
     }
 
     func testRollbacksAndADivergedEndAreLogged() throws {
