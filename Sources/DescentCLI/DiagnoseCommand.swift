@@ -9,7 +9,7 @@ import Foundation
 /// ```
 /// $ descent train --dataset digits --epochs 10 --log run.jsonl
 /// $ descent diagnose run.jsonl
-/// Read run.jsonl: 10 epochs, 450 steps, 0 rollbacks
+/// Read run.jsonl: 10 epochs, 450 steps, 0 rollbacks; ended completed
 /// training loss per epoch
 ///   (the chart of the training and validation losses, as train draws them)
 /// Diagnosis: good fit (high confidence)
@@ -30,12 +30,15 @@ struct DiagnoseCommand: AsyncParsableCommand {
     var json = false
 
     /// The `--json` object: `status` ("completed"), `file`, `epochs`, `steps`, `rollbacks`,
-    /// `resumptions` and `diagnosis` (as in `train --json`). A failure ends with the failure object
+    /// `resumptions`, `ended` (the run's own status; absent when it was killed) and `diagnosis`
+    /// (as in `train --json`). A failure ends with the failure object
     /// every command prints (`FailureJSON`), kind `input`.
     struct Summary: Encodable {
         var status = "completed"
         var file: String
         var epochs = 0, steps = 0, rollbacks = 0, resumptions = 0
+        /// The status of the log's `end` line; nil: the run was killed (or is still going).
+        var ended: String?
         var diagnosis: TrainSummary.DiagnosisObject?
 
         func line() -> String {
@@ -69,6 +72,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             summary.steps = curves.steps.count
             summary.rollbacks = curves.rollbacks.count
             summary.resumptions = contents.resumptions
+            summary.ended = contents.endStatus
             summary.diagnosis = TrainSummary.DiagnosisObject(
                 verdict: diagnosis.verdict.rawValue, message: diagnosis.message, confidence: diagnosis.confidence.rawValue,
                 evidence: diagnosis.evidence, advice: diagnosis.advice)
@@ -79,6 +83,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
         if contents.resumptions > 0 { read += ", resumed \(contents.resumptions) time\(contents.resumptions == 1 ? "" : "s")" }
         if let stop = curves.earlyStop { read += "; stopped early after epoch \(stop.epoch) (best \(stop.bestEpoch))" }
         if let divergence = curves.finalDivergence { read += "; diverged at step \(divergence.step)" }
+        read += contents.endStatus.map { "; ended \($0.replacingOccurrences(of: "_", with: " "))" }
+            ?? "; no end line (the run was killed, or is still going)"
         print(read)
         // The epoch curves as `train` charts them, then the words.
         if curves.epochs.count > 1 {

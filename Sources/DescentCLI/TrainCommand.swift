@@ -147,9 +147,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let outcome: TrainingOutcome
         do {
             outcome = try run.fit(optimizer, momentum: momentum, &curves)
-            try observers.finish()
+            try observers.finish(status: outcome.status.rawValue)
         } catch {
-            try? observers.finish(after: error)
+            let diverged = if let error = error as? TrainingError, case .diverged = error { true } else { false }
+            try? observers.finish(status: diverged ? "diverged" : "failed", after: error)
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)

@@ -56,11 +56,12 @@ final class TrainingObservers {
         try tensorboard?.record(event)
     }
 
-    /// Notes the error that ended the run (the log's `diverged` line) and closes everything.
-    func finish(after error: Error? = nil) throws {
+    /// Notes how the run ended — the error that ended it (the log's `diverged` line) and its
+    /// status (the log's `end` line) — and closes everything.
+    func finish(status: String, after error: Error? = nil) throws {
         progress?.clear()
         if let error = error as? TrainingError { try log?.record(error) }
-        try log?.finish()
+        try log?.finish(status: status)
         try tensorboard?.finish()
     }
 }

@@ -48,9 +48,10 @@ final class TrainLogsCommandTests: XCTestCase {
         let read = try lastJSON(diagnose.standardOutput)
         XCTAssertEqual(read["epochs"] as? Int, 3)
         XCTAssertEqual(read["steps"] as? Int, 12)
+        XCTAssertEqual(read["ended"] as? String, "completed")
         XCTAssertEqual(read["diagnosis"] as? NSDictionary, try lastJSON(train.standardOutput)["diagnosis"] as? NSDictionary)
         let text = try CommandLineRunner.run(["diagnose", log])
-        XCTAssertTrue(text.standardOutput.hasPrefix("Read \(log): 3 epochs, 12 steps, 0 rollbacks\ntraining loss per epoch\n"),
+        XCTAssertTrue(text.standardOutput.hasPrefix("Read \(log): 3 epochs, 12 steps, 0 rollbacks; ended completed\ntraining loss per epoch\n"),
                       text.standardOutput)
         XCTAssertTrue(text.standardOutput.contains("validation loss per epoch\n"), text.standardOutput)
         XCTAssertTrue(text.standardOutput.contains("\nDiagnosis: "), text.standardOutput)
@@ -68,7 +69,7 @@ final class TrainLogsCommandTests: XCTestCase {
         XCTAssertEqual(text.components(separatedBy: "\"kind\":\"rollback\"").count - 1, rollbacks)
         let diagnose = try CommandLineRunner.run(["diagnose", log])
         XCTAssertEqual(diagnose.status, 0, diagnose.standardError)
-        XCTAssertTrue(diagnose.standardOutput.hasPrefix("Read \(log): 2 epochs, ") && diagnose.standardOutput.contains(" steps, \(rollbacks) rollbacks\n"),
+        XCTAssertTrue(diagnose.standardOutput.hasPrefix("Read \(log): 2 epochs, ") && diagnose.standardOutput.contains(" steps, \(rollbacks) rollbacks; ended completed\n"),
                       diagnose.standardOutput)
         let files = try FileManager.default.contentsOfDirectory(atPath: path("tb"))
         XCTAssertEqual(files.count, 1)
@@ -80,7 +81,10 @@ final class TrainLogsCommandTests: XCTestCase {
                                                    "--learning-rate", "40", "--no-guard", "--log", diverged])
         XCTAssertEqual(unguarded.status, 1)
         let last = try XCTUnwrap(String(contentsOfFile: diverged, encoding: .utf8).split(separator: "\n").last)
-        XCTAssertTrue(last.contains("\"kind\":\"diverged\"") && last.contains("\"loss\":null"), String(last))
+        let lines = try String(contentsOfFile: diverged, encoding: .utf8).split(separator: "\n")
+        let divergedLine = try XCTUnwrap(lines.dropLast().last)
+        XCTAssertTrue(divergedLine.contains("\"kind\":\"diverged\"") && divergedLine.contains("\"loss\":null"), String(divergedLine))
+        XCTAssertTrue(last.contains(#""kind":"end""#) && last.contains(#""status":"diverged""#), String(last))
         let verdict = try CommandLineRunner.run(["diagnose", diverged])
         XCTAssertTrue(verdict.standardOutput.contains("Diagnosis: diverged (high confidence)"), verdict.standardOutput)
     }

@@ -125,10 +125,16 @@ final class TrainingLogTests: XCTestCase {
                 try log.record(event)
             }
         try log.finish()
-        let read = try TrainingLog.curves(contentsOf: file)
+        var read = try TrainingLog.curves(contentsOf: file)
+        XCTAssertNil(read.endStatus, "no end line: read as a killed run")
         XCTAssertEqual(read.curves, curves, "JSON keeps every Double exactly (shortest round-trip digits)")
         XCTAssertEqual(read.curves.steps.count, 4 * 8)
         XCTAssertEqual(diagnose(read.curves), diagnose(curves))
+        let appended = try TrainingLog(path: file, appending: true, resumedFromEpoch: 4, resumedAtStep: 32)
+        try appended.finish(status: "completed")
+        read = try TrainingLog.curves(contentsOf: file)
+        XCTAssertEqual(read.endStatus, "completed")
+        XCTAssertEqual(read.curves, curves, "a resume at the end changes nothing")
     }
 
     func testAResumedRunAppendsAndTheKilledRunsExtraStepsAreDropped() throws {

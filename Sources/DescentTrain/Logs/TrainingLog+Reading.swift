@@ -10,6 +10,8 @@ public struct TrainingLogContents: Sendable, Equatable {
     public var resumptions: Int
     /// The number of a last line left incomplete by a kill in mid-write (it is ignored), if any.
     public var incompleteLastLine: Int?
+    /// How the run ended (its `end` line), or nil: killed, or still going.
+    public var endStatus: String?
 }
 
 extension TrainingLog {
@@ -45,6 +47,7 @@ extension TrainingLog {
         var curves = TrainingCurves()
         var entryCount = 0, resumptions = 0
         var incompleteLastLine: Int?
+        var endStatus: String?
         // Where each epoch's end left the curves, to cut back to on a resume; and how many steps
         // each rollback came after.
         var marks: [Int: Int] = [:]
@@ -87,6 +90,7 @@ extension TrainingLog {
                     stepsBeforeRollback.removeLast(Swift.max(stepsBeforeRollback.count - keptRollbacks, 0))
                     curves.earlyStop = nil
                     curves.finalDivergence = nil
+                    endStatus = nil
                 }
             case .step:
                 curves.record(.stepEnded(step: entry.step!, loss: entry.loss!, learningRate: entry.learningRate!))
@@ -104,11 +108,13 @@ extension TrainingLog {
                 curves.record(.stoppedEarly(epoch: entry.epoch!, bestEpoch: entry.bestEpoch!))
             case .diverged:
                 curves.record(TrainingError.diverged(step: entry.step!, loss: entry.loss!, rollbacks: entry.rollbacks ?? 0))
+            case .end:
+                endStatus = entry.status
             }
         }
         guard entryCount > 0 else { throw TrainingLogError.empty(path: path) }
         return TrainingLogContents(curves: curves, entryCount: entryCount, resumptions: resumptions,
-                                   incompleteLastLine: incompleteLastLine)
+                                   incompleteLastLine: incompleteLastLine, endStatus: endStatus)
     }
 
     /// A decoding error in words: "not JSON", "\"loss\" is missing", "\"step\" must be an integer".

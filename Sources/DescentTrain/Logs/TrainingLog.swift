@@ -141,9 +141,16 @@ public final class TrainingLog {
         }
     }
 
-    /// Flushes the log to the disk and closes it; later writes fail.
-    public func finish() throws {
+    /// Writes the `end` line with the run's `status` (none when nil), flushes the log to the disk
+    /// and closes it; later writes fail.
+    public func finish(status: String? = nil) throws {
         guard descriptor >= 0 else { return }
+        if let status {
+            var entry = TrainingLogEntry(kind: .end)
+            entry.status = status
+            entry.seconds = clock() - started
+            try write(entry)
+        }
         let synced = fsync(descriptor) == 0
         let reason = String(cString: strerror(errno))
         Foundation.close(descriptor)

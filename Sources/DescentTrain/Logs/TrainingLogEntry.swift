@@ -8,6 +8,9 @@
 /// | `rollback` | when the divergence guard rolls back | `step`, `loss`, `rate_scale`, `rollbacks`, `seconds` |
 /// | `stopped_early` | when early stopping ends the run | `epoch`, `best_epoch`, `seconds` |
 /// | `diverged` | when the guard gives up | `step`, `loss`, `rollbacks`, `seconds` |
+/// | `end` | last, when the run ends by itself | `status` (`completed`, `stopped_early`, `interrupted`, `diverged`, `failed`), `seconds` |
+///
+/// A log without an `end` line is of a run that was killed (or is still going).
 ///
 /// `step` is the number of optimizer updates taken so far (the first step's line says 1), `epoch`
 /// is 1-based, `seconds` counts from the start of the process that wrote the line (a resumed run
@@ -25,7 +28,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case run, step, epoch, rollback
         case stoppedEarly = "stopped_early"
-        case diverged
+        case diverged, end
     }
 
     /// The log format's version, written in `run` lines.
@@ -57,6 +60,8 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
     /// The optimizer steps done when a resumed run started (`run`; a checkpoint written on an
     /// interrupt may lie inside an epoch).
     public var resumedAtStep: Int?
+    /// How the run ended (`end`): "completed", "stopped_early", "interrupted", "diverged" or "failed".
+    public var status: String?
     /// Seconds since the writing process started its log.
     public var seconds: Double?
 
@@ -79,7 +84,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         case baseline
         case resumedFromEpoch = "resumed_from_epoch"
         case resumedAtStep = "resumed_at_step"
-        case seconds
+        case status, seconds
     }
 
     enum BaselineKeys: String, CodingKey {
@@ -97,6 +102,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         case .rollback: keys = [.step, .loss, .rateScale]
         case .stoppedEarly: keys = [.epoch, .bestEpoch]
         case .diverged: keys = [.step, .loss]
+        case .end: keys = [.status]
         }
         return keys.map(\.stringValue)
     }
@@ -139,6 +145,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         }
         resumedFromEpoch = try container.decodeIfPresent(Int.self, forKey: .resumedFromEpoch)
         resumedAtStep = try container.decodeIfPresent(Int.self, forKey: .resumedAtStep)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
         seconds = try number(.seconds)
     }
 
@@ -173,6 +180,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         }
         try container.encodeIfPresent(resumedFromEpoch, forKey: .resumedFromEpoch)
         try container.encodeIfPresent(resumedAtStep, forKey: .resumedAtStep)
+        try container.encodeIfPresent(status, forKey: .status)
         try number(seconds, .seconds)
     }
 }
