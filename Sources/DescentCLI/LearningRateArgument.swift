@@ -12,24 +12,24 @@ enum LearningRateArgument: ExpressibleByArgument, Equatable, CustomStringConvert
     case automatic
     case fixed(Double)
 
-    /// "auto" (any case) or a number; text that is neither is a usage error naming the flag. A number
-    /// that is not finite and positive is parsed here and refused by `check()` with a message that says why.
+    /// "auto" (any case), or a finite number > 0; anything else is a usage error naming the flag.
     init?(argument: String) {
         let text = argument.trimmingCharacters(in: .whitespaces)
         if text.lowercased() == "auto" {
             self = .automatic
-        } else if let value = Double(text) {
+        } else if let value = Double(text), value > 0, value.isFinite {
             self = .fixed(value)
         } else {
             return nil
         }
     }
 
-    /// Throws `--learning-rate must be a positive number (or auto), got …` for a fixed rate ≤ 0, NaN or infinite.
-    func check() throws {
-        if case .fixed(let value) = self, !(value > 0 && value.isFinite) {
-            throw ValidationError("--learning-rate must be a positive number (or auto), got \(value)")
+    /// Parses the flag's text; anything but `auto` or a finite number > 0 is a usage error saying so.
+    static func parse(_ text: String) throws -> LearningRateArgument {
+        guard let value = LearningRateArgument(argument: text) else {
+            throw ValidationError("--learning-rate must be a positive number or auto, got '\(CaretExcerpt.cut(text))'")
         }
+        return value
     }
 
     var description: String {
