@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "DescentOptim", targets: ["DescentOptim"]),
         .library(name: "DescentTrain", targets: ["DescentTrain"]),
         .library(name: "DescentReport", targets: ["DescentReport"]),
+        .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
@@ -35,9 +36,11 @@ let package = Package(
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport"),
+        // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
+        .target(name: "DescentExplore", dependencies: ["DescentOptim"]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentExplore",
         ]),
         .target(name: "DescentCLI", dependencies: [
             "Descent",
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
+        .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
     ],
     swiftLanguageModes: [.v6]
 )

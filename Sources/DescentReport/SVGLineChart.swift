@@ -24,21 +24,30 @@ public struct SVGLineChart: Sendable, Equatable {
     /// A sentence for screen readers (the SVG `<desc>`); a summary of the series is used when nil.
     public var summary: String?
     public var xLabel: String?
+    /// Linear or logarithmic x axis (a learning rate against which a loss is drawn wants `.logarithmic`).
+    public var xScale: AxisScale
     public var yAxis: ChartAxis
     /// The right-hand axis, used by series with `axis: .secondary`.
     public var secondaryYAxis: ChartAxis?
     public var series: [ChartSeries]
     public var markers: [ChartMarker]
+    /// Labelled points drawn over the series (a suggestion on a curve, a best trial).
+    public var points: [ChartPoint]
+    /// When true, every point carries its x as `data-step` so a page's step animation
+    /// (``StepAnimation``) can reveal the series step by step; x must then be step numbers.
+    public var animatesSteps: Bool = false
     /// Size in CSS pixels (the SVG scales with its container through its `viewBox`).
     public var width: Double
     public var height: Double
 
-    public init(title: String, summary: String? = nil, xLabel: String? = nil, yAxis: ChartAxis = ChartAxis(),
-                secondaryYAxis: ChartAxis? = nil, series: [ChartSeries] = [], markers: [ChartMarker] = [],
-                width: Double = 720, height: Double = 360) {
+    public init(title: String, summary: String? = nil, xLabel: String? = nil, xScale: AxisScale = .linear,
+                yAxis: ChartAxis = ChartAxis(), secondaryYAxis: ChartAxis? = nil, series: [ChartSeries] = [],
+                markers: [ChartMarker] = [], points: [ChartPoint] = [], width: Double = 720, height: Double = 360) {
         self.title = title
         self.summary = summary
         self.xLabel = xLabel
+        self.xScale = xScale
+        self.points = points
         self.yAxis = yAxis
         self.secondaryYAxis = secondaryYAxis
         self.series = series
@@ -57,8 +66,10 @@ public struct SVGLineChart: Sendable, Equatable {
     .dc-marker{stroke:#666;stroke-width:1.2;stroke-dasharray:5 4}\
     .dc-marker-text{font-size:11px;fill:#444}\
     .dc-note{font-size:11px;fill:#777}\
+    .dc-point{fill:#fff;stroke:#111;stroke-width:2}.dc-point-text{font-size:11px;font-weight:600;fill:#111}\
     @media (prefers-color-scheme:dark){.dc-bg{fill:#1c1c1e}.dc-text{fill:#ccc}.dc-title{fill:#eee}\
     .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}\
+    .dc-point{fill:#1c1c1e;stroke:#eee}.dc-point-text{fill:#eee}\
     .dc-series,.dc-legend line{filter:brightness(1.35)}}
     """
 
@@ -96,7 +107,7 @@ public struct SVGLineChart: Sendable, Equatable {
         for item in series {
             let onSecondary = item.axis == .secondary && secondary
             let scale = onSecondary ? secondaryYAxis!.scale : yAxis.scale
-            for (x, y) in zip(item.x, item.y) where x.isFinite {
+            for (x, y) in zip(item.x, item.y) where xScale.canPlot(x) {
                 if scale.canPlot(y) {
                     xs.append(x)
                     if onSecondary { secondaryValues.append(y) } else { primaryValues.append(y) }
@@ -105,15 +116,22 @@ public struct SVGLineChart: Sendable, Equatable {
                 }
             }
         }
-        let markers = self.markers.filter { $0.x.isFinite }
-        let allX = xs + markers.map(\.x)
+        let markers = self.markers.filter { xScale.canPlot($0.x) }
+        let labelledPoints = self.points.filter { xScale.canPlot($0.x) && yAxis.scale.canPlot($0.y) }
+        primaryValues += labelledPoints.map(\.y)
+        let allX = xs + markers.map(\.x) + labelledPoints.map(\.x)
         let integersOnly = !allX.isEmpty && allX.allSatisfy { $0 == $0.rounded() }
-        let xTicks = AxisTicks.linear(low: allX.min() ?? 0, high: allX.max() ?? 1, targetCount: Swift.max(2, Int(plot.width / 90)),
-                                      integersOnly: integersOnly)
+        let xTicks = xScale == .logarithmic
+            ? AxisTicks.logarithmic(low: allX.min() ?? 1, high: allX.max() ?? 10)
+            : AxisTicks.linear(low: allX.min() ?? 0, high: allX.max() ?? 1, targetCount: Swift.max(2, Int(plot.width / 90)),
+                               integersOnly: integersOnly)
         let yTicks = Self.ticks(primaryValues, scale: yAxis.scale, count: Swift.max(2, Int(plot.height / 55)))
         let secondaryTicks = secondary ? Self.ticks(secondaryValues, scale: secondaryYAxis!.scale, count: Swift.max(2, Int(plot.height / 55))) : nil
 
-        func px(_ x: Double) -> Double { plot.x + (x - xTicks.low) / (xTicks.high - xTicks.low) * plot.width }
+        func px(_ x: Double) -> Double {
+            let low = xScale.transform(xTicks.low), high = xScale.transform(xTicks.high)
+            return plot.x + (xScale.transform(x) - low) / (high - low) * plot.width
+        }
         func py(_ y: Double, _ ticks: AxisTicks, _ scale: AxisScale) -> Double {
             let low = scale.transform(ticks.low), high = scale.transform(ticks.high)
             return plot.y + plot.height - (scale.transform(y) - low) / (high - low) * plot.height
@@ -133,7 +151,7 @@ public struct SVGLineChart: Sendable, Equatable {
             for entry in entries {
                 let x = left + entry.x
                 let dash = entry.dashed ? " stroke-dasharray=\"6 4\"" : ""
-                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(ChartPalette.color(entry.index))\" stroke-width=\"2.5\"\(dash)/>"
+                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(series[entry.index].color ?? ChartPalette.color(entry.index))\" stroke-width=\"2.5\"\(dash)/>"
                 out += "<text class=\"dc-text\" x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(XMLEscaping.escape(entry.text))</text>\n"
             }
         }
@@ -157,7 +175,7 @@ public struct SVGLineChart: Sendable, Equatable {
             out += "<text class=\"dc-text dc-tick\" x=\"\(f(plot.x - 6))\" y=\"\(f(py(value, yTicks, yAxis.scale) + 4))\" text-anchor=\"end\">\(label)</text>\n"
         }
         for value in xTicks.values {
-            out += "<text class=\"dc-text dc-tick\" x=\"\(f(px(value)))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(ChartNumberFormat.linearTick(value, step: xTicks.step))</text>\n"
+            out += "<text class=\"dc-text dc-tick\" x=\"\(f(px(value)))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(xScale == .logarithmic ? ChartNumberFormat.logTick(value) : ChartNumberFormat.linearTick(value, step: xTicks.step))</text>\n"
         }
         if let secondaryTicks, let axis = secondaryYAxis {
             let x = plot.x + plot.width
@@ -201,32 +219,70 @@ public struct SVGLineChart: Sendable, Equatable {
             let ticks = onSecondary ? secondaryTicks! : yTicks
             let scale = onSecondary ? secondaryYAxis!.scale : yAxis.scale
             let points: [(Double, Double)?] = zip(item.x, item.y).map { x, y in
-                x.isFinite && scale.canPlot(y) ? (px(x), py(y, ticks, scale)) : nil
+                xScale.canPlot(x) && scale.canPlot(y) ? (px(x), py(y, ticks, scale)) : nil
             }
-            let thinned = Self.thin(points, columns: Int(plot.width))
-            let color = ChartPalette.color(index)
+            let color = item.color ?? ChartPalette.color(index)
+            let dash = onSecondary ? " stroke-dasharray=\"6 4\"" : ""
+            let width = item.style == .thinLine ? "1.2\" stroke-opacity=\"0.5" : "2"
+            out += "<g class=\"dc-line\" data-name=\"\(XMLEscaping.escape(item.name))\">"
+            if animatesSteps {
+                // One polyline per run, each point tagged with its step, for StepAnimation.
+                var runs: [[(Double, Double, Double)]] = [[]]
+                for (point, x) in zip(points, item.x) {
+                    if let point { runs[runs.count - 1].append((point.0, point.1, x)) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+                }
+                for run in runs where !run.isEmpty {
+                    if item.style != .points {
+                        let coordinates = run.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
+                        let steps = run.map { ChartNumberFormat.value($0.2, significantDigits: 12) }.joined(separator: " ")
+                        out += "<polyline points=\"\(coordinates)\" data-steps=\"\(steps)\" stroke=\"\(color)\" stroke-width=\"\(width)\"\(dash)/>"
+                    }
+                    if let last = run.last, item.style != .thinLine {
+                        for dot in run.count <= 80 || item.style == .points ? run : [last] {
+                            out += "<circle cx=\"\(f(dot.0))\" cy=\"\(f(dot.1))\" r=\"2.5\" fill=\"\(color)\" data-step=\"\(ChartNumberFormat.value(dot.2, significantDigits: 12))\"/>"
+                        }
+                    }
+                }
+                out += "</g>\n"
+                continue
+            }
+            let thinned = item.style == .points ? points : Self.thin(points, columns: Int(plot.width))
             var path = ""
             var runs: [[(Double, Double)]] = [[]]
             for point in thinned {
                 if let point { runs[runs.count - 1].append(point) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
             }
-            for run in runs where run.count > 1 {
+            for run in runs where run.count > 1 && item.style != .points {
                 path += "M" + run.map { "\(f($0.0)) \(f($0.1))" }.joined(separator: "L")
             }
-            let dash = onSecondary ? " stroke-dasharray=\"6 4\"" : ""
-            out += "<g class=\"dc-line\" data-name=\"\(XMLEscaping.escape(item.name))\">"
             if !path.isEmpty {
-                out += "<path d=\"\(path)\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
+                out += "<path d=\"\(path)\" stroke=\"\(color)\" stroke-width=\"\(width)\"\(dash)/>"
             }
-            // Dots where the points are few enough to see, and always for isolated points.
+            // Dots for a scatter, where the points are few enough to see, and always for isolated points.
             let plotted = points.compactMap { $0 }
-            let dots = plotted.count <= 40 ? plotted : runs.filter { $0.count == 1 }.map { $0[0] }
+            let dots = item.style == .points || (plotted.count <= 40 && item.style == .line) ? plotted : runs.filter { $0.count == 1 }.map { $0[0] }
             for dot in dots {
-                out += "<circle cx=\"\(f(dot.0))\" cy=\"\(f(dot.1))\" r=\"2.5\" fill=\"\(color)\"/>"
+                out += "<circle cx=\"\(f(dot.0))\" cy=\"\(f(dot.1))\" r=\"\(item.style == .points ? "3.5" : "2.5")\" fill=\"\(color)\"/>"
             }
             out += "</g>\n"
         }
         out += "</g>\n"
+
+        // Labelled points, over the series.
+        if !labelledPoints.isEmpty {
+            out += "<g class=\"dc-points\">\n"
+            for (index, point) in labelledPoints.enumerated() {
+                let (x, y) = (px(point.x), py(point.y, yTicks, yAxis.scale))
+                out += "<circle class=\"dc-point\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\"/>"
+                if !point.label.isEmpty {
+                    let nearRight = x > plot.x + plot.width * 0.75
+                    let labelY = y - 9 - Double(index % 2) * 13
+                    out += "<text class=\"dc-text dc-point-text\" x=\"\(f(nearRight ? x - 6 : x + 6))\" y=\"\(f(Swift.max(labelY, plot.y + 10)))\"\(nearRight ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(point.label))</text>"
+                }
+                out += "\n"
+            }
+            out += "</g>\n"
+        }
 
         if primaryValues.isEmpty && secondaryValues.isEmpty {
             out += "<text class=\"dc-text dc-note\" x=\"\(f(plot.x + plot.width / 2))\" y=\"\(f(plot.y + plot.height / 2))\" text-anchor=\"middle\">no data to plot</text>\n"

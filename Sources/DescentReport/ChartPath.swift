@@ -1,0 +1,31 @@
+/// A named path through the plane, drawn on a ``SVGContourMap``: the points an optimizer
+/// visited, step by step (`x[k]`, `y[k]` after step k; point 0 is the start).
+///
+/// The path stops at the first point that is not finite (a run that blew up).
+/// Example: `ChartPath(name: "rate 0.5", x: [1, 0, 0], y: [1, 0, 0])` jumps from (1, 1) to the
+/// minimum of the bowl in one step and stays there.
+public struct ChartPath: Sendable, Equatable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    /// A CSS colour; nil takes the palette's colour of the path's position.
+    public var color: String?
+
+    public init(name: String, x: [Double], y: [Double], color: String? = nil) {
+        let count = Swift.min(x.count, y.count)
+        self.name = name
+        self.x = Array(x.prefix(count))
+        self.y = Array(y.prefix(count))
+        self.color = color
+    }
+
+    /// The points up to (not including) the first non-finite one.
+    public var finitePoints: [(x: Double, y: Double)] {
+        var result: [(x: Double, y: Double)] = []
+        for (x, y) in zip(x, y) {
+            guard x.isFinite, y.isFinite else { break }
+            result.append((x, y))
+        }
+        return result
+    }
+}
