@@ -13,6 +13,7 @@ public struct DescentCommand: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self,
             RangeTestCommand.self,
+            ExploreCommand.self,
             ScheduleCommand.self,
             ConformanceCommand.self,
             InspectCommand.self,

@@ -54,6 +54,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var end: Double = 10
     @Option(help: "Number of steps (at least 10).")
     var iterations: Int = 100
+    @Option(name: .customLong("report"), help: "Write an HTML report (loss against the log rate, the suggestions, the confidence) to this file.")
+    var reportPath: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -68,6 +70,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
+        if let reportPath { try Self.checkReportPath(reportPath) }
     }
 
     func run() async throws {
@@ -102,6 +105,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         case .adamw: result = try test.run(setup.model, optimizer: try Optimizer(AdamW(), learningRate: start), data: setup.split.train)
         }
         json ? printJSON(result) : printReport(result)
+        if let reportPath { try writeReport(result, setup: setup, to: reportPath) }
     }
 
     static func rate(_ value: Double) -> String { String(format: "%.2e", value) }

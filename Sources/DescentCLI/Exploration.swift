@@ -1,0 +1,141 @@
+import Descent
+import Foundation
+
+/// The paths of one `descent explore` run and what they did, as terminal text, a JSON line and
+/// an HTML page (an animated contour map, the loss of each path against the step, and each rate's
+/// outcome against the stable limit 2/λmax). `descent demo` draws its explorer page with it too.
+struct Exploration {
+    var landscape: Landscape
+    var start: (x: Double, y: Double)
+    var optimizerName: String
+    var schedule: String
+    var steps: Int
+    var paths: [LandscapePath]
+
+    var behaviours: [PathBehaviour] { paths.map(PathBehaviour.init(of:)) }
+    var rates: [Double] { paths.map { $0.learningRates.first ?? .nan } }
+    /// The base rate of each path (the rate of its first step under a constant schedule).
+    var baseRates: [Double]?
+
+    static func rate(_ value: Double) -> String { ChartNumberFormat.value(value) }
+
+    var limitSentence: String {
+        let limit = Self.rate(landscape.stabilityLimit)
+        return landscape.isQuadratic
+            ? "stable limit 2/λmax = \(limit) (exact: the curvature is the same everywhere)"
+            : "stable limit 2/λmax = \(limit) at the minimum (\(Self.rate(landscape.minima[0].x)), \(Self.rate(landscape.minima[0].y))); "
+                + "far from it the curvature differs"
+    }
+
+    var headline: String {
+        "\(landscape.rawValue), \(landscape.formula), from (\(Self.rate(start.x)), \(Self.rate(start.y))): "
+            + "\(steps) steps of \(optimizerName), schedule \(schedule)"
+    }
+
+    func label(_ index: Int) -> String { "rate \(Self.rate(baseRate(index)))" }
+
+    func baseRate(_ index: Int) -> Double { baseRates?[index] ?? rates[index] }
+
+    var terminalText: String {
+        var text = headline + "\n" + limitSentence + "\n"
+        let labels = paths.indices.map(label)
+        let relatives = paths.indices.map { "(\(Self.rate(baseRate($0) / landscape.stabilityLimit))× the limit)" }
+        let width = (labels.map(\.count).max() ?? 0) + 1
+        let relativeWidth = (relatives.map(\.count).max() ?? 0) + 2
+        for (index, behaviour) in behaviours.enumerated() {
+            text += labels[index].padding(toLength: width, withPad: " ", startingAt: 0)
+                + relatives[index].padding(toLength: relativeWidth, withPad: " ", startingAt: 0)
+                + behaviour.verdict.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                + behaviour.explanation + "\n"
+        }
+        return text
+    }
+
+    func json(out: String?) -> String {
+        func number(_ value: Double?) -> Any { value.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+        let items: [[String: Any]] = behaviours.enumerated().map { index, behaviour in
+            ["learning_rate": number(baseRate(index)), "verdict": behaviour.verdict.rawValue,
+             "initial_gap": number(behaviour.initialGap), "final_gap": number(behaviour.finalGap),
+             "steps": behaviour.steps, "converged_at_step": behaviour.convergedAtStep.map { $0 as Any } ?? NSNull(),
+             "overshoot_fraction": number(behaviour.overshootFraction),
+             "stopped_at": behaviour.stoppedAt.map { $0 as Any } ?? NSNull(), "explanation": behaviour.explanation]
+        }
+        let object: [String: Any] = [
+            "landscape": landscape.rawValue, "optimizer": optimizerName, "schedule": schedule, "steps": steps,
+            "start": [start.x, start.y], "stability_limit": number(landscape.stabilityLimit),
+            "stability_limit_exact": landscape.isQuadratic, "paths": items, "out": out.map { $0 as Any } ?? NSNull(),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The lowest gap drawn on the log loss axis; a path that reaches the minimum exactly is drawn there.
+    static let gapFloor = 1e-12
+
+    func page(command: String?) -> HTMLReport {
+        let domain = landscape.domain
+        let grid = ScalarGrid(x: domain.x, y: domain.y, columns: 121, rows: 121) { landscape.value(x: $0, y: $1) }
+        let range = grid.finiteRange ?? 0...1
+        let levels = ContourLines.levels(low: landscape.minimumValue, high: range.upperBound, count: 14,
+                                         scale: landscape.isQuadratic && landscape == .bowl ? .linear : .logarithmic)
+        let chartPaths = paths.indices.map { ChartPath(name: label($0), x: paths[$0].x, y: paths[$0].y) }
+        var points = landscape.minima.map { ChartPoint(x: $0.x, y: $0.y, label: "minimum") }
+        points.append(ChartPoint(x: start.x, y: start.y, label: "start"))
+        let map = SVGContourMap(title: "\(landscape.rawValue): \(landscape.formula)", grid: grid, levels: levels,
+                                paths: chartPaths, points: points, animatesSteps: true, width: 600, height: 600)
+
+        var lossChart = SVGLineChart(
+            title: "Gap to the minimum against the step", xLabel: "step",
+            yAxis: ChartAxis(label: "f − f* (log scale)", scale: .logarithmic),
+            series: paths.indices.map { index in
+                ChartSeries(name: label(index), x: paths[index].losses.indices.map(Double.init),
+                            y: paths[index].losses.map { Swift.max($0 - landscape.minimumValue, Self.gapFloor) })
+            }, width: 600, height: 600)
+        lossChart.animatesSteps = true
+
+        let limit = landscape.stabilityLimit
+        let outcome = SVGLineChart(
+            title: "Each rate against the stable limit", xLabel: "learning rate (log scale)", xScale: .logarithmic,
+            yAxis: ChartAxis(label: "final gap ÷ first gap (log scale)", scale: .logarithmic),
+            series: paths.indices.map { index in
+                let behaviour = PathBehaviour(of: paths[index])
+                let ratio = behaviour.finalGap.isFinite ? Swift.max(behaviour.finalGap / behaviour.initialGap, Self.gapFloor) : 1e12
+                return ChartSeries(name: "\(label(index)): \(behaviour.verdict.rawValue)", x: [baseRate(index)], y: [ratio], style: .points)
+            },
+            markers: [ChartMarker(x: limit, label: "2/λmax = \(Self.rate(limit))\(landscape.isQuadratic ? "" : " at the minimum")")],
+            width: 720, height: 300)
+
+        let behaviours = self.behaviours
+        var report = HTMLReport(title: "Learning-rate explorer",
+                                subtitle: "\(landscape.rawValue) · \(optimizerName) · \(paths.count) rates · \(steps) steps", wide: true)
+        report.sections.append(HTMLReport.Section(heading: "The field", blocks: [
+            .paragraph("\(headline). The \(limitSentence). Press Play to watch the paths step by step; "
+                       + "the loss is drawn on a log scale, a path that reaches the minimum exactly at \(Self.rate(Self.gapFloor))."),
+            .stepper(steps: steps),
+            .figures([map.svg(), lossChart.svg()]),
+        ]))
+        report.sections.append(HTMLReport.Section(heading: "What each rate did", blocks: [
+            .table(header: ["rate", "× limit", "verdict", "first gap", "final gap", "what happened"],
+                   rows: behaviours.enumerated().map { index, behaviour in
+                       [Self.rate(baseRate(index)), Self.rate(baseRate(index) / limit), behaviour.verdict.rawValue,
+                        Self.rate(behaviour.initialGap), Self.rate(behaviour.finalGap), behaviour.explanation]
+                   }),
+            .chart(outcome),
+        ]))
+        report.sections.append(HTMLReport.Section(heading: "How to read it", blocks: [
+            .list([
+                "crawled: every step went downhill but too little; a larger rate gets there sooner.",
+                "converged: the gap to the minimum shrank at least 1000×, mostly without jumping over it.",
+                "overshot: it got there, but most steps jumped past the lowest point along their direction.",
+                "oscillated: it keeps jumping across the valley without getting much lower.",
+                "diverged: each jump lands higher than the last; the rate is above the stable limit 2/λmax.",
+                "Plain gradient descent multiplies each direction of curvature λ by 1 − rate·λ per step: "
+                    + "below 1/λ it creeps, between 1/λ and 2/λ it jumps across and settles, above 2/λ it blows up.",
+            ]),
+        ]))
+        if let command {
+            report.sections.append(HTMLReport.Section(heading: "Command", blocks: [.preformatted(command)]))
+        }
+        return report
+    }
+}
