@@ -11,6 +11,7 @@ public struct DescentCommand: AsyncParsableCommand {
         abstract: "Train models by gradient descent with a learning rate that is managed, not guessed.",
         version: DescentVersion.string,
         subcommands: [
+            DemoCommand.self,
             TrainCommand.self,
             RangeTestCommand.self,
             ExploreCommand.self,

@@ -82,7 +82,7 @@ struct Exploration {
         var points = landscape.minima.map { ChartPoint(x: $0.x, y: $0.y, label: "minimum") }
         points.append(ChartPoint(x: start.x, y: start.y, label: "start"))
         let map = SVGContourMap(title: "\(landscape.rawValue): \(landscape.formula)", grid: grid, levels: levels,
-                                paths: chartPaths, points: points, animatesSteps: true, width: 600, height: 600)
+                                paths: chartPaths, points: points, animatesSteps: true, width: 540, height: 560)
 
         var lossChart = SVGLineChart(
             title: "Gap to the minimum against the step", xLabel: "step",
@@ -90,11 +90,12 @@ struct Exploration {
             series: paths.indices.map { index in
                 ChartSeries(name: label(index), x: paths[index].losses.indices.map(Double.init),
                             y: paths[index].losses.map { Swift.max($0 - landscape.minimumValue, Self.gapFloor) })
-            }, width: 600, height: 600)
+            }, width: 540, height: 560)
         lossChart.animatesSteps = true
 
         let limit = landscape.stabilityLimit
-        let outcome = SVGLineChart(
+        let shownRates = paths.indices.map(baseRate) + [limit]
+        var outcome = SVGLineChart(
             title: "Each rate against the stable limit", xLabel: "learning rate (log scale)", xScale: .logarithmic,
             yAxis: ChartAxis(label: "final gap ÷ first gap (log scale)", scale: .logarithmic),
             series: paths.indices.map { index in
@@ -103,7 +104,12 @@ struct Exploration {
                 return ChartSeries(name: "\(label(index)): \(behaviour.verdict.rawValue)", x: [baseRate(index)], y: [ratio], style: .points)
             },
             markers: [ChartMarker(x: limit, label: "2/λmax = \(Self.rate(limit))\(landscape.isQuadratic ? "" : " at the minimum")")],
-            width: 720, height: 300)
+            width: 1100, height: 340)
+        // Half a decade of room on each side, so no point sits on the frame.
+        outcome.xDomain = (shownRates.min()! / 3)...(shownRates.max()! * 3)
+        // Room above the highest point for the limit's label.
+        let highestRatio = outcome.series.flatMap(\.y).filter(\.isFinite).max() ?? 1
+        outcome.yDomain = (Self.gapFloor / 10)...Swift.max(highestRatio * 1e4, 10)
 
         let behaviours = self.behaviours
         var report = HTMLReport(title: "Learning-rate explorer",

@@ -83,9 +83,18 @@ struct RangeTestReport {
         if let chosen, let run = runs.first, let loss = Self.interpolate(run, at: chosen.learningRate) {
             points.append(ChartPoint(x: chosen.learningRate, y: loss, label: "chosen \(Self.rate(chosen.learningRate))"))
         }
-        return SVGLineChart(title: "Loss against the learning rate", xLabel: "learning rate (log scale)", xScale: .logarithmic,
-                            yAxis: ChartAxis(label: "loss"), series: series, markers: markers, points: points,
-                            width: 760, height: 420)
+        var chart = SVGLineChart(title: "Loss against the learning rate", xLabel: "learning rate (log scale)", xScale: .logarithmic,
+                                 yAxis: ChartAxis(label: "loss"), series: series, markers: markers, points: points,
+                                 width: 760, height: 440)
+        // The smoothed curves set the top of the y range (with a quarter to spare), the lowest loss its bottom;
+        // the raw blow-up at the end is clipped rather than squashing the rest.
+        let smoothed = series.filter { $0.style == .line }.flatMap(\.y).filter(\.isFinite)
+        let all = series.flatMap(\.y).filter(\.isFinite)
+        if let low = all.min(), let high = smoothed.max(), high > low {
+            let span = high - low
+            chart.yDomain = (low - 0.15 * span)...(high + 0.25 * span)
+        }
+        return chart
     }
 
     /// The smoothed loss at `rate`, interpolated linearly in log rate between the recorded iterations.

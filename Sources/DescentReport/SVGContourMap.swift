@@ -4,7 +4,8 @@ import Foundation
 ///
 /// The contour lines of `grid` at `levels` come from ``ContourLines`` (marching squares);
 /// darker lines are lower levels. `paths` are drawn over them in the ``ChartPalette`` colours,
-/// with a dot at every visited point and a ring at the start; `points` are labelled marks
+/// earlier ones wider (so paths along the same line stay visible), with a dot at every visited
+/// point and a ring at the start; `points` are labelled marks
 /// (a minimum, a start). Both axes are linear with equal units, so circles look round, and
 /// everything is clipped to the grid's rectangle: a path that leaves it (a diverging run)
 /// is cut at the frame, with a note in the legend. With `animatesSteps` every point carries
@@ -148,7 +149,9 @@ public struct SVGContourMap: Sendable, Equatable {
             guard let start = visited.first else { out += "</g>\n"; continue }
             let coordinates = visited.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
             let steps = animatesSteps ? " data-steps=\"\(visited.indices.map(String.init).joined(separator: " "))\"" : ""
-            out += "<polyline points=\"\(coordinates)\" stroke=\"\(color)\" stroke-width=\"2\"\(steps)/>"
+            // Earlier paths are drawn wider, so a path that runs along another still shows beside it.
+            let strokeWidth = 2 + 2 * Double(paths.count - 1 - index)
+            out += "<polyline points=\"\(coordinates)\" stroke=\"\(color)\" stroke-width=\"\(f(strokeWidth))\" stroke-opacity=\"0.9\"\(steps)/>"
             out += "<circle cx=\"\(f(px(start.x)))\" cy=\"\(f(py(start.y)))\" r=\"6\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             for (step, point) in visited.enumerated().dropFirst() {
                 let tag = animatesSteps ? " data-step=\"\(step)\"" : ""

@@ -36,6 +36,11 @@ public struct SVGLineChart: Sendable, Equatable {
     /// When true, every point carries its x as `data-step` so a page's step animation
     /// (``StepAnimation``) can reveal the series step by step; x must then be step numbers.
     public var animatesSteps: Bool = false
+    /// The x range to show (nil: fit the data). Points outside are clipped at the frame.
+    public var xDomain: ClosedRange<Double>?
+    /// The range of the left y axis (nil: fit the data); a spike above it is clipped at the frame
+    /// so the rest of the curve keeps its resolution.
+    public var yDomain: ClosedRange<Double>?
     /// Size in CSS pixels (the SVG scales with its container through its `viewBox`).
     public var width: Double
     public var height: Double
@@ -64,11 +69,11 @@ public struct SVGLineChart: Sendable, Equatable {
     .dc-grid{stroke:#e3e3e3;stroke-width:1}\
     .dc-axis{stroke:#777;stroke-width:1}\
     .dc-marker{stroke:#666;stroke-width:1.2;stroke-dasharray:5 4}\
-    .dc-marker-text{font-size:11px;fill:#444}\
+    .dc-marker-text{font-size:11px;fill:#444;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}\
     .dc-note{font-size:11px;fill:#777}\
     .dc-point{fill:#fff;stroke:#111;stroke-width:2}.dc-point-text{font-size:11px;font-weight:600;fill:#111}\
     @media (prefers-color-scheme:dark){.dc-bg{fill:#1c1c1e}.dc-text{fill:#ccc}.dc-title{fill:#eee}\
-    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}\
+    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb;stroke:#1c1c1e}.dc-note{fill:#999}\
     .dc-point{fill:#1c1c1e;stroke:#eee}.dc-point-text{fill:#eee}\
     .dc-series,.dc-legend line{filter:brightness(1.35)}}
     """
@@ -121,11 +126,15 @@ public struct SVGLineChart: Sendable, Equatable {
         primaryValues += labelledPoints.map(\.y)
         let allX = xs + markers.map(\.x) + labelledPoints.map(\.x)
         let integersOnly = !allX.isEmpty && allX.allSatisfy { $0 == $0.rounded() }
+        let xDomain = self.xDomain.flatMap { xScale.canPlot($0.lowerBound) && xScale.canPlot($0.upperBound) ? $0 : nil }
+        let yDomain = self.yDomain.flatMap { yAxis.scale.canPlot($0.lowerBound) && yAxis.scale.canPlot($0.upperBound) ? $0 : nil }
+        let xLow = xDomain?.lowerBound ?? allX.min(), xHigh = xDomain?.upperBound ?? allX.max()
         let xTicks = xScale == .logarithmic
-            ? AxisTicks.logarithmic(low: allX.min() ?? 1, high: allX.max() ?? 10)
-            : AxisTicks.linear(low: allX.min() ?? 0, high: allX.max() ?? 1, targetCount: Swift.max(2, Int(plot.width / 90)),
+            ? AxisTicks.logarithmic(low: xLow ?? 1, high: xHigh ?? 10)
+            : AxisTicks.linear(low: xLow ?? 0, high: xHigh ?? 1, targetCount: Swift.max(2, Int(plot.width / 90)),
                                integersOnly: integersOnly)
-        let yTicks = Self.ticks(primaryValues, scale: yAxis.scale, count: Swift.max(2, Int(plot.height / 55)))
+        let yTicks = Self.ticks(yDomain.map { [$0.lowerBound, $0.upperBound] } ?? primaryValues, scale: yAxis.scale,
+                                count: Swift.max(2, Int(plot.height / 55)))
         let secondaryTicks = secondary ? Self.ticks(secondaryValues, scale: secondaryYAxis!.scale, count: Swift.max(2, Int(plot.height / 55))) : nil
 
         func px(_ x: Double) -> Double {
@@ -151,7 +160,7 @@ public struct SVGLineChart: Sendable, Equatable {
             for entry in entries {
                 let x = left + entry.x
                 let dash = entry.dashed ? " stroke-dasharray=\"6 4\"" : ""
-                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(series[entry.index].color ?? ChartPalette.color(entry.index))\" stroke-width=\"2.5\"\(dash)/>"
+                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(series[entry.index].color ?? ChartPalette.color(entry.index))\" stroke-width=\"\(series[entry.index].style == .thinLine ? "1.5\" stroke-opacity=\"0.6" : "2.5")\"\(dash)/>"
                 out += "<text class=\"dc-text\" x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(XMLEscaping.escape(entry.text))</text>\n"
             }
         }
@@ -201,19 +210,27 @@ public struct SVGLineChart: Sendable, Equatable {
         // Event markers.
         if !markers.isEmpty {
             out += "<g class=\"dc-markers\">\n"
-            for (index, marker) in Self.merged(markers, position: px).enumerated() {
+            let merged = Self.merged(markers, position: px).filter { $0.x >= plot.x - 0.5 && $0.x <= plot.x + plot.width + 0.5 }
+            let placements = Self.placeLabels(merged, plot: (plot.x, plot.width))
+            for (marker, placement) in zip(merged, placements) {
                 let x = marker.x
                 out += "<line class=\"dc-marker\" x1=\"\(f(x))\" y1=\"\(f(plot.y))\" x2=\"\(f(x))\" y2=\"\(f(plot.y + plot.height))\"/>"
-                let nearRight = x > plot.x + plot.width * 0.7
-                let labelX = nearRight ? x - 4 : x + 4
-                let labelY = plot.y + 12 + Double(index % 3) * 13
-                out += "<text class=\"dc-text dc-marker-text\" x=\"\(f(labelX))\" y=\"\(f(labelY))\"\(nearRight ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(marker.label))</text>\n"
+                let labelX = placement.left ? x - 4 : x + 4
+                let labelY = plot.y + 12 + Double(placement.row) * 13
+                out += "<text class=\"dc-text dc-marker-text\" x=\"\(f(labelX))\" y=\"\(f(labelY))\"\(placement.left ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(marker.label))</text>\n"
             }
             out += "</g>\n"
         }
 
         // Series.
-        out += "<g class=\"dc-series\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
+        var clip = ""
+        if xDomain != nil || yDomain != nil {
+            // A clip rectangle for data outside the fixed ranges; its id is derived from the chart so pages stay deterministic.
+            let id = "dc-clip-" + Self.fingerprint("\(title)|\(f(plot.x))|\(f(plot.y))|\(f(plot.width))|\(f(plot.height))")
+            out += "<defs><clipPath id=\"\(id)\"><rect x=\"\(f(plot.x))\" y=\"\(f(plot.y - 4))\" width=\"\(f(plot.width))\" height=\"\(f(plot.height + 8))\"/></clipPath></defs>\n"
+            clip = " clip-path=\"url(#\(id))\""
+        }
+        out += "<g class=\"dc-series\"\(clip) fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
         for (index, item) in series.enumerated() {
             let onSecondary = item.axis == .secondary && secondary
             let ticks = onSecondary ? secondaryTicks! : yTicks
@@ -314,6 +331,32 @@ public struct SVGLineChart: Sendable, Equatable {
         return groups.map { group in
             ChartMarker(x: group.x, label: group.labels.map { $0.count > 1 ? "\($0.label) ×\($0.count)" : $0.label }.joined(separator: ", "))
         }
+    }
+
+    /// Where each marker's label goes: the first of up to four rows where it fits to the right of its
+    /// line (or else to the left) without overlapping a label already placed; markers sorted by x.
+    static func placeLabels(_ markers: [ChartMarker], plot: (x: Double, width: Double)) -> [(row: Int, left: Bool)] {
+        var taken: [[ClosedRange<Double>]] = Array(repeating: [], count: 4)
+        return markers.enumerated().map { index, marker in
+            let width = textWidth(marker.label) * 11 / 12
+            let right = (marker.x + 4)...(marker.x + 4 + width), left = (marker.x - 4 - width)...(marker.x - 4)
+            for row in 0..<taken.count {
+                for (span, isLeft) in [(right, false), (left, true)] {
+                    guard span.lowerBound >= plot.x - 2, span.upperBound <= plot.x + plot.width + 2,
+                          !taken[row].contains(where: { $0.overlaps(span) }) else { continue }
+                    taken[row].append((span.lowerBound - 3)...(span.upperBound + 3))
+                    return (row, isLeft)
+                }
+            }
+            return (index % taken.count, marker.x > plot.x + plot.width * 0.7)
+        }
+    }
+
+    /// A short stable hexadecimal fingerprint of `text` (FNV-1a, 32 bits), for element ids.
+    static func fingerprint(_ text: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return String(hash, radix: 16)
     }
 
     /// A sentence describing the chart for screen readers.

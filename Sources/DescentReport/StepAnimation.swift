@@ -4,7 +4,8 @@
 /// element with `data-step` above k is hidden, and every `polyline` with `data-steps` (one step
 /// number per point) keeps only its points up to step k. "Play" advances one step every 150 ms
 /// from the start; the slider picks a step. It fetches nothing, uses no library, and the page
-/// opens at the last step, so without JavaScript the whole run is shown.
+/// opens at the last step, so without JavaScript the whole run is shown. When it has set up the
+/// controls it marks the page `<html data-step-animation="ready">` (what the browser check looks for).
 ///
 /// Example: a path `<polyline points="0,0 5,5 9,9" data-steps="0 1 2">` shows "0,0 5,5" at step 1.
 public enum StepAnimation {
@@ -44,6 +45,7 @@ public enum StepAnimation {
       });
       slider.addEventListener('input', function () { stop(); show(Number(slider.value)); });
       show(last);
+      document.documentElement.setAttribute('data-step-animation', 'ready');
     })();
     """
 }
