@@ -78,6 +78,10 @@ for page in "$demo"/*.html; do
         echo "FAIL $name: no screenshot" >&2
         failed=1
     fi
+    if grep -q 'id="dc-step"' "$page"; then
+        # The same page part-way through its animation (the script reads #step=N).
+        timeout 120 "$browser" "${flags[@]}" --window-size=1280,1100 --screenshot="$shots/$name-step5.png" "$url#step=5" >/dev/null 2>&1 || true
+    fi
     echo "page $name: $charts charts, screenshot $shots/$name.png"
 done
 if [ "$pages" -eq 0 ]; then

@@ -74,15 +74,18 @@ struct Exploration {
 
     func page(command: String?) -> HTMLReport {
         let domain = landscape.domain
-        let grid = ScalarGrid(x: domain.x, y: domain.y, columns: 121, rows: 121) { landscape.value(x: $0, y: $1) }
+        let grid = ScalarGrid(x: domain.x, y: domain.y, columns: 181, rows: 181) { landscape.value(x: $0, y: $1) }
         let range = grid.finiteRange ?? 0...1
         let levels = ContourLines.levels(low: landscape.minimumValue, high: range.upperBound, count: 14,
                                          scale: landscape.isQuadratic && landscape == .bowl ? .linear : .logarithmic)
         let chartPaths = paths.indices.map { ChartPath(name: label($0), x: paths[$0].x, y: paths[$0].y) }
         var points = landscape.minima.map { ChartPoint(x: $0.x, y: $0.y, label: "minimum") }
         points.append(ChartPoint(x: start.x, y: start.y, label: "start"))
+        // The map keeps equal units on both axes, so a wide region (the ravine) gets a lower figure; the loss chart matches it.
+        let aspect = (domain.y.upperBound - domain.y.lowerBound) / (domain.x.upperBound - domain.x.lowerBound)
+        let chartHeight = Swift.max(400, (540 - 80) * aspect + 150)
         let map = SVGContourMap(title: "\(landscape.rawValue): \(landscape.formula)", grid: grid, levels: levels,
-                                paths: chartPaths, points: points, animatesSteps: true, width: 540, height: 560)
+                                paths: chartPaths, points: points, animatesSteps: true, width: 540, height: chartHeight)
 
         var lossChart = SVGLineChart(
             title: "Gap to the minimum against the step", xLabel: "step",
@@ -90,7 +93,7 @@ struct Exploration {
             series: paths.indices.map { index in
                 ChartSeries(name: label(index), x: paths[index].losses.indices.map(Double.init),
                             y: paths[index].losses.map { Swift.max($0 - landscape.minimumValue, Self.gapFloor) })
-            }, width: 540, height: 560)
+            }, width: 540, height: chartHeight)
         lossChart.animatesSteps = true
 
         let limit = landscape.stabilityLimit

@@ -92,7 +92,8 @@ struct RangeTestReport {
         let all = series.flatMap(\.y).filter(\.isFinite)
         if let low = all.min(), let high = smoothed.max(), high > low {
             let span = high - low
-            chart.yDomain = (low - 0.15 * span)...(high + 0.25 * span)
+            // No room below zero for losses that cannot be negative.
+            chart.yDomain = (low >= 0 ? Swift.max(low - 0.15 * span, 0) : low - 0.15 * span)...(high + 0.25 * span)
         }
         return chart
     }

@@ -58,8 +58,8 @@ public enum Landscape: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Rates that show the three behaviours at the default start (too small, good, too large)
-    /// with plain gradient descent.
+    /// Three rates for plain gradient descent from the default start: well below, near and above
+    /// the stable limit (on Rosenbrock's curved valley even a good rate crawls for hundreds of steps).
     public var suggestedRates: [Double] {
         switch self {
         case .bowl: return [0.01, 0.5, 1.05]

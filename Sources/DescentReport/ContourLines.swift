@@ -114,7 +114,7 @@ public enum ContourLines {
     /// With `.linear` they are evenly spaced strictly inside the range; with `.logarithmic`
     /// the heights above `low` grow geometrically, so a function that spans several decades
     /// (Rosenbrock's valley) still gets lines near its minimum: level_k = low + (high − low)^(k/count)
-    /// scaled so the first height is (high − low)·10⁻³ and the last (high − low)·0.9.
+    /// scaled so the first height is (high − low)·10⁻⁴ and the last (high − low)·0.9.
     /// Example: `levels(low: 0, high: 10, count: 4, scale: .linear)` is [2, 4, 6, 8].
     public static func levels(low: Double, high: Double, count: Int, scale: AxisScale) -> [Double] {
         guard low.isFinite, high.isFinite, high > low, count > 0 else { return [] }
@@ -123,7 +123,7 @@ public enum ContourLines {
             return (1...count).map { low + (high - low) * Double($0) / Double(count + 1) }
         case .logarithmic:
             let span = high - low
-            let first = 1e-3, last = 0.9
+            let first = 1e-4, last = 0.9
             if count == 1 { return [low + span * last] }
             return (0..<count).map { k in
                 low + span * first * pow(last / first, Double(k) / Double(count - 1))

@@ -85,7 +85,7 @@ public struct HTMLReport: Sendable {
     th,td{padding:.35rem .9rem .35rem 0;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}
     thead th{color:var(--muted);font-weight:600;font-size:.85rem}
     table.kv th{color:var(--muted);font-weight:500;padding-right:2rem;white-space:nowrap}
-    td.num{text-align:right}
+    td.num{text-align:right;white-space:nowrap}
     .table-wrap{overflow-x:auto}
     figure{margin:1rem 0 2rem;background:var(--card);border:1px solid var(--rule);border-radius:10px;padding:.5rem}
     figure svg{display:block;width:100%;height:auto}

@@ -293,8 +293,11 @@ public struct SVGLineChart: Sendable, Equatable {
                 out += "<circle class=\"dc-point\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\"/>"
                 if !point.label.isEmpty {
                     let nearRight = x > plot.x + plot.width * 0.75
-                    let labelY = y - 9 - Double(index % 2) * 13
-                    out += "<text class=\"dc-text dc-point-text\" x=\"\(f(nearRight ? x - 6 : x + 6))\" y=\"\(f(Swift.max(labelY, plot.y + 10)))\"\(nearRight ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(point.label))</text>"
+                    // Above the point, unless that is where the marker labels are (the top four rows): then below it.
+                    let above = y - 9 - Double(index % 2) * 13
+                    let markerRows = markers.isEmpty ? plot.y + 10 : plot.y + 4 * 13 + 6
+                    let labelY = above >= markerRows ? above : y + 17 + Double(index % 2) * 13
+                    out += "<text class=\"dc-text dc-point-text\" x=\"\(f(nearRight ? x - 6 : x + 6))\" y=\"\(f(labelY))\"\(nearRight ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(point.label))</text>"
                 }
                 out += "\n"
             }

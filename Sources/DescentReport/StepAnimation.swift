@@ -3,7 +3,7 @@
 /// It drives the controls of an ``HTMLReport/Block/stepper(steps:)`` block: at step k every
 /// element with `data-step` above k is hidden, and every `polyline` with `data-steps` (one step
 /// number per point) keeps only its points up to step k. "Play" advances one step every 150 ms
-/// from the start; the slider picks a step. It fetches nothing, uses no library, and the page
+/// from the start; the slider picks a step; an address ending in `#step=10` opens at step 10. It fetches nothing, uses no library, and the page
 /// opens at the last step, so without JavaScript the whole run is shown. When it has set up the
 /// controls it marks the page `<html data-step-animation="ready">` (what the browser check looks for).
 ///
@@ -44,7 +44,8 @@ public enum StepAnimation {
         }, 150);
       });
       slider.addEventListener('input', function () { stop(); show(Number(slider.value)); });
-      show(last);
+      var asked = /(?:^#|&)step=(\\d+)/.exec(window.location.hash);
+      show(asked ? Math.min(Number(asked[1]), last) : last);
       document.documentElement.setAttribute('data-step-animation', 'ready');
     })();
     """

@@ -65,7 +65,7 @@ final class ContourLinesTests: XCTestCase {
     func testLevels() {
         XCTAssertEqual(ContourLines.levels(low: 0, high: 10, count: 4, scale: .linear), [2, 4, 6, 8])
         let log = ContourLines.levels(low: 0, high: 1000, count: 4, scale: .logarithmic)
-        XCTAssertEqual(log.first!, 1, accuracy: 1e-12)
+        XCTAssertEqual(log.first!, 0.1, accuracy: 1e-12)
         XCTAssertEqual(log.last!, 900, accuracy: 1e-9)
         XCTAssertEqual(log[1] / log[0], log[2] / log[1], accuracy: 1e-9)   // geometric
     }
