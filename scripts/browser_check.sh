@@ -5,8 +5,8 @@
 #
 #   scripts/browser_check.sh [DEMO_DIR] [SCREENSHOT_DIR]
 #
-# Without DEMO_DIR it runs the demo (the built `descent`: $DESCENT, else .build/release/descent,
-# else .build/debug/descent) into a temporary directory. Chromium: $CHROMIUM, else chromium,
+# Without DEMO_DIR it runs the demo (the built `descent`: $DESCENT, else the newer of
+# .build/release/descent and .build/debug/descent) into a temporary directory. Chromium: $CHROMIUM, else chromium,
 # chromium-browser or google-chrome on the PATH (Debian: apt-get install -y chromium).
 # Exit status: 0 all pages fine, 1 a page failed, 2 no Chromium or no descent binary.
 set -euo pipefail
@@ -29,8 +29,9 @@ shots=${2:-$work/screenshots}
 mkdir -p "$shots"
 if [ -z "$demo" ]; then
     descent=${DESCENT:-}
+    # The newer of the release and debug builds (a stale release binary may predate the demo).
     for candidate in "$repo/.build/release/descent" "$repo/.build/debug/descent"; do
-        if [ -z "$descent" ] && [ -x "$candidate" ]; then descent=$candidate; fi
+        if [ -x "$candidate" ] && { [ -z "$descent" ] || [ "$candidate" -nt "$descent" ]; }; then descent=$candidate; fi
     done
     if [ -z "$descent" ]; then
         echo "browser_check: no descent binary; run 'swift build -c release' first or set DESCENT" >&2
@@ -52,7 +53,10 @@ for page in "$demo"/*.html; do
     url="file://$(cd "$(dirname "$page")" && pwd)/$(basename "$page")"
     dom="$work/$name.dom.html"
     log="$work/$name.console.log"
-    timeout 120 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "$url" >"$dom" 2>"$log" || true
+    for attempt in 1 2; do   # twice at most, as for the screenshots below
+        timeout 120 "$browser" "${flags[@]}" --enable-logging=stderr --v=0 --dump-dom "$url" >"$dom" 2>"$log" || true
+        if grep -q '</html>' "$dom"; then break; fi
+    done
     # Console messages look like: [..:INFO:CONSOLE(12)] "Uncaught TypeError: …", source: file:///… (12)
     if grep -E 'CONSOLE' "$log" | grep -Eiq 'uncaught|error'; then
         echo "FAIL $name: JavaScript error:" >&2

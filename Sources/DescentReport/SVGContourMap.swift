@@ -56,7 +56,7 @@ public struct SVGContourMap: Sendable, Equatable {
     public static let styleSheet = """
     .dc-contour{fill:none;stroke:#5b6478;stroke-width:1}\
     .dc-frame{fill:none;stroke:#777;stroke-width:1}\
-    @media (prefers-color-scheme:dark){.dc-contour{stroke:#aab2c8}}
+    @media (prefers-color-scheme:dark){.dc-contour{stroke:#aab2c8}.dc-paths,.dc-map .dc-legend line{filter:brightness(1.35)}}
     """
 
     /// The map as an SVG document (no XML declaration, so it can be inlined in HTML).
