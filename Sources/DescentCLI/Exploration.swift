@@ -11,11 +11,10 @@ struct Exploration {
     var schedule: String
     var steps: Int
     var paths: [LandscapePath]
+    /// The base rate of each path (before its schedule).
+    var baseRates: [Double]
 
     var behaviours: [PathBehaviour] { paths.map(PathBehaviour.init(of:)) }
-    var rates: [Double] { paths.map { $0.learningRates.first ?? .nan } }
-    /// The base rate of each path (the rate of its first step under a constant schedule).
-    var baseRates: [Double]?
 
     static func rate(_ value: Double) -> String { ChartNumberFormat.value(value) }
 
@@ -34,7 +33,7 @@ struct Exploration {
 
     func label(_ index: Int) -> String { "rate \(Self.rate(baseRate(index)))" }
 
-    func baseRate(_ index: Int) -> Double { baseRates?[index] ?? rates[index] }
+    func baseRate(_ index: Int) -> Double { baseRates[index] }
 
     var terminalText: String {
         var text = headline + "\n" + limitSentence + "\n"

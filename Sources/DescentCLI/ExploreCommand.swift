@@ -11,9 +11,9 @@ import Foundation
 /// $ descent explore --landscape bowl --optimizer sgd --learning-rate 0.01,0.5,1.05 --steps 40 --out x.html
 /// bowl, f(x, y) = x² + y², from (-1.6, 1.2): 40 steps of sgd (momentum 0), schedule constant
 /// stable limit 2/λmax = 1 (exact: the curvature is the same everywhere)
-/// rate 0.01   (0.01× the limit)  crawled    gap to the minimum 4 → 0.7946 after 40 steps (×0.1986); 1000× smaller would take about 171 steps; 0% of steps overshot
-/// rate 0.5    (0.5× the limit)   converged  gap to the minimum 4 → 0 after 40 steps (1000× smaller from step 1); 0% of steps overshot
-/// rate 1.05   (1.05× the limit)  diverged   gap to the minimum 4 → 8.99e+03 after 40 steps (×2248, growing); 100% of steps overshot
+/// rate 0.01 (0.01× the limit)   crawled    gap to the minimum 4 → 0.7946 after 40 steps (×0.1986); 1000× smaller would take about 171 steps; 0% of steps overshot
+/// rate 0.5  (0.5× the limit)    converged  gap to the minimum 4 → 0 after 40 steps (1000× smaller from step 1); 0% of steps overshot
+/// rate 1.05 (1.05× the limit)   diverged   gap to the minimum 4 → 8194 after 40 steps (×2048, growing); 100% of steps overshot
 /// Wrote x.html
 /// ```
 struct ExploreCommand: ParsableCommand {

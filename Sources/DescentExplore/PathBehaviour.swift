@@ -22,8 +22,8 @@ import Foundation
 ///
 /// On the bowl x² + y² (f* = 0) plain gradient descent multiplies the point by 1 − 2η per step,
 /// so after 40 steps from g₀ = 4: η = 0.01 leaves g = 4·0.98⁸⁰ = 0.79 (crawled); η = 0.5 lands on
-/// the minimum in one step (converged); η = 1.05 multiplies the gap by 1.21 per step to 8.9·10³
-/// (diverged, every step overshot).
+/// the minimum in one step (converged); η = 1.05 multiplies the gap by 1.1² = 1.21 per step, to
+/// 4·1.21⁴⁰ = 8194 (diverged, every step overshot).
 public struct PathBehaviour: Sendable, Equatable {
     /// The verdict.
     public enum Verdict: String, Sendable, Equatable, CaseIterable, Codable {
@@ -77,7 +77,7 @@ public struct PathBehaviour: Sendable, Equatable {
         }
     }
 
-    /// The gap's average factor per step, (g_N / g₀)^(1/N) (0.96 for the bowl at η = 0.01).
+    /// The gap's average factor per step, (g_N / g₀)^(1/N) (0.98² = 0.9604 for the bowl at η = 0.01).
     public var factorPerStep: Double {
         guard steps > 0, initialGap > 0, finalGap.isFinite else { return .nan }
         return pow(finalGap / initialGap, 1 / Double(steps))
@@ -92,8 +92,8 @@ public struct PathBehaviour: Sendable, Equatable {
         return needed.isFinite && needed < 1e12 ? Int(needed.rounded(.up)) : nil
     }
 
-    /// One sentence with the numbers, e.g. "loss 4 → 0.79 after 40 steps (×0.2 in all); 1000× smaller
-    /// would take about 342 steps; 0% of steps overshot".
+    /// One sentence with the numbers, e.g. for the bowl at η = 0.01: "gap to the minimum 4 → 0.7946 after
+    /// 40 steps (×0.1986); 1000× smaller would take about 171 steps; 0% of steps overshot".
     public var explanation: String {
         func v(_ value: Double) -> String { Self.format(value) }
         let overshoot = "\(Int((overshootFraction * 100).rounded()))% of steps overshot"
