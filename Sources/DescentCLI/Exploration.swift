@@ -13,8 +13,32 @@ struct Exploration {
     var paths: [LandscapePath]
     /// The base rate of each path (before its schedule).
     var baseRates: [Double]
+    /// What each path did.
+    let behaviours: [PathBehaviour]
 
-    var behaviours: [PathBehaviour] { paths.map(PathBehaviour.init(of:)) }
+    init(landscape: Landscape, start: (x: Double, y: Double), optimizerName: String, schedule: String, steps: Int,
+         paths: [LandscapePath], baseRates: [Double]) {
+        self.landscape = landscape
+        self.start = start
+        self.optimizerName = optimizerName
+        self.schedule = schedule
+        self.steps = steps
+        self.paths = paths
+        self.baseRates = baseRates
+        behaviours = paths.map(PathBehaviour.init(of:))
+    }
+
+    /// The most points of a path drawn; a longer path is drawn from every k-th step (and its last).
+    static let drawnPoints = 1_000
+
+    /// The indices of the points drawn for a path of `count` points.
+    static func drawnIndices(_ count: Int) -> [Int] {
+        guard count > drawnPoints else { return Array(0..<count) }
+        let stride = (count + drawnPoints - 1) / drawnPoints
+        var indices = Array(Swift.stride(from: 0, to: count, by: stride))
+        if indices.last != count - 1 { indices.append(count - 1) }
+        return indices
+    }
 
     static func rate(_ value: Double) -> String { ChartNumberFormat.value(value) }
 
@@ -77,7 +101,10 @@ struct Exploration {
         let range = grid.finiteRange ?? 0...1
         let levels = ContourLines.levels(low: landscape.minimumValue, high: range.upperBound, count: 14,
                                          scale: landscape.isQuadratic && landscape == .bowl ? .linear : .logarithmic)
-        let chartPaths = paths.indices.map { ChartPath(name: label($0), x: paths[$0].x, y: paths[$0].y) }
+        let chartPaths = paths.indices.map { index in
+            let kept = Self.drawnIndices(paths[index].x.count)
+            return ChartPath(name: label(index), x: kept.map { paths[index].x[$0] }, y: kept.map { paths[index].y[$0] }, steps: kept)
+        }
         var points = landscape.minima.map { ChartPoint(x: $0.x, y: $0.y, label: "minimum") }
         points.append(ChartPoint(x: start.x, y: start.y, label: "start"))
         // The map keeps equal units on both axes, so a wide region (the ravine) gets a lower figure; the loss chart matches it.
@@ -90,8 +117,9 @@ struct Exploration {
             title: "Gap to the minimum against the step", xLabel: "step",
             yAxis: ChartAxis(label: "f − f* (log scale)", scale: .logarithmic),
             series: paths.indices.map { index in
-                ChartSeries(name: label(index), x: paths[index].losses.indices.map(Double.init),
-                            y: paths[index].losses.map { Swift.max($0 - landscape.minimumValue, Self.gapFloor) })
+                let kept = Self.drawnIndices(paths[index].losses.count)
+                return ChartSeries(name: label(index), x: kept.map(Double.init),
+                                   y: kept.map { Swift.max(paths[index].losses[$0] - landscape.minimumValue, Self.gapFloor) })
             }, width: 540, height: chartHeight)
         lossChart.animatesSteps = true
 
@@ -101,7 +129,7 @@ struct Exploration {
             title: "Each rate against the stable limit", xLabel: "learning rate (log scale)", xScale: .logarithmic,
             yAxis: ChartAxis(label: "final gap ÷ first gap (log scale)", scale: .logarithmic),
             series: paths.indices.map { index in
-                let behaviour = PathBehaviour(of: paths[index])
+                let behaviour = behaviours[index]
                 let ratio = behaviour.finalGap.isFinite ? Swift.max(behaviour.finalGap / behaviour.initialGap, Self.gapFloor) : 1e12
                 return ChartSeries(name: "\(label(index)): \(behaviour.verdict.rawValue)", x: [baseRate(index)], y: [ratio], style: .points)
             },
@@ -113,7 +141,6 @@ struct Exploration {
         let highestRatio = outcome.series.flatMap(\.y).filter(\.isFinite).max() ?? 1
         outcome.yDomain = (Self.gapFloor / 10)...Swift.max(highestRatio * 1e4, 10)
 
-        let behaviours = self.behaviours
         var report = HTMLReport(title: "Learning-rate explorer",
                                 subtitle: "\(landscape.rawValue) · \(optimizerName) · \(paths.count) rates · \(steps) steps", wide: true)
         report.sections.append(HTMLReport.Section(heading: "The field", blocks: [

@@ -148,13 +148,13 @@ public struct SVGContourMap: Sendable, Equatable {
             out += "<g class=\"dc-path\" data-name=\"\(e(path.name))\">"
             guard let start = visited.first else { out += "</g>\n"; continue }
             let coordinates = visited.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-            let steps = animatesSteps ? " data-steps=\"\(visited.indices.map(String.init).joined(separator: " "))\"" : ""
+            let steps = animatesSteps ? " data-steps=\"\(visited.indices.map { String(path.step($0)) }.joined(separator: " "))\"" : ""
             // Earlier paths are drawn wider, so a path that runs along another still shows beside it.
             let strokeWidth = 2 + 2 * Double(paths.count - 1 - index)
             out += "<polyline points=\"\(coordinates)\" stroke=\"\(color)\" stroke-width=\"\(f(strokeWidth))\" stroke-opacity=\"0.9\"\(steps)/>"
             out += "<circle cx=\"\(f(px(start.x)))\" cy=\"\(f(py(start.y)))\" r=\"6\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-            for (step, point) in visited.enumerated().dropFirst() {
-                let tag = animatesSteps ? " data-step=\"\(step)\"" : ""
+            for (index, point) in visited.enumerated().dropFirst() {
+                let tag = animatesSteps ? " data-step=\"\(path.step(index))\"" : ""
                 out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.6\" fill=\"\(color)\"\(tag)/>"
             }
             out += "</g>\n"

@@ -49,6 +49,14 @@ final class SVGContourMapTests: XCTestCase {
         XCTAssertEqual(stepped, ["1", "2", "1", "2"])
     }
 
+    func testALongPathDrawnFromEveryKthStepKeepsItsStepNumbers() throws {
+        var thinned = map(animated: true)
+        thinned.paths = [ChartPath(name: "long", x: [1, 0.5, 0.25], y: [1, 0.5, 0.25], steps: [0, 10, 20])]
+        let document = try parseXML(thinned.svg())
+        XCTAssertEqual(try document.elements(named: "polyline").first?.attribute("data-steps"), "0 10 20")
+        XCTAssertEqual(try document.elements(named: "circle").compactMap { $0.attribute("data-step") }, ["10", "20"])
+    }
+
     func testStepperPageCarriesTheScriptAndControls() {
         let page = HTMLReport(title: "t", sections: [.init(heading: "h", blocks: [.stepper(steps: 40), .svg(map(animated: true).svg())])])
         let html = page.html()
