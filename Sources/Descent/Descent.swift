@@ -7,6 +7,7 @@
 @_exported import DescentTrain
 @_exported import DescentReport
 @_exported import DescentExplore
+@_exported import DescentFiles
 
 /// The version of the Descent library and command-line tool.
 public enum DescentVersion {

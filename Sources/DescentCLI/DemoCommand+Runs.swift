@@ -8,13 +8,18 @@ struct DemoRun {
     var failure: String?
     var diagnosis: Diagnosis
     var stepsPerEpoch: Int
+    /// The schedule's text form.
+    var schedule: String
 }
 
 extension DemoCommand {
-    /// Trains `setup.model` with SGD (momentum 0.9) at a constant `rate`, the divergence guard on.
-    func train(setup: TrainingSetup, rate: Double, epochs: Int, printEpochs: Bool) throws -> DemoRun {
+    /// Trains `setup.model` with SGD (momentum 0.9) at `rate` under `schedule` (peaking at `rate`), the divergence guard on.
+    func train(setup: TrainingSetup, rate: Double, epochs: Int, schedule: String, printEpochs: Bool) throws -> DemoRun {
         let split = setup.split
-        var optimizer = try Optimizer(SGD(momentum: Self.momentum), learningRate: rate)
+        let (batches, remainder) = split.train.count.quotientAndRemainder(dividingBy: Self.batchSize)
+        let stepsPerEpoch = batches + (remainder == 0 ? 0 : 1)
+        let parsed = try ScheduleParser.parse(schedule, totalSteps: epochs * stepsPerEpoch, baseLearningRate: rate)
+        var optimizer = try Optimizer(SGD(momentum: Self.momentum), learningRate: rate, schedule: .schedule(parsed))
         let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: Self.batchSize, seed: 0))
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
         var history: [TrainingRecord] = []
@@ -33,9 +38,8 @@ extension DemoCommand {
             failure = "\(error)"
             history = curves.epochs
         }
-        let (batches, remainder) = split.train.count.quotientAndRemainder(dividingBy: Self.batchSize)
         return DemoRun(history: history, curves: curves, failure: failure, diagnosis: diagnose(curves),
-                       stepsPerEpoch: batches + (remainder == 0 ? 0 : 1))
+                       stepsPerEpoch: stepsPerEpoch, schedule: "\(parsed)")
     }
 
     /// The training report of a run (the same page as `descent train --report`).
@@ -45,7 +49,7 @@ extension DemoCommand {
             ("Rows", "\(setup.split.train.count) training, \(setup.split.validation.count) validation"),
             ("Model", "\(setup.model.parameterCount) parameters; hidden layers 32"),
             ("Optimizer", "sgd (momentum \(Self.momentum)), learning rate \(Self.rate(rate)) (\(title))"),
-            ("Schedule", "constant, with the divergence guard"),
+            ("Schedule", "\(run.schedule), with the divergence guard"),
             ("Epochs", "\(run.history.count) of \(epochs), \(run.stepsPerEpoch) steps each, batch size \(Self.batchSize)"),
             ("Final validation \(setup.objective.metricName)", run.history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
         ]
@@ -60,13 +64,13 @@ extension DemoCommand {
 
     /// The demo's front page.
     func index(choice: (rate: Double, reason: String), main: DemoRun, guarded: DemoRun, high: Double, metric: String,
-               result: RangeTestResult, seconds: Double) -> HTMLReport {
+               repeated: RepeatedRangeTestResult, seconds: Double) -> HTMLReport {
         let accuracy = { (run: DemoRun) in run.history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—" }
         var report = HTMLReport(title: "Descent demo", subtitle: "digits · MLP 64-32-10 · SGD with momentum 0.9")
         report.sections.append(HTMLReport.Section(heading: "What happened", blocks: [
             .keyValues([
-                ("Range test", "suggested \(Self.rate(result.suggestions?.valley ?? .nan)) (valley), confidence \(result.confidence.level.rawValue)"),
-                ("Chosen rate", "\(Self.rate(choice.rate)): \(choice.reason)"),
+                ("Range test", "valley \(Self.rate(repeated.medians?.valley ?? .nan)), confidence \(repeated.confidence.level.rawValue)"),
+                ("Chosen rate", "\(Self.rate(choice.rate)), \(choice.reason); one-cycle peaking there"),
                 ("Training at the chosen rate", "validation \(metric) \(accuracy(main)); \(main.diagnosis.verdict)"),
                 ("At 10× (\(Self.rate(high)))", guarded.curves.rollbacks.isEmpty ? "no divergence to catch"
                     : "the guard caught \(guarded.curves.rollbacks.count) blow-up\(guarded.curves.rollbacks.count == 1 ? "" : "s") and scaled the rate down; validation \(metric) \(accuracy(guarded))"),
@@ -89,7 +93,7 @@ extension DemoCommand {
         return report
     }
 
-    func summaryJSON(result: RangeTestResult, choice: (rate: Double, reason: String), main: DemoRun, guarded: DemoRun,
+    func summaryJSON(repeated: RepeatedRangeTestResult, automatic: AutomaticLearningRate.Choice, main: DemoRun, guarded: DemoRun,
                      high: Double, metric: String, seconds: Double) -> String {
         func number(_ value: Double?) -> Any { value.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
         func run(_ run: DemoRun, rate: Double) -> [String: Any] {
@@ -99,12 +103,15 @@ extension DemoCommand {
                            "evidence": run.diagnosis.evidence, "advice": run.diagnosis.advice]]
         }
         var suggestions: [String: Any] = [:]
-        for (name, rate) in result.suggestions?.named ?? [] { suggestions[name] = number(rate) }
+        for (name, rate) in repeated.medians?.named ?? [] { suggestions[name] = number(rate) }
         let object: [String: Any] = [
-            "out": out, "chosen_learning_rate": number(choice.rate), "chosen_because": choice.reason,
-            "range_test": ["suggestions": suggestions, "confidence": result.confidence.level.rawValue,
-                           "reasons": result.confidence.reasons, "diverged": result.diverged],
-            "training": run(main, rate: choice.rate), "guarded_run": run(guarded, rate: high),
+            "out": out, "chosen_learning_rate": number(automatic.learningRate),
+            "automatic_learning_rate": ["learning_rate": number(automatic.learningRate), "source": automatic.source.rawValue,
+                                        "rule": automatic.rule, "reasons": automatic.reasons],
+            "range_test": ["suggestions": suggestions, "confidence": repeated.confidence.level.rawValue,
+                           "reasons": repeated.confidence.reasons, "repeats": repeated.results.count,
+                           "diverged": repeated.results[repeated.representative].diverged],
+            "training": run(main, rate: automatic.learningRate), "guarded_run": run(guarded, rate: high),
             "pages": Self.pages.map { (out as NSString).appendingPathComponent($0) }, "seconds": number(seconds),
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

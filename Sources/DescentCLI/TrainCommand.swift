@@ -27,21 +27,17 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         """
     )
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
-    }
-
     @OptionGroup var data: DataModelOptions<TrainCommand>
-    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
-    var learningRate: Double = 3e-3
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp))
+    var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\".")
-    var schedule: String = "constant"
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
     @Option(help: "Stop after this many epochs without a lower validation loss.")
@@ -67,8 +63,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
+        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
@@ -79,30 +74,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
-        if let saveWeights { try Self.checkWritable(saveWeights) }
-    }
-
-    /// Fails early (before any training) when `--save-weights` names a file that cannot be written:
-    /// a directory, a missing directory or one without write permission.
-    static func checkWritable(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--save-weights: '\(path)' is a directory; give a file name such as model.safetensors")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--save-weights: the directory '\(directory)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ValidationError("--save-weights: the directory '\(directory)' is not writable")
-        }
+        try validateOutputs()
     }
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
 
     func run() async throws {
         let started = Date()
-        var summary = TrainSummary(status: .failed, learningRate: learningRate)
+        var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
         let signals = SignalStop()
         defer { signals.restore() }
         do {
@@ -123,12 +102,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     /// Everything `run` does but the summary's last line and the exit status; fills `summary` as it goes.
     private func train(_ summary: inout TrainSummary, stopRequest: StopRequest) throws {
-        if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
         let checkpointPath = try checkpointDirectory.map(Self.prepareCheckpointDirectory)
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, hidden: try hiddenSizes(),
+        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try hiddenSizes(),
                                       validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
                                       batchSize: data.batchSize)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
@@ -138,15 +116,19 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
-        guard !overflow else {
-            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
+        guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
+            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        let parsed = try Self.parseSchedule(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
+        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
-                           schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
+                           learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed))
 
         if !json {
@@ -157,14 +139,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
         let outcome: TrainingOutcome
         do {
-            switch optimizer {
-            case .sgd: outcome = try run.fit(SGD(momentum: momentum), &curves)
-            case .adam: outcome = try run.fit(Adam(), &curves)
-            case .adamw: outcome = try run.fit(AdamW(), &curves)
-            case .rmsprop: outcome = try run.fit(RMSprop(), &curves)
-            case .schedulefree: outcome = try run.fit(ScheduleFreeAdamW(), &curves)
-            case .prodigy: outcome = try run.fit(Prodigy(), &curves)
-            }
+            outcome = try run.fit(optimizer, momentum: momentum, &curves)
         } catch {
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
@@ -216,7 +191,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         } catch let error as ScheduleError {
             var message = "--schedule: \(error)"
             if let column = error.column {
-                message += "\n  \(text)\n  " + String(repeating: " ", count: Swift.max(column - 1, 0)) + "^"
+                message += "\n" + CaretExcerpt.lines(text, column: column).dropLast()
             }
             throw ValidationError(message)
         }

@@ -59,7 +59,7 @@ final class TrainReportTests: XCTestCase {
     func testUnwritablePathIsAnErrorNamingIt() throws {
         let path = try temporaryDirectory().appendingPathComponent("missing/run.html").path
         let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--report", path])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 2, "a bad output path is a usage error, as for --save-weights")
         XCTAssertTrue(result.standardError.contains("cannot write '\(path)'"), result.standardError)
         XCTAssertFalse(result.standardOutput.contains("epoch"), "should fail before training")
     }
