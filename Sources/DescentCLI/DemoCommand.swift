@@ -172,7 +172,7 @@ struct DemoCommand: ParsableCommand {
                 + "\(sweep.test.iterations) iterations of \(Self.batchSize) examples"),
         ], command: command)
         rangeReport.chosen = (choice.rate, "chosen automatically for \(budget.totalSteps) steps: \(automatic.rule)")
-        rangeReport.confidenceReasons += automatic.reasons
+        rangeReport.choiceReasons = automatic.reasons
         try rangeReport.document().write(toFile: path("range-test.html"))
         let exploration = try Self.explorerExample()
         try exploration.page(command: "descent explore --landscape bowl --optimizer sgd --learning-rate 0.01,0.5,1.05 --steps 40")

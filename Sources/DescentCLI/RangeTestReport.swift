@@ -31,6 +31,8 @@ struct RangeTestReport {
     var ceiling: Double?
     /// The rate a run would use, and why ("valley", "automatic: …").
     var chosen: (learningRate: Double, reason: String)?
+    /// What the choice of the rate weighed, in words (`AutomaticLearningRate`'s reasons), shown in a section of its own.
+    var choiceReasons: [String] = []
     var summary: [(key: String, value: String)]
     var command: String?
 
@@ -132,6 +134,9 @@ struct RangeTestReport {
             ? [.paragraph("No suggestion: too few points are left after trimming the start and the end of the sweep.")]
             : [.table(header: ["name", "rate", "what it is"], rows: suggestionRows)]))
         report.sections.append(HTMLReport.Section(heading: "Confidence: \(confidenceLevel)", blocks: [.list(confidenceReasons)]))
+        if let chosen, !choiceReasons.isEmpty {
+            report.sections.append(HTMLReport.Section(heading: "How \(Self.rate(chosen.learningRate)) was chosen", blocks: [.list(choiceReasons)]))
+        }
         if let command { report.sections.append(HTMLReport.Section(heading: "Command", blocks: [.preformatted(command)])) }
         return report
     }

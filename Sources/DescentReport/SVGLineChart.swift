@@ -71,10 +71,10 @@ public struct SVGLineChart: Sendable, Equatable {
     .dc-marker{stroke:#666;stroke-width:1.2;stroke-dasharray:5 4}\
     .dc-marker-text{font-size:11px;fill:#444;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}\
     .dc-note{font-size:11px;fill:#777}\
-    .dc-point{fill:#fff;stroke:#111;stroke-width:2}.dc-point-text{font-size:11px;font-weight:600;fill:#111}\
+    .dc-point{fill:#fff;stroke:#111;stroke-width:2}.dc-point-text{font-size:11px;font-weight:600;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}\
     @media (prefers-color-scheme:dark){.dc-bg{fill:#1c1c1e}.dc-text{fill:#ccc}.dc-title{fill:#eee}\
     .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb;stroke:#1c1c1e}.dc-note{fill:#999}\
-    .dc-point{fill:#1c1c1e;stroke:#eee}.dc-point-text{fill:#eee}\
+    .dc-point{fill:#1c1c1e;stroke:#eee}.dc-point-text{fill:#eee;stroke:#1c1c1e}\
     .dc-series,.dc-legend line{filter:brightness(1.35)}}
     """
 
