@@ -12,6 +12,8 @@ public struct DescentCommand: AsyncParsableCommand {
         version: DescentVersion.string,
         subcommands: [
             TrainCommand.self,
+            PredictCommand.self,
+            EvaluateCommand.self,
             RangeTestCommand.self,
             ScheduleCommand.self,
             ConformanceCommand.self,
