@@ -30,7 +30,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @OptionGroup var data: DataModelOptions<TrainCommand>
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp))
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
     var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
