@@ -21,6 +21,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `descent train --config`: TOML and YAML files of flags.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
@@ -48,6 +51,8 @@ let package = Package(
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
 

@@ -18,6 +18,7 @@ public struct DescentCommand: AsyncParsableCommand {
             ScheduleCommand.self,
             ConformanceCommand.self,
             InspectCommand.self,
+            DiagnoseCommand.self,
             BenchCommand.self,
         ]
     )
