@@ -68,10 +68,12 @@ public struct Trainer: Sendable {
             let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
                                           seed: configuration.seed &+ UInt64(epoch))
             model.train()
+            // Listed once per epoch: finding parameters walks the module tree by reflection.
+            let trainable = model.trainableParameters
             var lossTotal = 0.0, exampleCount = 0
             var divergence: (step: Int, loss: Double)?
             for batch in batches {
-                let (loss, gradients) = try valueWithGradient(at: model) { model in
+                let (loss, gradients) = try valueWithGradient(at: model, parameters: trainable) { model in
                     try objective.loss(model(batch.features), batch.targets)
                 }
                 let value = Double(loss.item)
@@ -89,7 +91,7 @@ public struct Trainer: Sendable {
                 }
                 let rate = optimizer.currentLearningRate
                 do {
-                    try step(model, &optimizer, gradients)
+                    try step(trainable, &optimizer, gradients)
                 } catch OptimizerError.nonFiniteGradient(let parameter) {
                     guard configuration.divergenceGuard != nil else { throw OptimizerError.nonFiniteGradient(parameter: parameter) }
                     divergence = (optimizer.step, .nan)
@@ -188,16 +190,27 @@ public struct Trainer: Sendable {
     /// One optimizer step on the model's trainable parameters.
     func step<Model: Module, Rule: OptimizerRule>(_ model: Model, _ optimizer: inout Optimizer<Rule>,
                                                   _ gradients: [String: Tensor]) throws {
-        var parameters = takeParameters(of: model)
-        defer { putParameters(parameters, into: model) }
+        try step(model.trainableParameters, &optimizer, gradients)
+    }
+
+    /// One optimizer step on the listed parameters (`model.trainableParameters`).
+    func step<Rule: OptimizerRule>(_ trainable: [(name: String, parameter: Parameter)], _ optimizer: inout Optimizer<Rule>,
+                                   _ gradients: [String: Tensor]) throws {
+        var parameters = takeParameters(trainable)
+        defer { putParameters(parameters, into: trainable) }
         _ = try optimizer.update(&parameters, along: gradients)
     }
 
     /// Moves the trainable tensors out of the model (leaving it the only owner of
     /// nothing) so the optimizer writes them in place without a copy.
     private func takeParameters(of model: some Module) -> [String: Tensor] {
+        takeParameters(model.trainableParameters)
+    }
+
+    private func takeParameters(_ trainable: [(name: String, parameter: Parameter)]) -> [String: Tensor] {
         var parameters: [String: Tensor] = [:]
-        for (name, parameter) in model.trainableParameters {
+        parameters.reserveCapacity(trainable.count)
+        for (name, parameter) in trainable {
             parameters[name] = parameter.value
             parameter.value = Tensor(0)
         }
@@ -205,7 +218,11 @@ public struct Trainer: Sendable {
     }
 
     private func putParameters(_ parameters: [String: Tensor], into model: some Module) {
-        for (name, parameter) in model.trainableParameters {
+        putParameters(parameters, into: model.trainableParameters)
+    }
+
+    private func putParameters(_ parameters: [String: Tensor], into trainable: [(name: String, parameter: Parameter)]) {
+        for (name, parameter) in trainable {
             if let value = parameters[name] { parameter.value = value }
         }
     }
