@@ -101,8 +101,8 @@ func writeWholeFile(_ bytes: [UInt8], to path: String) throws {
 }
 
 /// Atomic whole-file writes: temporary file + `fsync` + `rename`.
-enum AtomicFileWriter {
-    static func write(_ bytes: [UInt8], to path: String) throws {
+public enum AtomicFileWriter {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw DataError.io(file: path, "cannot be written: it is a directory")

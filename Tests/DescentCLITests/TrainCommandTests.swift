@@ -38,7 +38,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(both.status, 2)
         XCTAssertTrue(both.standardError.contains("--dataset"), both.standardError)
         let schedule = try CommandLineRunner.run(["train", "--dataset", "iris", "--schedule", "cosine(to: "])
-        XCTAssertEqual(schedule.status, 1)
+        XCTAssertEqual(schedule.status, 2, "a bad option value is a usage error")
         XCTAssertTrue(schedule.standardError.contains("column"), schedule.standardError)
     }
 }

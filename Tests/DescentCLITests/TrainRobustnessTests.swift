@@ -107,9 +107,9 @@ final class TrainRobustnessTests: XCTestCase {
 
     func testScheduleErrorsNameTheFlagAndPointAtTheColumn() throws {
         let result = try run(["train", "--dataset", "iris", "--epochs", "1", "--schedule", "warmup(1000) >> cosine"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 2, "a bad --schedule is a usage error, as every other bad option value")
         let lines = result.standardError.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.first?.hasPrefix("error: --schedule: column 8:") == true, result.standardError)
+        XCTAssertTrue(lines.first?.hasPrefix("Error: --schedule: column 8:") == true, result.standardError)
         XCTAssertTrue(lines.first?.contains("longer than the run (4 steps)") == true, result.standardError)
         XCTAssertEqual(lines.dropFirst().first, "  warmup(1000) >> cosine")
         XCTAssertEqual(lines.dropFirst(2).first, "         ^")

@@ -195,13 +195,6 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     /// One optimizer step on the model's trainable parameters, written in place.
     static func step<Model: Module, Rule: OptimizerRule>(_ model: Model, _ optimizer: inout Optimizer<Rule>,
                                                          _ gradients: [String: Tensor]) throws {
-        let trainable = model.trainableParameters
-        var parameters: [String: Tensor] = [:]
-        for (name, parameter) in trainable {
-            parameters[name] = parameter.value
-            parameter.value = Tensor(0)   // leave the optimizer the only owner, so it writes without a copy
-        }
-        defer { for (name, parameter) in trainable { if let value = parameters[name] { parameter.value = value } } }
-        _ = try optimizer.update(&parameters, along: gradients)
+        try optimizer.update(model, along: gradients)
     }
 }
