@@ -40,6 +40,17 @@ enum ConvolutionalModel {
         return Sequential(layers)
     }
 
+    /// The layers in words: "CNN 1×8×8 → conv 3×3 16, ReLU, max-pool 2 → 16×4×4 → conv 3×3 32, ReLU, max-pool 2 → 32×2×2 → linear 128 → 10".
+    static func describe(image: [Int], channels: [Int], outputs: Int) -> String {
+        var height = image[1], width = image[2]
+        var text = "CNN \(image.map(String.init).joined(separator: "×"))"
+        for count in channels {
+            height /= 2; width /= 2
+            text += " → conv 3×3 \(count), ReLU, max-pool 2 → \(count)×\(height)×\(width)"
+        }
+        return text + " → linear \((channels.last ?? image[0]) * height * width) → \(outputs)"
+    }
+
     /// A rough upper estimate of the bytes training needs, as `TrainingSetup.estimatedBytes` for the MLP:
     /// 16 bytes a parameter and, per example in flight, 16 bytes for each activation plus the im2col columns.
     static func estimatedBytes(image: [Int], channels: [Int], outputs: Int, rows: Int) -> Double {

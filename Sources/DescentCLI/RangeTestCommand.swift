@@ -58,7 +58,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
+        try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
         guard iterations >= LearningRateRangeTest.minimumIterations else {
@@ -82,16 +82,13 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     private func runTest() throws {
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target,
-                                      hidden: try TrainingSetup.hiddenSizes(data.hidden),
-                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
-                                      batchSize: data.batchSize)
+        let setup = try data.makeSetup(hidden: try TrainingSetup.hiddenSizes(data.hidden))
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)
         if !json {
             print("Range test on \(setup.dataSummary)")
             let optimizerText = optimizer == .sgd ? "sgd (momentum \(momentum))" : optimizer.rawValue
-            print("Model: \(setup.model.parameterCount) parameters; optimizer \(optimizerText); rate \(Self.rate(start)) → "
+            print("Model: \(setup.architecture), \(setup.model.parameterCount) parameters; optimizer \(optimizerText); rate \(Self.rate(start)) → "
                   + "\(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples")
         }
         let result: RangeTestResult
