@@ -28,6 +28,7 @@ void descent_exp_backward(const float *y, const float *gradient, float *out, ptr
 
 
 // Reductions over contiguous runs.
+int descent_all_finite_values(const float *x, ptrdiff_t count);  // 1 if no NaN or ±∞
 double descent_sum(const float *a, ptrdiff_t count);          // accumulated in double
 void descent_maximum(const float *a, const float *b, float *out, ptrdiff_t count);  // elementwise max (NaN wins)
 void descent_minimum(const float *a, const float *b, float *out, ptrdiff_t count);  // elementwise min (NaN wins)

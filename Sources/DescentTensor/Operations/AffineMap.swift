@@ -10,6 +10,8 @@ import CDescentElementwise
 ///
 ///     dx = G · W        dW = Gᵀ · x        db = Σ over rows of G
 ///
+/// The weight's and bias's gradients are checked for finiteness as they are written (`isFinite`).
+///
 /// ```swift
 /// let x = try Tensor(rows: [[1, 2]])
 /// let w = try Tensor(rows: [[1, 0], [1, 1], [0, -1]])   // 3 outputs, 2 inputs
@@ -38,10 +40,12 @@ extension Tensor {
         guard isTracked || weight.isTracked || (bias?.isTracked ?? false) else { return result }
         var inputs: [(Tensor, (Tensor) -> Tensor)] = [
             (self, { gradient in Tensor.product(gradient, w, transposeA: false, transposeB: false, m: m, n: inputSize, k: outputs) }),
-            (weight, { gradient in Tensor.product(gradient, x, transposeA: true, transposeB: false, m: outputs, n: inputSize, k: m) }),
+            (weight, { gradient in
+                Tensor.product(gradient, x, transposeA: true, transposeB: false, m: outputs, n: inputSize, k: m).checkedForFiniteness()
+            }),
         ]
         if let bias {
-            inputs.append((bias, { gradient in gradient.columnSums() }))
+            inputs.append((bias, { gradient in gradient.columnSums().checkedForFiniteness() }))
         }
         return Tensor.record(result, inputs)
     }

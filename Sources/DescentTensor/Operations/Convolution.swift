@@ -111,13 +111,13 @@ extension Tensor {
                                             c: dw, ldc: patch, accumulate: start > 0)
                     }
                 }
-            }
+            }.checkedForFiniteness()
         }))
         if let bias {
             inputs.append((bias, { gradient in
                 var sums = [Double](repeating: 0, count: outputChannels)
                 descent_channel_sums(gradient.storage.pointer, &sums, g.batch, outputChannels, positions)
-                return Tensor(sums.map { Float($0) })
+                return Tensor(sums.map { Float($0) }).checkedForFiniteness()
             }))
         }
         return Tensor.record(result, inputs)
