@@ -15,12 +15,15 @@ let package = Package(
         .library(name: "DescentOptim", targets: ["DescentOptim"]),
         .library(name: "DescentTrain", targets: ["DescentTrain"]),
         .library(name: "DescentReport", targets: ["DescentReport"]),
+        .library(name: "DescentFiles", targets: ["DescentFiles"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
+        .target(name: "DescentFiles"),
         // C micro-kernels with per-function target attributes, chosen at run time.
         .target(name: "CDescentKernels"),
         .target(name: "CDescentElementwise"),
@@ -30,17 +33,17 @@ let package = Package(
         // Learning-rate schedules and controllers: pure values, no dependencies.
         .target(name: "DescentSchedules"),
         .target(name: "DescentNN", dependencies: ["DescentTensor"]),
-        .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources")]),
+        .target(name: "DescentData", dependencies: ["DescentTensor", "DescentFiles"], resources: [.copy("Resources")]),
         .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
         // Charts and reports take plain series and know nothing about training.
-        .target(name: "DescentReport"),
+        .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles",
         ]),
         .target(name: "DescentCLI", dependencies: [
-            "Descent",
+            "Descent", "DescentFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
+        .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

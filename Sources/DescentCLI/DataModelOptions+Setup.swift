@@ -14,18 +14,22 @@ extension DataModelOptions {
     /// Checks the data-source and model options: exactly one of `--dataset`, `--csv` and `--idx-images`
     /// (which needs `--idx-labels`), `--target` only with `--csv`, and `--channels` a list of positive widths.
     func validateSourceAndModel() throws {
-        let sources = [dataset, csv, idxImages].compactMap { $0 }.count
-        guard sources == 1 else {
-            throw ValidationError("give exactly one of --dataset NAME, --csv FILE or --idx-images FILE --idx-labels FILE")
+        if idxImages == nil && idxLabels == nil {
+            try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target, task: task)
+        } else {
+            guard dataset == nil, csv == nil else {
+                throw ValidationError("give exactly one of --dataset NAME, --csv FILE or --idx-images FILE --idx-labels FILE")
+            }
+            if idxImages == nil || idxLabels == nil { throw ValidationError("--idx-images and --idx-labels go together") }
+            if target != nil { throw ValidationError("--target goes with --csv") }
+            if task != nil { throw ValidationError("--task goes with --csv (IDX labels are classes)") }
         }
-        if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
-        if (idxImages == nil) != (idxLabels == nil) { throw ValidationError("--idx-images and --idx-labels go together") }
         _ = try Self.channelWidths(channels)
     }
 
     /// The training setup these options describe, with the MLP's `hidden` sizes.
     func makeSetup(hidden: [Int]) throws -> TrainingSetup {
-        try TrainingSetup(dataset: dataset, csv: csv, target: target, hidden: hidden, validationFraction: validationFraction,
+        try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
                           standardize: !noStandardize, seed: seed, batchSize: batchSize,
                           idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
     }

@@ -61,8 +61,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
-        guard iterations >= LearningRateRangeTest.minimumIterations else {
-            throw ValidationError("--iterations must be at least \(LearningRateRangeTest.minimumIterations), got \(iterations)")
+        guard iterations >= LearningRateRangeTest.minimumIterations, iterations <= LearningRateRangeTest.maximumIterations else {
+            throw ValidationError("--iterations must be from \(LearningRateRangeTest.minimumIterations) to "
+                                  + "\(LearningRateRangeTest.maximumIterations), got \(iterations)")
         }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(data.batchSize)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
@@ -71,14 +72,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     func run() async throws {
-        do {
-            try runTest()
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try await FailureJSON.run(json: json) { try runTest() }
     }
 
     private func runTest() throws {

@@ -79,23 +79,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
-        if let saveWeights { try Self.checkWritable(saveWeights) }
-    }
-
-    /// Fails early (before any training) when `--save-weights` names a file that cannot be written:
-    /// a directory, a missing directory or one without write permission.
-    static func checkWritable(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--save-weights: '\(path)' is a directory; give a file name such as model.safetensors")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--save-weights: the directory '\(directory)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ValidationError("--save-weights: the directory '\(directory)' is not writable")
-        }
+        try validateOutputs()
     }
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
@@ -123,7 +107,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     /// Everything `run` does but the summary's last line and the exit status; fills `summary` as it goes.
     private func train(_ summary: inout TrainSummary, stopRequest: StopRequest) throws {
-        if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
         let checkpointPath = try checkpointDirectory.map(Self.prepareCheckpointDirectory)
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
@@ -136,8 +119,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
-        guard !overflow else {
-            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
+        guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
+            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
         let parsed = try Self.parseSchedule(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
@@ -214,7 +197,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         } catch let error as ScheduleError {
             var message = "--schedule: \(error)"
             if let column = error.column {
-                message += "\n  \(text)\n  " + String(repeating: " ", count: Swift.max(column - 1, 0)) + "^"
+                message += "\n" + CaretExcerpt.lines(text, column: column).dropLast()
             }
             throw ValidationError(message)
         }

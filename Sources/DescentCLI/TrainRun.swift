@@ -35,7 +35,7 @@ struct TrainRun {
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
-            { checkpoint in try AtomicFileWriter.write([UInt8](try checkpoint.encoded()), to: path) }
+            { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
         var recovering: Double?
         let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)

@@ -32,7 +32,7 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.standardError.contains("/nonexistent/data.csv"), missing.standardError)
         let unknown = try CommandLineRunner.run(["train", "--dataset", "mnist"])
-        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.status, 2, "a flag naming no data set is a usage error")
         XCTAssertTrue(unknown.standardError.contains("digits"), unknown.standardError)
         let both = try CommandLineRunner.run(["train"])
         XCTAssertEqual(both.status, 2)

@@ -32,6 +32,16 @@ public struct ReferenceParameters {
         throw failure(key, "expected a number, found \(raw)")
     }
 
+    /// A whole number such as a step count; beyond ±10¹⁵ (or not whole) is an error, never a trap
+    /// in the conversion to `Int` (`"warmup_steps": 1e308` once ended the process).
+    mutating func integer(_ key: String, _ fallback: Int) throws -> Int {
+        guard let number = try optionalDouble(key) else { return fallback }
+        guard number.isFinite, number == number.rounded(), abs(number) < 1e15 else {
+            throw failure(key, "expected a whole number below 10^15 in size, found \(number)")
+        }
+        return Int(number)
+    }
+
     mutating func bool(_ key: String, _ fallback: Bool) throws -> Bool {
         used.insert(key)
         guard let raw = values[key], !(raw is NSNullLike) else { return fallback }
