@@ -7,7 +7,8 @@ import Foundation
 /// (`TrainingWorkload`), measured with the library's own training loop (`Trainer`).
 ///
 /// One warm-up epoch, then `--epochs` timed epochs; the result is the median epoch. With
-/// `--json` the last line is `{"workload": NAME, "seconds_per_epoch": …, "samples_per_second": …}`.
+/// `--json` the last line is `{"workload": NAME, "seconds_per_epoch": …, "samples_per_second": …, "cpu_seconds_per_epoch": …}`
+/// (the median epoch's CPU time, all threads: steadier than wall time on a busy machine).
 /// `benchmarks/compare_pytorch.py` runs PyTorch on the same workloads in the same run.
 ///
 /// ```
@@ -65,7 +66,8 @@ struct BenchTrainCommand: AsyncParsableCommand {
               + "median \(String(format: "%.4f", median)) s/epoch (min \(String(format: "%.4f", times[0])) s, "
               + "CPU \(String(format: "%.4f", processorTimes[processorTimes.count / 2])) s), \(Int(rate.rounded())) samples/s")
         if json {
-            print("{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate)}")
+            print("{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate), "
+                  + "\"cpu_seconds_per_epoch\": \(processorTimes[processorTimes.count / 2])}")
         }
     }
 
