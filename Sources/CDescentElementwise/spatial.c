@@ -11,18 +11,6 @@
 #define DESCENT_CLONES
 #endif
 
-// The output positions x (of `outputs`) whose input position x·stride − padding + offset lies in [0, size).
-static inline void valid_range(ptrdiff_t offset, ptrdiff_t size, ptrdiff_t outputs, ptrdiff_t stride,
-                               ptrdiff_t padding, ptrdiff_t *first, ptrdiff_t *end) {
-    ptrdiff_t low = padding - offset, high = size - 1 + padding - offset;
-    if (high < 0) { *first = 0; *end = 0; return; }
-    ptrdiff_t f = low <= 0 ? 0 : (low + stride - 1) / stride;
-    ptrdiff_t l = high / stride;
-    if (l > outputs - 1) l = outputs - 1;
-    if (f > l) { *first = 0; *end = 0; return; }
-    *first = f; *end = l + 1;
-}
-
 // im2col in two passes: the images are first copied into zero-padded planes (PH = H + 2p rows of
 // PW = W + 2p), so that every entry of the column matrix is a read at a precomputed offset
 //     columns[(c·kh + i)·kw + j, image·L + y·OW + x] = padded[image, c, y·s + i, x·s + j]

@@ -68,16 +68,6 @@ enum ImageColumns {
         return offsets
     }
 
-    /// The output positions x whose input position x·stride − padding + kernelOffset lies in 0..<inputSize.
-    static func validOutputs(kernelOffset: Int, inputSize: Int, outputSize: Int, geometry g: SpatialGeometry) -> Range<Int> {
-        // x ≥ ⌈(padding − kernelOffset) / stride⌉ and x ≤ ⌊(inputSize − 1 + padding − kernelOffset) / stride⌋.
-        let low = g.padding - kernelOffset, high = inputSize - 1 + g.padding - kernelOffset
-        guard high >= 0 else { return 0..<0 }
-        let first = low <= 0 ? 0 : (low + g.stride - 1) / g.stride
-        let last = Swift.min(outputSize - 1, high / g.stride)
-        return first <= last ? first..<(last + 1) : 0..<0
-    }
-
     /// How many images one im2col buffer holds, keeping it near `budget` floats.
     static func imagesPerChunk(_ g: SpatialGeometry, budget: Int = 1 << 22) -> Int {
         Swift.max(1, Swift.min(g.batch, budget / Swift.max(g.patchSize * g.outputPositions, 1)))
