@@ -23,21 +23,17 @@ enum ConvolutionalModel {
         guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--channels must list one or more positive widths, got \(channels)")
         }
-        var height = image[1], width = image[2], previous = image[0]
-        var layers: [any Module] = [Unflatten(image)]
-        for count in channels {
+        var height = image[1], width = image[2]
+        for _ in channels {
             guard height >= 2, width >= 2 else {
                 throw ValidationError("--channels \(channels.map(String.init).joined(separator: ",")): \(channels.count) "
                     + "convolution(s) each halve the image, too many for \(image[1])×\(image[2]) images")
             }
-            layers.append(try Conv2D(previous, count, kernelSize: 3, padding: 1, using: &generator))
-            layers.append(ReLU())
-            layers.append(MaxPool2D(kernelSize: 2))
-            height /= 2; width /= 2; previous = count
+            height /= 2; width /= 2
         }
-        layers.append(Flatten())
-        layers.append(try Linear(previous * height * width, outputs, using: &generator))
-        return Sequential(layers)
+        let architecture = ModelArchitecture(kind: .cnn, inputSize: image.reduce(1, *), hiddenSizes: [], outputSize: outputs,
+                                             imageShape: image, channels: channels, kernelSize: 3)
+        return try architecture.makeModel(using: &generator)
     }
 
     /// The layers in words: "CNN 1×8×8 → conv 3×3 16, ReLU, max-pool 2 → 16×4×4 → conv 3×3 32, ReLU, max-pool 2 → 32×2×2 → linear 128 → 10".
