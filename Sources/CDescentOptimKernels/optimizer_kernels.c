@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-int descent_optim_kernels_version(void) { return 2; }
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -32,11 +31,10 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
     // (within an ulp of the quotient; the conformance tolerance is 1e-4 relative).
     const float inverse_bc2 = 1.0f / parameters->bias_correction2_sqrt;
     const float decay = 1.0f - parameters->learning_rate * wd;
-    const float sign = parameters->maximize ? -1.0f : 1.0f;
     const int decoupled = parameters->decoupled;
     if (parameters->amsgrad) {
         for (size_t i = 0; i < count; i++) {
-            float grad = sign * g[i];
+            float grad = g[i];
             float param = p[i];
             if (decoupled) param = param * decay; else grad = grad + wd * param;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
@@ -48,7 +46,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
         }
     } else if (decoupled) {
         for (size_t i = 0; i < count; i++) {
-            float grad = sign * g[i];
+            float grad = g[i];
             float param = p[i] * decay;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
@@ -59,7 +57,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
     } else {
         for (size_t i = 0; i < count; i++) {
             float param = p[i];
-            float grad = sign * g[i] + wd * param;
+            float grad = g[i] + wd * param;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
             float denom = SQRT(vi) * inverse_bc2 + eps;
@@ -73,17 +71,16 @@ INLINE void sgd_body(float *restrict p, const float *restrict g, float *restrict
                      size_t count, const descent_sgd_parameters *parameters) {
     const float lr = parameters->learning_rate, mu = parameters->momentum;
     const float one_minus_dampening = 1.0f - parameters->dampening, wd = parameters->weight_decay;
-    const float sign = parameters->maximize ? -1.0f : 1.0f;
     if (buffer == NULL || mu == 0.0f) {
         for (size_t i = 0; i < count; i++) {
-            float grad = sign * g[i] + wd * p[i];
+            float grad = g[i] + wd * p[i];
             p[i] = p[i] - lr * grad;
         }
         return;
     }
     const int first = parameters->first_step, nesterov = parameters->nesterov;
     for (size_t i = 0; i < count; i++) {
-        float grad = sign * g[i] + wd * p[i];
+        float grad = g[i] + wd * p[i];
         float b = first ? grad : buffer[i] * mu + one_minus_dampening * grad;
         buffer[i] = b;
         float direction = nesterov ? grad + mu * b : b;

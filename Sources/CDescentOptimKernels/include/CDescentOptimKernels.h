@@ -11,7 +11,6 @@ extern "C" {
 #endif
 
 /// Version of the kernel set (bumped when a kernel's arithmetic changes).
-int descent_optim_kernels_version(void);
 
 /// Which instruction set the kernels use on this machine: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable.
 int descent_optim_kernels_level(void);
@@ -27,7 +26,6 @@ typedef struct {
     float bias_correction2_sqrt; // sqrt(1 - beta2^t)
     int decoupled;             // AdamW: p *= 1 - lr * weight_decay
     int amsgrad;               // keep the running maximum of v in max_v
-    int maximize;              // ascend: use -g
 } descent_adam_parameters;
 
 /// One Adam/AdamW step over elements [0, count): p, m, v (and max_v when amsgrad) are updated in place.
@@ -41,7 +39,6 @@ typedef struct {
     float dampening;
     float weight_decay;
     int nesterov;
-    int maximize;
     int first_step;            // the momentum buffer is initialised to the gradient
 } descent_sgd_parameters;
 
