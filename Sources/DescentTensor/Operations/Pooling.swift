@@ -28,21 +28,21 @@ extension Tensor {
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
         let g = try poolingGeometry(kernelSize: kernelSize, stride: stride, padding: padding, operation: "maxPool2d")
         let planes = g.batch * g.channels, positions = g.outputPositions
-        let winners = UnsafeSendableBox(WinnerIndices(count: planes * positions))
+        let winners = WinnerIndices(count: planes * positions)
         var geometry = g.cGeometry
         let result = Tensor.build(shape: [g.batch, g.channels, g.outputHeight, g.outputWidth], count: planes * positions) { out in
-            descent_max_pool2d(storage.pointer, &geometry, planes, out, winners.value.pointer)
+            descent_max_pool2d(storage.pointer, &geometry, planes, out, winners.pointer)
         }
         let inputShape = shape, inputCount = count, inputPositions = g.inputPositions
         return Tensor.record(result, self) { gradient in
             Tensor.build(shape: inputShape, count: inputCount) { dx in
-                descent_max_pool2d_backward(gradient.storage.pointer, winners.value.pointer, planes, inputPositions, positions, dx)
+                descent_max_pool2d_backward(gradient.storage.pointer, winners.pointer, planes, inputPositions, positions, dx)
             }
         }
     }
 
     /// The flat index (within its plane) of each pooling window's maximum, kept for the backward pass.
-    final class WinnerIndices {
+    final class WinnerIndices: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<Int32>
         init(count: Int) { pointer = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(count, 1)) }
         deinit { pointer.deallocate() }
