@@ -15,10 +15,15 @@ let package = Package(
         .library(name: "DescentOptim", targets: ["DescentOptim"]),
         .library(name: "DescentTrain", targets: ["DescentTrain"]),
         .library(name: "DescentReport", targets: ["DescentReport"]),
+        .library(name: "DescentTune", targets: ["DescentTune"]),
+        .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // C micro-kernels with per-function target attributes, chosen at run time.
@@ -33,6 +38,10 @@ let package = Package(
         .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources")]),
         .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
+        // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
+        .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
+        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport"),
         .target(name: "Descent", dependencies: [
@@ -40,7 +49,7 @@ let package = Package(
             "DescentOptim", "DescentTrain", "DescentReport",
         ]),
         .target(name: "DescentCLI", dependencies: [
-            "Descent",
+            "Descent", "DescentTune", "DescentTunePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
@@ -53,6 +62,7 @@ let package = Package(
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
+        .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

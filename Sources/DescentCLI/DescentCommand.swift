@@ -17,6 +17,8 @@ public struct DescentCommand: AsyncParsableCommand {
             ConformanceCommand.self,
             InspectCommand.self,
             BenchCommand.self,
+            TuneCommand.self,
+            StudyCommand.self,
         ]
     )
 

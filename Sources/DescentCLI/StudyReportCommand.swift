@@ -1,0 +1,22 @@
+import ArgumentParser
+import Descent
+import DescentTune
+import Foundation
+
+/// `descent study report`: a self-contained HTML page of a study (placeholder until charts land).
+struct StudyReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Write an HTML report of a study.")
+    @OptionGroup var location: StudyLocationOptions
+    @Option(help: "The HTML file to write.")
+    var out: String
+
+    func run() async throws {
+        let (record, trials, space) = try location.load()
+        do {
+            try StudyReport(study: record, trials: trials, space: space).document().write(toFile: out)
+        } catch {
+            throw failWork("\(error)")
+        }
+        print("Wrote the report of '\(record.name)' to \(out)")
+    }
+}
