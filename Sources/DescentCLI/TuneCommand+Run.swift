@@ -22,6 +22,7 @@ extension TuneCommand {
         study.heartbeatInterval = heartbeatInterval
         study.gracePeriod = gracePeriod
         let showProgress = !json && !isWorker && isatty(STDOUT_FILENO) != 0
+        Parallel.threadCount = threadsPerWorker
         let start = Date()
         do {
             if workers > 1 && !isWorker {
@@ -86,7 +87,10 @@ extension TuneCommand {
     /// One line per finished trial: `trial 3/50 complete 0.1234 (best 0.0912) learning_rate=0.0012`.
     static func progressLine(_ trial: TrialRecord, total: Int, best: Double?) -> String {
         let value = trial.value.map { String(format: "%.4f", $0) } ?? trial.lastStep.map { "at epoch \($0)" } ?? ""
-        let parameters = trial.parameters.keys.sorted().map { "\($0)=\(trial.parameters[$0]!)" }.joined(separator: " ")
+        let parameters = trial.parameters.keys.sorted().map { name -> String in
+            if case let .float(x) = trial.parameters[name]! { return "\(name)=" + String(format: "%.4g", x) }
+            return "\(name)=\(trial.parameters[name]!)"
+        }.joined(separator: " ")
         return "trial \(trial.number + 1)/\(total) \(trial.state.rawValue) \(value)"
             + (best.map { String(format: " (best %.4f)", $0) } ?? "") + "  \(parameters)"
     }

@@ -8,7 +8,8 @@ extension TuneCommand {
     /// storage; this process shows their progress and waits for them.
     func runWorkerProcesses(study: Study, showProgress: Bool) throws {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        let arguments = Self.workerArguments(Array(CommandLine.arguments.dropFirst()))
+        var arguments = Self.workerArguments(Array(CommandLine.arguments.dropFirst()))
+        if threads == nil { arguments += ["--threads", "\(threadsPerWorker)"] }
         var processes: [Process] = []
         for _ in 0..<workers {
             let process = Process()

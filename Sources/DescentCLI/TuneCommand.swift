@@ -69,6 +69,8 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
     var heartbeatInterval: Double = 5
     @Option(name: .customLong("grace-period"), help: "Seconds without a heartbeat after which a running trial counts as failed.")
     var gracePeriod: Double = 60
+    @Option(help: "Threads each worker process trains with (default: this machine's cores divided among the --workers).")
+    var threads: Int?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
     @Flag(name: .customLong("worker"), help: .hidden)
@@ -84,6 +86,7 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
         guard (1...1_000_000).contains(trials) else { throw ValidationError("--trials must be in 1…1000000, got \(trials)") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
+        if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be in 1…1024, got \(threads)") }
         guard (2...1000).contains(reductionFactor) else { throw ValidationError("--reduction-factor must be in 2…1000, got \(reductionFactor)") }
         if let minimumResource, !(1...1_000_000).contains(minimumResource) {
             throw ValidationError("--minimum-resource must be in 1…1000000, got \(minimumResource)")
@@ -100,6 +103,11 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
         try StudyStorageOption.validate(storage)
         _ = try TrainingSetup.hiddenSizes(data.hidden)
         _ = try searchSpace()
+    }
+
+    /// Threads per worker: `--threads`, else the cores shared among the workers (at least 1).
+    var threadsPerWorker: Int {
+        threads ?? Swift.max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
     }
 
     /// The parsed `--search`; a malformed one is a usage error pointing at the column.
