@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "DescentReport", targets: ["DescentReport"]),
         .library(name: "DescentTune", targets: ["DescentTune"]),
         .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
+        .library(name: "DescentFiles", targets: ["DescentFiles"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
+        // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
+        .target(name: "DescentFiles"),
         // C micro-kernels with per-function target attributes, chosen at run time.
         .target(name: "CDescentKernels"),
         .target(name: "CDescentElementwise"),
@@ -35,7 +38,7 @@ let package = Package(
         // Learning-rate schedules and controllers: pure values, no dependencies.
         .target(name: "DescentSchedules"),
         .target(name: "DescentNN", dependencies: ["DescentTensor"]),
-        .target(name: "DescentData", dependencies: ["DescentTensor"], resources: [.copy("Resources")]),
+        .target(name: "DescentData", dependencies: ["DescentTensor", "DescentFiles"], resources: [.copy("Resources")]),
         .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
@@ -43,13 +46,13 @@ let package = Package(
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
         .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Charts and reports take plain series and know nothing about training.
-        .target(name: "DescentReport"),
+        .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles",
         ]),
         .target(name: "DescentCLI", dependencies: [
-            "Descent", "DescentTune", "DescentTunePostgres",
+            "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
@@ -63,6 +66,7 @@ let package = Package(
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

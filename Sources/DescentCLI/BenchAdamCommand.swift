@@ -36,9 +36,23 @@ struct BenchAdamCommand: AsyncParsableCommand {
         guard params > 0 else { throw ValidationError("--params must be positive, got \(params)") }
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        let needed = Self.estimatedBytes(params: params)
+        guard needed <= TrainingSetup.memoryBudget else {
+            throw ValidationError("--params \(params) needs about \(String(format: "%.3g", needed / 1_073_741_824)) GiB "
+                + "(16 bytes a parameter: the parameter, its gradient and Adam's two moments), more memory than the "
+                + "\(String(format: "%.3g", TrainingSetup.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's)")
+        }
     }
 
+    /// The bytes the benchmark holds (in Double, so it cannot overflow): four Float32 tensors of
+    /// `params` elements. Example: 10⁹ parameters need 1.6e10 bytes ≈ 14.9 GiB.
+    static func estimatedBytes(params: Int) -> Double { 16 * Double(params) }
+
     func run() async throws {
+        try await FailureJSON.run(json: json) { try benchmark() }
+    }
+
+    func benchmark() throws {
         if let threads { Parallel.threadCount = threads }
         var generator = SeededGenerator(seed: 42)
         var parameters = ["weight": try Tensor.randomNormal([params], using: &generator)]

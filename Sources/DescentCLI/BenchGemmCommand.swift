@@ -81,7 +81,7 @@ struct BenchGemmCommand: AsyncParsableCommand {
             MatrixMultiplyKernel.available.first { $0.name.hasPrefix(name) }
     }
 
-    func run() async throws { try benchmark() }
+    func run() async throws { try await FailureJSON.run(json: json) { try benchmark() } }
 
     func benchmark() throws {
         let sizes = try parsedSizes()

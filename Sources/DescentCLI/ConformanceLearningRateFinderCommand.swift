@@ -16,7 +16,10 @@ struct ConformanceLearningRateFinderCommand: AsyncParsableCommand {
     @Argument(help: "A JSON file in the form of conformance/lr_finder.json.")
     var file: String
 
+    @Flag(help: "End with a JSON object: the counts, and on failure the error.")
+    var json = false
+
     func run() async throws {
-        try ConformanceReport.runCommand { try RangeTestConformance.run(fileURL: URL(fileURLWithPath: file)) }
+        try await ConformanceRun.run(file: file, json: json) { try RangeTestConformance.run(fileURL: URL(fileURLWithPath: file)).outcomes }
     }
 }

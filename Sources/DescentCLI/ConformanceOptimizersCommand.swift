@@ -15,7 +15,10 @@ struct ConformanceOptimizersCommand: AsyncParsableCommand {
     @Argument(help: "A JSON file in the form of conformance/optimizers.json.")
     var file: String
 
+    @Flag(help: "End with a JSON object: the counts, and on failure the error.")
+    var json = false
+
     func run() async throws {
-        try ConformanceReport.runCommand { try OptimizerConformance.run(fileURL: URL(fileURLWithPath: file)) }
+        try await ConformanceRun.run(file: file, json: json) { try OptimizerConformance.run(fileURL: URL(fileURLWithPath: file)).outcomes }
     }
 }

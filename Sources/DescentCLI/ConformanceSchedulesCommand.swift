@@ -19,19 +19,14 @@ struct ConformanceSchedulesCommand: AsyncParsableCommand {
     @Argument(help: "The conformance file (JSON).")
     var file: String
 
+    @Flag(help: "End with a JSON object: the counts, and on failure the error.")
+    var json = false
+
     func run() async throws {
-        let results: [ScheduleConformance.CaseResult]
-        do {
-            results = try ScheduleConformance.run(fileURL: URL(fileURLWithPath: file))
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode.failure
+        try await ConformanceRun.run(file: file, json: json) {
+            try ScheduleConformance.run(fileURL: URL(fileURLWithPath: file)).map {
+                ConformanceRun.Outcome(name: $0.name, passed: $0.passed, line: $0.description)
+            }
         }
-        for result in results {
-            print(result.description)
-        }
-        let failed = results.filter { !$0.passed }.count
-        print("\(results.count - failed) passed, \(failed) failed")
-        if failed > 0 { throw ExitCode.failure }
     }
 }

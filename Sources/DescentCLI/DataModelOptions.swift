@@ -24,6 +24,8 @@ struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     var csv: String?
     @Option(help: "The target column of --csv (default: the last column).")
     var target: String?
+    @Option(help: "The task of --csv's target: classification or regression (default: inferred, as `descent inspect` does).")
+    var task: PredictionTask?
     @Option(help: "Hidden layer sizes, comma-separated (empty for a linear model).")
     var hidden: String = "64"
     @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")

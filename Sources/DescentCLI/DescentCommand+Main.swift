@@ -11,8 +11,24 @@ extension DescentCommand {
     /// 1 when the work itself fails (malformed input, a failed conformance case),
     /// 2 for a usage error; help and version requests exit 0.
     public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
+        let command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            // A bad command line with --json still ends with one JSON object (the command never ran).
+            let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
+            if arguments.contains("--json"), exitCode(for: error) != .success {
+                print(FailureJSON.line(kind: exitCode(for: error) == .validationFailure ? "usage" : "failed",
+                                       message: message(for: error)))
+            }
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(usageErrorStatus)
+            }
+            exit(withError: error)
+        }
+        do {
+            var command = command
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -64,19 +64,17 @@ struct InspectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            switch kind {
-            case .csv: try inspectCSV()
-            case .safetensors: try inspectSafetensors()
-            case .npy: try inspectNPY()
-            case nil: throw ValidationError("cannot tell the format of '\(file)'")
+        try await FailureJSON.run(json: json) {
+            do {
+                switch kind {
+                case .csv: try inspectCSV()
+                case .safetensors: try inspectSafetensors()
+                case .npy: try inspectNPY()
+                case nil: throw ValidationError("cannot tell the format of '\(file)'")
+                }
+            } catch let error as TensorError {
+                throw CommandFailure(.input, "\(file): \(error.description)")
             }
-        } catch let error as DataError {
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
-            throw ExitCode(1)
-        } catch let error as TensorError {
-            FileHandle.standardError.write(Data("error: \(file): \(error.description)\n".utf8))
-            throw ExitCode(1)
         }
     }
 

@@ -37,20 +37,26 @@ struct ScheduleShowCommand: AsyncParsableCommand {
     @Option(help: "Chart height in lines.")
     var height: Int = 10
 
-    func run() async throws {
-        guard steps >= 1 else {
-            throw ValidationError("--steps must be at least 1, got \(steps)")
+    func validate() throws {
+        guard steps >= 1, steps <= ScheduleParser.maximumTotalSteps else {
+            throw ValidationError("--steps must be from 1 to 10^15 (\(ScheduleParser.maximumTotalSteps)), got \(steps)")
         }
+        guard baseLearningRate.isFinite, baseLearningRate >= 0 else {
+            throw ValidationError("--base-lr must be a finite rate ≥ 0, got \(baseLearningRate)")
+        }
+    }
+
+    func run() async throws {
+        try await FailureJSON.run(json: json) { try show() }
+    }
+
+    func show() throws {
         let schedule: AnySchedule
         do {
             schedule = try ScheduleParser.parse(specification, totalSteps: steps, baseLearningRate: baseLearningRate)
         } catch let error as ScheduleError {
-            var message = "error: \(error)\n"
-            if let column = error.column {
-                message += "  \(specification)\n  " + String(repeating: " ", count: max(column - 1, 0)) + "^\n"
-            }
-            FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode.failure
+            // The text is the command's argument: a mistake in it is a usage error (status 2).
+            throw CommandFailure(.usage, "\(error)", excerpt: error.column.map { CaretExcerpt.lines(specification, column: $0) })
         }
         if json || all {
             // Every step's value is printed: keep that to what a terminal or a file can take.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Descent
+import DescentFiles
 import DescentTune
 import Foundation
 
@@ -11,12 +12,13 @@ struct StudyReportCommand: AsyncParsableCommand {
     var out: String
 
     func run() async throws {
+        try await FailureJSON.run(json: false) { try report() }
+    }
+
+    private func report() throws {
+        try AtomicFile.check(out)
         let (record, trials, space) = try location.load()
-        do {
-            try StudyReport(study: record, trials: trials, space: space).document().write(toFile: out)
-        } catch {
-            throw failWork("\(error)")
-        }
+        try StudyReport(study: record, trials: trials, space: space).document().write(toFile: out)
         print("Wrote the report of '\(record.name)' to \(out)")
     }
 }

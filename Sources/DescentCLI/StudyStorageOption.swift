@@ -31,8 +31,8 @@ enum StudyStorageOption {
     static func display(_ text: String) -> String { PostgresStudyStorage.redact(text) }
 }
 
-/// Prints `error: …` and exits 1: the work failed (an unreachable database, a refused schema).
-func failWork(_ message: String) -> ExitCode {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    return ExitCode(1)
+/// The failure of a study command whose storage cannot be used (unreachable, a wrong password, another
+/// schema version, no such study): status 1, and with `--json` the failure object as the last line.
+func failWork(_ message: String) -> CommandFailure {
+    CommandFailure(.input, message)
 }

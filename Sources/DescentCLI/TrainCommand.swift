@@ -4,7 +4,13 @@ import Foundation
 
 /// `descent train`: train a multilayer perceptron on a bundled data set or a CSV file,
 /// printing per epoch the learning rate in force, the training loss and the validation
-/// loss and metric, then a chart of the curves.
+/// loss and metric, then a chart of the curves and what they show.
+///
+/// The rate is schedule(step) × controllers: `--reduce-on-plateau` adds PyTorch's
+/// ReduceLROnPlateau as a controller that composes with any `--schedule`, and the divergence
+/// guard (on unless `--no-guard`) rolls back and backs the rate off when the loss blows up.
+/// `--checkpoint-dir` saves the whole run at each epoch's end and `--resume` goes on from there,
+/// bit-identical to the run left alone; SIGINT or SIGTERM finish the step, save, and exit 130/143.
 struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     static let csvHelp = "A CSV file with a header row to train on instead of a bundled data set."
     static let validationFractionHelp = "Fraction of the data held out for validation."
@@ -15,29 +21,40 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         discussion: """
         Features are standardised with the mean and standard deviation of the training \
         part only (turn off with --no-standardize). Classification data sets train with \
-        softmax cross-entropy and report accuracy; regression with mean squared error and R².
+        softmax cross-entropy and report accuracy; regression with mean squared error and R². \
+        With --json the last line is one JSON object whatever happens, with a "status" of \
+        completed, stopped_early, diverged, interrupted or failed.
         """
     )
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
-    }
-
     @OptionGroup var data: DataModelOptions<TrainCommand>
-    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
-    var learningRate: Double = 3e-3
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp))
+    var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\".")
-    var schedule: String = "constant"
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
     @Option(help: "Stop after this many epochs without a lower validation loss.")
     var patience: Int?
+    @Flag(name: .customLong("reduce-on-plateau"),
+          help: "Multiply the rate by --plateau-factor when the validation loss stops improving (composes with --schedule).")
+    var reduceOnPlateau = false
+    @Option(name: .customLong("plateau-patience"), help: "Epochs without improvement before the rate is reduced.")
+    var plateauPatience: Int = 10
+    @Option(name: .customLong("plateau-factor"), help: "The factor the rate is multiplied by on a plateau, in (0, 1).")
+    var plateauFactor: Double = 0.1
+    @Flag(name: .customLong("no-guard"), help: "Turn off the divergence guard (no rollback when the loss blows up).")
+    var noGuard = false
+    @Option(name: .customLong("checkpoint-dir"), help: "Save the whole run to DIR/checkpoint.json at each epoch's end.")
+    var checkpointDirectory: String?
+    @Flag(help: "Go on from the checkpoint in --checkpoint-dir.")
+    var resume = false
     @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
     var saveWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
@@ -46,101 +63,92 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
+        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
+        guard plateauPatience >= 0 else { throw ValidationError("--plateau-patience must be ≥ 0, got \(plateauPatience)") }
+        guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
+        if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
-        if let saveWeights { try Self.checkWritable(saveWeights) }
-    }
-
-    /// Fails early (before any training) when `--save-weights` names a file that cannot be written:
-    /// a directory, a missing directory or one without write permission.
-    static func checkWritable(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ValidationError("--save-weights: '\(path)' is a directory; give a file name such as model.safetensors")
-        }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("--save-weights: the directory '\(directory)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: directory) else {
-            throw ValidationError("--save-weights: the directory '\(directory)' is not writable")
-        }
+        try validateOutputs()
     }
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
 
     func run() async throws {
+        let started = Date()
+        var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
+        let signals = SignalStop()
+        defer { signals.restore() }
         do {
-            try train()
-        } catch let error as ValidationError {
-            throw error
-        } catch let error as ExitCode {
-            throw error   // the message is already printed
+            try train(&summary, stopRequest: signals.request)
         } catch {
+            if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
+            summary.message = (error as? ValidationError)?.message ?? "\(error)"
+            summary.seconds = Date().timeIntervalSince(started)
+            if json { print(summary.line()) }
+            if error is ValidationError || error is ExitCode { throw error }
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
         }
+        summary.seconds = Date().timeIntervalSince(started)
+        if json { print(summary.line()) }
+        if summary.status == .interrupted, let status = signals.exitStatus { throw ExitCode(status) }
     }
 
-    private func train() throws {
-        if let reportPath { try ReportFile.check(reportPath) }   // before training, so the run is not lost
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, hidden: try hiddenSizes(),
+    /// Everything `run` does but the summary's last line and the exit status; fills `summary` as it goes.
+    private func train(_ summary: inout TrainSummary, stopRequest: StopRequest) throws {
+        let checkpointPath = try checkpointDirectory.map(Self.prepareCheckpointDirectory)
+        if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
+            throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
+        }
+        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try hiddenSizes(),
                                       validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
                                       batchSize: data.batchSize)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
+        summary.metricName = objective.metricName
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
-        guard !overflow else {
-            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than can be counted")
+        guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
+            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        let parsed: AnySchedule
-        do {
-            parsed = try ScheduleParser.parse(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
-        } catch let error as ScheduleError {
-            // Name the flag and point at the place, as `descent schedule show` does.
-            var message = "error: --schedule: \(error)\n"
-            if let column = error.column {
-                message += "  \(schedule)\n  " + String(repeating: " ", count: Swift.max(column - 1, 0)) + "^\n"
-            }
-            FileHandle.standardError.write(Data(message.utf8))
-            throw ExitCode(1)
-        }
-        let rate = ScheduledRate.schedule(parsed)
+        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
+        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
-        let trainer = Trainer(configuration: trainingConfiguration)
+        if noGuard { trainingConfiguration.divergenceGuard = nil }
+        let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
+                           learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
+                           description: runDescription(setup: setup, schedule: parsed))
 
         if !json {
             print("Training on \(setup.dataSummary)")
-            print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)")
+            print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
+                + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
         }
-        let history: [TrainingRecord]
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        let outcome: TrainingOutcome
         do {
-            switch optimizer {
-            case .sgd: history = try fit(trainer, model, SGD(momentum: momentum), rate, split, &curves)
-            case .adam: history = try fit(trainer, model, Adam(), rate, split, &curves)
-            case .adamw: history = try fit(trainer, model, AdamW(), rate, split, &curves)
-            case .rmsprop: history = try fit(trainer, model, RMSprop(), rate, split, &curves)
-            case .schedulefree: history = try fit(trainer, model, ScheduleFreeAdamW(), rate, split, &curves)
-            case .prodigy: history = try fit(trainer, model, Prodigy(), rate, split, &curves)
-            }
+            outcome = try run.fit(optimizer, momentum: momentum, &curves)
         } catch {
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
                 if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
             }
+            summary.history = curves.epochs
+            summary.rollbacks = curves.rollbacks.count
+            summary.diagnosis = curves.epochs.isEmpty && curves.finalDivergence == nil ? nil : diagnose(curves)
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
@@ -149,53 +157,80 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             }
             throw error
         }
+        let diagnosis = diagnose(curves)
+        summary.status = switch outcome.status {
+        case .completed: .completed
+        case .stoppedEarly: .stoppedEarly
+        case .interrupted: .interrupted
+        }
+        summary.history = outcome.history
+        summary.rollbacks = outcome.rollbacks
+        summary.rateScale = outcome.rateScale
+        summary.resumedFromEpoch = outcome.resumedFromEpoch
+        summary.diagnosis = diagnosis
+        if outcome.status == .interrupted, !json {
+            print("Interrupted (\(stopRequest.reason ?? "stop requested")) after step \(curves.steps.last?.step ?? 0)"
+                + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
+        }
         if let path = saveWeights {
             try Safetensors.save(model.stateDictionary, to: path)
             if !json { print("Saved weights to \(path)") }
         }
-        report(history, objective: objective, diagnosis: diagnose(curves))
+        report(outcome.history, objective: objective, diagnosis: diagnosis)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: history, curves: curves, failure: nil, diagnosis: diagnose(curves))
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
 
-    private func fit<Rule: OptimizerRule>(_ trainer: Trainer, _ model: Sequential, _ rule: Rule, _ rate: ScheduledRate,
-                                          _ split: DatasetSplit, _ curves: inout TrainingCurves) throws -> [TrainingRecord] {
-        var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: weightDecay, schedule: rate)
-        return try trainer.fit(model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
-            curves.record(event)
-            guard !json else { return }
-            switch event {
-            case let .epochEnded(record):
-                // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
-                print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
-                             record.epoch, epochs, record.learningRate, record.trainingLoss,
-                             record.validationLoss ?? .nan, Objective(for: split.train).metricName, record.validationMetric ?? .nan))
-            case let .rolledBack(step, loss, scale):
-                print("step \(step): loss \(loss) diverged; rolled back to a good state, rate scale now \(scale)")
-            case let .stoppedEarly(epoch, bestEpoch):
-                print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
-            case .stepEnded:
-                break
+    /// Parses `--schedule`; an error names the flag and points at the column with a caret.
+    static func parseSchedule(_ text: String, totalSteps: Int, baseLearningRate: Double) throws -> AnySchedule {
+        do {
+            return try ScheduleParser.parse(text, totalSteps: totalSteps, baseLearningRate: baseLearningRate)
+        } catch let error as ScheduleError {
+            var message = "--schedule: \(error)"
+            if let column = error.column {
+                message += "\n" + CaretExcerpt.lines(text, column: column).dropLast()
             }
+            throw ValidationError(message)
         }
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
-        guard let last = history.last else { return }
-        if json {
-            // JSON has no NaN or infinity: such values (a diverged loss, R² of constant targets) are null.
-            func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
-            let epochs = history.map { record in
-                "{\"epoch\":\(record.epoch),\"learning_rate\":\(number(record.learningRate)),\"training_loss\":\(number(record.trainingLoss)),"
-                    + "\"validation_loss\":\(number(record.validationLoss)),\"validation_\(objective.metricName)\":\(number(record.validationMetric))}"
+    /// Creates the checkpoint directory if needed and returns the checkpoint file's path; a path that is a
+    /// file, or a directory that cannot be written, is a usage error naming it.
+    static func prepareCheckpointDirectory(_ directory: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ValidationError("--checkpoint-dir: '\(directory)' is a file, not a directory") }
+        } else {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.localizedDescription)")
             }
-            print("{\"epochs\":[\(epochs.joined(separator: ","))],\"final_validation_\(objective.metricName)\":\(number(last.validationMetric)),"
-                + "\"diagnosis\":\(Self.diagnosisJSON(diagnosis))}")
-            return
         }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw ValidationError("--checkpoint-dir: the directory '\(directory)' is not writable")
+        }
+        return URL(fileURLWithPath: directory).appendingPathComponent("checkpoint.json").path
+    }
+
+    /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
+    func runDescription(setup: TrainingSetup, schedule: AnySchedule) -> [String: String] {
+        var description = [
+            "data": setup.dataSummary, "model": "\(setup.model.stateDictionary.mapValues(\.shape).sorted { $0.key < $1.key })",
+            "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
+            "schedule": "\(schedule)", "batch_size": "\(data.batchSize)", "seed": "\(data.seed)",
+            "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",
+        ]
+        if optimizer == .sgd { description["momentum"] = "\(momentum)" }
+        if reduceOnPlateau { description["reduce_on_plateau"] = "patience \(plateauPatience), factor \(plateauFactor)" }
+        return description
+    }
+
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
+        guard let last = history.last, !json else { return }
         let chart = TerminalChart(width: 60, height: 8)
         print(chart.render(history.map(\.trainingLoss), title: "training loss per epoch"))
         if history.contains(where: { $0.validationLoss != nil }) {
@@ -214,15 +249,5 @@ extension TrainCommand {
         print("Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")
         for line in diagnosis.evidence { print("  - \(line)") }
         print("Advice: \(diagnosis.advice)")
-    }
-
-    /// The diagnosis as a JSON object: verdict, message, confidence, evidence and advice.
-    static func diagnosisJSON(_ diagnosis: Diagnosis) -> String {
-        let object: [String: Any] = [
-            "verdict": diagnosis.verdict.rawValue, "message": diagnosis.message, "confidence": diagnosis.confidence.rawValue,
-            "evidence": diagnosis.evidence, "advice": diagnosis.advice,
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -24,12 +24,12 @@ struct TrainingSetup {
     let model: Sequential
 
     /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
-    init(dataset: String?, csv: String?, target: String?, hidden: [Int], validationFraction: Double,
+    init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
          standardize: Bool, seed: UInt64, batchSize: Int) throws {
         if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
-            data = try Dataset.loadCSV(path: csv, targetColumn: target)
+            data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
         } else {
             throw ValidationError("give exactly one of --dataset NAME or --csv FILE")
         }
@@ -37,8 +37,13 @@ struct TrainingSetup {
         guard split.validation.count > 0 else {
             // round(n × fraction) must be at least 1.
             let smallest = 0.5 / Double(data.count)
-            throw ValidationError("--validation-fraction \(validationFraction) of \(data.count) rows leaves no validation rows"
-                + (data.count >= 2 ? "; use at least \(String(format: "%.3g", smallest * 1.001))" : "; the data set needs at least 2 rows"))
+            // The data is too small for the split: a failure of the input (status 1), with the way out.
+            guard data.count >= 2 else {
+                throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set") has \(data.count) row\(data.count == 1 ? "" : "s"); "
+                    + "training needs at least 2 (one to train on, one to validate)")
+            }
+            throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
+                + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
         if standardize { split = try split.standardized().split }
         self.split = split
@@ -85,15 +90,27 @@ struct TrainingSetup {
     }
 
     /// Checks the data-source options: exactly one of `--dataset` and `--csv`, `--target` only with `--csv`.
-    static func validateSource(dataset: String?, csv: String?, target: String?) throws {
+    static func validateSource(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil) throws {
         if (dataset == nil) == (csv == nil) { throw ValidationError("give exactly one of --dataset NAME or --csv FILE") }
         if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
+        if task != nil && csv == nil { throw ValidationError("--task goes with --csv (a bundled data set's task is known)") }
+        if let dataset, !Datasets.availableNames.contains(dataset) {
+            throw ValidationError("--dataset: unknown data set '\(dataset.count > 80 ? String(dataset.prefix(60)) + "…" : dataset)'; "
+                                  + "available: \(Datasets.availableNames.joined(separator: ", "))")
+        }
     }
 
     /// The layer sizes of `--hidden` ("64", "128,64", "" for a linear model).
     static func hiddenSizes(_ text: String) throws -> [Int] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-        return try parts.map { part in
+        // "" (or only spaces) is a linear model; otherwise every comma separates a size: "64,,32" and ",64"
+        // are refused rather than read as 64,32 and 64.
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.enumerated().map { index, part in
+            guard !part.isEmpty else {
+                throw ValidationError("--hidden: an empty layer size (item \(index + 1) of '\(text.count > 80 ? String(text.prefix(60)) + "…" : text)'); "
+                                      + "give sizes like 64,32, or \"\" for a linear model")
+            }
             guard let size = Int(part), size > 0 else { throw ValidationError("--hidden: '\(part)' is not a positive layer size") }
             return size
         }

@@ -5,6 +5,10 @@ import Foundation
 
 extension TuneCommand {
     func run() async throws {
+        try await FailureJSON.run(json: json) { try tune() }
+    }
+
+    private func tune() throws {
         let space = try searchSpace()
         let storage: any StudyStorage
         let study: Study
@@ -64,7 +68,7 @@ extension TuneCommand {
     }
 
     func makeSetup() throws -> TrainingSetup {
-        try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, hidden: try TrainingSetup.hiddenSizes(data.hidden),
+        try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try TrainingSetup.hiddenSizes(data.hidden),
                           validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
                           batchSize: data.batchSize)
     }
@@ -104,25 +108,30 @@ extension TuneCommand {
         let rate = parameters["learning_rate"]?.number ?? Double(parameters["learning_rate"]?.description ?? "") ?? learningRate
         let decay = parameters["weight_decay"]?.number ?? Double(parameters["weight_decay"]?.description ?? "") ?? weightDecay
         let momentum = parameters["momentum"]?.number ?? Double(parameters["momentum"]?.description ?? "") ?? self.momentum
-        let choice = parameters["optimizer"].flatMap { TrainCommand.OptimizerChoice(rawValue: $0.description) } ?? optimizer
+        let choice = parameters["optimizer"].flatMap { OptimizerChoice(rawValue: $0.description) } ?? optimizer
         let model = try Self.makeModel(inputs: setup.data.featureCount, hidden: hidden, outputs: setup.objective.outputSize, seed: data.seed)
         let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: data.seed))
-        func fit<Rule: OptimizerRule>(_ rule: Rule) throws -> Double {
-            var optimizer = try Optimizer(rule, learningRate: rate, weightDecay: decay)
+        let fit = TrialFit(trainer: trainer, model: model, setup: setup, trial: trial, settings: OptimizerSettings(
+            learningRate: rate, weightDecay: decay, momentum: momentum), pause: pause)
+        return try choice.perform(fit, with: fit.settings)
+    }
+
+    /// One trial's training with the optimizer its parameters chose: the final validation loss,
+    /// each epoch's reported to the trial (which may throw `TrialPruned`).
+    struct TrialFit: OptimizerTask {
+        let trainer: Trainer, model: Sequential, setup: TrainingSetup, trial: TrialContext
+        let settings: OptimizerSettings
+        /// Seconds to sleep after each epoch (a test hook).
+        let pause: Double
+
+        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> Double {
+            var optimizer = optimizer
             let history = try trainer.fit(model, optimizer: &optimizer, training: setup.split.train, validation: setup.split.validation) { event in
                 guard case let .epochEnded(record) = event else { return }
                 try trial.report(step: record.epoch, value: record.validationLoss ?? .nan)
                 if pause > 0 { Thread.sleep(forTimeInterval: pause) }
             }
             return history.last?.validationLoss ?? .nan
-        }
-        switch choice {
-        case .sgd: return try fit(SGD(momentum: momentum))
-        case .adam: return try fit(Adam())
-        case .adamw: return try fit(AdamW())
-        case .rmsprop: return try fit(RMSprop())
-        case .schedulefree: return try fit(ScheduleFreeAdamW())
-        case .prodigy: return try fit(Prodigy())
         }
     }
 

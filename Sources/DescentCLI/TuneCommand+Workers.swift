@@ -18,7 +18,7 @@ extension TuneCommand {
             process.standardOutput = FileHandle.nullDevice
             do { try process.run() } catch {
                 processes.forEach { $0.terminate() }
-                throw failWork("cannot start a worker process (\(executable.path)): \(error)")
+                throw CommandFailure(.failed, "cannot start a worker process (\(executable.path)): \(error)")
             }
             processes.append(process)
         }
@@ -31,7 +31,7 @@ extension TuneCommand {
         if showProgress { report(study, &reported, &best) }
         let failed = processes.filter { $0.terminationStatus != 0 }
         if !failed.isEmpty {
-            throw failWork("\(failed.count) of \(workers) worker processes failed (exit status "
+            throw CommandFailure(.failed, "\(failed.count) of \(workers) worker processes failed (exit status "
                 + failed.map { String($0.terminationStatus) }.joined(separator: ", ") + "); their errors are above")
         }
     }

@@ -33,8 +33,8 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
     enum PrunerChoice: String, ExpressibleByArgument, CaseIterable { case none, median, asha }
 
     @OptionGroup var data: DataModelOptions<TuneCommand>
-    @Option(help: "The optimizer when not searched: \(TrainCommand.OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var optimizer: TrainCommand.OptimizerChoice = .adam
+    @Option(help: "The optimizer when not searched: \(OptimizerChoice.listed).")
+    var optimizer: OptimizerChoice = .adam
     @Option(name: .customLong("learning-rate"), help: "The learning rate when not searched.")
     var learningRate: Double = 3e-3
     @Option(name: .customLong("weight-decay"), help: "Weight decay when not searched.")
@@ -77,7 +77,7 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
     var isWorker = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target)
+        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard (1...1_000_000).contains(epochs) else { throw ValidationError("--epochs must be in 1…1000000, got \(epochs)") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -103,6 +103,9 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
         try StudyStorageOption.validate(storage)
         _ = try TrainingSetup.hiddenSizes(data.hidden)
         _ = try searchSpace()
+        if let csv = data.csv, data.dataset == nil, !FileManager.default.isReadableFile(atPath: csv) {
+            throw ValidationError("--csv: cannot read '\(csv)'")
+        }
     }
 
     /// Threads per worker: `--threads`, else the cores shared among the workers (at least 1).
@@ -128,8 +131,8 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
             func fail(_ message: String) -> SearchSpaceError { SearchSpaceError(message: message, column: column) }
             switch (parameter.name, parameter.distribution) {
             case ("optimizer", .categorical(let choices)):
-                for choice in choices where TrainCommand.OptimizerChoice(rawValue: choice) == nil {
-                    throw fail("optimizer '\(choice)' is unknown; use \(TrainCommand.OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", "))")
+                for choice in choices where OptimizerChoice(rawValue: choice) == nil {
+                    throw fail("optimizer '\(choice)' is unknown; use \(OptimizerChoice.listed)")
                 }
             case ("optimizer", _): throw fail("optimizer takes choice(…) of optimizer names")
             case ("batch_size", _), ("hidden", _):

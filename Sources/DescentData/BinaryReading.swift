@@ -1,5 +1,6 @@
 import Foundation
 import DescentTensor
+import DescentFiles
 
 /// Element types found in binary array files, with their conversion to Float32.
 enum BinaryScalar {
@@ -91,52 +92,13 @@ func readWholeFile(_ path: String) throws -> [UInt8] {
     try CSVTable.readFile(path)
 }
 
-/// Writes bytes to a file, with errors naming it, without ever leaving a half-written file.
-///
-/// The bytes go to a temporary file in the same directory, which is flushed to disk and then
-/// renamed over `path` (`rename(2)` is atomic within a file system). If anything fails, the
-/// temporary file is removed and a file already at `path` is left exactly as it was.
+/// Writes bytes to a file, with errors naming it, without ever leaving a half-written file
+/// or damaging what is at the path: see `AtomicFile` (temporary file + fsync + rename over a
+/// regular file; a symlink's target replaced; devices written through; permission bits kept).
 func writeWholeFile(_ bytes: [UInt8], to path: String) throws {
-    try AtomicFileWriter.write(bytes, to: path)
-}
-
-/// Atomic whole-file writes: temporary file + `fsync` + `rename`.
-enum AtomicFileWriter {
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw DataError.io(file: path, "cannot be written: it is a directory")
-        }
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError.io(file: path, "cannot be written: the directory \(directory) does not exist")
-        }
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).partial").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else {
-            throw DataError.io(file: path, "cannot be written: \(String(cString: strerror(errno))) (creating a temporary file in \(directory))")
-        }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var written = 0
-            while written < raw.count {
-                let result = Foundation.write(descriptor, raw.baseAddress! + written, raw.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                written += result
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
-        if close(descriptor) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw DataError.io(file: path, "cannot be written: \(failure) (any existing file is unchanged)")
-        }
+    do {
+        try AtomicFile.write(bytes, to: path)
+    } catch let error as FileWriteError {
+        throw DataError.io(file: path, "cannot be written: \(error.reason)")
     }
 }

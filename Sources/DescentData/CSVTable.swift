@@ -40,8 +40,67 @@ struct CSVTable {
         return [UInt8](data)
     }
 
+    /// Why a cell is not read as a number, with the cell cut to 80 characters.
+    /// Example: `notANumber("0x10")` is "\"0x10\" is not a decimal number (hexadecimal is not read)".
+    static func notANumber(_ text: String) -> String {
+        let shown = text.count > 80 ? String(text.prefix(60)) + "… (\(text.count) characters)" : text
+        let quoted = "\"" + shown.replacing("\0", with: "\\0") + "\""
+        if text.contains("\0") { return "\(quoted) contains a NUL byte: not a number" }
+        if text.lowercased().hasPrefix("0x") || text.lowercased().hasPrefix("-0x") || text.lowercased().hasPrefix("+0x") {
+            return "\(quoted) is not a decimal number (hexadecimal is not read)"
+        }
+        return "\(quoted) is not a number"
+    }
+
+    /// Refuses what is not CSV text before tokenizing: a NumPy `.npy` file (its magic `\x93NUMPY`),
+    /// a safetensors file, and bytes that are not UTF-8 (naming the first such line).
+    static func checkText(_ bytes: [UInt8], file: String) throws {
+        if bytes.starts(with: [0x93] + Array("NUMPY".utf8)) {
+            throw DataError.invalidCSV(file: file, "is a NumPy .npy file, not CSV; inspect it with `descent inspect \(file)` "
+                                       + "or save it as CSV (numpy.savetxt with a header row)")
+        }
+        if let (line, column, byte) = firstNonUTF8(bytes) {
+            throw DataError.invalidCSV(file: file, "line \(line) is not UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)) at "
+                                       + "byte \(column) of the line, e.g. Latin-1); save the file as UTF-8")
+        }
+    }
+
+    /// The line, 1-based byte column and value of the first byte that is not part of valid UTF-8.
+    static func firstNonUTF8(_ bytes: [UInt8]) -> (line: Int, column: Int, byte: UInt8)? {
+        var index = 0, line = 1, lineStart = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                if byte == 0x0A { line += 1; lineStart = index + 1 }
+                index += 1
+                continue
+            }
+            let length: Int, minimum: UInt32
+            switch byte {
+            case 0xC2...0xDF: length = 2; minimum = 0x80
+            case 0xE0...0xEF: length = 3; minimum = 0x800
+            case 0xF0...0xF4: length = 4; minimum = 0x10000
+            default: return (line, index - lineStart + 1, byte)
+            }
+            guard index + length <= count else { return (line, index - lineStart + 1, byte) }
+            var scalar = UInt32(byte) & (0xFF >> (length + 1))
+            for offset in 1..<length {
+                let next = bytes[index + offset]
+                guard next & 0xC0 == 0x80 else { return (line, index - lineStart + 1, byte) }
+                scalar = scalar << 6 | UInt32(next & 0x3F)
+            }
+            guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else {
+                return (line, index - lineStart + 1, byte)
+            }
+            index += length
+        }
+        return nil
+    }
+
     static func parse(bytes: [UInt8], file: String, targetColumn: String?, allowMissing: Bool) throws -> CSVTable {
-        try bytes.withUnsafeBufferPointer { buffer in
+        try checkText(bytes, file: file)
+        return try bytes.withUnsafeBufferPointer { buffer in
             var tokenizer = CSVTokenizer(bytes: buffer, file: file)
             var fields: [CSVField] = []
             guard let headerLine = try tokenizer.nextRecord(&fields) else {
@@ -104,7 +163,7 @@ struct CSVTable {
                         features.append(.nan)
                     } else {
                         throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
-                            "\"\(tokenizer.string(field))\" is not a number")
+                            Self.notANumber(tokenizer.string(field)))
                     }
                 }
                 let targetText = tokenizer.string(fields[targetIndex])
@@ -158,7 +217,7 @@ struct CSVTable {
             for (row, text) in texts.enumerated() where !text.isEmpty {
                 guard let value = NumberParser.parse(text) else {
                     throw DataError.malformedCSV(file: file, line: lines[row], column: column + 1, columnName: columnName,
-                        "\"\(text)\" is not a number (the target of a regression must be numeric)")
+                        Self.notANumber(text) + " (the target of a regression must be numeric)")
                 }
                 if value.isNaN {
                     throw DataError.malformedCSV(file: file, line: lines[row], column: column + 1, columnName: columnName,

@@ -84,8 +84,20 @@ enum NumberParser {
         return fallback(bytes, start, end)
     }
 
+    /// The slow path, for decimal text only: digits, sign, point and exponent, or NaN and
+    /// infinity spelled as NumPy and pandas read them (`nan`, `inf`, `infinity`, any case, signed).
+    /// `Double(String)` alone would read `0x10` as 16 and stop `2\0garbage` at the NUL as 2.
     private static func fallback(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         guard end - start <= 400 else { return nil }
+        let decimal = bytes[start..<end].allSatisfy { byte in
+            byte &- 48 < 10 || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+        }
+        if !decimal {
+            var word = bytes[start..<end].map { $0 | 0x20 }   // ASCII lower case
+            if let sign = word.first, sign == UInt8(ascii: "+") | 0x20 || sign == UInt8(ascii: "-") | 0x20 { word.removeFirst() }
+            guard ["nan", "inf", "infinity"].contains(where: { Array($0.utf8) == word }) else { return nil }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         return Double(text)
     }

@@ -95,10 +95,19 @@ enum OptaxSchedules {
             }
             try Check.positive(div, "div_factor")
             try Check.positive(finalDiv, "final_div_factor")
+            // Optax's int(pct × steps), checked: pct_start 1e308 once trapped in the conversion.
+            func boundary(_ fraction: Double, _ parameter: String) throws -> Int {
+                let product = fraction * Double(steps)
+                guard product.isFinite, abs(product) < 1e15 else {
+                    throw ScheduleError(parameter: parameter,
+                        message: "\(name): parameter '\(parameter)' × transition_steps must be below 10^15 in size, got \(fraction)")
+                }
+                return Int(product)
+            }
             // Optax builds a dict {step: scale}: a later key that repeats an earlier one replaces it.
             var entries: [(Int, Double)] = key == "linear_onecycle"
-                ? [(Int(start * Double(steps)), div), (Int(final * Double(steps)), 1 / div), (steps, 1 / finalDiv)]
-                : [(Int(start * Double(steps)), div), (steps, 1 / (div * finalDiv))]
+                ? [(try boundary(start, "pct_start"), div), (try boundary(final, "pct_final"), 1 / div), (steps, 1 / finalDiv)]
+                : [(try boundary(start, "pct_start"), div), (steps, 1 / (div * finalDiv))]
             var merged: [Int: Double] = [:]
             for (boundary, scale) in entries { merged[boundary] = scale }
             entries = merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

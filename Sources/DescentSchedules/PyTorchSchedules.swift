@@ -80,9 +80,9 @@ enum PyTorchSchedules {
             let from = try base()
             let period = try reader.integer("T_0")
             let multiplierValue = try reader.number("T_mult", default: 1)
-            guard multiplierValue >= 1, multiplierValue == multiplierValue.rounded() else {
+            guard multiplierValue >= 1, multiplierValue == multiplierValue.rounded(), multiplierValue < 1e15 else {
                 throw ScheduleError(parameter: "T_mult",
-                    message: "CosineAnnealingWarmRestarts: parameter 'T_mult' must be a whole number ≥ 1, got \(multiplierValue)")
+                    message: "CosineAnnealingWarmRestarts: parameter 'T_mult' must be a whole number from 1 to 10^15, got \(multiplierValue)")
             }
             let minimum = try reader.number("eta_min", default: 0)
             schedule = try reader.build(["period": "T_0", "multiplier": "T_mult", "to": "eta_min", "from": "base_lr"]) {

@@ -48,6 +48,9 @@ public enum ScheduleConformance {
 
     /// Runs every case of a conformance file's contents.
     public static func run(data: Data, fileName: String = "file") throws -> [CaseResult] {
+        if let problem = JSONTextCheck.firstProblem(in: [UInt8](data)) {
+            throw ScheduleError(parameter: "file", message: "\(fileName) is not valid JSON: \(problem)")
+        }
         let root: JSONValue
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -106,8 +109,9 @@ public enum ScheduleConformance {
             guard let rates = try numbers("lr") else { throw field("lr", "is missing") }
             self.rates = rates
             if let value = object["steps"] {
-                guard let number = value.number, number == number.rounded(), number >= 0 else {
-                    throw field("steps", "must be a whole number ≥ 0")
+                guard let number = value.number, number == number.rounded(), number >= 0,
+                      number <= Double(ScheduleParser.maximumTotalSteps) else {
+                    throw field("steps", "must be a whole number from 0 to 10^15, got \(value)")
                 }
                 steps = Int(number)
             } else {

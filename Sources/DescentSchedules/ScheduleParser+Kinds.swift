@@ -62,7 +62,8 @@ extension ScheduleParser {
             }
         case "step":
             let from = try arguments.number("from", default: base, hint: baseHint)
-            let every = try arguments.integer("every", default: total.map { max(1, ($0 + 2) / 3) }, hint: stepsHint)
+            // ⌈total / 3⌉, written so that it cannot overflow.
+            let every = try arguments.integer("every", default: total.map { max(1, $0 / 3 + ($0 % 3 == 0 ? 0 : 1)) }, hint: stepsHint)
             let gamma = try arguments.number("gamma", default: 0.1)
             schedule = try make { try StepSchedule(from: from, every: every, gamma: gamma) }
         case "multistep":
@@ -197,7 +198,7 @@ extension ScheduleParser {
             let children = try schedules(list, "schedules", context)
             schedule = try make { try ChainSchedule(from: from, children) }
         default:
-            throw ScheduleError(column: column, message: "unknown schedule '\(name)'; known: " + knownNames.joined(separator: ", "))
+            throw ScheduleError(column: column, message: "unknown schedule '\(TextForm.excerpt(name))'; known: " + knownNames.joined(separator: ", "))
         }
         try arguments.finish()
         return AnySchedule(schedule)

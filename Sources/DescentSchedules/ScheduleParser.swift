@@ -48,14 +48,28 @@ public enum ScheduleParser {
         var baseLearningRate: Double?
     }
 
+    /// The deepest nesting of calls and lists the text form accepts (`scaled(scaled(…))`, `[[…]]`).
+    /// Real schedules nest two or three deep; the bound keeps the recursive reader, builder and
+    /// printer far from the stack's end.
+    public static let maximumNesting = 100
+
+    /// The longest run a schedule can describe: 10¹⁵ steps. Whole-number arguments are bounded the
+    /// same way, so sums and differences of step counts (`total - begin`, the steps consumed by
+    /// `>>`) can never overflow `Int`.
+    public static let maximumTotalSteps = 1_000_000_000_000_000
+
     /// Parses `text` into a schedule, taking defaults from the run.
     ///
     /// - Parameters:
-    ///   - totalSteps: the run's length in steps (must be ≥ 1 when given).
+    ///   - totalSteps: the run's length in steps (1 … ``maximumTotalSteps`` when given).
     ///   - baseLearningRate: the run's base rate (finite, ≥ 0, when given).
     public static func parse(_ text: String, totalSteps: Int? = nil, baseLearningRate: Double? = nil) throws -> AnySchedule {
         if let totalSteps, totalSteps <= 0 {
             throw ScheduleError(parameter: "totalSteps", message: "total steps must be at least 1, got \(totalSteps)")
+        }
+        if let totalSteps, totalSteps > maximumTotalSteps {
+            throw ScheduleError(parameter: "totalSteps",
+                                message: "total steps must be at most 10^15 (\(maximumTotalSteps)), got \(totalSteps)")
         }
         if let baseLearningRate { try Check.rate(baseLearningRate, "baseLearningRate") }
         var reader = try ScheduleTextReader(text)

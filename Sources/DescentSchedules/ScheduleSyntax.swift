@@ -33,6 +33,8 @@ struct ScheduleTextReader {
 
     private var tokens: [(token: Token, column: Int)] = []
     private var position = 0
+    /// How many calls and lists enclose the current token.
+    private var depth = 0
 
     init(_ text: String) throws {
         let characters = Array(text)
@@ -64,7 +66,7 @@ struct ScheduleTextReader {
                 }
                 let text = String(characters[index..<end].filter { $0 != "_" })
                 guard let value = Double(text), value.isFinite else {
-                    throw ScheduleError(column: column, message: "'\(String(characters[index..<end]))' is not a number")
+                    throw ScheduleError(column: column, message: "'\(TextForm.excerpt(String(characters[index..<end])))' is not a number")
                 }
                 tokens.append((.number(value), column))
                 index = end
@@ -85,7 +87,7 @@ struct ScheduleTextReader {
 
     private func describe(_ token: Token) -> String {
         switch token {
-        case .identifier(let name): return "'\(name)'"
+        case .identifier(let name): return "'\(TextForm.excerpt(name))'"
         case .number(let value): return "number \(value)"
         case .symbol(let symbol): return "'\(symbol)'"
         case .end: return "the end of the text"
@@ -119,6 +121,16 @@ struct ScheduleTextReader {
         return items.count == 1 ? items[0] : .sequence(items, column: column)
     }
 
+    /// Enters a call or list; deeper than ``ScheduleParser/maximumNesting`` is an error, not a
+    /// stack overflow (5 000 nested `scaled(` once ended the process with SIGSEGV).
+    private mutating func enter(_ column: Int) throws {
+        depth += 1
+        guard depth <= ScheduleParser.maximumNesting else {
+            throw ScheduleError(column: column,
+                                message: "calls and lists are nested more than \(ScheduleParser.maximumNesting) deep here")
+        }
+    }
+
     private mutating func readPrimary() throws -> ScheduleSyntax {
         let (token, column) = current
         switch token {
@@ -126,6 +138,8 @@ struct ScheduleTextReader {
             position += 1
             return .number(value, column: column)
         case .symbol("["):
+            try enter(column)
+            defer { depth -= 1 }
             position += 1
             var items: [ScheduleSyntax] = []
             if current.token != .symbol("]") {
@@ -140,6 +154,8 @@ struct ScheduleTextReader {
         case .identifier(let name):
             position += 1
             guard current.token == .symbol("(") else { return .word(name, column: column) }
+            try enter(column)
+            defer { depth -= 1 }
             position += 1
             var arguments: [SyntaxArgument] = []
             if current.token != .symbol(")") {

@@ -3,14 +3,15 @@ import DescentNN
 import DescentOptim
 import DescentTensor
 
-/// The training loop: minibatch gradient descent over epochs, with validation,
-/// early stopping and the divergence guard.
+/// The training loop: minibatch gradient descent over epochs, with validation, rate
+/// controllers, early stopping, the divergence guard, checkpoints and exact resume.
 ///
 /// Each step computes the objective's loss and its gradients by backpropagation
-/// (`valueWithGradient(at: model)`) and lets the optimizer move the trainable
-/// parameters; the rate is the optimizer's schedule(step) × scale. After each
-/// epoch the model is evaluated on the validation set (in evaluation mode, and at
-/// the averaged point for schedule-free optimizers).
+/// (`valueWithGradient(at: model)`) and lets the optimizer move the trainable parameters; the
+/// rate is the optimizer's schedule(step) × its controllers' scale. After each epoch the model
+/// is evaluated on the validation set (in evaluation mode, and at the averaged point for
+/// schedule-free optimizers), and every controller observes the validation loss (the training
+/// loss without validation) — so `ReduceOnPlateau` composes with any schedule.
 ///
 /// ```swift
 /// let split = try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 1).standardized().split
@@ -27,20 +28,131 @@ public struct Trainer: Sendable {
         self.configuration = configuration
     }
 
-    /// Trains `model` in place and returns one record per epoch.
+    /// Trains `model` in place and returns one record per epoch (see `run` for the whole outcome).
     /// - Parameter observe: called for each event as it happens (progress display, logs, a tuner's
     ///   pruner). An error it throws ends training and propagates out of `fit` (a pruned trial, a stop request).
     public func fit<Model: Module, Rule: OptimizerRule>(
         _ model: Model, optimizer: inout Optimizer<Rule>, training: Dataset, validation: Dataset? = nil,
         observe: (TrainingEvent) throws -> Void = { _ in }
     ) throws -> [TrainingRecord] {
+        try run(model, optimizer: &optimizer, training: training, validation: validation, observe: observe).history
+    }
+
+    /// Trains `model` in place.
+    ///
+    /// - Parameters:
+    ///   - checkpoint: where the run resumes from (nil: a fresh start). Its `run` description must equal
+    ///     `description`; the model's tensors and the optimizer's state must match by name and shape.
+    ///   - description: what this run is (data shape, model, optimizer, schedule, seed ...), stored in
+    ///     every checkpoint written and compared with a checkpoint resumed from.
+    ///   - stopRequest: checked before each step; when set, the run writes a checkpoint (if `saveCheckpoint`
+    ///     is given) and returns with status `.interrupted`.
+    ///   - saveCheckpoint: called with a checkpoint at each epoch's end and on interruption.
+    ///   - observe: called for each event as it happens; an error it throws ends training.
+    /// - Throws: `TrainingError.diverged` when the guard backed the rate off to its floor and the loss still
+    ///   blew up; `.invalidCheckpoint` for a checkpoint of another run; the errors of the model, optimizer and data.
+    public func run<Model: Module, Rule: OptimizerRule>(
+        _ model: Model, optimizer: inout Optimizer<Rule>, training: Dataset, validation: Dataset? = nil,
+        resumingFrom checkpoint: TrainingCheckpoint<Rule>? = nil, description: [String: String] = [:],
+        stopRequest: StopRequest? = nil, saveCheckpoint: ((TrainingCheckpoint<Rule>) throws -> Void)? = nil,
+        observe: (TrainingEvent) throws -> Void = { _ in }
+    ) throws -> TrainingOutcome {
         try configuration.validate()
+        let objective = try checkInputs(training: training, validation: validation)
+        let reference = checkpoint == nil && configuration.divergenceGuard != nil
+            ? try initialLoss(of: model, on: training, objective: objective) : nil
+        var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
+                                referenceLoss: reference)
+        if let checkpoint { try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description) }
+        let resumedFromEpoch = loop.progress.epoch
+        func checkpointNow() throws {
+            guard let saveCheckpoint else { return }
+            try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
+        }
+        func outcome(_ status: TrainingStatus) -> TrainingOutcome {
+            TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
+                            resumedFromEpoch: resumedFromEpoch,
+                            rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
+        }
+
+        while loop.progress.epoch < configuration.epochs {
+            let epoch = loop.progress.epoch
+            let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
+                                          seed: configuration.seed &+ UInt64(epoch))
+            model.train()
+            var divergence: (step: Int, loss: Double)?
+            for (index, batch) in batches.enumerated() where index >= loop.progress.batchIndex {
+                if stopRequest?.isRequested == true {
+                    try checkpointNow()
+                    return outcome(.interrupted)
+                }
+                let (loss, gradients) = try valueWithGradient(at: model) { model in
+                    try objective.loss(model(batch.features), batch.targets)
+                }
+                let value = Double(loss.item)
+                if let settings = configuration.divergenceGuard, loop.progress.guardState.observe(value, settings: settings) {
+                    // Rolling back and slowing down cannot change a loss measured before the first update.
+                    if !value.isFinite && optimizer.step == 0 { throw TrainingError.nonFiniteInitialLoss(loss: value) }
+                    divergence = (optimizer.step, value)
+                    break
+                }
+                let rate = optimizer.currentLearningRate
+                do {
+                    try optimizer.update(model, along: gradients)
+                } catch OptimizerError.nonFiniteGradient {
+                    // Without a guard nothing can be rolled back: the run ends as diverged, with its history.
+                    guard configuration.divergenceGuard != nil else {
+                        throw TrainingError.diverged(step: optimizer.step, loss: value, rollbacks: 0)
+                    }
+                    divergence = (optimizer.step, .nan)
+                    break
+                }
+                loop.progress.guardState.restoredWithoutUpdate = false
+                loop.progress.batchIndex = index + 1
+                loop.progress.lossTotal += value * Double(batch.count)
+                loop.progress.exampleCount += batch.count
+                try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
+            }
+            if let divergence, let settings = configuration.divergenceGuard {
+                let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)
+                try observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
+                continue  // the same epoch again, slower
+            }
+            var record = TrainingRecord(epoch: epoch + 1, step: optimizer.step, learningRate: optimizer.currentLearningRate,
+                                        trainingLoss: loop.progress.lossTotal / Double(Swift.max(loop.progress.exampleCount, 1)))
+            if let validation {
+                let (loss, metric) = try evaluate(model, optimizer: &optimizer, on: validation, objective: objective)
+                record.validationLoss = loss
+                record.validationMetric = metric
+            }
+            // Every controller sees the epoch's validation loss (the training loss without validation);
+            // the record then holds the rate the next step will use, a plateau's reduction included.
+            let metric = record.validationLoss ?? record.trainingLoss
+            let rateInForce = optimizer.currentLearningRate
+            for index in optimizer.controllers.indices {
+                optimizer.controllers[index].observe(metric: metric, learningRate: rateInForce)
+            }
+            record.learningRate = optimizer.currentLearningRate
+            let decision = loop.endEpoch(record, model: model, optimizer: optimizer, guardSettings: configuration.divergenceGuard)
+            try observe(.epochEnded(record))
+            if case let .stop(bestEpoch) = decision {
+                if let best = loop.bestWeights { try model.load(parameters: best) }
+                try observe(.stoppedEarly(epoch: record.epoch, bestEpoch: bestEpoch))
+                try checkpointNow()
+                return outcome(.stoppedEarly)
+            }
+            try checkpointNow()
+        }
+        return outcome(.completed)
+    }
+
+    /// Checks the data before the first epoch, so a run is not lost to a failing evaluation at its end.
+    private func checkInputs(training: Dataset, validation: Dataset?) throws -> Objective {
         let objective = Objective(for: training)
         guard training.count > 0 else {
             throw TrainingError.invalidConfiguration("the training set (\(training.source)) has no rows")
         }
         if let validation, validation.count == 0 {
-            // Checked before the first epoch, so a run is not lost to a failing evaluation at its end.
             throw TrainingError.invalidConfiguration(
                 "the validation set (\(validation.source)) has no rows; pass nil to train without validation")
         }
@@ -51,120 +163,21 @@ public struct Trainer: Sendable {
         if let validation, Objective(for: validation) != objective {
             throw TrainingError.invalidConfiguration("the validation set's targets do not match the training set's")
         }
-        var history: [TrainingRecord] = []
-        var smoothed = SmoothedLoss()
-        // The lowest smoothed loss after the guard's grace period: the early smoothed values are
-        // single noisy batches and would make a fair later loss look like a 4× blow-up.
-        var guardMinimum: Double?
-        // Good states to roll back to: the start and the ends of the last two epochs. A loss that is
-        // already diverged at a restored state, before any update, shows that state was not good
-        // (no rate can change it), so the next rollback goes one state further back.
-        var goodStates = [GoodState(model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum)]
-        var restoredWithoutUpdate = false
-        var rollbacks = 0
-        var best: (loss: Double, epoch: Int, state: [String: Tensor])?
-        var epoch = 0
-        while epoch < configuration.epochs {
-            let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
-                                          seed: configuration.seed &+ UInt64(epoch))
-            model.train()
-            var lossTotal = 0.0, exampleCount = 0
-            var divergence: (step: Int, loss: Double)?
-            for batch in batches {
-                let (loss, gradients) = try valueWithGradient(at: model) { model in
-                    try objective.loss(model(batch.features), batch.targets)
-                }
-                let value = Double(loss.item)
-                let minimum = guardMinimum
-                let current = smoothed.add(value)
-                if let guardSettings = configuration.divergenceGuard, smoothed.count > guardSettings.graceSteps, current.isFinite {
-                    guardMinimum = Swift.min(guardMinimum ?? current, current)
-                }
-                if let guardSettings = configuration.divergenceGuard,
-                   !value.isFinite || guardSettings.isDiverged(loss: current, best: minimum, observedSteps: smoothed.count) {
-                    // Rolling back and slowing down cannot change a loss measured before the first update.
-                    if !value.isFinite && optimizer.step == 0 { throw TrainingError.nonFiniteInitialLoss(loss: value) }
-                    divergence = (optimizer.step, value)
-                    break
-                }
-                let rate = optimizer.currentLearningRate
-                do {
-                    try step(model, &optimizer, gradients)
-                } catch OptimizerError.nonFiniteGradient(let parameter) {
-                    guard configuration.divergenceGuard != nil else { throw OptimizerError.nonFiniteGradient(parameter: parameter) }
-                    divergence = (optimizer.step, .nan)
-                    break
-                }
-                restoredWithoutUpdate = false
-                try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
-                lossTotal += value * Double(batch.count)
-                exampleCount += batch.count
-            }
-            if let divergence, let guardSettings = configuration.divergenceGuard {
-                rollbacks += 1
-                guard rollbacks <= guardSettings.maximumRollbacks else {
-                    throw TrainingError.diverged(step: divergence.step, loss: divergence.loss, rollbacks: rollbacks - 1)
-                }
-                if restoredWithoutUpdate && goodStates.count > 1 { goodStates.removeLast() }
-                let goodState = goodStates[goodStates.count - 1]
-                try model.load(parameters: goodState.model)
-                // The restored optimizer keeps the back-off scale reached so far, then backs off once more.
-                let controllers = optimizer.controllers
-                optimizer = goodState.optimizer
-                optimizer.controllers = controllers
-                smoothed = goodState.smoothed
-                guardMinimum = goodState.guardMinimum
-                let scale = backOff(&optimizer, by: guardSettings.backoff)
-                restoredWithoutUpdate = true
-                try observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
-                continue  // the same epoch again, slower
-            }
-            let trainingLoss = lossTotal / Double(Swift.max(exampleCount, 1))
-            var record = TrainingRecord(epoch: epoch + 1, step: optimizer.step, learningRate: optimizer.currentLearningRate,
-                                        trainingLoss: trainingLoss)
-            if let validation {
-                let (loss, metric) = try evaluate(model, optimizer: &optimizer, on: validation, objective: objective)
-                record.validationLoss = loss
-                record.validationMetric = metric
-            }
-            history.append(record)
-            try observe(.epochEnded(record))
-            goodStates.append(GoodState(model: model.stateDictionary, optimizer: optimizer, smoothed: smoothed, guardMinimum: guardMinimum))
-            if goodStates.count > 3 { goodStates.remove(at: 1) }   // keep the start and the last two epochs
-            epoch += 1
-            if let patience = configuration.earlyStoppingPatience, let loss = record.validationLoss {
-                // A non-finite validation loss is never the best: a NaN best could never be beaten
-                // (x < NaN is false), so training would stop and restore the NaN epoch's weights.
-                if let current = best, !(loss.isFinite && loss < current.loss) {
-                    if record.epoch - current.epoch >= patience {
-                        try model.load(parameters: current.state)
-                        try observe(.stoppedEarly(epoch: record.epoch, bestEpoch: current.epoch))
-                        break
-                    }
-                } else if loss.isFinite {
-                    best = (loss, record.epoch, model.stateDictionary)
-                }
-            }
-        }
-        return history
+        return objective
     }
 
-    /// A state the divergence guard can roll back to.
-    private struct GoodState<Rule: OptimizerRule> {
-        var model: [String: Tensor]
-        var optimizer: Optimizer<Rule>
-        var smoothed: SmoothedLoss
-        var guardMinimum: Double?
-    }
-
-    /// Multiplies the optimizer's `DivergenceBackoff` controller (added if absent) by `factor`; returns its new scale.
-    private func backOff<Rule: OptimizerRule>(_ optimizer: inout Optimizer<Rule>, by factor: Double) -> Double {
-        var backoff = DivergenceBackoff()
-        let index = optimizer.controllers.firstIndex { $0 is DivergenceBackoff }
-        if let index, let existing = optimizer.controllers[index] as? DivergenceBackoff { backoff = existing }
-        backoff.backOff(by: factor)
-        if let index { optimizer.controllers[index] = backoff } else { optimizer.controllers.append(backoff) }
-        return backoff.scale
+    /// The loss of the model as it starts, on the training set (evenly spaced rows, at most 8,192, so a huge
+    /// set costs no more than a few minibatches), in evaluation mode: the divergence guard's reference.
+    /// - Throws: `TrainingError.nonFiniteInitialLoss` when it is not finite: no rate can help.
+    func initialLoss(of model: some Module, on training: Dataset, objective: Objective) throws -> Double {
+        let limit = 8_192
+        let rows = training.count <= limit ? training
+            : training.subset(Array(stride(from: 0, to: training.count, by: (training.count + limit - 1) / limit)))
+        model.eval()
+        defer { model.train() }
+        let loss = Double(try objective.loss(try model(rows.features), rows.targets).item)
+        guard loss.isFinite else { throw TrainingError.nonFiniteInitialLoss(loss: loss) }
+        return loss
     }
 
     /// The objective's loss and metric on `dataset`, in evaluation mode.
@@ -173,40 +186,11 @@ public struct Trainer: Sendable {
     ) throws -> (loss: Double, metric: Double) {
         model.eval()
         defer { model.train() }
-        var parameters = takeParameters(of: model)
-        optimizer.setEvaluationMode(true, parameters: &parameters)
-        putParameters(parameters, into: model)
+        model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(true, parameters: &parameters) }
         defer {
-            var parameters = takeParameters(of: model)
-            optimizer.setEvaluationMode(false, parameters: &parameters)
-            putParameters(parameters, into: model)
+            model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(false, parameters: &parameters) }
         }
         let outputs = try model(dataset.features)
         return (Double(try objective.loss(outputs, dataset.targets).item), try objective.metric(outputs, dataset.targets))
-    }
-
-    /// One optimizer step on the model's trainable parameters.
-    func step<Model: Module, Rule: OptimizerRule>(_ model: Model, _ optimizer: inout Optimizer<Rule>,
-                                                  _ gradients: [String: Tensor]) throws {
-        var parameters = takeParameters(of: model)
-        defer { putParameters(parameters, into: model) }
-        _ = try optimizer.update(&parameters, along: gradients)
-    }
-
-    /// Moves the trainable tensors out of the model (leaving it the only owner of
-    /// nothing) so the optimizer writes them in place without a copy.
-    private func takeParameters(of model: some Module) -> [String: Tensor] {
-        var parameters: [String: Tensor] = [:]
-        for (name, parameter) in model.trainableParameters {
-            parameters[name] = parameter.value
-            parameter.value = Tensor(0)
-        }
-        return parameters
-    }
-
-    private func putParameters(_ parameters: [String: Tensor], into model: some Module) {
-        for (name, parameter) in model.trainableParameters {
-            if let value = parameters[name] { parameter.value = value }
-        }
     }
 }

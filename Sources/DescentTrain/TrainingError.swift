@@ -7,6 +7,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The loss is not finite at the weights training started from, before any update: no
     /// learning rate can help, the data (or the initial model) holds extreme values.
     case nonFiniteInitialLoss(loss: Double)
+    /// A checkpoint could not be read or does not belong to this run (names what is wrong).
+    case invalidCheckpoint(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable, Sendable {
             return "the loss is \(loss) before any update, so lowering the learning rate cannot help: "
                 + "look for extreme values in the data (squared errors of targets beyond about ±1.8e19 overflow Float32) "
                 + "or standardise the features"
+        case let .invalidCheckpoint(reason): return "invalid checkpoint: \(reason)"
         }
     }
 }

@@ -1,6 +1,8 @@
 /// What one epoch of training measured.
 ///
-/// `learningRate` is the rate in force at the end of the epoch (schedule × controllers).
+/// `learningRate` is the rate in force at the end of the epoch: schedule × controllers at the next
+/// step, after the controllers observed this epoch's loss (so a plateau's reduction shows in the
+/// epoch that triggered it). The steps' own rates are in `TrainingEvent.stepEnded`.
 public struct TrainingRecord: Codable, Sendable, Equatable {
     public var epoch: Int
     public var step: Int

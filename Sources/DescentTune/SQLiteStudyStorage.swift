@@ -27,6 +27,7 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
         configuration.prepareDatabase { db in
             // WAL: readers never block the writer; NORMAL sync is durable across process crashes.
             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -32,14 +32,27 @@ final class DiagnosisCommandTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(diagnosis["evidence"] as? [String]).isEmpty)
     }
 
-    func testSGDAtRateFiveDivergesAndIsToldToLowerTheRate() throws {
+    func testSGDAtRateFiveIsCaughtAndRecovers() throws {
         let result = try CommandLineRunner.run(["train", "--dataset", "digits", "--epochs", "4", "--optimizer", "sgd",
                                                 "--learning-rate", "5"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("rolled back to a good state"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("recovered: training goes on at rate scale"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("Diagnosis: learning rate too high (high confidence)"), result.standardOutput)
+    }
+
+    func testWithoutTheGuardSGDAtRateFiveDivergesAndIsToldToLowerTheRate() throws {
+        let result = try CommandLineRunner.run(["train", "--dataset", "digits", "--epochs", "4", "--optimizer", "sgd",
+                                                "--learning-rate", "5", "--no-guard", "--json"])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.standardError.contains("diverged"), result.standardError)
-        XCTAssertTrue(result.standardOutput.contains("Diagnosis: diverged (high confidence)"), result.standardOutput)
-        XCTAssertTrue(result.standardOutput.contains("the divergence guard rolled back 5 times"), result.standardOutput)
-        XCTAssertTrue(result.standardOutput.contains("Advice: lower the learning rate ~10×"), result.standardOutput)
+        let line = try XCTUnwrap(result.standardOutput.split(separator: "\n").last)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["status"] as? String, "diverged")
+        XCTAssertEqual(summary["rollbacks"] as? Int, 0)
+        let diagnosis = try XCTUnwrap(summary["diagnosis"] as? [String: Any])
+        XCTAssertEqual(diagnosis["verdict"] as? String, "diverged")
+        XCTAssertTrue((diagnosis["advice"] as? String ?? "").hasPrefix("lower the learning rate ~10×"), "\(diagnosis)")
     }
 
     func testAdamAtRateOneBouncesAndIsTooHigh() throws {

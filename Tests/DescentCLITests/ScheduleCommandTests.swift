@@ -32,7 +32,7 @@ final class ScheduleCommandTests: XCTestCase {
 
     func testShowParseErrorPointsAtTheColumn() throws {
         let result = try CommandLineRunner.run(["schedule", "show", "cosine(to: 1e-5, stepz: 10)", "--steps", "100"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 2, "the schedule text is the command's argument: a usage error")
         XCTAssertEqual(result.standardError, """
             error: column 18: cosine has no argument 'stepz'
               cosine(to: 1e-5, stepz: 10)

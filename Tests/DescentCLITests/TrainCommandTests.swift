@@ -32,13 +32,13 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.standardError.contains("/nonexistent/data.csv"), missing.standardError)
         let unknown = try CommandLineRunner.run(["train", "--dataset", "mnist"])
-        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.status, 2, "a flag naming no data set is a usage error")
         XCTAssertTrue(unknown.standardError.contains("digits"), unknown.standardError)
         let both = try CommandLineRunner.run(["train"])
         XCTAssertEqual(both.status, 2)
         XCTAssertTrue(both.standardError.contains("--dataset"), both.standardError)
         let schedule = try CommandLineRunner.run(["train", "--dataset", "iris", "--schedule", "cosine(to: "])
-        XCTAssertEqual(schedule.status, 1)
+        XCTAssertEqual(schedule.status, 2, "a bad option value is a usage error")
         XCTAssertTrue(schedule.standardError.contains("column"), schedule.standardError)
     }
 }

@@ -51,14 +51,20 @@ final class TrainRobustnessTests: XCTestCase {
         // Was: trained every epoch, then failed with "rSquared: 0 predictions for 0 targets".
         let four = try write("four.csv", "a,b,y\n1,2,0.5\n3,4,1.5\n5,6,2.5\n7,8,3.5\n")
         let result = try run(["train", "--csv", four, "--epochs", "1", "--validation-fraction", "0.01"])
-        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.status, 1, "the data is too small for the split: the work fails (was 2 with a bare usage text)")
         XCTAssertTrue(result.standardError.contains("--validation-fraction 0.01 of 4 rows"), result.standardError)
         XCTAssertTrue(result.standardError.contains("use at least 0.125"), result.standardError)
         XCTAssertFalse(result.standardOutput.contains("epoch"), result.standardOutput)
         let one = try write("one.csv", "a,b,y\n1,2,0\n")
         let single = try run(["train", "--csv", one, "--epochs", "1"])
-        XCTAssertEqual(single.status, 2)
-        XCTAssertTrue(single.standardError.contains("at least 2 rows"), single.standardError)
+        XCTAssertEqual(single.status, 1)
+        XCTAssertTrue(single.standardError.contains("has 1 row; training needs at least 2"), single.standardError)
+        XCTAssertFalse(single.standardError.contains("USAGE"), single.standardError)
+        let two = try write("two.csv", "a,b,y\n1,2,0\n3,4,1\n")
+        let pair = try run(["train", "--csv", two, "--epochs", "1"])
+        XCTAssertEqual(pair.status, 1)
+        XCTAssertTrue(pair.standardError.contains("leaves no validation rows; use at least 0.25"), pair.standardError)
+        XCTAssertFalse(pair.standardError.contains("USAGE"), pair.standardError)
     }
 
     func testConstantValidationTargetsGiveValidJSONWithNull() throws {
@@ -107,9 +113,9 @@ final class TrainRobustnessTests: XCTestCase {
 
     func testScheduleErrorsNameTheFlagAndPointAtTheColumn() throws {
         let result = try run(["train", "--dataset", "iris", "--epochs", "1", "--schedule", "warmup(1000) >> cosine"])
-        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.status, 2, "a bad --schedule is a usage error, as every other bad option value")
         let lines = result.standardError.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.first?.hasPrefix("error: --schedule: column 8:") == true, result.standardError)
+        XCTAssertTrue(lines.first?.hasPrefix("Error: --schedule: column 8:") == true, result.standardError)
         XCTAssertTrue(lines.first?.contains("longer than the run (4 steps)") == true, result.standardError)
         XCTAssertEqual(lines.dropFirst().first, "  warmup(1000) >> cosine")
         XCTAssertEqual(lines.dropFirst(2).first, "         ^")

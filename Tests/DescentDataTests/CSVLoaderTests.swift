@@ -48,7 +48,7 @@ final class CSVLoaderTests: XCTestCase {
 
     func testNumbersParseExactlyLikeSwift() throws {
         let texts = ["0.1", "-123.456", "1e-7", "3.4028234e38", "123456789012345678901234", "0.000000000000000000000000000001",
-                     "+7", "1E5", ".5", "5.", "-0", "2.2250738585072014e-308", "0x1p-2"]
+                     "+7", "1E5", ".5", "5.", "-0", "2.2250738585072014e-308"]   // hexadecimal (0x1p-2) is refused: CSVStrictnessTests
         let csv = "x,y\n" + texts.map { "\($0),a\n" }.joined() + "0,b\n"
         let data = try Dataset.parseCSV(csv)
         let expected = texts.map { Float(Double($0)!) } + [0]

@@ -158,3 +158,21 @@ final class SafetensorsTests: XCTestCase {
         assertDataError(try Safetensors.readHeader(path: "/nonexistent/w.safetensors"), contains: ["/nonexistent/w.safetensors"])
     }
 }
+
+/// Saving goes through the one atomic writer: a symbolic link keeps pointing at the saved file.
+final class SafetensorsSaveDestinationTests: XCTestCase {
+    func testSavingThroughASymlinkReplacesItsTargetAndKeepsTheLink() throws {
+        // Was: the rename replaced the link itself with a regular file.
+        let directory = NSTemporaryDirectory() + "descent-save-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let target = directory + "/model.safetensors", link = directory + "/latest.safetensors"
+        XCTAssertTrue(FileManager.default.createFile(atPath: target, contents: Data("old".utf8)))
+        XCTAssertEqual(symlink("model.safetensors", link), 0)
+        try Safetensors.save(["w": try Tensor(shape: [2], scalars: [1, 2])], to: link)
+        var status = stat()
+        XCTAssertEqual(lstat(link, &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFLNK)
+        XCTAssertEqual(try Safetensors.load(path: target)["w"]?.scalars, [1, 2])
+    }
+}

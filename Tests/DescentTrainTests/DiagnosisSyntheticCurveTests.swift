@@ -20,6 +20,23 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         return curves
     }
 
+    func testALossThatDoesNotMoveIsARateTooLowNotTooHigh() {
+        // A rate of 1e-12: epoch means differ only by float summation order (~1e-7 of the loss), up and down.
+        let curves = curves(epochs: 20, training: { 1.1582 + 1e-7 * sin(3 * $0) }, validation: { _ in 1.16 }, metric: { _ in 0.33 })
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooLow, diagnosis.message)
+        XCTAssertTrue(diagnosis.evidence[0].contains("did not change"), diagnosis.evidence[0])
+        XCTAssertTrue(diagnosis.evidence[0].contains("learning rate of 0.001"), diagnosis.evidence[0])
+    }
+
+    func testAValidationLossThatDoublesInThreeEpochsIsOverfitting() {
+        // Training loss falls 0.5 → 0.3 → 0.2 while validation loss goes 0.4 → 0.6 → 0.85: doubled in three epochs.
+        let training = [0.5, 0.3, 0.2], validation = [0.4, 0.6, 0.85]
+        let curves = curves(epochs: 3, training: { training[Int($0) - 1] }, validation: { validation[Int($0) - 1] },
+                            metric: { _ in 0.8 })
+        XCTAssertEqual(diagnose(curves).verdict, .overfitting, diagnose(curves).message)
+    }
+
     func testExponentialDecayToAFloorIsAGoodFit() {
         let curves = curves(epochs: 20, training: { 0.05 + 2.25 * exp(-0.4 * $0) }, validation: { 0.09 + 2.2 * exp(-0.4 * $0) },
                             metric: { 0.97 - 0.8 * exp(-0.5 * $0) })

@@ -108,16 +108,25 @@ final class TrainerRobustnessTests: XCTestCase {
             }
         XCTAssertEqual(history.count, 20)
         XCTAssertEqual(rollbacks, 0)
-        // A truly exploding rate is still caught (SGD at 1e4 overflows within a few steps).
+        // A truly exploding rate is still caught (SGD at 1e4 overflows within a few steps), and backed off
+        // until training works: the run ends with finite losses at a rate scale of at most 1/100.
         var fast = try Optimizer(SGD(), learningRate: 1e4)
-        var events = 0
-        XCTAssertThrowsError(try Trainer(configuration: TrainingConfiguration(epochs: 20, batchSize: 2))
+        var scales: [Double] = []
+        let recovered = try Trainer(configuration: TrainingConfiguration(epochs: 20, batchSize: 2))
             .fit(try model(inputs: 1, outputs: 1), optimizer: &fast, training: training) { event in
-                if case .rolledBack = event { events += 1 }
-            }) { error in
+                if case let .rolledBack(_, _, scale) = event { scales.append(scale) }
+            }
+        XCTAssertGreaterThan(scales.count, 1)
+        XCTAssertLessThanOrEqual(scales.last!, 0.01)
+        XCTAssertEqual(recovered.count, 20)
+        XCTAssertTrue(recovered.allSatisfy { $0.trainingLoss.isFinite })
+        XCTAssertEqual(fast.currentLearningRate, 1e4 * scales.last!, accuracy: 1e-9)
+        // Where backing off cannot help within the floor (1e-4 of the rate), training stops with an error.
+        var hopeless = try Optimizer(SGD(), learningRate: 1e12)
+        XCTAssertThrowsError(try Trainer(configuration: TrainingConfiguration(epochs: 20, batchSize: 2))
+            .fit(try model(inputs: 1, outputs: 1), optimizer: &hopeless, training: training)) { error in
             guard case TrainingError.diverged = error else { return XCTFail("\(error)") }
         }
-        XCTAssertEqual(events, 5)
     }
 
     func testDivergenceGuardDecodesWithoutGraceSteps() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import DescentSchedules
 
 /// The result of one case of a conformance file (optimizers, range test): passed or not, the largest
 /// relative error against the reference, and what failed.
@@ -56,6 +57,9 @@ package enum ConformanceFile {
         let data: Data
         do { data = try Data(contentsOf: fileURL) } catch {
             throw ConformanceError.unreadableFile(path: fileURL.path, message: "cannot read: \(error.localizedDescription)")
+        }
+        if let problem = JSONTextCheck.firstProblem(in: [UInt8](data)) {
+            throw ConformanceError.unreadableFile(path: fileURL.path, message: "not valid JSON: \(problem)")
         }
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let cases = root["cases"] as? [Case] else {

@@ -26,14 +26,14 @@ extension OptimizerFactory {
         case "sgdschedulefree", "schedulefreesgd":
             let lr = try rate(1.0)
             let rule = try ScheduleFreeSGD(momentum: p.double("momentum", 0.9),
-                                           warmupSteps: Int(p.double("warmup_steps", 0)), r: p.double("r", 0),
+                                           warmupSteps: p.integer("warmup_steps", 0), r: p.double("r", 0),
                                            weightLearningRatePower: p.double("weight_lr_power", 2))
             return try Optimizer(rule, learningRate: lr, weightDecay: p.double("weight_decay", 0), schedule: schedule)
         case "adamwschedulefree", "schedulefreeadamw":
             let lr = try rate(0.0025)
             let (beta1, beta2) = try p.pair("betas", (0.9, 0.999))
             let rule = try ScheduleFreeAdamW(beta1: beta1, beta2: beta2, epsilon: p.double("eps", 1e-8),
-                                             warmupSteps: Int(p.double("warmup_steps", 0)), r: p.double("r", 0),
+                                             warmupSteps: p.integer("warmup_steps", 0), r: p.double("r", 0),
                                              weightLearningRatePower: p.double("weight_lr_power", 2))
             return try Optimizer(rule, learningRate: lr, weightDecay: p.double("weight_decay", 0), schedule: schedule)
         case "prodigy":

@@ -67,6 +67,9 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     public var oscillationRiseFraction = 0.4
     /// Level ÷ reference loss above which an oscillation is "high" (0.3): low plateaus bounce in relative terms too.
     public var highLossFraction = 0.3
+    /// Spread of the training loss ÷ its first value below which the loss did not move at all (1e-3:
+    /// an epoch mean shifts by ~1e-7 of itself from float summation order alone, a learning model by percents).
+    public var stalledFraction = 1e-3
     /// Relative rise of validation loss above its minimum that counts as overfitting (0.1).
     public var overfittingRise = 0.1
     /// Epochs after the validation minimum needed before calling it overfitting (3; fewer with early stopping's patience).
@@ -91,6 +94,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
         let shape = CurveShape(trainingLossOf: curves)
         if let diagnosis = diverged(curves) { return diagnosis }
+        if let diagnosis = stalled(curves, shape) { return diagnosis }
         if let diagnosis = rateTooHigh(curves, shape) { return diagnosis }
         if let diagnosis = overfitting(curves) { return diagnosis }
         let slopes = shape.thirdSlopes
@@ -114,6 +118,22 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// A training loss that did not move: every epoch within `stalledFraction` of the first. The steps
+    /// are too short to change the model (a rate of 1e-12 moves the loss by float noise only).
+    private func stalled(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis? {
+        let points = shape.points
+        guard curves.rollbacks.isEmpty, points.count >= 3, let first = points.first, first.isFinite, first != 0,
+              let low = points.min(), let high = points.max() else { return nil }
+        let spread = (high - low) / Swift.abs(first)
+        guard spread < stalledFraction else { return nil }
+        let rate = curves.epochs.last?.learningRate
+        return Diagnosis(verdict: .rateTooLow, evidence: [
+            "over \(points.count) \(pointUnit(curves))s the training loss stayed within \(format(spread * 100))% of \(format(first)) (from \(format(low)) to \(format(high))): the model did not change"
+                + (rate.map { " at a learning rate of \(format($0))" } ?? ""),
+        ], advice: "raise the learning rate by orders of magnitude (or run `descent range-test` to find one)",
+        confidence: points.count >= 6 ? .high : .medium)
+    }
+
     private func rateTooHigh(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis? {
         let points = shape.points
         var evidence = rollbackEvidence(curves)
@@ -127,7 +147,8 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
                 margins.append(ratio / risingRatio)
             }
         }
-        if points.count >= 4, let first = points.first, let minimum = points.min(), first > minimum {
+        // A net fall below a thousandth of the loss is float noise, not a descent to bounce on.
+        if points.count >= 4, let first = points.first, let minimum = points.min(), first - minimum > stalledFraction * Swift.abs(first) {
             let climbed = zip(points, points.dropFirst()).reduce(0.0) { $0 + Swift.max(0, $1.1 - $1.0) }
             let ratio = climbed / (first - minimum)
             if ratio >= climbBackRatio {
@@ -155,14 +176,17 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
 
     private func overfitting(_ curves: TrainingCurves) -> Diagnosis? {
         let records = curves.epochs.filter { ($0.validationLoss ?? .nan).isFinite && $0.trainingLoss.isFinite }
-        guard records.count >= 4 else { return nil }
+        guard records.count >= 3 else { return nil }
         let validation = records.map { $0.validationLoss! }
         let minimumIndex = validation.indices.min { validation[$0] < validation[$1] }!
         let best = records[minimumIndex], last = records[records.count - 1]
         let after = records.count - 1 - minimumIndex
         let needed = curves.earlyStop.map { Swift.min(overfittingEpochs, Swift.max(1, $0.epoch - $0.bestEpoch)) } ?? overfittingEpochs
         let rise = last.validationLoss! / best.validationLoss! - 1
-        guard after >= needed, rise >= overfittingRise, last.trainingLoss < best.trainingLoss else { return nil }
+        // A validation loss that doubled while the training loss fell is overfitting even on a short curve.
+        let doubled = rise >= 1
+        guard records.count >= (doubled ? 3 : 4), after >= (doubled ? Swift.min(needed, 2) : needed),
+              rise >= overfittingRise, last.trainingLoss < best.trainingLoss else { return nil }
         let gapThen = best.validationLoss! - best.trainingLoss, gapNow = last.validationLoss! - last.trainingLoss
         var evidence = [
             "validation loss rose from \(format(best.validationLoss!)) at epoch \(best.epoch) to \(format(last.validationLoss!)) at epoch \(last.epoch) (+\(percent(rise))) while training loss fell from \(format(best.trainingLoss)) to \(format(last.trainingLoss))",

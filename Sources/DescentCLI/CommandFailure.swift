@@ -1,0 +1,105 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// Why a command failed, with one exit status per meaning:
+///
+/// | status | meaning | kinds |
+/// | --- | --- | --- |
+/// | 0 | the work was done | — |
+/// | 1 | the command line was fine, the work failed | `input`, `check`, `diverged`, `write`, `failed` |
+/// | 2 | the command line is wrong (a flag, an argument, their values) | `usage` |
+///
+/// The whole table of messages is in docs/exit-codes.md.
+///
+/// Example: `throw CommandFailure(.input, "data.csv has 1 row; training needs at least 2")` ends the
+/// command with "error: data.csv has 1 row; …" on standard error, status 1, and with `--json` the
+/// last line of standard output
+/// `{"error":{"kind":"input","message":"data.csv has 1 row; …"},"status":"failed"}`.
+struct CommandFailure: Error, CustomStringConvertible {
+    enum Kind: String, Sendable {
+        /// A flag, argument or value on the command line is wrong (status 2).
+        case usage
+        /// An input file is unreadable, malformed or unsuitable (status 1).
+        case input
+        /// A check found a mismatch: a conformance case failed (status 1).
+        case check
+        /// Training diverged or produced non-finite values (status 1).
+        case diverged
+        /// An output could not be written (status 1).
+        case write
+        /// Anything else that stopped the work (status 1).
+        case failed
+    }
+
+    var kind: Kind
+    var message: String
+    /// Lines shown under the message on standard error only (e.g. the text with a caret).
+    var excerpt: String?
+    /// More fields for the `--json` failure object (e.g. a conformance run's counts).
+    var extra: [String: JSONValue] = [:]
+
+    init(_ kind: Kind, _ message: String, excerpt: String? = nil, extra: [String: JSONValue] = [:]) {
+        self.kind = kind
+        self.message = message
+        self.excerpt = excerpt
+        self.extra = extra
+    }
+
+    /// 2 for a usage error, 1 for every failure of the work.
+    var status: Int32 { kind == .usage ? DescentCommand.usageErrorStatus : 1 }
+
+    var description: String { message }
+
+    /// The failure an error stands for: a `ValidationError` is a usage error; data, conformance
+    /// and range-test errors are input errors; a write error is a write error; the rest `failed`.
+    static func classify(_ error: any Error) -> CommandFailure {
+        switch error {
+        case let failure as CommandFailure: return failure
+        case let error as ValidationError: return CommandFailure(.usage, error.message)
+        case let error as DataError: return CommandFailure(.input, error.description)
+        case let error as ConformanceError: return CommandFailure(.input, error.description)
+        case let error as FileWriteError: return CommandFailure(.write, error.description)
+        case let error as TrainingError: return CommandFailure(.diverged, "\(error)")
+        default: return CommandFailure(.failed, "\(error)")
+        }
+    }
+
+    /// The JSON object a `--json` run ends with when it fails:
+    /// `{"error":{"kind":"…","message":"…"},"status":"failed"}` (keys sorted, one line).
+    var json: String {
+        FailureJSON.line(kind: kind.rawValue, message: message, extra: extra)
+    }
+}
+
+/// The failure object of `--json` runs, shared by every command (train's richer summary included).
+enum FailureJSON {
+    /// `{"error":{"kind":KIND,"message":MESSAGE},"status":"failed"}` plus `extra` fields, one line.
+    static func line(kind: String, message: String, extra: [String: JSONValue] = [:]) -> String {
+        var object = extra
+        object["status"] = .string("failed")
+        object["error"] = .object(["kind": .string(kind), "message": .string(message)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(JSONValue.object(object))).map { String(decoding: $0, as: UTF8.self) }
+            ?? #"{"error":{"kind":"failed","message":"unencodable message"},"status":"failed"}"#
+    }
+
+    /// Runs a command's work; on failure prints "error: MESSAGE" on standard error and, with
+    /// `json`, the failure object as the last line of standard output, then exits with the
+    /// failure's status (``CommandFailure/status``).
+    static func run(json: Bool, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exit as ExitCode {
+            // Message already printed by the command; still end --json output with an object.
+            if json, exit != .success { print(line(kind: "failed", message: "see standard error")) }
+            throw exit
+        } catch {
+            let failure = CommandFailure.classify(error)
+            FileHandle.standardError.write(Data("error: \(failure.message)\n\(failure.excerpt ?? "")".utf8))
+            if json { print(failure.json) }
+            throw ExitCode(failure.status)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Descent
+import Foundation
+
+/// Turns SIGINT and SIGTERM into a `StopRequest` while training runs: the step in progress
+/// finishes, the run saves what it was asked to (checkpoint, weights, report, JSON summary) and
+/// the command exits 130 (SIGINT) or 143 (SIGTERM), as a shell expects of a program ended by that
+/// signal. A second signal exits at once with the same status.
+///
+/// ```swift
+/// let signals = SignalStop()          // from here on Ctrl-C asks training to stop
+/// // ... trainer.run(..., stopRequest: signals.request) ...
+/// signals.exitStatus                  // 130 after SIGINT
+/// ```
+final class SignalStop: @unchecked Sendable {
+    let request = StopRequest()
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [request] in
+                if request.isRequested { _exit(128 + number) }
+                request.request(reason: number == SIGINT ? "SIGINT" : "SIGTERM")
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// 130 after SIGINT, 143 after SIGTERM (128 + the signal's number), nil when none came.
+    var exitStatus: Int32? {
+        switch request.reason {
+        case "SIGINT": return 128 + SIGINT
+        case "SIGTERM": return 128 + SIGTERM
+        default: return nil
+        }
+    }
+
+    /// Gives the signals back their default actions.
+    func restore() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

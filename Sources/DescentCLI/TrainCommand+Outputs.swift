@@ -1,0 +1,37 @@
+import ArgumentParser
+import DescentFiles
+import Foundation
+
+extension TrainCommand {
+    /// Checks the files `train` will write, before any training, so a finished run is never lost
+    /// at the end: each must be writable (``AtomicFile/check(_:)``: not a directory, a block device
+    /// or in a missing directory), and no two may be the same file, by any spelling (`x` and `./x`,
+    /// a symbolic link, a hard link) — `--report x --save-weights x` once overwrote the weights
+    /// with the HTML. A bad output path is a usage error (exit 2), for every output flag alike.
+    func validateOutputs() throws {
+        // The checkpoint directory is created later, so its file takes part in the sameness check only.
+        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath)],
+                                 alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" })])
+    }
+
+    /// The check for any list of output flags and their paths (nil: not given); `others` are
+    /// outputs that must only differ from them.
+    static func validateOutputs(_ outputs: [(flag: String, path: String?)],
+                                alsoDistinctFrom others: [(flag: String, path: String?)] = []) throws {
+        let checked = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
+        let given = checked + others.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
+        for output in checked {
+            do {
+                try AtomicFile.check(output.path)
+            } catch let error as FileWriteError {
+                throw ValidationError("\(output.flag): \(error)")
+            }
+        }
+        for (index, first) in given.enumerated() {
+            for second in given[(index + 1)...] where FileDestination.same(first.path, second.path) {
+                throw ValidationError("\(first.flag) '\(first.path)' and \(second.flag) '\(second.path)' are the same file; "
+                                      + "give each output its own path")
+            }
+        }
+    }
+}

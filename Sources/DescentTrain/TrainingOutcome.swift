@@ -1,0 +1,35 @@
+/// How a run ended.
+public enum TrainingStatus: String, Codable, Sendable, Equatable {
+    /// Every epoch ran.
+    case completed
+    /// Early stopping ended the run; the best epoch's weights are in the model.
+    case stoppedEarly = "stopped_early"
+    /// A `StopRequest` ended the run after a step; the last checkpoint holds where it stood.
+    case interrupted
+}
+
+/// What `Trainer.run` returns: the records of the epochs, how the run ended, and what the
+/// guard did.
+///
+/// ```swift
+/// let outcome = try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation)
+/// outcome.status              // .completed
+/// outcome.history.count       // the epochs run
+/// outcome.rollbacks           // 0 when the rate was never too high
+/// ```
+public struct TrainingOutcome: Sendable, Equatable {
+    /// One record per completed epoch (those before a resume included).
+    public var history: [TrainingRecord]
+    public var status: TrainingStatus
+    /// Rollbacks by the divergence guard over the whole run.
+    public var rollbacks: Int
+    /// The epochs that were already complete when this run resumed (0 for a fresh run).
+    public var resumedFromEpoch: Int
+    /// The scale of the rate after every controller (1 when none acted), e.g. 0.125 after the guard backed off.
+    public var rateScale: Double
+
+    /// The lowest finite validation loss of any epoch.
+    public var bestValidationLoss: Double? {
+        history.compactMap(\.validationLoss).filter(\.isFinite).min()
+    }
+}

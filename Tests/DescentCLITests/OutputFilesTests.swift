@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+
+/// What `train` does to the files its outputs name: device nodes, symbolic links and private
+/// files survive, and two outputs naming one file are refused before any training.
+final class OutputFilesTests: XCTestCase {
+    private var directory: String = ""
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("descent-outputs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func fileType(_ path: String) -> mode_t {
+        var status = stat()
+        XCTAssertEqual(lstat(path, &status), 0, path)
+        return status.st_mode & S_IFMT
+    }
+
+    func testTheSameFileForReportAndWeightsIsRefusedBeforeTraining() throws {
+        // Was: trained, then wrote the weights and overwrote them with the HTML report.
+        let path = directory + "/out.bin"
+        let link = directory + "/link.bin"
+        XCTAssertEqual(symlink(path, link), 0)
+        let spellings = [(path, path), (path, directory + "/./out.bin"), (link, path), (path, link)]
+        for (report, weights) in spellings {
+            let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1",
+                                                    "--report", report, "--save-weights", weights])
+            XCTAssertEqual(result.status, 2, "\(report) \(weights): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("are the same file"), result.standardError)
+            XCTAssertFalse(result.standardOutput.contains("epoch"), "should fail before training")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
+
+    func testDevNullStaysADeviceAndAPrivateFileStaysPrivate() throws {
+        // Was: `--save-weights /dev/null` as root replaced the device node with a regular file,
+        // and a mode-600 weights file became mode 644.
+        let weights = directory + "/private.safetensors"
+        XCTAssertTrue(FileManager.default.createFile(atPath: weights, contents: Data("old".utf8)))
+        XCTAssertEqual(chmod(weights, 0o600), 0)
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "3",
+                                                "--save-weights", weights, "--report", "/dev/null"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(fileType("/dev/null"), S_IFCHR)
+        var status = stat()
+        XCTAssertEqual(stat(weights, &status), 0)
+        XCTAssertEqual(status.st_mode & 0o7777, 0o600)
+        XCTAssertGreaterThan(status.st_size, 100, "the weights were written")
+
+        let toNull = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "3",
+                                                "--save-weights", "/dev/null"])
+        XCTAssertEqual(toNull.status, 0, toNull.standardError)
+        XCTAssertEqual(fileType("/dev/null"), S_IFCHR)
+    }
+}
