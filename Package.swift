@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "DescentReport", targets: ["DescentReport"]),
         .library(name: "DescentTune", targets: ["DescentTune"]),
         .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
+        .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .library(name: "DescentFiles", targets: ["DescentFiles"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
@@ -25,6 +26,9 @@ let package = Package(
         // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // `descent train --config`: TOML and YAML files of flags.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
@@ -47,13 +51,17 @@ let package = Package(
         .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
+        // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
+        .target(name: "DescentExplore", dependencies: ["DescentOptim"]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore",
         ]),
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
 
@@ -66,6 +74,7 @@ let package = Package(
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
     ],
     swiftLanguageModes: [.v6]

@@ -24,6 +24,14 @@ enum LearningRateArgument: ExpressibleByArgument, Equatable, CustomStringConvert
         }
     }
 
+    /// Parses the flag's text; anything but `auto` or a finite number > 0 is a usage error saying so.
+    static func parse(_ text: String) throws -> LearningRateArgument {
+        guard let value = LearningRateArgument(argument: text) else {
+            throw ValidationError("--learning-rate must be a positive number or auto, got '\(CaretExcerpt.cut(text))'")
+        }
+        return value
+    }
+
     var description: String {
         switch self {
         case .automatic: return "auto"

@@ -62,6 +62,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var repeats: Int = 3
     @Flag(help: "Also estimate λmax of the training loss's Hessian at the starting weights and report the stability ceiling 2/λmax.")
     var ceiling = false
+    @Option(name: .customLong("report"), help: "Write an HTML report (loss against the log rate, the suggestions, the confidence) to this file.")
+    var reportPath: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -78,6 +80,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         guard repeats >= 1, repeats <= 100 else { throw ValidationError("--repeats must be between 1 and 100, got \(repeats)") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
+        if let reportPath { try Self.checkReportPath(reportPath) }
     }
 
     func run() async throws {
@@ -105,6 +108,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
                                              with: OptimizerSettings(learningRate: start, momentum: momentum))
         let stability = ceiling ? try StabilityCeiling.estimate(model: setup.model, data: setup.split.train, seed: data.seed) : nil
         json ? printJSON(repeated, ceiling: stability) : printReport(repeated, ceiling: stability)
+        if let reportPath { try writeReport(repeated, ceiling: stability, setup: setup, to: reportPath) }
     }
 
     /// The repeated sweep with the optimizer the user chose.

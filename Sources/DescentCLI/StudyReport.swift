@@ -3,8 +3,8 @@ import DescentTune
 import Foundation
 
 /// The HTML page of `descent study report`: a summary and the best trial; the optimisation history
-/// (each complete trial's value by trial number, with the best-so-far line); the value against each
-/// numeric parameter (x on log10 for log parameters); and the intermediate curves (validation loss
+/// (each complete trial's value by trial number as a point, with the best-so-far line); the value against
+/// each numeric parameter as points (on a log x axis for log parameters); and the intermediate curves (validation loss
 /// per epoch) of the pruned and complete trials, which show where the pruner stopped each one.
 struct StudyReport {
     var study: StudyRecord
@@ -36,7 +36,7 @@ struct StudyReport {
         }
         let history = SVGLineChart(title: "Optimisation history", summary: "Each complete trial's value by trial number; the best so far as a line.",
                                    xLabel: "trial", yAxis: ChartAxis(label: "value"),
-                                   series: [ChartSeries(name: "trial value", x: numbers, y: values),
+                                   series: [ChartSeries(name: "trial value", x: numbers, y: values, style: .points),
                                             ChartSeries(name: "best so far", x: numbers, y: bestSoFar)])
         report.sections.append(HTMLReport.Section(heading: "History", blocks: [.chart(history)]))
 
@@ -46,15 +46,15 @@ struct StudyReport {
             let isLog = parameter.distribution.isLog
             let points = trials.filter { $0.state == .complete }.compactMap { trial -> (Double, Double)? in
                 guard let x = trial.parameters[parameter.name]?.number, let y = trial.value, x > 0 || !isLog else { return nil }
-                return (isLog ? log10(x) : x, y)
+                return (x, y)
             }.sorted { $0.0 < $1.0 }
             guard !points.isEmpty else { continue }
             if case .categorical = parameter.distribution { continue }
             parameterBlocks.append(.chart(SVGLineChart(
                 title: "Value against \(parameter.name)",
-                summary: "Complete trials, joined in order of \(parameter.name)\(isLog ? " (x is log10, the scale it was searched on)" : "").",
-                xLabel: isLog ? "log10(\(parameter.name))" : parameter.name, yAxis: ChartAxis(label: "value"),
-                series: [ChartSeries(name: "value", x: points.map(\.0), y: points.map(\.1))])))
+                summary: "Each complete trial's value against its \(parameter.name)\(isLog ? " (log axis, the scale it was searched on)" : "").",
+                xLabel: parameter.name, xScale: isLog ? .logarithmic : .linear, yAxis: ChartAxis(label: "value"),
+                series: [ChartSeries(name: "value", x: points.map(\.0), y: points.map(\.1), style: .points)])))
         }
         if !parameterBlocks.isEmpty { report.sections.append(HTMLReport.Section(heading: "Parameters", blocks: parameterBlocks)) }
 

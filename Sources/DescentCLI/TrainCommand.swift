@@ -30,7 +30,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @OptionGroup var data: DataModelOptions<TrainCommand>
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp))
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
     var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
@@ -59,6 +59,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var saveWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
+    @OptionGroup var outputs: TrainingOutputOptions
+    @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -75,6 +77,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
         try validateOutputs()
+        try outputs.check()
     }
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
@@ -127,9 +130,13 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
+        let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
+                                          epochs: epochs, stepsPerEpoch: stepsPerEpoch,
+                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
-                           description: runDescription(setup: setup, schedule: parsed))
+                           description: runDescription(setup: setup, schedule: parsed), observers: observers)
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -140,7 +147,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let outcome: TrainingOutcome
         do {
             outcome = try run.fit(optimizer, momentum: momentum, &curves)
+            try observers.finish(status: outcome.status.rawValue)
         } catch {
+            let diverged = if let error = error as? TrainingError, case .diverged = error { true } else { false }
+            try? observers.finish(status: diverged ? "diverged" : "failed", after: error)
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
@@ -246,8 +256,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 extension TrainCommand {
     /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
     func printDiagnosis(_ diagnosis: Diagnosis) {
-        print("Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")
-        for line in diagnosis.evidence { print("  - \(line)") }
-        print("Advice: \(diagnosis.advice)")
+        for line in DiagnosisText.lines(diagnosis) { print(line) }
     }
 }

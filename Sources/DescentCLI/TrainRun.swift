@@ -16,6 +16,8 @@ struct TrainRun {
     let checkpointPath: String?
     let stopRequest: StopRequest
     let description: [String: String]
+    /// The progress line, the `--log` and the `--tensorboard` files.
+    let observers: TrainingObservers
 
     /// `fit` with the rule the user chose, built by `OptimizerChoice` (the one factory `train` and `range-test` share).
     func fit(_ choice: OptimizerChoice, momentum: Double, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
@@ -47,6 +49,8 @@ struct TrainRun {
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
+        try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
+                            rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
             { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
@@ -56,7 +60,8 @@ struct TrainRun {
         defer { curves = recorded }
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
-                               saveCheckpoint: save) { event in
+                               saveCheckpoint: save) { [observers] event in
+            try observers.record(event)
             recorded.record(event)
             guard !json else { return }
             switch event {

@@ -95,7 +95,7 @@ struct TrainingSetup {
         if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
         if task != nil && csv == nil { throw ValidationError("--task goes with --csv (a bundled data set's task is known)") }
         if let dataset, !Datasets.availableNames.contains(dataset) {
-            throw ValidationError("--dataset: unknown data set '\(dataset.count > 80 ? String(dataset.prefix(60)) + "…" : dataset)'; "
+            throw ValidationError("--dataset: unknown data set '\(CaretExcerpt.cut(dataset))'; "
                                   + "available: \(Datasets.availableNames.joined(separator: ", "))")
         }
     }

@@ -37,6 +37,11 @@ final class ExitCodeTableTests: XCTestCase {
             "truncated.json": Array(#"{"cases": [{"name": "x""#.utf8),
             "huge-number.json": Array(#"{"cases": [{"name": "x", "optimizer": "SGD", "params": {"lr": 1e400}}]}"#.utf8),
             "no-cases.json": Array(#"{"cases": []}"#.utf8),
+            "unknown-key.toml": Array("dataset = \"iris\"\nepoch = 3\n".utf8),
+            "wrong-type.toml": Array("dataset = \"iris\"\nepochs = \"ten\"\n".utf8),
+            "zero-epochs.toml": Array("dataset = \"iris\"\nepochs = 0\n".utf8),
+            "bad.yaml": Array("dataset: [iris\n".utf8),
+            "bad-log.jsonl": Array("{\"kind\":\"run\",\"format\":1}\n{\"kind\":\"step\",\"step\":1}\n".utf8),
             "failing-case.json": Array(#"{"cases": [{"name": "off", "source": "pytorch", "schedule": "ExponentialLR", "base_lr": 0.1, "params": {"gamma": 0.5}, "steps": 2, "lr": [0.1, 0.06]}]}"#.utf8),
         ]
         for (name, bytes) in fixtures {

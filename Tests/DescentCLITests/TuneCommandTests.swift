@@ -79,7 +79,8 @@ final class TuneCommandTests: XCTestCase {
         XCTAssertEqual(report.status, 0, report.standardError)
         let page = try String(contentsOf: html, encoding: .utf8)
         XCTAssertTrue(page.contains("Optimisation history"))
-        XCTAssertTrue(page.contains("log10(learning_rate)"))
+        XCTAssertTrue(page.contains("Value against learning_rate"))
+        XCTAssertTrue(page.contains("log axis, the scale it was searched on"))
         XCTAssertTrue(page.contains("Validation loss per epoch"))
     }
 

@@ -29,7 +29,7 @@ final class WorkerProcessTests: XCTestCase {
         process.executableURL = Self.executable
         process.arguments = ["tune", "--dataset", "iris", "--hidden", "8", "--epochs", "3", "--search", "lr=loguniform(1e-3,1e-1)",
                              "--trials", "\(trials)", "--sampler", "tpe", "--pruner", "median", "--storage", storage, "--study", study,
-                             "--heartbeat-interval", "0.2", "--grace-period", "1.5", "--worker"]
+                             "--heartbeat-interval", "0.25", "--grace-period", "3", "--worker"]
         var environment = ProcessInfo.processInfo.environment
         if let pause { environment["DESCENT_TUNE_EPOCH_PAUSE"] = "\(pause)" }
         process.environment = environment
