@@ -3,7 +3,7 @@
 # learning_rate = loguniform(1e-5, 1), TPE, successive halving, 2 worker processes, SQLite):
 # `descent tune` against Optuna + PyTorch (benchmarks/tune_optuna.py) doing the same, in the same run.
 #
-#   benchmarks/tune_vs_optuna.sh                 ROUNDS=3 PYTHON=/work/venv/bin/python TRIALS=50
+#   benchmarks/tune_vs_optuna.sh                 ROUNDS=3 PYTHON=/work/venv/bin/python TRIALS=50 SKIP_BUILD=0
 #
 # Builds `descent` in release, then alternates the two ROUNDS times (so both see the same machine
 # load). Wall time is the whole process tree (interpreter start, imports and data loading included),
@@ -15,7 +15,8 @@ ROUNDS="${ROUNDS:-3}"
 TRIALS="${TRIALS:-50}"
 PYTHON="${PYTHON:-$( [ -x /work/venv/bin/python ] && echo /work/venv/bin/python || echo python3 )}"
 
-swift build -c release --product descent >/dev/null
+# SKIP_BUILD=1 uses the release binary already built (e.g. while another SwiftPM holds the build folder).
+[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product descent >/dev/null
 DESCENT=.build/release/descent
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
