@@ -15,12 +15,17 @@ let package = Package(
         .library(name: "DescentOptim", targets: ["DescentOptim"]),
         .library(name: "DescentTrain", targets: ["DescentTrain"]),
         .library(name: "DescentReport", targets: ["DescentReport"]),
+        .library(name: "DescentTune", targets: ["DescentTune"]),
+        .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
         .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .library(name: "DescentFiles", targets: ["DescentFiles"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // `descent train --config`: TOML and YAML files of flags.
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -40,6 +45,10 @@ let package = Package(
         .target(name: "DescentData", dependencies: ["DescentTensor", "DescentFiles"], resources: [.copy("Resources")]),
         .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
+        // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
+        .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
+        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
@@ -49,7 +58,7 @@ let package = Package(
             "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore",
         ]),
         .target(name: "DescentCLI", dependencies: [
-            "Descent", "DescentFiles",
+            "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Yams", package: "Yams"),
@@ -64,6 +73,7 @@ let package = Package(
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
+        .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
     ],

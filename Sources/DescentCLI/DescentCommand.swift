@@ -22,6 +22,8 @@ public struct DescentCommand: AsyncParsableCommand {
             InspectCommand.self,
             DiagnoseCommand.self,
             BenchCommand.self,
+            TuneCommand.self,
+            StudyCommand.self,
         ]
     )
 

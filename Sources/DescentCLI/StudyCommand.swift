@@ -1,0 +1,56 @@
+import ArgumentParser
+import Descent
+import DescentFiles
+import DescentTune
+import Foundation
+
+/// `descent study`: look at the studies in a storage — list them, show one, export its trials.
+struct StudyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "List, show or export the studies of `descent tune`.",
+        subcommands: [StudyListCommand.self, StudyShowCommand.self, StudyExportCommand.self, StudyReportCommand.self]
+    )
+}
+
+/// The `--storage` and `--study` options of the study subcommands, and opening them.
+struct StudyLocationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(StudyStorageOption.help))
+    var storage: String = StudyStorageOption.defaultValue
+    @Option(help: "The study's name.")
+    var study: String
+
+    func validate() throws { try StudyStorageOption.validate(storage) }
+
+    /// The study's record and trials (parameters in their declared kinds); exit 1 when absent or unreachable.
+    func load() throws -> (StudyRecord, [TrialRecord], SearchSpace?) {
+        do {
+            // Only an existing SQLite file is read: a typo must not create an empty database.
+            if storage.hasPrefix("sqlite:"), !FileManager.default.fileExists(atPath: String(storage.dropFirst("sqlite:".count))) {
+                throw StudyStorageError("no study database at '\(storage.dropFirst("sqlite:".count))'")
+            }
+            let opened = try StudyStorageOption.open(storage)
+            guard let record = try opened.findStudy(named: study) else {
+                let names = try opened.allStudies().map(\.name)
+                throw StudyStorageError("no study '\(study)' in \(StudyStorageOption.display(storage))"
+                    + (names.isEmpty ? " (it has none)" : "; it has: \(names.joined(separator: ", "))"))
+            }
+            let space = Self.space(of: record)
+            let trials = try opened.trials(studyID: record.id).map { trial -> TrialRecord in
+                var trial = trial
+                if let space { trial.parameters = space.normalized(trial.parameters) }
+                return trial
+            }
+            return (record, trials, space)
+        } catch let error as StudyStorageError {
+            throw failWork(error.description)
+        }
+    }
+
+    /// The search space recorded in a study's configuration (`search=… sampler=…`).
+    static func space(of record: StudyRecord) -> SearchSpace? {
+        guard let start = record.configuration.range(of: "search="),
+              let end = record.configuration.range(of: " sampler=", range: start.upperBound..<record.configuration.endIndex) else { return nil }
+        return try? SearchSpace(parsing: String(record.configuration[start.upperBound..<end.lowerBound]))
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import DescentTune
+import DescentTunePostgres
+import Foundation
+
+/// `--storage`: `sqlite:PATH` (or a bare path ending in .sqlite/.db), `postgres://…`, or `memory`.
+/// The default is `sqlite:descent-studies.sqlite` in the working directory.
+enum StudyStorageOption {
+    static let defaultValue = "sqlite:descent-studies.sqlite"
+    static let help = "Where studies live: sqlite:PATH (default sqlite:descent-studies.sqlite), or postgres://user:password@host:port/database."
+
+    /// Checks the form of `text` without connecting (a usage error names the flag).
+    static func validate(_ text: String) throws {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            do { _ = try PostgresStudyStorage.parse(text) } catch let error as StudyStorageError { throw ValidationError(error.description) }
+        } else if text.hasPrefix("sqlite:") {
+            guard text.count > "sqlite:".count else { throw ValidationError("--storage sqlite: needs a file path, e.g. sqlite:studies.sqlite") }
+        } else if text != "memory" {
+            throw ValidationError("--storage '\(PostgresStudyStorage.redact(text))': use sqlite:PATH or postgres://user:password@host:port/database")
+        }
+    }
+
+    /// Opens the storage (a runtime error, exit 1, when it cannot be reached or has another schema).
+    static func open(_ text: String) throws -> any StudyStorage {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return try PostgresStudyStorage(url: text) }
+        if text == "memory" { return InMemoryStudyStorage() }
+        return try SQLiteStudyStorage(path: String(text.dropFirst("sqlite:".count)))
+    }
+
+    /// The storage text with any password hidden, for messages and printed command lines.
+    static func display(_ text: String) -> String { PostgresStudyStorage.redact(text) }
+}
+
+/// The failure of a study command whose storage cannot be used (unreachable, a wrong password, another
+/// schema version, no such study): status 1, and with `--json` the failure object as the last line.
+func failWork(_ message: String) -> CommandFailure {
+    CommandFailure(.input, message)
+}

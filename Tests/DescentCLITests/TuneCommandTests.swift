@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+
+/// `descent tune` and `descent study` end to end, on the bundled iris data with a SQLite study.
+final class TuneCommandTests: XCTestCase {
+    private func temporaryDirectory() -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("descent-tune-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
+        return directory
+    }
+
+    private func lastJSON(_ text: String) throws -> [String: Any] {
+        let line = try XCTUnwrap(text.split(separator: "\n").last)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    private let common = ["tune", "--dataset", "iris", "--hidden", "8", "--epochs", "4",
+                          "--search", "lr=loguniform(1e-3,3e-1); batch_size=choice(16,32); optimizer=choice(adam,sgd)"]
+
+    func testTuneStoresAGapFreeStudyAndShowsExportsAndReportsIt() throws {
+        let directory = temporaryDirectory()
+        let storage = "sqlite:" + directory.appendingPathComponent("studies.sqlite").path
+        let run = try CommandLineRunner.run(common + ["--trials", "12", "--sampler", "tpe", "--pruner", "asha",
+                                                      "--storage", storage, "--study", "iris", "--json"])
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let summary = try lastJSON(run.standardOutput)
+        XCTAssertEqual(summary["trials"] as? Int, 12)
+        XCTAssertEqual((summary["complete"] as? Int ?? 0) + (summary["pruned"] as? Int ?? 0) + (summary["failed"] as? Int ?? 0), 12)
+        let command = try XCTUnwrap(summary["command"] as? String)
+        XCTAssertTrue(command.hasPrefix("descent train --dataset iris --hidden 8 --epochs 4 --batch-size "), command)
+
+        // Resuming with a larger total adds trials to the same study.
+        let resumed = try CommandLineRunner.run(common + ["--trials", "14", "--pruner", "asha", "--storage", storage, "--study", "iris", "--json"])
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        XCTAssertEqual(try lastJSON(resumed.standardOutput)["trials"] as? Int, 14)
+        // Another setup under the same name is refused, and nothing changes.
+        let changed = try CommandLineRunner.run(common + ["--trials", "20", "--pruner", "median", "--storage", storage, "--study", "iris"])
+        XCTAssertEqual(changed.status, 1)
+        XCTAssertTrue(changed.standardError.contains("was created with another setup"), changed.standardError)
+
+        let show = try CommandLineRunner.run(["study", "show", "--storage", storage, "--study", "iris", "--json"])
+        XCTAssertEqual(show.status, 0, show.standardError)
+        let study = try lastJSON(show.standardOutput)
+        XCTAssertEqual(study["study"] as? String, "iris")
+        XCTAssertEqual(study["direction"] as? String, "minimize")
+        let trials = try XCTUnwrap(study["trials"] as? [[String: Any]])
+        XCTAssertEqual(trials.compactMap { $0["number"] as? Int }, Array(0..<14))
+        for trial in trials {
+            let params = try XCTUnwrap(trial["params"] as? [String: Any])
+            XCTAssertEqual(Set(params.keys), ["learning_rate", "batch_size", "optimizer"])
+            let rate = try XCTUnwrap(params["learning_rate"] as? Double)
+            XCTAssertTrue(rate >= 1e-3 && rate <= 0.3)
+            XCTAssertTrue(["16", "32"].contains(params["batch_size"] as? String ?? ""))
+            let intermediate = try XCTUnwrap(trial["intermediate"] as? [Any])
+            if trial["state"] as? String == "complete" { XCTAssertEqual(intermediate.count, 4) }
+            if trial["state"] as? String == "pruned" { XCTAssertLessThanOrEqual(intermediate.count, 4) }
+        }
+        let best = try XCTUnwrap(study["best"] as? [String: Any])
+        let bestValue = try XCTUnwrap(best["value"] as? Double)
+        for trial in trials where trial["state"] as? String == "complete" {
+            XCTAssertLessThanOrEqual(bestValue, try XCTUnwrap(trial["value"] as? Double))
+        }
+
+        let csv = directory.appendingPathComponent("trials.csv")
+        let export = try CommandLineRunner.run(["study", "export", "--storage", storage, "--study", "iris", "--csv", csv.path])
+        XCTAssertEqual(export.status, 0, export.standardError)
+        let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 15)
+        XCTAssertEqual(lines[0], "number,state,value,params_learning_rate,params_batch_size,params_optimizer,last_step,last_intermediate,message")
+
+        let list = try CommandLineRunner.run(["study", "list", "--storage", storage, "--json"])
+        XCTAssertEqual(list.status, 0, list.standardError)
+        let studies = try XCTUnwrap(try lastJSON(list.standardOutput)["studies"] as? [[String: Any]])
+        XCTAssertEqual(studies.map { $0["study"] as? String }, ["iris"])
+
+        let html = directory.appendingPathComponent("study.html")
+        let report = try CommandLineRunner.run(["study", "report", "--storage", storage, "--study", "iris", "--out", html.path])
+        XCTAssertEqual(report.status, 0, report.standardError)
+        let page = try String(contentsOf: html, encoding: .utf8)
+        XCTAssertTrue(page.contains("Optimisation history"))
+        XCTAssertTrue(page.contains("Value against learning_rate"))
+        XCTAssertTrue(page.contains("log axis, the scale it was searched on"))
+        XCTAssertTrue(page.contains("Validation loss per epoch"))
+    }
+
+    func testWorkersSplitTheTrials() throws {
+        let directory = temporaryDirectory()
+        let storage = "sqlite:" + directory.appendingPathComponent("workers.sqlite").path
+        let run = try CommandLineRunner.run(common + ["--trials", "8", "--sampler", "random", "--pruner", "none", "--workers", "2",
+                                                      "--storage", storage, "--study", "two", "--json"])
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let summary = try lastJSON(run.standardOutput)
+        XCTAssertEqual(summary["trials"] as? Int, 8)
+        XCTAssertEqual(summary["running"] as? Int, 0)
+        let show = try CommandLineRunner.run(["study", "show", "--storage", storage, "--study", "two", "--json"])
+        let trials = try XCTUnwrap(try lastJSON(show.standardOutput)["trials"] as? [[String: Any]])
+        XCTAssertEqual(trials.compactMap { $0["number"] as? Int }, Array(0..<8))
+    }
+
+    func testMalformedSearchIsAUsageErrorPointingAtTheColumn() throws {
+        let cases: [(String, String, Int)] = [
+            ("lr=lognormal(1,2)", "unknown distribution", 4),
+            ("lr=uniform(2,1)", "above high", 12),
+            ("lr=loguniform(0,1)", "log bounds must be > 0", 15),
+            ("lr=uniform(0.1,1); colour=choice(red)", "unknown parameter 'colour'", 20),
+            ("optimizer=choice(adam,lbfgs)", "optimizer 'lbfgs' is unknown", 1),
+        ]
+        for (search, message, column) in cases {
+            let run = try CommandLineRunner.run(["tune", "--dataset", "iris", "--search", search, "--storage", "memory"])
+            XCTAssertEqual(run.status, 2, search)
+            XCTAssertTrue(run.standardError.contains(message), run.standardError)
+            let lines = run.standardError.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            let caret = try XCTUnwrap(lines.first { $0.trimmingCharacters(in: .whitespaces) == "^" }, run.standardError)
+            // "  " + text is printed above; the caret sits under the column.
+            XCTAssertEqual(caret.count - 2, column, "\(search): \(run.standardError)")
+        }
+    }
+
+    func testUnreachableStorageIsARuntimeErrorThatHidesThePassword() throws {
+        let run = try CommandLineRunner.run(common + ["--trials", "1", "--storage", "postgres://descent:Hidden-Secret@127.0.0.1:1/none"])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.standardError.contains("postgres://descent:***@127.0.0.1:1/none"), run.standardError)
+        XCTAssertFalse((run.standardOutput + run.standardError).contains("Hidden-Secret"))
+        let bad = try CommandLineRunner.run(common + ["--storage", "mysql://x"])
+        XCTAssertEqual(bad.status, 2)
+        let missing = try CommandLineRunner.run(["study", "show", "--storage", "sqlite:/nonexistent/s.sqlite", "--study", "x"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.standardError.contains("no study database"), missing.standardError)
+    }
+}
