@@ -57,6 +57,8 @@ let package = Package(
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
+        // Seeded property tests ("fuzzing") of every reader of user files and text.
+        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain"]),
     ],
     swiftLanguageModes: [.v6]
 )

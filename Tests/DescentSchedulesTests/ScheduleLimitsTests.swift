@@ -33,6 +33,16 @@ final class ScheduleLimitsTests: XCTestCase {
         XCTAssertEqual(step(ScheduleParser.maximumTotalSteps - 1), 0.1 * 0.1 * 0.1, accuracy: 1e-15)
     }
 
+    func testCosineRestartsWithAHugePeriodMultiplierDoesNotTrap() throws {
+        // Was (found by the fuzz harness): "Double value cannot be converted to Int because it is
+        // either infinite or NaN" — the closed-form cycle estimate overflowed to infinity.
+        let schedule = try ScheduleParser.parse("cosine_restarts(from: 0.1, steps: 10, t_mul: 1e300)")
+        XCTAssertEqual(schedule(0), 0.1)
+        XCTAssertEqual(schedule(5), 0.05, accuracy: 1e-12)           // half-way down the first cosine
+        XCTAssertEqual(schedule(10), 0.1)                            // the restart; the second cycle never ends
+        XCTAssertEqual(schedule(1_000_000), 0.1 * 0.5 * (1 + cos(Double.pi * (1_000_000.0 / 10 - 1) / 1e300)), accuracy: 1e-12)
+    }
+
     func testLongTokensAreCutInMessages() throws {
         let digits = String(repeating: "9", count: 100_000) + "x"
         XCTAssertThrowsError(try ScheduleParser.parse("cosine(to: 1" + String(repeating: "e", count: 100_000) + ")")) { error in
