@@ -15,11 +15,15 @@ let package = Package(
         .library(name: "DescentOptim", targets: ["DescentOptim"]),
         .library(name: "DescentTrain", targets: ["DescentTrain"]),
         .library(name: "DescentReport", targets: ["DescentReport"]),
+        .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .library(name: "DescentFiles", targets: ["DescentFiles"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `descent train --config`: TOML and YAML files of flags.
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
@@ -38,13 +42,17 @@ let package = Package(
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
+        // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
+        .target(name: "DescentExplore", dependencies: ["DescentOptim"]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore",
         ]),
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
 
@@ -56,6 +64,7 @@ let package = Package(
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
+        .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
         // Seeded property tests ("fuzzing") of every reader of user files and text.
         .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain"]),

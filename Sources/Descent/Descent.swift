@@ -6,6 +6,7 @@
 @_exported import DescentOptim
 @_exported import DescentTrain
 @_exported import DescentReport
+@_exported import DescentExplore
 @_exported import DescentFiles
 
 /// The version of the Descent library and command-line tool.

@@ -7,6 +7,12 @@
 enum CaretExcerpt {
     static let width = 80
 
+    /// `text` as an error message echoes it: whole up to 80 characters, else its first 60, "…" and
+    /// its length. Example: a 100 000-digit token shows as 60 digits, then "… (100000 characters)".
+    static func cut(_ text: String) -> String {
+        text.count > width ? String(text.prefix(60)) + "… (\(text.count) characters)" : text
+    }
+
     static func lines(_ text: String, column: Int) -> String {
         let characters = Array(text)
         let index = Swift.min(Swift.max(column - 1, 0), characters.count)

@@ -9,22 +9,29 @@ extension DescentCommand {
 
     /// Parses the command line and runs the command. Exit status: 0 on success,
     /// 1 when the work itself fails (malformed input, a failed conformance case),
-    /// 2 for a usage error; help and version requests exit 0.
+    /// 2 for a usage error (a bad `--config` file too); help and version requests exit 0.
     public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        // A --config file's flags go before the command line's own (ConfigurationArguments).
+        let expanded: [String]
+        do {
+            expanded = try ConfigurationArguments.expand(given)
+        } catch {
+            if given.contains("--json") { print(FailureJSON.line(kind: "usage", message: "\(error)")) }
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(usageErrorStatus)
+        }
+        let fromConfiguration = Array(expanded.dropFirst().prefix(expanded.count - given.count))
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot(arguments)
+            command = try parseAsRoot(expanded)
         } catch {
             // A bad command line with --json still ends with one JSON object (the command never ran).
-            let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
-            if arguments.contains("--json"), exitCode(for: error) != .success {
+            if expanded.contains("--json"), exitCode(for: error) != .success {
                 print(FailureJSON.line(kind: exitCode(for: error) == .validationFailure ? "usage" : "failed",
                                        message: message(for: error)))
             }
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(usageErrorStatus)
-            }
+            if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
             exit(withError: error)
         }
         do {
@@ -35,11 +42,21 @@ extension DescentCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(usageErrorStatus)
-            }
+            if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
             exit(withError: error)
         }
+    }
+
+    /// Prints a usage error (saying which of the flags it names a --config file set) and exits 2.
+    private static func exitForUsage(_ error: Error, fromConfiguration: [String]) -> Never {
+        var message = fullMessage(for: error) + "\n"
+        let named = fromConfiguration.filter { flag in
+            let name = flag.split(separator: "=", maxSplits: 1).first.map(String.init) ?? flag
+            return message.contains(name + " ") || message.contains(name + "\n") || message.contains(name + ":")
+                || message.contains("'\(name)") || message.contains(name + " <")
+        }
+        if !named.isEmpty { message += "note: set by the --config file: \(named.joined(separator: " "))\n" }
+        FileHandle.standardError.write(Data(message.utf8))
+        Foundation.exit(usageErrorStatus)
     }
 }

@@ -11,11 +11,16 @@ public struct DescentCommand: AsyncParsableCommand {
         abstract: "Train models by gradient descent with a learning rate that is managed, not guessed.",
         version: DescentVersion.string,
         subcommands: [
+            DemoCommand.self,
             TrainCommand.self,
+            PredictCommand.self,
+            EvaluateCommand.self,
             RangeTestCommand.self,
+            ExploreCommand.self,
             ScheduleCommand.self,
             ConformanceCommand.self,
             InspectCommand.self,
+            DiagnoseCommand.self,
             BenchCommand.self,
         ]
     )

@@ -32,19 +32,23 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         average (β 0.98) and stops when it exceeds 4 × its minimum. The suggestions are fastai's \
         valley (its default), slide, minimum (a tenth of the rate at the lowest loss) and steep. \
         The data, split, standardisation and model are those of `descent train` with the same \
-        options; the test runs on the training part only. With --json the last line is \
-        {"suggestions":{"valley":…,"slide":…,"minimum":…,"steep":…},"confidence":"high|medium|low", \
-        "reasons":[…],"diverged":…,"lrs":[…],"losses":[smoothed…],"raw_losses":[…]} (null for a \
-        non-finite number).
+        options; the test runs on the training part only. With --repeats K (default 3) it runs K \
+        times on reshuffled minibatches (seeds seed…seed+K−1) and reports the median of each \
+        suggestion and its spread log10(max/min) in decades; a valley that moves by more than half \
+        a decade lowers the confidence. A sweep over which the loss does not move suggests nothing. \
+        --ceiling adds λmax of the training loss's Hessian at the starting weights (power iteration \
+        on finite-difference Hessian-vector products) and the stability ceiling 2/λmax, the largest \
+        stable step of plain gradient descent (2(1+β)/λmax with SGD momentum β). With --json the \
+        last line is {"suggestions":{"valley":…,"slide":…,"minimum":…,"steep":…},"confidence":\
+        "high|medium|low","reasons":[…],"diverged":…,"flat":…,"repeats":K,"spread_decades":\
+        {"valley":…,…},"ceiling":{"lambda_max":…,"learning_rate":…,"iterations":…,"converged":…}|null,\
+        "lrs":[…],"losses":[smoothed…],"raw_losses":[…]} (the curve of the run with the median \
+        valley; null for a non-finite number).
         """
     )
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam, adamw
-    }
-
     @OptionGroup var data: DataModelOptions<RangeTestCommand>
-    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .sgd
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
@@ -54,6 +58,12 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var end: Double = 10
     @Option(help: "Number of steps (at least 10).")
     var iterations: Int = 100
+    @Option(help: "Run the test this many times on reshuffled minibatches and report the median of each suggestion and its spread.")
+    var repeats: Int = 3
+    @Flag(help: "Also estimate λmax of the training loss's Hessian at the starting weights and report the stability ceiling 2/λmax.")
+    var ceiling = false
+    @Option(name: .customLong("report"), help: "Write an HTML report (loss against the log rate, the suggestions, the confidence) to this file.")
+    var reportPath: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -68,7 +78,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(data.batchSize)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
+        guard repeats >= 1, repeats <= 100 else { throw ValidationError("--repeats must be between 1 and 100, got \(repeats)") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
+        if let reportPath { try Self.checkReportPath(reportPath) }
     }
 
     func run() async throws {
@@ -82,29 +94,42 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
                                       batchSize: data.batchSize)
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)
+        if ceiling && setup.model.parameterCount == 0 {
+            throw ValidationError("--ceiling: the model has no trainable parameters, so its loss has no Hessian")
+        }
         if !json {
             print("Range test on \(setup.dataSummary)")
-            let optimizerText = optimizer == .sgd ? "sgd (momentum \(momentum))" : optimizer.rawValue
-            print("Model: \(setup.model.parameterCount) parameters; optimizer \(optimizerText); rate \(Self.rate(start)) → "
-                  + "\(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples")
+            print("Model: \(setup.model.parameterCount) parameters; optimizer \(optimizer.described(momentum: momentum)); rate "
+                  + "\(Self.rate(start)) → \(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples"
+                  + (repeats > 1 ? ", \(repeats) reshuffles (seeds \(data.seed)…\(data.seed &+ UInt64(repeats - 1)))" : ""))
         }
-        let result: RangeTestResult
-        switch optimizer {
-        case .sgd: result = try test.run(setup.model, optimizer: try Optimizer(SGD(momentum: momentum), learningRate: start),
-                                         data: setup.split.train)
-        case .adam: result = try test.run(setup.model, optimizer: try Optimizer(Adam(), learningRate: start), data: setup.split.train)
-        case .adamw: result = try test.run(setup.model, optimizer: try Optimizer(AdamW(), learningRate: start), data: setup.split.train)
+        let repeated = try optimizer.perform(RangeTestTask(test: try RepeatedRangeTest(test: test, repeats: repeats),
+                                                           model: setup.model, data: setup.split.train),
+                                             with: OptimizerSettings(learningRate: start, momentum: momentum))
+        let stability = ceiling ? try StabilityCeiling.estimate(model: setup.model, data: setup.split.train, seed: data.seed) : nil
+        json ? printJSON(repeated, ceiling: stability) : printReport(repeated, ceiling: stability)
+        if let reportPath { try writeReport(repeated, ceiling: stability, setup: setup, to: reportPath) }
+    }
+
+    /// The repeated sweep with the optimizer the user chose.
+    struct RangeTestTask: OptimizerTask {
+        let test: RepeatedRangeTest
+        let model: Sequential
+        let data: Dataset
+        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> RepeatedRangeTestResult {
+            try test.run(model, optimizer: optimizer, data: data)
         }
-        json ? printJSON(result) : printReport(result)
     }
 
     static func rate(_ value: Double) -> String { String(format: "%.2e", value) }
 
-    private func printReport(_ result: RangeTestResult) {
+    private func printReport(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?) {
+        let result = repeated.results[repeated.representative]
         // fastai's plot leaves out the last 5 points (where the loss blows up and would flatten the rest).
         let shown = Swift.max(1, result.iterationsRun - 5)
         let chart = TerminalChart(width: 60, height: 12)
-        print(chart.render(Array(result.smoothedLosses.prefix(shown)), title: "smoothed loss by iteration (x ∝ log rate)"))
+        let whose = repeated.results.count > 1 ? " of the run with the median valley (seed \(result.settings.seed))" : ""
+        print(chart.render(Array(result.smoothedLosses.prefix(shown)), title: "smoothed loss by iteration (x ∝ log rate)" + whose))
         print("  x: iteration i at rate \(Self.rate(start))·(\(Self.rate(end))/\(Self.rate(start)))^(i/\(iterations)): "
               + "\(Self.rate(result.learningRates.first ?? start)) at the left, "
               + "\(Self.rate(result.learningRates[shown - 1])) at the right")
@@ -114,32 +139,49 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         } else {
             print("Ran all \(result.iterationsRun) iterations without the loss blowing up.")
         }
-        if let suggestions = result.suggestions {
-            print("Suggestions:")
+        if let suggestions = repeated.medians {
+            print(repeated.results.count > 1 ? "Suggestions (median of \(repeated.results.count) runs, spread in decades):" : "Suggestions:")
             let notes = ["valley": "fastai's default: middle of the longest descent",
                          "slide": "fastai's interval slide rule",
                          "minimum": "a tenth of the rate at the lowest loss",
                          "steep": "where the loss falls fastest"]
             for (name, rate) in suggestions.named {
-                print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Self.rate(rate))   \(notes[name] ?? "")")
+                let spread = repeated.results.count > 1 ? String(format: "  ±%.2f", repeated.spreadDecades[name] ?? .nan) : ""
+                print("  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Self.rate(rate))\(spread)   \(notes[name] ?? "")")
             }
+        } else if result.flat {
+            print("No suggestion: the loss did not move over this sweep, so it names no rate to use.")
         } else {
             print("No suggestion: too few points are left after dropping the first \(iterations / 10) and the last 5.")
         }
-        print("Confidence: \(result.confidence.level.rawValue)")
-        for reason in result.confidence.reasons { print("  - \(reason)") }
+        print("Confidence: \(repeated.confidence.level.rawValue)")
+        for reason in repeated.confidence.reasons { print("  - \(reason)") }
+        if let ceiling {
+            let rate = ceiling.learningRate.map(Self.rate) ?? "none (λmax ≤ 0)"
+            print(String(format: "Stability ceiling: λmax %.4g of the training loss's Hessian at the starting weights "
+                         + "(%ld power iterations%@) → 2/λmax = ", ceiling.lambdaMax, ceiling.iterations,
+                         ceiling.converged ? "" : ", not converged") + rate
+                  + (optimizer == .sgd ? ceiling.learningRate(momentum: momentum).map { "; with momentum \(momentum): 2(1 + β)/λmax = \(Self.rate($0))" } ?? "" : ""))
+        }
     }
 
-    private func printJSON(_ result: RangeTestResult) {
-        func number(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-        let suggestions = result.suggestions.map { suggestions in
+    private func printJSON(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?) {
+        let result = repeated.results[repeated.representative]
+        func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
+        let suggestions = repeated.medians.map { suggestions in
             "{" + suggestions.named.map { "\"\($0.name)\":\(number($0.learningRate))" }.joined(separator: ",") + "}"
         } ?? "null"
-        let reasons = result.confidence.reasons.map { reason in
+        let spreads = repeated.medians.map { suggestions in
+            "{" + suggestions.named.map { "\"\($0.name)\":\(number(repeated.spreadDecades[$0.name]))" }.joined(separator: ",") + "}"
+        } ?? "null"
+        let reasons = repeated.confidence.reasons.map { reason in
             "\"" + reason.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
-        print("{\"suggestions\":\(suggestions),\"confidence\":\"\(result.confidence.level.rawValue)\","
-              + "\"reasons\":[\(reasons.joined(separator: ","))],\"diverged\":\(result.diverged),"
+        let ceilingText = ceiling.map { "{\"lambda_max\":\(number($0.lambdaMax)),\"learning_rate\":\(number($0.learningRate)),"
+            + "\"iterations\":\($0.iterations),\"converged\":\($0.converged)}" } ?? "null"
+        print("{\"suggestions\":\(suggestions),\"confidence\":\"\(repeated.confidence.level.rawValue)\","
+              + "\"reasons\":[\(reasons.joined(separator: ","))],\"diverged\":\(result.diverged),\"flat\":\(result.flat),"
+              + "\"repeats\":\(repeated.results.count),\"spread_decades\":\(spreads),\"ceiling\":\(ceilingText),"
               + "\"lrs\":[\(result.learningRates.map(number).joined(separator: ","))],"
               + "\"losses\":[\(result.smoothedLosses.map(number).joined(separator: ","))],"
               + "\"raw_losses\":[\(result.rawLosses.map(number).joined(separator: ","))]}")

@@ -11,7 +11,8 @@ extension TrainCommand {
     func validateOutputs() throws {
         // The checkpoint directory is created later, so its file takes part in the sameness check only.
         try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath)],
-                                 alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" })])
+                                 alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" }),
+                                                   ("--log", outputs.logPath)])
     }
 
     /// The check for any list of output flags and their paths (nil: not given); `others` are

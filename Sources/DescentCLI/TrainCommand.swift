@@ -27,21 +27,17 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         """
     )
 
-    enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
-        case sgd, adam, adamw, rmsprop, schedulefree = "schedule-free-adamw", prodigy
-    }
-
     @OptionGroup var data: DataModelOptions<TrainCommand>
-    @Option(help: "The optimizer: \(OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
-    @Option(name: .customLong("learning-rate"), help: "The base learning rate.")
-    var learningRate: Double = 3e-3
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
+    var learningRate: LearningRateArgument = .fixed(3e-3)
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\".")
-    var schedule: String = "constant"
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
     @Option(help: "Stop after this many epochs without a lower validation loss.")
@@ -59,16 +55,20 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var checkpointDirectory: String?
     @Flag(help: "Go on from the checkpoint in --checkpoint-dir.")
     var resume = false
-    @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
+    @Option(name: .customLong("save-weights"),
+            help: "Write the trained model to this .safetensors file: the weights (PyTorch's names) and, in its metadata, the model, features, standardisation, classes and training summary (for descent predict/evaluate).")
     var saveWeights: String?
+    @Option(name: .customLong("init-weights"), help: ArgumentHelp(Self.initWeightsHelp))
+    var initWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
+    @OptionGroup var outputs: TrainingOutputOptions
+    @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
     func validate() throws {
         try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
@@ -80,13 +80,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
         try validateOutputs()
+        try outputs.check()
     }
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
 
     func run() async throws {
         let started = Date()
-        var summary = TrainSummary(status: .failed, learningRate: learningRate)
+        var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
         let signals = SignalStop()
         defer { signals.restore() }
         do {
@@ -116,6 +117,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                       batchSize: data.batchSize)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
+        try loadInitialWeights(into: model)
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
@@ -124,13 +126,21 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        let parsed = try Self.parseSchedule(schedule, totalSteps: totalSteps, baseLearningRate: learningRate)
+        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
+        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
+        let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
+                                          epochs: epochs, stepsPerEpoch: stepsPerEpoch,
+                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
-                           schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
-                           description: runDescription(setup: setup, schedule: parsed))
+                           learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
+                           description: runDescription(setup: setup, schedule: parsed), observers: observers)
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -140,15 +150,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
         let outcome: TrainingOutcome
         do {
-            switch optimizer {
-            case .sgd: outcome = try run.fit(SGD(momentum: momentum), &curves)
-            case .adam: outcome = try run.fit(Adam(), &curves)
-            case .adamw: outcome = try run.fit(AdamW(), &curves)
-            case .rmsprop: outcome = try run.fit(RMSprop(), &curves)
-            case .schedulefree: outcome = try run.fit(ScheduleFreeAdamW(), &curves)
-            case .prodigy: outcome = try run.fit(Prodigy(), &curves)
-            }
+            outcome = try run.fit(optimizer, momentum: momentum, &curves)
+            try observers.finish(status: outcome.status.rawValue)
         } catch {
+            let diverged = if let error = error as? TrainingError, case .diverged = error { true } else { false }
+            try? observers.finish(status: diverged ? "diverged" : "failed", after: error)
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
@@ -181,8 +187,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
         }
         if let path = saveWeights {
-            try Safetensors.save(model.stateDictionary, to: path)
-            if !json { print("Saved weights to \(path)") }
+            try ModelFile.save(model, card: modelCard(setup: setup, history: outcome.history, learningRate: baseRate,
+                                                      schedule: parsed, status: summary.status), to: path)
+            if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
         report(outcome.history, objective: objective, diagnosis: diagnosis)
         if let reportPath {
@@ -254,8 +261,6 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 extension TrainCommand {
     /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
     func printDiagnosis(_ diagnosis: Diagnosis) {
-        print("Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")
-        for line in diagnosis.evidence { print("  - \(line)") }
-        print("Advice: \(diagnosis.advice)")
+        for line in DiagnosisText.lines(diagnosis) { print(line) }
     }
 }

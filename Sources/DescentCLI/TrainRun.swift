@@ -10,13 +10,28 @@ struct TrainRun {
     let trainer: Trainer
     let model: Sequential
     let split: DatasetSplit
+    /// The base (peak) rate: `--learning-rate`, or the one `auto` chose.
+    let learningRate: Double
     let schedule: AnySchedule
     let checkpointPath: String?
     let stopRequest: StopRequest
     let description: [String: String]
+    /// The progress line, the `--log` and the `--tensorboard` files.
+    let observers: TrainingObservers
+
+    /// `fit` with the rule the user chose, built by `OptimizerChoice` (the one factory `train` and `range-test` share).
+    func fit(_ choice: OptimizerChoice, momentum: Double, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
+        struct Fit: OptimizerRuleTask {
+            let run: TrainRun, curves: Box<TrainingCurves>
+            func run<Rule: OptimizerRule>(_ rule: Rule) throws -> TrainingOutcome { try run.fit(rule, &curves.value) }
+        }
+        let task = Fit(run: self, curves: Box(curves))
+        defer { curves = task.curves.value }
+        return try choice.withRule(task, momentum: momentum)
+    }
 
     func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
-        var optimizer = try Optimizer(rule, learningRate: command.learningRate, weightDecay: command.weightDecay,
+        var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: command.weightDecay,
                                       schedule: .schedule(schedule))
         if command.reduceOnPlateau {
             optimizer.controllers.append(try ReduceOnPlateau(factor: command.plateauFactor, patience: command.plateauPatience))
@@ -34,8 +49,10 @@ struct TrainRun {
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
+        try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
+                            rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
-            { checkpoint in try AtomicFileWriter.write([UInt8](try checkpoint.encoded()), to: path) }
+            { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
         var recovering: Double?
         let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)
@@ -43,7 +60,8 @@ struct TrainRun {
         defer { curves = recorded }
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
-                               saveCheckpoint: save) { event in
+                               saveCheckpoint: save) { [observers] event in
+            try observers.record(event)
             recorded.record(event)
             guard !json else { return }
             switch event {

@@ -28,6 +28,8 @@ struct TrainSummary: Encodable {
     var resumedFromEpoch = 0
     var seconds = 0.0
     var diagnosis: Diagnosis?
+    /// How `--learning-rate auto` chose the rate (`"automatic_learning_rate"`, null for a fixed rate).
+    var automaticLearningRate: AutomaticLearningRate.Choice?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
     var extra: [String: String] = [:]
 
@@ -69,6 +71,7 @@ struct TrainSummary: Encodable {
         if let metricName { try container.encodeNumber(last?.validationMetric, forKey: Key("final_validation_\(metricName)")) }
         try container.encode(history.count, forKey: Key("epochs_run"))
         try container.encodeNumber(learningRate, forKey: Key("learning_rate"))
+        try container.encode(automaticLearningRate.map(AutomaticChoiceObject.init), forKey: Key("automatic_learning_rate"))
         try container.encode(rollbacks, forKey: Key("rollbacks"))
         try container.encodeNumber(rateScale, forKey: Key("rate_scale"))
         try container.encode(resumedFromEpoch, forKey: Key("resumed_from_epoch"))

@@ -22,6 +22,10 @@ struct TrainingSetup {
     let objective: Objective
     /// The freshly initialised model.
     let model: Sequential
+    /// The standardisation fitted on the training part (nil with --no-standardize): saved with the model.
+    private(set) var standardizer: Standardizer?
+    /// The model as a value (kind and sizes): saved with the model.
+    let modelArchitecture: ModelArchitecture
 
     /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
     init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
@@ -45,9 +49,14 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if standardize { split = try split.standardized().split }
+        if standardize {
+            let standardized = try split.standardized()
+            split = standardized.split
+            standardizer = standardized.standardizer
+        }
         self.split = split
         objective = Objective(for: data)
+        modelArchitecture = .multilayerPerceptron(inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize)
         let widths = [data.featureCount] + hidden + [objective.outputSize]
         // Rows in flight: one minibatch in training, the whole validation part when evaluating.
         let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
@@ -95,7 +104,7 @@ struct TrainingSetup {
         if target != nil && csv == nil { throw ValidationError("--target goes with --csv") }
         if task != nil && csv == nil { throw ValidationError("--task goes with --csv (a bundled data set's task is known)") }
         if let dataset, !Datasets.availableNames.contains(dataset) {
-            throw ValidationError("--dataset: unknown data set '\(dataset.count > 80 ? String(dataset.prefix(60)) + "…" : dataset)'; "
+            throw ValidationError("--dataset: unknown data set '\(CaretExcerpt.cut(dataset))'; "
                                   + "available: \(Datasets.availableNames.joined(separator: ", "))")
         }
     }

@@ -102,11 +102,3 @@ func writeWholeFile(_ bytes: [UInt8], to path: String) throws {
         throw DataError.io(file: path, "cannot be written: \(error.reason)")
     }
 }
-
-/// The earlier name of the project's atomic writer, kept for its callers: the writer is
-/// `AtomicFile` (DescentFiles), with errors as `DataError.io` naming the path.
-public enum AtomicFileWriter {
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try writeWholeFile(bytes, to: path)
-    }
-}

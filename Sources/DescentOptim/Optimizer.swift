@@ -104,7 +104,7 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
     public var currentMomentum: Double? { scheduledMomentum(group: nil, at: step) }
 
     func scheduledMomentum(group: ParameterGroup?, at step: Int) -> Double? {
-        guard let value = (group?.schedule ?? schedule)?.momentum?(step), !value.isNaN else { return nil }
+        guard let value = (group?.schedule ?? schedule)?.momentum?(step) ?? nil, !value.isNaN else { return nil }
         return value
     }
 

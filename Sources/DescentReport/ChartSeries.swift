@@ -13,18 +13,33 @@ public struct ChartSeries: Sendable, Equatable {
         case secondary
     }
 
+    /// How the points are drawn.
+    public enum Style: Sendable, Equatable {
+        /// A line of width 2 (with dots when there are few points).
+        case line
+        /// A thin, half-transparent line: raw data behind its smoothed version.
+        case thinLine
+        /// Dots only: a scatter plot.
+        case points
+    }
+
     public var name: String
     public var x: [Double]
     public var y: [Double]
     public var axis: Axis
+    public var style: Style = .line
+    /// A CSS colour; nil takes the palette's colour of the series' position.
+    public var color: String?
 
     /// A series with explicit x values; extra values in the longer of `x` and `y` are ignored.
-    public init(name: String, x: [Double], y: [Double], axis: Axis = .primary) {
+    public init(name: String, x: [Double], y: [Double], axis: Axis = .primary, style: Style = .line, color: String? = nil) {
         let count = Swift.min(x.count, y.count)
         self.name = name
         self.x = Array(x.prefix(count))
         self.y = Array(y.prefix(count))
         self.axis = axis
+        self.style = style
+        self.color = color
     }
 
     /// A series of evenly spaced values: `values[i]` at x = `firstX + i`.
@@ -54,5 +69,19 @@ public struct ChartAxis: Sendable, Equatable {
     public init(label: String? = nil, scale: AxisScale = .linear) {
         self.label = label
         self.scale = scale
+    }
+}
+
+/// A labelled point drawn over a chart: a suggestion on a curve, the minimum of a landscape.
+/// Example: `ChartPoint(x: 0.0229, y: 1.31, label: "valley 2.29e-2")`.
+public struct ChartPoint: Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public var label: String
+
+    public init(x: Double, y: Double, label: String = "") {
+        self.x = x
+        self.y = y
+        self.label = label
     }
 }

@@ -24,21 +24,35 @@ public struct SVGLineChart: Sendable, Equatable {
     /// A sentence for screen readers (the SVG `<desc>`); a summary of the series is used when nil.
     public var summary: String?
     public var xLabel: String?
+    /// Linear or logarithmic x axis (a learning rate against which a loss is drawn wants `.logarithmic`).
+    public var xScale: AxisScale
     public var yAxis: ChartAxis
     /// The right-hand axis, used by series with `axis: .secondary`.
     public var secondaryYAxis: ChartAxis?
     public var series: [ChartSeries]
     public var markers: [ChartMarker]
+    /// Labelled points drawn over the series (a suggestion on a curve, a best trial).
+    public var points: [ChartPoint]
+    /// When true, every point carries its x as `data-step` so a page's step animation
+    /// (``StepAnimation``) can reveal the series step by step; x must then be step numbers.
+    public var animatesSteps: Bool = false
+    /// The x range to show (nil: fit the data). Points outside are clipped at the frame.
+    public var xDomain: ClosedRange<Double>?
+    /// The range of the left y axis (nil: fit the data); a spike above it is clipped at the frame
+    /// so the rest of the curve keeps its resolution.
+    public var yDomain: ClosedRange<Double>?
     /// Size in CSS pixels (the SVG scales with its container through its `viewBox`).
     public var width: Double
     public var height: Double
 
-    public init(title: String, summary: String? = nil, xLabel: String? = nil, yAxis: ChartAxis = ChartAxis(),
-                secondaryYAxis: ChartAxis? = nil, series: [ChartSeries] = [], markers: [ChartMarker] = [],
-                width: Double = 720, height: Double = 360) {
+    public init(title: String, summary: String? = nil, xLabel: String? = nil, xScale: AxisScale = .linear,
+                yAxis: ChartAxis = ChartAxis(), secondaryYAxis: ChartAxis? = nil, series: [ChartSeries] = [],
+                markers: [ChartMarker] = [], points: [ChartPoint] = [], width: Double = 720, height: Double = 360) {
         self.title = title
         self.summary = summary
         self.xLabel = xLabel
+        self.xScale = xScale
+        self.points = points
         self.yAxis = yAxis
         self.secondaryYAxis = secondaryYAxis
         self.series = series
@@ -55,10 +69,12 @@ public struct SVGLineChart: Sendable, Equatable {
     .dc-grid{stroke:#e3e3e3;stroke-width:1}\
     .dc-axis{stroke:#777;stroke-width:1}\
     .dc-marker{stroke:#666;stroke-width:1.2;stroke-dasharray:5 4}\
-    .dc-marker-text{font-size:11px;fill:#444}\
+    .dc-marker-text{font-size:11px;fill:#444;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}\
     .dc-note{font-size:11px;fill:#777}\
+    .dc-point{fill:#fff;stroke:#111;stroke-width:2}.dc-point-text{font-size:11px;font-weight:600;fill:#111;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}\
     @media (prefers-color-scheme:dark){.dc-bg{fill:#1c1c1e}.dc-text{fill:#ccc}.dc-title{fill:#eee}\
-    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb}.dc-note{fill:#999}\
+    .dc-grid{stroke:#3a3a3c}.dc-axis{stroke:#888}.dc-marker{stroke:#aaa}.dc-marker-text{fill:#bbb;stroke:#1c1c1e}.dc-note{fill:#999}\
+    .dc-point{fill:#1c1c1e;stroke:#eee}.dc-point-text{fill:#eee;stroke:#1c1c1e}\
     .dc-series,.dc-legend line{filter:brightness(1.35)}}
     """
 
@@ -96,7 +112,7 @@ public struct SVGLineChart: Sendable, Equatable {
         for item in series {
             let onSecondary = item.axis == .secondary && secondary
             let scale = onSecondary ? secondaryYAxis!.scale : yAxis.scale
-            for (x, y) in zip(item.x, item.y) where x.isFinite {
+            for (x, y) in zip(item.x, item.y) where xScale.canPlot(x) {
                 if scale.canPlot(y) {
                     xs.append(x)
                     if onSecondary { secondaryValues.append(y) } else { primaryValues.append(y) }
@@ -105,15 +121,26 @@ public struct SVGLineChart: Sendable, Equatable {
                 }
             }
         }
-        let markers = self.markers.filter { $0.x.isFinite }
-        let allX = xs + markers.map(\.x)
+        let markers = self.markers.filter { xScale.canPlot($0.x) }
+        let labelledPoints = self.points.filter { xScale.canPlot($0.x) && yAxis.scale.canPlot($0.y) }
+        primaryValues += labelledPoints.map(\.y)
+        let allX = xs + markers.map(\.x) + labelledPoints.map(\.x)
         let integersOnly = !allX.isEmpty && allX.allSatisfy { $0 == $0.rounded() }
-        let xTicks = AxisTicks.linear(low: allX.min() ?? 0, high: allX.max() ?? 1, targetCount: Swift.max(2, Int(plot.width / 90)),
-                                      integersOnly: integersOnly)
-        let yTicks = Self.ticks(primaryValues, scale: yAxis.scale, count: Swift.max(2, Int(plot.height / 55)))
+        let xDomain = self.xDomain.flatMap { xScale.canPlot($0.lowerBound) && xScale.canPlot($0.upperBound) ? $0 : nil }
+        let yDomain = self.yDomain.flatMap { yAxis.scale.canPlot($0.lowerBound) && yAxis.scale.canPlot($0.upperBound) ? $0 : nil }
+        let xLow = xDomain?.lowerBound ?? allX.min(), xHigh = xDomain?.upperBound ?? allX.max()
+        let xTicks = xScale == .logarithmic
+            ? AxisTicks.logarithmic(low: xLow ?? 1, high: xHigh ?? 10)
+            : AxisTicks.linear(low: xLow ?? 0, high: xHigh ?? 1, targetCount: Swift.max(2, Int(plot.width / 90)),
+                               integersOnly: integersOnly)
+        let yTicks = Self.ticks(yDomain.map { [$0.lowerBound, $0.upperBound] } ?? primaryValues, scale: yAxis.scale,
+                                count: Swift.max(2, Int(plot.height / 55)))
         let secondaryTicks = secondary ? Self.ticks(secondaryValues, scale: secondaryYAxis!.scale, count: Swift.max(2, Int(plot.height / 55))) : nil
 
-        func px(_ x: Double) -> Double { plot.x + (x - xTicks.low) / (xTicks.high - xTicks.low) * plot.width }
+        func px(_ x: Double) -> Double {
+            let low = xScale.transform(xTicks.low), high = xScale.transform(xTicks.high)
+            return plot.x + (xScale.transform(x) - low) / (high - low) * plot.width
+        }
         func py(_ y: Double, _ ticks: AxisTicks, _ scale: AxisScale) -> Double {
             let low = scale.transform(ticks.low), high = scale.transform(ticks.high)
             return plot.y + plot.height - (scale.transform(y) - low) / (high - low) * plot.height
@@ -133,7 +160,7 @@ public struct SVGLineChart: Sendable, Equatable {
             for entry in entries {
                 let x = left + entry.x
                 let dash = entry.dashed ? " stroke-dasharray=\"6 4\"" : ""
-                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(ChartPalette.color(entry.index))\" stroke-width=\"2.5\"\(dash)/>"
+                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(series[entry.index].color ?? ChartPalette.color(entry.index))\" stroke-width=\"\(series[entry.index].style == .thinLine ? "1.5\" stroke-opacity=\"0.6" : "2.5")\"\(dash)/>"
                 out += "<text class=\"dc-text\" x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(XMLEscaping.escape(entry.text))</text>\n"
             }
         }
@@ -157,7 +184,7 @@ public struct SVGLineChart: Sendable, Equatable {
             out += "<text class=\"dc-text dc-tick\" x=\"\(f(plot.x - 6))\" y=\"\(f(py(value, yTicks, yAxis.scale) + 4))\" text-anchor=\"end\">\(label)</text>\n"
         }
         for value in xTicks.values {
-            out += "<text class=\"dc-text dc-tick\" x=\"\(f(px(value)))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(ChartNumberFormat.linearTick(value, step: xTicks.step))</text>\n"
+            out += "<text class=\"dc-text dc-tick\" x=\"\(f(px(value)))\" y=\"\(f(plot.y + plot.height + 16))\" text-anchor=\"middle\">\(xScale == .logarithmic ? ChartNumberFormat.logTick(value) : ChartNumberFormat.linearTick(value, step: xTicks.step))</text>\n"
         }
         if let secondaryTicks, let axis = secondaryYAxis {
             let x = plot.x + plot.width
@@ -183,50 +210,99 @@ public struct SVGLineChart: Sendable, Equatable {
         // Event markers.
         if !markers.isEmpty {
             out += "<g class=\"dc-markers\">\n"
-            for (index, marker) in Self.merged(markers, position: px).enumerated() {
+            let merged = Self.merged(markers, position: px).filter { $0.x >= plot.x - 0.5 && $0.x <= plot.x + plot.width + 0.5 }
+            let placements = Self.placeLabels(merged, plot: (plot.x, plot.width))
+            for (marker, placement) in zip(merged, placements) {
                 let x = marker.x
                 out += "<line class=\"dc-marker\" x1=\"\(f(x))\" y1=\"\(f(plot.y))\" x2=\"\(f(x))\" y2=\"\(f(plot.y + plot.height))\"/>"
-                let nearRight = x > plot.x + plot.width * 0.7
-                let labelX = nearRight ? x - 4 : x + 4
-                let labelY = plot.y + 12 + Double(index % 3) * 13
-                out += "<text class=\"dc-text dc-marker-text\" x=\"\(f(labelX))\" y=\"\(f(labelY))\"\(nearRight ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(marker.label))</text>\n"
+                let labelX = placement.left ? x - 4 : x + 4
+                let labelY = plot.y + 12 + Double(placement.row) * 13
+                out += "<text class=\"dc-text dc-marker-text\" x=\"\(f(labelX))\" y=\"\(f(labelY))\"\(placement.left ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(marker.label))</text>\n"
             }
             out += "</g>\n"
         }
 
         // Series.
-        out += "<g class=\"dc-series\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
+        var clip = ""
+        if xDomain != nil || yDomain != nil {
+            // A clip rectangle for data outside the fixed ranges; its id is derived from the chart so pages stay deterministic.
+            let id = "dc-clip-" + Self.fingerprint("\(title)|\(f(plot.x))|\(f(plot.y))|\(f(plot.width))|\(f(plot.height))")
+            out += "<defs><clipPath id=\"\(id)\"><rect x=\"\(f(plot.x))\" y=\"\(f(plot.y - 4))\" width=\"\(f(plot.width))\" height=\"\(f(plot.height + 8))\"/></clipPath></defs>\n"
+            clip = " clip-path=\"url(#\(id))\""
+        }
+        out += "<g class=\"dc-series\"\(clip) fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n"
         for (index, item) in series.enumerated() {
             let onSecondary = item.axis == .secondary && secondary
             let ticks = onSecondary ? secondaryTicks! : yTicks
             let scale = onSecondary ? secondaryYAxis!.scale : yAxis.scale
             let points: [(Double, Double)?] = zip(item.x, item.y).map { x, y in
-                x.isFinite && scale.canPlot(y) ? (px(x), py(y, ticks, scale)) : nil
+                xScale.canPlot(x) && scale.canPlot(y) ? (px(x), py(y, ticks, scale)) : nil
             }
-            let thinned = Self.thin(points, columns: Int(plot.width))
-            let color = ChartPalette.color(index)
+            let color = item.color ?? ChartPalette.color(index)
+            let dash = onSecondary ? " stroke-dasharray=\"6 4\"" : ""
+            let width = item.style == .thinLine ? "1.2\" stroke-opacity=\"0.5" : "2"
+            out += "<g class=\"dc-line\" data-name=\"\(XMLEscaping.escape(item.name))\">"
+            if animatesSteps {
+                // One polyline per run, each point tagged with its step, for StepAnimation.
+                var runs: [[(Double, Double, Double)]] = [[]]
+                for (point, x) in zip(points, item.x) {
+                    if let point { runs[runs.count - 1].append((point.0, point.1, x)) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
+                }
+                for run in runs where !run.isEmpty {
+                    if item.style != .points {
+                        let coordinates = run.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
+                        let steps = run.map { ChartNumberFormat.value($0.2, significantDigits: 12) }.joined(separator: " ")
+                        out += "<polyline points=\"\(coordinates)\" data-steps=\"\(steps)\" stroke=\"\(color)\" stroke-width=\"\(width)\"\(dash)/>"
+                    }
+                    if let last = run.last, item.style != .thinLine {
+                        for dot in run.count <= 80 || item.style == .points ? run : [last] {
+                            out += "<circle cx=\"\(f(dot.0))\" cy=\"\(f(dot.1))\" r=\"2.5\" fill=\"\(color)\" data-step=\"\(ChartNumberFormat.value(dot.2, significantDigits: 12))\"/>"
+                        }
+                    }
+                }
+                out += "</g>\n"
+                continue
+            }
+            let thinned = item.style == .points ? points : Self.thin(points, columns: Int(plot.width))
             var path = ""
             var runs: [[(Double, Double)]] = [[]]
             for point in thinned {
                 if let point { runs[runs.count - 1].append(point) } else if !runs[runs.count - 1].isEmpty { runs.append([]) }
             }
-            for run in runs where run.count > 1 {
+            for run in runs where run.count > 1 && item.style != .points {
                 path += "M" + run.map { "\(f($0.0)) \(f($0.1))" }.joined(separator: "L")
             }
-            let dash = onSecondary ? " stroke-dasharray=\"6 4\"" : ""
-            out += "<g class=\"dc-line\" data-name=\"\(XMLEscaping.escape(item.name))\">"
             if !path.isEmpty {
-                out += "<path d=\"\(path)\" stroke=\"\(color)\" stroke-width=\"2\"\(dash)/>"
+                out += "<path d=\"\(path)\" stroke=\"\(color)\" stroke-width=\"\(width)\"\(dash)/>"
             }
-            // Dots where the points are few enough to see, and always for isolated points.
+            // Dots for a scatter, where the points are few enough to see, and always for isolated points.
             let plotted = points.compactMap { $0 }
-            let dots = plotted.count <= 40 ? plotted : runs.filter { $0.count == 1 }.map { $0[0] }
+            let dots = item.style == .points || (plotted.count <= 40 && item.style == .line) ? plotted : runs.filter { $0.count == 1 }.map { $0[0] }
             for dot in dots {
-                out += "<circle cx=\"\(f(dot.0))\" cy=\"\(f(dot.1))\" r=\"2.5\" fill=\"\(color)\"/>"
+                out += "<circle cx=\"\(f(dot.0))\" cy=\"\(f(dot.1))\" r=\"\(item.style == .points ? "3.5" : "2.5")\" fill=\"\(color)\"/>"
             }
             out += "</g>\n"
         }
         out += "</g>\n"
+
+        // Labelled points, over the series.
+        if !labelledPoints.isEmpty {
+            out += "<g class=\"dc-points\">\n"
+            for (index, point) in labelledPoints.enumerated() {
+                let (x, y) = (px(point.x), py(point.y, yTicks, yAxis.scale))
+                out += "<circle class=\"dc-point\" cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\"/>"
+                if !point.label.isEmpty {
+                    let nearRight = x > plot.x + plot.width * 0.75
+                    // Above the point, unless that is where the marker labels are (the top four rows): then below it.
+                    let above = y - 9 - Double(index % 2) * 13
+                    let markerRows = markers.isEmpty ? plot.y + 10 : plot.y + 4 * 13 + 6
+                    let labelY = above >= markerRows ? above : y + 17 + Double(index % 2) * 13
+                    out += "<text class=\"dc-text dc-point-text\" x=\"\(f(nearRight ? x - 6 : x + 6))\" y=\"\(f(labelY))\"\(nearRight ? " text-anchor=\"end\"" : "")>\(XMLEscaping.escape(point.label))</text>"
+                }
+                out += "\n"
+            }
+            out += "</g>\n"
+        }
 
         if primaryValues.isEmpty && secondaryValues.isEmpty {
             out += "<text class=\"dc-text dc-note\" x=\"\(f(plot.x + plot.width / 2))\" y=\"\(f(plot.y + plot.height / 2))\" text-anchor=\"middle\">no data to plot</text>\n"
@@ -258,6 +334,32 @@ public struct SVGLineChart: Sendable, Equatable {
         return groups.map { group in
             ChartMarker(x: group.x, label: group.labels.map { $0.count > 1 ? "\($0.label) ×\($0.count)" : $0.label }.joined(separator: ", "))
         }
+    }
+
+    /// Where each marker's label goes: the first of up to four rows where it fits to the right of its
+    /// line (or else to the left) without overlapping a label already placed; markers sorted by x.
+    static func placeLabels(_ markers: [ChartMarker], plot: (x: Double, width: Double)) -> [(row: Int, left: Bool)] {
+        var taken: [[ClosedRange<Double>]] = Array(repeating: [], count: 4)
+        return markers.enumerated().map { index, marker in
+            let width = textWidth(marker.label) * 11 / 12
+            let right = (marker.x + 4)...(marker.x + 4 + width), left = (marker.x - 4 - width)...(marker.x - 4)
+            for row in 0..<taken.count {
+                for (span, isLeft) in [(right, false), (left, true)] {
+                    guard span.lowerBound >= plot.x - 2, span.upperBound <= plot.x + plot.width + 2,
+                          !taken[row].contains(where: { $0.overlaps(span) }) else { continue }
+                    taken[row].append((span.lowerBound - 3)...(span.upperBound + 3))
+                    return (row, isLeft)
+                }
+            }
+            return (index % taken.count, marker.x > plot.x + plot.width * 0.7)
+        }
+    }
+
+    /// A short stable hexadecimal fingerprint of `text` (FNV-1a, 32 bits), for element ids.
+    static func fingerprint(_ text: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        return String(hash, radix: 16)
     }
 
     /// A sentence describing the chart for screen readers.

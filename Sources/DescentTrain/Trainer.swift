@@ -111,7 +111,8 @@ public struct Trainer: Sendable {
                 loop.progress.batchIndex = index + 1
                 loop.progress.lossTotal += value * Double(batch.count)
                 loop.progress.exampleCount += batch.count
-                try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate))
+                let gradientNorm = configuration.measuresGradientNorm ? globalGradientNorm(gradients) : nil
+                try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate, gradientNorm: gradientNorm))
             }
             if let divergence, let settings = configuration.divergenceGuard {
                 let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)

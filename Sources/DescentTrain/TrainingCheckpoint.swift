@@ -32,6 +32,9 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
     public var model: SavedTensors
     public var optimizer: OptimizerState<Rule.State, Rule.SharedState>
     public var controllers: [SavedController]
+    /// The text form of the optimizer's schedule (nil: a constant rate or a closure-built one); the rate at
+    /// the saved step is schedule(step) × the controllers' scale, so a resume with another schedule is refused.
+    public var schedule: String?
     public var progress: TrainingProgress
     public var rollbackPoints: [SavedRollbackPoint<Rule>]
     /// Early stopping's best weights so far.

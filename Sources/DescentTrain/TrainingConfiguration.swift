@@ -16,6 +16,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var earlyStoppingPatience: Int?
     /// The divergence guard (nil: none).
     public var divergenceGuard: DivergenceGuard?
+    /// Measure each step's global gradient norm for `TrainingEvent.stepEnded` (one more pass over
+    /// the gradients; off unless a log asks for it).
+    public var measuresGradientNorm = false
 
     public init(epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
                 divergenceGuard: DivergenceGuard? = DivergenceGuard()) {

@@ -88,7 +88,8 @@ struct TrainingLoop<Rule: OptimizerRule> {
         TrainingCheckpoint(
             formatVersion: TrainingCheckpoint<Rule>.currentFormatVersion, run: description,
             model: SavedTensors(model.stateDictionary), optimizer: optimizer.savedState(),
-            controllers: try optimizer.controllers.map(SavedController.init), progress: progress,
+            controllers: try optimizer.controllers.map(SavedController.init),
+            schedule: optimizer.schedule?.schedule?.description, progress: progress,
             rollbackPoints: points.map { SavedRollbackPoint(model: SavedTensors($0.model), optimizer: $0.optimizer, guardState: $0.guardState) },
             bestWeights: bestWeights.map(SavedTensors.init))
     }
@@ -101,6 +102,11 @@ struct TrainingLoop<Rule: OptimizerRule> {
         for key in Set(description.keys).union(checkpoint.run.keys).sorted() where description[key] != checkpoint.run[key] {
             throw TrainingError.invalidCheckpoint(
                 "it belongs to another run: \(key) is \(checkpoint.run[key] ?? "not set") there, \(description[key] ?? "not set") here")
+        }
+        let schedule = optimizer.schedule?.schedule?.description
+        guard checkpoint.schedule == schedule else {
+            throw TrainingError.invalidCheckpoint(
+                "its schedule is \(checkpoint.schedule ?? "none"), this run's \(schedule ?? "none")")
         }
         let tensors = try checkpoint.model.tensors()
         let current = model.stateDictionary

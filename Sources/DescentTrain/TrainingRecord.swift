@@ -26,7 +26,9 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
 public enum TrainingEvent: Sendable, Equatable {
     /// One optimizer step was taken: `step` steps so far, the minibatch `loss` before
     /// the step and the `learningRate` the step used.
-    case stepEnded(step: Int, loss: Double, learningRate: Double)
+    /// `gradientNorm` is the global L2 norm of the step's gradients before clipping, when
+    /// `TrainingConfiguration.measuresGradientNorm` asks for it (nil otherwise).
+    case stepEnded(step: Int, loss: Double, learningRate: Double, gradientNorm: Double? = nil)
     /// An epoch ended.
     case epochEnded(TrainingRecord)
     /// The loss blew up: parameters and optimizer state went back to the last

@@ -13,7 +13,7 @@ final class HelpAndVersionTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
         XCTAssertTrue(result.standardOutput.hasPrefix("OVERVIEW: Train models by gradient descent with a learning rate that is\nmanaged, not guessed."),
                       result.standardOutput)
-        for command in ["train", "range-test", "schedule", "conformance", "inspect", "bench"] {
+        for command in ["train", "range-test", "schedule", "conformance", "inspect", "diagnose", "bench"] {
             XCTAssertTrue(result.standardOutput.contains("\n  \(command) "), "help should list \(command):\n\(result.standardOutput)")
         }
     }

@@ -123,3 +123,19 @@ final class TrainResumeTests: XCTestCase {
         XCTAssertTrue(truncated.standardError.contains("not a checkpoint (truncated or not JSON)"), truncated.standardError)
     }
 }
+
+/// The 1000-epoch digits run that the old guard stopped at step 26,025 (loss 3.7e-9, "diverged"):
+/// a converged loss that wanders near zero is not divergence.
+final class LongRunGuardTests: XCTestCase {
+    func testAThousandEpochsOnDigitsCompleteWithoutRollback() throws {
+        let result = try CommandLineRunner.run(["train", "--dataset", "digits", "--epochs", "1000", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let line = try XCTUnwrap(result.standardOutput.split(separator: "\n").last)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(summary["status"] as? String, "completed")
+        XCTAssertEqual(summary["epochs_run"] as? Int, 1000)
+        XCTAssertEqual(summary["rollbacks"] as? Int, 0)
+        XCTAssertGreaterThanOrEqual(summary["final_validation_accuracy"] as? Double ?? 0, 0.97)
+        XCTAssertLessThan(summary["final_training_loss"] as? Double ?? 1, 1e-4, "the loss did converge to (near) zero")
+    }
+}

@@ -114,7 +114,7 @@ final class TrainerStepEventTests: XCTestCase {
         var steps: [(step: Int, loss: Double, rate: Double)] = []
         let history = try Trainer(configuration: TrainingConfiguration(epochs: 2, batchSize: 50, seed: 1))
             .fit(network, optimizer: &optimizer, training: split.train) { event in
-                if case let .stepEnded(step, loss, rate) = event { steps.append((step, loss, rate)) }
+                if case let .stepEnded(step, loss, rate, _) = event { steps.append((step, loss, rate)) }
             }
         // 120 rows in batches of 50, 50, 20: three steps per epoch, numbered 1...6.
         XCTAssertEqual(steps.map(\.step), [1, 2, 3, 4, 5, 6])

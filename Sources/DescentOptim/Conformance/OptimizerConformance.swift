@@ -60,7 +60,7 @@ public enum OptimizerConformance {
         }
         var schedule: ScheduledRate?
         if let description = entry["lr_schedule"] as? [String: Any] {
-            let base = (parameters["lr"] as? Double) ?? (parameters["learning_rate"] as? Double) ?? 0.001
+            let base = JSONNumber.double(parameters["lr"]) ?? JSONNumber.double(parameters["learning_rate"]) ?? 0.001
             schedule = try makeSchedule(description, base, context + ": lr_schedule")
         }
         var optimizer = try OptimizerFactory.make(reference: optimizerName, parameters: parameters, schedule: schedule,
@@ -114,8 +114,7 @@ public enum OptimizerConformance {
         }
         var result: [Float] = []
         for element in list {
-            if let number = element as? Double { result.append(Float(number)) }
-            else if let number = element as? Int { result.append(Float(number)) }
+            if let number = JSONNumber.double(element) { result.append(Float(number)) }
             else if element is [Any] { result += try floats(element, field: field, context: context) }
             else {
                 throw ConformanceError.invalidField(context: context, field: field, message: "\(element) is not a number")

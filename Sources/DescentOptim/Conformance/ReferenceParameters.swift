@@ -29,8 +29,7 @@ public struct ReferenceParameters {
     mutating func optionalDouble(_ key: String) throws -> Double? {
         used.insert(key)
         guard let raw = values[key], !(raw is NSNullLike) else { return nil }
-        if let number = raw as? Double { return number }
-        if let number = raw as? Int { return Double(number) }
+        if let number = JSONNumber.double(raw) { return number }
         if let text = raw as? String, let number = Double(text) { return number }
         throw failure(key, "expected a number, found \(raw)")
     }
@@ -48,7 +47,7 @@ public struct ReferenceParameters {
     mutating func bool(_ key: String, _ fallback: Bool) throws -> Bool {
         used.insert(key)
         guard let raw = values[key], !(raw is NSNullLike) else { return fallback }
-        if let flag = raw as? Bool { return flag }
+        if JSONNumber.isBoolean(raw), let flag = raw as? Bool { return flag }
         throw failure(key, "expected true or false, found \(raw)")
     }
 
@@ -57,8 +56,7 @@ public struct ReferenceParameters {
         used.insert(key)
         guard let raw = values[key], !(raw is NSNullLike) else { return fallback }
         guard let list = raw as? [Any], list.count == 2,
-              let first = (list[0] as? Double) ?? (list[0] as? Int).map(Double.init),
-              let second = (list[1] as? Double) ?? (list[1] as? Int).map(Double.init) else {
+              let first = JSONNumber.double(list[0]), let second = JSONNumber.double(list[1]) else {
             throw failure(key, "expected two numbers, found \(raw)")
         }
         return (first, second)
@@ -67,7 +65,7 @@ public struct ReferenceParameters {
     /// Throws if a key was never read (a hyperparameter this library does not know).
     func checkAllUsed() throws {
         for key in values.keys.sorted() where !used.contains(key) && !Self.implementationOnly.contains(key) {
-            if let flag = values[key] as? Bool, flag == false { continue }
+            if JSONNumber.isBoolean(values[key]), let flag = values[key] as? Bool, flag == false { continue }
             throw failure(key, "unknown hyperparameter for this optimizer")
         }
     }

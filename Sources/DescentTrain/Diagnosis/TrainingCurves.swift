@@ -69,7 +69,7 @@ public struct TrainingCurves: Codable, Sendable, Equatable {
     /// Adds one event of `Trainer.fit`.
     public mutating func record(_ event: TrainingEvent) {
         switch event {
-        case let .stepEnded(step, loss, learningRate):
+        case let .stepEnded(step, loss, learningRate, _):
             steps.append(Step(step: step, loss: loss, learningRate: learningRate))
         case let .epochEnded(record):
             epochs.append(record)

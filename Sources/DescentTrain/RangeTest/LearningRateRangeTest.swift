@@ -62,6 +62,10 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     /// Stop when the smoothed loss exceeds this multiple of its minimum (nil: never stop early,
     /// fastai's `stop_div=False`).
     public var divergenceThreshold: Double?
+    /// Iterations at the start during which a blow-up past the threshold does not stop the test (nil: 0,
+    /// as fastai). Those points are dropped from the suggestions anyway; a heavy-tailed regression loss
+    /// can jump above 4 × the first smoothed value on its second batch, before any rate was tried.
+    public var divergenceGraceIterations: Int?
 
     /// - Throws: `RangeTestError.invalidSetting` naming the first setting out of range.
     public init(startLearningRate: Double = 1e-7, endLearningRate: Double = 10, iterations: Int = 100,
@@ -156,7 +160,8 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
             rawLosses.append(value)
             smoothedLosses.append(current)
             observe(index, rates[index], value, current)
-            if !current.isFinite || (divergenceThreshold.map { current > $0 * (smoothed.minimum ?? current) } ?? false) {
+            let checked = index >= (divergenceGraceIterations ?? 0)
+            if !current.isFinite || (checked && (divergenceThreshold.map { current > $0 * (smoothed.minimum ?? current) } ?? false)) {
                 diverged = true
                 break
             }
@@ -167,8 +172,13 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
                 break
             }
         }
+        // Did any step move a weight? Rates far below the weights' Float32 spacing (1e-45) leave them as they were.
+        let moved = model.trainableParameters.contains { name, parameter in
+            guard let saved = savedState[name] else { return true }
+            return !parameter.value.isEqual(to: saved)
+        }
         return RangeTestResult(settings: self, learningRates: rates, rawLosses: rawLosses,
-                               smoothedLosses: smoothedLosses, diverged: diverged)
+                               smoothedLosses: smoothedLosses, diverged: diverged, parametersMoved: moved)
     }
 
     /// The optimizer the test steps: the caller's rule and state, with the rate of step

@@ -97,7 +97,7 @@ public enum RangeTestConformance {
         var checked = 0
         for (method, actual) in suggestions.named {
             guard let value = expectedSuggestions[method] else { continue }
-            guard let expected = (value as? NSNumber)?.doubleValue, !(value is Bool) else {
+            guard let expected = JSONNumber.double(value) else {
                 throw ConformanceError.invalidField(context: context, field: "suggestions.\(method)", message: "not a number")
             }
             comparison.compare([actual], [expected], field: "suggestions.\(method)")
@@ -138,25 +138,25 @@ public enum RangeTestConformance {
             throw ConformanceError.invalidField(context: context, field: field, message: value == nil ? "missing" : "not an array")
         }
         return try list.enumerated().map { index, element in
-            guard let number = element as? NSNumber, !(element is Bool) else {
+            guard let number = JSONNumber.double(element) else {
                 throw ConformanceError.invalidField(context: context, field: "\(field)[\(index)]", message: "not a number")
             }
-            return number.doubleValue
+            return number
         }
     }
 
     static func integer(_ value: Any?, field: String, context: String) throws -> Int {
-        guard let number = value as? NSNumber, !(value is Bool), number.doubleValue == number.doubleValue.rounded() else {
+        guard let number = JSONNumber.integer(value) else {
             throw ConformanceError.invalidField(context: context, field: field, message: value == nil ? "missing" : "not an integer")
         }
-        return number.intValue
+        return number
     }
 
     static func optionalNumber(_ value: Any?, field: String, context: String) throws -> Double? {
         guard let value else { return nil }
-        guard let number = value as? NSNumber, !(value is Bool) else {
+        guard let number = JSONNumber.double(value) else {
             throw ConformanceError.invalidField(context: context, field: field, message: "not a number")
         }
-        return number.doubleValue
+        return number
     }
 }

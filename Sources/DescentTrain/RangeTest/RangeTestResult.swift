@@ -22,23 +22,44 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
     public var smoothedLosses: [Double]
     /// Whether the test stopped because the smoothed loss blew up (or was not finite).
     public var diverged: Bool
-    /// fastai's four suggestions; nil when too few points remain after trimming.
+    /// Whether the loss did not move over the sweep: no weight changed, or (without a blow-up) the
+    /// smoothed loss never fell by more than the batch-to-batch noise of one loss. Such a sweep
+    /// says nothing about the rate: its suggestions are nil and its confidence is low.
+    public var flat: Bool
+    /// fastai's four suggestions; nil when too few points remain after trimming, or the sweep is flat.
     public var suggestions: LearningRateSuggestions?
     /// How far to trust the suggestions, with reasons.
     public var confidence: RangeTestConfidence
 
     /// Builds the result of a recorded curve: suggestions and confidence are computed from it.
+    /// - Parameter parametersMoved: whether any step changed a weight (false: the sweep is flat).
     public init(settings: LearningRateRangeTest, learningRates: [Double], rawLosses: [Double],
-                smoothedLosses: [Double], diverged: Bool) {
+                smoothedLosses: [Double], diverged: Bool, parametersMoved: Bool = true) {
         self.settings = settings
         self.learningRates = learningRates
         self.rawLosses = rawLosses
         self.smoothedLosses = smoothedLosses
         self.diverged = diverged
-        suggestions = try? LearningRateSuggestions(learningRates: learningRates, smoothedLosses: smoothedLosses,
-                                                   iterations: settings.iterations)
-        confidence = RangeTestConfidence(learningRates: learningRates, rawLosses: rawLosses, smoothedLosses: smoothedLosses,
-                                         iterations: settings.iterations, diverged: diverged, suggestions: suggestions)
+        let suggestions = try? LearningRateSuggestions(learningRates: learningRates, smoothedLosses: smoothedLosses,
+                                                       iterations: settings.iterations)
+        var confidence = RangeTestConfidence(learningRates: learningRates, rawLosses: rawLosses, smoothedLosses: smoothedLosses,
+                                             iterations: settings.iterations, diverged: diverged, suggestions: suggestions)
+        // A descent shallower than one loss's noise, with no blow-up, is no descent at all.
+        let shallow = !diverged && confidence.keptPoints > 0 && confidence.signalToNoise < 1
+        flat = !parametersMoved || shallow
+        if flat {
+            let first = learningRates.first ?? .nan, last = learningRates.last ?? .nan
+            let why = parametersMoved
+                ? "the smoothed loss never fell by more than the noise of one batch"
+                : "no weight changed (the rates are too small to move Float32 weights)"
+            confidence.level = .low
+            confidence.reasons.insert(String(format: "the loss did not move over rates %.2e to %.2e: ", first, last) + why
+                                      + "; this sweep suggests no rate to use, sweep higher rates (raise --start and --end)", at: 0)
+            self.suggestions = nil
+        } else {
+            self.suggestions = suggestions
+        }
+        self.confidence = confidence
     }
 
     /// Number of iterations run.

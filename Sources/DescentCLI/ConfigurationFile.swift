@@ -1,0 +1,169 @@
+import Foundation
+import TOMLKit
+import Yams
+
+/// A configuration file of `descent train --config FILE`: flat `key = value` pairs whose keys are
+/// the command's long flag names (`learning-rate` or `learning_rate`), read from TOML (`.toml`,
+/// through TOMLKit) or YAML (`.yaml`, `.yml`, through Yams), chosen by the file's extension.
+///
+/// ```toml
+/// # digits.toml
+/// dataset = "digits"
+/// optimizer = "sgd"
+/// learning_rate = 0.05
+/// epochs = 30
+/// hidden = [64, 32]
+/// no-standardize = false
+/// ```
+/// ```yaml
+/// # digits.yaml: the same settings
+/// dataset: digits
+/// learning-rate: 0.05
+/// hidden: [64, 32]
+/// ```
+struct ConfigurationFile: Equatable {
+    /// One value, whatever the format.
+    enum Value: Equatable {
+        case string(String)
+        case integer(Int)
+        case number(Double)
+        case boolean(Bool)
+        case list([Value])
+        /// Something no flag takes (a table, a date, null), in words.
+        case other(String)
+
+        /// "the string \"ten\"", "the integer 3", ... for error messages.
+        var described: String {
+            switch self {
+            case let .string(text): return "the string \"\(text)\""
+            case let .integer(value): return "the integer \(value)"
+            case let .number(value): return "the number \(value)"
+            case let .boolean(value): return "the boolean \(value)"
+            case .list: return "a list"
+            case let .other(what): return what
+            }
+        }
+    }
+
+    /// One `key = value` line; `line` is known for YAML (1-based).
+    struct Entry: Equatable {
+        var key: String
+        var value: Value
+        var line: Int?
+    }
+
+    var path: String
+    var entries: [Entry]
+
+    /// The formats, by extension.
+    static let extensions = ["toml", "yaml", "yml"]
+
+    /// Reads and parses the file at `path`.
+    init(contentsOf path: String) throws {
+        let format = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard Self.extensions.contains(format) else {
+            throw ConfigurationError(path: path, reason: "unknown format '.\(format)': give a .toml, .yaml or .yml file")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ConfigurationError(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ConfigurationError(path: path, reason: "it is a directory") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw ConfigurationError(path: path, reason: "it cannot be read (\(error.localizedDescription))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError(path: path, reason: "it is not UTF-8 text")
+        }
+        try self.init(text: text, format: format, path: path)
+    }
+
+    /// Parses `text` as TOML (`format` "toml") or YAML; `path` names the file in errors.
+    init(text: String, format: String, path: String) throws {
+        self.path = path
+        entries = format == "toml" ? try Self.tomlEntries(text, path: path) : try Self.yamlEntries(text, path: path)
+    }
+
+    private static func tomlEntries(_ text: String, path: String) throws -> [Entry] {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            let begin = error.source.begin
+            throw ConfigurationError(path: path, line: begin.line,
+                                     reason: "not valid TOML at column \(begin.column): \(error.description)")
+        } catch {
+            throw ConfigurationError(path: path, reason: "not valid TOML (\(error))")
+        }
+        func value(_ node: TOMLValueConvertible) -> Value {
+            switch node.type {
+            case .string: return .string(node.string ?? "")
+            case .int: return .integer(node.int ?? 0)
+            case .double: return .number(node.double ?? .nan)
+            case .bool: return .boolean(node.bool ?? false)
+            case .array: return .list((node.array.map(Array.init) ?? []).map(value))
+            case .table: return .other("a table")
+            default: return .other("a \(node.type)")
+            }
+        }
+        return table.keys.sorted().compactMap { key in table[key].map { Entry(key: key, value: value($0), line: nil) } }
+    }
+
+    private static func yamlEntries(_ text: String, path: String) throws -> [Entry] {
+        let document: Node?
+        do {
+            document = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationError(path: path, reason: "not valid YAML: \(error)")
+        } catch {
+            throw ConfigurationError(path: path, reason: "not valid YAML (\(error))")
+        }
+        guard let document else { return [] }   // an empty file sets nothing
+        guard let mapping = document.mapping else {
+            throw ConfigurationError(path: path, line: document.mark.map { $0.line }, reason: "the file must be a mapping of keys to values")
+        }
+        func value(_ node: Node) -> Value {
+            switch node {
+            case let .scalar(scalar):
+                // Quoted text is a string; a plain scalar is read as YAML's core types are.
+                guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
+                if node.null != nil { return .other("null") }
+                if let value = node.bool { return .boolean(value) }
+                if let value = node.int { return .integer(value) }
+                if let value = node.float { return .number(value) }
+                return .string(scalar.string)
+            case let .sequence(sequence): return .list(sequence.map(value))
+            case .mapping: return .other("a mapping")
+            case .alias: return .other("an alias")
+            }
+        }
+        var entries: [Entry] = []
+        for (key, node) in mapping {
+            guard let name = key.scalar?.string else {
+                throw ConfigurationError(path: path, line: key.mark.map { $0.line }, reason: "a key must be a plain name")
+            }
+            entries.append(Entry(key: name, value: value(node), line: key.mark.map { $0.line }))
+        }
+        return entries
+    }
+}
+
+/// A configuration file that cannot be used: names the file, the line where known, and the key.
+struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    var path: String
+    var line: Int?
+    var reason: String
+
+    init(path: String, line: Int? = nil, reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
+    var description: String {
+        "--config '\(path)'" + (line.map { ", line \($0)" } ?? "") + ": " + reason
+    }
+}

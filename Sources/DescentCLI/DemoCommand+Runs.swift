@@ -1,0 +1,120 @@
+import Descent
+import Foundation
+
+/// One training run of the demo: its epochs, its curves, the error that ended it (if any) and the diagnosis.
+struct DemoRun {
+    var history: [TrainingRecord]
+    var curves: TrainingCurves
+    var failure: String?
+    var diagnosis: Diagnosis
+    var stepsPerEpoch: Int
+    /// The schedule's text form.
+    var schedule: String
+}
+
+extension DemoCommand {
+    /// Trains `setup.model` with SGD (momentum 0.9) at `rate` under `schedule` (peaking at `rate`), the divergence guard on.
+    func train(setup: TrainingSetup, rate: Double, epochs: Int, schedule: String, printEpochs: Bool) throws -> DemoRun {
+        let split = setup.split
+        let (batches, remainder) = split.train.count.quotientAndRemainder(dividingBy: Self.batchSize)
+        let stepsPerEpoch = batches + (remainder == 0 ? 0 : 1)
+        let parsed = try ScheduleParser.parse(schedule, totalSteps: epochs * stepsPerEpoch, baseLearningRate: rate)
+        var optimizer = try Optimizer(SGD(momentum: Self.momentum), learningRate: rate, schedule: .schedule(parsed))
+        let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: Self.batchSize, seed: 0))
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        var history: [TrainingRecord] = []
+        var failure: String?
+        let metric = setup.objective.metricName
+        do {
+            history = try trainer.fit(setup.model, optimizer: &optimizer, training: split.train, validation: split.validation) { event in
+                curves.record(event)
+                if printEpochs, case let .epochEnded(record) = event {
+                    say(String(format: "   epoch %2ld  loss %.4f  validation loss %.4f  %@ %.4f", record.epoch, record.trainingLoss,
+                               record.validationLoss ?? .nan, metric, record.validationMetric ?? .nan))
+                }
+            }
+        } catch let error as TrainingError {
+            curves.record(error)
+            failure = "\(error)"
+            history = curves.epochs
+        }
+        return DemoRun(history: history, curves: curves, failure: failure, diagnosis: diagnose(curves),
+                       stepsPerEpoch: stepsPerEpoch, schedule: "\(parsed)")
+    }
+
+    /// The training report of a run (the same page as `descent train --report`).
+    func report(_ run: DemoRun, setup: TrainingSetup, rate: Double, epochs: Int, title: String, command: String) -> HTMLReport {
+        let summary: [(key: String, value: String)] = [
+            ("Data set", setup.dataSummary),
+            ("Rows", "\(setup.split.train.count) training, \(setup.split.validation.count) validation"),
+            ("Model", "\(setup.model.parameterCount) parameters; hidden layers 32"),
+            ("Optimizer", "sgd (momentum \(Self.momentum)), learning rate \(Self.rate(rate)) (\(title))"),
+            ("Schedule", "\(run.schedule), with the divergence guard"),
+            ("Epochs", "\(run.history.count) of \(epochs), \(run.stepsPerEpoch) steps each, batch size \(Self.batchSize)"),
+            ("Final validation \(setup.objective.metricName)", run.history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
+        ]
+        var report = TrainReport(summary: summary, history: run.history, curves: run.curves, metricName: setup.objective.metricName,
+                                 stepsPerEpoch: run.stepsPerEpoch, command: command, failure: run.failure)
+        var blocks: [HTMLReport.Block] = [.paragraph("\(run.diagnosis.verdict) (\(run.diagnosis.confidence.rawValue) confidence)")]
+        if !run.diagnosis.evidence.isEmpty { blocks.append(.list(run.diagnosis.evidence)) }
+        blocks.append(.paragraph("Advice: \(run.diagnosis.advice)"))
+        report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
+        return report.document()
+    }
+
+    /// The demo's front page.
+    func index(choice: (rate: Double, reason: String), main: DemoRun, guarded: DemoRun, high: Double, metric: String,
+               repeated: RepeatedRangeTestResult, seconds: Double) -> HTMLReport {
+        let accuracy = { (run: DemoRun) in run.history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—" }
+        var report = HTMLReport(title: "Descent demo", subtitle: "digits · MLP 64-32-10 · SGD with momentum 0.9")
+        report.sections.append(HTMLReport.Section(heading: "What happened", blocks: [
+            .keyValues([
+                ("Range test", "valley \(Self.rate(repeated.medians?.valley ?? .nan)), confidence \(repeated.confidence.level.rawValue)"),
+                ("Chosen rate", "\(Self.rate(choice.rate)), \(choice.reason); one-cycle peaking there"),
+                ("Training at the chosen rate", "validation \(metric) \(accuracy(main)); \(main.diagnosis.verdict)"),
+                ("At 10× (\(Self.rate(high)))", guarded.curves.rollbacks.isEmpty ? "no divergence to catch"
+                    : "the guard caught \(guarded.curves.rollbacks.count) blow-up\(guarded.curves.rollbacks.count == 1 ? "" : "s") and scaled the rate down; validation \(metric) \(accuracy(guarded))"),
+                ("Time", String(format: "%.1f s", seconds)),
+            ]),
+        ]))
+        report.sections.append(HTMLReport.Section(heading: "Pages", blocks: [
+            .links([
+                (text: "Range test", address: "range-test.html", about: "the loss against the log learning rate, the four suggestions, the chosen rate and the confidence"),
+                (text: "Training at the chosen rate", address: "training.html", about: "the loss per step with the rate, the loss and accuracy per epoch, the diagnosis"),
+                (text: "Training at 10× the rate", address: "training-10x.html", about: "the divergence guard's rollbacks marked on the loss, and the diagnosis"),
+                (text: "Learning-rate explorer", address: "explorer.html", about: "an animated map of gradient descent on a bowl: a rate that crawls, one that converges, one that diverges"),
+            ]),
+        ]))
+        report.sections.append(HTMLReport.Section(heading: "Next", blocks: [
+            .list(["descent range-test --dataset iris --report range.html",
+                   "descent train --dataset digits --optimizer sgd --learning-rate \(Self.rate(choice.rate)) --report train.html",
+                   "descent explore --landscape ravine --optimizer adam"]),
+        ]))
+        return report
+    }
+
+    func summaryJSON(repeated: RepeatedRangeTestResult, automatic: AutomaticLearningRate.Choice, main: DemoRun, guarded: DemoRun,
+                     high: Double, metric: String, seconds: Double) -> String {
+        func number(_ value: Double?) -> Any { value.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+        func run(_ run: DemoRun, rate: Double) -> [String: Any] {
+            ["learning_rate": number(rate), "epochs": run.history.count, "final_validation_\(metric)": number(run.history.last?.validationMetric),
+             "rollbacks": run.curves.rollbacks.count, "failure": run.failure.map { $0 as Any } ?? NSNull(),
+             "diagnosis": ["verdict": run.diagnosis.verdict.rawValue, "confidence": run.diagnosis.confidence.rawValue,
+                           "evidence": run.diagnosis.evidence, "advice": run.diagnosis.advice]]
+        }
+        var suggestions: [String: Any] = [:]
+        for (name, rate) in repeated.medians?.named ?? [] { suggestions[name] = number(rate) }
+        let object: [String: Any] = [
+            "out": out, "chosen_learning_rate": number(automatic.learningRate),
+            "automatic_learning_rate": ["learning_rate": number(automatic.learningRate), "source": automatic.source.rawValue,
+                                        "rule": automatic.rule, "reasons": automatic.reasons],
+            "range_test": ["suggestions": suggestions, "confidence": repeated.confidence.level.rawValue,
+                           "reasons": repeated.confidence.reasons, "repeats": repeated.results.count,
+                           "diverged": repeated.results[repeated.representative].diverged],
+            "training": run(main, rate: automatic.learningRate), "guarded_run": run(guarded, rate: high),
+            "pages": Self.pages.map { (out as NSString).appendingPathComponent($0) }, "seconds": number(seconds),
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,21 @@
+/// The keys of `descent train --config FILE`: every long flag of `train` but `--config` and `--help`
+/// (a test compares this table with the command's flags, so a new flag cannot be forgotten here).
+extension TrainCommand {
+    static let configurationKeys = ConfigurationArguments.Keys(
+        kinds: [
+            // Data and model (DataModelOptions).
+            "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
+            "seed": .integer, "validation-fraction": .number, "no-standardize": .flag, "task": .string,
+            // Optimizer and rate.
+            "optimizer": .string, "learning-rate": .numberOr(["auto"]), "weight-decay": .number, "momentum": .number,
+            "schedule": .string, "epochs": .integer, "patience": .integer,
+            // Controllers, the guard, checkpoints.
+            "reduce-on-plateau": .flag, "plateau-patience": .integer, "plateau-factor": .number, "no-guard": .flag,
+            "checkpoint-dir": .string, "resume": .flag,
+            // Outputs.
+            "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+        ],
+        exclusiveGroups: [[["dataset"], ["csv", "target", "task"]]],
+        declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }
+    )
+}

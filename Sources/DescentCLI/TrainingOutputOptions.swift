@@ -1,0 +1,37 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// `descent train`'s flags for following a run as it goes: `--log FILE.jsonl` (one JSON line per
+/// step and per epoch, read back by `descent diagnose`) and `--tensorboard DIR` (TensorBoard event
+/// files). Both are written as the run goes, so a killed run leaves them readable up to the kill.
+struct TrainingOutputOptions: ParsableArguments {
+    @Option(name: .customLong("log"),
+            help: ArgumentHelp("Write one JSON line per step and per epoch to this file (JSON Lines; read it with descent diagnose).",
+                               valueName: "file.jsonl"))
+    var logPath: String?
+    @Option(name: .customLong("tensorboard"),
+            help: ArgumentHelp("Write TensorBoard event files (losses, metric, learning rate) to this directory.",
+                               valueName: "directory"))
+    var tensorboardDirectory: String?
+
+    /// Fails before training when the log cannot be a regular file or the directory cannot be made.
+    func check() throws {
+        if let logPath {
+            var status = stat()
+            if lstat(logPath, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+                throw ValidationError("--log: '\(logPath)' is not a regular file; give a file name such as run.jsonl")
+            }
+            let directory = URL(fileURLWithPath: logPath).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: directory) else {
+                throw ValidationError("--log: the directory '\(directory)' does not exist")
+            }
+        }
+        if let tensorboardDirectory {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: tensorboardDirectory, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ValidationError("--tensorboard: '\(tensorboardDirectory)' is a file; give a directory")
+            }
+        }
+    }
+}

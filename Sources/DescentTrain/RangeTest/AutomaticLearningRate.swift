@@ -1,0 +1,232 @@
+import Foundation
+
+/// Chooses the peak learning rate of a run from a range test, weighing the run's budget.
+///
+/// fastai's recipe — run the range test, take the valley, train one-cycle peaking there — is the
+/// anchor, and it is too timid for short runs: measured in PyTorch, iris (≈120 steps) ends at 2.3×
+/// the loss of the best rate of a grid, while digits (≈1350 steps) is at 0.99×. A short run has few
+/// steps to travel with, so it must take them longer; a long run can afford to stay further below the
+/// rate where the sweep's loss stopped falling (and it overfits or rattles if it does not). So the rule
+/// starts from where the sweep broke and steps back by a factor that grows with the number of steps:
+///
+///     edge   = the rate at the lowest smoothed loss of the sweep          (10 × fastai's `minimum`)
+///     factor = clamp(f₀ · (T / T₀)^(−α),  f_min, f_max)                   T = epochs × ⌈n / batch⌉ steps
+///     peak   = max(edge · factor, valley),  then ≤ 2(1 + β)/λmax for SGD when the ceiling was measured
+///
+/// with T₀ = 150 steps, f₀ = 0.1, α = 0.75, f_min = 0.005, f_max = 0.1. So a run of 150 steps or fewer
+/// peaks a decade below the edge (fastai's `minimum`, Smith's rule of thumb), and every 10× more steps
+/// moves the peak 10^0.75 ≈ 5.6× further below it.
+///
+/// * **Steps** enter through T. **Batch size** enters twice: through T (steps per epoch = ⌈n/B⌉) and
+///   through the sweep, which runs at the run's batch size, so its noise floor and blow-up rate are those
+///   the run will see. **Optimizer**: the sweep steps the run's own optimizer; the SGD family is also held
+///   under the stability ceiling (`StabilityCeiling`, heavy-ball limit 2(1 + β)/λmax), which does not bound
+///   adaptive rules (they divide the gradient by its running scale); learning-rate-free optimizers
+///   (Prodigy, Schedule-Free) keep their own default rate, since they estimate the step size themselves.
+/// * **The valley is the floor**: fastai's valley is already right for long runs; going below it buys nothing.
+/// * **Calibration** (`benchmarks/auto_lr.sh`: MLP 32, Adam, batch 32, 30 epochs, one-cycle, 3 seeds, against
+///   a 13-point grid of cosine runs): the best grid rates sat 1/6 to 1/70 below the edge, the factor shrinking
+///   with T — iris (T 120) and wine (150) near 1/6–1/20, star98 (240) and diabetes (360) near 1/10–1/20,
+///   anes96 (720) and digits (1350) near 1/30–1/70. The constants were set on digits, iris and diabetes and
+///   checked on the others. Where the best rate is set by overfitting rather than by optimisation (breast
+///   cancer: best 3e-3 with edge ≈ 0.5, T 450), a rule read off the training loss cannot see it.
+/// * The sweep (`sweep(for:trainingExamples:seed:)`) is repeated on reshuffles when it is cheap next to the
+///   run, and the medians are used.
+///
+/// Worked example (iris, adam, batch 32, 30 epochs: 4 steps per epoch, T = 120, seed 0): the sweep's loss
+/// is lowest at 0.331, valley 0.0048; factor = clamp(0.1 · (120/150)^(−0.75), …) = 0.1 (capped), peak =
+/// 0.331 × 0.1 = 0.0331. Digits (45 steps per epoch, T = 1350): factor = 0.1 · 9^(−0.75) = 0.0192; edge
+/// 0.30 → 0.0058 (the grid's best is 0.01, its second 0.0032).
+///
+/// ```swift
+/// let budget = AutomaticLearningRate.Budget(totalSteps: 120, batchSize: 32, family: .adaptive)
+/// let sweep = try AutomaticLearningRate.sweep(for: budget, trainingExamples: 120, seed: 0)
+/// let repeated = try sweep.run(model, optimizer: try Optimizer(Adam(), learningRate: 1e-3), data: train)
+/// let choice = AutomaticLearningRate.choose(from: repeated, budget: budget)
+/// choice.learningRate   // 0.0331
+/// choice.rule           // "0.331 × 0.1 = 0.0331"
+/// choice.reasons        // what it saw and why, in words
+/// ```
+public enum AutomaticLearningRate {
+    /// How an optimizer's rate behaves, which decides how far below the edge to go and whether the ceiling applies.
+    public enum OptimizerFamily: String, Codable, Sendable, CaseIterable {
+        /// SGD with heavy-ball momentum: the step is rate × gradient, bounded by the stability ceiling.
+        case momentumSGD = "sgd"
+        /// Adam, AdamW, RMSprop: the gradient is divided by its running scale, the step is about the rate.
+        case adaptive
+        /// Prodigy, Schedule-Free: the optimizer sets its own step size; the rate is its default.
+        case learningRateFree = "learning-rate-free"
+    }
+
+    /// What the run will spend: the steps it takes, the examples in each, the optimizer.
+    public struct Budget: Codable, Sendable, Equatable {
+        /// Optimizer steps of the whole run (epochs × steps per epoch).
+        public var totalSteps: Int
+        /// Examples per step.
+        public var batchSize: Int
+        public var family: OptimizerFamily
+        /// SGD's momentum β (for the ceiling 2(1 + β)/λmax).
+        public var momentum: Double
+
+        public init(totalSteps: Int, batchSize: Int, family: OptimizerFamily, momentum: Double = 0) {
+            self.totalSteps = totalSteps
+            self.batchSize = batchSize
+            self.family = family
+            self.momentum = momentum
+        }
+    }
+
+    /// The constants of the rule for one family: factor = clamp((T/T₀)^(−α) · f₀, f_min, f_max).
+    public struct Rule: Codable, Sendable, Equatable {
+        public var referenceSteps: Double
+        public var referenceFactor: Double
+        public var exponent: Double
+        public var smallestFactor: Double
+        public var largestFactor: Double
+
+        /// The factor for a run of `steps` steps.
+        public func factor(steps: Int) -> Double {
+            let raw = Foundation.pow(Double(Swift.max(steps, 1)) / referenceSteps, -exponent) * referenceFactor
+            return Swift.min(Swift.max(raw, smallestFactor), largestFactor)
+        }
+    }
+
+    /// The rule's constants for `family` (see the table in the type's documentation).
+    public static func rule(for family: OptimizerFamily) -> Rule {
+        switch family {
+        case .momentumSGD, .adaptive, .learningRateFree:
+            return Rule(referenceSteps: 150, referenceFactor: 0.1, exponent: 0.75, smallestFactor: 0.005, largestFactor: 0.1)
+        }
+    }
+
+    /// Fewest training examples for which a sweep is run at all (with fewer than two batches the sweep
+    /// sees the same examples at every step).
+    public static let minimumSweepRows = 16
+
+    /// Iterations of one sweep.
+    public static let sweepIterations = 100
+
+    /// The sweep `auto` runs: 1e-6 → 100 over 100 steps (fastai's density, 12.5 steps a decade, moved up
+    /// two decades so a regression on raw targets still blows up inside it) at the run's batch size, with
+    /// no stop in the first 10 steps (which the suggestions drop anyway). It is repeated on reshuffles while
+    /// the sweeps cost at most a quarter of the run: repeats = clamp(⌊T / (4 · 100)⌋, 1, 3).
+    public static func sweep(for budget: Budget, trainingExamples: Int, seed: UInt64) throws -> RepeatedRangeTest {
+        var test = try LearningRateRangeTest(startLearningRate: 1e-6, endLearningRate: 100, iterations: sweepIterations,
+                                             batchSize: budget.batchSize, seed: seed)
+        test.divergenceGraceIterations = sweepIterations / 10
+        let repeats = Swift.min(Swift.max(budget.totalSteps / (4 * sweepIterations), 1), 3)
+        return try RepeatedRangeTest(test: test, repeats: repeats)
+    }
+
+    /// Where the chosen rate came from.
+    public enum Source: String, Codable, Sendable {
+        /// The range test and the budget rule.
+        case rangeTest = "range-test"
+        /// The range test's rate was above the stability ceiling, which set it instead.
+        case ceiling
+        /// A learning-rate-free optimizer's own default.
+        case optimizerDefault = "optimizer-default"
+        /// The test could not run or gave nothing usable; a named default was used.
+        case fallback
+    }
+
+    /// The rate chosen and why.
+    public struct Choice: Codable, Sendable, Equatable {
+        /// The peak rate to train with.
+        public var learningRate: Double
+        public var source: Source
+        /// The rule with its numbers, on one line (e.g. "0.30 × 0.289 = 0.087").
+        public var rule: String
+        /// What the test showed and why this rate, one sentence each.
+        public var reasons: [String]
+        /// The rate at the sweep's lowest smoothed loss (nil without a usable sweep).
+        public var edge: Double?
+        /// fastai's valley (nil without a usable sweep).
+        public var valley: Double?
+        /// The factor below the edge (nil without a usable sweep).
+        public var factor: Double?
+        /// The stability ceiling's rate, when one was measured and applies.
+        public var ceiling: Double?
+    }
+
+    /// The reference default rates named by the fallback: SGD 0.01, adaptive 1e-3 (PyTorch's Adam), rate-free 1.
+    public static func fallbackLearningRate(for family: OptimizerFamily) -> Double {
+        switch family {
+        case .momentumSGD: return 1e-2
+        case .adaptive: return 1e-3
+        case .learningRateFree: return 1
+        }
+    }
+
+    /// A choice when no usable test exists: `rate` (the optimizer's reference default), with the reason.
+    public static func fallback(_ rate: Double, because reason: String) -> Choice {
+        Choice(learningRate: rate, source: .fallback, rule: String(format: "fallback %.3g", rate),
+               reasons: [reason, String(format: "fell back to %.3g, the optimizer's reference default rate", rate)],
+               edge: nil, valley: nil, factor: nil, ceiling: nil)
+    }
+
+    /// A learning-rate-free optimizer's own default.
+    public static func optimizerDefault(_ rate: Double, optimizer: String) -> Choice {
+        Choice(learningRate: rate, source: .optimizerDefault, rule: String(format: "%@ default %.3g", optimizer, rate),
+               reasons: ["\(optimizer) sets its own step size, so auto keeps its reference default rate "
+                         + String(format: "%.3g (no range test needed)", rate)],
+               edge: nil, valley: nil, factor: nil, ceiling: nil)
+    }
+
+    /// The peak rate from a range test (or the medians of repeated ones), the budget and, for SGD, the ceiling.
+    /// Falls back (naming `fallbackLearningRate`) when the sweep gave no usable suggestion.
+    /// - Parameters:
+    ///   - result: the sweep, run at the budget's batch size.
+    ///   - ceiling: the stability ceiling at the starting weights (used for SGD only).
+    public static func choose(from result: RangeTestResult, budget: Budget, ceiling: StabilityCeiling? = nil) -> Choice {
+        choose(from: RepeatedRangeTestResult(results: [result]), budget: budget, ceiling: ceiling)
+    }
+
+    /// As `choose(from:budget:ceiling:)` with the medians of repeated sweeps (and their spread among the reasons).
+    public static func choose(from repeated: RepeatedRangeTestResult, budget: Budget, ceiling: StabilityCeiling? = nil) -> Choice {
+        let fallbackRate = fallbackLearningRate(for: budget.family)
+        let result = repeated.results[repeated.representative]
+        guard let suggestions = repeated.medians else {
+            let why = result.confidence.reasons.first { $0.contains("did not move") }
+                ?? "the range test left too few points to read (the loss blew up within the first steps of the sweep)"
+            return fallback(fallbackRate, because: why)
+        }
+        let edge = suggestions.minimum * 10
+        let valley = suggestions.valley
+        let rule = rule(for: budget.family)
+        let factor = rule.factor(steps: budget.totalSteps)
+        var rate = Swift.max(edge * factor, valley)
+        var reasons = [
+            String(format: "the sweep's smoothed loss was lowest at rate %.3g (the edge) and fell fastest in the middle of its "
+                   + "longest descent at %.3g (fastai's valley)%@; confidence %@", edge, valley,
+                   repeated.results.count > 1 ? String(format: ", medians of %ld sweeps", repeated.results.count) : "",
+                   repeated.confidence.level.rawValue),
+            String(format: "budget: %ld steps of %ld examples; for a run this long the peak sits a factor %.3g below the edge "
+                   + "(%.3g × (%ld / %.0f)^(−%.2g), kept in [%.3g, %.3g])", budget.totalSteps, budget.batchSize, factor,
+                   rule.referenceFactor, budget.totalSteps, rule.referenceSteps, rule.exponent, rule.smallestFactor,
+                   rule.largestFactor),
+        ]
+        var text = String(format: "%.3g × %.3g = %.3g", edge, factor, edge * factor)
+        if edge * factor < valley {
+            reasons.append(String(format: "%.3g is below the valley, so the valley %.3g is used", edge * factor, valley))
+            text += String(format: " < valley → %.3g", valley)
+        }
+        var source = Source.rangeTest
+        var ceilingRate: Double?
+        if budget.family == .momentumSGD, let ceiling, let limit = ceiling.learningRate(momentum: budget.momentum) {
+            ceilingRate = limit
+            if rate > limit {
+                reasons.append(String(format: "the stability ceiling 2(1 + %.2g)/λmax = %.3g (λmax %.3g) is lower, so it sets the rate",
+                                      budget.momentum, limit, ceiling.lambdaMax))
+                text += String(format: " > ceiling → %.3g", limit)
+                rate = limit
+                source = .ceiling
+            } else {
+                reasons.append(String(format: "below the stability ceiling 2(1 + %.2g)/λmax = %.3g (λmax %.3g)", budget.momentum,
+                                      limit, ceiling.lambdaMax))
+            }
+        }
+        return Choice(learningRate: rate, source: source, rule: text, reasons: reasons, edge: edge, valley: valley,
+                      factor: factor, ceiling: ceilingRate)
+    }
+}
