@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <string.h>
 
-int descent_optim_kernels_version(void) { return 3; }
 
 #define INLINE static inline __attribute__((always_inline))
 
@@ -30,14 +29,12 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
     const float step_size = parameters->step_size;
     // √v / √(1 − β₂ᵗ) divides, as PyTorch does: multiplying by the reciprocal is an ulp off at
     // times, which over 30 steps at lr 0.05 left Adam 5e-7 from torch.optim instead of 1.6e-7.
-    // The step is memory-bound, so the division costs no measurable time.
     const float bc2 = parameters->bias_correction2_sqrt;
     const float decay = parameters->decay;
-    const float sign = parameters->maximize ? -1.0f : 1.0f;
     const int decoupled = parameters->decoupled;
     if (parameters->amsgrad) {
         for (size_t i = 0; i < count; i++) {
-            float grad = sign * g[i];
+            float grad = g[i];
             float param = p[i];
             if (decoupled) param = param * decay; else grad = grad + wd * param;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
@@ -49,7 +46,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
         }
     } else if (decoupled) {
         for (size_t i = 0; i < count; i++) {
-            float grad = sign * g[i];
+            float grad = g[i];
             float param = p[i] * decay;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
@@ -60,7 +57,7 @@ INLINE void adam_body(float *restrict p, const float *restrict g, float *restric
     } else {
         for (size_t i = 0; i < count; i++) {
             float param = p[i];
-            float grad = sign * g[i] + wd * param;
+            float grad = g[i] + wd * param;
             float mi = m[i] + one_minus_beta1 * (grad - m[i]);
             float vi = v[i] * beta2 + one_minus_beta2 * grad * grad;
             float denom = SQRT(vi) / bc2 + eps;
@@ -74,17 +71,16 @@ INLINE void sgd_body(float *restrict p, const float *restrict g, float *restrict
                      size_t count, const descent_sgd_parameters *parameters) {
     const float lr = parameters->learning_rate, mu = parameters->momentum;
     const float one_minus_dampening = parameters->one_minus_dampening, wd = parameters->weight_decay;
-    const float sign = parameters->maximize ? -1.0f : 1.0f;
     if (buffer == NULL || mu == 0.0f) {
         for (size_t i = 0; i < count; i++) {
-            float grad = sign * g[i] + wd * p[i];
+            float grad = g[i] + wd * p[i];
             p[i] = p[i] - lr * grad;
         }
         return;
     }
     const int first = parameters->first_step, nesterov = parameters->nesterov;
     for (size_t i = 0; i < count; i++) {
-        float grad = sign * g[i] + wd * p[i];
+        float grad = g[i] + wd * p[i];
         float b = first ? grad : buffer[i] * mu + one_minus_dampening * grad;
         buffer[i] = b;
         float direction = nesterov ? grad + mu * b : b;

@@ -13,7 +13,7 @@ extension TrainCommand {
             "reduce-on-plateau": .flag, "plateau-patience": .integer, "plateau-factor": .number, "no-guard": .flag,
             "checkpoint-dir": .string, "resume": .flag,
             // Outputs.
-            "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+            "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
         ],
         exclusiveGroups: [[["dataset"], ["csv", "target", "task"]]],
         declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }
