@@ -68,7 +68,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
+        try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
@@ -112,9 +112,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try hiddenSizes(),
-                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
-                                      batchSize: data.batchSize)
+        let setup = try data.makeSetup(hidden: try hiddenSizes())
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
         try loadInitialWeights(into: model)
@@ -144,7 +142,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
         if !json {
             print("Training on \(setup.dataSummary)")
-            print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
+            print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
         }
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))

@@ -8,8 +8,8 @@ import DescentTensor
 ///   whose linear layers are at indices 0, 2, 4, … (PyTorch's names `0.weight`, `0.bias`, `2.weight`, …).
 /// * `.cnn`: for each width c in `channels`, conv k×k (padding k/2) → activation → max-pool 2, then flatten →
 ///   linear to `outputSize`, on images of `imageShape` (channels × height × width) given as flat rows.
-///   The description is stored and shown; this build rebuilds only `.mlp` networks (``makeModel(using:)``
-///   names the missing piece for a CNN).
+///   ``makeModel(using:)`` rebuilds it as `descent train --model cnn` builds it (the kernel size k odd,
+///   so padding k/2 keeps the size; 3 by default).
 ///
 /// Example: iris with `--hidden 64`: `ModelArchitecture.multilayerPerceptron(inputSize: 4, hiddenSizes: [64], outputSize: 3)`,
 /// `parameterShapes` = `["0.weight": [64, 4], "0.bias": [64], "2.weight": [3, 64], "2.bias": [3]]`,
@@ -107,9 +107,24 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
     /// - Throws: `TensorError.invalidArgument` for invalid sizes, or for a CNN, which this build cannot rebuild.
     public func makeModel(using generator: inout SeededGenerator) throws -> Sequential {
         try validate()
-        guard kind == .mlp else {
-            throw TensorError.invalidArgument(operation: "model", "this build of Descent rebuilds MLP models only; "
-                + "the file describes a \(summary)")
+        if kind == .cnn, let imageShape, let channels {
+            // Unflatten → (conv k×k, padding k/2 → ReLU → max-pool 2) per width → flatten → linear,
+            // the network `descent train --model cnn` builds, drawing its weights in the same order.
+            let kernel = kernelSize ?? 3
+            var layers: [any Module] = [Unflatten(imageShape)]
+            var (previous, height, width) = (imageShape[0], imageShape[1], imageShape[2])
+            for count in channels {
+                guard height >= 2, width >= 2 else {
+                    throw TensorError.invalidArgument(operation: "model", "\(summary): too many poolings for the image")
+                }
+                layers.append(try Conv2D(previous, count, kernelSize: kernel, padding: kernel / 2, using: &generator))
+                layers.append(ReLU())
+                layers.append(MaxPool2D(kernelSize: 2))
+                (previous, height, width) = (count, height / 2, width / 2)
+            }
+            layers.append(Flatten())
+            layers.append(try Linear(previous * height * width, outputSize, using: &generator))
+            return Sequential(layers)
         }
         var layers: [any Module] = []
         var width = inputSize
