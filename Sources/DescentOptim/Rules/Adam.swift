@@ -117,7 +117,10 @@ public struct AdamState: OptimizerTensorState {
             epsilon: Float(epsilon), weight_decay: Float(context.weightDecay),
             step_size: Float(context.learningRate / biasCorrection1),
             bias_correction2_sqrt: Float(biasCorrection2.squareRoot()),
-            decoupled: decoupled ? 1 : 0, amsgrad: amsgrad ? 1 : 0)
+            decoupled: decoupled ? 1 : 0, amsgrad: amsgrad ? 1 : 0,
+            // In double, rounded once, as PyTorch computes them (not 1.0f - beta2f).
+            one_minus_beta1: Float(1 - beta1), one_minus_beta2: Float(1 - beta2),
+            decay: Float(1 - context.learningRate * context.weightDecay))
         if amsgrad && state.maxExponentialAverageOfSquares.count != parameter.count {
             state.maxExponentialAverageOfSquares = [Float](repeating: 0, count: parameter.count)
         }
