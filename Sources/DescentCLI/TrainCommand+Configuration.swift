@@ -6,7 +6,7 @@ extension TrainCommand {
             // Data and model (DataModelOptions).
             "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
             "seed": .integer, "validation-fraction": .number, "no-standardize": .flag, "task": .string,
-            "idx-images": .string, "idx-labels": .string, "model": .string, "channels": .sizes, "init-weights": .string,
+            "idx-images": .string, "idx-labels": .string, "model": .string, "channels": .sizes,
             // Optimizer and rate.
             "optimizer": .string, "learning-rate": .numberOr(["auto"]), "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,
