@@ -200,25 +200,12 @@ public final class CSVChunkReader {
                         "expected \(width) cells (as in the header), found \(fields.count)")
                 }
                 for column in featureColumns {
-                    let field = fields[column]
-                    if let value = tokenizer.number(field) {
-                        let single = Float(value)
-                        if value.isNaN {
-                            throw DataError.malformedCSV(file: path, line: line, column: column + 1, columnName: header[column],
-                                                         "NaN is not allowed")
-                        }
-                        if single.isInfinite {
-                            throw DataError.malformedCSV(file: path, line: line, column: column + 1, columnName: header[column],
-                                "\(tokenizer.string(field)) is out of the Float32 range (±3.4028235e38)")
-                        }
-                        features.append(single)
-                    } else if tokenizer.isEmpty(field) {
+                    guard let value = try CSVTable.feature(fields[column], of: tokenizer, file: path, line: line, column: column,
+                                                           name: header[column]) else {
                         throw DataError.malformedCSV(file: path, line: line, column: column + 1, columnName: header[column],
                                                      "empty cell (missing value)")
-                    } else {
-                        throw DataError.malformedCSV(file: path, line: line, column: column + 1, columnName: header[column],
-                                                     CSVTable.notANumber(tokenizer.string(field)))
                     }
+                    features.append(value)
                 }
                 if let targetColumn {
                     let text = tokenizer.string(fields[targetColumn])

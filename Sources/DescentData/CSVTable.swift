@@ -40,6 +40,25 @@ struct CSVTable {
         return [UInt8](data)
     }
 
+    /// A feature cell as Float32, nil for an empty cell; NaN, a number beyond Float32's range and text
+    /// that is not a decimal number are errors naming the file, line and column.
+    static func feature(_ field: CSVField, of tokenizer: CSVTokenizer, file: String, line: Int, column: Int,
+                        name: String) throws -> Float? {
+        if let value = tokenizer.number(field) {
+            let single = Float(value)
+            if value.isNaN {
+                throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: name, "NaN is not allowed")
+            }
+            if single.isInfinite {
+                throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: name,
+                    "\(tokenizer.string(field)) is out of the Float32 range (±3.4028235e38)")
+            }
+            return single
+        }
+        if tokenizer.isEmpty(field) { return nil }
+        throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: name, notANumber(tokenizer.string(field)))
+    }
+
     /// Why a cell is not read as a number, with the cell cut to 80 characters.
     /// Example: `notANumber("0x10")` is "\"0x10\" is not a decimal number (hexadecimal is not read)".
     static func notANumber(_ text: String) -> String {
@@ -142,28 +161,16 @@ struct CSVTable {
                         "expected \(width) cells (as in the header), found \(fields.count)" + hint)
                 }
                 for (position, column) in featureColumns.enumerated() {
-                    let field = fields[column]
-                    if let value = tokenizer.number(field) {
-                        let single = Float(value)
-                        if value.isNaN {
-                            throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
-                                                         "NaN is not allowed")
-                        }
-                        if single.isInfinite {
-                            throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
-                                "\(tokenizer.string(field)) is out of the Float32 range (±3.4028235e38)")
-                        }
-                        features.append(single)
-                    } else if tokenizer.isEmpty(field) {
+                    if let value = try Self.feature(fields[column], of: tokenizer, file: file, line: line, column: column,
+                                                    name: header[column]) {
+                        features.append(value)
+                    } else {
                         guard allowMissing else {
                             throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
                                                          "empty cell (missing value)")
                         }
                         missing[position] += 1
                         features.append(.nan)
-                    } else {
-                        throw DataError.malformedCSV(file: file, line: line, column: column + 1, columnName: header[column],
-                            Self.notANumber(tokenizer.string(field)))
                     }
                 }
                 let targetText = tokenizer.string(fields[targetIndex])
