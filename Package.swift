@@ -76,6 +76,8 @@ let package = Package(
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
+        // Seeded property tests ("fuzzing") of every reader of user files and text.
+        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain"]),
     ],
     swiftLanguageModes: [.v6]
 )

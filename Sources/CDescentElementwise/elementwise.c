@@ -217,3 +217,16 @@ DESCENT_CLONES void descent_log_softmax_backward_rows(const float *y, const floa
         for (ptrdiff_t j = 0; j < columns; j++) out[r * columns + j] = gr[j] - exp_approx(yr[j]) * total;
     }
 }
+
+// 1 if every element is finite: x − x is 0 for finite x and NaN for ±∞ and NaN, so the
+// sum of the differences stays 0 only if all are finite (16 lanes, no branches).
+DESCENT_CLONES int descent_all_finite_values(const float *x, ptrdiff_t count) {
+    float lanes[16] = {0};
+    ptrdiff_t i = 0;
+    for (; i + 16 <= count; i += 16)
+        for (int lane = 0; lane < 16; lane++) lanes[lane] += x[i + lane] - x[i + lane];
+    float total = 0;
+    for (int lane = 0; lane < 16; lane++) total += lanes[lane];
+    for (; i < count; i++) total += x[i] - x[i];
+    return total == 0.0f;
+}

@@ -5,6 +5,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks of Descent's kernels (run a release build).",
-        subcommands: [BenchGemmCommand.self, BenchAdamCommand.self]
+        subcommands: [BenchGemmCommand.self, BenchAdamCommand.self, BenchTrainCommand.self]
     )
 }

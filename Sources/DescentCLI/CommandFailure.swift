@@ -58,6 +58,8 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let failure as CommandFailure: return failure
         case let error as ValidationError: return CommandFailure(.usage, error.message)
         case let error as DataError: return CommandFailure(.input, error.description)
+        case let error as ModelFileError: return CommandFailure(.input, error.description)
+        case let error as StateLoadError: return CommandFailure(.input, error.description)
         case let error as ConformanceError: return CommandFailure(.input, error.description)
         case let error as FileWriteError: return CommandFailure(.write, error.description)
         case let error as TrainingError: return CommandFailure(.diverged, "\(error)")

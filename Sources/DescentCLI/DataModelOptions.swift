@@ -16,6 +16,8 @@ protocol DataModelOptionsWording {
 /// ```
 /// $ descent train --dataset iris --hidden 32,16 --batch-size 16 --seed 7 --validation-fraction 0.25
 /// $ descent range-test --csv data.csv --target price --hidden "" --no-standardize
+/// $ descent train --dataset digits --model cnn --channels 16,32
+/// $ descent train --idx-images train-images-idx3-ubyte --idx-labels train-labels-idx1-ubyte --model cnn
 /// ```
 struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     @Option(help: "A bundled data set: \(BundledDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -36,4 +38,12 @@ struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     var validationFraction: Double = 0.2
     @Flag(name: .customLong("no-standardize"), help: "Keep the features as they are in the file.")
     var noStandardize = false
+    @Option(name: .customLong("idx-images"), help: "An IDX images file (MNIST's format) to train on, with --idx-labels.")
+    var idxImages: String?
+    @Option(name: .customLong("idx-labels"), help: "The IDX labels file that goes with --idx-images.")
+    var idxLabels: String?
+    @Option(help: "The model: mlp (--hidden) or cnn (--channels; for square images: the digits as 1×8×8, IDX images).")
+    var model: ModelKind = .mlp
+    @Option(help: "Convolution widths of --model cnn, comma-separated: each is conv 3×3 → ReLU → max-pool 2.")
+    var channels: String = "16,32"
 }

@@ -13,6 +13,8 @@ public struct DescentCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self,
             TrainCommand.self,
+            PredictCommand.self,
+            EvaluateCommand.self,
             RangeTestCommand.self,
             ExploreCommand.self,
             ScheduleCommand.self,

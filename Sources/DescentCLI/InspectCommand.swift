@@ -112,9 +112,15 @@ struct InspectCommand: AsyncParsableCommand {
         for info in header.tensors {
             print(pad(info.name, nameWidth) + "  " + pad(info.dtype.rawValue, 8) + "[" + info.shape.map(String.init).joined(separator: ", ") + "]")
         }
-        if !header.metadata.isEmpty {
+        if ModelCard.isPresent(in: header.metadata) {
+            // A model saved by descent train: the card in words (a broken card is an input error naming the key).
+            for line in try ModelCard(metadata: header.metadata, source: file).describedLines() { print(line) }
+        } else if !header.metadata.isEmpty {
             print("metadata:")
             for key in header.metadata.keys.sorted() { print("  \(key): \(header.metadata[key]!)") }
+        }
+        if !ModelCard.isPresent(in: header.metadata) {
+            print("no model description: weights only (descent predict and evaluate need a file saved by descent train --save-weights)")
         }
         if json { print(header.json) }
     }

@@ -68,7 +68,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
+        try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
         guard iterations >= LearningRateRangeTest.minimumIterations, iterations <= LearningRateRangeTest.maximumIterations else {
@@ -88,10 +88,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     private func runTest() throws {
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task,
-                                      hidden: try TrainingSetup.hiddenSizes(data.hidden),
-                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
-                                      batchSize: data.batchSize)
+        let setup = try data.makeSetup(hidden: try TrainingSetup.hiddenSizes(data.hidden))
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)
         if ceiling && setup.model.parameterCount == 0 {
@@ -99,7 +96,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         if !json {
             print("Range test on \(setup.dataSummary)")
-            print("Model: \(setup.model.parameterCount) parameters; optimizer \(optimizer.described(momentum: momentum)); rate "
+            print("Model: \(setup.architecture), \(setup.model.parameterCount) parameters; optimizer \(optimizer.described(momentum: momentum)); rate "
                   + "\(Self.rate(start)) → \(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples"
                   + (repeats > 1 ? ", \(repeats) reshuffles (seeds \(data.seed)…\(data.seed &+ UInt64(repeats - 1)))" : ""))
         }

@@ -6,6 +6,7 @@ extension TrainCommand {
             // Data and model (DataModelOptions).
             "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
             "seed": .integer, "validation-fraction": .number, "no-standardize": .flag, "task": .string,
+            "idx-images": .string, "idx-labels": .string, "model": .string, "channels": .sizes,
             // Optimizer and rate.
             "optimizer": .string, "learning-rate": .numberOr(["auto"]), "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,
@@ -13,9 +14,9 @@ extension TrainCommand {
             "reduce-on-plateau": .flag, "plateau-patience": .integer, "plateau-factor": .number, "no-guard": .flag,
             "checkpoint-dir": .string, "resume": .flag,
             // Outputs.
-            "save-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+            "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
         ],
-        exclusiveGroups: [[["dataset"], ["csv", "target", "task"]]],
+        exclusiveGroups: [[["dataset"], ["csv", "target", "task"], ["idx-images", "idx-labels"]]],
         declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }
     )
 }

@@ -55,8 +55,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var checkpointDirectory: String?
     @Flag(help: "Go on from the checkpoint in --checkpoint-dir.")
     var resume = false
-    @Option(name: .customLong("save-weights"), help: "Write the trained weights to this .safetensors file.")
+    @Option(name: .customLong("save-weights"),
+            help: "Write the trained model to this .safetensors file: the weights (PyTorch's names) and, in its metadata, the model, features, standardisation, classes and training summary (for descent predict/evaluate).")
     var saveWeights: String?
+    @Option(name: .customLong("init-weights"), help: ArgumentHelp(Self.initWeightsHelp))
+    var initWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
     @OptionGroup var outputs: TrainingOutputOptions
@@ -65,7 +68,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
+        try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
@@ -109,11 +112,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
-        let setup = try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try hiddenSizes(),
-                                      validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
-                                      batchSize: data.batchSize)
+        let setup = try data.makeSetup(hidden: try hiddenSizes())
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
+        try loadInitialWeights(into: model)
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
@@ -140,7 +142,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
         if !json {
             print("Training on \(setup.dataSummary)")
-            print("Model: \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
+            print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
         }
         var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
@@ -183,8 +185,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
         }
         if let path = saveWeights {
-            try Safetensors.save(model.stateDictionary, to: path)
-            if !json { print("Saved weights to \(path)") }
+            try ModelFile.save(model, card: modelCard(setup: setup, history: outcome.history, learningRate: baseRate,
+                                                      schedule: parsed, status: summary.status), to: path)
+            if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
         report(outcome.history, objective: objective, diagnosis: diagnosis)
         if let reportPath {

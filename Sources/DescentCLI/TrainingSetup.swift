@@ -22,16 +22,27 @@ struct TrainingSetup {
     let objective: Objective
     /// The freshly initialised model.
     let model: Sequential
+    /// The model's layers in words, printed before training ("64 → 64 → 10, ReLU").
+    let architecture: String
+    /// The standardisation fitted on the training part (nil with --no-standardize): saved with the model.
+    private(set) var standardizer: Standardizer?
+    /// The model as a value (kind and sizes): saved with the model.
+    let modelArchitecture: ModelArchitecture
 
     /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
+    /// `model` `.cnn` builds `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else
+    /// square one-channel images (the digits' 64 features as 1×8×8).
     init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
-         standardize: Bool, seed: UInt64, batchSize: Int) throws {
+         standardize: Bool, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
+         model kind: ModelKind = .mlp, channels: [Int] = [16, 32]) throws {
         if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
             data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
+        } else if let idxImages, let idxLabels {
+            data = try IDX.loadDataset(images: idxImages, labels: idxLabels)
         } else {
-            throw ValidationError("give exactly one of --dataset NAME or --csv FILE")
+            throw ValidationError("give exactly one of --dataset NAME, --csv FILE or --idx-images FILE --idx-labels FILE")
         }
         var split = try data.split(validationFraction: validationFraction, seed: seed)
         guard split.validation.count > 0 else {
@@ -45,9 +56,31 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if standardize { split = try split.standardized().split }
+        if standardize {
+            let standardized = try split.standardized()
+            split = standardized.split
+            standardizer = standardized.standardizer
+        }
         self.split = split
         objective = Objective(for: data)
+        if kind == .cnn {
+            let image = try idxImages.map(IDXImageShape.read) ?? Self.squareImage(features: data.featureCount)
+            let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+            let needed = ConvolutionalModel.estimatedBytes(image: image, channels: channels, outputs: objective.outputSize, rows: rows)
+            guard needed <= Self.memoryBudget else {
+                throw ValidationError("--channels \(channels.map(String.init).joined(separator: ",")): the network needs about "
+                    + "\(String(format: "%.3g", needed / 1_073_741_824)) GiB for \(rows) images at a time, more than the "
+                    + "\(String(format: "%.3g", Self.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's)")
+            }
+            var generator = SeededGenerator(seed: seed)
+            model = try ConvolutionalModel.make(image: image, channels: channels, outputs: objective.outputSize, using: &generator)
+            architecture = ConvolutionalModel.describe(image: image, channels: channels, outputs: objective.outputSize)
+            modelArchitecture = ModelArchitecture(kind: .cnn, inputSize: data.featureCount, hiddenSizes: [],
+                                                  outputSize: objective.outputSize, imageShape: image, channels: channels,
+                                                  kernelSize: 3)
+            return
+        }
+        modelArchitecture = .multilayerPerceptron(inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize)
         let widths = [data.featureCount] + hidden + [objective.outputSize]
         // Rows in flight: one minibatch in training, the whole validation part when evaluating.
         let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
@@ -67,6 +100,18 @@ struct TrainingSetup {
         }
         layers.append(try Linear(width, objective.outputSize, using: &generator))
         model = Sequential(layers)
+        architecture = "MLP " + widths.map(String.init).joined(separator: " → ") + (hidden.isEmpty ? "" : ", ReLU")
+    }
+
+    /// The one-channel square image of `features` pixels (64 → [1, 8, 8]).
+    /// - Throws: `ValidationError` if `features` is not a square.
+    static func squareImage(features: Int) throws -> [Int] {
+        let side = Int(Double(features).squareRoot().rounded())
+        guard side * side == features, side >= 2 else {
+            throw ValidationError("--model cnn needs square images: \(features) features are not side × side pixels "
+                + "(the digits' 64 are 8 × 8); give IDX files (--idx-images) for other shapes")
+        }
+        return [1, side, side]
     }
 
     /// The most bytes a run may need: half the machine's memory, so `--hidden 4000000000` is an

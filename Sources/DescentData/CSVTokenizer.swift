@@ -26,10 +26,12 @@ struct CSVTokenizer {
     private(set) var position = 0
     private(set) var line = 1
 
-    init(bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8 = UInt8(ascii: ",")) {
+    /// `firstLine`: the line number of the first byte (a chunk of a longer file starts later than line 1).
+    init(bytes: UnsafeBufferPointer<UInt8>, file: String, delimiter: UInt8 = UInt8(ascii: ","), firstLine: Int = 1) {
         self.bytes = bytes
         self.file = file
         self.delimiter = delimiter
+        self.line = firstLine
         // Skip a UTF-8 byte-order mark.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
     }

@@ -11,7 +11,7 @@
 /// NumberParser.parse(bytes of " -12.5e1 ")   // -125.0
 /// NumberParser.parse(bytes of "abc")         // nil
 /// ```
-enum NumberParser {
+public enum NumberParser {
     private static let powersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -103,7 +103,7 @@ enum NumberParser {
     }
 
     /// Parses a Swift string (for target cells kept as text).
-    static func parse(_ text: String) -> Double? {
+    public static func parse(_ text: String) -> Double? {
         var copy = text
         return copy.withUTF8 { parse($0) }
     }

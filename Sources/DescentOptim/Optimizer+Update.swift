@@ -89,18 +89,9 @@ extension Optimizer {
         step = stepNumber
     }
 
-    static func isFinite(_ tensor: Tensor) -> Bool {
-        tensor.withUnsafeBufferPointer { buffer in
-            var finite = true
-            let lock = FiniteFlag()
-            let base = SendableFloatPointer(buffer.baseAddress)
-            Parallel.forEachChunk(count: buffer.count, threshold: 1 << 18) { range in
-                if descent_all_finite(base.pointer.map { $0 + range.lowerBound }, range.count) == 0 { lock.clear() }
-            }
-            finite = lock.value
-            return finite
-        }
-    }
+    /// Every element finite: one parallel pass, or none when the gradient's producer (a backward
+    /// pass) or an earlier step already checked this value (`Tensor.isFinite` remembers it).
+    static func isFinite(_ tensor: Tensor) -> Bool { tensor.isFinite }
 
     /// Moves schedule-free parameters to their evaluation point (`true`) or back to the training point.
     ///

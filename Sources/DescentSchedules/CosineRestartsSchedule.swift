@@ -51,8 +51,10 @@ public struct CosineRestartsSchedule: SerializableSchedule, Equatable {
         }
         // Cycle i covers [S_i, S_{i+1}) with S_i = (t_mul^i − 1) / (t_mul − 1), in units of `steps`.
         func start(_ i: Int) -> Double { (pow(periodMultiplier, Double(i)) - 1) / (periodMultiplier - 1) }
-        var cycle = Int((log(1 + done * (periodMultiplier - 1)) / log(periodMultiplier)).rounded(.down))
-        cycle = max(cycle, 0)
+        // The closed-form estimate, then exact steps; with a huge t_mul the estimate overflows to
+        // infinity (once a trap in the conversion to Int), and then the loops below find the cycle.
+        let estimate = (log(1 + done * (periodMultiplier - 1)) / log(periodMultiplier)).rounded(.down)
+        var cycle = estimate.isFinite ? Int(min(max(estimate, 0), 1e15)) : 0
         while start(cycle + 1) <= done { cycle += 1 }
         while cycle > 0 && start(cycle) > done { cycle -= 1 }
         return (cycle, (done - start(cycle)) / pow(periodMultiplier, Double(cycle)))

@@ -11,7 +11,8 @@ struct ReferenceParameters {
     }
 
     private func error(_ name: String, _ message: String) -> ScheduleError {
-        ScheduleError(parameter: name, message: "\(schedule): parameter '\(name)' \(message)")
+        // The message ends with the value as given: cut, so a 100 000-item list does not flood the terminal.
+        ScheduleError(parameter: name, message: "\(schedule): parameter '\(name)' \(TextForm.excerpt(message, limit: 240))")
     }
 
     /// Accepts a parameter Descent has no use for (e.g. Keras' `name`).

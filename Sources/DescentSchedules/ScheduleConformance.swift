@@ -83,7 +83,7 @@ public enum ScheduleConformance {
         init(_ object: [String: JSONValue], index: Int) throws {
             let name = object["name"]?.string ?? "case \(index + 1)"
             func field(_ key: String, _ message: String) -> ScheduleError {
-                ScheduleError(parameter: key, message: "case '\(name)': field '\(key)' \(message)")
+                ScheduleError(parameter: key, message: "case '\(TextForm.excerpt(name))': field '\(key)' \(TextForm.excerpt(message, limit: 240))")
             }
             func numbers(_ key: String) throws -> [Double]? {
                 guard let value = object[key] else { return nil }

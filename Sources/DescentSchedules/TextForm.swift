@@ -1,12 +1,12 @@
 /// Printing helpers for the schedules' text forms (see ``ScheduleParser`` for the language).
-enum TextForm {
+package enum TextForm {
     /// `text` as an error message echoes it: whole up to `limit` characters, else its start, "…"
     /// and how long it was, so a 100 000-digit token does not flood the terminal.
     /// Example: `excerpt(String(repeating: "9", count: 100_000))` is "99…9… (100000 characters)"
     /// with 60 nines.
-    static func excerpt(_ text: String, limit: Int = 80) -> String {
+    package static func excerpt(_ text: String, limit: Int = 80) -> String {
         guard text.count > limit else { return text }
-        return String(text.prefix(60)) + "… (\(text.count) characters)"
+        return String(text.prefix(limit * 3 / 4)) + "… (\(text.count) characters)"
     }
 
     /// Shortest text that reads back as the same `Double` (Swift's own round-trip formatting).

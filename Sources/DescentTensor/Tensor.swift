@@ -129,6 +129,7 @@ public struct Tensor: @unchecked Sendable {
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.isKnownFinite = false
         detachFromTape()
         return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
     }

@@ -4,6 +4,8 @@
 final class TensorStorage: @unchecked Sendable {
     @usableFromInline let pointer: UnsafeMutablePointer<Float>
     @usableFromInline let count: Int
+    /// Set once every element has been checked finite (`Tensor.isFinite`); cleared by an in-place write.
+    @usableFromInline var isKnownFinite = false
 
     @usableFromInline
     init(count: Int) {

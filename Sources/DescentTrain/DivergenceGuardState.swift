@@ -60,10 +60,15 @@ public struct DivergenceGuardState: Codable, Sendable, Equatable {
     /// Whether the run stands where it may be rolled back to: a finite smoothed loss no more than
     /// `lossThreshold` × the reference (a rate far too high can blow the loss up within the grace
     /// period, before the guard judges, and that state must not become a "good" one).
-    public func isHealthy(settings: DivergenceGuard) -> Bool {
+    /// The epoch's `validationLoss`, when there is one, must pass the same test: weights whose training
+    /// loss still looks fine can already be far off (digits, SGD at 0.38: validation loss 10.6 after epoch 1).
+    public func isHealthy(settings: DivergenceGuard, validationLoss: Double? = nil) -> Bool {
+        if let validationLoss, !validationLoss.isFinite { return false }
         guard let value = smoothed.value, value.isFinite else { return smoothed.count == 0 }
         guard let reference else { return true }
-        return !settings.isDiverged(loss: value, best: reference, reference: reference, noise: 0)
+        return [value, validationLoss].compactMap { $0 }.allSatisfy {
+            !settings.isDiverged(loss: $0, best: reference, reference: reference, noise: 0)
+        }
     }
 
     /// The state to go on from after restoring `snapshot`: its curve, this run's counters.

@@ -80,13 +80,14 @@ public struct Trainer: Sendable {
             let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
                                           seed: configuration.seed &+ UInt64(epoch))
             model.train()
+            let trainable = model.trainableParameters   // once per epoch: discovery walks the tree by reflection
             var divergence: (step: Int, loss: Double)?
             for (index, batch) in batches.enumerated() where index >= loop.progress.batchIndex {
                 if stopRequest?.isRequested == true {
                     try checkpointNow()
                     return outcome(.interrupted)
                 }
-                let (loss, gradients) = try valueWithGradient(at: model) { model in
+                let (loss, gradients) = try valueWithGradient(at: model, parameters: trainable) { model in
                     try objective.loss(model(batch.features), batch.targets)
                 }
                 let value = Double(loss.item)
@@ -98,7 +99,7 @@ public struct Trainer: Sendable {
                 }
                 let rate = optimizer.currentLearningRate
                 do {
-                    try optimizer.update(model, along: gradients)
+                    try optimizer.update(trainable, along: gradients)
                 } catch OptimizerError.nonFiniteGradient {
                     // Without a guard nothing can be rolled back: the run ends as diverged, with its history.
                     guard configuration.divergenceGuard != nil else {

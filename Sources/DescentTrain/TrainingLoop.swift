@@ -39,7 +39,9 @@ struct TrainingLoop<Rule: OptimizerRule> {
             throw TrainingError.diverged(step: divergence.step, loss: divergence.loss, rollbacks: guardState.rollbacks)
         }
         guardState.rollbacks += 1
-        if guardState.restoredWithoutUpdate && points.count > 1 { points.removeLast() }
+        // A state that diverges again before any update, or again and again at ever lower rates (a third
+        // time in one epoch), was not good: go one state further back.
+        if (guardState.restoredWithoutUpdate || guardState.consecutive >= 3) && points.count > 1 { points.removeLast() }
         let point = points[points.count - 1]
         try model.load(parameters: point.model)
         // The optimizer goes back to the point's state; the controllers keep what they reached
@@ -72,7 +74,7 @@ struct TrainingLoop<Rule: OptimizerRule> {
         progress.lossTotal = 0
         progress.exampleCount = 0
         progress.guardState.consecutive = 0
-        if let guardSettings, progress.guardState.isHealthy(settings: guardSettings) {
+        if let guardSettings, progress.guardState.isHealthy(settings: guardSettings, validationLoss: record.validationLoss) {
             points.append(RollbackPoint(model: model.stateDictionary, optimizer: optimizer.savedState(), guardState: progress.guardState))
             if points.count > 3 { points.remove(at: 1) }   // keep the start and the last two epochs
         }

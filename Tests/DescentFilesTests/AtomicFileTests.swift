@@ -176,3 +176,26 @@ final class AtomicFileTests: XCTestCase {
         return pid
     }
 }
+
+final class AtomicFileStreamTests: XCTestCase {
+    func testNothingAppearsUntilCommitAndAbandonLeavesTheOldFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/out.csv"
+        let stream = try AtomicFileStream(path)
+        for row in 0..<100_000 { try stream.write("\(row)\n") }   // more than one buffer
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        try stream.commit()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(text.split(separator: "\n").count, 100_000)
+        // A stream dropped part-way (an error in the work) leaves the old file and no temporary file.
+        do {
+            let failing = try AtomicFileStream(path)
+            try failing.write(String(repeating: "x", count: 3 << 20))
+        }
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), text)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), ["out.csv"])
+        XCTAssertThrowsError(try AtomicFileStream(directory))
+    }
+}

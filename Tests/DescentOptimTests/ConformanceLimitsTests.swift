@@ -17,4 +17,15 @@ final class ConformanceLimitsTests: XCTestCase {
             XCTAssertTrue(report.results[0].detail.contains("warmup_steps"), report.results[0].detail)
         }
     }
+
+    func testLongValuesAreCutInMessages() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("long-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let long = String(repeating: "9", count: 100_000)
+        try Data(#"{"cases": [{"name": "w", "source": "pytorch", "optimizer": "SGD", "params": {"lr": "x\#(long)"}, "initial": [1.0], "gradients": [[0.5]], "expected": [[1.0]]}]}"#.utf8).write(to: url)
+        let report = try OptimizerConformance.run(fileURL: url)
+        XCTAssertFalse(report.results[0].passed)
+        XCTAssertLessThan(report.results[0].detail.count, 400, String(report.results[0].detail.prefix(500)))
+        XCTAssertTrue(report.results[0].detail.contains("characters)"), String(report.results[0].detail.prefix(500)))
+    }
 }

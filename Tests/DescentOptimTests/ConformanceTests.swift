@@ -18,7 +18,7 @@ final class ConformanceTests: XCTestCase {
 
     func testSharedOptimizerCasesPass() throws { try check("optimizers.json", expectedCases: 19) }
 
-    func testExtraOptimizerCasesPass() throws { try check("optimizers-extra.json", expectedCases: 30) }
+    func testExtraOptimizerCasesPass() throws { try check("optimizers-extra.json", expectedCases: 41) }
 
     func testAWrongExpectationFails() throws {
         // Take a shared case, move one expected value by 1e-3 relative: the runner must report it.

@@ -33,6 +33,16 @@ final class ScheduleLimitsTests: XCTestCase {
         XCTAssertEqual(step(ScheduleParser.maximumTotalSteps - 1), 0.1 * 0.1 * 0.1, accuracy: 1e-15)
     }
 
+    func testCosineRestartsWithAHugePeriodMultiplierDoesNotTrap() throws {
+        // Was (found by the fuzz harness): "Double value cannot be converted to Int because it is
+        // either infinite or NaN" — the closed-form cycle estimate overflowed to infinity.
+        let schedule = try ScheduleParser.parse("cosine_restarts(from: 0.1, steps: 10, t_mul: 1e300)")
+        XCTAssertEqual(schedule(0), 0.1)
+        XCTAssertEqual(schedule(5), 0.05, accuracy: 1e-12)           // half-way down the first cosine
+        XCTAssertEqual(schedule(10), 0.1)                            // the restart; the second cycle never ends
+        XCTAssertEqual(schedule(1_000_000), 0.1 * 0.5 * (1 + cos(Double.pi * (1_000_000.0 / 10 - 1) / 1e300)), accuracy: 1e-12)
+    }
+
     func testLongTokensAreCutInMessages() throws {
         let digits = String(repeating: "9", count: 100_000) + "x"
         XCTAssertThrowsError(try ScheduleParser.parse("cosine(to: 1" + String(repeating: "e", count: 100_000) + ")")) { error in
@@ -65,5 +75,33 @@ final class ScheduleLimitsTests: XCTestCase {
             XCTAssertTrue(onecycle.contains(parameter), onecycle)
             XCTAssertTrue(onecycle.hasPrefix("FAIL"), onecycle)
         }
+    }
+}
+
+/// The JSON check in front of every conformance reader: the place of the first problem.
+final class JSONTextCheckTests: XCTestCase {
+    private func problem(_ text: String) -> String? {
+        JSONTextCheck.firstProblem(in: Array(text.utf8)).map(\.description)
+    }
+
+    func testProblemsAreFoundByLineAndColumn() {
+        XCTAssertNil(problem(#"{"cases": [1, 2.5e-3, -0, true, null, "a\"\u00e9"]}"#))
+        XCTAssertEqual(problem(""), "line 1, column 1: the file is empty")
+        XCTAssertEqual(problem("{\"cases\": [1, 2}"), "line 1, column 16: expected ',' or ']' but found '}'")
+        XCTAssertEqual(problem("{\n  \"cases\": [\n    {\"steps\": 1e400}\n  ]\n}"),
+                       "line 3, column 15: the number 1e400 is beyond the range of a 64-bit float")
+        XCTAssertEqual(problem("{\"cases\": [{\"name\": \"x\""), "line 1, column 24: the file ends early (truncated?): expected '}'")
+        XCTAssertEqual(problem("{\"a\": \"never ends"), "line 1, column 7: a string that never ends (the file ends early: truncated?)")
+        XCTAssertEqual(problem("{} x"), "line 1, column 4: unexpected 'x' after the end of the JSON value")
+        XCTAssertEqual(problem("{\"é\": 01}"), "line 1, column 8: expected ',' or '}' but found '1'")
+    }
+
+    func testDeepNestingIsCheckedWithoutRecursion() throws {
+        // 100 000 nested lists: valid JSON, checked with an explicit stack; the decoder behind it
+        // refuses the depth with an error, not a stack overflow.
+        let deep = "{\"cases\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        XCTAssertNil(problem(deep))
+        XCTAssertThrowsError(try ScheduleConformance.run(data: Data(deep.utf8)))
+        XCTAssertNotNil(problem(String(repeating: "[", count: 100_000)))
     }
 }

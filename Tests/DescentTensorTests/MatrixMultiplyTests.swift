@@ -156,6 +156,22 @@ final class MatrixMultiplyTests: XCTestCase {
         }
     }
 
+    /// Column groups with op(A) packed once and shared (m·k ≥ `sharedPackingThreshold`, m below the
+    /// row-block mode): a minibatch layer's shape, m not a multiple of MR, several KC blocks, all
+    /// transposes, every kernel, 2 and 3 threads.
+    func testColumnGroupsWithSharedPackedA() {
+        for kernel in MatrixMultiplyKernel.available {
+            let m = 2 * kernel.tileRows + 5, k = Swift.max(2 * kernel.depthBlock + 7, (1 << 14) / m + 1)
+            XCTAssertGreaterThanOrEqual(m * k, 1 << 14)
+            for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+                for threads in [2, 3] {
+                    check(Case(m: m, n: 160, k: k, transposeA: transposeA, transposeB: transposeB,
+                               accumulate: transposeB, padding: transposeA ? 3 : 0), kernel: kernel, threads: threads)
+                }
+            }
+        }
+    }
+
     /// Row blocks over several B panels (k > KC) and column groups, on 2 and 3 threads,
     /// give bit-identical results to one thread.
     func testThreadCountDoesNotChangeResults() {

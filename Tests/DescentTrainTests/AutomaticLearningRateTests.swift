@@ -157,4 +157,19 @@ final class AutomaticLearningRateTests: XCTestCase {
         XCTAssertEqual(fallback.source, .fallback)
         XCTAssertTrue(fallback.reasons[0].contains("too few batches"), fallback.reasons[0])
     }
+
+    /// Features of 1e38 make the very first loss infinite: the test cannot run, and auto says so and falls back.
+    func testALossThatIsNotFiniteAtTheStartFallsBack() throws {
+        let split = try Datasets.load(named: "iris").split(validationFraction: 0.2, seed: 0).standardized().split
+        let huge = try Dataset(features: try Tensor(shape: split.train.features.shape,
+                                                    scalars: split.train.features.scalars.map { $0 * 1e38 + 3e38 }),
+                               targets: split.train.targets, source: "huge")
+        var generator = SeededGenerator(seed: 0)
+        let model = Sequential([try Linear(4, 8, using: &generator), ReLU(), try Linear(8, 3, using: &generator)])
+        let choice = try AutomaticLearningRate.find(model: model, optimizer: try Optimizer(Adam(), learningRate: 1e-3), data: huge,
+                                                    budget: .init(totalSteps: 120, batchSize: 32, family: .adaptive))
+        XCTAssertEqual(choice.source, .fallback)
+        XCTAssertEqual(choice.learningRate, 1e-3)
+        XCTAssertTrue(choice.reasons[0].contains("could not run"), choice.reasons[0])
+    }
 }

@@ -11,7 +11,6 @@ extern "C" {
 #endif
 
 /// Version of the kernel set (bumped when a kernel's arithmetic changes).
-int descent_optim_kernels_version(void);
 
 /// Which instruction set the kernels use on this machine: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable.
 int descent_optim_kernels_level(void);
@@ -27,7 +26,11 @@ typedef struct {
     float bias_correction2_sqrt; // sqrt(1 - beta2^t)
     int decoupled;             // AdamW: p *= 1 - lr * weight_decay
     int amsgrad;               // keep the running maximum of v in max_v
-    int maximize;              // ascend: use -g
+    // Constants PyTorch computes in double and rounds to float once; computing them in float
+    // (1.0f - 0.999f = 0.00099998713, 1.3e-5 off) drifts 1e-4 from torch.optim at lr 0.05.
+    float one_minus_beta1;     // (float)(1 - beta1)
+    float one_minus_beta2;     // (float)(1 - beta2)
+    float decay;               // (float)(1 - lr * weight_decay), AdamW's shrink factor
 } descent_adam_parameters;
 
 /// One Adam/AdamW step over elements [0, count): p, m, v (and max_v when amsgrad) are updated in place.
@@ -41,8 +44,8 @@ typedef struct {
     float dampening;
     float weight_decay;
     int nesterov;
-    int maximize;
     int first_step;            // the momentum buffer is initialised to the gradient
+    float one_minus_dampening; // (float)(1 - dampening), computed in double as PyTorch does
 } descent_sgd_parameters;
 
 /// One SGD step over [0, count); `buffer` may be NULL when momentum is 0.

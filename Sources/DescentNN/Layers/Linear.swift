@@ -41,8 +41,7 @@ public final class Linear: Module {
                 "input has shape \(input.shape), its last axis must be \(inputSize)")
         }
         let flat = input.rank == 2 ? input : try input.reshaped(to: [-1, inputSize])
-        var output = try flat.matmul(weight.value.transposed())
-        if let bias { output = try output + bias.value }
+        let output = try flat.affine(weight: weight.value, bias: bias?.value)
         return input.rank == 2 ? output : try output.reshaped(to: Array(input.shape.dropLast()) + [outputSize])
     }
 }

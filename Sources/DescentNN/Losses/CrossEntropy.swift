@@ -18,8 +18,34 @@ import DescentTensor
 public func crossEntropy(_ logits: Tensor, _ labels: [Int], classWeights: Tensor? = nil,
                          labelSmoothing: Float = 0, reduction: Reduction = .mean) throws -> Tensor {
     try checkClassification(logits, labels, classWeights: classWeights, loss: "crossEntropy")
+    if reduction != .none {
+        // One fused node (log-softmax, product with T, sum) instead of four.
+        let (target, total) = try targetMatrix(labels, classes: logits.shape[1], classWeights: classWeights,
+                                               labelSmoothing: labelSmoothing, loss: "crossEntropy")
+        return try logits.softmaxCrossEntropy(targets: target, divisor: reduction == .mean ? total : 1)
+    }
     return try weightedLogLikelihood(try logits.logSoftmax(alongAxis: 1), labels, classWeights: classWeights,
                                      labelSmoothing: labelSmoothing, reduction: reduction, loss: "crossEntropy")
+}
+
+/// T[i, c] = (1 − ε)·w[yᵢ]·[c = yᵢ] + (ε/C)·w[c] as a [N, C] tensor, and PyTorch's mean divisor Σᵢ w[yᵢ].
+func targetMatrix(_ labels: [Int], classes: Int, classWeights: Tensor?, labelSmoothing: Float,
+                  loss: String) throws -> (target: Tensor, meanDivisor: Float) {
+    guard labelSmoothing >= 0, labelSmoothing <= 1 else {
+        throw TensorError.invalidArgument(operation: loss, "labelSmoothing must be in [0, 1], got \(labelSmoothing)")
+    }
+    let batch = labels.count
+    let weights = classWeights?.scalars ?? [Float](repeating: 1, count: classes)
+    let spread = labelSmoothing / Float(classes)
+    var target = [Float](repeating: 0, count: batch * classes)
+    if spread != 0 {
+        for row in 0..<batch {
+            for column in 0..<classes { target[row * classes + column] = spread * weights[column] }
+        }
+    }
+    for row in 0..<batch { target[row * classes + labels[row]] += (1 - labelSmoothing) * weights[labels[row]] }
+    let total = labels.reduce(0.0) { $0 + Double(weights[$1]) }
+    return (try Tensor(shape: [batch, classes], scalars: target), Float(total))
 }
 
 /// `crossEntropy` with the labels as a tensor of integral values (e.g. from a data loader).

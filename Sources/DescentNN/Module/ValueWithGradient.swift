@@ -15,7 +15,13 @@ import DescentTensor
 /// ```
 /// - Throws: what `loss` throws, or `TensorError` if it does not return one value.
 public func valueWithGradient<M: Module>(at model: M, _ loss: (M) throws -> Tensor) throws -> (value: Tensor, gradients: [String: Tensor]) {
-    let trainable = model.trainableParameters
+    try valueWithGradient(at: model, parameters: model.trainableParameters, loss)
+}
+
+/// `valueWithGradient(at:_:)` with the trainable parameters already listed (`model.trainableParameters`),
+/// so that a training loop walks the module tree once, not at every step.
+public func valueWithGradient<M: Module>(at model: M, parameters trainable: [(name: String, parameter: Parameter)],
+                                         _ loss: (M) throws -> Tensor) throws -> (value: Tensor, gradients: [String: Tensor]) {
     let originals = trainable.map { $0.parameter.value }
     defer { for (entry, original) in zip(trainable, originals) { entry.parameter.value = original } }
     let (value, gradients) = try valueWithGradient(at: originals) { leaves in

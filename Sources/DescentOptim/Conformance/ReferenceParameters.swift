@@ -1,3 +1,6 @@
+import DescentSchedules
+import Foundation
+
 /// The hyperparameters of a reference optimizer as written in a JSON case (`{"lr": 0.01, "betas": [0.9, 0.999]}`),
 /// read by name; every key must be read or be known to be irrelevant, so a misspelt one is reported.
 public struct ReferenceParameters {
@@ -15,7 +18,7 @@ public struct ReferenceParameters {
     }
 
     func failure(_ key: String, _ message: String) -> ConformanceError {
-        .invalidField(context: context, field: "params.\(key)", message: message)
+        .invalidField(context: context, field: "params.\(TextForm.excerpt(key))", message: TextForm.excerpt(message, limit: 240))
     }
 
     /// A number, or `fallback` when absent or null.

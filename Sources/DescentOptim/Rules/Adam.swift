@@ -112,17 +112,18 @@ public struct AdamState: OptimizerTensorState {
         let t = Double(context.step)
         let biasCorrection1 = AdamHyperparameters.biasCorrection(beta1, step: t)
         let biasCorrection2 = AdamHyperparameters.biasCorrection(beta2, step: t)
-        var settings = descent_adam_parameters(
+        let settings = descent_adam_parameters(
             learning_rate: Float(context.learningRate), beta1: Float(beta1), beta2: Float(beta2),
             epsilon: Float(epsilon), weight_decay: Float(context.weightDecay),
             step_size: Float(context.learningRate / biasCorrection1),
             bias_correction2_sqrt: Float(biasCorrection2.squareRoot()),
-            decoupled: decoupled ? 1 : 0, amsgrad: amsgrad ? 1 : 0, maximize: 0)
+            decoupled: decoupled ? 1 : 0, amsgrad: amsgrad ? 1 : 0,
+            // In double, rounded once, as PyTorch computes them (not 1.0f - beta2f).
+            one_minus_beta1: Float(1 - beta1), one_minus_beta2: Float(1 - beta2),
+            decay: Float(1 - context.learningRate * context.weightDecay))
         if amsgrad && state.maxExponentialAverageOfSquares.count != parameter.count {
             state.maxExponentialAverageOfSquares = [Float](repeating: 0, count: parameter.count)
         }
-        if !amsgrad { settings.amsgrad = 0 }
-        let fixed = settings
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { p in
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
@@ -133,7 +134,7 @@ public struct AdamState: OptimizerTensorState {
             let xp = SendableFloatPointer(vmax.baseAddress)
             FusedLoop.run(count: p.count) { range in
                 let o = range.lowerBound
-                withUnsafePointer(to: fixed) {
+                withUnsafePointer(to: settings) {
                     descent_adam_step(pp.advanced(by: o), gp.advanced(by: o), mp.advanced(by: o), vp.advanced(by: o),
                                       amsgrad ? xp.advanced(by: o) : nil, range.count, $0)
                 }

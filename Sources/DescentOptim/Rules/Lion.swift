@@ -40,7 +40,9 @@ public struct Lion: OptimizerRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
                        context: UpdateContext) {
-        let b1 = Float(context.momentum ?? beta1), ob1 = 1 - b1, b2 = Float(beta2), ob2 = Float(1 - beta2)
+        // 1 − β₁ in double, rounded once, as Optax computes (1. - b1) (not 1 − Float(β₁)).
+        let beta = context.momentum ?? beta1
+        let b1 = Float(beta), ob1 = Float(1 - beta), b2 = Float(beta2), ob2 = Float(1 - beta2)
         let lr = Float(context.learningRate), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { p in

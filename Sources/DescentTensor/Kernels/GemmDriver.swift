@@ -43,6 +43,8 @@ struct GemmDriver {
     static let directRowPanels = 8
     /// Narrowest column group a thread takes in column-group mode.
     static let minimumGroupColumns = 64
+    /// In column-group mode, op(A) with at least this many elements is packed once and shared.
+    static let sharedPackingThreshold = 1 << 14
 
     struct Blocking {
         let mc: Int, kc: Int, nc: Int
@@ -94,18 +96,27 @@ struct GemmDriver {
             let blocking = Blocking(mc: mcBlock, kc: kcBlock, nc: groupWidth)
             let aSize = mcBlock * kcBlock, bSize = kcBlock * groupWidth
             let threads = min(threads, groups)
-            withWorkspace(count: threads * (aSize + bSize)) { buffers in
+            // All of op(A), packed once by the calling thread and shared, when packing it again for
+            // every group would cost more than a few percent of the product: a minibatch layer
+            // (128×784 · 784×256) packed A four times, as much memory traffic as its multiply-adds.
+            let paddedRows = (m + mr - 1) / mr * mr
+            let sharedA = m * k >= GemmDriver.sharedPackingThreshold ? paddedRows * k : 0
+            withWorkspace(count: threads * (aSize + bSize) + sharedA) { buffers in
                 let problem = self
+                let packedA = sharedA > 0 ? SendablePointer(buffers.pointer + threads * (aSize + bSize)) : nil
+                if let packedA { packAll(blocking: blocking, paddedRows: paddedRows, into: packedA.pointer) }
                 WorkerPool.shared.run(threads: threads, mode: .whoeverComes) { thread, team in
                     let aBuffer = buffers.pointer + thread * (aSize + bSize), bBuffer = aBuffer + aSize
+                    let shared = packedA.map { (UnsafePointer($0.pointer), paddedRows) }
                     guard team.threads > 1 else {
-                        return problem.computeColumns(0..<problem.n, blocking: blocking, aBuffer: aBuffer, bBuffer: bBuffer)
+                        return problem.computeColumns(0..<problem.n, blocking: blocking, aBuffer: aBuffer, bBuffer: bBuffer,
+                                                      packedA: shared)
                     }
                     while true {
                         let group = team.nextTicket()
                         if group >= groups { break }
                         problem.computeColumns(group * groupWidth..<min(problem.n, (group + 1) * groupWidth),
-                                               blocking: blocking, aBuffer: aBuffer, bBuffer: bBuffer)
+                                               blocking: blocking, aBuffer: aBuffer, bBuffer: bBuffer, packedA: shared)
                     }
                 }
             }
@@ -145,17 +156,36 @@ struct GemmDriver {
                           depthStart: pc, depth: kc, nr: nr, into: bPacked + first * kc)
     }
 
+    /// Packs all of op(A): depth block pc (of `blocking.kc`) at `paddedRows · pc`, its rows from ic at `ic · kc`
+    /// within it (row blocks are multiples of MR, so each block's panels are where `packA` would put them).
+    private func packAll(blocking: Blocking, paddedRows: Int, into destination: UnsafeMutablePointer<Float>) {
+        var pc = 0
+        while pc < k {
+            let kc = min(blocking.kc, k - pc)
+            GemmPacking.packA(a, lda: lda, transposed: transposeA, rowStart: 0, rows: m, depthStart: pc, depth: kc,
+                              mr: kernel.tileRows, into: destination + paddedRows * pc)
+            pc += kc
+        }
+    }
+
     /// Packs the A block at (ic, pc) and multiplies it with the B block at (pc, jc):
     /// packed at `bPacked`, or, when `direct`, read where it lies for full panels
     /// (only a last, partial panel is packed).
     @inline(__always)
     private func multiplyRowBlock(ic: Int, mc: Int, jc: Int, nc: Int, pc: Int, kc: Int, direct: Bool = false,
-                                  aBuffer: UnsafeMutablePointer<Float>, bPacked: UnsafeMutablePointer<Float>) {
+                                  aBuffer: UnsafeMutablePointer<Float>, bPacked: UnsafeMutablePointer<Float>,
+                                  packedA: (pointer: UnsafePointer<Float>, paddedRows: Int)? = nil) {
         let mr = kernel.tileRows, nr = kernel.tileColumns
         let microKernel = kernel.function
         let accumulateHere: Int32 = (accumulate || pc > 0) ? 1 : 0
-        GemmPacking.packA(a, lda: lda, transposed: transposeA, rowStart: ic, rows: mc,
-                          depthStart: pc, depth: kc, mr: mr, into: aBuffer)
+        let aPacked: UnsafePointer<Float>
+        if let packedA {
+            aPacked = packedA.pointer + packedA.paddedRows * pc + ic * kc
+        } else {
+            GemmPacking.packA(a, lda: lda, transposed: transposeA, rowStart: ic, rows: mc,
+                              depthStart: pc, depth: kc, mr: mr, into: aBuffer)
+            aPacked = UnsafePointer(aBuffer)
+        }
         let rowPanels = (mc + mr - 1) / mr
         var jr = 0
         while jr * nr < nc {
@@ -165,7 +195,7 @@ struct GemmDriver {
             let bStride = unpacked ? ldb : nr
             let cColumn = c + ic * ldc + jc + jr * nr
             for ir in 0..<rowPanels {
-                microKernel(kc, aBuffer + ir * mr * kc, bPanel, bStride, cColumn + ir * mr * ldc, ldc,
+                microKernel(kc, aPacked + ir * mr * kc, bPanel, bStride, cColumn + ir * mr * ldc, ldc,
                             min(mr, mc - ir * mr), columns, accumulateHere)
             }
             jr += 1
@@ -177,7 +207,8 @@ struct GemmDriver {
     /// would serve too few micro-kernel calls to repay packing (im2col convolutions,
     /// minibatch layers).
     private func computeColumns(_ columns: Range<Int>, blocking: Blocking,
-                                aBuffer: UnsafeMutablePointer<Float>, bBuffer: UnsafeMutablePointer<Float>) {
+                                aBuffer: UnsafeMutablePointer<Float>, bBuffer: UnsafeMutablePointer<Float>,
+                                packedA: (pointer: UnsafePointer<Float>, paddedRows: Int)? = nil) {
         let nr = kernel.tileColumns
         // Measured on Zen 3 (16×3136·27: 48 → 40 µs; 48×3136·64: 330 → 235 µs), but worse when
         // a panel's kc rows span many pages (32×4000·256) or alias in cache (row stride a
@@ -200,7 +231,7 @@ struct GemmDriver {
                 while ic < m {
                     let mc = min(blocking.mc, m - ic)
                     multiplyRowBlock(ic: ic, mc: mc, jc: jc, nc: nc, pc: pc, kc: kc, direct: direct,
-                                     aBuffer: aBuffer, bPacked: bBuffer)
+                                     aBuffer: aBuffer, bPacked: bBuffer, packedA: packedA)
                     ic += mc
                 }
                 pc += kc

@@ -46,9 +46,3 @@ public enum Parallel {
         }
     }
 }
-
-@usableFromInline
-struct UnsafeSendableBox<Value>: @unchecked Sendable {
-    @usableFromInline let value: Value
-    @usableFromInline init(_ value: Value) { self.value = value }
-}

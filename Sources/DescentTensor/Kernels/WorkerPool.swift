@@ -30,7 +30,7 @@ final class WorkerPool: @unchecked Sendable {
     enum Mode { case everyThread, whoeverComes }
 
     /// Pause-loop iterations a worker spins for new work before it sleeps.
-    private static let spinsBeforeSleep = 20_000
+    private static let spinsBeforeSleep = 2_000
     /// Pause-loop iterations a waiting thread spins before it yields its core.
     static let spinsBeforeYield = 2_000
 

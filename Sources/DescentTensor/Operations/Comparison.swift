@@ -7,9 +7,6 @@ extension Tensor {
     public func isGreater(than value: Float) -> Tensor { map { $0 > value ? 1 : 0 } }
     public func isLess(than value: Float) -> Tensor { map { $0 < value ? 1 : 0 } }
 
-    /// Whether every element is finite (no NaN, no infinity).
-    public var isFinite: Bool { withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } } }
-
     /// Picks `a` where `condition` is non-zero and `b` elsewhere, all three broadcast.
     /// The gradient flows to `a` where the condition holds and to `b` elsewhere.
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws -> Tensor {

@@ -1,3 +1,5 @@
+import CDescentElementwise
+
 /// 2-D convolution over NCHW images, as PyTorch's `torch.nn.functional.conv2d`
 /// (a cross-correlation: the kernel is not flipped), dilation 1, groups 1:
 ///
@@ -48,29 +50,24 @@ extension Tensor {
         let positions = g.outputPositions, patch = g.patchSize
         let chunk = ImageColumns.imagesPerChunk(g)
         let outputShape = [g.batch, outputChannels, g.outputHeight, g.outputWidth]
+        let columnsCount = patch * chunk * positions, productCount = outputChannels * chunk * positions
 
+        // With the whole batch in one chunk, the forward's columns are kept for the weight's gradient
+        // (which would otherwise build them again).
+        let keptColumns: Tensor? = weight.isTracked && chunk >= g.batch && g.batch > 0
+            ? Tensor.build(shape: [patch, g.batch * positions], count: patch * g.batch * positions) { _ in } : nil
         let result = Tensor.build(shape: outputShape, count: g.batch * outputChannels * positions) { out in
-            var columns = [Float](repeating: 0, count: patch * chunk * positions)
-            var product = [Float](repeating: 0, count: outputChannels * chunk * positions)
-            for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
-                let images = Swift.min(chunk, g.batch - start)
-                let width = images * positions
-                columns.withUnsafeMutableBufferPointer { columns in
-                    product.withUnsafeMutableBufferPointer { product in
-                        ImageColumns.im2col(x.storage.pointer, geometry: g, batchRange: start..<(start + images), into: columns.baseAddress!)
-                        MatrixMultiply.gemm(transposeA: false, transposeB: false, m: outputChannels, n: width, k: patch,
-                                            a: w.storage.pointer, lda: patch, b: columns.baseAddress!, ldb: width,
-                                            c: product.baseAddress!, ldc: width)
-                        // [O, images·L] → out[start + i, o, l] (+ bias[o]).
-                        for image in 0..<images {
-                            for channel in 0..<outputChannels {
-                                let target = out + ((start + image) * outputChannels + channel) * positions
-                                let source = product.baseAddress! + channel * width + image * positions
-                                let shift = bias.map { $0.storage.pointer[channel] } ?? 0
-                                for l in 0..<positions { target[l] = source[l] + shift }
-                            }
-                        }
-                    }
+            ScratchBuffers.with(counts: [keptColumns == nil ? columnsCount : 0, productCount]) { buffers in
+                let (columns, product) = (keptColumns?.storage.pointer ?? buffers[0], buffers[1])
+                for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
+                    let images = Swift.min(chunk, g.batch - start)
+                    let width = images * positions
+                    ImageColumns.im2col(x.storage.pointer, geometry: g, batchRange: start..<(start + images), into: columns)
+                    MatrixMultiply.gemm(transposeA: false, transposeB: false, m: outputChannels, n: width, k: patch,
+                                        a: w.storage.pointer, lda: patch, b: columns, ldb: width, c: product, ldc: width)
+                    // [O, images·L] → out[start + i, o, l] (+ bias[o]).
+                    descent_conv_scatter(product, bias?.storage.pointer, out + start * outputChannels * positions,
+                                         images, outputChannels, positions)
                 }
             }
         }
@@ -80,73 +77,49 @@ extension Tensor {
         inputs.append((self, { gradient in
             Tensor.build(shape: inputShape, count: x.count) { dx in
                 dx.initialize(repeating: 0, count: x.count)
-                var gathered = [Float](repeating: 0, count: outputChannels * chunk * positions)
-                var columns = [Float](repeating: 0, count: patch * chunk * positions)
-                for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
-                    let images = Swift.min(chunk, g.batch - start)
-                    let width = images * positions
-                    gathered.withUnsafeMutableBufferPointer { gathered in
-                        columns.withUnsafeMutableBufferPointer { columns in
-                            Tensor.gatherOutputGradient(gradient, channels: outputChannels, positions: positions,
-                                                        batchRange: start..<(start + images), into: gathered.baseAddress!)
-                            MatrixMultiply.gemm(transposeA: true, transposeB: false, m: patch, n: width, k: outputChannels,
-                                                a: w.storage.pointer, lda: patch, b: gathered.baseAddress!, ldb: width,
-                                                c: columns.baseAddress!, ldc: width)
-                            ImageColumns.col2im(columns.baseAddress!, geometry: g, batchRange: start..<(start + images), addingInto: dx)
-                        }
+                ScratchBuffers.with(counts: [productCount, columnsCount]) { buffers in
+                    let (gathered, columns) = (buffers[0], buffers[1])
+                    for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
+                        let images = Swift.min(chunk, g.batch - start)
+                        let width = images * positions
+                        descent_conv_gather(gradient.storage.pointer + start * outputChannels * positions, gathered,
+                                            images, outputChannels, positions)
+                        MatrixMultiply.gemm(transposeA: true, transposeB: false, m: patch, n: width, k: outputChannels,
+                                            a: w.storage.pointer, lda: patch, b: gathered, ldb: width, c: columns, ldc: width)
+                        ImageColumns.col2im(columns, geometry: g, batchRange: start..<(start + images), addingInto: dx)
                     }
                 }
             }
         }))
         inputs.append((weight, { gradient in
             Tensor.build(shape: weightShape, count: w.count) { dw in
-                var gathered = [Float](repeating: 0, count: outputChannels * chunk * positions)
-                var columns = [Float](repeating: 0, count: patch * chunk * positions)
                 if g.batch == 0 { dw.initialize(repeating: 0, count: w.count) }
-                for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
-                    let images = Swift.min(chunk, g.batch - start)
-                    let width = images * positions
-                    gathered.withUnsafeMutableBufferPointer { gathered in
-                        columns.withUnsafeMutableBufferPointer { columns in
-                            Tensor.gatherOutputGradient(gradient, channels: outputChannels, positions: positions,
-                                                        batchRange: start..<(start + images), into: gathered.baseAddress!)
-                            ImageColumns.im2col(x.storage.pointer, geometry: g, batchRange: start..<(start + images), into: columns.baseAddress!)
-                            MatrixMultiply.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patch, k: width,
-                                                a: gathered.baseAddress!, lda: width, b: columns.baseAddress!, ldb: width,
-                                                c: dw, ldc: patch, accumulate: start > 0)
+                ScratchBuffers.with(counts: [productCount, keptColumns == nil ? columnsCount : 0]) { buffers in
+                    let (gathered, columns) = (buffers[0], buffers[1])
+                    for start in Swift.stride(from: 0, to: g.batch, by: chunk) {
+                        let images = Swift.min(chunk, g.batch - start)
+                        let width = images * positions
+                        descent_conv_gather(gradient.storage.pointer + start * outputChannels * positions, gathered,
+                                            images, outputChannels, positions)
+                        let source: UnsafeMutablePointer<Float>
+                        if let keptColumns { source = keptColumns.storage.pointer } else {
+                            ImageColumns.im2col(x.storage.pointer, geometry: g, batchRange: start..<(start + images), into: columns)
+                            source = columns
                         }
+                        MatrixMultiply.gemm(transposeA: false, transposeB: true, m: outputChannels, n: patch, k: width,
+                                            a: gathered, lda: width, b: source, ldb: width,
+                                            c: dw, ldc: patch, accumulate: start > 0)
                     }
                 }
-            }
+            }.checkedForFiniteness()
         }))
         if let bias {
             inputs.append((bias, { gradient in
-                Tensor.build(shape: [outputChannels], count: outputChannels) { db in
-                    let gp = gradient.storage.pointer
-                    for channel in 0..<outputChannels {
-                        var total = 0.0
-                        for image in 0..<g.batch {
-                            let source = gp + (image * outputChannels + channel) * positions
-                            for l in 0..<positions { total += Double(source[l]) }
-                        }
-                        db[channel] = Float(total)
-                    }
-                }
+                var sums = [Double](repeating: 0, count: outputChannels)
+                descent_channel_sums(gradient.storage.pointer, &sums, g.batch, outputChannels, positions)
+                return Tensor(sums.map { Float($0) }).checkedForFiniteness()
             }))
         }
         return Tensor.record(result, inputs)
-    }
-
-    /// Copies images `batchRange` of an output gradient [N, O, L] into [O, images·L].
-    static func gatherOutputGradient(_ gradient: Tensor, channels: Int, positions: Int, batchRange: Range<Int>,
-                                     into gathered: UnsafeMutablePointer<Float>) {
-        let width = batchRange.count * positions
-        let gp = gradient.storage.pointer
-        for (offset, image) in batchRange.enumerated() {
-            for channel in 0..<channels {
-                (gathered + channel * width + offset * positions)
-                    .update(from: gp + (image * channels + channel) * positions, count: positions)
-            }
-        }
     }
 }

@@ -1,3 +1,5 @@
+import CDescentElementwise
+
 /// im2col and col2im: the rearrangement that turns a convolution into one
 /// matrix product (Chellapilla, Puri & Simard, 2006; Caffe's `im2col`).
 ///
@@ -10,86 +12,60 @@
 /// with zeros where the index falls in the padding. `col2im` is its adjoint:
 /// it adds every column entry back to the input position it was read from.
 enum ImageColumns {
-    /// Fills `columns` ([patchSize, images·outputPositions], row-major) from `input`.
+    /// Fills `columns` ([patchSize, images·outputPositions], row-major) from `input`: the images
+    /// are copied into zero-padded planes once, then every row is a gather at precomputed offsets
+    /// (`descent_im2col_padded`), rows split across cores when there is enough work.
     static func im2col(_ input: UnsafePointer<Float>, geometry g: SpatialGeometry, batchRange: Range<Int>,
                        into columns: UnsafeMutablePointer<Float>) {
         let images = batchRange.count
         let width = images * g.outputPositions
-        let source = SendablePointer(input), target = SendablePointer(columns)
-        Parallel.forEachChunk(count: g.patchSize, threshold: Swift.max(2, (1 << 16) / Swift.max(width, 1))) { rows in
-            for row in rows {
-                let channel = row / (g.kernelHeight * g.kernelWidth)
-                let kernelRow = (row / g.kernelWidth) % g.kernelHeight
-                let kernelColumn = row % g.kernelWidth
-                var out = target.pointer + row * width
-                let valid = validOutputs(kernelOffset: kernelColumn, inputSize: g.width, outputSize: g.outputWidth, geometry: g)
-                let firstColumn = valid.lowerBound * g.stride - g.padding + kernelColumn
-                for image in batchRange {
-                    let plane = source.pointer + (image * g.channels + channel) * g.inputPositions
-                    for outputRow in 0..<g.outputHeight {
-                        let inputRow = outputRow * g.stride - g.padding + kernelRow
-                        if inputRow < 0 || inputRow >= g.height || valid.isEmpty {
-                            out.update(repeating: 0, count: g.outputWidth)
-                            out += g.outputWidth
-                            continue
-                        }
-                        // Zeros left of the image, the image's columns, zeros right of it.
-                        out.update(repeating: 0, count: valid.lowerBound)
-                        let line = plane + inputRow * g.width + firstColumn
-                        if g.stride == 1 {
-                            (out + valid.lowerBound).update(from: line, count: valid.count)
-                        } else {
-                            for offset in 0..<valid.count { out[valid.lowerBound + offset] = line[offset * g.stride] }
-                        }
-                        (out + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
-                        out += g.outputWidth
-                    }
+        var geometry = g.cGeometry
+        let plane = descent_padded_plane(&geometry)
+        ScratchBuffers.with(counts: [images * g.channels * plane]) { buffers in
+            let padded = SendablePointer(buffers[0]), target = SendablePointer(columns)
+            descent_pad_images(input, &geometry, batchRange.lowerBound, batchRange.upperBound, padded.pointer)
+            let offsets = kernelOffsets(&geometry, g)
+            offsets.withUnsafeBufferPointer { offsets in
+                let table = SendablePointer(offsets.baseAddress!)
+                Parallel.forEachChunk(count: g.patchSize, threshold: Swift.max(2, (1 << 16) / Swift.max(width, 1))) { rows in
+                    var geometry = g.cGeometry
+                    descent_im2col_padded(padded.pointer, &geometry, images, rows.lowerBound, rows.upperBound,
+                                          table.pointer, target.pointer)
                 }
             }
         }
     }
 
-    /// Adds `columns` ([patchSize, images·outputPositions]) back into `input` (the adjoint of `im2col`).
+    /// Adds `columns` ([patchSize, images·outputPositions]) back into `input` (the adjoint of `im2col`):
+    /// each channel's rows are added into a zero-padded plane, whose interior is then added to the input.
     /// Parallel over channels: rows of different channels write disjoint planes.
     static func col2im(_ columns: UnsafePointer<Float>, geometry g: SpatialGeometry, batchRange: Range<Int>,
                        addingInto input: UnsafeMutablePointer<Float>) {
-        let width = batchRange.count * g.outputPositions
-        let source = SendablePointer(columns), target = SendablePointer(input)
+        let images = batchRange.count
+        let width = images * g.outputPositions
+        var geometry = g.cGeometry
+        let plane = descent_padded_plane(&geometry)
         let rowsPerChannel = g.kernelHeight * g.kernelWidth
-        Parallel.forEachChunk(count: g.channels, threshold: Swift.max(2, (1 << 16) / Swift.max(width * rowsPerChannel, 1))) { channels in
-            for channel in channels {
-                for kernelRow in 0..<g.kernelHeight {
-                    for kernelColumn in 0..<g.kernelWidth {
-                        let row = (channel * g.kernelHeight + kernelRow) * g.kernelWidth + kernelColumn
-                        var column = UnsafePointer(source.pointer) + row * width
-                        let valid = validOutputs(kernelOffset: kernelColumn, inputSize: g.width, outputSize: g.outputWidth, geometry: g)
-                        let firstColumn = valid.lowerBound * g.stride - g.padding + kernelColumn
-                        for image in batchRange {
-                            let plane = target.pointer + (image * g.channels + channel) * g.inputPositions
-                            for outputRow in 0..<g.outputHeight {
-                                let inputRow = outputRow * g.stride - g.padding + kernelRow
-                                if inputRow >= 0 && inputRow < g.height {
-                                    let line = plane + inputRow * g.width + firstColumn
-                                    let entries = column + valid.lowerBound
-                                    for offset in 0..<valid.count { line[offset * g.stride] += entries[offset] }
-                                }
-                                column += g.outputWidth
-                            }
-                        }
-                    }
+        ScratchBuffers.with(counts: [images * g.channels * plane]) { buffers in
+            let padded = SendablePointer(buffers[0]), source = SendablePointer(columns), target = SendablePointer(input)
+            let offsets = kernelOffsets(&geometry, g)
+            offsets.withUnsafeBufferPointer { offsets in
+                let table = SendablePointer(offsets.baseAddress!)
+                Parallel.forEachChunk(count: g.channels, threshold: Swift.max(2, (1 << 16) / Swift.max(width * rowsPerChannel, 1))) { channels in
+                    var geometry = g.cGeometry
+                    descent_col2im_padded(source.pointer, &geometry, images, channels.lowerBound, channels.upperBound,
+                                          table.pointer, padded.pointer)
+                    descent_unpad_add(padded.pointer, &geometry, batchRange.lowerBound, batchRange.upperBound,
+                                      channels.lowerBound, channels.upperBound, target.pointer)
                 }
             }
         }
     }
 
-    /// The output positions x whose input position x·stride − padding + kernelOffset lies in 0..<inputSize.
-    static func validOutputs(kernelOffset: Int, inputSize: Int, outputSize: Int, geometry g: SpatialGeometry) -> Range<Int> {
-        // x ≥ ⌈(padding − kernelOffset) / stride⌉ and x ≤ ⌊(inputSize − 1 + padding − kernelOffset) / stride⌋.
-        let low = g.padding - kernelOffset, high = inputSize - 1 + g.padding - kernelOffset
-        guard high >= 0 else { return 0..<0 }
-        let first = low <= 0 ? 0 : (low + g.stride - 1) / g.stride
-        let last = Swift.min(outputSize - 1, high / g.stride)
-        return first <= last ? first..<(last + 1) : 0..<0
+    private static func kernelOffsets(_ geometry: inout descent_spatial_geometry, _ g: SpatialGeometry) -> [Int32] {
+        var offsets = [Int32](repeating: 0, count: g.kernelHeight * g.kernelWidth * g.outputPositions)
+        offsets.withUnsafeMutableBufferPointer { descent_kernel_offsets(&geometry, $0.baseAddress!) }
+        return offsets
     }
 
     /// How many images one im2col buffer holds, keeping it near `budget` floats.

@@ -1,3 +1,5 @@
+import CDescentElementwise
+
 /// Max and average pooling over NCHW images, as PyTorch's `max_pool2d` and
 /// `avg_pool2d` (square window, `ceil_mode=False`, dilation 1).
 ///
@@ -26,48 +28,24 @@ extension Tensor {
     public func maxPool2d(kernelSize: Int, stride: Int? = nil, padding: Int = 0) throws -> Tensor {
         let g = try poolingGeometry(kernelSize: kernelSize, stride: stride, padding: padding, operation: "maxPool2d")
         let planes = g.batch * g.channels, positions = g.outputPositions
-        var winners = [Int32](repeating: 0, count: planes * positions)
-        let x = storage.pointer
-        let result = winners.withUnsafeMutableBufferPointer { winners in
-            Tensor.build(shape: [g.batch, g.channels, g.outputHeight, g.outputWidth], count: planes * positions) { out in
-                for plane in 0..<planes {
-                    let source = x + plane * g.inputPositions
-                    for outputRow in 0..<g.outputHeight {
-                        for outputColumn in 0..<g.outputWidth {
-                            var best = -Float.infinity, bestIndex = -1
-                            window: for i in 0..<g.kernelHeight {
-                                let row = outputRow * g.stride - g.padding + i
-                                guard row >= 0 && row < g.height else { continue }
-                                for j in 0..<g.kernelWidth {
-                                    let column = outputColumn * g.stride - g.padding + j
-                                    guard column >= 0 && column < g.width else { continue }
-                                    let value = source[row * g.width + column]
-                                    if value.isNaN { best = value; bestIndex = row * g.width + column; break window }
-                                    if bestIndex < 0 || value > best { best = value; bestIndex = row * g.width + column }
-                                }
-                            }
-                            let position = plane * positions + outputRow * g.outputWidth + outputColumn
-                            out[position] = best
-                            winners[position] = Int32(bestIndex)
-                        }
-                    }
-                }
-            }
+        let winners = WinnerIndices(count: planes * positions)
+        var geometry = g.cGeometry
+        let result = Tensor.build(shape: [g.batch, g.channels, g.outputHeight, g.outputWidth], count: planes * positions) { out in
+            descent_max_pool2d(storage.pointer, &geometry, planes, out, winners.pointer)
         }
-        let inputShape = shape, inputCount = count
+        let inputShape = shape, inputCount = count, inputPositions = g.inputPositions
         return Tensor.record(result, self) { gradient in
-            let gp = gradient.storage.pointer
-            return Tensor.build(shape: inputShape, count: inputCount) { dx in
-                dx.initialize(repeating: 0, count: inputCount)
-                for plane in 0..<planes {
-                    let target = dx + plane * g.inputPositions
-                    for l in 0..<positions {
-                        let position = plane * positions + l
-                        target[Int(winners[position])] += gp[position]
-                    }
-                }
+            Tensor.build(shape: inputShape, count: inputCount) { dx in
+                descent_max_pool2d_backward(gradient.storage.pointer, winners.pointer, planes, inputPositions, positions, dx)
             }
         }
+    }
+
+    /// The flat index (within its plane) of each pooling window's maximum, kept for the backward pass.
+    final class WinnerIndices: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Int32>
+        init(count: Int) { pointer = UnsafeMutablePointer<Int32>.allocate(capacity: Swift.max(count, 1)) }
+        deinit { pointer.deallocate() }
     }
 
     /// Mean over each `kernelSize`×`kernelSize` window.

@@ -1,3 +1,5 @@
+import CDescentElementwise
+
 /// The sizes of a sliding-window operation over NCHW images (convolution,
 /// pooling): a square kernel, one stride and one zero padding for both axes.
 ///
@@ -53,4 +55,13 @@ struct SpatialGeometry {
     var inputPositions: Int { height * width }
     /// Rows of the im2col matrix: channels · kernelHeight · kernelWidth.
     var patchSize: Int { channels * kernelHeight * kernelWidth }
+}
+
+extension SpatialGeometry {
+    /// The same geometry for the C loops of `spatial.c`.
+    var cGeometry: descent_spatial_geometry {
+        descent_spatial_geometry(channels: channels, height: height, width: width, kernel_height: kernelHeight,
+                                 kernel_width: kernelWidth, stride: stride, padding: padding,
+                                 output_height: outputHeight, output_width: outputWidth)
+    }
 }

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// The kind of model `--model` builds.
+enum ModelKind: String, ExpressibleByArgument, CaseIterable {
+    /// A multilayer perceptron with the `--hidden` layer sizes.
+    case mlp
+    /// A convolutional network with the `--channels` widths (`ConvolutionalModel`).
+    case cnn
+}
+
+extension DataModelOptions {
+    /// Checks the data-source and model options: exactly one of `--dataset`, `--csv` and `--idx-images`
+    /// (which needs `--idx-labels`), `--target` only with `--csv`, and `--channels` a list of positive widths.
+    func validateSourceAndModel() throws {
+        if idxImages == nil && idxLabels == nil {
+            try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target, task: task)
+        } else {
+            guard dataset == nil, csv == nil else {
+                throw ValidationError("give exactly one of --dataset NAME, --csv FILE or --idx-images FILE --idx-labels FILE")
+            }
+            if idxImages == nil || idxLabels == nil { throw ValidationError("--idx-images and --idx-labels go together") }
+            if target != nil { throw ValidationError("--target goes with --csv") }
+            if task != nil { throw ValidationError("--task goes with --csv (IDX labels are classes)") }
+        }
+        _ = try Self.channelWidths(channels)
+    }
+
+    /// The training setup these options describe, with the MLP's `hidden` sizes.
+    func makeSetup(hidden: [Int]) throws -> TrainingSetup {
+        try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
+                          standardize: !noStandardize, seed: seed, batchSize: batchSize,
+                          idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
+    }
+
+    /// The widths of `--channels` ("16,32").
+    static func channelWidths(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty else { throw ValidationError("--channels needs at least one width, e.g. 16,32") }
+        return try parts.map { part in
+            guard let width = Int(part), (1...4096).contains(width) else {
+                throw ValidationError("--channels: '\(part)' is not a width in 1...4096")
+            }
+            return width
+        }
+    }
+}
+
+/// The shape of one image in an IDX images file, from its header: [n, h, w] → [1, h, w], [n, c, h, w] → [c, h, w].
+///
+/// ```swift
+/// try IDXImageShape.read(path: "train-images-idx3-ubyte")   // [1, 28, 28]
+/// ```
+enum IDXImageShape {
+    /// - Throws: `ValidationError` naming the file if it cannot be read or does not hold 2-D or 3-D images.
+    static func read(path: String) throws -> [Int] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ValidationError("--idx-images: cannot read '\(path)'")
+        }
+        defer { try? handle.close() }
+        let header = [UInt8]((try? handle.read(upToCount: 4 + 4 * 4)) ?? Data())
+        guard header.count >= 4, header[0] == 0, header[1] == 0 else {
+            throw ValidationError("--idx-images: '\(path)' is not an IDX file")
+        }
+        let rank = Int(header[3])
+        guard rank == 3 || rank == 4, header.count >= 4 + 4 * rank else {
+            throw ValidationError("--idx-images: '\(path)' holds \(rank)-D data; --model cnn needs images [n, h, w] or [n, c, h, w]")
+        }
+        let dimensions = (0..<rank).map { axis in
+            (0..<4).reduce(0) { $0 << 8 | Int(header[4 + 4 * axis + $1]) }
+        }
+        return rank == 3 ? [1] + dimensions.dropFirst() : Array(dimensions.dropFirst())
+    }
+}

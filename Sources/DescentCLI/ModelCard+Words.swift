@@ -1,0 +1,50 @@
+import Descent
+import Foundation
+
+extension ModelCard {
+    /// The card in words, as `descent inspect` prints it:
+    ///
+    /// ```
+    /// model: MLP 4 → 64 → 3, relu (format version 1)
+    /// task: classification of "species" into 3 classes: setosa, versicolor, virginica
+    /// features (4, in this order): sepal_length, sepal_width, petal_length, petal_width
+    /// standardised: (x − mean) / standard deviation per feature
+    ///   sepal_length  mean 5.8425  sd 0.8276
+    /// trained on: iris: 120 training and 30 validation examples, …
+    ///   optimizer adamw, learning rate 0.003, schedule constant, 20 epochs (completed)
+    ///   final training loss 0.0712, validation loss 0.0588, validation accuracy 0.9667
+    /// ```
+    func describedLines() -> [String] {
+        var lines = ["model: \(architecture.summary) (format version \(formatVersion))"]
+        if let classNames {
+            lines.append("task: classification of \"\(targetName)\" into \(classNames.count) classes: " + Self.cut(classNames))
+        } else {
+            lines.append("task: regression of \"\(targetName)\"")
+        }
+        lines.append("features (\(featureNames.count), in this order): " + Self.cut(featureNames))
+        if let standardizer {
+            lines.append("standardised: (x − mean) / standard deviation per feature")
+            let width = min(40, featureNames.map(\.count).max() ?? 0)
+            for (index, name) in featureNames.enumerated().prefix(20) {
+                lines.append("  " + name.padding(toLength: max(width, name.count), withPad: " ", startingAt: 0)
+                    + String(format: "  mean %.6g  sd %.6g", standardizer.mean[index], standardizer.standardDeviation[index]))
+            }
+            if featureNames.count > 20 { lines.append("  … (\(featureNames.count - 20) more)") }
+        } else {
+            lines.append("standardised: no (features are used as they are)")
+        }
+        if let training {
+            lines.append("trained on: \(training.data)")
+            lines.append(String(format: "  optimizer %@, learning rate %.4g, schedule %@, %ld epochs (%@)", training.optimizer,
+                                training.learningRate, training.schedule, training.epochsRun, training.status))
+            func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
+            lines.append("  final training loss \(number(training.finalTrainingLoss)), validation loss \(number(training.finalValidationLoss)), "
+                + "validation \(training.metricName) \(number(training.finalValidationMetric))")
+        }
+        return lines
+    }
+
+    private static func cut(_ names: [String]) -> String {
+        names.count > 20 ? names.prefix(20).joined(separator: ", ") + ", … (\(names.count) in all)" : names.joined(separator: ", ")
+    }
+}

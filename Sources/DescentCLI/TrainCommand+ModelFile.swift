@@ -1,0 +1,44 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// `descent train --save-weights FILE` writes a self-describing model file (``ModelFile``: the tensors
+/// under PyTorch's names plus the ``ModelCard`` in the safetensors metadata), and `--init-weights FILE`
+/// starts from a saved model's tensors (a warm start: fine-tuning on new data, or going on with another
+/// schedule). The warm start happens before `--learning-rate auto`'s range test, which so starts from
+/// those weights too.
+///
+/// ```
+/// $ descent train --dataset iris --epochs 20 --save-weights iris.safetensors
+/// $ descent train --dataset iris --epochs 10 --init-weights iris.safetensors --learning-rate auto --save-weights tuned.safetensors
+/// ```
+extension TrainCommand {
+    static let initWeightsHelp = "Start from the tensors of this .safetensors file (a model saved by --save-weights, or any "
+        + "file with the same tensor names and shapes) instead of random weights."
+
+    /// The card saved with the model: what `setup` built and what the run did.
+    func modelCard(setup: TrainingSetup, history: [TrainingRecord], learningRate: Double, schedule: AnySchedule,
+                   status: TrainSummary.Status) -> ModelCard {
+        let last = history.last
+        let training = ModelCard.TrainingDescription(
+            data: setup.dataSummary, optimizer: optimizer.rawValue, learningRate: learningRate, schedule: "\(schedule)",
+            epochsRun: history.count, status: status.rawValue, finalTrainingLoss: last?.trainingLoss,
+            finalValidationLoss: last?.validationLoss, metricName: setup.objective.metricName,
+            finalValidationMetric: last?.validationMetric)
+        return ModelCard(architecture: setup.modelArchitecture, trainedOn: setup.data, standardizer: setup.standardizer,
+                         training: training)
+    }
+
+    /// Loads `--init-weights` into `model`; a missing, extra or mis-shaped tensor is an input error naming it.
+    func loadInitialWeights(into model: Sequential) throws {
+        guard let path = initWeights else { return }
+        let file = try ModelFile.load(path: path)
+        do {
+            try model.load(parameters: file.tensors)
+        } catch let error as StateLoadError {
+            throw CommandFailure(.input, "--init-weights \(path): the tensors do not fit this run's model "
+                + "(\(model.stateDictionary.count) tensors, --hidden \(data.hidden)): \(error)")
+        }
+        if !json { print("Starting from the weights in \(path)" + (file.card.map { " (\($0.architecture.summary))" } ?? "")) }
+    }
+}

@@ -1,0 +1,28 @@
+/// Why a saved model file cannot be used, in words a user can act on.
+///
+/// ```swift
+/// // "w.safetensors holds weights only: no model description, feature names, standardisation or
+/// //  class labels (it was saved before Descent 0.x wrote them, or by another tool). Train again with
+/// //  `descent train … --save-weights FILE.safetensors` to get a self-describing model file."
+/// ```
+public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The file has tensors but no model card in its metadata.
+    case weightsOnly(file: String)
+    /// A metadata key is missing or does not hold what it should.
+    case invalidMetadata(file: String, key: String, String)
+    /// The tensors do not fit the model the card describes (names and shapes listed).
+    case tensorsDoNotFit(file: String, String)
+
+    public var description: String {
+        switch self {
+        case let .weightsOnly(file):
+            return "\(file) holds weights only: no model description, feature names, standardisation or class labels "
+                + "(it was saved by an older Descent or another tool). Train again with `descent train … --save-weights "
+                + "FILE.safetensors` to get a self-describing model file (`descent inspect FILE.safetensors` shows what a file holds)"
+        case let .invalidMetadata(file, key, detail):
+            return "\(file): metadata \"\(key)\": \(detail)"
+        case let .tensorsDoNotFit(file, detail):
+            return "\(file): the tensors do not fit the model: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import DescentData
+import DescentNN
+import DescentTensor
+
+/// A saved model ready to predict: the network rebuilt from its card with the file's tensors, and
+/// the card's standardisation applied to raw feature rows first, exactly as training applied it:
+/// z = (x − mean) / standard_deviation per column in Float32, then the network in evaluation mode.
+///
+/// ```swift
+/// let predictor = try ModelPredictor(try ModelFile.load(path: "iris.safetensors"))
+/// let outputs = try predictor.outputs(Tensor(shape: [1, 4], scalars: [5.1, 3.5, 1.4, 0.2]))   // [1, 3] logits
+/// try predictor.labels(outputs)          // ["setosa"]
+/// try predictor.probabilities(outputs)   // [[0.98, 0.02, 0.00]] (softmax of the logits)
+/// ```
+public struct ModelPredictor {
+    public let card: ModelCard
+    public let model: Sequential
+    /// Rows sent through the network at a time, so memory stays bounded by the model, not the data.
+    public var rowsPerPass = 8_192
+
+    /// - Throws: `ModelFileError` when the file has no card or its tensors do not fit it.
+    public init(_ file: ModelFile) throws {
+        card = try file.requireCard()
+        model = try file.makeModel()
+    }
+
+    /// The network's outputs `[n, outputSize]` for raw (unstandardised) feature rows `[n, featureCount]`.
+    public func outputs(_ features: Tensor) throws -> Tensor {
+        let standardized = try card.standardizer.map { try $0.transform(features) } ?? features
+        let rows = standardized.shape[0]
+        guard rows > rowsPerPass else { return try model(standardized).detached }
+        var scalars: [Float] = []
+        scalars.reserveCapacity(rows * card.architecture.outputSize)
+        var start = 0
+        while start < rows {
+            let end = Swift.min(start + rowsPerPass, rows)
+            let part = try standardized.gatherRows(Array(start..<end))
+            scalars += try model(part).scalars
+            start = end
+        }
+        return try Tensor(shape: [rows, card.architecture.outputSize], scalars: scalars)
+    }
+
+    /// The predicted class label of each row (classification: the arg-max output).
+    public func labels(_ outputs: Tensor) throws -> [String] {
+        guard let names = card.classNames else { return [] }
+        return try outputs.argmax(alongAxis: 1).map { names[$0] }
+    }
+
+    /// The class probabilities of each row, `softmax(outputs)` `[n, classes]`.
+    public func probabilities(_ outputs: Tensor) throws -> Tensor {
+        try outputs.softmax(alongAxis: 1)
+    }
+}

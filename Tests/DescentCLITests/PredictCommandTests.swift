@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+
+/// `descent predict`, `descent evaluate`, `--save-weights` with its card and `--init-weights`, end to end.
+final class PredictCommandTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("descent-predict-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+
+    private func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let path = directory + "/" + name
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        return path
+    }
+
+    private func lastJSON(_ output: String) throws -> [String: Any] {
+        let last = try XCTUnwrap(output.split(separator: "\n").last)
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+    }
+
+    /// evaluate's numbers against a hand computation: the model's logits are (a, b).
+    func testEvaluateMatchesAHandComputation() throws {
+        let model = write("linear.safetensors", ModelFixture.linearClassifier)
+        // Rows: (2,1)→0 true 0; (1,3)→1 true 1; (0,1)→1 true 0; (4,0)→0 true 1; (5,0)→0 true 0.
+        let csv = write("tiny.csv", Array("b,extra,a,y\n1,x,2,0\n3,x,1,1\n1,x,0,0\n0,x,4,1\n0,x,5,0\n".utf8))
+        let result = try CommandLineRunner.run(["evaluate", "--model", model, "--csv", csv, "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let report = try lastJSON(result.standardOutput)
+        XCTAssertEqual(report["rows"] as? Int, 5)
+        XCTAssertEqual(try XCTUnwrap(report["accuracy"] as? Double), 0.6, accuracy: 1e-12)
+        let matrix = try XCTUnwrap(report["confusion_matrix"] as? [String: Any])
+        XCTAssertEqual(matrix["labels"] as? [String], ["0", "1"])
+        XCTAssertEqual(matrix["counts"] as? [[Int]], [[2, 1], [1, 1]])
+        let perClass = try XCTUnwrap(report["per_class"] as? [[String: Any]])
+        XCTAssertEqual(try XCTUnwrap(perClass[0]["precision"] as? Double), 2.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(perClass[0]["recall"] as? Double), 2.0 / 3, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(perClass[1]["precision"] as? Double), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(perClass[1]["support"] as? Int, 2)
+        let loss = [-1.0, -2, 1, 4, -5].map { log(1 + exp($0)) }.reduce(0, +) / 5
+        XCTAssertEqual(try XCTUnwrap(report["loss"] as? Double), loss, accuracy: 1e-6)
+
+        let table = try CommandLineRunner.run(["evaluate", "--model", model, "--csv", csv])
+        XCTAssertEqual(table.status, 0, table.standardError)
+        XCTAssertTrue(table.standardOutput.contains("5 rows: loss (cross-entropy) \(String(format: "%.4f", loss)), accuracy 0.6000"), table.standardOutput)
+        XCTAssertTrue(table.standardOutput.contains("ignoring 1 column(s) the model does not use: extra"), table.standardOutput)
+
+        // predict: one label per row, in order; probabilities are the softmax of (a, b).
+        let predicted = try CommandLineRunner.run(["predict", "--model", model, "--csv", csv, "--probabilities"])
+        XCTAssertEqual(predicted.status, 0, predicted.standardError)
+        let lines = predicted.standardOutput.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "prediction,probability_0,probability_1")
+        XCTAssertEqual(lines.dropFirst().map { $0.split(separator: ",")[0] }, ["0", "1", "1", "0", "0"])
+        let first = lines[1].split(separator: ",").dropFirst().map { Double($0)! }
+        XCTAssertEqual(first[0], 1 / (1 + exp(-1.0)), accuracy: 1e-6)
+        XCTAssertTrue(predicted.standardError.contains("ignoring 2 column(s) the model does not use: extra, y"), predicted.standardError)
+    }
+
+    /// train → save → predict on the training file gives the labels evaluate scores, and --out appears only whole.
+    func testTrainSavePredictAndEvaluateAgree() throws {
+        let model = directory + "/iris.safetensors"
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--hidden", "8", "--learning-rate", "0.03",
+                                               "--save-weights", model, "--json"])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        let summary = try lastJSON(train.standardOutput)
+        let inspect = try CommandLineRunner.run(["inspect", model])
+        XCTAssertEqual(inspect.status, 0, inspect.standardError)
+        for words in ["model: MLP 4 → 8 → 3, relu", "features (4, in this order): sepal_length", "classification of \"species\" into 3 classes",
+                      "schedule constant", "15 epochs (completed)"] {
+            XCTAssertTrue(inspect.standardOutput.contains(words), "\(words) in\n\(inspect.standardOutput)")
+        }
+        let iris = CommandLineRunner.repositoryRoot.appendingPathComponent("Sources/DescentData/Resources/iris.csv").path
+        guard FileManager.default.fileExists(atPath: iris) else { throw XCTSkip("no bundled iris.csv at \(iris)") }
+        let out = directory + "/predictions.csv"
+        let predict = try CommandLineRunner.run(["predict", "--model", model, "--csv", iris, "--out", out, "--json"])
+        XCTAssertEqual(predict.status, 0, predict.standardError)
+        XCTAssertEqual(try lastJSON(predict.standardOutput)["rows"] as? Int, 150)
+        let labels = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
+        let truth = try String(contentsOfFile: iris, encoding: .utf8).split(separator: "\n").dropFirst().map { String($0.split(separator: ",").last!) }
+        XCTAssertEqual(labels.count, 150)
+        let accuracy = Double(zip(labels, truth).filter { $0 == $1 }.count) / 150
+        let evaluate = try CommandLineRunner.run(["evaluate", "--model", model, "--csv", iris, "--json"])
+        XCTAssertEqual(evaluate.status, 0, evaluate.standardError)
+        XCTAssertEqual(try XCTUnwrap(try lastJSON(evaluate.standardOutput)["accuracy"] as? Double), accuracy, accuracy: 1e-12)
+        XCTAssertNotNil(summary["final_validation_accuracy"])
+
+        // A failure part-way leaves --out as it was and no temporary file.
+        var bad = try String(contentsOfFile: iris, encoding: .utf8)
+        bad += "5.0,3.0,oops,0.2,0\n"
+        let badCSV = write("bad.csv", Array(bad.utf8))
+        let failed = try CommandLineRunner.run(["predict", "--model", model, "--csv", badCSV, "--out", out])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.standardError.contains("line 152, column 3 (\"petal_length\"): \"oops\" is not a number"), failed.standardError)
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").count, 151)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: directory).contains { $0.hasSuffix(".partial") })
+
+        // Warm start: from the saved weights with a vanishing rate, the saved weights come back unchanged.
+        let again = directory + "/again.safetensors"
+        let warm = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "8", "--learning-rate", "1e-30",
+                                              "--init-weights", model, "--save-weights", again, "--json"])
+        XCTAssertEqual(warm.status, 0, warm.standardError)
+        let before = try Data(contentsOf: URL(fileURLWithPath: model)), after = try Data(contentsOf: URL(fileURLWithPath: again))
+        XCTAssertEqual(before.suffix(4 * (4 * 8 + 8 + 8 * 3 + 3)), after.suffix(4 * (4 * 8 + 8 + 8 * 3 + 3)), "the tensors are the same")
+        let mismatch = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "16", "--init-weights", model])
+        XCTAssertEqual(mismatch.status, 1)
+        XCTAssertTrue(mismatch.standardError.contains("0.weight expects [16, 4], got [8, 4]"), mismatch.standardError)
+    }
+}

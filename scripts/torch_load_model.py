@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Load a model file saved by `descent train --save-weights FILE.safetensors` with the official
+`safetensors` library (tensors and metadata), rebuild it as a PyTorch `nn.Sequential` of the same
+shape, load the state dict, and check its predictions against `descent predict` on a few rows.
+
+    python3 scripts/torch_load_model.py MODEL.safetensors DATA.csv [--descent PATH] [--rows N]
+
+The metadata holds everything needed (see Sources/DescentTrain/ModelFile/ModelCard.swift): the model
+(kind, sizes, activation), the feature names in order, the standardiser's means and deviations, the
+class labels. Exit status 0 when the labels agree on every row and the probabilities within 1e-5.
+"""
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+
+def build(model):
+    if model["kind"] != "mlp":
+        raise SystemExit(f"this script rebuilds MLPs; the file holds a {model['kind']}")
+    widths = [model["input_size"], *model["hidden_sizes"], model["output_size"]]
+    layers = []
+    for index, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
+        layers.append(torch.nn.Linear(fan_in, fan_out))
+        if index < len(widths) - 2:
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model")
+    parser.add_argument("csv")
+    parser.add_argument("--descent", default=".build/debug/descent")
+    parser.add_argument("--rows", type=int, default=8)
+    arguments = parser.parse_args()
+
+    with safe_open(arguments.model, framework="pt") as handle:
+        metadata = handle.metadata()
+        names = list(handle.keys())
+    print(f"safetensors: {len(names)} tensors {names}; metadata keys {sorted(metadata)}")
+    model_description = json.loads(metadata["descent.model"])
+    features = json.loads(metadata["descent.features"])
+    classes = json.loads(metadata["descent.classes"]) if "descent.classes" in metadata else None
+    standardizer = json.loads(metadata["descent.standardizer"]) if "descent.standardizer" in metadata else None
+    print(f"model {model_description}; task {metadata['descent.task']}; features {features}; classes {classes}")
+
+    network = build(model_description)
+    state = load_file(arguments.model)
+    network.load_state_dict(state, strict=True)   # raises on any missing, extra or mis-shaped tensor
+    network.eval()
+    print(f"torch: nn.Sequential loaded the state dict (strict): {network}")
+
+    with open(arguments.csv, newline="") as handle:
+        reader = csv.DictReader(handle)
+        every = list(reader)
+    # Rows spread evenly over the file (the first rows of a sorted file are often all one class).
+    step = max(1, len(every) // arguments.rows)
+    rows = every[::step][:arguments.rows]
+    raw = torch.tensor([[float(row[name]) for name in features] for row in rows], dtype=torch.float32)
+    x = raw
+    if standardizer:
+        x = (raw - torch.tensor(standardizer["mean"])) / torch.tensor(standardizer["standard_deviation"])
+    with torch.no_grad():
+        outputs = network(x)
+
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as subset:
+        writer = csv.DictWriter(subset, fieldnames=list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+    command = [arguments.descent, "predict", "--model", arguments.model, "--csv", subset.name]
+    if classes:
+        command.append("--probabilities")
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    descent_rows = list(csv.reader(result.stdout.splitlines()))[1:]
+
+    worst = 0.0
+    agree = 0
+    for index, line in enumerate(descent_rows):
+        if classes:
+            torch_label = classes[int(outputs[index].argmax())]
+            torch_probabilities = torch.softmax(outputs[index], dim=0)
+            descent_probabilities = torch.tensor([float(value) for value in line[1:]])
+            difference = float((torch_probabilities - descent_probabilities).abs().max())
+            print(f"row {index + 1}: descent {line[0]:>10}  torch {torch_label:>10}  max |Δp| {difference:.2e}")
+            agree += line[0] == torch_label
+        else:
+            difference = abs(float(line[0]) - float(outputs[index, 0]))
+            print(f"row {index + 1}: descent {float(line[0]):.6g}  torch {float(outputs[index, 0]):.6g}  |Δ| {difference:.2e}")
+            agree += difference <= 1e-4 * max(1.0, abs(float(line[0])))
+        worst = max(worst, difference)
+    print(f"{agree}/{len(descent_rows)} rows agree; largest difference {worst:.2e}")
+    sys.exit(0 if agree == len(descent_rows) and (worst <= 1e-5 or not classes) else 1)
+
+
+if __name__ == "__main__":
+    main()
