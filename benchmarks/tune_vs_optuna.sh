@@ -39,8 +39,8 @@ for round in $(seq "$ROUNDS"); do
           --storage "sqlite:$work/descent.sqlite" --study digits --seed "$round" --json | tail -n 1)
     end=$(now)
     descent_times+=("$(echo "$end - $start" | bc -l)")
-    descent_best+=("$(echo "$out" | sed -E 's/.*"best":\{[^}]*"value":([0-9.eE+-]+).*/\1/')")
-    echo "round $round descent: $(echo "$end - $start" | bc -l | xargs printf '%.2f') s  $(echo "$out" | sed -E 's/"best":\{[^}]*\}\}?,//')"
+    descent_best+=("$(echo "$out" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["best"]["value"])')")
+    echo "round $round descent: $(echo "$end - $start" | bc -l | xargs printf '%.2f') s  $(echo "$out" | "$PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(json.dumps({"best_value": d["best"]["value"], "trials": d["trials"], "complete": d["complete"], "pruned": d["pruned"], "failed": d["failed"]}))')"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
