@@ -96,3 +96,23 @@ final class RangeTestRunTests: XCTestCase {
         XCTAssertTrue(result.rawLosses.allSatisfy(\.isFinite))
     }
 }
+
+/// The sweep is a schedule value: exponential(from: start, decay: end/start, every: iterations, begin: first).
+final class RangeTestScheduleTests: XCTestCase {
+    func testTheSweepIsAnExponentialScheduleBitForBit() throws {
+        let test = try LearningRateRangeTest(startLearningRate: 1e-7, endLearningRate: 10, iterations: 100)
+        let schedule = try test.schedule(beginningAt: 17)
+        for index in [0, 1, 37, 50, 99, 100] {
+            XCTAssertEqual(schedule(17 + index).bitPattern, test.learningRate(at: index).bitPattern, "iteration \(index)")
+        }
+        XCTAssertEqual(schedule(17), 1e-7)
+        XCTAssertEqual(schedule(117), 10, accuracy: 1e-12)
+        XCTAssertEqual(schedule.description, "exponential(from: 1e-07, decay: 100000000.0, every: 100, begin: 17)")
+    }
+
+    func testASweepWiderThanADoubleIsASettingError() {
+        XCTAssertThrowsError(try LearningRateRangeTest(startLearningRate: 1e-300, endLearningRate: 1e300, iterations: 100).validate()) { error in
+            XCTAssertTrue("\(error)".contains("endLearningRate"), "\(error)")
+        }
+    }
+}

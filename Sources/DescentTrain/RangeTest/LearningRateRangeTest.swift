@@ -1,6 +1,7 @@
 import DescentData
 import DescentNN
 import DescentOptim
+import DescentSchedules
 import DescentTensor
 import Foundation
 
@@ -95,6 +96,9 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         guard endLearningRate.isFinite, endLearningRate > startLearningRate else {
             throw fail("endLearningRate", "must be greater than startLearningRate (\(startLearningRate)), got \(endLearningRate)")
         }
+        guard (endLearningRate / startLearningRate).isFinite else {
+            throw fail("endLearningRate", "spans more than a Double can hold from startLearningRate (\(startLearningRate)): end / start is infinite")
+        }
         guard iterations >= Self.minimumIterations, iterations <= Self.maximumIterations else {
             throw fail("iterations", "must be between \(Self.minimumIterations) and \(Self.maximumIterations), got \(iterations)")
         }
@@ -108,6 +112,13 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
     /// The rate of iteration `index`: start · (end/start)^(index/iterations).
     public func learningRate(at index: Int) -> Double {
         startLearningRate * Foundation.pow(endLearningRate / startLearningRate, Double(index) / Double(iterations))
+    }
+
+    /// The sweep as a schedule value, the rate of optimizer step `first + i` being `learningRate(at: i)`:
+    /// start · (end/start)^(i/iterations) is `exponential(from: start, decay: end/start, every: iterations,
+    /// begin: first)` (the same expression, so the same bits).
+    public func schedule(beginningAt first: Int = 0) throws -> ExponentialSchedule {
+        try ExponentialSchedule(from: startLearningRate, decay: endLearningRate / startLearningRate, every: iterations, begin: first)
     }
 
     /// The rates of all `iterations` steps.
@@ -132,7 +143,7 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
             _ = try? model.load(parameters: savedState)
             for ((_, module), isTraining) in zip(model.namedModules, savedModes) { module.isTraining = isTraining }
         }
-        var working = sweepingCopy(of: optimizer)
+        var working = try sweepingCopy(of: optimizer)
         model.train()
 
         var rates: [Double] = [], rawLosses: [Double] = [], smoothedLosses: [Double] = []
@@ -181,13 +192,11 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
                                smoothedLosses: smoothedLosses, diverged: diverged, parametersMoved: moved)
     }
 
-    /// The optimizer the test steps: the caller's rule and state, with the rate of step
-    /// (first + i) set to `learningRate(at: i)` for every parameter.
-    func sweepingCopy<Rule: OptimizerRule>(of optimizer: Optimizer<Rule>) -> Optimizer<Rule> {
+    /// The optimizer the test steps: the caller's rule and state, with the sweep's exponential schedule
+    /// (step first + i at `learningRate(at: i)`) for every parameter.
+    func sweepingCopy<Rule: OptimizerRule>(of optimizer: Optimizer<Rule>) throws -> Optimizer<Rule> {
         var working = optimizer
-        let first = optimizer.step
-        let sweep = self
-        working.schedule = .absolute { step in sweep.learningRate(at: step - first) }
+        working.schedule = .schedule(try schedule(beginningAt: optimizer.step))
         working.controllers = []
         for index in working.groups.indices {
             working.groups[index].schedule = nil
