@@ -94,6 +94,7 @@ final class RangeTestCommandTests: XCTestCase {
 
         let notJSON = directory.appendingPathComponent("lr_finder_text_\(UUID().uuidString).json")
         try "not json".write(to: notJSON, atomically: true, encoding: .utf8)
+        addTeardownBlock { for file in [wrong, malformed, notJSON] { try? FileManager.default.removeItem(at: file) } }
         let unreadable = try CommandLineRunner.run(["conformance", "lr-finder", notJSON.path])
         XCTAssertEqual(unreadable.status, 1)
         XCTAssertTrue(unreadable.standardError.contains(notJSON.lastPathComponent), unreadable.standardError)

@@ -21,6 +21,7 @@ final class RangeTestConformanceTests: XCTestCase {
     private func write(_ text: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("lr_finder_\(UUID().uuidString).json")
         try text.write(to: url, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
         return url
     }
 
