@@ -91,15 +91,7 @@ struct TrainingSetup {
                 + "the \(String(format: "%.3g", Self.memoryBudget / 1_073_741_824)) GiB allowed (half this machine's)")
         }
         var generator = SeededGenerator(seed: seed)
-        var layers: [any Module] = []
-        var width = data.featureCount
-        for size in hidden {
-            layers.append(try Linear(width, size, using: &generator))
-            layers.append(ReLU())
-            width = size
-        }
-        layers.append(try Linear(width, objective.outputSize, using: &generator))
-        model = Sequential(layers)
+        model = try modelArchitecture.makeModel(using: &generator)
         architecture = "MLP " + widths.map(String.init).joined(separator: " → ") + (hidden.isEmpty ? "" : ", ReLU")
     }
 

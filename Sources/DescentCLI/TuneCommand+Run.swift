@@ -109,7 +109,9 @@ extension TuneCommand {
         let decay = parameters["weight_decay"]?.number ?? Double(parameters["weight_decay"]?.description ?? "") ?? weightDecay
         let momentum = parameters["momentum"]?.number ?? Double(parameters["momentum"]?.description ?? "") ?? self.momentum
         let choice = parameters["optimizer"].flatMap { OptimizerChoice(rawValue: $0.description) } ?? optimizer
-        let model = try Self.makeModel(inputs: setup.data.featureCount, hidden: hidden, outputs: setup.objective.outputSize, seed: data.seed)
+        var generator = SeededGenerator(seed: data.seed)
+        let model = try ModelArchitecture.multilayerPerceptron(inputSize: setup.data.featureCount, hiddenSizes: hidden,
+                                                               outputSize: setup.objective.outputSize).makeModel(using: &generator)
         let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: data.seed))
         let fit = TrialFit(trainer: trainer, model: model, setup: setup, trial: trial, settings: OptimizerSettings(
             learningRate: rate, weightDecay: decay, momentum: momentum), pause: pause)
@@ -141,19 +143,5 @@ extension TuneCommand {
         case let .float(x): return Int(exactly: x.rounded())
         case let .choice(x): return Int(x)
         }
-    }
-
-    /// The MLP `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)`, initialised from `seed` as `TrainingSetup` does.
-    static func makeModel(inputs: Int, hidden: [Int], outputs: Int, seed: UInt64) throws -> Sequential {
-        var generator = SeededGenerator(seed: seed)
-        var layers: [any Module] = []
-        var width = inputs
-        for size in hidden {
-            layers.append(try Linear(width, size, using: &generator))
-            layers.append(ReLU())
-            width = size
-        }
-        layers.append(try Linear(width, outputs, using: &generator))
-        return Sequential(layers)
     }
 }
