@@ -120,7 +120,7 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
             try checkKinds(space)
             return space
         } catch let error as SearchSpaceError {
-            throw ValidationError("--search: \(error.message)\n  \(search)\n  " + String(repeating: " ", count: error.column - 1) + "^")
+            throw ValidationError("--search: \(error.message)\n" + CaretExcerpt.lines(search, column: error.column).dropLast())
         }
     }
 

@@ -30,6 +30,11 @@ extension TrainingLog {
     /// ```
     public static func curves(contentsOf path: String) throws -> TrainingLogContents {
         let data: Data
+        // A device or FIFO is no log (and reading one could block or never end): say so, not "permission".
+        if let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType,
+           type != .typeRegular, type != .typeDirectory, type != .typeSymbolicLink {
+            throw TrainingLogError.cannotRead(path: path, reason: "it is not a regular file (a device, FIFO or socket)")
+        }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
