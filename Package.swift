@@ -33,12 +33,14 @@ let package = Package(
     targets: [
         // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
         .target(name: "DescentFiles"),
-        // C micro-kernels with per-function target attributes, chosen at run time.
-        .target(name: "CDescentKernels"),
-        .target(name: "CDescentElementwise"),
+        // C micro-kernels with per-function target attributes, chosen at run time the one way
+        // CDescentDispatch defines (CPU detection once, a table of variants per instruction set).
+        .target(name: "CDescentDispatch"),
+        .target(name: "CDescentKernels", dependencies: ["CDescentDispatch"]),
+        .target(name: "CDescentElementwise", dependencies: ["CDescentDispatch"]),
         .target(name: "DescentTensor", dependencies: ["CDescentKernels", "CDescentElementwise"]),
         // Fused optimizer updates, likewise chosen at run time.
-        .target(name: "CDescentOptimKernels"),
+        .target(name: "CDescentOptimKernels", dependencies: ["CDescentDispatch"]),
         // Learning-rate schedules and controllers: pure values, no dependencies.
         .target(name: "DescentSchedules"),
         .target(name: "DescentNN", dependencies: ["DescentTensor"]),

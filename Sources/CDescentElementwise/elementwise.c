@@ -1,22 +1,17 @@
 // Elementwise kernels written as plain loops that the compiler vectorises.
 //
-// On x86-64 Linux each function is compiled three times (AVX-512, AVX2+FMA and
-// the baseline) with `target_clones`; the loader picks the best for the CPU at
-// start-up (an ifunc), so a plain `swift build -c release` uses AVX-512 where it
-// exists. Elsewhere (arm64 has NEON as its baseline, macOS) one version is built.
+// The loops are in elementwise_template.h, compiled for AVX-512, AVX2+FMA and the
+// baseline (SSE2 on x86-64, NEON on arm64) and chosen at first use, the way every C
+// target chooses (CDescentDispatch.h); so a plain `swift build -c release` uses
+// AVX-512 where it exists, on Linux and macOS alike.
 //
 // exp, log and tanh use branch-free polynomial approximations (Cephes-style range
 // reduction) so the loops vectorise; their error is within 2 ulp of the correctly
 // rounded result over the float range, checked against libm in the tests.
 #include "CDescentElementwise.h"
+#include "CDescentDispatch.h"
 #include <stdint.h>
 #include <string.h>
-
-#if defined(__x86_64__) && defined(__linux__) && (defined(__clang__) || defined(__GNUC__))
-#define DESCENT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define DESCENT_CLONES
-#endif
 
 static inline float bits_to_float(uint32_t bits) { float f; memcpy(&f, &bits, 4); return f; }
 static inline uint32_t float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
@@ -97,53 +92,11 @@ static inline float tanh_approx(float x) {
     return x != x ? x : result;
 }
 
-#define BINARY(name, expression) \
-DESCENT_CLONES void name(const float *a, const float *b, float *out, ptrdiff_t count) { \
-    for (ptrdiff_t i = 0; i < count; i++) { float x = a[i], y = b[i]; out[i] = (expression); } }
-#define SCALAR(name, expression) \
-DESCENT_CLONES void name(const float *a, float s, float *out, ptrdiff_t count) { \
-    for (ptrdiff_t i = 0; i < count; i++) { float x = a[i]; out[i] = (expression); } }
-#define UNARY(name, expression) \
-DESCENT_CLONES void name(const float *a, float *out, ptrdiff_t count) { \
-    for (ptrdiff_t i = 0; i < count; i++) { float x = a[i]; out[i] = (expression); } }
-
-BINARY(descent_add, x + y)
-BINARY(descent_subtract, x - y)
-BINARY(descent_multiply, x * y)
-BINARY(descent_divide, x / y)
-SCALAR(descent_add_scalar, x + s)
-SCALAR(descent_multiply_scalar, x * s)
-SCALAR(descent_divide_scalar, x / s)
-UNARY(descent_negate, -x)
-UNARY(descent_exp, exp_approx(x))
-UNARY(descent_log, log_approx(x))
-UNARY(descent_tanh, tanh_approx(x))
 static inline float sigmoid_approx(float x) {
     float e = exp_approx(x < 0 ? x : -x);  // exp(−|x|) never overflows
     float positive = 1.0f / (1.0f + e);
     return x >= 0 ? positive : e * positive;
 }
-UNARY(descent_sigmoid, sigmoid_approx(x))
-UNARY(descent_relu, x < 0 ? 0.0f : x)  // NaN stays NaN, as in PyTorch
-BINARY(descent_tanh_backward, y * (1.0f - x * x))
-BINARY(descent_sigmoid_backward, y * x * (1.0f - x))
-BINARY(descent_relu_backward, x > 0 ? y : 0.0f)
-BINARY(descent_exp_backward, x * y)
-
-DESCENT_CLONES double descent_sum(const float *a, ptrdiff_t count) {
-    // Eight independent accumulators keep the vector units busy and the order fixed.
-    double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    ptrdiff_t i = 0;
-    for (; i + 8 <= count; i += 8)
-        for (int lane = 0; lane < 8; lane++) lanes[lane] += (double)a[i + lane];
-    double total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    for (; i < count; i++) total += (double)a[i];
-    return total;
-}
-
-BINARY(descent_maximum, (x != x || y != y) ? x + y : (x > y ? x : y))
-BINARY(descent_minimum, (x != x || y != y) ? x + y : (x < y ? x : y))
-
 // Reductions written with 16 explicit lanes so they vectorise without reassociation flags.
 static inline float row_maximum(const float *x, ptrdiff_t columns) {
     float lanes[16];
@@ -177,56 +130,87 @@ static inline float row_exp_sum(const float *x, float shift, float *store, ptrdi
     return total;
 }
 
-DESCENT_CLONES void descent_softmax_rows(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns) {
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        const float *row = x + r * columns;
-        float *target = out + r * columns;
-        float shift = row_maximum(row, columns);
-        if (shift == __builtin_inff() || shift == -__builtin_inff()) shift = 0;
-        float total = row_exp_sum(row, shift, target, columns);
-        float inverse = 1.0f / total;
-        for (ptrdiff_t j = 0; j < columns; j++) target[j] *= inverse;
+// The formulas, each written once: x (and y, or the scalar s) -> the element of `out`.
+#define BINARY_KERNELS(X)                                                      \
+    X(add, x + y)                                                              \
+    X(subtract, x - y)                                                         \
+    X(multiply, x * y)                                                         \
+    X(divide, x / y)                                                           \
+    X(tanh_backward, y * (1.0f - x * x))                                       \
+    X(sigmoid_backward, y * x * (1.0f - x))                                    \
+    X(relu_backward, x > 0 ? y : 0.0f)                                         \
+    X(exp_backward, x * y)                                                     \
+    X(maximum, (x != x || y != y) ? x + y : (x > y ? x : y))                   \
+    X(minimum, (x != x || y != y) ? x + y : (x < y ? x : y))
+#define SCALAR_KERNELS(X)                                                      \
+    X(add_scalar, x + s)                                                       \
+    X(multiply_scalar, x * s)                                                  \
+    X(divide_scalar, x / s)
+#define UNARY_KERNELS(X)                                                       \
+    X(negate, -x)                                                              \
+    X(exp, exp_approx(x))                                                      \
+    X(log, log_approx(x))                                                      \
+    X(tanh, tanh_approx(x))                                                    \
+    X(sigmoid, sigmoid_approx(x))                                              \
+    X(relu, x < 0 ? 0.0f : x)  /* NaN stays NaN, as in PyTorch */
+
+/// One instruction set's kernels.
+typedef struct {
+#define BINARY_MEMBER(name, expression) void (*name)(const float *, const float *, float *, ptrdiff_t);
+#define SCALAR_MEMBER(name, expression) void (*name)(const float *, float, float *, ptrdiff_t);
+#define UNARY_MEMBER(name, expression) void (*name)(const float *, float *, ptrdiff_t);
+    BINARY_KERNELS(BINARY_MEMBER)
+    SCALAR_KERNELS(SCALAR_MEMBER)
+    UNARY_KERNELS(UNARY_MEMBER)
+    double (*sum)(const float *, ptrdiff_t);
+    void (*softmax_rows)(const float *, float *, ptrdiff_t, ptrdiff_t);
+    void (*log_softmax_rows)(const float *, float *, ptrdiff_t, ptrdiff_t);
+    void (*softmax_backward_rows)(const float *, const float *, float *, ptrdiff_t, ptrdiff_t);
+    void (*log_softmax_backward_rows)(const float *, const float *, float *, ptrdiff_t, ptrdiff_t);
+    int (*all_finite_values)(const float *, ptrdiff_t);
+} elementwise_kernels;
+
+#define DESCENT_ISA baseline
+#include "elementwise_template.h"
+#if DESCENT_ISA_X86
+#define DESCENT_ISA avx2
+#include "elementwise_template.h"
+#define DESCENT_ISA avx512
+#include "elementwise_template.h"
+#endif
+
+DESCENT_ISA_CHOOSER(elementwise_kernels, kernels, elementwise)
+
+#define BINARY_ENTRY_POINT(name, expression)                                                  \
+    void descent_##name(const float *a, const float *b, float *out, ptrdiff_t count) {        \
+        kernels()->name(a, b, out, count);                                                    \
     }
+#define SCALAR_ENTRY_POINT(name, expression)                                                  \
+    void descent_##name(const float *a, float s, float *out, ptrdiff_t count) {               \
+        kernels()->name(a, s, out, count);                                                    \
+    }
+#define UNARY_ENTRY_POINT(name, expression)                                                   \
+    void descent_##name(const float *a, float *out, ptrdiff_t count) { kernels()->name(a, out, count); }
+BINARY_KERNELS(BINARY_ENTRY_POINT)
+SCALAR_KERNELS(SCALAR_ENTRY_POINT)
+UNARY_KERNELS(UNARY_ENTRY_POINT)
+
+double descent_sum(const float *a, ptrdiff_t count) { return kernels()->sum(a, count); }
+
+void descent_softmax_rows(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns) {
+    kernels()->softmax_rows(x, out, rows, columns);
 }
 
-DESCENT_CLONES void descent_log_softmax_rows(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns) {
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        const float *row = x + r * columns;
-        float *target = out + r * columns;
-        float shift = row_maximum(row, columns);
-        if (shift == __builtin_inff() || shift == -__builtin_inff()) shift = 0;
-        float logTotal = log_approx(row_exp_sum(row, shift, 0, columns));
-        for (ptrdiff_t j = 0; j < columns; j++) target[j] = (row[j] - shift) - logTotal;
-    }
+void descent_log_softmax_rows(const float *x, float *out, ptrdiff_t rows, ptrdiff_t columns) {
+    kernels()->log_softmax_rows(x, out, rows, columns);
 }
 
-DESCENT_CLONES void descent_softmax_backward_rows(const float *y, const float *g, float *out, ptrdiff_t rows, ptrdiff_t columns) {
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        const float *yr = y + r * columns, *gr = g + r * columns;
-        float dot = 0;
-        for (ptrdiff_t j = 0; j < columns; j++) dot += gr[j] * yr[j];
-        for (ptrdiff_t j = 0; j < columns; j++) out[r * columns + j] = yr[j] * (gr[j] - dot);
-    }
+void descent_softmax_backward_rows(const float *y, const float *g, float *out, ptrdiff_t rows, ptrdiff_t columns) {
+    kernels()->softmax_backward_rows(y, g, out, rows, columns);
 }
 
-DESCENT_CLONES void descent_log_softmax_backward_rows(const float *y, const float *g, float *out, ptrdiff_t rows, ptrdiff_t columns) {
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        const float *yr = y + r * columns, *gr = g + r * columns;
-        float total = 0;
-        for (ptrdiff_t j = 0; j < columns; j++) total += gr[j];
-        for (ptrdiff_t j = 0; j < columns; j++) out[r * columns + j] = gr[j] - exp_approx(yr[j]) * total;
-    }
+void descent_log_softmax_backward_rows(const float *y, const float *g, float *out, ptrdiff_t rows, ptrdiff_t columns) {
+    kernels()->log_softmax_backward_rows(y, g, out, rows, columns);
 }
 
-// 1 if every element is finite: x − x is 0 for finite x and NaN for ±∞ and NaN, so the
-// sum of the differences stays 0 only if all are finite (16 lanes, no branches).
-DESCENT_CLONES int descent_all_finite_values(const float *x, ptrdiff_t count) {
-    float lanes[16] = {0};
-    ptrdiff_t i = 0;
-    for (; i + 16 <= count; i += 16)
-        for (int lane = 0; lane < 16; lane++) lanes[lane] += x[i + lane] - x[i + lane];
-    float total = 0;
-    for (int lane = 0; lane < 16; lane++) total += lanes[lane];
-    for (; i < count; i++) total += x[i] - x[i];
-    return total == 0.0f;
-}
+int descent_all_finite_values(const float *x, ptrdiff_t count) { return kernels()->all_finite_values(x, count); }

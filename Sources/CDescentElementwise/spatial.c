@@ -1,15 +1,11 @@
 // Loops of the convolution and pooling layers over NCHW images (see ImageColumns.swift,
 // Convolution.swift, Pooling.swift for the formulas). Plain loops the compiler vectorises,
-// cloned for AVX-512, AVX2 and the baseline as elementwise.c is; for the small images of a
-// minibatch (8×8, 28×28) they replace per-row memcpy calls whose overhead dominated.
+// in spatial_template.h, compiled for AVX-512, AVX2 and the baseline and chosen at first use
+// as every C kernel is (CDescentDispatch.h); for the small images of a minibatch (8×8, 28×28)
+// they replace per-row memcpy calls whose overhead dominated.
 #include "CDescentElementwise.h"
+#include "CDescentDispatch.h"
 #include <string.h>
-
-#if defined(__x86_64__) && defined(__linux__) && (defined(__clang__) || defined(__GNUC__))
-#define DESCENT_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define DESCENT_CLONES
-#endif
 
 // im2col in two passes: the images are first copied into zero-padded planes (PH = H + 2p rows of
 // PW = W + 2p), so that every entry of the column matrix is a read at a precomputed offset
@@ -17,23 +13,6 @@
 // with no bounds checks: one vectorised gather per (row, image). col2im is the adjoint.
 ptrdiff_t descent_padded_plane(const descent_spatial_geometry *g) {
     return (g->height + 2 * g->padding) * (g->width + 2 * g->padding);
-}
-
-DESCENT_CLONES void descent_pad_images(const float *input, const descent_spatial_geometry *g,
-                                       ptrdiff_t image_begin, ptrdiff_t image_end, float *padded) {
-    const ptrdiff_t pw = g->width + 2 * g->padding, ph = g->height + 2 * g->padding, p = g->padding;
-    const ptrdiff_t planes = (image_end - image_begin) * g->channels;
-    const float *source = input + image_begin * g->channels * g->height * g->width;
-    for (ptrdiff_t plane = 0; plane < planes; plane++) {
-        float *target = padded + plane * ph * pw;
-        if (p > 0) memset(target, 0, (size_t)(p * pw) * sizeof(float));
-        for (ptrdiff_t y = 0; y < g->height; y++) {
-            float *line = target + (y + p) * pw;
-            for (ptrdiff_t x = 0; x < p; x++) { line[x] = 0.0f; line[pw - 1 - x] = 0.0f; }
-            memcpy(line + p, source + (plane * g->height + y) * g->width, (size_t)g->width * sizeof(float));
-        }
-        if (p > 0) memset(target + (g->height + p) * pw, 0, (size_t)(p * pw) * sizeof(float));
-    }
 }
 
 // offsets[(i·kw + j)·L + y·OW + x] = (y·s + i)·PW + x·s + j.
@@ -47,158 +26,74 @@ void descent_kernel_offsets(const descent_spatial_geometry *g, int32_t *offsets)
                         (int32_t)((y * g->stride + i) * pw + x * g->stride + j);
 }
 
-DESCENT_CLONES void descent_im2col_padded(const float *padded, const descent_spatial_geometry *g,
-                                          ptrdiff_t images, ptrdiff_t row_begin, ptrdiff_t row_end,
-                                          const int32_t *offsets, float *columns) {
-    const ptrdiff_t kk = g->kernel_height * g->kernel_width, L = g->output_height * g->output_width;
-    const ptrdiff_t plane = descent_padded_plane(g), width = images * L;
-    for (ptrdiff_t row = row_begin; row < row_end; row++) {
-        const ptrdiff_t channel = row / kk;
-        const int32_t *offset = offsets + (row % kk) * L;
-        float *out = columns + row * width;
-        for (ptrdiff_t image = 0; image < images; image++, out += L) {
-            const float *source = padded + (image * g->channels + channel) * plane;
-            for (ptrdiff_t l = 0; l < L; l++) out[l] = source[offset[l]];
-        }
-    }
+/// One instruction set's kernels.
+typedef struct {
+    void (*pad_images)(const float *, const descent_spatial_geometry *, ptrdiff_t, ptrdiff_t, float *);
+    void (*im2col_padded)(const float *, const descent_spatial_geometry *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                          const int32_t *, float *);
+    void (*col2im_padded)(const float *, const descent_spatial_geometry *, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                          const int32_t *, float *);
+    void (*unpad_add)(const float *, const descent_spatial_geometry *, ptrdiff_t, ptrdiff_t, ptrdiff_t, ptrdiff_t,
+                      float *);
+    void (*conv_scatter)(const float *, const float *, float *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*conv_gather)(const float *, float *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*channel_sums)(const float *, double *, ptrdiff_t, ptrdiff_t, ptrdiff_t);
+    void (*max_pool2d)(const float *, const descent_spatial_geometry *, ptrdiff_t, float *, int32_t *);
+    void (*max_pool2d_backward)(const float *, const int32_t *, ptrdiff_t, ptrdiff_t, ptrdiff_t, float *);
+} spatial_kernels;
+
+#define DESCENT_ISA baseline
+#include "spatial_template.h"
+#if DESCENT_ISA_X86
+#define DESCENT_ISA avx2
+#include "spatial_template.h"
+#define DESCENT_ISA avx512
+#include "spatial_template.h"
+#endif
+
+DESCENT_ISA_CHOOSER(spatial_kernels, kernels, spatial)
+
+void descent_pad_images(const float *input, const descent_spatial_geometry *g, ptrdiff_t image_begin,
+                        ptrdiff_t image_end, float *padded) {
+    kernels()->pad_images(input, g, image_begin, image_end, padded);
 }
 
-DESCENT_CLONES void descent_col2im_padded(const float *columns, const descent_spatial_geometry *g,
-                                          ptrdiff_t images, ptrdiff_t channel_begin, ptrdiff_t channel_end,
-                                          const int32_t *offsets, float *padded) {
-    const ptrdiff_t kk = g->kernel_height * g->kernel_width, L = g->output_height * g->output_width;
-    const ptrdiff_t plane = descent_padded_plane(g), width = images * L;
-    for (ptrdiff_t channel = channel_begin; channel < channel_end; channel++) {
-        for (ptrdiff_t image = 0; image < images; image++) {
-            float *target = padded + (image * g->channels + channel) * plane;
-            memset(target, 0, (size_t)plane * sizeof(float));
-            for (ptrdiff_t k = 0; k < kk; k++) {
-                const int32_t *offset = offsets + k * L;
-                const float *column = columns + (channel * kk + k) * width + image * L;
-                for (ptrdiff_t l = 0; l < L; l++) target[offset[l]] += column[l];
-            }
-        }
-    }
+void descent_im2col_padded(const float *padded, const descent_spatial_geometry *g, ptrdiff_t images,
+                           ptrdiff_t row_begin, ptrdiff_t row_end, const int32_t *offsets, float *columns) {
+    kernels()->im2col_padded(padded, g, images, row_begin, row_end, offsets, columns);
 }
 
-DESCENT_CLONES void descent_unpad_add(const float *padded, const descent_spatial_geometry *g,
-                                      ptrdiff_t image_begin, ptrdiff_t image_end,
-                                      ptrdiff_t channel_begin, ptrdiff_t channel_end, float *input) {
-    const ptrdiff_t pw = g->width + 2 * g->padding, p = g->padding, plane = descent_padded_plane(g);
-    for (ptrdiff_t image = image_begin; image < image_end; image++) {
-        for (ptrdiff_t channel = channel_begin; channel < channel_end; channel++) {
-            const float *source = padded + ((image - image_begin) * g->channels + channel) * plane;
-            float *target = input + (image * g->channels + channel) * g->height * g->width;
-            for (ptrdiff_t y = 0; y < g->height; y++) {
-                const float *line = source + (y + p) * pw + p;
-                float *out = target + y * g->width;
-                for (ptrdiff_t x = 0; x < g->width; x++) out[x] += line[x];
-            }
-        }
-    }
+void descent_col2im_padded(const float *columns, const descent_spatial_geometry *g, ptrdiff_t images,
+                           ptrdiff_t channel_begin, ptrdiff_t channel_end, const int32_t *offsets, float *padded) {
+    kernels()->col2im_padded(columns, g, images, channel_begin, channel_end, offsets, padded);
 }
 
-DESCENT_CLONES void descent_conv_scatter(const float *product, const float *bias, float *out,
-                                         ptrdiff_t images, ptrdiff_t channels, ptrdiff_t positions) {
-    const ptrdiff_t width = images * positions;
-    for (ptrdiff_t image = 0; image < images; image++) {
-        for (ptrdiff_t channel = 0; channel < channels; channel++) {
-            const float *source = product + channel * width + image * positions;
-            float *target = out + (image * channels + channel) * positions;
-            const float shift = bias ? bias[channel] : 0.0f;
-            for (ptrdiff_t l = 0; l < positions; l++) target[l] = source[l] + shift;
-        }
-    }
+void descent_unpad_add(const float *padded, const descent_spatial_geometry *g, ptrdiff_t image_begin,
+                       ptrdiff_t image_end, ptrdiff_t channel_begin, ptrdiff_t channel_end, float *input) {
+    kernels()->unpad_add(padded, g, image_begin, image_end, channel_begin, channel_end, input);
 }
 
-DESCENT_CLONES void descent_conv_gather(const float *gradient, float *gathered,
-                                        ptrdiff_t images, ptrdiff_t channels, ptrdiff_t positions) {
-    const ptrdiff_t width = images * positions;
-    for (ptrdiff_t image = 0; image < images; image++) {
-        for (ptrdiff_t channel = 0; channel < channels; channel++) {
-            const float *source = gradient + (image * channels + channel) * positions;
-            float *target = gathered + channel * width + image * positions;
-            for (ptrdiff_t l = 0; l < positions; l++) target[l] = source[l];
-        }
-    }
+void descent_conv_scatter(const float *product, const float *bias, float *out, ptrdiff_t images,
+                          ptrdiff_t channels, ptrdiff_t positions) {
+    kernels()->conv_scatter(product, bias, out, images, channels, positions);
 }
 
-DESCENT_CLONES void descent_channel_sums(const float *gradient, double *sums,
-                                         ptrdiff_t images, ptrdiff_t channels, ptrdiff_t positions) {
-    for (ptrdiff_t channel = 0; channel < channels; channel++) sums[channel] = 0.0;
-    for (ptrdiff_t image = 0; image < images; image++) {
-        for (ptrdiff_t channel = 0; channel < channels; channel++) {
-            const float *source = gradient + (image * channels + channel) * positions;
-            double total = 0.0;
-            for (ptrdiff_t l = 0; l < positions; l++) total += (double)source[l];
-            sums[channel] += total;
-        }
-    }
+void descent_conv_gather(const float *gradient, float *gathered, ptrdiff_t images, ptrdiff_t channels,
+                         ptrdiff_t positions) {
+    kernels()->conv_gather(gradient, gathered, images, channels, positions);
 }
 
-DESCENT_CLONES void descent_max_pool2d(const float *input, const descent_spatial_geometry *g, ptrdiff_t planes,
-                                       float *out, int32_t *winners) {
-    const ptrdiff_t oh = g->output_height, ow = g->output_width, h = g->height, w = g->width;
-    const ptrdiff_t kh = g->kernel_height, kw = g->kernel_width, s = g->stride, p = g->padding;
-    if (kh == 2 && kw == 2 && s == 2 && p == 0) {
-        // The common 2×2 window without branches: a later element wins if the best so far is not
-        // NaN and it is NaN or larger (first maximum wins, first NaN wins).
-        for (ptrdiff_t plane = 0; plane < planes; plane++) {
-            const float *source = input + plane * h * w;
-            float *target = out + plane * oh * ow;
-            int32_t *index = winners + plane * oh * ow;
-            for (ptrdiff_t y = 0; y < oh; y++) {
-                const float *top = source + 2 * y * w, *bottom = top + w;
-                for (ptrdiff_t x = 0; x < ow; x++) {
-                    float best = top[2 * x];
-                    int32_t at = (int32_t)(2 * y * w + 2 * x);
-                    const float candidates[3] = {top[2 * x + 1], bottom[2 * x], bottom[2 * x + 1]};
-                    const int32_t places[3] = {at + 1, at + (int32_t)w, at + (int32_t)w + 1};
-                    for (int k = 0; k < 3; k++) {
-                        const float value = candidates[k];
-                        const int take = (best == best) & ((value != value) | (value > best));
-                        best = take ? value : best;
-                        at = take ? places[k] : at;
-                    }
-                    target[y * ow + x] = best;
-                    index[y * ow + x] = at;
-                }
-            }
-        }
-        return;
-    }
-    for (ptrdiff_t plane = 0; plane < planes; plane++) {
-        const float *source = input + plane * h * w;
-        for (ptrdiff_t y = 0; y < oh; y++) {
-            for (ptrdiff_t x = 0; x < ow; x++) {
-                float best = -__builtin_inff();
-                ptrdiff_t at = -1;
-                int done = 0;
-                for (ptrdiff_t i = 0; i < kh && !done; i++) {
-                    const ptrdiff_t row = y * s - p + i;
-                    if (row < 0 || row >= h) continue;
-                    for (ptrdiff_t j = 0; j < kw; j++) {
-                        const ptrdiff_t column = x * s - p + j;
-                        if (column < 0 || column >= w) continue;
-                        const float value = source[row * w + column];
-                        if (value != value) { best = value; at = row * w + column; done = 1; break; }
-                        if (at < 0 || value > best) { best = value; at = row * w + column; }
-                    }
-                }
-                out[plane * oh * ow + y * ow + x] = best;
-                winners[plane * oh * ow + y * ow + x] = (int32_t)at;
-            }
-        }
-    }
+void descent_channel_sums(const float *gradient, double *sums, ptrdiff_t images, ptrdiff_t channels,
+                          ptrdiff_t positions) {
+    kernels()->channel_sums(gradient, sums, images, channels, positions);
 }
 
-DESCENT_CLONES void descent_max_pool2d_backward(const float *gradient, const int32_t *winners, ptrdiff_t planes,
-                                                ptrdiff_t input_positions, ptrdiff_t output_positions, float *dx) {
-    memset(dx, 0, (size_t)(planes * input_positions) * sizeof(float));
-    for (ptrdiff_t plane = 0; plane < planes; plane++) {
-        float *target = dx + plane * input_positions;
-        const float *g = gradient + plane * output_positions;
-        const int32_t *index = winners + plane * output_positions;
-        for (ptrdiff_t l = 0; l < output_positions; l++) target[index[l]] += g[l];
-    }
+void descent_max_pool2d(const float *input, const descent_spatial_geometry *g, ptrdiff_t planes, float *out,
+                        int32_t *winners) {
+    kernels()->max_pool2d(input, g, planes, out, winners);
+}
+
+void descent_max_pool2d_backward(const float *gradient, const int32_t *winners, ptrdiff_t planes,
+                                 ptrdiff_t input_positions, ptrdiff_t output_positions, float *dx) {
+    kernels()->max_pool2d_backward(gradient, winners, planes, input_positions, output_positions, dx);
 }

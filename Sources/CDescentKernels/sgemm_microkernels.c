@@ -1,16 +1,16 @@
 // Single-precision GEMM micro-kernels, one per instruction set, chosen at run time.
 //
+// The run-time choice of every C target (CDescentDispatch.h), with one difference: the
+// template also takes the tile shape, which differs per instruction set, and the table
+// is indexed by kind, so that tests can run every kernel the processor supports.
 // A plain `swift build -c release` compiles this file for the baseline target
 // (x86-64 with SSE2 only, or armv8 with NEON); the wider kernels get their
-// instruction sets from per-function `target` attributes and are only called
-// after `__builtin_cpu_supports` says the processor (and operating system) has
+// instruction sets from DESCENT_TARGET_AVX2 / DESCENT_TARGET_AVX512 and are only
+// called after descent_isa_level() says the processor (and operating system) has
 // them. Packing, cache blocking and threading are in Swift
 // (Sources/DescentTensor/Kernels); only the register-blocked inner loop is here.
 #include "CDescentKernels.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#define DESCENT_X86 1
-#endif
+#include "CDescentDispatch.h"
 
 // Portable fallback: 4-wide generic vectors (SSE2 on x86-64, NEON elsewhere,
 // scalar code on targets without SIMD). 4x8 tile: 8 accumulators.
@@ -22,20 +22,20 @@
 #define KERNEL_FMA 0
 #include "sgemm_microkernel_template.h"
 
-#if DESCENT_X86
-// AVX2 + FMA: 6x16 tile, 12 ymm accumulators + 2 for B + 1 broadcast of A.
+#if DESCENT_ISA_X86
+// AVX2 + FMA (x86-64-v3): 6x16 tile, 12 ymm accumulators + 2 for B + 1 broadcast of A.
 #define KERNEL_NAME descent_sgemm_avx2_6x16
-#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define KERNEL_TARGET DESCENT_TARGET_AVX2
 #define KERNEL_VEC 8
 #define KERNEL_MR 6
 #define KERNEL_NV 2
 #define KERNEL_FMA 1
 #include "sgemm_microkernel_template.h"
 
-// AVX-512F: 12x32 tile, 24 zmm accumulators; the broadcast of A folds into the
+// AVX-512 (x86-64-v4): 12x32 tile, 24 zmm accumulators; the broadcast of A folds into the
 // FMA as an embedded-broadcast memory operand.
 #define KERNEL_NAME descent_sgemm_avx512_12x32
-#define KERNEL_TARGET __attribute__((target("avx512f,fma")))
+#define KERNEL_TARGET DESCENT_TARGET_AVX512
 #define KERNEL_VEC 16
 #define KERNEL_MR 12
 #define KERNEL_NV 2
@@ -45,7 +45,7 @@
 // The AVX-512 kernel's exact source and tile shape compiled for AVX2, so that
 // tests on machines without AVX-512 still check the 12x32 geometry.
 #define KERNEL_NAME descent_sgemm_avx2_12x32
-#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define KERNEL_TARGET DESCENT_TARGET_AVX2
 #define KERNEL_VEC 16
 #define KERNEL_MR 12
 #define KERNEL_NV 2
@@ -73,12 +73,12 @@ static descent_sgemm_kernel make_kernel(descent_sgemm_microkernel function, int 
 int descent_sgemm_kernel_supported(int kind) {
     switch (kind) {
     case DESCENT_SGEMM_PORTABLE: return 1;
-#if DESCENT_X86
+#if DESCENT_ISA_X86
     case DESCENT_SGEMM_AVX2:
     case DESCENT_SGEMM_AVX2_WIDE:
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        return descent_isa_level() >= DESCENT_ISA_LEVEL_AVX2;
     case DESCENT_SGEMM_AVX512:
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+        return descent_isa_level() >= DESCENT_ISA_LEVEL_AVX512;
 #endif
 #if defined(__aarch64__)
     case DESCENT_SGEMM_NEON: return 1;
@@ -88,7 +88,7 @@ int descent_sgemm_kernel_supported(int kind) {
 }
 
 int descent_sgemm_best_kind(void) {
-#if DESCENT_X86
+#if DESCENT_ISA_X86
     if (descent_sgemm_kernel_supported(DESCENT_SGEMM_AVX512)) return DESCENT_SGEMM_AVX512;
     if (descent_sgemm_kernel_supported(DESCENT_SGEMM_AVX2)) return DESCENT_SGEMM_AVX2;
 #endif
@@ -102,7 +102,7 @@ descent_sgemm_kernel descent_sgemm_kernel_for(int kind) {
     if (kind == DESCENT_SGEMM_AUTO) kind = descent_sgemm_best_kind();
     if (!descent_sgemm_kernel_supported(kind)) kind = DESCENT_SGEMM_PORTABLE;
     switch (kind) {
-#if DESCENT_X86
+#if DESCENT_ISA_X86
     // Block sizes: KC*NR floats of B stay in L1, MC*KC floats of A in L2 (as in BLIS).
     // 12x32 uses KC = 192 so that its B micro-panel (24 KiB) leaves room in a 32 KiB L1
     // (Skylake-X, Zen 4) as well as a 48 KiB one (Ice Lake and later, Zen 5).

@@ -1,29 +1,25 @@
 // Packing of GEMM operands into micro-panels (see GemmPacking.swift for the
-// layout). Plain loops that the compiler vectorises; the AVX2 copy is chosen
+// layout). Plain loops that the compiler vectorises, in sgemm_pack_template.h,
+// compiled for the baseline and AVX2 (CDescentDispatch.h); the AVX2 copy is chosen
 // at run time like the micro-kernels. Packing in Swift cost about 16% of a
 // 512×512 product (memmove per 16-float strip, scalar strided stores); here
 // it is a few percent.
 #include "CDescentKernels.h"
+#include "CDescentDispatch.h"
 
-#define PACK_PREFIX descent_pack_baseline_
-#define PACK_TARGET
+#define DESCENT_ISA baseline
 #include "sgemm_pack_template.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if DESCENT_ISA_X86
 #include <immintrin.h>
 
-#define PACK_PREFIX descent_pack_avx2_
-#define PACK_TARGET __attribute__((target("avx2,fma")))
+#define DESCENT_ISA avx2
 #include "sgemm_pack_template.h"
 
-static int use_avx2(void) {
-    static int state = -1;   // benign race: every thread computes the same value
-    if (state < 0) state = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return state;
-}
+static int use_avx2(void) { return descent_isa_level() >= DESCENT_ISA_LEVEL_AVX2; }
 
 // v[q][i] <- v[i][q]: the usual unpack / shuffle / permute 8x8 transpose.
-__attribute__((target("avx2,fma")))
+DESCENT_TARGET_AVX2
 static inline void transpose8(__m256 v[8]) {
     __m256 t0 = _mm256_unpacklo_ps(v[0], v[1]), t1 = _mm256_unpackhi_ps(v[0], v[1]);
     __m256 t2 = _mm256_unpacklo_ps(v[2], v[3]), t3 = _mm256_unpackhi_ps(v[2], v[3]);
@@ -42,7 +38,7 @@ static inline void transpose8(__m256 v[8]) {
 // One full interleaved panel (rows == width, width 6 or a multiple of 4) by 8x8
 // register transposes: 8 loads, 24 shuffles and 8 stores per 64 floats, where the
 // compiler's version moves one float at a time.
-__attribute__((target("avx2,fma")))
+DESCENT_TARGET_AVX2
 static void interleave_panel_transposing(const float *restrict src, long ld, long depth, long width,
                                          float *restrict dst) {
     long p = 0;
@@ -74,26 +70,26 @@ static void interleave_panel_transposing(const float *restrict src, long ld, lon
 #endif
 
 void descent_sgemm_pack_interleave(const float *src, long ld, long count, long depth, long width, float *dst) {
-#if defined(__x86_64__) || defined(__i386__)
+#if DESCENT_ISA_X86
     if (use_avx2()) {
         for (long start = 0; start < count; start += width) {
             long rows = count - start < width ? count - start : width;
             if (rows == width && (width == 6 || width % 4 == 0)) {
                 interleave_panel_transposing(src + start * ld, ld, depth, width, dst);
             } else {
-                descent_pack_avx2_interleave_panel(src + start * ld, ld, rows, depth, width, dst);
+                pack_interleave_panel_avx2(src + start * ld, ld, rows, depth, width, dst);
             }
             dst += width * depth;
         }
         return;
     }
 #endif
-    descent_pack_baseline_interleave(src, ld, count, depth, width, dst);
+    pack_interleave_baseline(src, ld, count, depth, width, dst);
 }
 
 void descent_sgemm_pack_strips(const float *src, long ld, long count, long depth, long width, float *dst) {
-#if defined(__x86_64__) || defined(__i386__)
-    if (use_avx2()) { descent_pack_avx2_strips(src, ld, count, depth, width, dst); return; }
+#if DESCENT_ISA_X86
+    if (use_avx2()) { pack_strips_avx2(src, ld, count, depth, width, dst); return; }
 #endif
-    descent_pack_baseline_strips(src, ld, count, depth, width, dst);
+    pack_strips_baseline(src, ld, count, depth, width, dst);
 }

@@ -1,12 +1,9 @@
 // Packing routines for the sgemm micro-kernels, instantiated by sgemm_pack.c for
-// the baseline target and for AVX2. Template: no include guard on purpose.
-//   PACK_PREFIX   name prefix       PACK_TARGET   attribute list or empty
+// the baseline target and for AVX2 (see CDescentDispatch.h). Template: no include
+// guard on purpose; DESCENT_ISA names the instruction set and is undefined at the end.
 //
 // Both pack `count` rows/columns into ceil(count / width) panels of `width`,
 // panel q at dst + q*width*depth, the last one zero-padded.
-#define PK_CAT2(a, b) a##b
-#define PK_CAT(a, b) PK_CAT2(a, b)
-
 // One full panel of W interleaved rows; prefetches the same place one panel ahead,
 // because each row is only `depth` floats long, too short for the hardware
 // prefetcher to ramp up.
@@ -31,9 +28,9 @@
         return;                                                                       \
     }
 
-PACK_TARGET
-static void PK_CAT(PACK_PREFIX, interleave_panel)(const float *restrict src, long ld, long rows, long depth,
-                                                  long width, float *restrict dst) {
+DESCENT_ISA_TARGET
+static void DESCENT_ISA_NAME(pack_interleave_panel)(const float *restrict src, long ld, long rows, long depth,
+                                                    long width, float *restrict dst) {
     PK_INTERLEAVE_FIXED(4)
     PK_INTERLEAVE_FIXED(6)
     PK_INTERLEAVE_FIXED(8)
@@ -49,12 +46,12 @@ static void PK_CAT(PACK_PREFIX, interleave_panel)(const float *restrict src, lon
 }
 
 // dst[q][p*width + r] = src[(q*width + r)*ld + p]
-PACK_TARGET __attribute__((unused))
-static void PK_CAT(PACK_PREFIX, interleave)(const float *restrict src, long ld, long count, long depth,
-                                            long width, float *restrict dst) {
+DESCENT_ISA_TARGET __attribute__((unused))
+static void DESCENT_ISA_NAME(pack_interleave)(const float *restrict src, long ld, long count, long depth,
+                                              long width, float *restrict dst) {
     for (long start = 0; start < count; start += width) {
         long rows = count - start < width ? count - start : width;
-        PK_CAT(PACK_PREFIX, interleave_panel)(src + start * ld, ld, rows, depth, width, dst);
+        DESCENT_ISA_NAME(pack_interleave_panel)(src + start * ld, ld, rows, depth, width, dst);
         dst += width * depth;
     }
 }
@@ -76,9 +73,9 @@ static void PK_CAT(PACK_PREFIX, interleave)(const float *restrict src, long ld, 
 // writes one strip into every panel, and the panels lie width*depth floats apart,
 // a multiple of 4 KiB for the usual KC: every store of a row then hits the same L1
 // set (at n = 1024, 2 threads, packing B took 4.4% of the product that way).
-PACK_TARGET
-static void PK_CAT(PACK_PREFIX, strips)(const float *restrict src, long ld, long count, long depth,
-                                        long width, float *restrict dst) {
+DESCENT_ISA_TARGET
+static void DESCENT_ISA_NAME(pack_strips)(const float *restrict src, long ld, long count, long depth,
+                                          long width, float *restrict dst) {
     long full = count / width, rest = count - full * width;
     for (long p0 = 0; p0 < depth; p0 += 8) {
         long p1 = depth - p0 < 8 ? depth : p0 + 8;
@@ -108,7 +105,4 @@ static void PK_CAT(PACK_PREFIX, strips)(const float *restrict src, long ld, long
 
 #undef PK_INTERLEAVE_FIXED
 #undef PK_STRIP_FIXED
-#undef PK_CAT
-#undef PK_CAT2
-#undef PACK_PREFIX
-#undef PACK_TARGET
+#undef DESCENT_ISA

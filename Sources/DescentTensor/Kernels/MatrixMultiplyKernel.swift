@@ -5,12 +5,12 @@ import CDescentKernels
 ///
 /// The kernels are C functions compiled with `__attribute__((target(...)))`, so a
 /// plain `swift build -c release` contains all of them; `best` is chosen once, at
-/// first use, with `__builtin_cpu_supports`:
+/// first use, from the level `descent_isa_level()` detects (CDescentDispatch):
 ///
 /// | kernel | tile (rows × columns of C) | where |
 /// | --- | --- | --- |
-/// | `avx512f 12x32` | 12 × 32 (24 zmm accumulators) | x86-64 with AVX-512F |
-/// | `avx2-fma 6x16` | 6 × 16 (12 ymm accumulators) | x86-64 with AVX2 and FMA |
+/// | `avx512f 12x32` | 12 × 32 (24 zmm accumulators) | x86-64-v4 (AVX-512 F/BW/CD/DQ/VL) |
+/// | `avx2-fma 6x16` | 6 × 16 (12 ymm accumulators) | x86-64-v3 (AVX2, FMA) |
 /// | `neon 8x12` | 8 × 12 (24 q accumulators) | arm64 |
 /// | `portable 4x8` | 4 × 8 | everywhere (SSE2 / generic vectors) |
 ///
