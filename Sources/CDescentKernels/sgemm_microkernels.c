@@ -8,7 +8,7 @@
 // instruction sets from DESCENT_TARGET_AVX2 / DESCENT_TARGET_AVX512 and are only
 // called after descent_isa_level() says the processor (and operating system) has
 // them. Packing, cache blocking and threading are in Swift
-// (Sources/DescentTensor/Kernels); only the register-blocked inner loop is here.
+// (Sources/DescentTensor/Kernels, Threading); only the register-blocked inner loop is here.
 #include "CDescentKernels.h"
 #include "CDescentDispatch.h"
 

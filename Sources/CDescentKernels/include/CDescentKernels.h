@@ -1,7 +1,9 @@
 #ifndef CDESCENT_KERNELS_H
 #define CDESCENT_KERNELS_H
 // C micro-kernels for DescentTensor: only the hottest inner loops live here,
-// compiled with per-function target attributes and chosen at run time.
+// compiled with per-function target attributes and chosen at run time
+// (CDescentDispatch.h); and the thread pool's atomics (descent_threading.h).
+#include "descent_threading.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,16 +46,6 @@ descent_sgemm_kernel descent_sgemm_kernel_for(int kind);
 /// strips:     dst[q][p*width + j] = src[p*ld + q*width + j]    (columns of B, rows of a transposed A)
 void descent_sgemm_pack_interleave(const float *src, long ld, long count, long depth, long width, float *dst);
 void descent_sgemm_pack_strips(const float *src, long ld, long count, long depth, long width, float *dst);
-
-/// Acquire load, release store, and acquire-release add on a shared word.
-long descent_atomic_load(const long *address);
-void descent_atomic_store(long *address, long value);
-long descent_atomic_fetch_add(long *address, long value);
-/// 1 and stores `desired` if *address == expected, else 0.
-int descent_atomic_compare_exchange(long *address, long expected, long desired);
-/// A pause hint inside a spin loop, and a yield to the scheduler.
-void descent_spin_pause(void);
-void descent_thread_yield(void);
 
 #ifdef __cplusplus
 }

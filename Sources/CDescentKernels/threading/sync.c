@@ -1,6 +1,6 @@
 // The few atomic operations the Swift thread pool needs, as C11 atomics, so the
 // pool works on every Swift 6 platform without the Synchronization module.
-#include "CDescentKernels.h"
+#include "descent_threading.h"
 #include <stdatomic.h>
 #include <sched.h>
 
