@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
         .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .library(name: "DescentFiles", targets: ["DescentFiles"]),
+        .library(name: "DescentConformance", targets: ["DescentConformance"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
@@ -31,7 +32,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
-        // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
+        // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI,
+        // and the one JSON value type.
         .target(name: "DescentFiles"),
         // C micro-kernels with per-function target attributes, chosen at run time.
         .target(name: "CDescentKernels"),
@@ -53,9 +55,14 @@ let package = Package(
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
         .target(name: "DescentExplore", dependencies: ["DescentOptim"]),
+        // What exists only to compare Descent with its references (PyTorch, Optax, Keras, fastai):
+        // their schedule and optimizer names, and the conformance file runners.
+        .target(name: "DescentConformance", dependencies: [
+            "DescentFiles", "DescentSchedules", "DescentTensor", "DescentOptim", "DescentTrain",
+        ]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance",
         ]),
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
@@ -67,7 +74,7 @@ let package = Package(
 
         .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
         .testTarget(name: "DescentSchedulesTests", dependencies: ["DescentSchedules"]),
-        .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentSchedules"]),
+        .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentSchedules", "DescentConformance", "DescentFiles"]),
         .testTarget(name: "DescentDataTests", dependencies: ["DescentData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
@@ -76,8 +83,9 @@ let package = Package(
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
+        .testTarget(name: "DescentConformanceTests", dependencies: ["DescentConformance", "DescentFiles", "DescentSchedules", "DescentOptim", "DescentTrain"]),
         // Seeded property tests ("fuzzing") of every reader of user files and text.
-        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain"]),
+        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain", "DescentConformance"]),
     ],
     swiftLanguageModes: [.v6]
 )

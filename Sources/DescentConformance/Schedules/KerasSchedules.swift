@@ -1,3 +1,6 @@
+import DescentFiles
+import DescentSchedules
+
 /// Keras' `keras.optimizers.schedules` classes, by name and parameters, as Descent schedules.
 enum KerasSchedules {
     static func make(_ name: String, _ parameters: [String: JSONValue]) throws -> AnySchedule {

@@ -1,3 +1,4 @@
+import DescentConformance
 import DescentTrain
 import Foundation
 import XCTest

@@ -1,7 +1,12 @@
-/// A JSON value, as read from reference-value (conformance) files and configuration.
+/// A JSON value: the one form in which Descent holds JSON it reads (conformance files, the
+/// safetensors header) and JSON it writes value by value (`--json` lines, `schedule show`).
+///
+/// Objects are dictionaries (a key given twice is an error when ``parse(_:maximumDepth:)``
+/// reads it); numbers are `Double`s, so an integer is exact up to 2⁵³.
 ///
 /// Example: `{"T_max": 30, "eta_min": 0.001}` decodes to
-/// `.object(["T_max": .number(30), "eta_min": .number(0.001)])`.
+/// `.object(["T_max": .number(30), "eta_min": .number(0.001)])`, and the literal
+/// `["lr": 0.01, "betas": [0.9, 0.999], "amsgrad": true]` is the same kind of value.
 public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
     case null
     case bool(Bool)
@@ -55,5 +60,19 @@ public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
         case .object(let value):
             return "{" + value.sorted { $0.key < $1.key }.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
         }
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+                     ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+                     ExpressibleByDictionaryLiteral {
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
     }
 }

@@ -1,3 +1,6 @@
+import DescentFiles
+import DescentSchedules
+
 /// Optax's schedule functions (`optax.schedules`), by name and parameters, as Descent schedules.
 ///
 /// Where Optax quietly returns a constant schedule (`transition_steps ≤ 0`, `decay_rate == 0`),

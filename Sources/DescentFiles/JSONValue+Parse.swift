@@ -1,41 +1,32 @@
-/// A JSON value, parsed by a small strict parser with a nesting limit, for the
-/// safetensors header (so a hostile header cannot overflow the stack).
-///
-/// Numbers keep their text so that integers are read exactly (offsets past 2^53
-/// are errors, not rounded).
-indirect enum JSONValue: Equatable {
-    case object([(String, JSONValue)])
-    case array([JSONValue])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
-
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case let (.object(a), .object(b)): return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        case let (.array(a), .array(b)): return a == b
-        case let (.string(a), .string(b)): return a == b
-        case let (.number(a), .number(b)): return a == b
-        case let (.bool(a), .bool(b)): return a == b
-        case (.null, .null): return true
-        default: return false
-        }
+extension JSONValue {
+    /// Where and why ``parse(_:maximumDepth:)`` stopped: `offset` is the byte at which it did;
+    /// `duplicateKey` is set when an object gives a key twice.
+    package struct ParseError: Error, Equatable {
+        package var message: String
+        package var offset: Int
+        package var duplicateKey: String?
     }
 
-    struct ParseError: Error { var message: String; var offset: Int }
-
-    static func parse(_ bytes: ArraySlice<UInt8>, maximumDepth: Int = 64) throws -> JSONValue {
+    /// Reads JSON text with a small strict parser that refuses nesting deeper than
+    /// `maximumDepth` (so a hostile file cannot overflow the stack), a key given twice in one
+    /// object, and a number beyond `Double` (`1e400`), instead of guessing.
+    ///
+    /// Example: `parse(Array(#"{"shape": [2, 3]}"#.utf8)[...])` is
+    /// `.object(["shape": .array([.number(2), .number(3)])])`; `{"a": 1, "a": 2}` throws a
+    /// `ParseError` with `duplicateKey` "a".
+    package static func parse(_ bytes: ArraySlice<UInt8>, maximumDepth: Int = 64) throws -> JSONValue {
         var parser = Parser(bytes: Array(bytes), maximumDepth: maximumDepth)
         parser.skipSpace()
         let value = try parser.value(depth: 0)
         parser.skipSpace()
-        guard parser.index == parser.bytes.count else { throw ParseError(message: "unexpected text after the JSON value", offset: parser.index) }
+        guard parser.index == parser.bytes.count else {
+            throw ParseError(message: "unexpected text after the JSON value", offset: parser.index)
+        }
         return value
     }
 
-    /// The JSON text of a string (quoted and escaped).
-    static func quoted(_ text: String) -> String {
+    /// The JSON text of a string (quoted and escaped), for writers that build JSON text by hand.
+    package static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -82,18 +73,22 @@ indirect enum JSONValue: Equatable {
             switch bytes[index] {
             case UInt8(ascii: "{"):
                 index += 1
-                var members: [(String, JSONValue)] = []
+                var members: [String: JSONValue] = [:]
                 skipSpace()
                 if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
                 while true {
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+                    let keyOffset = index
                     let key = try string()
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                     index += 1
                     skipSpace()
-                    members.append((key, try value(depth: depth + 1)))
+                    let member = try value(depth: depth + 1)
+                    guard members.updateValue(member, forKey: key) == nil else {
+                        throw ParseError(message: "the key \(JSONValue.quoted(key)) appears twice", offset: keyOffset, duplicateKey: key)
+                    }
                     skipSpace()
                     guard index < bytes.count else { throw error("unexpected end of JSON inside an object") }
                     if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -135,7 +130,7 @@ indirect enum JSONValue: Equatable {
             index += expected.count
         }
 
-        mutating func number() throws -> String {
+        mutating func number() throws -> Double {
             let start = index
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
             var digits = 0
@@ -154,9 +149,11 @@ indirect enum JSONValue: Equatable {
                 while index < bytes.count, bytes[index] &- 48 < 10 { index += 1; exponent += 1 }
                 guard exponent > 0 else { throw error("invalid number") }
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+            guard let value = Double(String(decoding: bytes[start..<index], as: UTF8.self)), value.isFinite else {
+                throw ParseError(message: "a number beyond the range of a 64-bit float", offset: start)
+            }
+            return value
         }
-
         mutating func string() throws -> String {
             index += 1   // opening quote
             var scalars = String.UnicodeScalarView()

@@ -1,25 +1,29 @@
-import DescentOptim
+import DescentConformance
+import DescentFiles
 import Foundation
 import XCTest
 
-/// Every JSON number is a number, whatever form the parser gives it: the Linux parser yields an
-/// integral NSNumber (which even answers `is Bool`) for `1` and `1.0`.
+/// Every JSON number is a number, whatever form it is written in: the Linux parser once yielded an
+/// integral NSNumber (which even answered `is Bool`) for `1` and `1.0`. Conformance files are read
+/// into ``JSONValue``, where `1`, `1.0` and `2.5` are numbers and `true` is not.
 final class JSONNumberTests: XCTestCase {
-    private func parse(_ text: String) throws -> [Any] {
-        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [Any])
+    private func parse(_ text: String) throws -> [JSONValue] {
+        try XCTUnwrap(JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)).array)
     }
 
     func testIntegralAndFractionalNumbersAreNumbersAndBooleansAreNot() throws {
         let values = try parse("[1, 1.0, 0, 0.0, -3, 2.5, 1e-3, 12345678901234567890, true, false, \"1\", null]")
-        let read = values.map(JSONNumber.double)
+        let read = values.map(\.number)
         XCTAssertEqual(Array(read[0..<8]), [1, 1, 0, 0, -3, 2.5, 1e-3, 12345678901234567890.0])
         XCTAssertEqual(read[8...].map { $0 == nil }, [true, true, true, true])
-        XCTAssertEqual(values.map(JSONNumber.isBoolean), [false, false, false, false, false, false, false, false, true, true, false, false])
-        XCTAssertEqual(values.prefix(7).map(JSONNumber.integer), [1, 1, 0, 0, -3, nil, nil])
-        // Swift values put in a dictionary by hand count too.
-        XCTAssertEqual(JSONNumber.double(3), 3)
-        XCTAssertEqual(JSONNumber.double(Float(0.5)), 0.5)
-        XCTAssertNil(JSONNumber.double(true))
+        XCTAssertEqual(values.map { $0.bool != nil }, [false, false, false, false, false, false, false, false, true, true, false, false])
+        // The strict parser (the safetensors header's) reads them the same way.
+        XCTAssertEqual(try JSONValue.parse(Array("[1, 1.0, 2.5, true]".utf8)[...]), [1, 1, 2.5, true])
+        // Swift literals count too.
+        let literal: JSONValue = ["lr": 3, "scale": 0.5, "nesterov": true]
+        XCTAssertEqual(literal.object?["lr"]?.number, 3)
+        XCTAssertEqual(literal.object?["scale"]?.number, 0.5)
+        XCTAssertNil(literal.object?["nesterov"]?.number)
     }
 
     /// An SGD case whose rate, initial values, gradients and expectations are written as integers

@@ -1,4 +1,5 @@
-import DescentOptim
+import DescentFiles
+import DescentTrain
 import Foundation
 
 /// Runs learning-rate range test conformance files (the form of `conformance/lr_finder.json`,
@@ -36,10 +37,10 @@ public enum RangeTestConformance {
     /// - Throws: `ConformanceError.unreadableFile` if the file cannot be read or is not a JSON object with a
     ///   `cases` array. A case with a missing or malformed field fails with a detail naming the case and field.
     public static func run(fileURL: URL) throws -> Report {
-        let cases = try ConformanceFile.cases(at: fileURL, as: Any.self)
+        let cases = try ConformanceFile.cases(at: fileURL, objectsOnly: false)
         return Report(results: cases.enumerated().map { index, value in
-            let entry = value as? [String: Any]
-            let name = entry?["name"] as? String ?? "case \(index)"
+            let entry = value.object
+            let name = entry?["name"]?.string ?? "case \(index)"
             let context = "\(fileURL.lastPathComponent): case \(name)"
             do {
                 guard let entry else { throw ConformanceError.invalidField(context: context, field: "cases[\(index)]", message: "not an object") }
@@ -50,7 +51,7 @@ public enum RangeTestConformance {
         })
     }
 
-    static func runCase(_ entry: [String: Any], name: String, context: String) throws -> CaseResult {
+    static func runCase(_ entry: [String: JSONValue], name: String, context: String) throws -> CaseResult {
         let iterations = try integer(entry["num_it"], field: "num_it", context: context)
         let raw = try numbers(entry["raw_losses"], field: "raw_losses", context: context)
         let expectedRates = try numbers(entry["lrs"], field: "lrs", context: context)
@@ -58,7 +59,7 @@ public enum RangeTestConformance {
         let start = try optionalNumber(entry["start_lr"], field: "start_lr", context: context) ?? 1e-7
         let end = try optionalNumber(entry["end_lr"], field: "end_lr", context: context) ?? 10
         let beta = try optionalNumber(entry["beta"], field: "beta", context: context) ?? 0.98
-        guard let expectedSuggestions = entry["suggestions"] as? [String: Any] else {
+        guard let expectedSuggestions = entry["suggestions"]?.object else {
             throw ConformanceError.invalidField(context: context, field: "suggestions", message: "missing or not an object")
         }
         guard raw.count == expectedRates.count, raw.count == expectedSmoothed.count else {
@@ -72,23 +73,32 @@ public enum RangeTestConformance {
             throw ConformanceError.invalidField(context: context, field: "num_it", message: "\(error)")
         }
 
-        var comparison = Comparison()
+        var comparison = ConformanceComparison(tolerance: .init(relative: relativeTolerance, absolute: 0, combined: .sum,
+                                                                errorFloor: .leastNormalMagnitude))
+        func compare(_ actual: [Double], _ expected: [Double], field: String) {
+            for (index, (value, reference)) in zip(actual, expected).enumerated() {
+                comparison.compare(value, reference, at: expected.count == 1 ? field : "\(field)[\(index)]")
+            }
+        }
+        func compareExactly(_ expected: Int, _ actual: Int, field: String) {
+            if expected != actual { comparison.fail("\(field) = \(actual), expected \(expected)") }
+        }
         let rates = (0..<raw.count).map(settings.learningRate(at:))
-        comparison.compare(rates, expectedRates, field: "lrs")
+        compare(rates, expectedRates, field: "lrs")
         var smoother = SmoothedLoss(beta: beta)
         let smoothed = raw.map { smoother.add($0) }
-        comparison.compare(smoothed, expectedSmoothed, field: "smoothed_losses")
+        compare(smoothed, expectedSmoothed, field: "smoothed_losses")
 
         if let trimmed = entry["trimmed"] {
-            guard let trimmed = trimmed as? [String: Any] else {
+            guard let trimmed = trimmed.object else {
                 throw ConformanceError.invalidField(context: context, field: "trimmed", message: "not an object")
             }
             let kept = TrimmedCurve.keptRange(count: raw.count, iterations: iterations)
             if let from = trimmed["from"] {
-                comparison.compareExactly(try integer(from, field: "trimmed.from", context: context), kept.lowerBound, field: "trimmed.from")
+                compareExactly(try integer(from, field: "trimmed.from", context: context), kept.lowerBound, field: "trimmed.from")
             }
             if let dropLast = trimmed["drop_last"] {
-                comparison.compareExactly(try integer(dropLast, field: "trimmed.drop_last", context: context),
+                compareExactly(try integer(dropLast, field: "trimmed.drop_last", context: context),
                                           raw.count - kept.upperBound, field: "trimmed.drop_last")
             }
         }
@@ -97,64 +107,41 @@ public enum RangeTestConformance {
         var checked = 0
         for (method, actual) in suggestions.named {
             guard let value = expectedSuggestions[method] else { continue }
-            guard let expected = JSONNumber.double(value) else {
+            guard let expected = value.number else {
                 throw ConformanceError.invalidField(context: context, field: "suggestions.\(method)", message: "not a number")
             }
-            comparison.compare([actual], [expected], field: "suggestions.\(method)")
+            compare([actual], [expected], field: "suggestions.\(method)")
             checked += 1
         }
         guard checked > 0 else {
             throw ConformanceError.invalidField(context: context, field: "suggestions",
                                                 message: "names none of valley, slide, minimum, steep")
         }
-        return CaseResult(name: name, passed: comparison.failure == nil, maxRelativeError: comparison.maxRelativeError,
-                          detail: comparison.failure ?? "")
+        return comparison.result(name)
     }
 
-    /// Accumulates the largest relative error and the first failure.
-    struct Comparison {
-        var maxRelativeError = 0.0
-        var failure: String?
-
-        mutating func compare(_ actual: [Double], _ expected: [Double], field: String) {
-            for (index, (value, reference)) in zip(actual, expected).enumerated() {
-                let error = abs(value - reference) / Swift.max(abs(reference), .leastNormalMagnitude)
-                let bad = !(abs(value - reference) <= RangeTestConformance.relativeTolerance * abs(reference))
-                maxRelativeError = Swift.max(maxRelativeError, error.isNaN ? .infinity : error)
-                if bad && failure == nil {
-                    let place = expected.count == 1 ? field : "\(field)[\(index)]"
-                    failure = "\(place) = \(value), expected \(reference) (rel err \(String(format: "%.2e", error)))"
-                }
-            }
-        }
-
-        mutating func compareExactly(_ expected: Int, _ actual: Int, field: String) {
-            if expected != actual && failure == nil { failure = "\(field) = \(actual), expected \(expected)" }
-        }
-    }
-
-    static func numbers(_ value: Any?, field: String, context: String) throws -> [Double] {
-        guard let list = value as? [Any] else {
+    static func numbers(_ value: JSONValue?, field: String, context: String) throws -> [Double] {
+        guard let list = value?.array else {
             throw ConformanceError.invalidField(context: context, field: field, message: value == nil ? "missing" : "not an array")
         }
         return try list.enumerated().map { index, element in
-            guard let number = JSONNumber.double(element) else {
+            guard let number = element.number else {
                 throw ConformanceError.invalidField(context: context, field: "\(field)[\(index)]", message: "not a number")
             }
             return number
         }
     }
 
-    static func integer(_ value: Any?, field: String, context: String) throws -> Int {
-        guard let number = JSONNumber.integer(value) else {
+    static func integer(_ value: JSONValue?, field: String, context: String) throws -> Int {
+        guard let number = value?.number, number == number.rounded(), abs(number) < 9.0e18 else {
             throw ConformanceError.invalidField(context: context, field: field, message: value == nil ? "missing" : "not an integer")
         }
-        return number
+        return Int(number)
     }
 
-    static func optionalNumber(_ value: Any?, field: String, context: String) throws -> Double? {
+    static func optionalNumber(_ value: JSONValue?, field: String, context: String) throws -> Double? {
         guard let value else { return nil }
-        guard let number = JSONNumber.double(value) else {
+        guard let number = value.number else {
             throw ConformanceError.invalidField(context: context, field: field, message: "not a number")
         }
         return number

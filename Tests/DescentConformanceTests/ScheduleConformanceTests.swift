@@ -1,9 +1,10 @@
+import DescentConformance
 import DescentSchedules
 import Foundation
 import XCTest
 
 /// Runs the reference-value files (PyTorch, Optax, Keras) through the public conformance runner.
-final class ConformanceTests: XCTestCase {
+final class ScheduleConformanceTests: XCTestCase {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

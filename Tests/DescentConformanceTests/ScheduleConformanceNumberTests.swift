@@ -1,3 +1,4 @@
+import DescentConformance
 import DescentSchedules
 import Foundation
 import XCTest

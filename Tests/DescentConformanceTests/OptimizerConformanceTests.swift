@@ -1,10 +1,11 @@
+import DescentConformance
 import DescentOptim
 import Foundation
 import XCTest
 
 /// The shared reference file and the extra cases generated with the real references
 /// (scripts/generate_optimizer_conformance.py) must pass in full.
-final class ConformanceTests: XCTestCase {
+final class OptimizerConformanceTests: XCTestCase {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("conformance")

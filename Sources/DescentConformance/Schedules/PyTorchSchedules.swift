@@ -1,3 +1,6 @@
+import DescentFiles
+import DescentSchedules
+
 /// PyTorch's `torch.optim.lr_scheduler` classes, by name and parameters, as Descent schedules.
 enum PyTorchSchedules {
     static func make(_ name: String, _ parameters: [String: JSONValue], _ baseLearningRate: Double?) throws -> AnySchedule {

@@ -1,3 +1,6 @@
+import DescentFiles
+import DescentSchedules
+
 /// Builds Descent schedules and controllers from a reference library's description: a library
 /// (`source`), a scheduler or schedule function name and its parameters under the library's own
 /// names, as in the conformance files (`shared/conformance/schedules.json`).

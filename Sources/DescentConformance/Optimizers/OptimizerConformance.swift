@@ -1,3 +1,5 @@
+import DescentFiles
+import DescentOptim
 import DescentTensor
 import Foundation
 
@@ -28,27 +30,27 @@ public enum OptimizerConformance {
     public typealias Report = ConformanceReport
 
     /// Builds the schedule of a case's `lr_schedule` (the description and the base rate).
-    public typealias ScheduleMaker = @Sendable (_ description: [String: Any], _ baseRate: Double, _ context: String) throws -> ScheduledRate
+    public typealias ScheduleMaker = @Sendable (_ description: [String: JSONValue], _ baseRate: Double, _ context: String) throws -> ScheduledRate
 
     /// Runs every case of a file.
     /// - Throws: `ConformanceError.unreadableFile` if the file is not a JSON object with a `cases` array.
     ///   A case that cannot be built is reported as failed with its error, not thrown.
     public static func run(fileURL: URL, makeSchedule: ScheduleMaker = ConformanceSchedule.make) throws -> Report {
-        let cases = try ConformanceFile.cases(at: fileURL, as: [String: Any].self)
+        let cases = try ConformanceFile.cases(at: fileURL, objectsOnly: true).compactMap(\.object)
         return Report(results: cases.enumerated().map { index, entry in
-            let name = entry["name"] as? String ?? "case \(index)"
+            let name = entry["name"]?.string ?? "case \(index)"
             do { return try runCase(entry, name: name, context: "\(fileURL.lastPathComponent): case \(name)",
                                     makeSchedule: makeSchedule) }
             catch { return CaseResult(name: name, passed: false, maxRelativeError: .infinity, detail: "\(error)") }
         })
     }
 
-    static func runCase(_ entry: [String: Any], name: String, context: String,
+    static func runCase(_ entry: [String: JSONValue], name: String, context: String,
                         makeSchedule: ScheduleMaker) throws -> CaseResult {
-        guard let optimizerName = entry["optimizer"] as? String else {
+        guard let optimizerName = entry["optimizer"]?.string else {
             throw ConformanceError.invalidField(context: context, field: "optimizer", message: "missing")
         }
-        let parameters = entry["params"] as? [String: Any] ?? [:]
+        let parameters = entry["params"]?.object ?? [:]
         let initial = try floats(entry["initial"], field: "initial", context: context)
         let gradients = try list(entry["gradients"], field: "gradients", context: context)
             .enumerated().map { try floats($1, field: "gradients[\($0)]", context: context) }
@@ -59,29 +61,22 @@ public enum OptimizerConformance {
                                                 message: "\(expected.count) steps but \(gradients.count) gradients")
         }
         var schedule: ScheduledRate?
-        if let description = entry["lr_schedule"] as? [String: Any] {
-            let base = JSONNumber.double(parameters["lr"]) ?? JSONNumber.double(parameters["learning_rate"]) ?? 0.001
+        if let description = entry["lr_schedule"]?.object {
+            let base = parameters["lr"]?.number ?? parameters["learning_rate"]?.number ?? 0.001
             schedule = try makeSchedule(description, base, context + ": lr_schedule")
         }
         var optimizer = try OptimizerFactory.make(reference: optimizerName, parameters: parameters, schedule: schedule,
                                                   context: context)
         var values = ["p": Tensor(initial)]
-        var worst = 0.0
-        var failure: String?
+        // Relative to |expected| floored at 1e-3 (where the absolute floor of the tolerance takes over).
+        var comparison = ConformanceComparison(tolerance: .init(relative: relativeTolerance, absolute: absoluteTolerance,
+                                                                combined: .sum))
         func compare(_ actual: [Float], _ reference: [Float], label: String) {
             guard actual.count == reference.count else {
-                failure = failure ?? "\(label): \(actual.count) values, expected \(reference.count)"
-                worst = .infinity
-                return
+                return comparison.fail("\(label): \(actual.count) values, expected \(reference.count)", infinite: true)
             }
             for (index, (a, e)) in zip(actual, reference).enumerated() {
-                let difference = abs(Double(a) - Double(e))
-                // Relative to |expected| floored at 1e-3 (where the absolute floor of the tolerance takes over).
-                let relative = difference / max(abs(Double(e)), 1e-3)
-                worst = a.isFinite ? max(worst, relative) : .infinity
-                if !(difference <= relativeTolerance * abs(Double(e)) + absoluteTolerance), failure == nil {
-                    failure = "\(label)[\(index)] = \(a), expected \(e) (rel err \(String(format: "%.2e", relative)))"
-                }
+                comparison.compare(a, e, at: "\(label)[\(index)]")
             }
         }
         for (step, gradient) in gradients.enumerated() {
@@ -97,25 +92,25 @@ public enum OptimizerConformance {
             optimizer.setEvaluationMode(true, parameters: &values)
             compare(values["p"]!.scalars, reference, label: "eval")
         }
-        return CaseResult(name: name, passed: failure == nil, maxRelativeError: worst, detail: failure ?? "")
+        return comparison.result(name)
     }
 
-    static func list(_ value: Any?, field: String, context: String) throws -> [Any] {
-        guard let list = value as? [Any] else {
+    static func list(_ value: JSONValue?, field: String, context: String) throws -> [JSONValue] {
+        guard let list = value?.array else {
             throw ConformanceError.invalidField(context: context, field: field, message: "expected a list")
         }
         return list
     }
 
     /// A list of numbers, nested lists flattened in row-major order.
-    static func floats(_ value: Any?, field: String, context: String) throws -> [Float] {
-        guard let list = value as? [Any] else {
+    static func floats(_ value: JSONValue?, field: String, context: String) throws -> [Float] {
+        guard let list = value?.array else {
             throw ConformanceError.invalidField(context: context, field: field, message: "expected a list of numbers")
         }
         var result: [Float] = []
         for element in list {
-            if let number = JSONNumber.double(element) { result.append(Float(number)) }
-            else if element is [Any] { result += try floats(element, field: field, context: context) }
+            if let number = element.number { result.append(Float(number)) }
+            else if element.array != nil { result += try floats(element, field: field, context: context) }
             else {
                 throw ConformanceError.invalidField(context: context, field: field, message: "\(element) is not a number")
             }

@@ -1,3 +1,4 @@
+import DescentConformance
 import DescentOptim
 import Foundation
 import XCTest
