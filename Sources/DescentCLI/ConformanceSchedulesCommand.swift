@@ -3,12 +3,11 @@ import Descent
 import Foundation
 
 /// `descent conformance schedules FILE`: runs every case of a schedules conformance file (the form
-/// of shared/conformance/schedules.json) and prints one line per case, then `N passed, M failed`.
-/// Exits with status 1 when a case fails or the file is malformed.
-struct ConformanceSchedulesCommand: AsyncParsableCommand {
+/// of shared/conformance/schedules.json) with `ScheduleConformance`.
+struct ConformanceSchedulesCommand: ConformanceFileCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules",
-        abstract: "Run every case of a schedules conformance file.",
+        abstract: "Run every case of a schedules conformance file (conformance/schedules.json).",
         discussion: """
             Each case names a PyTorch, Optax or Keras schedule with that library's parameters and lists the \
             reference rates (and cycled momentum, and for ReduceLROnPlateau the metrics). A value matches \
@@ -16,17 +15,9 @@ struct ConformanceSchedulesCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The conformance file (JSON).")
-    var file: String
+    @OptionGroup var arguments: ConformanceFileArguments
 
-    @Flag(help: "End with a JSON object: the counts, and on failure the error.")
-    var json = false
-
-    func run() async throws {
-        try await ConformanceRun.run(file: file, json: json) {
-            try ScheduleConformance.run(fileURL: URL(fileURLWithPath: file)).map {
-                ConformanceRun.Outcome(name: $0.name, passed: $0.passed, line: $0.description)
-            }
-        }
+    static func report(fileURL: URL) throws -> ConformanceReport {
+        ConformanceReport(results: try ScheduleConformance.run(fileURL: fileURL))
     }
 }
