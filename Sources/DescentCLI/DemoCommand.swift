@@ -154,7 +154,7 @@ struct DemoCommand: ParsableCommand {
         for line in main.diagnosis.evidence.prefix(2) { say("     - \(line)") }
         say("   at \(Self.rate(high)): \(guarded.diagnosis.verdict) (\(guarded.diagnosis.confidence.rawValue) confidence)")
         for line in guarded.diagnosis.evidence.prefix(2) { say("     - \(line)") }
-        say("     advice: \(guarded.diagnosis.advice)")
+        say("     advice: \(DiagnosisText.advice(guarded.diagnosis.advice))")
         say()
 
         // 5. The pages.

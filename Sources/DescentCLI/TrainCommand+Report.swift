@@ -22,7 +22,7 @@ extension TrainCommand {
         if let diagnosis {
             var blocks: [HTMLReport.Block] = [.paragraph("\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")]
             if !diagnosis.evidence.isEmpty { blocks.append(.list(diagnosis.evidence)) }
-            blocks.append(.paragraph("Advice: \(diagnosis.advice)"))
+            blocks.append(.paragraph("Advice: \(DiagnosisText.advice(diagnosis.advice))"))
             report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
         }
         try report.document().write(toFile: path)
