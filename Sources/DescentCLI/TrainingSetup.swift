@@ -65,7 +65,8 @@ struct TrainingSetup {
         objective = Objective(for: data)
         if kind == .cnn {
             let image = try idxImages.map(IDXImageShape.read) ?? Self.squareImage(features: data.featureCount)
-            let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+            // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
+            let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
             let needed = ConvolutionalModel.estimatedBytes(image: image, channels: channels, outputs: objective.outputSize, rows: rows)
             guard needed <= Self.memoryBudget else {
                 throw ValidationError("--channels \(channels.map(String.init).joined(separator: ",")): the network needs about "
@@ -82,8 +83,8 @@ struct TrainingSetup {
         }
         modelArchitecture = .multilayerPerceptron(inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize)
         let widths = [data.featureCount] + hidden + [objective.outputSize]
-        // Rows in flight: one minibatch in training, the whole validation part when evaluating.
-        let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+        // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
+        let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
         let needed = Self.estimatedBytes(widths: widths, rows: rows)
         guard needed <= Self.memoryBudget else {
             throw ValidationError("--hidden \(hidden.map(String.init).joined(separator: ",")): a model with layer widths \(widths) "
