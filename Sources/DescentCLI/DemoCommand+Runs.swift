@@ -47,7 +47,7 @@ extension DemoCommand {
         let summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
             ("Rows", "\(setup.split.train.count) training, \(setup.split.validation.count) validation"),
-            ("Model", "\(setup.model.parameterCount) parameters; hidden layers 32"),
+            ("Model", setup.modelSummary),
             ("Optimizer", "sgd (momentum \(Self.momentum)), learning rate \(Self.rate(rate)) (\(title))"),
             ("Schedule", "\(run.schedule), with the divergence guard"),
             ("Epochs", "\(run.history.count) of \(epochs), \(run.stepsPerEpoch) steps each, batch size \(Self.batchSize)"),

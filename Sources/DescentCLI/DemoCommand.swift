@@ -166,7 +166,7 @@ struct DemoCommand: ParsableCommand {
         try report(guarded, setup: guardSetup, rate: high, epochs: Self.guardedEpochs, title: "10× the chosen rate, after a 20-step warm-up", command: command)
             .write(toFile: path("training-10x.html"))
         var rangeReport = RangeTestReport(repeated: repeated, ceiling: ceiling?.learningRate(momentum: Self.momentum), summary: [
-            ("Data set", setup.dataSummary), ("Model", "\(setup.model.parameterCount) parameters; hidden layers 32"),
+            ("Data set", setup.dataSummary), ("Model", setup.modelSummary),
             ("Optimizer", "sgd (momentum \(Self.momentum))"),
             ("Sweep", "\(Self.rate(sweep.test.startLearningRate)) → \(Self.rate(sweep.test.endLearningRate)) over "
                 + "\(sweep.test.iterations) iterations of \(Self.batchSize) examples"),

@@ -6,11 +6,11 @@ extension TrainCommand {
     func writeReport(to path: String, setup: TrainingSetup, schedule: AnySchedule, stepsPerEpoch: Int,
                      history: [TrainingRecord], curves: TrainingCurves, failure: Error?,
                      diagnosis: Diagnosis? = nil) throws {
-        let (split, model, objective) = (setup.split, setup.model, setup.objective)
+        let (split, objective) = (setup.split, setup.objective)
         let summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
             ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
-            ("Model", "\(model.parameterCount) parameters; hidden layers \(data.hidden.isEmpty ? "none" : data.hidden)"),
+            ("Model", setup.modelSummary),
             ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
             ("Schedule", "\(schedule)"),
             ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(data.batchSize)"),

@@ -96,6 +96,10 @@ struct TrainingSetup {
         architecture = "MLP " + widths.map(String.init).joined(separator: " → ") + (hidden.isEmpty ? "" : ", ReLU")
     }
 
+    /// The model in words for reports: "MLP 64 → 32 → 10, ReLU; 2,410 parameters" or
+    /// "CNN 1×8×8 → conv 3×3 16, … → linear 128 → 10; 6,090 parameters".
+    var modelSummary: String { "\(architecture); \(model.parameterCount) parameters" }
+
     /// The one-channel square image of `features` pixels (64 → [1, 8, 8]).
     /// - Throws: `ValidationError` if `features` is not a square.
     static func squareImage(features: Int) throws -> [Int] {
