@@ -33,7 +33,7 @@ struct TrainingSetup {
     /// `model` `.cnn` builds `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else
     /// square one-channel images (the digits' 64 features as 1×8×8).
     init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
-         standardize: Bool, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
+         standardize: Bool, standardizer given: Standardizer? = nil, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
          model kind: ModelKind = .mlp, channels: [Int] = [16, 32]) throws {
         if let name = dataset {
             data = try Datasets.load(named: name)
@@ -56,7 +56,15 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if standardize {
+        if let given {
+            // A warm start: the saved model's own statistics, so its weights see features on their scale.
+            guard given.mean.count == data.featureCount else {
+                throw CommandFailure(.input, "--init-weights: the saved model standardises \(given.mean.count) features, "
+                    + "\(csv ?? dataset ?? idxImages ?? "the data") has \(data.featureCount)")
+            }
+            split = try split.standardized(with: given)
+            standardizer = given
+        } else if standardize {
             let standardized = try split.standardized()
             split = standardized.split
             standardizer = standardized.standardizer

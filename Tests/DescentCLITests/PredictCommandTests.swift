@@ -109,4 +109,32 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertEqual(mismatch.status, 1)
         XCTAssertTrue(mismatch.standardError.contains("0.weight expects [16, 4], got [8, 4]"), mismatch.standardError)
     }
+
+    /// A warm start on other data keeps the saved model's standardisation: the weights see features on the
+    /// scale they were trained on, and the model saved again scores the same as the original.
+    func testWarmStartOnOtherDataKeepsTheSavedStandardization() throws {
+        let model = directory + "/iris.safetensors"
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--hidden", "8", "--learning-rate", "0.03",
+                                               "--save-weights", model, "--json"])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        let iris = CommandLineRunner.repositoryRoot.appendingPathComponent("Sources/DescentData/Resources/iris.csv").path
+        guard FileManager.default.fileExists(atPath: iris) else { throw XCTSkip("no bundled iris.csv at \(iris)") }
+        // 40 setosa, 10 versicolor, 10 virginica: all three classes, means far from the whole set's.
+        let lines = try String(contentsOfFile: iris, encoding: .utf8).split(separator: "\n")
+        let rows = [lines[0]] + lines[1...40] + lines[51...60] + lines[101...110]
+        let part = write("part.csv", Array((rows.joined(separator: "\n") + "\n").utf8))
+        let again = directory + "/again.safetensors"
+        let warm = try CommandLineRunner.run(["train", "--csv", part, "--target", "species", "--epochs", "1", "--hidden", "8",
+                                              "--learning-rate", "1e-30", "--init-weights", model, "--save-weights", again])
+        XCTAssertEqual(warm.status, 0, warm.standardError)
+        XCTAssertTrue(warm.standardOutput.contains("Features: the saved model's standardisation"), warm.standardOutput)
+        let original = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", model, "--csv", iris, "--json"]).standardOutput)
+        let resaved = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", again, "--csv", iris, "--json"]).standardOutput)
+        XCTAssertEqual(try XCTUnwrap(resaved["loss"] as? Double), try XCTUnwrap(original["loss"] as? Double), accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(resaved["accuracy"] as? Double), try XCTUnwrap(original["accuracy"] as? Double))
+        // Other features than the saved model's: an input error naming the counts.
+        let diabetes = try CommandLineRunner.run(["train", "--dataset", "diabetes", "--epochs", "1", "--hidden", "8", "--init-weights", model])
+        XCTAssertEqual(diabetes.status, 1)
+        XCTAssertTrue(diabetes.standardError.contains("standardises 4 features"), diabetes.standardError)
+    }
 }
