@@ -33,7 +33,7 @@ extension DataModelOptions {
     func makeSetup(hidden: [Int], savedCard: ModelCard? = nil) throws -> TrainingSetup {
         try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
                           standardize: savedCard.map { $0.standardizer != nil } ?? !noStandardize,
-                          standardizer: savedCard?.standardizer, seed: seed, batchSize: batchSize,
+                          savedCard: savedCard, seed: seed, batchSize: batchSize,
                           idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
     }
 

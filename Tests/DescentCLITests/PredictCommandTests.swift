@@ -132,9 +132,25 @@ final class PredictCommandTests: XCTestCase {
         let resaved = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", again, "--csv", iris, "--json"]).standardOutput)
         XCTAssertEqual(try XCTUnwrap(resaved["loss"] as? Double), try XCTUnwrap(original["loss"] as? Double), accuracy: 1e-9)
         XCTAssertEqual(try XCTUnwrap(resaved["accuracy"] as? Double), try XCTUnwrap(original["accuracy"] as? Double))
+        // Two of the three classes: they keep the model's numbering (versicolor stays output 1), and the model
+        // scores as before; a class the model does not predict is an input error naming it.
+        let twoClasses = write("two.csv", Array((([lines[0]] + lines[1...70]).joined(separator: "\n") + "\n").utf8))
+        let two = directory + "/two.safetensors"
+        let partial = try CommandLineRunner.run(["train", "--csv", twoClasses, "--target", "species", "--epochs", "1", "--hidden", "8",
+                                                 "--learning-rate", "1e-30", "--init-weights", model, "--save-weights", two, "--json"])
+        XCTAssertEqual(partial.status, 0, partial.standardError)
+        XCTAssertGreaterThan(try XCTUnwrap(try lastJSON(partial.standardOutput)["final_validation_accuracy"] as? Double), 0.9)
+        let scoredTwo = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", two, "--csv", iris, "--json"]).standardOutput)
+        XCTAssertEqual(try XCTUnwrap(scoredTwo["loss"] as? Double), try XCTUnwrap(original["loss"] as? Double), accuracy: 1e-9)
+        let renamed = write("renamed.csv", Array((([lines[0]] + lines[1...70].map { Substring($0.hasSuffix(",0") ? $0.dropLast() + "7" : String($0)) })
+            .joined(separator: "\n") + "\n").utf8))
+        let unknown = try CommandLineRunner.run(["train", "--csv", renamed, "--target", "species", "--epochs", "1", "--hidden", "8",
+                                                 "--init-weights", model])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.standardError.contains("class \"7\" that the saved model does not predict"), unknown.standardError)
         // Other features than the saved model's: an input error naming the counts.
         let diabetes = try CommandLineRunner.run(["train", "--dataset", "diabetes", "--epochs", "1", "--hidden", "8", "--init-weights", model])
         XCTAssertEqual(diabetes.status, 1)
-        XCTAssertTrue(diabetes.standardError.contains("standardises 4 features"), diabetes.standardError)
+        XCTAssertTrue(diabetes.standardError.contains("regression task"), diabetes.standardError)
     }
 }
