@@ -4,7 +4,7 @@ import Foundation
 
 /// The file and flag every `descent conformance` command takes.
 struct ConformanceFileArguments: ParsableArguments {
-    @Argument(help: "The conformance file (JSON), in the form of the one named in the command's overview.")
+    @Argument(help: "The conformance file (JSON).")
     var file: String
 
     @Flag(help: "End with a JSON object: the counts, and on failure the error.")

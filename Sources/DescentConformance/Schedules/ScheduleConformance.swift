@@ -23,9 +23,14 @@ public enum ScheduleConformance {
     public static let relativeTolerance = 1e-6
     public static let absoluteTolerance = 1e-9
 
+    /// The larger of 1e-6 relative and 1e-9 absolute; relative errors are taken against |expected| ≥ 1e-3.
+    static let tolerance = ConformanceComparison.Tolerance(
+        relative: relativeTolerance, absolute: absoluteTolerance, combined: .larger,
+        errorFloor: absoluteTolerance / relativeTolerance, reportsRelativeError: false)
+
     /// Whether `value` matches `expected` within the conformance tolerance.
     public static func matches(_ value: Double, _ expected: Double) -> Bool {
-        abs(value - expected) <= max(relativeTolerance * abs(expected), absoluteTolerance)
+        abs(value - expected) <= tolerance.bound(expected)
     }
 
     /// Runs every case of the file at `fileURL`.
@@ -124,9 +129,7 @@ public enum ScheduleConformance {
     }
 
     static func check(_ item: ConformanceCase) -> CaseResult {
-        var comparison = ConformanceComparison(tolerance: .init(
-            relative: relativeTolerance, absolute: absoluteTolerance, combined: .larger,
-            errorFloor: absoluteTolerance / relativeTolerance, reportsRelativeError: false))
+        var comparison = ConformanceComparison(tolerance: tolerance)
         func compare(_ label: String, _ step: Int, _ value: Double?, _ expected: Double) {
             guard let value else {
                 return comparison.fail("\(label)[\(step)]: Descent sets no \(label), expected \(expected)", counted: true)
