@@ -26,6 +26,11 @@ protocol ConformanceFileCommand: AsyncParsableCommand {
 }
 
 extension ConformanceFileCommand {
+    /// The configuration of the command `name`: its abstract and, optionally, a discussion.
+    static func commandConfiguration(_ name: String, _ abstract: String, discussion: String = "") -> CommandConfiguration {
+        CommandConfiguration(commandName: name, abstract: abstract, discussion: discussion)
+    }
+
     func run() async throws {
         let file = arguments.file, json = arguments.json
         try await FailureJSON.run(json: json) {
