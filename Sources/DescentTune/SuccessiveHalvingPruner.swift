@@ -9,7 +9,9 @@
 /// last step of the first complete trial, and nothing is pruned before a trial completes. The
 /// trials that started before that first trial finished ran with no minimum resource known:
 /// Optuna neither judged them nor entered them in any rung then (it records a rung value only
-/// when it judges), so here too they stay out of the rungs and go on to the end. (Left in, these
+/// when it judges), so here too they stay out of the rungs and go on to the end. (One difference
+/// remains: Optuna judges a start-up trial still running at its first report after the minimum
+/// resource is known, entering that report's value in every rung it has passed.) (Left in, these
 /// start-up trials — often full 20-epoch runs — crowded the upper rungs: with η = 4 a rung of
 /// fewer than 4 values keeps only its best, so one good start-up trial at epoch 16 pruned every
 /// later trial that reached epoch 16 with a worse value.)
