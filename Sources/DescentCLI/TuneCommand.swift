@@ -22,7 +22,9 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
 
         --search "learning_rate=loguniform(1e-5,1); batch_size=choice(16,32,64); optimizer=choice(adam,sgd)"
         Distributions: uniform(a,b), loguniform(a,b), int(a,b), logint(a,b), choice(x,y,…).
-        --sampler grid tries every combination: choice(…) values as listed, int ranges of at most         --grid-points values whole, other ranges at --grid-points evenly spaced points (geometric for         log ranges; 5 by default) — give choice(…) for exactly the values you want.
+        --sampler grid tries every combination: choice(…) values as listed, int ranges of at most \
+        --grid-points values whole, other ranges at --grid-points evenly spaced points (geometric for \
+        log ranges; 5 by default): give choice(…) for exactly the values you want.
         Tunable: \(TuneCommand.tunableNames.sorted().joined(separator: ", ")) (lr for learning_rate; hidden is one hidden layer's width).
         """
     )
