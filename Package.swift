@@ -27,6 +27,8 @@ let package = Package(
         // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // TLS to PostgreSQL (sslmode=require, verify-full, …): postgres-nio's own TLS library, named for its types.
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         // `descent train --config`: TOML and YAML files of flags.
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -50,7 +52,8 @@ let package = Package(
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
         .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
-        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                           .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
