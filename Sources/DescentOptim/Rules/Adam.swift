@@ -129,14 +129,14 @@ public struct AdamState: OptimizerTensorState {
         state.exponentialAverage.withUnsafeMutableBufferPointer { m in
         state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
         state.maxExponentialAverageOfSquares.withUnsafeMutableBufferPointer { vmax in
-            let pp = SendableFloatPointer(p.baseAddress), gp = SendableFloatPointer(g.baseAddress)
-            let mp = SendableFloatPointer(m.baseAddress), vp = SendableFloatPointer(v.baseAddress)
-            let xp = SendableFloatPointer(vmax.baseAddress)
+            let pp = SendablePointer(p), gp = SendablePointer(g)
+            let mp = SendablePointer(m), vp = SendablePointer(v)
+            let xp = SendablePointer(vmax)
             FusedLoop.run(count: p.count) { range in
                 let o = range.lowerBound
                 withUnsafePointer(to: settings) {
-                    descent_adam_step(pp.advanced(by: o), gp.advanced(by: o), mp.advanced(by: o), vp.advanced(by: o),
-                                      amsgrad ? xp.advanced(by: o) : nil, range.count, $0)
+                    descent_adam_step(pp?.advanced(by: o), gp?.advanced(by: o), mp?.advanced(by: o), vp?.advanced(by: o),
+                                      amsgrad ? xp?.advanced(by: o) : nil, range.count, $0)
                 }
             }
         }}}}}

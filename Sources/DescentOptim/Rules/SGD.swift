@@ -60,21 +60,21 @@ public struct SGD: OptimizerRule {
         let settings = parameters
         gradient.withUnsafeBufferPointer { g in
             parameter.withUnsafeMutableBufferPointer { p in
-                let pp = SendableFloatPointer(p.baseAddress), gp = SendableFloatPointer(g.baseAddress)
+                let pp = SendablePointer(p), gp = SendablePointer(g)
                 if mu == 0 {
                     FusedLoop.run(count: p.count) { range in
                         withUnsafePointer(to: settings) {
-                            descent_sgd_step(pp.advanced(by: range.lowerBound), gp.advanced(by: range.lowerBound),
+                            descent_sgd_step(pp?.advanced(by: range.lowerBound), gp?.advanced(by: range.lowerBound),
                                              nil, range.count, $0)
                         }
                     }
                 } else {
                     state.momentumBuffer.withUnsafeMutableBufferPointer { b in
-                        let bp = SendableFloatPointer(b.baseAddress)
+                        let bp = SendablePointer(b)
                         FusedLoop.run(count: p.count) { range in
                             withUnsafePointer(to: settings) {
-                                descent_sgd_step(pp.advanced(by: range.lowerBound), gp.advanced(by: range.lowerBound),
-                                                 bp.advanced(by: range.lowerBound), range.count, $0)
+                                descent_sgd_step(pp?.advanced(by: range.lowerBound), gp?.advanced(by: range.lowerBound),
+                                                 bp?.advanced(by: range.lowerBound), range.count, $0)
                             }
                         }
                     }
