@@ -18,11 +18,8 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(DAdaptationAdam(), learningRate: 1.0)
 /// ```
-public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
+public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
+    public let hyperparameters: AdamHyperparameters
     public let decoupledWeightDecay: Bool
     public let biasCorrection: Bool
     public let initialD: Double

@@ -15,11 +15,8 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(NAdam(), learningRate: 0.002)
 /// ```
-public struct NAdam: OptimizerRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
+public struct NAdam: AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
     public let momentumDecay: Double
     public let decoupledWeightDecay: Bool
 

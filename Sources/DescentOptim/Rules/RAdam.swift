@@ -16,11 +16,8 @@ import Foundation
 /// // The first 5 steps (β₂ 0.999) are SGD with momentum: θ = 1, g = 1, lr 0.01 → 0.99.
 /// var optimizer = try Optimizer(RAdam(), learningRate: 0.01)
 /// ```
-public struct RAdam: OptimizerRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
+public struct RAdam: AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
     public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
