@@ -48,7 +48,7 @@ public struct NAdam: AdamFamilyRule {
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
                        context: UpdateContext) {
         let beta1 = context.momentum ?? self.beta1
-        let t = Double(context.step), lr = context.learningRate, decay = context.weightDecay
+        let t = Double(context.step), lr = context.learningRate
         let biasCorrection2 = Float(AdamHyperparameters.biasCorrection(beta2, step: t))
         let mu = beta1 * (1 - 0.5 * pow(0.96, t * momentumDecay))
         let muNext = beta1 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
@@ -57,23 +57,13 @@ public struct NAdam: AdamFamilyRule {
         let productNext = product * muNext
         let gradientScale = Float(-lr * (1 - mu) / (1 - product))
         let averageScale = Float(-lr * muNext / (1 - productNext))
-        let b1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon)
-        let wd = Float(decay), shrink = Float(1 - lr * decay), decoupled = decoupledWeightDecay
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    var grad = g[i]
-                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                    m[i] += b1 * (grad - m[i])
-                    v[i] = v[i] * b2 + ob2 * grad * grad
-                    let denom = (v[i] / biasCorrection2).squareRoot() + eps
-                    p[i] += gradientScale * (grad / denom)
-                    p[i] += averageScale * (m[i] / denom)
-                }
-            }
-        }}}}
+        let eps = Float(epsilon)
+        let moments = AdamMomentUpdate(beta1: beta1, beta2: beta2, context: context, decoupled: decoupledWeightDecay)
+        moments.run(&parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares) { p, grad, m, v in
+            let denom = (v / biasCorrection2).squareRoot() + eps
+            p += gradientScale * (grad / denom)
+            p += averageScale * (m / denom)
+        }
     }
 }

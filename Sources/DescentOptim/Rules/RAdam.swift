@@ -42,30 +42,18 @@ public struct RAdam: AdamFamilyRule {
         let rectified = rho > 5
         let rectification = rectified
             ? ((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)).squareRoot() : 0
-        let b1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon)
-        let bc1 = Float(biasCorrection1), bc2Sqrt = Float(biasCorrection2.squareRoot())
+        let eps = Float(epsilon), bc1 = Float(biasCorrection1), bc2Sqrt = Float(biasCorrection2.squareRoot())
         let flr = Float(lr), rect = Float(rectification)
-        let wd = Float(context.weightDecay), shrink = Float(1 - lr * context.weightDecay)
-        let decoupled = decoupledWeightDecay
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    var grad = g[i]
-                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                    m[i] += b1 * (grad - m[i])
-                    v[i] = v[i] * b2 + ob2 * grad * grad
-                    let corrected = m[i] / bc1
-                    if rectified {
-                        let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
-                        p[i] -= corrected * flr * adaptive * rect
-                    } else {
-                        p[i] -= corrected * flr
-                    }
-                }
+        let moments = AdamMomentUpdate(beta1: beta1, beta2: beta2, context: context, decoupled: decoupledWeightDecay)
+        moments.run(&parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares) { p, _, m, v in
+            let corrected = m / bc1
+            if rectified {
+                let adaptive = bc2Sqrt / (v.squareRoot() + eps)
+                p -= corrected * flr * adaptive * rect
+            } else {
+                p -= corrected * flr
             }
-        }}}}
+        }
     }
 }
