@@ -48,7 +48,7 @@ public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
     }
 
     /// Shared: d, the running numerator and the step's rate.
-    public struct Shared: Codable, Sendable, Equatable {
+    public struct Shared: Codable, Sendable, Equatable, DistanceEstimateProgress {
         public var d: Double
         public var numeratorWeighted: Double = 0
         public var stepRate: Double = 0
@@ -93,12 +93,9 @@ public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
     }
 
     public func finishGlobalPass(pass: Int, shared: inout Shared, totals: [Double], context: UpdateContext) {
+        guard let (sum, l1) = recordStep(&shared, totals: totals, context: context) else { return }
         let sqrtBeta2 = beta2.squareRoot()
-        let numerator = sqrtBeta2 * shared.numeratorWeighted + (1 - sqrtBeta2) * (totals.first ?? 0)
-        let l1 = totals.count > 1 ? totals[1] : 0
-        shared.stepRate = stepRate(d: shared.d, context: context)
-        shared.skipUpdate = l1 == 0
-        guard l1 != 0 else { return }
+        let numerator = sqrtBeta2 * shared.numeratorWeighted + (1 - sqrtBeta2) * sum
         if context.learningRate > 0 {
             let dHat = numerator / ((1 - sqrtBeta2) * l1)
             shared.d = max(shared.d, min(dHat, shared.d * growthRate))
@@ -108,19 +105,8 @@ public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: Shared,
                        context: UpdateContext) {
-        guard !shared.skipUpdate else { return }
-        let eps = Float(epsilon), shrink = Float(-context.weightDecay * shared.stepRate)
-        let decay = decoupledWeightDecay && context.weightDecay != 0
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    let denom = v[i].squareRoot() + eps
-                    if decay { p[i] += shrink * p[i] }
-                    p[i] -= m[i] / denom
-                }
-            }
-        }}}
+        applyStep(&parameter, exponentialAverage: state.exponentialAverage,
+                  exponentialAverageOfSquares: state.exponentialAverageOfSquares, shared: shared, scale: -1,
+                  denominatorEpsilon: epsilon, context: context)
     }
 }

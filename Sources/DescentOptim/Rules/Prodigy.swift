@@ -66,7 +66,7 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     }
 
     /// Shared: the estimate d, its maximum, the running numerator, and the scalars of the step in progress.
-    public struct Shared: Codable, Sendable, Equatable {
+    public struct Shared: Codable, Sendable, Equatable, DistanceEstimateProgress {
         public var d: Double
         public var dMax: Double
         public var dNumerator: Double
@@ -115,11 +115,8 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     }
 
     public func finishGlobalPass(pass: Int, shared: inout Shared, totals: [Double], context: UpdateContext) {
+        guard let (delta, denominator) = recordStep(&shared, totals: totals, context: context) else { return }
         let beta3 = self.beta3 ?? beta2.squareRoot()
-        let delta = totals.first ?? 0, denominator = totals.count > 1 ? totals[1] : 0
-        shared.stepRate = stepRate(d: shared.d, context: context)
-        shared.skipUpdate = denominator == 0
-        guard denominator != 0 else { return }
         let numerator = shared.dNumerator * beta3 + delta
         if context.learningRate > 0 {
             let dHat = dCoefficient * numerator / denominator
@@ -134,20 +131,8 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: Shared,
                        context: UpdateContext) {
-        guard !shared.skipUpdate else { return }
-        let dlr = shared.stepRate
-        let dEps = Float(shared.d * epsilon), shrink = Float(-context.weightDecay * dlr), step = Float(-dlr)
-        let decay = decoupledWeightDecay && context.weightDecay != 0
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    let denom = v[i].squareRoot() + dEps
-                    if decay { p[i] += shrink * p[i] }
-                    p[i] += step * (m[i] / denom)
-                }
-            }
-        }}}
+        applyStep(&parameter, exponentialAverage: state.exponentialAverage,
+                  exponentialAverageOfSquares: state.exponentialAverageOfSquares, shared: shared,
+                  scale: -shared.stepRate, denominatorEpsilon: shared.d * epsilon, context: context)
     }
 }
