@@ -16,13 +16,11 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(ScheduleFreeAdamW(warmupSteps: 100), learningRate: 0.0025, weightDecay: 0.01)
 /// ```
-public struct ScheduleFreeAdamW: OptimizerRule {
+public struct ScheduleFreeAdamW: ScheduleFreeRule {
     public let beta1: Double
     public let beta2: Double
     public let epsilon: Double
-    public let warmupSteps: Int
-    public let r: Double
-    public let weightLearningRatePower: Double
+    public let averaging: ScheduleFreeAveraging
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
     ///   negative warmup or r.
@@ -32,24 +30,20 @@ public struct ScheduleFreeAdamW: OptimizerRule {
         try Check.positive(beta1, "beta1")
         try Check.unitInterval(beta2, "beta2")
         try Check.positive(epsilon, "epsilon")
-        try Check.nonNegative(Double(warmupSteps), "warmupSteps")
-        try Check.nonNegative(r, "r")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
-        self.warmupSteps = warmupSteps
-        self.r = r
-        self.weightLearningRatePower = weightLearningRatePower
+        averaging = try ScheduleFreeAveraging(warmupSteps: warmupSteps, r: r, weightLearningRatePower: weightLearningRatePower)
     }
 
     public var name: String { "ScheduleFreeAdamW" }
-
-    public func makeState(for parameter: Tensor) -> ScheduleFreeState { ScheduleFreeState(parameter: parameter, squares: true) }
+    public var interpolationMomentum: Double { beta1 }
+    public static var keepsSecondMoment: Bool { true }
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {
-        let (lr, c) = state.advance(context: context, warmupSteps: warmupSteps, r: r, power: weightLearningRatePower)
-        let ckp1 = Float(c), yScale = Float(lr * (beta1 * (1 - c) - 1)), zScale = Float(lr)
+        let step = state.advance(context: context, averaging: averaging, momentum: beta1)
+        let ckp1 = step.averageWeight, yScale = step.yScale, zScale = step.zScale
         let biasCorrection2 = Float(1 - pow(beta2, Double(context.step)))
         let b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
@@ -67,9 +61,5 @@ public struct ScheduleFreeAdamW: OptimizerRule {
                 }
             }
         }}}}
-    }
-
-    public func switchMode(_ parameter: inout Tensor, toEvaluation: Bool, state: ScheduleFreeState, shared: NoSharedState) {
-        state.switchMode(&parameter, toEvaluation: toEvaluation, beta: beta1)
     }
 }
