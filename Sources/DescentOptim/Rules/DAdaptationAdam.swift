@@ -70,25 +70,15 @@ public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
         guard context.learningRate > 0 else { return [0, 0] }
         let dlr = stepRate(d: shared.d, context: context)
         let sqrtBeta2 = beta2.squareRoot()
-        let b1 = Float(beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), sb2 = Float(sqrtBeta2)
-        let mScale = Float(dlr * (1 - beta1)), sScale = Float(dlr * (1 - sqrtBeta2)), eps = Float(epsilon)
-        let wd = decoupledWeightDecay ? 0 : Float(context.weightDecay)
-        var dot: Float = 0, l1: Float = 0
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-        state.s.withUnsafeMutableBufferPointer { s in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                let denom = v[i].squareRoot() + eps
-                dot += grad * (s[i] / denom)
-                m[i] = m[i] * b1 + mScale * grad
-                v[i] = v[i] * b2 + ob2 * grad * grad
-                s[i] = s[i] * sb2 + sScale * grad
-                l1 += abs(s[i])
-            }
-        }}}}}
+        let eps = Float(epsilon)
+        let pass = DistanceEstimatePass(beta1: Float(beta1), averageScale: Float(dlr * (1 - beta1)), beta2: Float(beta2),
+                                        squareScale: Float(1 - beta2), sumDecay: Float(sqrtBeta2),
+                                        sumScale: Float(dlr * (1 - sqrtBeta2)),
+                                        weightDecay: decoupledWeightDecay ? 0 : Float(context.weightDecay))
+        let (dot, l1) = pass.run(parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                                 exponentialAverageOfSquares: &state.exponentialAverageOfSquares, sum: &state.s) { _, _, v, s in
+            s / (v.squareRoot() + eps)
+        }
         return [dlr * Double(dot), Double(l1)]
     }
 

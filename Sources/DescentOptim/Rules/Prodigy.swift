@@ -91,26 +91,17 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
         guard context.learningRate > 0 else { return [0, 0] }
         let d = shared.d, dlr = stepRate(d: d, context: context)
         let beta3 = self.beta3 ?? beta2.squareRoot()
-        let b1 = Float(beta1), b2 = Float(beta2), b3 = Float(beta3)
-        let mScale = Float(d * (1 - beta1)), vScale = Float(d * d * (1 - beta2))
-        let sScale = Float(safeguardWarmup ? (d / initialD) * d : (d / initialD) * dlr)
-        let wd = decoupledWeightDecay ? 0 : Float(context.weightDecay)
-        var dot: Float = 0, l1: Float = 0
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-        state.s.withUnsafeMutableBufferPointer { s in
-        state.initialPoint.withUnsafeBufferPointer { x0 in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                dot += grad * (x0[i] - p[i])
-                m[i] = m[i] * b1 + mScale * grad
-                v[i] = v[i] * b2 + vScale * grad * grad
-                s[i] = s[i] * b3 + sScale * grad
-                l1 += abs(s[i])
+        let pass = DistanceEstimatePass(beta1: Float(beta1), averageScale: Float(d * (1 - beta1)), beta2: Float(beta2),
+                                        squareScale: Float(d * d * (1 - beta2)), sumDecay: Float(beta3),
+                                        sumScale: Float(safeguardWarmup ? (d / initialD) * d : (d / initialD) * dlr),
+                                        weightDecay: decoupledWeightDecay ? 0 : Float(context.weightDecay))
+        let initialPoint = state.initialPoint
+        let (dot, l1) = initialPoint.withUnsafeBufferPointer { x0 in
+            pass.run(parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                     exponentialAverageOfSquares: &state.exponentialAverageOfSquares, sum: &state.s) { i, p, _, _ in
+                x0[i] - p
             }
-        }}}}}}
+        }
         return [(d / initialD) * dlr * Double(dot), Double(l1)]
     }
 
