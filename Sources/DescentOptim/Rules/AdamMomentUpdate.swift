@@ -9,12 +9,11 @@ import DescentTensor
 /// and then the rule's own use of them (`finish`). Papers: Dozat (2016), Liu et al. (2020).
 /// E.g. β₁ 0.9, β₂ 0.999, no decay, g = 2 on fresh moments: m = 0.2, v = 0.004.
 struct AdamMomentUpdate {
-    let oneMinusBeta1: Float
-    let beta2: Float
-    let oneMinusBeta2: Float
-    let weightDecay: Float
-    /// 1 − lr·λ, the decoupled decay's factor.
-    let shrink: Float
+    /// 1 − β₁, β₂ and 1 − β₂.
+    let oneMinusBeta1, beta2, oneMinusBeta2: Float
+    /// λ, and 1 − lr·λ, the decoupled decay's factor.
+    let weightDecay, shrink: Float
+    /// Whether the decay shrinks θ (NAdamW, RAdamW) instead of adding λ·θ to the gradient.
     let decoupled: Bool
 
     /// `beta1` is the rule's β₁ or the scheduled momentum that replaces it; the constants are computed

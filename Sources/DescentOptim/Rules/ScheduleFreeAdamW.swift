@@ -16,23 +16,16 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(ScheduleFreeAdamW(warmupSteps: 100), learningRate: 0.0025, weightDecay: 0.01)
 /// ```
-public struct ScheduleFreeAdamW: ScheduleFreeRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+public struct ScheduleFreeAdamW: ScheduleFreeRule, AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
     public let averaging: ScheduleFreeAveraging
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
     ///   negative warmup or r.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, warmupSteps: Int = 0, r: Double = 0,
                 weightLearningRatePower: Double = 2) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.positive(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        try ScheduleFreeAveraging.checkMomentum(beta1, "beta1")
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
         averaging = try ScheduleFreeAveraging(warmupSteps: warmupSteps, r: r, weightLearningRatePower: weightLearningRatePower)
     }
 
@@ -42,8 +35,7 @@ public struct ScheduleFreeAdamW: ScheduleFreeRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {
-        let step = state.advance(context: context, averaging: averaging, momentum: beta1)
-        let ckp1 = step.averageWeight, yScale = step.yScale, zScale = step.zScale
+        let step = advance(&state, context: context)
         let biasCorrection2 = Float(1 - pow(beta2, Double(context.step)))
         let b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
@@ -56,8 +48,7 @@ public struct ScheduleFreeAdamW: ScheduleFreeRule {
                     let denom = (v[i] / biasCorrection2).squareRoot() + eps
                     var normalized = g[i] / denom
                     if wd != 0 { normalized += wd * y[i] }
-                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
-                    z[i] -= zScale * normalized
+                    step.move(&y[i], &z[i], along: normalized)
                 }
             }
         }}}}

@@ -26,6 +26,15 @@ public struct ScheduleFreeAveraging: Sendable, Equatable {
         self.r = r
         self.weightLearningRatePower = weightLearningRatePower
     }
+
+    /// Checks β of the interpolation x = lerp(y, z, 1 − 1/β) (SGD's momentum, AdamW's β₁): it must lie in
+    /// (0, 1), since the evaluation point divides by it.
+    ///
+    /// - Throws: `OptimizerError.invalidHyperparameter` naming `name` for β outside [0, 1), then for β = 0.
+    static func checkMomentum(_ beta: Double, _ name: String) throws {
+        try Check.unitInterval(beta, name)
+        try Check.positive(beta, name)
+    }
 }
 
 /// A schedule-free rule (`ScheduleFreeSGD`, `ScheduleFreeAdamW`): gradients are taken at y, the base
@@ -59,6 +68,11 @@ extension ScheduleFreeRule {
 
     public func makeState(for parameter: Tensor) -> ScheduleFreeState {
         ScheduleFreeState(parameter: parameter, squares: Self.keepsSecondMoment)
+    }
+
+    /// Advances the averaging weights of `state` for this step; returns the step's coefficients.
+    func advance(_ state: inout ScheduleFreeState, context: UpdateContext) -> ScheduleFreeState.Step {
+        state.advance(context: context, averaging: averaging, momentum: interpolationMomentum)
     }
 
     public func switchMode(_ parameter: inout Tensor, toEvaluation: Bool, state: ScheduleFreeState, shared: NoSharedState) {

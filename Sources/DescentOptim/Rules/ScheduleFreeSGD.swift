@@ -26,8 +26,7 @@ public struct ScheduleFreeSGD: ScheduleFreeRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside (0, 1), negative warmup or r.
     public init(momentum: Double = 0.9, warmupSteps: Int = 0, r: Double = 0, weightLearningRatePower: Double = 2) throws {
-        try Check.unitInterval(momentum, "momentum")
-        try Check.positive(momentum, "momentum")
+        try ScheduleFreeAveraging.checkMomentum(momentum, "momentum")
         self.momentum = momentum
         averaging = try ScheduleFreeAveraging(warmupSteps: warmupSteps, r: r, weightLearningRatePower: weightLearningRatePower)
     }
@@ -38,17 +37,13 @@ public struct ScheduleFreeSGD: ScheduleFreeRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {
-        let step = state.advance(context: context, averaging: averaging, momentum: momentum)
-        let ckp1 = step.averageWeight, yScale = step.yScale, zScale = step.zScale
-        let wd = Float(context.weightDecay)
+        let step = advance(&state, context: context), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { y in
         state.z.withUnsafeMutableBufferPointer { z in
             FusedLoop.run(count: y.count) { range in
                 for i in range {
-                    let grad = g[i] + wd * y[i]
-                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * grad
-                    z[i] -= zScale * grad
+                    step.move(&y[i], &z[i], along: g[i] + wd * y[i])
                 }
             }
         }}}

@@ -30,6 +30,14 @@ public struct ScheduleFreeState: OptimizerTensorState {
         let yScale: Float
         /// lrₖ, the gradient's coefficient in z ← z − lrₖ·g.
         let zScale: Float
+
+        /// One element's move: y ← lerp(y, z, c) + lrₖ·(β·(1 − c) − 1)·g, then z ← z − lrₖ·g
+        /// (g: SGD's gradient with L2 decay, AdamW's normalised gradient).
+        @inline(__always)
+        func move(_ y: inout Float, _ z: inout Float, along gradient: Float) {
+            y = TorchArithmetic.lerp(y, z, averageWeight) + yScale * gradient
+            z -= zScale * gradient
+        }
     }
 
     /// Advances the averaging weights of a step with interpolation momentum β (SGD's momentum, AdamW's β₁):
