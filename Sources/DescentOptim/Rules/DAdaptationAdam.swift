@@ -20,24 +20,17 @@ import Foundation
 /// ```
 public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
     public let hyperparameters: AdamHyperparameters
-    public let decoupledWeightDecay: Bool
-    public let biasCorrection: Bool
-    public let initialD: Double
-    public let growthRate: Double
+    public let estimate: DistanceEstimateSettings
+
+    public var name: String { "DAdaptationAdam" }
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, decoupledWeightDecay: Bool = false,
                 biasCorrection: Bool = false, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
-        try Check.positive(initialD, "initialD")
-        try Check.positive(growthRate, "growthRate")
-        self.decoupledWeightDecay = decoupledWeightDecay
-        self.biasCorrection = biasCorrection
-        self.initialD = initialD
-        self.growthRate = growthRate
+        estimate = try DistanceEstimateSettings(initialD: initialD, growthRate: growthRate,
+                                                decoupledWeightDecay: decoupledWeightDecay, biasCorrection: biasCorrection)
     }
-
-    public var name: String { "DAdaptationAdam" }
 
     /// Per tensor: the moments and the weighted gradient sum s.
     public struct State: OptimizerTensorState {

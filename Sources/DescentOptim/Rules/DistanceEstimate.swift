@@ -8,11 +8,47 @@ import Foundation
 /// With k the 0-based step, the step's rate is dlr = d·lr, times √(1 − β₂^(k+1))/(1 − β₁^(k+1)) with bias correction
 /// (facebookresearch/dadaptation, konstmish/prodigy). E.g. d 1e-6, lr 1, β₁ 0.9, β₂ 0.999, first step with bias
 /// correction: dlr = 1e-6 · √0.001/0.1 ≈ 3.16e-7.
-protocol DistanceEstimatingRule {
+///
+/// ```swift
+/// let rule = try Prodigy(growthRate: 1.02)
+/// (rule.initialD, rule.growthRate, rule.decoupledWeightDecay)   // (1e-6, 1.02, true), from rule.estimate
+/// ```
+public protocol DistanceEstimatingRule: OptimizerRule {
+    /// β₁ of the bias correction.
     var beta1: Double { get }
+    /// β₂ of the bias correction.
     var beta2: Double { get }
-    var biasCorrection: Bool { get }
-    var decoupledWeightDecay: Bool { get }
+    /// d₀, the growth limit, the form of the weight decay and the bias correction.
+    var estimate: DistanceEstimateSettings { get }
+}
+
+/// The settings D-Adaptation Adam and Prodigy share, checked once: d₀ (the first estimate), the most d may
+/// grow per step (d ← min(d̂, d·growth)), whether the weight decay shrinks the parameters (decoupled) or is
+/// added to the gradient, and whether the step's rate carries Adam's bias correction.
+///
+/// ```swift
+/// let settings = try DistanceEstimateSettings(initialD: 1e-6, growthRate: .infinity, decoupledWeightDecay: true,
+///                                             biasCorrection: false)   // Prodigy's defaults
+/// ```
+public struct DistanceEstimateSettings: Sendable, Equatable {
+    /// d₀, the estimate before the first step.
+    public let initialD: Double
+    /// The factor d may grow by per step (∞: unbounded).
+    public let growthRate: Double
+    /// Whether the weight decay shrinks the parameters (θ ← θ − λ·dlr·θ) instead of adding λ·θ to the gradient.
+    public let decoupledWeightDecay: Bool
+    /// Whether the step's rate is multiplied by √(1 − β₂^(k+1))/(1 − β₁^(k+1)).
+    public let biasCorrection: Bool
+
+    /// - Throws: `OptimizerError.invalidHyperparameter` for d₀ ≤ 0, then for growth ≤ 0.
+    public init(initialD: Double, growthRate: Double, decoupledWeightDecay: Bool, biasCorrection: Bool) throws {
+        try Check.positive(initialD, "initialD")
+        try Check.positive(growthRate, "growthRate")
+        self.initialD = initialD
+        self.growthRate = growthRate
+        self.decoupledWeightDecay = decoupledWeightDecay
+        self.biasCorrection = biasCorrection
+    }
 }
 
 /// The shared state both rules carry from the global pass to the updates of a step.
@@ -26,6 +62,15 @@ protocol DistanceEstimateProgress {
 }
 
 extension DistanceEstimatingRule {
+    /// d₀, the estimate before the first step.
+    public var initialD: Double { estimate.initialD }
+    /// The factor d may grow by per step (∞: unbounded).
+    public var growthRate: Double { estimate.growthRate }
+    /// Whether the weight decay shrinks the parameters instead of adding λ·θ to the gradient.
+    public var decoupledWeightDecay: Bool { estimate.decoupledWeightDecay }
+    /// Whether the step's rate carries Adam's bias correction.
+    public var biasCorrection: Bool { estimate.biasCorrection }
+
     /// dlr of the current step for the estimate `d`.
     func stepRate(d: Double, context: UpdateContext) -> Double {
         let k = Double(context.step - 1)

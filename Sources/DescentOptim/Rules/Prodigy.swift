@@ -24,12 +24,11 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     public let beta2: Double
     public let beta3: Double?
     public let epsilon: Double
-    public let initialD: Double
     public let dCoefficient: Double
-    public let growthRate: Double
-    public let decoupledWeightDecay: Bool
-    public let biasCorrection: Bool
     public let safeguardWarmup: Bool
+    public let estimate: DistanceEstimateSettings
+
+    public var name: String { "Prodigy" }
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, beta3: Double? = nil, epsilon: Double = 1e-8,
@@ -39,22 +38,17 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
         try Check.unitInterval(beta2, "beta2")
         if let beta3 { try Check.unitInterval(beta3, "beta3") }
         try Check.positive(epsilon, "epsilon")
-        try Check.positive(initialD, "initialD")
+        try Check.positive(initialD, "initialD")   // before dCoefficient, as the errors have always been ordered
         try Check.positive(dCoefficient, "dCoefficient")
-        try Check.positive(growthRate, "growthRate")
+        estimate = try DistanceEstimateSettings(initialD: initialD, growthRate: growthRate,
+                                                decoupledWeightDecay: decoupledWeightDecay, biasCorrection: biasCorrection)
         self.beta1 = beta1
         self.beta2 = beta2
         self.beta3 = beta3
         self.epsilon = epsilon
-        self.initialD = initialD
         self.dCoefficient = dCoefficient
-        self.growthRate = growthRate
-        self.decoupledWeightDecay = decoupledWeightDecay
-        self.biasCorrection = biasCorrection
         self.safeguardWarmup = safeguardWarmup
     }
-
-    public var name: String { "Prodigy" }
 
     /// Per tensor: the moments, the weighted gradient sum s and the initial point x₀.
     public struct State: OptimizerTensorState {

@@ -20,6 +20,10 @@ public struct ScheduleFreeAdamW: ScheduleFreeRule, AdamFamilyRule {
     public let hyperparameters: AdamHyperparameters
     public let averaging: ScheduleFreeAveraging
 
+    public var name: String { "ScheduleFreeAdamW" }
+    public var interpolationMomentum: Double { beta1 }
+    public static var keepsSecondMoment: Bool { true }
+
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
     ///   negative warmup or r.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, warmupSteps: Int = 0, r: Double = 0,
@@ -28,10 +32,6 @@ public struct ScheduleFreeAdamW: ScheduleFreeRule, AdamFamilyRule {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
         averaging = try ScheduleFreeAveraging(warmupSteps: warmupSteps, r: r, weightLearningRatePower: weightLearningRatePower)
     }
-
-    public var name: String { "ScheduleFreeAdamW" }
-    public var interpolationMomentum: Double { beta1 }
-    public static var keepsSecondMoment: Bool { true }
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {

@@ -24,16 +24,16 @@ public struct ScheduleFreeSGD: ScheduleFreeRule {
     public let momentum: Double
     public let averaging: ScheduleFreeAveraging
 
+    public var name: String { "ScheduleFreeSGD" }
+    public var interpolationMomentum: Double { momentum }
+    public static var keepsSecondMoment: Bool { false }
+
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside (0, 1), negative warmup or r.
     public init(momentum: Double = 0.9, warmupSteps: Int = 0, r: Double = 0, weightLearningRatePower: Double = 2) throws {
         try ScheduleFreeAveraging.checkMomentum(momentum, "momentum")
         self.momentum = momentum
         averaging = try ScheduleFreeAveraging(warmupSteps: warmupSteps, r: r, weightLearningRatePower: weightLearningRatePower)
     }
-
-    public var name: String { "ScheduleFreeSGD" }
-    public var interpolationMomentum: Double { momentum }
-    public static var keepsSecondMoment: Bool { false }
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {
