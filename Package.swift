@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
         .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .library(name: "DescentFiles", targets: ["DescentFiles"]),
+        .library(name: "DescentConformance", targets: ["DescentConformance"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
     dependencies: [
@@ -26,12 +27,15 @@ let package = Package(
         // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        // TLS to PostgreSQL (sslmode=require, verify-full, …): postgres-nio's own TLS library, named for its types.
+        .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
         // `descent train --config`: TOML and YAML files of flags.
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
-        // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI.
+        // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI,
+        // and the one JSON value type.
         .target(name: "DescentFiles"),
         // C micro-kernels with per-function target attributes, chosen at run time.
         .target(name: "CDescentKernels"),
@@ -48,14 +52,20 @@ let package = Package(
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
         .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
-        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                           .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
         .target(name: "DescentExplore", dependencies: ["DescentOptim"]),
+        // What exists only to compare Descent with its references (PyTorch, Optax, Keras, fastai):
+        // their schedule and optimizer names, and the conformance file runners.
+        .target(name: "DescentConformance", dependencies: [
+            "DescentFiles", "DescentSchedules", "DescentTensor", "DescentOptim", "DescentTrain",
+        ]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance",
         ]),
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
@@ -67,7 +77,7 @@ let package = Package(
 
         .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
         .testTarget(name: "DescentSchedulesTests", dependencies: ["DescentSchedules"]),
-        .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentSchedules"]),
+        .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentSchedules", "DescentConformance", "DescentFiles"]),
         .testTarget(name: "DescentDataTests", dependencies: ["DescentData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
@@ -76,8 +86,9 @@ let package = Package(
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
+        .testTarget(name: "DescentConformanceTests", dependencies: ["DescentConformance", "DescentFiles", "DescentSchedules", "DescentOptim", "DescentTrain"]),
         // Seeded property tests ("fuzzing") of every reader of user files and text.
-        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain"]),
+        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain", "DescentConformance"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,9 +3,18 @@
 A study of the digits MLP 64-32-10 (ReLU), Adam, 20 epochs, batch 32, learning_rate =
 loguniform(1e-5, 1), TPESampler(seed), SuccessiveHalvingPruner() (Optuna's defaults: min_resource
 "auto", reduction factor 4), the validation loss reported after each epoch (step = epochs trained,
-1…20), N_TRIALS trials in total shared by WORKERS processes through one SQLite storage. Data: the
-same CSV as `descent --dataset digits`, 20 % held out for validation, features standardised with
-the training part's statistics. Each worker uses one PyTorch thread (the workers share the cores).
+1…20), N_TRIALS trials in total shared by WORKERS processes through one SQLite storage. Each trial's
+value is its last epoch's validation loss (mean cross-entropy over the validation rows), as in
+`descent tune`.
+
+Like with like: the data, the split, the initial weights and the batch order are the ones
+`descent tune --dataset digits --seed SEED` uses (benchmarks/descent_replica.py reproduces them bit
+for bit: the same CSV, Descent's stratified 80/20 split of seed SEED standardised with the training
+part's statistics, each Linear drawn as Descent draws it, epoch e's batches shuffled by
+SeededGenerator(SEED + e)), so both tuners search the same function of the learning rate and
+differ only in how they search. `--init torch` uses PyTorch's own initialisation
+(torch.manual_seed(SEED)) and torch.randperm batches instead, on the same split. Each worker's
+TPESampler is seeded SEED·1000 + its index, and uses one PyTorch thread (the workers share the cores).
 
 Prints one JSON line: {"best_value": …, "trials": …, "complete": …, "pruned": …, "failed": …}.
 """
@@ -13,44 +22,40 @@ import argparse
 import json
 import multiprocessing
 import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
-def load(path, seed):
-    import numpy as np
-    data = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32)
-    x, y = data[:, :-1], data[:, -1].astype(np.int64)
-    order = np.random.default_rng(seed).permutation(len(x))
-    cut = int(round(len(x) * 0.8))
-    train, valid = order[:cut], order[cut:]
-    mean = x[train].mean(axis=0)
-    std = x[train].std(axis=0)
-    std[std == 0] = 1
-    x = (x - mean) / std
-    return x[train], y[train], x[valid], y[valid]
-
-
-def worker(storage, study_name, trials, csv, seed, epochs):
-    import numpy as np
+def worker(index, storage, study_name, trials, csv, seed, epochs, init):
     import optuna
     import torch
+    from descent_replica import batch_order, initial_weights, load_split
     torch.set_num_threads(1)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    xt, yt, xv, yv = (torch.from_numpy(a) for a in load(csv, seed))
+    xt, yt, xv, yv = (torch.from_numpy(a) for a in load_split(csv, seed))
+    weights = [torch.from_numpy(w) for w in initial_weights([xt.shape[1], 32, 10], seed)]
+    orders = [torch.tensor(batch_order(len(xt), seed, epoch)) for epoch in range(epochs)]
     study = optuna.load_study(study_name=study_name, storage=storage,
-                              sampler=optuna.samplers.TPESampler(seed=seed + os.getpid()),
+                              sampler=optuna.samplers.TPESampler(seed=seed * 1000 + index),
                               pruner=optuna.pruners.SuccessiveHalvingPruner())
 
     def objective(trial):
         rate = trial.suggest_float("learning_rate", 1e-5, 1, log=True)
         torch.manual_seed(seed)
-        model = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+        model = torch.nn.Sequential(torch.nn.Linear(xt.shape[1], 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+        if init == "descent":
+            with torch.no_grad():
+                for parameter, value in zip(model.parameters(), weights):
+                    parameter.copy_(value)
         optimizer = torch.optim.Adam(model.parameters(), lr=rate)
         loss_fn = torch.nn.CrossEntropyLoss()
         generator = torch.Generator().manual_seed(seed)
         value = float("nan")
         for epoch in range(1, epochs + 1):
             model.train()
-            for batch in torch.randperm(len(xt), generator=generator).split(32):
+            order = orders[epoch - 1] if init == "descent" else torch.randperm(len(xt), generator=generator)
+            for batch in order.split(32):
                 optimizer.zero_grad()
                 loss = loss_fn(model(xt[batch]), yt[batch])
                 loss.backward()
@@ -76,12 +81,14 @@ def main():
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--csv", required=True)
+    parser.add_argument("--init", choices=["descent", "torch"], default="descent")
     args = parser.parse_args()
     import optuna
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(study_name="digits", storage=args.storage, direction="minimize")
-    processes = [multiprocessing.Process(target=worker, args=(args.storage, "digits", args.trials, args.csv, args.seed, args.epochs))
-                 for _ in range(args.workers)]
+    processes = [multiprocessing.Process(target=worker, args=(index, args.storage, "digits", args.trials, args.csv, args.seed,
+                                                                args.epochs, args.init))
+                 for index in range(args.workers)]
     for process in processes:
         process.start()
     for process in processes:

@@ -7,8 +7,12 @@
 #
 # Builds `descent` in release, then alternates the two ROUNDS times (so both see the same machine
 # load). Wall time is the whole process tree (interpreter start, imports and data loading included),
-# measured from outside. Prints each round, the medians, the ratio Optuna / Descent (above 1:
-# Descent is faster) and the best validation loss each found.
+# measured from outside. Like with like: round r is seed r on both sides, and the Python side trains
+# on descent's split of that seed from descent's initial weights in descent's batch order
+# (benchmarks/descent_replica.py), so both tuners search the same function of the learning rate; each
+# study's value is its trial's last-epoch validation loss. Prints each round, the medians, the
+# wall-time ratio Optuna / Descent (above 1: Descent is faster) and the best-loss ratio
+# Optuna best / Descent best (1 or above: Descent's best is as good or better).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-3}"
@@ -49,5 +53,6 @@ awk -v o="$(median "${optuna_times[@]}")" -v d="$(median "${descent_times[@]}")"
     printf "digits MLP 64-32-10, %d trials, TPE + successive halving, 2 workers, SQLite; median of %d rounds\n", n, r
     printf "  Optuna + PyTorch: %7.2f s   best validation loss %.4f\n", o, ob
     printf "  descent tune:     %7.2f s   best validation loss %.4f\n", d, db
-    printf "  Optuna/Descent wall-time ratio: %.2f\n", o / d
+    printf "  Optuna/Descent wall-time ratio: %.2f (target >= 2)\n", o / d
+    printf "  Optuna/Descent best-loss ratio: %.3f (target >= 1: Descent as good or better)\n", ob / db
 }'

@@ -27,10 +27,13 @@ extension DataModelOptions {
         _ = try Self.channelWidths(channels)
     }
 
-    /// The training setup these options describe, with the MLP's `hidden` sizes.
-    func makeSetup(hidden: [Int]) throws -> TrainingSetup {
+    /// The training setup these options describe, with the MLP's `hidden` sizes. `savedCard`, a warm
+    /// start's model card, decides the standardisation: its standardiser (or none, if it has none) instead
+    /// of one fitted on this data.
+    func makeSetup(hidden: [Int], savedCard: ModelCard? = nil) throws -> TrainingSetup {
         try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
-                          standardize: !noStandardize, seed: seed, batchSize: batchSize,
+                          standardize: savedCard.map { $0.standardizer != nil } ?? !noStandardize,
+                          savedCard: savedCard, seed: seed, batchSize: batchSize,
                           idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
     }
 

@@ -47,7 +47,7 @@ extension DemoCommand {
         let summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
             ("Rows", "\(setup.split.train.count) training, \(setup.split.validation.count) validation"),
-            ("Model", "\(setup.model.parameterCount) parameters; hidden layers 32"),
+            ("Model", setup.modelSummary),
             ("Optimizer", "sgd (momentum \(Self.momentum)), learning rate \(Self.rate(rate)) (\(title))"),
             ("Schedule", "\(run.schedule), with the divergence guard"),
             ("Epochs", "\(run.history.count) of \(epochs), \(run.stepsPerEpoch) steps each, batch size \(Self.batchSize)"),
@@ -57,7 +57,7 @@ extension DemoCommand {
                                  stepsPerEpoch: run.stepsPerEpoch, command: command, failure: run.failure)
         var blocks: [HTMLReport.Block] = [.paragraph("\(run.diagnosis.verdict) (\(run.diagnosis.confidence.rawValue) confidence)")]
         if !run.diagnosis.evidence.isEmpty { blocks.append(.list(run.diagnosis.evidence)) }
-        blocks.append(.paragraph("Advice: \(run.diagnosis.advice)"))
+        blocks.append(.paragraph("Advice: \(DiagnosisText.advice(run.diagnosis.advice))"))
         report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
         return report.document()
     }
@@ -100,7 +100,7 @@ extension DemoCommand {
             ["learning_rate": number(rate), "epochs": run.history.count, "final_validation_\(metric)": number(run.history.last?.validationMetric),
              "rollbacks": run.curves.rollbacks.count, "failure": run.failure.map { $0 as Any } ?? NSNull(),
              "diagnosis": ["verdict": run.diagnosis.verdict.rawValue, "confidence": run.diagnosis.confidence.rawValue,
-                           "evidence": run.diagnosis.evidence, "advice": run.diagnosis.advice]]
+                           "evidence": run.diagnosis.evidence, "advice": DiagnosisText.advice(run.diagnosis.advice)]]
         }
         var suggestions: [String: Any] = [:]
         for (name, rate) in repeated.medians?.named ?? [] { suggestions[name] = number(rate) }

@@ -154,7 +154,7 @@ struct DemoCommand: ParsableCommand {
         for line in main.diagnosis.evidence.prefix(2) { say("     - \(line)") }
         say("   at \(Self.rate(high)): \(guarded.diagnosis.verdict) (\(guarded.diagnosis.confidence.rawValue) confidence)")
         for line in guarded.diagnosis.evidence.prefix(2) { say("     - \(line)") }
-        say("     advice: \(guarded.diagnosis.advice)")
+        say("     advice: \(DiagnosisText.advice(guarded.diagnosis.advice))")
         say()
 
         // 5. The pages.
@@ -166,7 +166,7 @@ struct DemoCommand: ParsableCommand {
         try report(guarded, setup: guardSetup, rate: high, epochs: Self.guardedEpochs, title: "10× the chosen rate, after a 20-step warm-up", command: command)
             .write(toFile: path("training-10x.html"))
         var rangeReport = RangeTestReport(repeated: repeated, ceiling: ceiling?.learningRate(momentum: Self.momentum), summary: [
-            ("Data set", setup.dataSummary), ("Model", "\(setup.model.parameterCount) parameters; hidden layers 32"),
+            ("Data set", setup.dataSummary), ("Model", setup.modelSummary),
             ("Optimizer", "sgd (momentum \(Self.momentum))"),
             ("Sweep", "\(Self.rate(sweep.test.startLearningRate)) → \(Self.rate(sweep.test.endLearningRate)) over "
                 + "\(sweep.test.iterations) iterations of \(Self.batchSize) examples"),

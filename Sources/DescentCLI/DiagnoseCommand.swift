@@ -73,9 +73,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
             summary.rollbacks = curves.rollbacks.count
             summary.resumptions = contents.resumptions
             summary.ended = contents.endStatus
-            summary.diagnosis = TrainSummary.DiagnosisObject(
-                verdict: diagnosis.verdict.rawValue, message: diagnosis.message, confidence: diagnosis.confidence.rawValue,
-                evidence: diagnosis.evidence, advice: diagnosis.advice)
+            summary.diagnosis = TrainSummary.DiagnosisObject(diagnosis)
             print(summary.line())
             return
         }

@@ -17,7 +17,7 @@ extension RangeTestCommand {
     func writeReport(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?, setup: TrainingSetup, to path: String) throws {
         var summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
-            ("Model", "\(setup.model.parameterCount) parameters; hidden layers \(data.hidden.isEmpty ? "none" : data.hidden)"),
+            ("Model", setup.modelSummary),
             ("Optimizer", optimizer.described(momentum: momentum)),
             ("Sweep", "\(Self.rate(start)) → \(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples"
                 + (repeats > 1 ? ", \(repeats) reshuffles" : "")),

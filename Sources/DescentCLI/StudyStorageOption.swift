@@ -7,7 +7,8 @@ import Foundation
 /// The default is `sqlite:descent-studies.sqlite` in the working directory.
 enum StudyStorageOption {
     static let defaultValue = "sqlite:descent-studies.sqlite"
-    static let help = "Where studies live: sqlite:PATH (default sqlite:descent-studies.sqlite), or postgres://user:password@host:port/database."
+    static let help = "Where studies live: sqlite:PATH (default sqlite:descent-studies.sqlite), or postgres://user:password@host:port/database "
+        + "(?sslmode=disable|allow|prefer|require|verify-ca|verify-full as libpq's, default prefer; &sslrootcert=FILE for verify-*)."
 
     /// Checks the form of `text` without connecting (a usage error names the flag).
     static func validate(_ text: String) throws {

@@ -29,16 +29,25 @@ extension TrainCommand {
                          training: training)
     }
 
-    /// Loads `--init-weights` into `model`; a missing, extra or mis-shaped tensor is an input error naming it.
-    func loadInitialWeights(into model: Sequential) throws {
-        guard let path = initWeights else { return }
-        let file = try ModelFile.load(path: path)
+    /// Loads `--init-weights` (already read into `file`) into `model`; a missing, extra or mis-shaped tensor
+    /// is an input error naming it. The file's card, when it has one, has already set the standardisation
+    /// (`makeSetup(hidden:savedCard:)`): the saved means and deviations, not ones refitted on this data.
+    func loadInitialWeights(_ file: ModelFile, into model: Sequential) throws {
+        let path = initWeights ?? ""
         do {
             try model.load(parameters: file.tensors)
         } catch let error as StateLoadError {
             throw CommandFailure(.input, "--init-weights \(path): the tensors do not fit this run's model "
                 + "(\(model.stateDictionary.count) tensors, --hidden \(data.hidden)): \(error)")
         }
-        if !json { print("Starting from the weights in \(path)" + (file.card.map { " (\($0.architecture.summary))" } ?? "")) }
+        guard !json else { return }
+        print("Starting from the weights in \(path)" + (file.card.map { " (\($0.architecture.summary))" } ?? ""))
+        if let card = file.card {
+            let saved = card.standardizer == nil ? "raw features, as the saved model was trained"
+                : "the saved model's standardisation (its training means and deviations)"
+            let note = card.standardizer == nil && !data.noStandardize ? "; --no-standardize is implied"
+                : card.standardizer != nil && data.noStandardize ? "; --no-standardize is ignored" : ""
+            print("Features: \(saved)\(note)")
+        }
     }
 }

@@ -6,11 +6,11 @@ extension TrainCommand {
     func writeReport(to path: String, setup: TrainingSetup, schedule: AnySchedule, stepsPerEpoch: Int,
                      history: [TrainingRecord], curves: TrainingCurves, failure: Error?,
                      diagnosis: Diagnosis? = nil) throws {
-        let (split, model, objective) = (setup.split, setup.model, setup.objective)
+        let (split, objective) = (setup.split, setup.objective)
         let summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
             ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
-            ("Model", "\(model.parameterCount) parameters; hidden layers \(data.hidden.isEmpty ? "none" : data.hidden)"),
+            ("Model", setup.modelSummary),
             ("Optimizer", "\(optimizer.rawValue), learning rate \(learningRate), weight decay \(weightDecay)"),
             ("Schedule", "\(schedule)"),
             ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(data.batchSize)"),
@@ -22,7 +22,7 @@ extension TrainCommand {
         if let diagnosis {
             var blocks: [HTMLReport.Block] = [.paragraph("\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")]
             if !diagnosis.evidence.isEmpty { blocks.append(.list(diagnosis.evidence)) }
-            blocks.append(.paragraph("Advice: \(diagnosis.advice)"))
+            blocks.append(.paragraph("Advice: \(DiagnosisText.advice(diagnosis.advice))"))
             report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
         }
         try report.document().write(toFile: path)

@@ -112,10 +112,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
-        let setup = try data.makeSetup(hidden: try hiddenSizes())
+        let initialFile = try initWeights.map { try ModelFile.load(path: $0) }
+        let setup = try data.makeSetup(hidden: try hiddenSizes(), savedCard: initialFile?.card)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
-        try loadInitialWeights(into: model)
+        if let initialFile { try loadInitialWeights(initialFile, into: model) }
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)

@@ -55,8 +55,26 @@ struct TrainSummary: Encodable {
         }
     }
 
+    /// The diagnosis as `train --json` and `diagnose --json` write it: the advice phrased for this CLI,
+    /// and beside it the library's structured advice (`advice_kind`, `advice_rate_factor`).
     struct DiagnosisObject: Encodable {
         var verdict: String, message: String, confidence: String, evidence: [String], advice: String
+        var adviceKind: String, adviceRateFactor: Double?
+
+        init(_ diagnosis: Diagnosis) {
+            verdict = diagnosis.verdict.rawValue
+            advice = DiagnosisText.advice(diagnosis.advice)
+            message = "\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence): \(advice)"
+            confidence = diagnosis.confidence.rawValue
+            evidence = diagnosis.evidence
+            adviceKind = diagnosis.advice.kind
+            adviceRateFactor = diagnosis.advice.rateFactor
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case verdict, message, confidence, evidence, advice
+            case adviceKind = "advice_kind", adviceRateFactor = "advice_rate_factor"
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -77,9 +95,7 @@ struct TrainSummary: Encodable {
         try container.encode(resumedFromEpoch, forKey: Key("resumed_from_epoch"))
         try container.encodeNumber(seconds, forKey: Key("seconds"))
         if let diagnosis {
-            try container.encode(DiagnosisObject(verdict: diagnosis.verdict.rawValue, message: diagnosis.message,
-                                                 confidence: diagnosis.confidence.rawValue, evidence: diagnosis.evidence,
-                                                 advice: diagnosis.advice), forKey: Key("diagnosis"))
+            try container.encode(DiagnosisObject(diagnosis), forKey: Key("diagnosis"))
         } else {
             try container.encodeNil(forKey: Key("diagnosis"))
         }

@@ -33,8 +33,9 @@ struct TrainingSetup {
     /// `model` `.cnn` builds `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else
     /// square one-channel images (the digits' 64 features as 1×8×8).
     init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
-         standardize: Bool, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
+         standardize: Bool, savedCard: ModelCard? = nil, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
          model kind: ModelKind = .mlp, channels: [Int] = [16, 32]) throws {
+        var data: Dataset
         if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
@@ -44,6 +45,8 @@ struct TrainingSetup {
         } else {
             throw ValidationError("give exactly one of --dataset NAME, --csv FILE or --idx-images FILE --idx-labels FILE")
         }
+        if let savedCard { data = try Self.fitting(data, to: savedCard, source: csv ?? dataset ?? idxImages ?? "the data") }
+        self.data = data
         var split = try data.split(validationFraction: validationFraction, seed: seed)
         guard split.validation.count > 0 else {
             // round(n × fraction) must be at least 1.
@@ -56,7 +59,11 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if standardize {
+        if let given = savedCard?.standardizer {
+            // A warm start: the saved model's own statistics, so its weights see features on their scale.
+            split = try split.standardized(with: given)
+            standardizer = given
+        } else if standardize {
             let standardized = try split.standardized()
             split = standardized.split
             standardizer = standardized.standardizer
@@ -65,7 +72,8 @@ struct TrainingSetup {
         objective = Objective(for: data)
         if kind == .cnn {
             let image = try idxImages.map(IDXImageShape.read) ?? Self.squareImage(features: data.featureCount)
-            let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+            // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
+            let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
             let needed = ConvolutionalModel.estimatedBytes(image: image, channels: channels, outputs: objective.outputSize, rows: rows)
             guard needed <= Self.memoryBudget else {
                 throw ValidationError("--channels \(channels.map(String.init).joined(separator: ",")): the network needs about "
@@ -82,8 +90,8 @@ struct TrainingSetup {
         }
         modelArchitecture = .multilayerPerceptron(inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize)
         let widths = [data.featureCount] + hidden + [objective.outputSize]
-        // Rows in flight: one minibatch in training, the whole validation part when evaluating.
-        let rows = Swift.max(Swift.min(batchSize, split.train.count), split.validation.count)
+        // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
+        let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
         let needed = Self.estimatedBytes(widths: widths, rows: rows)
         guard needed <= Self.memoryBudget else {
             throw ValidationError("--hidden \(hidden.map(String.init).joined(separator: ",")): a model with layer widths \(widths) "
@@ -93,6 +101,34 @@ struct TrainingSetup {
         var generator = SeededGenerator(seed: seed)
         model = try modelArchitecture.makeModel(using: &generator)
         architecture = "MLP " + widths.map(String.init).joined(separator: " → ") + (hidden.isEmpty ? "" : ", ReLU")
+    }
+
+    /// The model in words for reports: "MLP 64 → 32 → 10, ReLU; 2,410 parameters" or
+    /// "CNN 1×8×8 → conv 3×3 16, … → linear 128 → 10; 6,090 parameters".
+    var modelSummary: String { "\(architecture); \(model.parameterCount) parameters" }
+
+    /// `data` made to fit a warm start's saved model: the same task and feature count, and its classes
+    /// numbered as the model's (`Targets.relabeled(to:)`), so each class trains the output that predicts it.
+    /// - Throws: `CommandFailure(.input)` naming what differs.
+    static func fitting(_ data: Dataset, to card: ModelCard, source: String) throws -> Dataset {
+        guard data.task == card.task else {
+            throw CommandFailure(.input, "--init-weights: the saved model does \(card.task.rawValue), \(source) is a \(data.task.rawValue) task")
+        }
+        guard data.featureCount == card.featureNames.count else {
+            throw CommandFailure(.input, "--init-weights: the saved model standardises and reads \(card.featureNames.count) features, "
+                + "\(source) has \(data.featureCount)")
+        }
+        guard let names = card.classNames, let own = data.targets.classNames else { return data }
+        let unknown = own.filter { !names.contains($0) }
+        guard unknown.isEmpty else {
+            throw CommandFailure(.input, "--init-weights: \(source) has class\(unknown.count == 1 ? "" : "es") "
+                + unknown.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (unknown.count > 5 ? ", …" : "")
+                + " that the saved model does not predict (it predicts " + names.prefix(10).joined(separator: ", ")
+                + (names.count > 10 ? ", …" : "") + ")")
+        }
+        var copy = data
+        copy.targets = try data.targets.relabeled(to: names)
+        return copy
     }
 
     /// The one-channel square image of `features` pixels (64 → [1, 8, 8]).

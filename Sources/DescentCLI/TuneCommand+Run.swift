@@ -46,6 +46,8 @@ extension TuneCommand {
     /// What identifies the study's setup: a resumed study must be run with the same.
     func studyConfiguration(_ space: SearchSpace) -> String {
         var parts = ["search=\(space.textForm)", "sampler=\(sampler.rawValue)", "pruner=\(pruner.rawValue)", "epochs=\(epochs)"]
+        // Another grid is another study (the default's studies, made before the option, keep their text).
+        if sampler == .grid && gridPoints != GridSampler.defaultPointsPerRange { parts.append("grid_points=\(gridPoints)") }
         parts.append(data.dataset.map { "dataset=\($0)" } ?? "csv=\(data.csv ?? "")")
         if let target = data.target { parts.append("target=\(target)") }
         return parts.joined(separator: " ")
@@ -54,7 +56,7 @@ extension TuneCommand {
     func makeSampler() -> any Sampler {
         switch sampler {
         case .random: return RandomSampler(seed: data.seed)
-        case .grid: return GridSampler(seed: data.seed)
+        case .grid: return GridSampler(seed: data.seed, pointsPerRange: gridPoints)
         case .tpe: return TPESampler(seed: data.seed)
         }
     }

@@ -22,6 +22,9 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
 
         --search "learning_rate=loguniform(1e-5,1); batch_size=choice(16,32,64); optimizer=choice(adam,sgd)"
         Distributions: uniform(a,b), loguniform(a,b), int(a,b), logint(a,b), choice(x,y,…).
+        --sampler grid tries every combination: choice(…) values as listed, int ranges of at most \
+        --grid-points values whole, other ranges at --grid-points evenly spaced points (geometric for \
+        log ranges; 5 by default): give choice(…) for exactly the values you want.
         Tunable: \(TuneCommand.tunableNames.sorted().joined(separator: ", ")) (lr for learning_rate; hidden is one hidden layer's width).
         """
     )
@@ -49,6 +52,9 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
     var trials: Int = 20
     @Option(help: "The sampler: random, grid or tpe.")
     var sampler: SamplerChoice = .tpe
+    @Option(name: .customLong("grid-points"),
+            help: "grid: points each uniform/loguniform range (and each int range with more values) is cut into, ends included (2…1000).")
+    var gridPoints: Int = GridSampler.defaultPointsPerRange
     @Option(help: "The pruner: none, median or asha (successive halving).")
     var pruner: PrunerChoice = .median
     @Option(help: ArgumentHelp(StudyStorageOption.help))
@@ -99,6 +105,18 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         guard !study.isEmpty, study.count <= 200, !study.contains(where: { $0.isNewline }) else {
             throw ValidationError("--study must be a non-empty name of at most 200 characters on one line")
+        }
+        guard (2...1000).contains(gridPoints) else { throw ValidationError("--grid-points must be in 2…1000, got \(gridPoints)") }
+        if gridPoints != GridSampler.defaultPointsPerRange && sampler != .grid {
+            throw ValidationError("--grid-points goes with --sampler grid")
+        }
+        if sampler == .grid {
+            let size = GridSampler(pointsPerRange: gridPoints).size(of: try searchSpace())
+            guard let size, size <= GridSampler.largestGrid else {
+                throw ValidationError("--search with --grid-points \(gridPoints) makes a grid of "
+                    + (size.map { "\($0)" } ?? "more than \(Int.max)") + " points, more than \(GridSampler.largestGrid); "
+                    + "use fewer --grid-points or fewer values, or --sampler tpe")
+            }
         }
         try StudyStorageOption.validate(storage)
         _ = try TrainingSetup.hiddenSizes(data.hidden)

@@ -1,3 +1,4 @@
+import DescentFiles
 import DescentTensor
 
 /// Per-column statistics of a CSV file, for looking at data before training on it.

@@ -71,6 +71,28 @@ public enum Targets: Sendable {
         return try Tensor.oneHot(indices, classes: names.count)
     }
 
+    /// The same classes numbered as in `names`, a superset of these classes' names (a saved model's
+    /// classes, so that a warm start on data missing a class, or listing them in another order, keeps
+    /// each class on the model's output for it). Regression targets are returned as they are.
+    ///
+    /// ```swift
+    /// try Targets.classes([0, 1, 0], names: ["b", "c"]).relabeled(to: ["a", "b", "c"])   // .classes([1, 2, 1], names: ["a", "b", "c"])
+    /// ```
+    /// - Throws: `DataError.invalidArgument` naming a class that is not in `names`.
+    public func relabeled(to names: [String]) throws -> Targets {
+        guard case let .classes(indices, own) = self else { return self }
+        var position: [String: Int] = [:]
+        for (index, name) in names.enumerated() where position[name] == nil { position[name] = index }
+        let map = try own.map { name -> Int in
+            guard let index = position[name] else {
+                throw DataError.invalidArgument(parameter: "classes", "class \"\(name)\" is not one of the \(names.count) classes "
+                    + names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : ""))
+            }
+            return index
+        }
+        return .classes(indices.map { map[$0] }, names: names)
+    }
+
     /// The targets of the examples at `indices`, in that order.
     public func gathering(_ indices: [Int]) -> Targets {
         switch self {

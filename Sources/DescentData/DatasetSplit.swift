@@ -23,11 +23,17 @@ public struct DatasetSplit: Sendable {
     /// and the fitted standardiser (to apply to new data at prediction time).
     public func standardized() throws -> (split: DatasetSplit, standardizer: Standardizer) {
         let standardizer = try Standardizer(fitting: train.features)
+        return (try standardized(with: standardizer), standardizer)
+    }
+
+    /// The three parts standardised with a given standardiser, e.g. a saved model's, so that a warm
+    /// start sees its features on the scale its weights were trained on.
+    public func standardized(with standardizer: Standardizer) throws -> DatasetSplit {
         var copy = self
         copy.train = try standardizer.transform(train)
         copy.validation = try standardizer.transform(validation)
         copy.test = try standardizer.transform(test)
-        return (copy, standardizer)
+        return copy
     }
 }
 

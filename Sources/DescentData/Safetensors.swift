@@ -1,4 +1,5 @@
 import Foundation
+import DescentFiles
 import DescentTensor
 
 /// The element types a safetensors file may declare, with their sizes in bytes.
@@ -213,17 +214,17 @@ public enum Safetensors {
         do {
             json = try JSONValue.parse(headerBytes)
         } catch let error as JSONValue.ParseError {
+            if let name = error.duplicateKey { throw fail("the name \"\(name)\" appears twice in the header") }
             throw fail("header is not valid JSON: \(error.message) at byte \(error.offset)")
         }
         guard case let .object(members) = json else { throw fail("header is not a JSON object") }
         var metadata: [String: String] = [:]
         var tensors: [SafetensorsTensorInfo] = []
-        var seen = Set<String>()
-        for (name, value) in members {
-            guard seen.insert(name).inserted else { throw fail("the name \"\(name)\" appears twice in the header") }
+        // By name, so that a header with several faults reports the same one every time.
+        for (name, value) in members.sorted(by: { $0.key < $1.key }) {
             if name == "__metadata__" {
                 guard case let .object(pairs) = value else { throw fail("__metadata__ is not an object of strings") }
-                for (key, entry) in pairs {
+                for (key, entry) in pairs.sorted(by: { $0.key < $1.key }) {
                     guard case let .string(text) = entry else { throw fail("__metadata__ value for \"\(key)\" is not a string") }
                     metadata[key] = text
                 }
@@ -232,7 +233,7 @@ public enum Safetensors {
             func bad(_ detail: String) -> DataError { .malformedTensor(file: source, tensor: name, detail) }
             guard case let .object(fields) = value else { throw bad("entry is not a JSON object") }
             var dtypeText: String?, shapeValues: [JSONValue]?, offsetValues: [JSONValue]?
-            for (key, field) in fields {
+            for (key, field) in fields.sorted(by: { $0.key < $1.key }) {
                 switch (key, field) {
                 case let ("dtype", .string(text)): dtypeText = text
                 case let ("shape", .array(values)): shapeValues = values
@@ -283,15 +284,16 @@ public enum Safetensors {
         return SafetensorsHeader(tensors: tensors, metadata: metadata, headerByteCount: headerBytes.count)
     }
 
+    /// A whole number from 0 to 2⁵³ (beyond it a `Double` is not exact, and no file is that large).
     private static func integer(_ value: JSONValue) -> Int? {
-        guard case let .number(text) = value, let integer = Int(text), integer >= 0 else { return nil }
-        return integer
+        guard case let .number(number) = value, number >= 0, number == number.rounded(), number <= 9_007_199_254_740_992 else { return nil }
+        return Int(number)
     }
 
     private static func describe(_ values: [JSONValue]) -> String {
         "[" + values.map { value -> String in
             switch value {
-            case let .number(text): return text
+            case let .number(number): return integer(value).map(String.init) ?? "\(number)"
             case let .string(text): return JSONValue.quoted(text)
             default: return "…"
             }

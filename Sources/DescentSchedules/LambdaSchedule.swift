@@ -2,7 +2,7 @@
 ///
 /// Source: PyTorch `LambdaLR(lr_lambda)`. A closure cannot be printed or decoded, so this schedule
 /// is **not** ``SerializableSchedule``: it has no text form, is not `Codable`, and cannot be built
-/// by ``ReferenceSchedule`` or ``ScheduleParser``; a run that must be resumed or configured from
+/// by `ReferenceSchedule` (DescentConformance) or ``ScheduleParser``; a run that must be resumed or configured from
 /// text should use a built-in schedule.
 ///
 /// Example: `try LambdaSchedule(base: 0.1) { pow(0.95, Double($0)) }` gives 0.1 at step 0 and

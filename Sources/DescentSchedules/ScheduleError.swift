@@ -1,7 +1,7 @@
 /// An invalid schedule setting, text form or reference description.
 ///
 /// Every error names what was wrong: the `parameter` (a Descent name such as `steps`, or the
-/// reference library's name such as `T_max` when built by ``ReferenceSchedule``), and for text
+/// reference library's name such as `T_max` when built by `ReferenceSchedule` (DescentConformance)), and for text
 /// forms the 1-based `column` where the problem starts.
 ///
 /// Example: `try CosineDecaySchedule(from: 0.1, to: 0, steps: 0)` throws
@@ -27,14 +27,14 @@ public struct ScheduleError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 /// Checks shared by the schedules' initialisers; each throws a ``ScheduleError`` naming the parameter.
-enum Check {
-    static func rate(_ value: Double, _ name: String) throws {
+package enum Check {
+    package static func rate(_ value: Double, _ name: String) throws {
         guard value.isFinite, value >= 0 else {
             throw ScheduleError(parameter: name, message: "\(name) must be a finite rate ≥ 0, got \(value)")
         }
     }
 
-    static func positive(_ value: Double, _ name: String) throws {
+    package static func positive(_ value: Double, _ name: String) throws {
         guard value.isFinite, value > 0 else {
             throw ScheduleError(parameter: name, message: "\(name) must be finite and > 0, got \(value)")
         }

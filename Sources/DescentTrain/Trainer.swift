@@ -177,12 +177,13 @@ public struct Trainer: Sendable {
             : training.subset(Array(stride(from: 0, to: training.count, by: (training.count + limit - 1) / limit)))
         model.eval()
         defer { model.train() }
-        let loss = Double(try objective.loss(try model(rows.features), rows.targets).item)
+        let loss = Double(try objective.loss(try outputsInChunks(of: model, rows.features), rows.targets).item)
         guard loss.isFinite else { throw TrainingError.nonFiniteInitialLoss(loss: loss) }
         return loss
     }
 
-    /// The objective's loss and metric on `dataset`, in evaluation mode.
+    /// The objective's loss and metric on `dataset`, in evaluation mode, computed `evaluationRowsAtATime`
+    /// rows at a time (a large validation set costs the memory of one chunk's activations).
     public func evaluate<Model: Module, Rule: OptimizerRule>(
         _ model: Model, optimizer: inout Optimizer<Rule>, on dataset: Dataset, objective: Objective
     ) throws -> (loss: Double, metric: Double) {
@@ -192,7 +193,7 @@ public struct Trainer: Sendable {
         defer {
             model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(false, parameters: &parameters) }
         }
-        let outputs = try model(dataset.features)
+        let outputs = try outputsInChunks(of: model, dataset.features)
         return (Double(try objective.loss(outputs, dataset.targets).item), try objective.metric(outputs, dataset.targets))
     }
 }

@@ -22,8 +22,9 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     /// The URL with the password replaced by `***`.
     public let redactedURL: String
 
-    /// Connects to `url` (`postgres://user[:password]@host[:port]/database`, or `postgresql://`),
-    /// creating the tables in an empty database and refusing one of another schema version.
+    /// Connects to `url` (`postgres://user[:password]@host[:port]/database[?sslmode=MODE&sslrootcert=FILE]`,
+    /// or `postgresql://`; `PostgresTLSMode` says what each sslmode does), creating the tables in an
+    /// empty database and refusing one of another schema version.
     public init(url: String) throws {
         let parsed = try Self.parse(url)
         password = parsed.configuration.password
@@ -33,8 +34,18 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         do {
             connection = try PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(), configuration: configuration,
                                                         id: 1, logger: logger).wait()
+        } catch let error as PSQLError where error.code == .sslUnsupported {
+            throw StudyStorageError("cannot connect to the study database \(parsed.redacted): the server does not accept TLS connections, "
+                + "and sslmode=\(parsed.tlsMode.rawValue) allows no other; turn on ssl in the server's postgresql.conf, "
+                + "or use sslmode=prefer or sslmode=disable on a trusted network")
         } catch {
-            throw StudyStorageError("cannot connect to the study database \(parsed.redacted): \(Self.describe(error, hiding: password))")
+            let text = Self.describe(error, hiding: password)
+            if parsed.tlsMode.verifiesCertificate, text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("failedToValidateHostname") {
+                throw StudyStorageError("cannot connect to the study database \(parsed.redacted): the server's certificate did not pass "
+                    + "sslmode=\(parsed.tlsMode.rawValue)'s check (" + (parsed.tlsMode == .verifyFull ? "signed by a trusted root and naming the host"
+                    : "signed by a trusted root") + "; the roots: sslrootcert, else ~/.postgresql/root.crt, else the system's): \(text)")
+            }
+            throw StudyStorageError("cannot connect to the study database \(parsed.redacted): \(text)")
         }
         try transaction { run in
             // One worker creates the schema; the others wait for this lock and then find it.
@@ -75,8 +86,10 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             + "use the descent that wrote it, or a new --storage (nothing was changed)"
     }
 
-    /// `postgres://user:password@host:port/database` → a connection configuration and the URL without its password.
-    public static func parse(_ url: String) throws -> (configuration: PostgresConnection.Configuration, redacted: String) {
+    /// `postgres://user:password@host:port/database?sslmode=…` → a connection configuration, the URL
+    /// without its password and the sslmode (libpq's default `prefer` when the URL has none).
+    public static func parse(_ url: String) throws -> (configuration: PostgresConnection.Configuration, redacted: String,
+                                                       tlsMode: PostgresTLSMode) {
         guard let components = URLComponents(string: url), let scheme = components.scheme,
               scheme == "postgres" || scheme == "postgresql" else {
             throw StudyStorageError("--storage: '\(redact(url))' is not a postgres://user:password@host:port/database URL")
@@ -88,12 +101,13 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         guard (1...65_535).contains(port) else { throw StudyStorageError("--storage: port \(port) is not in 1…65535") }
         var database = components.path
         if database.hasPrefix("/") { database.removeFirst() }
-        if let mode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value, mode != "disable", mode != "prefer", mode != "allow" {
-            throw StudyStorageError("--storage: sslmode=\(mode) is not supported yet; use sslmode=disable on a trusted network")
-        }
+        let query = components.queryItems ?? []
+        let tlsMode = try query.last(where: { $0.name == "sslmode" }).map { try PostgresTLSMode(name: $0.value ?? "") } ?? .defaultMode
+        let rootCertificate = query.last(where: { $0.name == "sslrootcert" })?.value
         let configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
-                                                             database: database.isEmpty ? nil : database, tls: .disable)
-        return (configuration, redact(url))
+                                                             database: database.isEmpty ? nil : database,
+                                                             tls: try tlsMode.connectionTLS(rootCertificate: rootCertificate))
+        return (configuration, redact(url), tlsMode)
     }
 
     /// The URL with any password replaced by `***`.
@@ -154,6 +168,11 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         } catch {
             throw StudyStorageError("the study database \(redactedURL): \(Self.describe(error, hiding: password))")
         }
+    }
+
+    /// Whether this connection is encrypted (the server's own view: `pg_stat_ssl`).
+    func isEncrypted() throws -> Bool {
+        try single { run in try run("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").first?.decode(Bool.self) ?? false }
     }
 
     private func single<T>(_ body: (Runner) throws -> T) throws -> T {

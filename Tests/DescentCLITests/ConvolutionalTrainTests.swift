@@ -25,6 +25,17 @@ final class ConvolutionalTrainTests: XCTestCase {
         XCTAssertTrue(mlp.standardOutput.contains("Model: MLP 4 → 8 → 3, ReLU, 67 parameters"), mlp.standardOutput)
     }
 
+    func testTheReportsModelRowDescribesTheCNN() throws {
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("descent-cnn-report-\(UUID().uuidString).html").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let result = try CommandLineRunner.run(["train", "--dataset", "digits", "--model", "cnn", "--channels", "4", "--epochs", "1",
+                                                "--report", report])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        XCTAssertTrue(html.contains("CNN 1×8×8 → conv 3×3 4, ReLU, max-pool 2 → 4×4×4 → linear 64 → 10; 690 parameters"), "no CNN model row")
+        XCTAssertFalse(html.contains("hidden layers"))
+    }
+
     func testCNNTrainsOnIDXFiles() throws {
         // 300 digits written as IDX: images [300, 8, 8] unsigned bytes (0–16), labels [300].
         let csv = try String(contentsOf: CommandLineRunner.repositoryRoot.appendingPathComponent("Sources/DescentData/Resources/digits.csv"), encoding: .utf8)

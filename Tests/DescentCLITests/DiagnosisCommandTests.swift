@@ -88,5 +88,6 @@ final class DiagnosisCommandTests: XCTestCase {
         let evidence = try XCTUnwrap(diagnosis["evidence"] as? [String])
         XCTAssertTrue(evidence[0].hasPrefix("validation loss rose from "), evidence[0])
         XCTAssertTrue((diagnosis["advice"] as? String ?? "").contains("(use --patience "))
+        XCTAssertEqual(diagnosis["advice_kind"] as? String, "stop_early", "\(diagnosis)")
     }
 }

@@ -109,4 +109,48 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertEqual(mismatch.status, 1)
         XCTAssertTrue(mismatch.standardError.contains("0.weight expects [16, 4], got [8, 4]"), mismatch.standardError)
     }
+
+    /// A warm start on other data keeps the saved model's standardisation: the weights see features on the
+    /// scale they were trained on, and the model saved again scores the same as the original.
+    func testWarmStartOnOtherDataKeepsTheSavedStandardization() throws {
+        let model = directory + "/iris.safetensors"
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--hidden", "8", "--learning-rate", "0.03",
+                                               "--save-weights", model, "--json"])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        let iris = CommandLineRunner.repositoryRoot.appendingPathComponent("Sources/DescentData/Resources/iris.csv").path
+        guard FileManager.default.fileExists(atPath: iris) else { throw XCTSkip("no bundled iris.csv at \(iris)") }
+        // 40 setosa, 10 versicolor, 10 virginica: all three classes, means far from the whole set's.
+        let lines = try String(contentsOfFile: iris, encoding: .utf8).split(separator: "\n")
+        let rows = [lines[0]] + lines[1...40] + lines[51...60] + lines[101...110]
+        let part = write("part.csv", Array((rows.joined(separator: "\n") + "\n").utf8))
+        let again = directory + "/again.safetensors"
+        let warm = try CommandLineRunner.run(["train", "--csv", part, "--target", "species", "--epochs", "1", "--hidden", "8",
+                                              "--learning-rate", "1e-30", "--init-weights", model, "--save-weights", again])
+        XCTAssertEqual(warm.status, 0, warm.standardError)
+        XCTAssertTrue(warm.standardOutput.contains("Features: the saved model's standardisation"), warm.standardOutput)
+        let original = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", model, "--csv", iris, "--json"]).standardOutput)
+        let resaved = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", again, "--csv", iris, "--json"]).standardOutput)
+        XCTAssertEqual(try XCTUnwrap(resaved["loss"] as? Double), try XCTUnwrap(original["loss"] as? Double), accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(resaved["accuracy"] as? Double), try XCTUnwrap(original["accuracy"] as? Double))
+        // Two of the three classes: they keep the model's numbering (versicolor stays output 1), and the model
+        // scores as before; a class the model does not predict is an input error naming it.
+        let twoClasses = write("two.csv", Array((([lines[0]] + lines[1...70]).joined(separator: "\n") + "\n").utf8))
+        let two = directory + "/two.safetensors"
+        let partial = try CommandLineRunner.run(["train", "--csv", twoClasses, "--target", "species", "--epochs", "1", "--hidden", "8",
+                                                 "--learning-rate", "1e-30", "--init-weights", model, "--save-weights", two, "--json"])
+        XCTAssertEqual(partial.status, 0, partial.standardError)
+        XCTAssertGreaterThan(try XCTUnwrap(try lastJSON(partial.standardOutput)["final_validation_accuracy"] as? Double), 0.9)
+        let scoredTwo = try lastJSON(try CommandLineRunner.run(["evaluate", "--model", two, "--csv", iris, "--json"]).standardOutput)
+        XCTAssertEqual(try XCTUnwrap(scoredTwo["loss"] as? Double), try XCTUnwrap(original["loss"] as? Double), accuracy: 1e-9)
+        let renamed = write("renamed.csv", Array((([lines[0]] + lines[1...70].map { Substring($0.hasSuffix(",0") ? $0.dropLast() + "7" : String($0)) })
+            .joined(separator: "\n") + "\n").utf8))
+        let unknown = try CommandLineRunner.run(["train", "--csv", renamed, "--target", "species", "--epochs", "1", "--hidden", "8",
+                                                 "--init-weights", model])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.standardError.contains("class \"7\" that the saved model does not predict"), unknown.standardError)
+        // Other features than the saved model's: an input error naming the counts.
+        let diabetes = try CommandLineRunner.run(["train", "--dataset", "diabetes", "--epochs", "1", "--hidden", "8", "--init-weights", model])
+        XCTAssertEqual(diabetes.status, 1)
+        XCTAssertTrue(diabetes.standardError.contains("regression task"), diabetes.standardError)
+    }
 }

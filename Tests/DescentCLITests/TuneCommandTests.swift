@@ -128,4 +128,48 @@ final class TuneCommandTests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.standardError.contains("no study database"), missing.standardError)
     }
+
+    func testGridPointsCutTheRangesAndAreRangeChecked() throws {
+        let directory = temporaryDirectory()
+        let storage = "sqlite:" + directory.appendingPathComponent("grid.sqlite").path
+        // loguniform(1e-3,1e-1) at 3 points is {1e-3, 1e-2, 1e-1}; with choice(adam,sgd) the grid has 6 points,
+        // and 6 trials visit each once.
+        let run = try CommandLineRunner.run(["tune", "--dataset", "iris", "--hidden", "4", "--epochs", "1",
+                                             "--search", "lr=loguniform(1e-3,1e-1); optimizer=choice(adam,sgd)",
+                                             "--sampler", "grid", "--grid-points", "3", "--pruner", "none", "--trials", "6",
+                                             "--storage", storage, "--study", "grid", "--json"])
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let show = try CommandLineRunner.run(["study", "show", "--storage", storage, "--study", "grid", "--json"])
+        let trials = try XCTUnwrap(try lastJSON(show.standardOutput)["trials"] as? [[String: Any]])
+        let points = Set(trials.compactMap { trial -> String? in
+            guard let parameters = trial["params"] as? [String: Any], let rate = parameters["learning_rate"] as? Double else { return nil }
+            return String(format: "%.0e ", rate) + "\(parameters["optimizer"] ?? "")"
+        })
+        XCTAssertEqual(points, ["1e-03 adam", "1e-02 adam", "1e-01 adam", "1e-03 sgd", "1e-02 sgd", "1e-01 sgd"])
+        let cases: [([String], String)] = [
+            (["--sampler", "grid", "--grid-points", "1"], "--grid-points must be in 2…1000, got 1"),
+            (["--sampler", "grid", "--grid-points", "1001"], "--grid-points must be in 2…1000, got 1001"),
+            (["--sampler", "tpe", "--grid-points", "3"], "--grid-points goes with --sampler grid"),
+            (["--sampler", "grid", "--grid-points", "1000", "--search", "lr=loguniform(1e-3,1); wd=uniform(0,1); momentum=uniform(0,0.9)"],
+             "makes a grid of 1000000000 points, more than 1000000"),
+        ]
+        for (flags, message) in cases {
+            var arguments = ["tune", "--dataset", "iris", "--search", "lr=loguniform(1e-3,1)", "--storage", "memory"]
+            arguments += flags
+            let bad = try CommandLineRunner.run(arguments)
+            XCTAssertEqual(bad.status, 2, flags.joined(separator: " "))
+            XCTAssertTrue(bad.standardError.contains(message), bad.standardError)
+        }
+    }
+
+    func testUnknownSSLModeIsAUsageErrorNamingIt() throws {
+        let run = try CommandLineRunner.run(common + ["--storage", "postgres://descent:Hidden-Secret@127.0.0.1:1/none?sslmode=verify-some"])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.standardError.contains("sslmode=verify-some is not a PostgreSQL sslmode"), run.standardError)
+        XCTAssertTrue(run.standardError.contains("disable, allow, prefer, require, verify-ca, verify-full"), run.standardError)
+        XCTAssertFalse(run.standardError.contains("Hidden-Secret"))
+        let missing = try CommandLineRunner.run(common + ["--storage", "postgres://descent@127.0.0.1:1/none?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.standardError.contains("sslrootcert=/nonexistent/ca.pem: cannot read the file"), missing.standardError)
+    }
 }

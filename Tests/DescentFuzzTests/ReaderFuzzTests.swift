@@ -1,3 +1,4 @@
+import DescentConformance
 import DescentData
 import DescentOptim
 import DescentSchedules

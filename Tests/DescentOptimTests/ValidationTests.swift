@@ -1,3 +1,4 @@
+import DescentConformance
 import DescentOptim
 import DescentTensor
 import XCTest

@@ -1,3 +1,5 @@
+import DescentConformance
+import DescentFiles
 import DescentOptim
 import DescentSchedules
 import DescentTensor
@@ -128,7 +130,7 @@ final class WalkTests: XCTestCase {
     }
 
     func testEveryElementwiseRuleGivesTheSameResultWhenSplitAcrossThreads() throws {
-        let rules: [(String, [String: Any])] = [
+        let rules: [(String, [String: JSONValue])] = [
             ("SGD", ["lr": 0.1, "momentum": 0.9, "nesterov": true]), ("Adam", ["lr": 0.01, "amsgrad": true]),
             ("NAdam", ["lr": 0.01]), ("RAdam", ["lr": 0.01]), ("Adamax", ["lr": 0.01]),
             ("RMSprop", ["lr": 0.01, "centered": true, "momentum": 0.5]), ("Adagrad", ["lr": 0.1]),

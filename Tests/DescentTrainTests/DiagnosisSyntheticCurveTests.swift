@@ -55,7 +55,7 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         XCTAssertEqual(diagnosis.verdict, .overfitting, diagnosis.message)
         XCTAssertEqual(diagnosis.evidence[0],
                        "validation loss rose from 0.21 at epoch 8 to 0.354 at epoch 20 (+69%) while training loss fell from 0.192 to 0.0127")
-        XCTAssertTrue(diagnosis.advice.hasPrefix("stop at epoch 8 (use --patience"), diagnosis.advice)
+        XCTAssertEqual(diagnosis.advice, .stopEarly(atEpoch: 8, patience: 5))
         XCTAssertEqual(diagnosis.confidence, .high)
     }
 
@@ -73,7 +73,7 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         curves.record(.stoppedEarly(epoch: 13, bestEpoch: 8))
         let diagnosis = diagnose(curves)
         XCTAssertEqual(diagnosis.verdict, .overfitting, diagnosis.message)
-        XCTAssertTrue(diagnosis.advice.contains("early stopping already kept epoch 8"), diagnosis.advice)
+        XCTAssertEqual(diagnosis.advice, .regularise(keptEpoch: 8))
     }
 
     func testNoisyOscillationAtAHighLevelIsARateTooHigh() {
@@ -83,7 +83,7 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         let diagnosis = diagnose(curves)
         XCTAssertEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
         XCTAssertTrue(diagnosis.evidence.contains { $0.contains("oscillates") }, "\(diagnosis.evidence)")
-        XCTAssertTrue(diagnosis.advice.contains("lower the learning rate ~3×"))
+        XCTAssertEqual(diagnosis.advice, .lowerLearningRate(by: 3, keepGuard: false))
     }
 
     func testALossThatBouncesOnItsWayDownIsARateTooHigh() {
@@ -126,7 +126,7 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         let curves = curves(epochs: 10, training: { 2.3 - 0.01 * $0 }, validation: { 2.31 - 0.01 * $0 }, metric: { 0.1 + 0.01 * $0 })
         let diagnosis = diagnose(curves)
         XCTAssertEqual(diagnosis.verdict, .rateTooLow, diagnosis.message)
-        XCTAssertTrue(diagnosis.advice.contains("raise the learning rate ~3×"))
+        XCTAssertEqual(diagnosis.advice, .raiseLearningRate(by: 3, orTrainLonger: true))
     }
 
     func testExponentialDecayWithoutAFloorFarFromConvergedIsARateTooLow() {
@@ -153,7 +153,7 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         let diagnosis = diagnose(curves)
         XCTAssertEqual(diagnosis.verdict, .underfitting, diagnosis.message)
         XCTAssertTrue(diagnosis.evidence[0].contains("0.31 against 0.1"), diagnosis.evidence[0])
-        XCTAssertTrue(diagnosis.advice.contains("larger model"))
+        XCTAssertEqual(diagnosis.advice, .enlargeModel)
     }
 
     func testTheSamePlateauWithAGoodMetricIsNotUnderfitting() {
@@ -237,7 +237,7 @@ final class DiagnosisEdgeCaseTests: XCTestCase {
         XCTAssertEqual(diagnosis.verdict, .goodFit)
         XCTAssertEqual(diagnosis.confidence, .low)
         XCTAssertEqual(diagnosis.evidence[0], "the training curve has only 0 points (0 epochs, 0 steps): too short to read its shape")
-        XCTAssertTrue(diagnosis.advice.hasPrefix("train for more epochs"))
+        XCTAssertEqual(diagnosis.advice, .trainLonger(atLeastEpochs: 6))
     }
 
     func testOneEpochIsTooShortToRead() {
@@ -255,5 +255,32 @@ final class DiagnosisEdgeCaseTests: XCTestCase {
         for step in 1...30 { curves.record(.stepEnded(step: step, loss: step % 7 == 0 ? .nan : 1 / Double(step), learningRate: 0.1)) }
         XCTAssertEqual(CurveShape(trainingLossOf: curves).points.count, 5)   // 26 finite losses in 5 bins
         _ = diagnose(curves)
+    }
+}
+
+/// The library's advice is structured and tool-neutral: no command names or flags in its words.
+final class AdviceTests: XCTestCase {
+    func testEveryAdviceReadsWithoutCommandLineFlags() {
+        let all: [Advice] = [.lowerLearningRate(by: 10, keepGuard: false), .lowerLearningRate(by: 10, keepGuard: true),
+                             .lowerLearningRate(by: 3, keepGuard: false), .raiseLearningRate(by: nil, orTrainLonger: false),
+                             .raiseLearningRate(by: 3, orTrainLonger: true), .stopEarly(atEpoch: 8, patience: 5),
+                             .regularise(keptEpoch: 8), .enlargeModel, .trainLonger(atLeastEpochs: 6), .keepSettings]
+        for advice in all {
+            XCTAssertFalse(advice.description.contains("--"), advice.description)
+            XCTAssertFalse(advice.description.contains("descent "), advice.description)
+            XCTAssertFalse(advice.kind.isEmpty)
+        }
+        XCTAssertEqual(Set(all.map(\.kind)).count, 7)
+        XCTAssertEqual(Advice.lowerLearningRate(by: 3, keepGuard: false).rateFactor!, 1.0 / 3, accuracy: 1e-15)
+        XCTAssertEqual(Advice.raiseLearningRate(by: 3, orTrainLonger: true).rateFactor, 3)
+        XCTAssertNil(Advice.raiseLearningRate(by: nil, orTrainLonger: false).rateFactor)
+        XCTAssertEqual(Advice.stopEarly(atEpoch: 8, patience: 5).description,
+                       "stop at epoch 8 (early stopping with a patience of 5 epochs), and add weight decay, a smaller model or more data")
+    }
+
+    func testAdviceRoundTripsThroughJSON() throws {
+        let advice = Advice.stopEarly(atEpoch: 8, patience: 5)
+        let decoded = try JSONDecoder().decode(Advice.self, from: try JSONEncoder().encode(advice))
+        XCTAssertEqual(decoded, advice)
     }
 }

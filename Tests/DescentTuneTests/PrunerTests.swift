@@ -72,6 +72,31 @@ final class PrunerTests: XCTestCase {
         XCTAssertTrue(pruner.shouldPrune(worse, trials: complete + [worse], direction: .minimize))
     }
 
+    func testSuccessiveHalvingAutoResourceLeavesStartUpTrialsOutOfTheRungs() {
+        // Optuna's SuccessiveHalvingPruner() with 2 workers: trials 0 and 1 start together (t = 0) and run
+        // all 20 epochs while no minimum resource is known, so they are never judged and hold no rung value.
+        func timed(_ record: TrialRecord, started: Double, finished: Double?) -> TrialRecord {
+            var record = record
+            (record.started, record.finished) = (started, finished)
+            return record
+        }
+        let pruner = SuccessiveHalvingPruner()
+        let first = timed(trial(0, .complete, Array(repeating: 0.05, count: 20)), started: 0, finished: 100)
+        let second = timed(trial(1, .running, Array(repeating: 0.9, count: 19)), started: 0, finished: nil)
+        // Trial 2 starts after trial 0 finished (minimum resource max(20/100, 1) = 1, rungs at 1, 4, 16) and
+        // reaches epoch 16 with 0.08, worse than trial 0's 0.05 there: trial 0 is not in the rung, so trial 2
+        // is the rung's only value and goes on (it was pruned while start-up trials counted).
+        let third = timed(trial(2, .running, Array(repeating: 0.08, count: 16)), started: 101, finished: nil)
+        XCTAssertFalse(pruner.shouldPrune(third, trials: [first, second, third], direction: .minimize))
+        // A start-up trial is not judged either, however bad: 0.9 at epoch 19 after trial 0 finished.
+        XCTAssertFalse(pruner.shouldPrune(second, trials: [first, second, third], direction: .minimize))
+        // Trials judged after the first completion do compete: a fourth with 0.2 at epoch 1 against trial 2's 0.08.
+        let fourth = timed(trial(3, .running, [0.2]), started: 102, finished: nil)
+        XCTAssertTrue(pruner.shouldPrune(fourth, trials: [first, second, third, fourth], direction: .minimize))
+        // With an explicit minimum resource there is no start-up phase: trial 0's 0.05 prunes trial 2 at epoch 16.
+        XCTAssertTrue(SuccessiveHalvingPruner(minimumResource: 1).shouldPrune(third, trials: [first, second, third], direction: .minimize))
+    }
+
     func testPrunedTrialsRankAfterCompleteOnesInTPE() throws {
         // TPE's split: complete trials by value, then pruned ones by the step reached (further is better).
         let trials = [trial(0, .complete, [0.5], value: 0.5), trial(1, .pruned, [0.9, 0.8]), trial(2, .pruned, [0.1]), trial(3, .complete, [0.3], value: 0.3)]

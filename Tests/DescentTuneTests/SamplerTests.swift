@@ -35,6 +35,18 @@ final class SamplerTests: XCTestCase {
         XCTAssertEqual(sampler.sample(space, history: [], number: 6, direction: .minimize), points[0])
     }
 
+    func testGridSizeDoesNotOverflowAndHugeGridsAreWalkedInOrder() throws {
+        let space = try SearchSpace(parsing: "a=uniform(0,1); b=uniform(0,1); c=uniform(0,1); d=uniform(0,1); e=uniform(0,1); f=uniform(0,1); g=uniform(0,1)")
+        // 1000^7 = 1e21 points overflow an Int: no size, and no array of a billion billion indices.
+        let sampler = GridSampler(seed: 0, pointsPerRange: 1000)
+        XCTAssertNil(sampler.size(of: space))
+        let second = sampler.sample(space, history: [], number: 1, direction: .minimize)
+        // Index 1: the last parameter moves first, to its second point 1/999.
+        XCTAssertEqual(second["g"]?.number ?? .nan, 1.0 / 999, accuracy: 1e-15)
+        XCTAssertEqual(second["a"]?.number, 0)
+        XCTAssertEqual(GridSampler(pointsPerRange: 10).size(of: try SearchSpace(parsing: "a=uniform(0,1); b=int(1,4); c=choice(x,y)")), 10 * 4 * 2)
+    }
+
     func testOptunaDefaultsGammaAndWeights() {
         XCTAssertEqual([1, 10, 11, 20, 100, 250, 1000].map(TPESampler.gamma), [1, 1, 2, 2, 10, 25, 25])
         XCTAssertEqual(ParzenEstimator.defaultWeights(3), [1, 1, 1])

@@ -109,11 +109,11 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         if let end = curves.finalDivergence {
             return Diagnosis(verdict: .diverged, evidence: [
                 "the loss blew up to \(format(end.loss)) at step \(end.step) after \(curves.rollbacks.count) rollbacks, and the divergence guard gave up",
-            ] + rollbackEvidence(curves), advice: "lower the learning rate ~10× (or run `descent range-test` to find one)", confidence: .high)
+            ] + rollbackEvidence(curves), advice: .lowerLearningRate(by: 10, keepGuard: false), confidence: .high)
         }
         if let last = curves.epochs.last, !last.trainingLoss.isFinite {
             return Diagnosis(verdict: .diverged, evidence: ["the training loss of epoch \(last.epoch) is \(last.trainingLoss)"],
-                             advice: "lower the learning rate ~10× and keep the divergence guard on", confidence: .high)
+                             advice: .lowerLearningRate(by: 10, keepGuard: true), confidence: .high)
         }
         return nil
     }
@@ -130,7 +130,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         return Diagnosis(verdict: .rateTooLow, evidence: [
             "over \(points.count) \(pointUnit(curves))s the training loss stayed within \(format(spread * 100))% of \(format(first)) (from \(format(low)) to \(format(high))): the model did not change"
                 + (rate.map { " at a learning rate of \(format($0))" } ?? ""),
-        ], advice: "raise the learning rate by orders of magnitude (or run `descent range-test` to find one)",
+        ], advice: .raiseLearningRate(by: nil, orTrainLonger: false),
         confidence: points.count >= 6 ? .high : .medium)
     }
 
@@ -171,7 +171,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         }
         let confidence: Diagnosis.Confidence = !curves.rollbacks.isEmpty ? .high : grade(margins.max() ?? 0, points: points.count)
         return Diagnosis(verdict: .rateTooHigh, evidence: evidence,
-                         advice: "lower the learning rate ~3× (or run `descent range-test` and take its suggestion)", confidence: confidence)
+                         advice: .lowerLearningRate(by: 3, keepGuard: false), confidence: confidence)
     }
 
     private func overfitting(_ curves: TrainingCurves) -> Diagnosis? {
@@ -196,10 +196,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             evidence.append("the validation \(curves.baseline?.metricName ?? "metric") was \(format(bestMetric)) at epoch \(best.epoch) and \(format(lastMetric)) at the end")
         }
         let patience = Swift.max(2, Swift.min(5, after / 2))
-        var advice = "stop at epoch \(best.epoch) (use --patience \(patience)), and add weight decay, a smaller model or more data"
+        var advice = Advice.stopEarly(atEpoch: best.epoch, patience: patience)
         if let stop = curves.earlyStop {
             evidence.append("early stopping ended training after epoch \(stop.epoch) and kept the weights of epoch \(stop.bestEpoch)")
-            advice = "early stopping already kept epoch \(stop.bestEpoch)'s weights; to generalise better add weight decay, a smaller model or more data"
+            advice = .regularise(keptEpoch: stop.bestEpoch)
         }
         let margin = Swift.min(rise / overfittingRise, Double(after) / Double(needed))
         return Diagnosis(verdict: .overfitting, evidence: evidence, advice: advice, confidence: grade(margin, points: records.count))
@@ -222,7 +222,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         let unconverged = Swift.max(last / (farFromConverged * reference), (1 - Foundation.exp(-end)) / stillFallingFast)
         let margin = Swift.min(end / (steadyRatio * earlier), falling / 0.75, unconverged)
         return Diagnosis(verdict: .rateTooLow, evidence: evidence,
-                         advice: "raise the learning rate ~3× (or run `descent range-test`), or train for more epochs",
+                         advice: .raiseLearningRate(by: 3, orTrainLonger: true),
                          confidence: grade(margin, points: shape.points.count))
     }
 
@@ -250,7 +250,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             evidence.append("the validation loss is high too: \(format(validation))")
         }
         return Diagnosis(verdict: .underfitting, evidence: evidence,
-                         advice: "use a larger model (more or wider hidden layers) or train for more epochs; less weight decay if any",
+                         advice: .enlargeModel,
                          confidence: grade(margins.min() ?? 0, points: shape.points.count))
     }
 
@@ -282,8 +282,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             confidence = shape.points.count >= 6 ? .high : .medium
         }
         return Diagnosis(verdict: .goodFit, evidence: evidence,
-                         advice: short ? "train for more epochs (at least 6) to get a reading of the curves"
-                             : "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay",
+                         advice: short ? .trainLonger(atLeastEpochs: 6) : .keepSettings,
                          confidence: confidence)
     }
 

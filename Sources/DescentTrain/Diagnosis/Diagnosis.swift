@@ -6,7 +6,7 @@
 /// diagnosis.verdict      // .overfitting
 /// diagnosis.evidence[0]  // "validation loss rose from 0.21 at epoch 8 to 0.354 at epoch 20 (+69%)
 ///                        //  while training loss fell from 0.192 to 0.0127"
-/// diagnosis.advice       // "stop at epoch 8 (use --patience 5), and add weight decay, a smaller model or more data"
+/// diagnosis.advice       // .stopEarly(atEpoch: 8, patience: 5): a kind and numbers, phrased by the front end
 /// diagnosis.confidence   // .high
 /// ```
 public struct Diagnosis: Codable, Sendable, Equatable {
@@ -46,18 +46,18 @@ public struct Diagnosis: Codable, Sendable, Equatable {
     public var verdict: Verdict
     /// The measurements behind the verdict, one sentence each, with numbers.
     public var evidence: [String]
-    /// What to do next.
-    public var advice: String
+    /// What to do next: a kind and its numbers (`Advice`); `advice.description` is a tool-neutral sentence.
+    public var advice: Advice
     public var confidence: Confidence
 
-    public init(verdict: Verdict, evidence: [String], advice: String, confidence: Confidence) {
+    public init(verdict: Verdict, evidence: [String], advice: Advice, confidence: Confidence) {
         self.verdict = verdict
         self.evidence = evidence
         self.advice = advice
         self.confidence = confidence
     }
 
-    /// One line: "learning rate too high (high confidence): lower the learning rate ~3×".
+    /// One line: "learning rate too high (high confidence): lower the learning rate ~3× (a learning-rate range test finds a good one)".
     public var message: String {
         "\(verdict) (\(confidence.rawValue) confidence): \(advice)"
     }

@@ -16,7 +16,7 @@ public struct ModelPredictor {
     public let card: ModelCard
     public let model: Sequential
     /// Rows sent through the network at a time, so memory stays bounded by the model, not the data.
-    public var rowsPerPass = 8_192
+    public var rowsPerPass = evaluationRowsAtATime
 
     /// - Throws: `ModelFileError` when the file has no card or its tensors do not fit it.
     public init(_ file: ModelFile) throws {
@@ -27,18 +27,7 @@ public struct ModelPredictor {
     /// The network's outputs `[n, outputSize]` for raw (unstandardised) feature rows `[n, featureCount]`.
     public func outputs(_ features: Tensor) throws -> Tensor {
         let standardized = try card.standardizer.map { try $0.transform(features) } ?? features
-        let rows = standardized.shape[0]
-        guard rows > rowsPerPass else { return try model(standardized).detached }
-        var scalars: [Float] = []
-        scalars.reserveCapacity(rows * card.architecture.outputSize)
-        var start = 0
-        while start < rows {
-            let end = Swift.min(start + rowsPerPass, rows)
-            let part = try standardized.gatherRows(Array(start..<end))
-            scalars += try model(part).scalars
-            start = end
-        }
-        return try Tensor(shape: [rows, card.architecture.outputSize], scalars: scalars)
+        return try outputsInChunks(of: model, standardized, rowsAtATime: rowsPerPass).detached
     }
 
     /// The predicted class label of each row (classification: the arg-max output).

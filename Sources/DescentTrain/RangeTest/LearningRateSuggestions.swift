@@ -135,7 +135,7 @@ public struct LearningRateSuggestions: Codable, Sendable, Equatable {
 }
 
 /// The part of a range-test curve the suggestions look at (see `LearningRateSuggestions`).
-struct TrimmedCurve {
+package struct TrimmedCurve {
     var learningRates: [Float]
     var losses: [Float]
     /// Index in the full curve of the first kept point.
@@ -157,7 +157,7 @@ struct TrimmedCurve {
     }
 
     /// Python's `[iterations // 10 : -5]` on a list of `count` points.
-    static func keptRange(count: Int, iterations: Int) -> Range<Int> {
+    package static func keptRange(count: Int, iterations: Int) -> Range<Int> {
         let lower = Swift.min(Swift.max(iterations / 10, 0), count)
         let upper = Swift.max(count - 5, lower)
         return lower..<upper
