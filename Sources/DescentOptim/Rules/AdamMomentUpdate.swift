@@ -29,6 +29,8 @@ struct AdamMomentUpdate {
 
     /// Decays θ or g and updates m and v for every element (split across cores), then calls
     /// `finish(&θᵢ, gᵢ, mᵢ, vᵢ)` with the gradient after the decay and the new moments.
+    /// Inlined into each rule, so the per-element closure is too (no call per element).
+    @inline(__always)
     func run(_ parameter: inout Tensor, gradient: Tensor, exponentialAverage: inout [Float],
              exponentialAverageOfSquares: inout [Float],
              finish: (_ parameter: inout Float, _ gradient: Float, _ average: Float, _ averageOfSquares: Float) -> Void) {

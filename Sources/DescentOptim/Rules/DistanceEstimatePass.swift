@@ -22,6 +22,8 @@ struct DistanceEstimatePass {
 
     /// Runs the pass over one tensor; `direction(i, θᵢ, vᵢ, sᵢ)` sees the state before this step.
     /// Returns Σ g·direction and ‖s‖₁ of this tensor.
+    /// Inlined into each rule, so the per-element closure is too (no call per element).
+    @inline(__always)
     func run(_ parameter: Tensor, gradient: Tensor, exponentialAverage: inout [Float],
              exponentialAverageOfSquares: inout [Float], sum: inout [Float],
              direction: (_ index: Int, _ parameter: Float, _ averageOfSquares: Float, _ sum: Float) -> Float)
