@@ -6,7 +6,7 @@ import DescentTensor
 ///
 ///     m ← m + (1 − β₁)·(g − m),   v ← β₂·v + (1 − β₂)·g²
 ///
-/// and then the rule's own use of them (`finish`). Papers: Dozat (2016), Liu et al. (2020).
+/// and then the rule's own use of them (an `AdamMomentUse`). Papers: Dozat (2016), Liu et al. (2020).
 /// E.g. β₁ 0.9, β₂ 0.999, no decay, g = 2 on fresh moments: m = 0.2, v = 0.004.
 struct AdamMomentUpdate {
     /// 1 − β₁, β₂ and 1 − β₂.
@@ -27,13 +27,11 @@ struct AdamMomentUpdate {
         self.decoupled = decoupled
     }
 
-    /// Decays θ or g and updates m and v for every element (split across cores), then calls
-    /// `finish(&θᵢ, gᵢ, mᵢ, vᵢ)` with the gradient after the decay and the new moments.
-    /// Inlined into each rule, so the per-element closure is too (no call per element).
-    @inline(__always)
-    func run(_ parameter: inout Tensor, gradient: Tensor, exponentialAverage: inout [Float],
-             exponentialAverageOfSquares: inout [Float],
-             finish: (_ parameter: inout Float, _ gradient: Float, _ average: Float, _ averageOfSquares: Float) -> Void) {
+    /// Decays θ or g and updates m and v for every element (split across cores), then lets `use` move θᵢ
+    /// with the gradient after the decay and the new moments. Generic, not a closure: specialised for each
+    /// rule's use, whose step is inlined into the loop (a closure here cost NAdam 23% and RAdam 50% a step).
+    func run<Use: AdamMomentUse>(_ parameter: inout Tensor, gradient: Tensor, exponentialAverage: inout [Float],
+                                 exponentialAverageOfSquares: inout [Float], then use: Use) {
         let b1 = oneMinusBeta1, b2 = beta2, ob2 = oneMinusBeta2, wd = weightDecay, shrink = shrink
         let decoupled = decoupled
         gradient.withUnsafeBufferPointer { g in
@@ -46,9 +44,15 @@ struct AdamMomentUpdate {
                     if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
                     m[i] += b1 * (grad - m[i])
                     v[i] = v[i] * b2 + ob2 * grad * grad
-                    finish(&p[i], grad, m[i], v[i])
+                    use.apply(to: &p[i], gradient: grad, average: m[i], averageOfSquares: v[i])
                 }
             }
         }}}}
     }
+}
+
+/// What NAdam or RAdam does with an element's moments once `AdamMomentUpdate` has updated them.
+protocol AdamMomentUse {
+    /// Moves θ given the gradient (after the decay), m and v.
+    func apply(to parameter: inout Float, gradient: Float, average: Float, averageOfSquares: Float)
 }

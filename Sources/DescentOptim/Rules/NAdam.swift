@@ -57,13 +57,22 @@ public struct NAdam: AdamFamilyRule {
         let productNext = product * muNext
         let gradientScale = Float(-lr * (1 - mu) / (1 - product))
         let averageScale = Float(-lr * muNext / (1 - productNext))
-        let eps = Float(epsilon)
         let moments = AdamMomentUpdate(beta1: beta1, beta2: beta2, context: context, decoupled: decoupledWeightDecay)
         moments.run(&parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
-                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares) { p, grad, m, v in
-            let denom = (v / biasCorrection2).squareRoot() + eps
-            p += gradientScale * (grad / denom)
-            p += averageScale * (m / denom)
-        }
+                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares,
+                    then: NesterovStep(biasCorrection2: biasCorrection2, epsilon: Float(epsilon),
+                                       gradientScale: gradientScale, averageScale: averageScale))
+    }
+}
+
+/// NAdam's use of the moments: θ ← θ + gradientScale·g/d + averageScale·m/d with d = √(v/(1 − β₂ᵗ)) + ε.
+struct NesterovStep: AdamMomentUse {
+    let biasCorrection2, epsilon, gradientScale, averageScale: Float
+
+    @inline(__always)
+    func apply(to parameter: inout Float, gradient: Float, average: Float, averageOfSquares: Float) {
+        let denom = (averageOfSquares / biasCorrection2).squareRoot() + epsilon
+        parameter += gradientScale * (gradient / denom)
+        parameter += averageScale * (average / denom)
     }
 }

@@ -42,18 +42,28 @@ public struct RAdam: AdamFamilyRule {
         let rectified = rho > 5
         let rectification = rectified
             ? ((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)).squareRoot() : 0
-        let eps = Float(epsilon), bc1 = Float(biasCorrection1), bc2Sqrt = Float(biasCorrection2.squareRoot())
-        let flr = Float(lr), rect = Float(rectification)
         let moments = AdamMomentUpdate(beta1: beta1, beta2: beta2, context: context, decoupled: decoupledWeightDecay)
         moments.run(&parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
-                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares) { p, _, m, v in
-            let corrected = m / bc1
-            if rectified {
-                let adaptive = bc2Sqrt / (v.squareRoot() + eps)
-                p -= corrected * flr * adaptive * rect
-            } else {
-                p -= corrected * flr
-            }
+                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares,
+                    then: RectifiedStep(rectified: rectified, biasCorrection1: Float(biasCorrection1),
+                                        biasCorrection2Root: Float(biasCorrection2.squareRoot()), epsilon: Float(epsilon),
+                                        learningRate: Float(lr), rectification: Float(rectification)))
+    }
+}
+
+/// RAdam's use of the moments: m̂ = m/(1 − β₁ᵗ); θ ← θ − m̂·lr·(√(1 − β₂ᵗ)/(√v + ε))·r when rectified, else θ − m̂·lr.
+struct RectifiedStep: AdamMomentUse {
+    let rectified: Bool
+    let biasCorrection1, biasCorrection2Root, epsilon, learningRate, rectification: Float
+
+    @inline(__always)
+    func apply(to parameter: inout Float, gradient: Float, average: Float, averageOfSquares: Float) {
+        let corrected = average / biasCorrection1
+        if rectified {
+            let adaptive = biasCorrection2Root / (averageOfSquares.squareRoot() + epsilon)
+            parameter -= corrected * learningRate * adaptive * rectification
+        } else {
+            parameter -= corrected * learningRate
         }
     }
 }
