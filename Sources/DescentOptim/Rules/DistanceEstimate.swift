@@ -43,8 +43,8 @@ public struct DistanceEstimateSettings: Sendable, Equatable {
     /// - Throws: `OptimizerError.invalidHyperparameter` for d₀ ≤ 0, then for growth ≤ 0.
     public init(initialD: Double, growthRate: Double, decoupledWeightDecay: Bool, biasCorrection: Bool) throws {
         try Check.positive(initialD, "initialD")
-        try Check.positive(growthRate, "growthRate")
         self.initialD = initialD
+        try Check.positive(growthRate, "growthRate")
         self.growthRate = growthRate
         self.decoupledWeightDecay = decoupledWeightDecay
         self.biasCorrection = biasCorrection
