@@ -52,12 +52,11 @@ public struct SGD: OptimizerRule {
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
                        context: UpdateContext) {
         let mu = context.momentum ?? momentum
-        let parameters = descent_sgd_parameters(
+        let settings = descent_sgd_parameters(
             learning_rate: Float(context.learningRate), momentum: Float(mu), dampening: Float(dampening),
             weight_decay: Float(context.weightDecay), nesterov: nesterov ? 1 : 0,
             first_step: state.momentumBuffer.isEmpty ? 1 : 0, one_minus_dampening: Float(1 - dampening))
         if mu != 0 && state.momentumBuffer.isEmpty { state.momentumBuffer = [Float](repeating: 0, count: parameter.count) }
-        let settings = parameters
         gradient.withUnsafeBufferPointer { g in
             parameter.withUnsafeMutableBufferPointer { p in
                 let pp = SendablePointer(p), gp = SendablePointer(g)
