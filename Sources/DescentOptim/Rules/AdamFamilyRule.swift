@@ -1,5 +1,5 @@
 /// A rule configured by Adam's β₁, β₂ and ε (Adam, AdamW, Adamax, NAdam, RAdam, D-Adaptation Adam,
-/// schedule-free AdamW).
+/// schedule-free AdamW, LAMB).
 ///
 /// The rule stores the three once, checked, as `AdamHyperparameters`; this protocol gives every
 /// such rule the same accessors. β₁ decays the running average of gradients m ← β₁·m + (1 − β₁)·g,

@@ -1,7 +1,7 @@
 import Foundation
 
-/// β₁, β₂ and ε of the Adam family (Adam, AdamW, RAdam, NAdam, Adamax, D-Adaptation Adam, schedule-free AdamW),
-/// checked in one place.
+/// β₁, β₂ and ε of the Adam family (Adam, AdamW, RAdam, NAdam, Adamax, D-Adaptation Adam, schedule-free AdamW,
+/// LAMB), checked in one place.
 ///
 /// Both betas must lie in [0, 1) and ε must be positive, as in PyTorch's `torch.optim.Adam`.
 ///

@@ -36,7 +36,7 @@ public struct ScheduleFreeAdamW: ScheduleFreeRule, AdamFamilyRule {
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {
         let step = advance(&state, context: context)
-        let biasCorrection2 = Float(1 - pow(beta2, Double(context.step)))
+        let biasCorrection2 = Float(AdamHyperparameters.biasCorrection(beta2, step: Double(context.step)))
         let b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { y in
