@@ -14,8 +14,8 @@ public enum GradientClipping: Sendable, Equatable, Codable {
 
     func validate() throws {
         switch self {
-        case let .globalNorm(limit): try Check.positive(limit, "clipping.globalNorm")
-        case let .value(limit): try Check.positive(limit, "clipping.value")
+        case let .globalNorm(limit): try HyperparameterCheck.positive(limit, "clipping.globalNorm")
+        case let .value(limit): try HyperparameterCheck.positive(limit, "clipping.value")
         }
     }
 

@@ -17,9 +17,9 @@ public struct AdamHyperparameters: Sendable, Equatable {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double, beta2: Double, epsilon: Double) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
+        try HyperparameterCheck.unitInterval(beta1, "beta1")
+        try HyperparameterCheck.unitInterval(beta2, "beta2")
+        try HyperparameterCheck.positive(epsilon, "epsilon")
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon

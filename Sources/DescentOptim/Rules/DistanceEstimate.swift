@@ -42,9 +42,9 @@ public struct DistanceEstimateSettings: Sendable, Equatable {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for d₀ ≤ 0, then for growth ≤ 0.
     public init(initialD: Double, growthRate: Double, decoupledWeightDecay: Bool, biasCorrection: Bool) throws {
-        try Check.positive(initialD, "initialD")
+        try HyperparameterCheck.positive(initialD, "initialD")
         self.initialD = initialD
-        try Check.positive(growthRate, "growthRate")
+        try HyperparameterCheck.positive(growthRate, "growthRate")
         self.growthRate = growthRate
         self.decoupledWeightDecay = decoupledWeightDecay
         self.biasCorrection = biasCorrection

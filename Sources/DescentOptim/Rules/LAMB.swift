@@ -23,7 +23,7 @@ public struct LAMB: AdamFamilyRule {
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0 or ε_root < 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-6, epsilonRoot: Double = 0) throws {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
-        try Check.nonNegative(epsilonRoot, "epsilonRoot")
+        try HyperparameterCheck.nonNegative(epsilonRoot, "epsilonRoot")
         self.epsilonRoot = epsilonRoot
     }
 

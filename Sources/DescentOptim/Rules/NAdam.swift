@@ -24,7 +24,7 @@ public struct NAdam: AdamFamilyRule {
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, momentumDecay: Double = 0.004,
                 decoupledWeightDecay: Bool = false) throws {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
-        try Check.nonNegative(momentumDecay, "momentumDecay")
+        try HyperparameterCheck.nonNegative(momentumDecay, "momentumDecay")
         self.momentumDecay = momentumDecay
         self.decoupledWeightDecay = decoupledWeightDecay
     }

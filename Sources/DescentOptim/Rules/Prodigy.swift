@@ -34,12 +34,12 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     public init(beta1: Double = 0.9, beta2: Double = 0.999, beta3: Double? = nil, epsilon: Double = 1e-8,
                 initialD: Double = 1e-6, dCoefficient: Double = 1, growthRate: Double = .infinity,
                 decoupledWeightDecay: Bool = true, biasCorrection: Bool = false, safeguardWarmup: Bool = false) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        if let beta3 { try Check.unitInterval(beta3, "beta3") }
-        try Check.positive(epsilon, "epsilon")
-        try Check.positive(initialD, "initialD")   // before dCoefficient, as the errors have always been ordered
-        try Check.positive(dCoefficient, "dCoefficient")
+        try HyperparameterCheck.unitInterval(beta1, "beta1")
+        try HyperparameterCheck.unitInterval(beta2, "beta2")
+        if let beta3 { try HyperparameterCheck.unitInterval(beta3, "beta3") }
+        try HyperparameterCheck.positive(epsilon, "epsilon")
+        try HyperparameterCheck.positive(initialD, "initialD")   // before dCoefficient, as the errors have always been ordered
+        try HyperparameterCheck.positive(dCoefficient, "dCoefficient")
         estimate = try DistanceEstimateSettings(initialD: initialD, growthRate: growthRate,
                                                 decoupledWeightDecay: decoupledWeightDecay, biasCorrection: biasCorrection)
         self.beta1 = beta1

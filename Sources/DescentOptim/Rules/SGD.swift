@@ -28,8 +28,8 @@ public struct SGD: OptimizerRule {
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside [0, 1) or dampening outside [0, 1],
     ///   or Nesterov without momentum or with dampening (as PyTorch).
     public init(momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) throws {
-        try Check.unitInterval(momentum, "momentum")
-        try Check.closedUnitInterval(dampening, "dampening")
+        try HyperparameterCheck.unitInterval(momentum, "momentum")
+        try HyperparameterCheck.closedUnitInterval(dampening, "dampening")
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw OptimizerError.invalidHyperparameter(name: "nesterov", value: 1,
                                                        requirement: "used with momentum > 0 and dampening 0")

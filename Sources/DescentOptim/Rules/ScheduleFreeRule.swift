@@ -20,8 +20,8 @@ public struct ScheduleFreeAveraging: Sendable, Equatable {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for a negative warmup or r.
     public init(warmupSteps: Int = 0, r: Double = 0, weightLearningRatePower: Double = 2) throws {
-        try Check.nonNegative(Double(warmupSteps), "warmupSteps")
-        try Check.nonNegative(r, "r")
+        try HyperparameterCheck.nonNegative(Double(warmupSteps), "warmupSteps")
+        try HyperparameterCheck.nonNegative(r, "r")
         self.warmupSteps = warmupSteps
         self.r = r
         self.weightLearningRatePower = weightLearningRatePower
@@ -32,8 +32,8 @@ public struct ScheduleFreeAveraging: Sendable, Equatable {
     ///
     /// - Throws: `OptimizerError.invalidHyperparameter` naming `name` for β outside [0, 1), then for β = 0.
     static func checkMomentum(_ beta: Double, _ name: String) throws {
-        try Check.unitInterval(beta, name)
-        try Check.positive(beta, name)
+        try HyperparameterCheck.unitInterval(beta, name)
+        try HyperparameterCheck.positive(beta, name)
     }
 }
 
