@@ -68,28 +68,22 @@ public struct Standardizer: Codable, Sendable, Equatable {
 
     /// `(x − mean) / standardDeviation` for each row of `features` `[n, d]`.
     public func transform(_ features: Tensor) throws -> Tensor {
-        try check(features)
-        var result = features.detached
-        let columns = mean.count
-        result.withUnsafeMutableBufferPointer { x in
-            for index in 0..<x.count {
-                let column = index % columns
-                x[index] = (x[index] - mean[column]) / standardDeviation[column]
-            }
-        }
-        return result
+        try mapColumns(features) { value, column in (value - mean[column]) / standardDeviation[column] }
     }
 
     /// `z × standardDeviation + mean`: undoes `transform`.
     public func inverseTransform(_ features: Tensor) throws -> Tensor {
+        try mapColumns(features) { value, column in value * standardDeviation[column] + mean[column] }
+    }
+
+    /// A copy of `features` `[n, d]` (shape checked against the fit) with each element replaced by
+    /// `map(element, its column)`.
+    private func mapColumns(_ features: Tensor, _ map: (Float, Int) -> Float) throws -> Tensor {
         try check(features)
         var result = features.detached
         let columns = mean.count
         result.withUnsafeMutableBufferPointer { x in
-            for index in 0..<x.count {
-                let column = index % columns
-                x[index] = x[index] * standardDeviation[column] + mean[column]
-            }
+            for index in 0..<x.count { x[index] = map(x[index], index % columns) }
         }
         return result
     }

@@ -14,8 +14,8 @@ public enum GradientClipping: Sendable, Equatable, Codable {
 
     func validate() throws {
         switch self {
-        case let .globalNorm(limit): try Check.positive(limit, "clipping.globalNorm")
-        case let .value(limit): try Check.positive(limit, "clipping.value")
+        case let .globalNorm(limit): try HyperparameterCheck.positive(limit, "clipping.globalNorm")
+        case let .value(limit): try HyperparameterCheck.positive(limit, "clipping.value")
         }
     }
 
@@ -29,11 +29,11 @@ public enum GradientClipping: Sendable, Equatable, Codable {
     /// Σx² of a tensor in double precision (infinite or NaN iff an element is), split across cores.
     static func sumOfSquares(_ tensor: Tensor) -> Double {
         tensor.withUnsafeBufferPointer { buffer in
-            let base = SendableFloatPointer(buffer.baseAddress)
+            let base = SendablePointer(buffer)
             let partials = PartialSums(count: Parallel.threadCount)
             let chunk = max(1, (buffer.count + Parallel.threadCount - 1) / Parallel.threadCount)
             Parallel.forEachChunk(count: buffer.count, threshold: 1 << 18) { range in
-                partials.add(descent_sum_of_squares(base.advanced(by: range.lowerBound), range.count),
+                partials.add(descent_sum_of_squares(base?.advanced(by: range.lowerBound), range.count),
                              at: range.lowerBound / chunk)
             }
             return partials.total

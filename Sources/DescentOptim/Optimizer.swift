@@ -65,15 +65,15 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
     public init(_ rule: Rule, learningRate: Double, weightDecay: Double = 0, schedule: ScheduledRate? = nil,
                 groups: [ParameterGroup] = [], clipping: [GradientClipping] = [], accumulationSteps: Int = 1,
                 maximize: Bool = false) throws {
-        try Check.nonNegative(learningRate, "learningRate")
-        try Check.nonNegative(weightDecay, "weightDecay")
+        try HyperparameterCheck.nonNegative(learningRate, "learningRate")
+        try HyperparameterCheck.nonNegative(weightDecay, "weightDecay")
         guard accumulationSteps >= 1 else {
             throw OptimizerError.invalidHyperparameter(name: "accumulationSteps", value: Double(accumulationSteps),
                                                        requirement: "≥ 1")
         }
         for group in groups {
-            if let rate = group.learningRate { try Check.nonNegative(rate, "groups[\(group.name)].learningRate") }
-            if let decay = group.weightDecay { try Check.nonNegative(decay, "groups[\(group.name)].weightDecay") }
+            if let rate = group.learningRate { try HyperparameterCheck.nonNegative(rate, "groups[\(group.name)].learningRate") }
+            if let decay = group.weightDecay { try HyperparameterCheck.nonNegative(decay, "groups[\(group.name)].weightDecay") }
         }
         for limit in clipping { try limit.validate() }
         self.rule = rule

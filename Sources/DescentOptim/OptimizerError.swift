@@ -46,8 +46,16 @@ public enum OptimizerError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
-/// Checks shared by the rules' initialisers.
-enum Check {
+/// The range checks of the optimizer rules' initialisers; each throws `OptimizerError.invalidHyperparameter`
+/// naming the hyperparameter and its range. Infinity passes `positive`/`nonNegative` on purpose (Prodigy's
+/// growth limit is +∞ by default); schedule settings have their own `ScheduleSettingCheck`, which demands
+/// finite values and throws `ScheduleError`.
+///
+/// ```swift
+/// try HyperparameterCheck.unitInterval(0.9, "beta1")   // passes
+/// try HyperparameterCheck.unitInterval(1.0, "beta1")   // throws: invalid hyperparameter beta1 = 1.0: must be in [0, 1)
+/// ```
+enum HyperparameterCheck {
     static func nonNegative(_ value: Double, _ name: String) throws {
         guard value >= 0, !value.isNaN else {
             throw OptimizerError.invalidHyperparameter(name: name, value: value, requirement: "≥ 0")

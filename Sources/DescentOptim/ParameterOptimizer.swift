@@ -2,10 +2,19 @@ import DescentSchedules
 import DescentTensor
 import Foundation
 
-/// Any optimizer, whatever its rule: what a training loop needs to drive it.
+/// Any optimizer, whatever its rule: the rate, the step, the evaluation point and the saved state.
 ///
-/// `Optimizer<Rule>` conforms; the training loop, the CLI and the conformance
-/// runner hold an `any ParameterOptimizer` so the rule can be chosen at run time.
+/// `Optimizer<Rule>` conforms. The trainer, the range test and the CLI are generic over the rule
+/// and hold an `Optimizer<Rule>` (the CLI picks the rule at run time and hands it to generic
+/// code), so the rule's math is specialised; code that only steps and reads the rate — the
+/// conformance runner, tests — may hold an `any ParameterOptimizer` instead.
+///
+/// ```swift
+/// var optimizer: any ParameterOptimizer = try Optimizer(SGD(), learningRate: 0.1)
+/// var parameters = ["w": Tensor([1])]
+/// try optimizer.update(&parameters, along: ["w": Tensor([2])])   // w = 1 − 0.1·2 = 0.8
+/// optimizer.step                                                 // 1
+/// ```
 public protocol ParameterOptimizer: Sendable {
     /// The rule's name, e.g. "AdamW".
     var ruleName: String { get }

@@ -14,7 +14,7 @@ public struct ChainSchedule: SerializableSchedule, Equatable {
     public let schedules: [AnySchedule]
 
     public init(from: Double, _ schedules: [AnySchedule]) throws {
-        try Check.positive(from, "from")
+        try ScheduleSettingCheck.positive(from, "from")
         guard !schedules.isEmpty else {
             throw ScheduleError(parameter: "schedules", message: "chain needs at least one schedule")
         }

@@ -11,8 +11,8 @@ public struct ConstantSchedule: SerializableSchedule, Equatable {
     public let steps: Int?
 
     public init(rate: Double, steps: Int? = nil) throws {
-        try Check.rate(rate, "rate")
-        if let steps { try Check.atLeast(steps, 0, "steps") }
+        try ScheduleSettingCheck.rate(rate, "rate")
+        if let steps { try ScheduleSettingCheck.atLeast(steps, 0, "steps") }
         self.rate = rate
         self.steps = steps
     }

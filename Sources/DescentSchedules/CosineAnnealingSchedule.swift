@@ -19,9 +19,9 @@ public struct CosineAnnealingSchedule: SerializableSchedule, Equatable {
     public let period: Int
 
     public init(from: Double, to: Double = 0, period: Int) throws {
-        try Check.rate(from, "from")
-        try Check.rate(to, "to")
-        try Check.atLeast(period, 1, "period")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.rate(to, "to")
+        try ScheduleSettingCheck.atLeast(period, 1, "period")
         self.from = from
         self.to = to
         self.period = period

@@ -20,10 +20,10 @@ public struct CosineDecaySchedule: SerializableSchedule, Equatable {
     public let precision: Precision
 
     public init(from: Double, to: Double = 0, steps: Int, exponent: Double = 1, precision: Precision = .double) throws {
-        try Check.rate(from, "from")
-        try Check.rate(to, "to")
-        try Check.atLeast(steps, 1, "steps")
-        try Check.positive(exponent, "exponent")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.rate(to, "to")
+        try ScheduleSettingCheck.atLeast(steps, 1, "steps")
+        try ScheduleSettingCheck.positive(exponent, "exponent")
         self.from = from
         self.to = to
         self.steps = steps

@@ -25,12 +25,12 @@ public struct CosineRestartsSchedule: SerializableSchedule, Equatable {
 
     public init(from: Double, steps: Int, periodMultiplier: Double = 2, rateMultiplier: Double = 1,
                 alpha: Double = 0, precision: Precision = .double) throws {
-        try Check.rate(from, "from")
-        try Check.atLeast(steps, 1, "steps")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.atLeast(steps, 1, "steps")
         guard periodMultiplier.isFinite, periodMultiplier >= 1 else {
             throw ScheduleError(parameter: "t_mul", message: "t_mul must be finite and ≥ 1, got \(periodMultiplier)")
         }
-        try Check.rate(rateMultiplier, "m_mul")
+        try ScheduleSettingCheck.rate(rateMultiplier, "m_mul")
         guard alpha.isFinite, alpha >= 0, alpha <= 1 else {
             throw ScheduleError(parameter: "alpha", message: "alpha must lie in [0, 1], got \(alpha)")
         }

@@ -37,11 +37,11 @@ public struct CyclicSchedule: SerializableSchedule, Equatable {
 
     public init(low: Double, high: Double, up: Int = 2000, down: Int? = nil, mode: Mode = .triangular,
                 gamma: Double = 1, momentum: MomentumRange? = try? MomentumRange(base: 0.8, maximum: 0.9)) throws {
-        try Check.rate(low, "low")
-        try Check.rate(high, "high")
-        try Check.atLeast(up, 1, "up")
-        if let down { try Check.atLeast(down, 0, "down") }
-        try Check.positive(gamma, "gamma")
+        try ScheduleSettingCheck.rate(low, "low")
+        try ScheduleSettingCheck.rate(high, "high")
+        try ScheduleSettingCheck.atLeast(up, 1, "up")
+        if let down { try ScheduleSettingCheck.atLeast(down, 0, "down") }
+        try ScheduleSettingCheck.positive(gamma, "gamma")
         self.low = low
         self.high = high
         self.up = up

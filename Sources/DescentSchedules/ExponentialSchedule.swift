@@ -29,11 +29,11 @@ public struct ExponentialSchedule: SerializableSchedule, Equatable {
 
     public init(from: Double, decay: Double, every: Int = 1, begin: Int = 0,
                 staircase: Bool = false, to: Double? = nil, precision: Precision = .double) throws {
-        try Check.rate(from, "from")
-        try Check.positive(decay, "decay")
-        try Check.atLeast(every, 1, "every")
-        try Check.atLeast(begin, 0, "begin")
-        if let to { try Check.rate(to, "to") }
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.positive(decay, "decay")
+        try ScheduleSettingCheck.atLeast(every, 1, "every")
+        try ScheduleSettingCheck.atLeast(begin, 0, "begin")
+        if let to { try ScheduleSettingCheck.rate(to, "to") }
         self.from = from
         self.decay = decay
         self.every = every

@@ -12,9 +12,9 @@ public struct InverseTimeSchedule: SerializableSchedule, Equatable {
     public let staircase: Bool
 
     public init(from: Double, decay: Double, every: Int = 1, staircase: Bool = false) throws {
-        try Check.rate(from, "from")
-        try Check.rate(decay, "decay")
-        try Check.atLeast(every, 1, "every")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.rate(decay, "decay")
+        try ScheduleSettingCheck.atLeast(every, 1, "every")
         self.from = from
         self.decay = decay
         self.every = every

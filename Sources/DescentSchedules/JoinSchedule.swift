@@ -21,8 +21,8 @@ public struct JoinSchedule: SerializableSchedule, Equatable {
             throw ScheduleError(parameter: "at",
                 message: "join needs one boundary fewer than schedules: \(schedules.count) schedules, \(boundaries.count) boundaries")
         }
-        for boundary in boundaries { try Check.atLeast(boundary, 0, "at") }
-        try Check.nonDecreasing(boundaries, "at")
+        for boundary in boundaries { try ScheduleSettingCheck.atLeast(boundary, 0, "at") }
+        try ScheduleSettingCheck.nonDecreasing(boundaries, "at")
         self.schedules = schedules
         self.boundaries = boundaries
     }

@@ -12,7 +12,7 @@ public struct LambdaSchedule: LearningRateSchedule {
     public let multiplier: @Sendable (Int) -> Double
 
     public init(base: Double, multiplier: @escaping @Sendable (Int) -> Double) throws {
-        try Check.rate(base, "base")
+        try ScheduleSettingCheck.rate(base, "base")
         self.base = base
         self.multiplier = multiplier
     }

@@ -18,9 +18,9 @@ public struct LinearScalingSchedule: SerializableSchedule, Equatable {
     public let warmup: Int
 
     public init(_ schedule: AnySchedule, batchSize: Int, baseBatchSize: Int, warmup: Int = 0) throws {
-        try Check.atLeast(batchSize, 1, "batch")
-        try Check.atLeast(baseBatchSize, 1, "base_batch")
-        try Check.atLeast(warmup, 0, "warmup")
+        try ScheduleSettingCheck.atLeast(batchSize, 1, "batch")
+        try ScheduleSettingCheck.atLeast(baseBatchSize, 1, "base_batch")
+        try ScheduleSettingCheck.atLeast(warmup, 0, "warmup")
         self.schedule = schedule
         self.batchSize = batchSize
         self.baseBatchSize = baseBatchSize

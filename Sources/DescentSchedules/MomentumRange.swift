@@ -6,8 +6,8 @@ public struct MomentumRange: Codable, Equatable, Sendable {
     public let maximum: Double
 
     public init(base: Double, maximum: Double) throws {
-        try Check.finite(base, "base_momentum")
-        try Check.finite(maximum, "max_momentum")
+        try ScheduleSettingCheck.finite(base, "base_momentum")
+        try ScheduleSettingCheck.finite(maximum, "max_momentum")
         guard base >= 0, maximum >= 0 else {
             throw ScheduleError(parameter: base < 0 ? "base_momentum" : "max_momentum",
                                 message: "momentum must be ≥ 0, got [\(base), \(maximum)]")

@@ -34,11 +34,11 @@ public struct OneCycleSchedule: SerializableSchedule, Equatable {
     public init(peak: Double, steps: Int, warmupFraction: Double = 0.3, anneal: Interpolation = .cosine,
                 divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false,
                 momentum: MomentumRange? = try? MomentumRange(base: 0.85, maximum: 0.95)) throws {
-        try Check.positive(peak, "peak")
-        try Check.atLeast(steps, 1, "steps")
-        try Check.fraction(warmupFraction, "warmup")
-        try Check.positive(divFactor, "div")
-        try Check.positive(finalDivFactor, "final_div")
+        try ScheduleSettingCheck.positive(peak, "peak")
+        try ScheduleSettingCheck.atLeast(steps, 1, "steps")
+        try ScheduleSettingCheck.fraction(warmupFraction, "warmup")
+        try ScheduleSettingCheck.positive(divFactor, "div")
+        try ScheduleSettingCheck.positive(finalDivFactor, "final_div")
         if threePhase && warmupFraction > 0.5 {
             throw ScheduleError(parameter: "warmup",
                 message: "warmup must be at most 0.5 with three phases, got \(warmupFraction)")

@@ -12,14 +12,14 @@ public struct PiecewiseConstantSchedule: SerializableSchedule, Equatable {
     public let scales: [Double]
 
     public init(from: Double, boundaries: [Int], scales: [Double]) throws {
-        try Check.rate(from, "from")
+        try ScheduleSettingCheck.rate(from, "from")
         guard boundaries.count == scales.count else {
             throw ScheduleError(parameter: "scales",
                 message: "scales needs one value per boundary: \(boundaries.count) boundaries, \(scales.count) scales")
         }
-        for boundary in boundaries { try Check.atLeast(boundary, 0, "at") }
-        try Check.nonDecreasing(boundaries, "at")
-        for scale in scales { try Check.rate(scale, "scales") }
+        for boundary in boundaries { try ScheduleSettingCheck.atLeast(boundary, 0, "at") }
+        try ScheduleSettingCheck.nonDecreasing(boundaries, "at")
+        for scale in scales { try ScheduleSettingCheck.rate(scale, "scales") }
         self.from = from
         self.boundaries = boundaries
         self.scales = scales

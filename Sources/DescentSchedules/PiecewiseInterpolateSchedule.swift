@@ -40,17 +40,17 @@ public struct PiecewiseInterpolateSchedule: SerializableSchedule, Equatable {
 
     public init(_ interpolation: Interpolation, from: Double, boundaries: [Int], scales: [Double],
                 precision: Precision = .double) throws {
-        try Check.rate(from, "from")
+        try ScheduleSettingCheck.rate(from, "from")
         guard boundaries.count == scales.count else {
             throw ScheduleError(parameter: "scales",
                 message: "scales needs one value per boundary: \(boundaries.count) boundaries, \(scales.count) scales")
         }
-        for boundary in boundaries { try Check.atLeast(boundary, 0, "at") }
+        for boundary in boundaries { try ScheduleSettingCheck.atLeast(boundary, 0, "at") }
         for index in boundaries.indices.dropFirst() where boundaries[index] <= boundaries[index - 1] {
             throw ScheduleError(parameter: "at",
                 message: "at must be strictly increasing, but \(boundaries[index]) follows \(boundaries[index - 1])")
         }
-        for scale in scales { try Check.rate(scale, "scales") }
+        for scale in scales { try ScheduleSettingCheck.rate(scale, "scales") }
         self.interpolation = interpolation
         self.from = from
         self.boundaries = boundaries

@@ -25,11 +25,11 @@ public struct PolynomialSchedule: SerializableSchedule, Equatable {
 
     public init(from: Double, to: Double, power: Double = 1, steps: Int, begin: Int = 0,
                 precision: Precision = .double) throws {
-        try Check.rate(from, "from")
-        try Check.rate(to, "to")
-        try Check.positive(power, "power")
-        try Check.atLeast(steps, 0, "steps")
-        try Check.atLeast(begin, 0, "begin")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.rate(to, "to")
+        try ScheduleSettingCheck.positive(power, "power")
+        try ScheduleSettingCheck.atLeast(steps, 0, "steps")
+        try ScheduleSettingCheck.atLeast(begin, 0, "begin")
         self.from = from
         self.to = to
         self.power = power

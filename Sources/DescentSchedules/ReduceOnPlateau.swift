@@ -52,12 +52,12 @@ public struct ReduceOnPlateau: LearningRateController, Equatable {
         guard factor.isFinite, factor >= 0, factor < 1 else {
             throw ScheduleError(parameter: "factor", message: "factor must lie in [0, 1), got \(factor)")
         }
-        try Check.atLeast(patience, 0, "patience")
+        try ScheduleSettingCheck.atLeast(patience, 0, "patience")
         guard threshold.isFinite, threshold >= 0 else {
             throw ScheduleError(parameter: "threshold", message: "threshold must be finite and ≥ 0, got \(threshold)")
         }
-        try Check.atLeast(cooldown, 0, "cooldown")
-        try Check.rate(minimumLearningRate, "min_lr")
+        try ScheduleSettingCheck.atLeast(cooldown, 0, "cooldown")
+        try ScheduleSettingCheck.rate(minimumLearningRate, "min_lr")
         guard epsilon.isFinite, epsilon >= 0 else {
             throw ScheduleError(parameter: "eps", message: "eps must be finite and ≥ 0, got \(epsilon)")
         }

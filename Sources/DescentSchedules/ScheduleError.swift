@@ -26,8 +26,15 @@ public struct ScheduleError: Error, Equatable, Sendable, CustomStringConvertible
     }
 }
 
-/// Checks shared by the schedules' initialisers; each throws a ``ScheduleError`` naming the parameter.
-package enum Check {
+/// The range checks of the schedules' initialisers (and of the reference adapters in DescentConformance);
+/// each throws a ``ScheduleError`` naming the parameter. Every value must be finite: a schedule computes
+/// with it at every step. Optimizer hyperparameters have their own `HyperparameterCheck` (OptimizerError).
+///
+/// ```swift
+/// try ScheduleSettingCheck.rate(0.1, "peak")        // passes
+/// try ScheduleSettingCheck.atLeast(0, 1, "steps")   // throws: steps must be at least 1, got 0
+/// ```
+package enum ScheduleSettingCheck {
     package static func rate(_ value: Double, _ name: String) throws {
         guard value.isFinite, value >= 0 else {
             throw ScheduleError(parameter: name, message: "\(name) must be a finite rate ≥ 0, got \(value)")

@@ -71,7 +71,7 @@ public enum ScheduleParser {
             throw ScheduleError(parameter: "totalSteps",
                                 message: "total steps must be at most 10^15 (\(maximumTotalSteps)), got \(totalSteps)")
         }
-        if let baseLearningRate { try Check.rate(baseLearningRate, "baseLearningRate") }
+        if let baseLearningRate { try ScheduleSettingCheck.rate(baseLearningRate, "baseLearningRate") }
         var reader = try ScheduleTextReader(text)
         let syntax = try reader.readAll()
         return try build(syntax, Context(totalSteps: totalSteps, baseLearningRate: baseLearningRate))

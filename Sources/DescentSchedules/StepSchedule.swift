@@ -14,9 +14,9 @@ public struct StepSchedule: SerializableSchedule, Equatable {
     public let gamma: Double
 
     public init(from: Double, every: Int, gamma: Double = 0.1) throws {
-        try Check.rate(from, "from")
-        try Check.atLeast(every, 1, "every")
-        try Check.rate(gamma, "gamma")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.atLeast(every, 1, "every")
+        try ScheduleSettingCheck.rate(gamma, "gamma")
         self.from = from
         self.every = every
         self.gamma = gamma

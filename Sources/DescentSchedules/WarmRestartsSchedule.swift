@@ -21,10 +21,10 @@ public struct WarmRestartsSchedule: SerializableSchedule, Equatable {
     public let multiplier: Int
 
     public init(from: Double, to: Double = 0, period: Int, multiplier: Int = 1) throws {
-        try Check.rate(from, "from")
-        try Check.rate(to, "to")
-        try Check.atLeast(period, 1, "period")
-        try Check.atLeast(multiplier, 1, "multiplier")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.rate(to, "to")
+        try ScheduleSettingCheck.atLeast(period, 1, "period")
+        try ScheduleSettingCheck.atLeast(multiplier, 1, "multiplier")
         self.from = from
         self.to = to
         self.period = period

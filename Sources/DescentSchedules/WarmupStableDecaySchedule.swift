@@ -36,12 +36,12 @@ public struct WarmupStableDecaySchedule: SerializableSchedule, Equatable {
 
     public init(peak: Double, steps: Int, warmup: Int, decay: Int, from: Double = 0, to: Double = 0,
                 shape: Shape = .linear) throws {
-        try Check.rate(peak, "peak")
-        try Check.atLeast(steps, 1, "steps")
-        try Check.atLeast(warmup, 0, "warmup")
-        try Check.atLeast(decay, 0, "decay")
-        try Check.rate(from, "from")
-        try Check.rate(to, "to")
+        try ScheduleSettingCheck.rate(peak, "peak")
+        try ScheduleSettingCheck.atLeast(steps, 1, "steps")
+        try ScheduleSettingCheck.atLeast(warmup, 0, "warmup")
+        try ScheduleSettingCheck.atLeast(decay, 0, "decay")
+        try ScheduleSettingCheck.rate(from, "from")
+        try ScheduleSettingCheck.rate(to, "to")
         guard warmup <= steps else {
             throw ScheduleError(parameter: "warmup", message: "warmup (\(warmup) steps) is longer than the run (\(steps) steps)")
         }

@@ -96,8 +96,8 @@ enum OptaxSchedules {
             guard steps > 0 else {
                 throw ScheduleError(parameter: "transition_steps", message: "\(name): parameter 'transition_steps' must be at least 1, got \(steps)")
             }
-            try Check.positive(div, "div_factor")
-            try Check.positive(finalDiv, "final_div_factor")
+            try ScheduleSettingCheck.positive(div, "div_factor")
+            try ScheduleSettingCheck.positive(finalDiv, "final_div_factor")
             // Optax's int(pct × steps), checked: pct_start 1e308 once trapped in the conversion.
             func boundary(_ fraction: Double, _ parameter: String) throws -> Int {
                 let product = fraction * Double(steps)

@@ -11,7 +11,7 @@ enum PyTorchSchedules {
             guard let baseLearningRate else {
                 throw ScheduleError(parameter: "base_lr", message: "\(name) needs the optimizer's base learning rate (base_lr)")
             }
-            try Check.rate(baseLearningRate, "base_lr")
+            try ScheduleSettingCheck.rate(baseLearningRate, "base_lr")
             return baseLearningRate
         }
         let schedule: AnySchedule

@@ -24,8 +24,8 @@ public struct Adadelta: OptimizerRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for ρ outside [0, 1] or ε ≤ 0.
     public init(rho: Double = 0.9, epsilon: Double = 1e-6) throws {
-        try Check.closedUnitInterval(rho, "rho")
-        try Check.positive(epsilon, "epsilon")
+        try HyperparameterCheck.closedUnitInterval(rho, "rho")
+        try HyperparameterCheck.positive(epsilon, "epsilon")
         self.rho = rho
         self.epsilon = epsilon
     }

@@ -23,9 +23,9 @@ public struct Adagrad: OptimizerRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for a negative rate decay or initial accumulator, ε ≤ 0.
     public init(learningRateDecay: Double = 0, initialAccumulatorValue: Double = 0, epsilon: Double = 1e-10) throws {
-        try Check.nonNegative(learningRateDecay, "learningRateDecay")
-        try Check.nonNegative(initialAccumulatorValue, "initialAccumulatorValue")
-        try Check.positive(epsilon, "epsilon")
+        try HyperparameterCheck.nonNegative(learningRateDecay, "learningRateDecay")
+        try HyperparameterCheck.nonNegative(initialAccumulatorValue, "initialAccumulatorValue")
+        try HyperparameterCheck.positive(epsilon, "epsilon")
         self.learningRateDecay = learningRateDecay
         self.initialAccumulatorValue = initialAccumulatorValue
         self.epsilon = epsilon

@@ -17,11 +17,8 @@ import Foundation
 /// // θ = 1, g = 2, lr 0.002: m = 0.2, u = 2, θ ← 1 − 0.002/0.1 · 0.1 = 0.998.
 /// var optimizer = try Optimizer(Adamax(), learningRate: 0.002)
 /// ```
-public struct Adamax: OptimizerRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
+public struct Adamax: AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws {

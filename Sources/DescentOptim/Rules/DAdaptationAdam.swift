@@ -18,29 +18,19 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(DAdaptationAdam(), learningRate: 1.0)
 /// ```
-public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
-    public let decoupledWeightDecay: Bool
-    public let biasCorrection: Bool
-    public let initialD: Double
-    public let growthRate: Double
+public struct DAdaptationAdam: AdamFamilyRule, DistanceEstimatingRule {
+    public let hyperparameters: AdamHyperparameters
+    public let estimate: DistanceEstimateSettings
+
+    public var name: String { "DAdaptationAdam" }
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, decoupledWeightDecay: Bool = false,
                 biasCorrection: Bool = false, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
-        try Check.positive(initialD, "initialD")
-        try Check.positive(growthRate, "growthRate")
-        self.decoupledWeightDecay = decoupledWeightDecay
-        self.biasCorrection = biasCorrection
-        self.initialD = initialD
-        self.growthRate = growthRate
+        estimate = try DistanceEstimateSettings(initialD: initialD, growthRate: growthRate,
+                                                decoupledWeightDecay: decoupledWeightDecay, biasCorrection: biasCorrection)
     }
-
-    public var name: String { "DAdaptationAdam" }
 
     /// Per tensor: the moments and the weighted gradient sum s.
     public struct State: OptimizerTensorState {
@@ -51,7 +41,7 @@ public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
     }
 
     /// Shared: d, the running numerator and the step's rate.
-    public struct Shared: Codable, Sendable, Equatable {
+    public struct Shared: Codable, Sendable, Equatable, DistanceEstimateProgress {
         public var d: Double
         public var numeratorWeighted: Double = 0
         public var stepRate: Double = 0
@@ -73,35 +63,22 @@ public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
         guard context.learningRate > 0 else { return [0, 0] }
         let dlr = stepRate(d: shared.d, context: context)
         let sqrtBeta2 = beta2.squareRoot()
-        let b1 = Float(beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), sb2 = Float(sqrtBeta2)
-        let mScale = Float(dlr * (1 - beta1)), sScale = Float(dlr * (1 - sqrtBeta2)), eps = Float(epsilon)
-        let wd = decoupledWeightDecay ? 0 : Float(context.weightDecay)
-        var dot: Float = 0, l1: Float = 0
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-        state.s.withUnsafeMutableBufferPointer { s in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                let denom = v[i].squareRoot() + eps
-                dot += grad * (s[i] / denom)
-                m[i] = m[i] * b1 + mScale * grad
-                v[i] = v[i] * b2 + ob2 * grad * grad
-                s[i] = s[i] * sb2 + sScale * grad
-                l1 += abs(s[i])
-            }
-        }}}}}
+        let eps = Float(epsilon)
+        let pass = DistanceEstimatePass(beta1: Float(beta1), averageScale: Float(dlr * (1 - beta1)), beta2: Float(beta2),
+                                        squareScale: Float(1 - beta2), sumDecay: Float(sqrtBeta2),
+                                        sumScale: Float(dlr * (1 - sqrtBeta2)),
+                                        weightDecay: decoupledWeightDecay ? 0 : Float(context.weightDecay))
+        let (dot, l1) = pass.run(parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                                 exponentialAverageOfSquares: &state.exponentialAverageOfSquares, sum: &state.s) { _, _, v, s in
+            s / (v.squareRoot() + eps)
+        }
         return [dlr * Double(dot), Double(l1)]
     }
 
     public func finishGlobalPass(pass: Int, shared: inout Shared, totals: [Double], context: UpdateContext) {
+        guard let (sum, l1) = recordStep(&shared, totals: totals, context: context) else { return }
         let sqrtBeta2 = beta2.squareRoot()
-        let numerator = sqrtBeta2 * shared.numeratorWeighted + (1 - sqrtBeta2) * (totals.first ?? 0)
-        let l1 = totals.count > 1 ? totals[1] : 0
-        shared.stepRate = stepRate(d: shared.d, context: context)
-        shared.skipUpdate = l1 == 0
-        guard l1 != 0 else { return }
+        let numerator = sqrtBeta2 * shared.numeratorWeighted + (1 - sqrtBeta2) * sum
         if context.learningRate > 0 {
             let dHat = numerator / ((1 - sqrtBeta2) * l1)
             shared.d = max(shared.d, min(dHat, shared.d * growthRate))
@@ -111,19 +88,8 @@ public struct DAdaptationAdam: OptimizerRule, DistanceEstimatingRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: Shared,
                        context: UpdateContext) {
-        guard !shared.skipUpdate else { return }
-        let eps = Float(epsilon), shrink = Float(-context.weightDecay * shared.stepRate)
-        let decay = decoupledWeightDecay && context.weightDecay != 0
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    let denom = v[i].squareRoot() + eps
-                    if decay { p[i] += shrink * p[i] }
-                    p[i] -= m[i] / denom
-                }
-            }
-        }}}
+        applyStep(&parameter, exponentialAverage: state.exponentialAverage,
+                  exponentialAverageOfSquares: state.exponentialAverageOfSquares, shared: shared, scale: -1,
+                  denominatorEpsilon: epsilon, context: context)
     }
 }

@@ -23,9 +23,9 @@ public struct DAdaptationSGD: OptimizerRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside [0, 1), d₀ ≤ 0, growth ≤ 0.
     public init(momentum: Double = 0, initialD: Double = 1e-6, growthRate: Double = .infinity) throws {
-        try Check.unitInterval(momentum, "momentum")
-        try Check.positive(initialD, "initialD")
-        try Check.positive(growthRate, "growthRate")
+        try HyperparameterCheck.unitInterval(momentum, "momentum")
+        try HyperparameterCheck.positive(initialD, "initialD")
+        try HyperparameterCheck.positive(growthRate, "growthRate")
         self.momentum = momentum
         self.initialD = initialD
         self.growthRate = growthRate

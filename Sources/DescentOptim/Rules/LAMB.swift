@@ -16,21 +16,14 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(LAMB(), learningRate: 0.001, weightDecay: 0.01)
 /// ```
-public struct LAMB: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
+public struct LAMB: AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
     public let epsilonRoot: Double
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0 or ε_root < 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-6, epsilonRoot: Double = 0) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        try Check.nonNegative(epsilonRoot, "epsilonRoot")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
+        try HyperparameterCheck.nonNegative(epsilonRoot, "epsilonRoot")
         self.epsilonRoot = epsilonRoot
     }
 
@@ -42,7 +35,8 @@ public struct LAMB: OptimizerRule {
                        context: UpdateContext) {
         let beta1 = context.momentum ?? self.beta1, t = Double(context.step)
         let b1 = Float(beta1), ob1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2)
-        let bc1 = Float(1 - pow(beta1, t)), bc2 = Float(1 - pow(beta2, t))
+        let bc1 = Float(AdamHyperparameters.biasCorrection(beta1, step: t))
+        let bc2 = Float(AdamHyperparameters.biasCorrection(beta2, step: t))
         let eps = Float(epsilon), epsRoot = Float(epsilonRoot), wd = Float(context.weightDecay)
         let lr = Float(context.learningRate)
         gradient.withUnsafeBufferPointer { g in

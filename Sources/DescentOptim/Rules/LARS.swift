@@ -24,9 +24,9 @@ public struct LARS: OptimizerRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for a trust coefficient ≤ 0, ε < 0, momentum outside [0, 1).
     public init(trustCoefficient: Double = 0.001, epsilon: Double = 0, momentum: Double = 0.9, nesterov: Bool = false) throws {
-        try Check.positive(trustCoefficient, "trustCoefficient")
-        try Check.nonNegative(epsilon, "epsilon")
-        try Check.unitInterval(momentum, "momentum")
+        try HyperparameterCheck.positive(trustCoefficient, "trustCoefficient")
+        try HyperparameterCheck.nonNegative(epsilon, "epsilon")
+        try HyperparameterCheck.unitInterval(momentum, "momentum")
         self.trustCoefficient = trustCoefficient
         self.epsilon = epsilon
         self.momentum = momentum

@@ -22,8 +22,8 @@ public struct Lion: OptimizerRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1).
     public init(beta1: Double = 0.9, beta2: Double = 0.99) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
+        try HyperparameterCheck.unitInterval(beta1, "beta1")
+        try HyperparameterCheck.unitInterval(beta2, "beta2")
         self.beta1 = beta1
         self.beta2 = beta2
     }

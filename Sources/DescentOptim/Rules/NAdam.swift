@@ -15,11 +15,8 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(NAdam(), learningRate: 0.002)
 /// ```
-public struct NAdam: OptimizerRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
+public struct NAdam: AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
     public let momentumDecay: Double
     public let decoupledWeightDecay: Bool
 
@@ -27,7 +24,7 @@ public struct NAdam: OptimizerRule {
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, momentumDecay: Double = 0.004,
                 decoupledWeightDecay: Bool = false) throws {
         hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
-        try Check.nonNegative(momentumDecay, "momentumDecay")
+        try HyperparameterCheck.nonNegative(momentumDecay, "momentumDecay")
         self.momentumDecay = momentumDecay
         self.decoupledWeightDecay = decoupledWeightDecay
     }
@@ -51,7 +48,7 @@ public struct NAdam: OptimizerRule {
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
                        context: UpdateContext) {
         let beta1 = context.momentum ?? self.beta1
-        let t = Double(context.step), lr = context.learningRate, decay = context.weightDecay
+        let t = Double(context.step), lr = context.learningRate
         let biasCorrection2 = Float(AdamHyperparameters.biasCorrection(beta2, step: t))
         let mu = beta1 * (1 - 0.5 * pow(0.96, t * momentumDecay))
         let muNext = beta1 * (1 - 0.5 * pow(0.96, (t + 1) * momentumDecay))
@@ -60,23 +57,22 @@ public struct NAdam: OptimizerRule {
         let productNext = product * muNext
         let gradientScale = Float(-lr * (1 - mu) / (1 - product))
         let averageScale = Float(-lr * muNext / (1 - productNext))
-        let b1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon)
-        let wd = Float(decay), shrink = Float(1 - lr * decay), decoupled = decoupledWeightDecay
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    var grad = g[i]
-                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                    m[i] += b1 * (grad - m[i])
-                    v[i] = v[i] * b2 + ob2 * grad * grad
-                    let denom = (v[i] / biasCorrection2).squareRoot() + eps
-                    p[i] += gradientScale * (grad / denom)
-                    p[i] += averageScale * (m[i] / denom)
-                }
-            }
-        }}}}
+        let moments = AdamMomentUpdate(beta1: beta1, beta2: beta2, context: context, decoupled: decoupledWeightDecay)
+        moments.run(&parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares,
+                    then: NesterovStep(biasCorrection2: biasCorrection2, epsilon: Float(epsilon),
+                                       gradientScale: gradientScale, averageScale: averageScale))
+    }
+}
+
+/// NAdam's use of the moments: θ ← θ + gradientScale·g/d + averageScale·m/d with d = √(v/(1 − β₂ᵗ)) + ε.
+struct NesterovStep: AdamMomentUse {
+    let biasCorrection2, epsilon, gradientScale, averageScale: Float
+
+    @inline(__always)
+    func apply(to parameter: inout Float, gradient: Float, average: Float, averageOfSquares: Float) {
+        let denom = (averageOfSquares / biasCorrection2).squareRoot() + epsilon
+        parameter += gradientScale * (gradient / denom)
+        parameter += averageScale * (average / denom)
     }
 }

@@ -24,37 +24,31 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     public let beta2: Double
     public let beta3: Double?
     public let epsilon: Double
-    public let initialD: Double
     public let dCoefficient: Double
-    public let growthRate: Double
-    public let decoupledWeightDecay: Bool
-    public let biasCorrection: Bool
     public let safeguardWarmup: Bool
+    public let estimate: DistanceEstimateSettings
+
+    public var name: String { "Prodigy" }
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1), ε ≤ 0, d₀ ≤ 0, growth ≤ 0.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, beta3: Double? = nil, epsilon: Double = 1e-8,
                 initialD: Double = 1e-6, dCoefficient: Double = 1, growthRate: Double = .infinity,
                 decoupledWeightDecay: Bool = true, biasCorrection: Bool = false, safeguardWarmup: Bool = false) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        if let beta3 { try Check.unitInterval(beta3, "beta3") }
-        try Check.positive(epsilon, "epsilon")
-        try Check.positive(initialD, "initialD")
-        try Check.positive(dCoefficient, "dCoefficient")
-        try Check.positive(growthRate, "growthRate")
+        try HyperparameterCheck.unitInterval(beta1, "beta1")
+        try HyperparameterCheck.unitInterval(beta2, "beta2")
+        if let beta3 { try HyperparameterCheck.unitInterval(beta3, "beta3") }
+        try HyperparameterCheck.positive(epsilon, "epsilon")
+        try HyperparameterCheck.positive(initialD, "initialD")   // before dCoefficient, as the errors have always been ordered
+        try HyperparameterCheck.positive(dCoefficient, "dCoefficient")
+        estimate = try DistanceEstimateSettings(initialD: initialD, growthRate: growthRate,
+                                                decoupledWeightDecay: decoupledWeightDecay, biasCorrection: biasCorrection)
         self.beta1 = beta1
         self.beta2 = beta2
         self.beta3 = beta3
         self.epsilon = epsilon
-        self.initialD = initialD
         self.dCoefficient = dCoefficient
-        self.growthRate = growthRate
-        self.decoupledWeightDecay = decoupledWeightDecay
-        self.biasCorrection = biasCorrection
         self.safeguardWarmup = safeguardWarmup
     }
-
-    public var name: String { "Prodigy" }
 
     /// Per tensor: the moments, the weighted gradient sum s and the initial point x₀.
     public struct State: OptimizerTensorState {
@@ -66,7 +60,7 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
     }
 
     /// Shared: the estimate d, its maximum, the running numerator, and the scalars of the step in progress.
-    public struct Shared: Codable, Sendable, Equatable {
+    public struct Shared: Codable, Sendable, Equatable, DistanceEstimateProgress {
         public var d: Double
         public var dMax: Double
         public var dNumerator: Double
@@ -91,35 +85,23 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
         guard context.learningRate > 0 else { return [0, 0] }
         let d = shared.d, dlr = stepRate(d: d, context: context)
         let beta3 = self.beta3 ?? beta2.squareRoot()
-        let b1 = Float(beta1), b2 = Float(beta2), b3 = Float(beta3)
-        let mScale = Float(d * (1 - beta1)), vScale = Float(d * d * (1 - beta2))
-        let sScale = Float(safeguardWarmup ? (d / initialD) * d : (d / initialD) * dlr)
-        let wd = decoupledWeightDecay ? 0 : Float(context.weightDecay)
-        var dot: Float = 0, l1: Float = 0
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-        state.s.withUnsafeMutableBufferPointer { s in
-        state.initialPoint.withUnsafeBufferPointer { x0 in
-            for i in 0..<p.count {
-                let grad = g[i] + wd * p[i]
-                dot += grad * (x0[i] - p[i])
-                m[i] = m[i] * b1 + mScale * grad
-                v[i] = v[i] * b2 + vScale * grad * grad
-                s[i] = s[i] * b3 + sScale * grad
-                l1 += abs(s[i])
+        let pass = DistanceEstimatePass(beta1: Float(beta1), averageScale: Float(d * (1 - beta1)), beta2: Float(beta2),
+                                        squareScale: Float(d * d * (1 - beta2)), sumDecay: Float(beta3),
+                                        sumScale: Float(safeguardWarmup ? (d / initialD) * d : (d / initialD) * dlr),
+                                        weightDecay: decoupledWeightDecay ? 0 : Float(context.weightDecay))
+        let initialPoint = state.initialPoint
+        let (dot, l1) = initialPoint.withUnsafeBufferPointer { x0 in
+            pass.run(parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                     exponentialAverageOfSquares: &state.exponentialAverageOfSquares, sum: &state.s) { i, p, _, _ in
+                x0[i] - p
             }
-        }}}}}}
+        }
         return [(d / initialD) * dlr * Double(dot), Double(l1)]
     }
 
     public func finishGlobalPass(pass: Int, shared: inout Shared, totals: [Double], context: UpdateContext) {
+        guard let (delta, denominator) = recordStep(&shared, totals: totals, context: context) else { return }
         let beta3 = self.beta3 ?? beta2.squareRoot()
-        let delta = totals.first ?? 0, denominator = totals.count > 1 ? totals[1] : 0
-        shared.stepRate = stepRate(d: shared.d, context: context)
-        shared.skipUpdate = denominator == 0
-        guard denominator != 0 else { return }
         let numerator = shared.dNumerator * beta3 + delta
         if context.learningRate > 0 {
             let dHat = dCoefficient * numerator / denominator
@@ -134,20 +116,8 @@ public struct Prodigy: OptimizerRule, DistanceEstimatingRule {
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: Shared,
                        context: UpdateContext) {
-        guard !shared.skipUpdate else { return }
-        let dlr = shared.stepRate
-        let dEps = Float(shared.d * epsilon), shrink = Float(-context.weightDecay * dlr), step = Float(-dlr)
-        let decay = decoupledWeightDecay && context.weightDecay != 0
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    let denom = v[i].squareRoot() + dEps
-                    if decay { p[i] += shrink * p[i] }
-                    p[i] += step * (m[i] / denom)
-                }
-            }
-        }}}
+        applyStep(&parameter, exponentialAverage: state.exponentialAverage,
+                  exponentialAverageOfSquares: state.exponentialAverageOfSquares, shared: shared,
+                  scale: -shared.stepRate, denominatorEpsilon: shared.d * epsilon, context: context)
     }
 }

@@ -16,11 +16,8 @@ import Foundation
 /// // The first 5 steps (β₂ 0.999) are SGD with momentum: θ = 1, g = 1, lr 0.01 → 0.99.
 /// var optimizer = try Optimizer(RAdam(), learningRate: 0.01)
 /// ```
-public struct RAdam: OptimizerRule {
-    let hyperparameters: AdamHyperparameters
-    public var beta1: Double { hyperparameters.beta1 }
-    public var beta2: Double { hyperparameters.beta2 }
-    public var epsilon: Double { hyperparameters.epsilon }
+public struct RAdam: AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
     public let decoupledWeightDecay: Bool
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) or ε ≤ 0.
@@ -45,30 +42,28 @@ public struct RAdam: OptimizerRule {
         let rectified = rho > 5
         let rectification = rectified
             ? ((rho - 4) * (rho - 2) * rhoInfinity / ((rhoInfinity - 4) * (rhoInfinity - 2) * rho)).squareRoot() : 0
-        let b1 = Float(1 - beta1), b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon)
-        let bc1 = Float(biasCorrection1), bc2Sqrt = Float(biasCorrection2.squareRoot())
-        let flr = Float(lr), rect = Float(rectification)
-        let wd = Float(context.weightDecay), shrink = Float(1 - lr * context.weightDecay)
-        let decoupled = decoupledWeightDecay
-        gradient.withUnsafeBufferPointer { g in
-        parameter.withUnsafeMutableBufferPointer { p in
-        state.exponentialAverage.withUnsafeMutableBufferPointer { m in
-        state.exponentialAverageOfSquares.withUnsafeMutableBufferPointer { v in
-            FusedLoop.run(count: p.count) { range in
-                for i in range {
-                    var grad = g[i]
-                    if wd != 0 { if decoupled { p[i] *= shrink } else { grad += wd * p[i] } }
-                    m[i] += b1 * (grad - m[i])
-                    v[i] = v[i] * b2 + ob2 * grad * grad
-                    let corrected = m[i] / bc1
-                    if rectified {
-                        let adaptive = bc2Sqrt / (v[i].squareRoot() + eps)
-                        p[i] -= corrected * flr * adaptive * rect
-                    } else {
-                        p[i] -= corrected * flr
-                    }
-                }
-            }
-        }}}}
+        let moments = AdamMomentUpdate(beta1: beta1, beta2: beta2, context: context, decoupled: decoupledWeightDecay)
+        moments.run(&parameter, gradient: gradient, exponentialAverage: &state.exponentialAverage,
+                    exponentialAverageOfSquares: &state.exponentialAverageOfSquares,
+                    then: RectifiedStep(rectified: rectified, biasCorrection1: Float(biasCorrection1),
+                                        biasCorrection2Root: Float(biasCorrection2.squareRoot()), epsilon: Float(epsilon),
+                                        learningRate: Float(lr), rectification: Float(rectification)))
+    }
+}
+
+/// RAdam's use of the moments: m̂ = m/(1 − β₁ᵗ); θ ← θ − m̂·lr·(√(1 − β₂ᵗ)/(√v + ε))·r when rectified, else θ − m̂·lr.
+struct RectifiedStep: AdamMomentUse {
+    let rectified: Bool
+    let biasCorrection1, biasCorrection2Root, epsilon, learningRate, rectification: Float
+
+    @inline(__always)
+    func apply(to parameter: inout Float, gradient: Float, average: Float, averageOfSquares: Float) {
+        let corrected = average / biasCorrection1
+        if rectified {
+            let adaptive = biasCorrection2Root / (averageOfSquares.squareRoot() + epsilon)
+            parameter -= corrected * learningRate * adaptive * rectification
+        } else {
+            parameter -= corrected * learningRate
+        }
     }
 }

@@ -28,9 +28,9 @@ public struct RMSprop: OptimizerRule {
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for α or momentum outside [0, 1), ε ≤ 0.
     public init(alpha: Double = 0.99, epsilon: Double = 1e-8, momentum: Double = 0, centered: Bool = false) throws {
-        try Check.unitInterval(alpha, "alpha")
-        try Check.positive(epsilon, "epsilon")
-        try Check.unitInterval(momentum, "momentum")
+        try HyperparameterCheck.unitInterval(alpha, "alpha")
+        try HyperparameterCheck.positive(epsilon, "epsilon")
+        try HyperparameterCheck.unitInterval(momentum, "momentum")
         self.alpha = alpha
         self.epsilon = epsilon
         self.momentum = momentum

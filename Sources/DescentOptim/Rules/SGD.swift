@@ -28,8 +28,8 @@ public struct SGD: OptimizerRule {
     /// - Throws: `OptimizerError.invalidHyperparameter` for momentum outside [0, 1) or dampening outside [0, 1],
     ///   or Nesterov without momentum or with dampening (as PyTorch).
     public init(momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false) throws {
-        try Check.unitInterval(momentum, "momentum")
-        try Check.closedUnitInterval(dampening, "dampening")
+        try HyperparameterCheck.unitInterval(momentum, "momentum")
+        try HyperparameterCheck.closedUnitInterval(dampening, "dampening")
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw OptimizerError.invalidHyperparameter(name: "nesterov", value: 1,
                                                        requirement: "used with momentum > 0 and dampening 0")
@@ -52,29 +52,28 @@ public struct SGD: OptimizerRule {
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout State, shared: NoSharedState,
                        context: UpdateContext) {
         let mu = context.momentum ?? momentum
-        let parameters = descent_sgd_parameters(
+        let settings = descent_sgd_parameters(
             learning_rate: Float(context.learningRate), momentum: Float(mu), dampening: Float(dampening),
             weight_decay: Float(context.weightDecay), nesterov: nesterov ? 1 : 0,
             first_step: state.momentumBuffer.isEmpty ? 1 : 0, one_minus_dampening: Float(1 - dampening))
         if mu != 0 && state.momentumBuffer.isEmpty { state.momentumBuffer = [Float](repeating: 0, count: parameter.count) }
-        let settings = parameters
         gradient.withUnsafeBufferPointer { g in
             parameter.withUnsafeMutableBufferPointer { p in
-                let pp = SendableFloatPointer(p.baseAddress), gp = SendableFloatPointer(g.baseAddress)
+                let pp = SendablePointer(p), gp = SendablePointer(g)
                 if mu == 0 {
                     FusedLoop.run(count: p.count) { range in
                         withUnsafePointer(to: settings) {
-                            descent_sgd_step(pp.advanced(by: range.lowerBound), gp.advanced(by: range.lowerBound),
+                            descent_sgd_step(pp?.advanced(by: range.lowerBound), gp?.advanced(by: range.lowerBound),
                                              nil, range.count, $0)
                         }
                     }
                 } else {
                     state.momentumBuffer.withUnsafeMutableBufferPointer { b in
-                        let bp = SendableFloatPointer(b.baseAddress)
+                        let bp = SendablePointer(b)
                         FusedLoop.run(count: p.count) { range in
                             withUnsafePointer(to: settings) {
-                                descent_sgd_step(pp.advanced(by: range.lowerBound), gp.advanced(by: range.lowerBound),
-                                                 bp.advanced(by: range.lowerBound), range.count, $0)
+                                descent_sgd_step(pp?.advanced(by: range.lowerBound), gp?.advanced(by: range.lowerBound),
+                                                 bp?.advanced(by: range.lowerBound), range.count, $0)
                             }
                         }
                     }

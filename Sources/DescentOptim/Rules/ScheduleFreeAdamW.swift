@@ -16,41 +16,27 @@ import Foundation
 /// ```swift
 /// var optimizer = try Optimizer(ScheduleFreeAdamW(warmupSteps: 100), learningRate: 0.0025, weightDecay: 0.01)
 /// ```
-public struct ScheduleFreeAdamW: OptimizerRule {
-    public let beta1: Double
-    public let beta2: Double
-    public let epsilon: Double
-    public let warmupSteps: Int
-    public let r: Double
-    public let weightLearningRatePower: Double
+public struct ScheduleFreeAdamW: ScheduleFreeRule, AdamFamilyRule {
+    public let hyperparameters: AdamHyperparameters
+    public let averaging: ScheduleFreeAveraging
+
+    public var name: String { "ScheduleFreeAdamW" }
+    public var interpolationMomentum: Double { beta1 }
+    public static var keepsSecondMoment: Bool { true }
 
     /// - Throws: `OptimizerError.invalidHyperparameter` for betas outside [0, 1) (β₁ must be > 0), ε ≤ 0,
     ///   negative warmup or r.
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, warmupSteps: Int = 0, r: Double = 0,
                 weightLearningRatePower: Double = 2) throws {
-        try Check.unitInterval(beta1, "beta1")
-        try Check.positive(beta1, "beta1")
-        try Check.unitInterval(beta2, "beta2")
-        try Check.positive(epsilon, "epsilon")
-        try Check.nonNegative(Double(warmupSteps), "warmupSteps")
-        try Check.nonNegative(r, "r")
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.warmupSteps = warmupSteps
-        self.r = r
-        self.weightLearningRatePower = weightLearningRatePower
+        try ScheduleFreeAveraging.checkMomentum(beta1, "beta1")
+        hyperparameters = try AdamHyperparameters(beta1: beta1, beta2: beta2, epsilon: epsilon)
+        averaging = try ScheduleFreeAveraging(warmupSteps: warmupSteps, r: r, weightLearningRatePower: weightLearningRatePower)
     }
-
-    public var name: String { "ScheduleFreeAdamW" }
-
-    public func makeState(for parameter: Tensor) -> ScheduleFreeState { ScheduleFreeState(parameter: parameter, squares: true) }
 
     public func update(_ parameter: inout Tensor, gradient: Tensor, state: inout ScheduleFreeState, shared: NoSharedState,
                        context: UpdateContext) {
-        let (lr, c) = state.advance(context: context, warmupSteps: warmupSteps, r: r, power: weightLearningRatePower)
-        let ckp1 = Float(c), yScale = Float(lr * (beta1 * (1 - c) - 1)), zScale = Float(lr)
-        let biasCorrection2 = Float(1 - pow(beta2, Double(context.step)))
+        let step = advance(&state, context: context)
+        let biasCorrection2 = Float(AdamHyperparameters.biasCorrection(beta2, step: Double(context.step)))
         let b2 = Float(beta2), ob2 = Float(1 - beta2), eps = Float(epsilon), wd = Float(context.weightDecay)
         gradient.withUnsafeBufferPointer { g in
         parameter.withUnsafeMutableBufferPointer { y in
@@ -62,14 +48,9 @@ public struct ScheduleFreeAdamW: OptimizerRule {
                     let denom = (v[i] / biasCorrection2).squareRoot() + eps
                     var normalized = g[i] / denom
                     if wd != 0 { normalized += wd * y[i] }
-                    y[i] = TorchArithmetic.lerp(y[i], z[i], ckp1) + yScale * normalized
-                    z[i] -= zScale * normalized
+                    step.move(&y[i], &z[i], along: normalized)
                 }
             }
         }}}}
-    }
-
-    public func switchMode(_ parameter: inout Tensor, toEvaluation: Bool, state: ScheduleFreeState, shared: NoSharedState) {
-        state.switchMode(&parameter, toEvaluation: toEvaluation, beta: beta1)
     }
 }

@@ -1,18 +1,6 @@
 import Dispatch
 import Foundation
 
-/// A raw pointer that may cross into the worker threads of a parallel loop.
-///
-/// Swift 6 rejects raw pointers captured by `concurrentPerform` closures; the
-/// loops here write disjoint ranges, so sharing the address is safe. This is
-/// the one place that says so.
-@usableFromInline
-struct SendablePointer<Pointee>: @unchecked Sendable {
-    @usableFromInline let pointer: UnsafeMutablePointer<Pointee>
-    @usableFromInline init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
-    @usableFromInline init(_ pointer: UnsafePointer<Pointee>) { self.pointer = UnsafeMutablePointer(mutating: pointer) }
-}
-
 /// Splits loops over many elements across the machine's cores.
 public enum Parallel {
     /// Number of workers the parallel loops use (defaults to the active processor count).

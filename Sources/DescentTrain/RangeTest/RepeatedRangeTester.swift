@@ -1,3 +1,4 @@
+// `RepeatedRangeTest`; the file is named …Tester because tools take a `*Test.swift` file for a test.
 import DescentData
 import DescentNN
 import DescentOptim
