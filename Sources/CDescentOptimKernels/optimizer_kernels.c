@@ -23,7 +23,6 @@
 typedef struct {
     void (*adam)(float *, const float *, float *, float *, float *, size_t, const descent_adam_parameters *);
     void (*sgd)(float *, const float *, float *, size_t, const descent_sgd_parameters *);
-    int (*finite)(const float *, size_t);
     double (*squares)(const float *, size_t);
 } optimizer_kernels;
 
@@ -49,7 +48,5 @@ void descent_sgd_step(float *p, const float *g, float *buffer, size_t count,
                       const descent_sgd_parameters *parameters) {
     kernels()->sgd(p, g, buffer, count, parameters);
 }
-
-int descent_all_finite(const float *x, size_t count) { return kernels()->finite(x, count); }
 
 double descent_sum_of_squares(const float *x, size_t count) { return kernels()->squares(x, count); }

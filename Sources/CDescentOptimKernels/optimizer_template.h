@@ -71,18 +71,6 @@ DESCENT_ISA_TARGET static void DESCENT_ISA_NAME(sgd)(float *restrict p, const fl
     }
 }
 
-DESCENT_ISA_TARGET static int DESCENT_ISA_NAME(finite)(const float *restrict x, size_t count) {
-    // x - x is 0 for finite x and NaN for inf/nan; the sum stays 0 only if all are finite.
-    float acc[16] = {0};
-    size_t i = 0;
-    for (; i + 16 <= count; i += 16)
-        for (int j = 0; j < 16; j++) acc[j] += x[i + j] - x[i + j];
-    float total = 0;
-    for (int j = 0; j < 16; j++) total += acc[j];
-    for (; i < count; i++) total += x[i] - x[i];
-    return total == 0.0f;
-}
-
 DESCENT_ISA_TARGET static double DESCENT_ISA_NAME(squares)(const float *restrict x, size_t count) {
     double acc[8] = {0};
     size_t i = 0;
@@ -95,6 +83,6 @@ DESCENT_ISA_TARGET static double DESCENT_ISA_NAME(squares)(const float *restrict
 }
 
 static const optimizer_kernels DESCENT_ISA_NAME(optimizer) = {
-    DESCENT_ISA_NAME(adam), DESCENT_ISA_NAME(sgd), DESCENT_ISA_NAME(finite), DESCENT_ISA_NAME(squares),
+    DESCENT_ISA_NAME(adam), DESCENT_ISA_NAME(sgd), DESCENT_ISA_NAME(squares),
 };
 #undef DESCENT_ISA

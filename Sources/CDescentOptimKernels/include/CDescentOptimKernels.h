@@ -52,9 +52,6 @@ typedef struct {
 void descent_sgd_step(float *p, const float *g, float *buffer, size_t count,
                       const descent_sgd_parameters *parameters);
 
-/// 1 if every element of x[0..<count) is finite, 0 otherwise.
-int descent_all_finite(const float *x, size_t count);
-
 /// Sum of squares of x[0..<count), accumulated in double.
 double descent_sum_of_squares(const float *x, size_t count);
 
