@@ -10,8 +10,6 @@
 extern "C" {
 #endif
 
-/// Version of the kernel set (bumped when a kernel's arithmetic changes).
-
 /// Which instruction set the kernels use on this machine: 2 = AVX-512, 1 = AVX2+FMA, 0 = portable.
 int descent_optim_kernels_level(void);
 
