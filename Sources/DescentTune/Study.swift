@@ -37,7 +37,8 @@ public final class Study: @unchecked Sendable {
     /// `host:pid`.
     public static var defaultWorkerName: String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let host = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "localhost"
+        let host = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
         return "\(host):\(ProcessInfo.processInfo.processIdentifier)"
     }
 

@@ -93,7 +93,7 @@ final class TrainResumeTests: XCTestCase {
 
     func testCheckpointBadInputIsAClearError() throws {
         let file = path("a-file")
-        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
         let notADirectory = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--checkpoint-dir", file])
         XCTAssertEqual(notADirectory.status, 2)
         XCTAssertTrue(notADirectory.standardError.contains("is a file, not a directory"), notADirectory.standardError)

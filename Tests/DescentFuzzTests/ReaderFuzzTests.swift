@@ -26,7 +26,7 @@ final class ReaderFuzzTests: XCTestCase {
         let trace = ProcessInfo.processInfo.environment["DESCENT_FUZZ_TRACE"]
         for round in 0..<SeededMutator.rounds(rounds) {
             let input = mutator.mutate(seeds[round % seeds.count])
-            if let trace { FileManager.default.createFile(atPath: trace, contents: Data(input)) }
+            if let trace { _ = FileManager.default.createFile(atPath: trace, contents: Data(input)) }
             do {
                 try body(input)
             } catch where expected(error) {

@@ -42,7 +42,7 @@ final class RangeTestRunTests: XCTestCase {
         let data = try digits()
         let tested = try network(seed: 5), untouched = try network(seed: 5)
         var optimizer = try Optimizer(SGD(momentum: 0.9), learningRate: 0.05)
-        let warmUp = try Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 64, seed: 2))
+        let warmUp = Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 64, seed: 2))
         _ = try warmUp.fit(tested, optimizer: &optimizer, training: data)
         var optimizerCopy = try Optimizer(SGD(momentum: 0.9), learningRate: 0.05)
         _ = try warmUp.fit(untouched, optimizer: &optimizerCopy, training: data)
@@ -61,7 +61,7 @@ final class RangeTestRunTests: XCTestCase {
 
         // Training on from here gives exactly what it gives without the test (momentum buffers intact).
         tested.train()
-        let next = try Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 64, seed: 3))
+        let next = Trainer(configuration: TrainingConfiguration(epochs: 1, batchSize: 64, seed: 3))
         _ = try next.fit(tested, optimizer: &optimizer, training: data)
         _ = try next.fit(untouched, optimizer: &optimizerCopy, training: data)
         for (name, value) in untouched.stateDictionary {
