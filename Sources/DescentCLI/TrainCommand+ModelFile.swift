@@ -32,13 +32,14 @@ extension TrainCommand {
     /// Loads `--init-weights` (already read into `file`) into `model`; a missing, extra or mis-shaped tensor
     /// is an input error naming it. The file's card, when it has one, has already set the standardisation
     /// (`makeSetup(hidden:savedCard:)`): the saved means and deviations, not ones refitted on this data.
-    func loadInitialWeights(_ file: ModelFile, into model: Sequential) throws {
+    func loadInitialWeights(_ file: ModelFile, into setup: TrainingSetup) throws {
         let path = initWeights ?? ""
         do {
-            try model.load(parameters: file.tensors)
+            try setup.model.load(parameters: file.tensors)
         } catch let error as StateLoadError {
-            throw CommandFailure(.input, "--init-weights \(path): the tensors do not fit this run's model "
-                + "(\(model.stateDictionary.count) tensors, --hidden \(data.hidden)): \(error)")
+            let saved = file.card.map { "the file holds \($0.architecture.summary); " } ?? ""
+            throw CommandFailure(.input, "--init-weights \(path): the tensors do not fit this run's model (\(saved)this run builds "
+                + "\(setup.architecture), \(setup.model.stateDictionary.count) tensors): \(error)")
         }
         guard !json else { return }
         print("Starting from the weights in \(path)" + (file.card.map { " (\($0.architecture.summary))" } ?? ""))

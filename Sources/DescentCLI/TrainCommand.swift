@@ -116,7 +116,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let setup = try data.makeSetup(hidden: try hiddenSizes(), savedCard: initialFile?.card)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
-        if let initialFile { try loadInitialWeights(initialFile, into: model) }
+        if let initialFile { try loadInitialWeights(initialFile, into: setup) }
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
         let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)

@@ -108,6 +108,8 @@ final class PredictCommandTests: XCTestCase {
         let mismatch = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "16", "--init-weights", model])
         XCTAssertEqual(mismatch.status, 1)
         XCTAssertTrue(mismatch.standardError.contains("0.weight expects [16, 4], got [8, 4]"), mismatch.standardError)
+        XCTAssertTrue(mismatch.standardError.contains("the file holds MLP 4 → 8 → 3"), mismatch.standardError)
+        XCTAssertTrue(mismatch.standardError.contains("this run builds MLP 4 → 16 → 3"), mismatch.standardError)
     }
 
     /// A warm start on other data keeps the saved model's standardisation: the weights see features on the
