@@ -3,7 +3,8 @@ import Foundation
 
 /// Reading a conformance file: a JSON object with a `cases` list. The text is checked first
 /// (``JSONTextCheck`` gives the line and column of the first problem, and refuses numbers beyond
-/// `Double`), then decoded into ``JSONValue``. Each runner turns a ``Problem`` into its own error
+/// `Double`), then parsed into ``JSONValue`` by DescentFiles' strict parser (at most `maximumDepth` levels,
+/// no key twice in one object). Each runner turns a ``Problem`` into its own error
 /// (`ScheduleError` for schedules, ``ConformanceError`` for optimizers and range tests).
 ///
 /// Example: for the text `{"cases": [1, 2}` the problem is
@@ -14,11 +15,15 @@ package enum ConformanceFile {
         case unreadable(String)
         /// The text is not JSON: the first problem by line and column.
         case invalidText(JSONTextCheck.Problem)
-        /// Valid JSON text that the decoder still refused (the decoder's reason).
+        /// Valid JSON text that the parser still refused: nested too deeply, or a key twice in one object.
         case undecodable(String)
         /// The root is not an object with a `cases` list.
         case noCases
     }
+
+    /// The deepest nesting a conformance file may have (the reference files nest 4 levels): deeper text
+    /// is refused with a message rather than read by a recursive parser that could overflow the stack.
+    package static let maximumDepth = 256
 
     /// The bytes of the file at `fileURL`.
     /// - Throws: ``Problem/unreadable(_:)``.
@@ -29,9 +34,14 @@ package enum ConformanceFile {
     /// The `cases` of a file's contents.
     /// - Throws: a ``Problem``.
     package static func cases(in data: Data) throws -> [JSONValue] {
-        if let problem = JSONTextCheck.firstProblem(in: [UInt8](data)) { throw Problem.invalidText(problem) }
+        let bytes = [UInt8](data)
+        if let problem = JSONTextCheck.firstProblem(in: bytes) { throw Problem.invalidText(problem) }
         let root: JSONValue
-        do { root = try JSONDecoder().decode(JSONValue.self, from: data) } catch { throw Problem.undecodable("\(error)") }
+        do {
+            root = try JSONValue.parse(bytes[...], maximumDepth: maximumDepth)
+        } catch let error as JSONValue.ParseError {
+            throw Problem.undecodable("\(error.message) (at byte \(error.offset))")
+        }
         guard let cases = root.object?["cases"]?.array else { throw Problem.noCases }
         return cases
     }
@@ -49,6 +59,8 @@ package enum ConformanceFile {
             throw unreadable("cannot read: \(reason)")
         } catch Problem.invalidText(let problem) {
             throw unreadable("not valid JSON: \(problem)")
+        } catch Problem.undecodable(let reason) {
+            throw unreadable("cannot be read as a conformance file: \(reason)")
         } catch {
             throw unreadable(shape)
         }

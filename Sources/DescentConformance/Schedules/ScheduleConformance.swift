@@ -51,7 +51,7 @@ public enum ScheduleConformance {
         } catch ConformanceFile.Problem.invalidText(let problem) {
             throw ScheduleError(parameter: "file", message: "\(fileName) is not valid JSON: \(problem)")
         } catch ConformanceFile.Problem.undecodable(let reason) {
-            throw ScheduleError(parameter: "file", message: "\(fileName) is not valid JSON: \(reason)")
+            throw ScheduleError(parameter: "file", message: "\(fileName) cannot be read as a conformance file: \(reason)")
         } catch {
             throw ScheduleError(parameter: "cases", message: "\(fileName) has no 'cases' list")
         }
