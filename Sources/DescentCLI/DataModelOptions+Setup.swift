@@ -27,6 +27,11 @@ extension DataModelOptions {
         _ = try Self.channelWidths(channels)
     }
 
+    /// The data files these options read, by flag (nil: not given), for the check that no output replaces one.
+    var inputFiles: [(flag: String, path: String?)] {
+        [("--csv", csv), ("--idx-images", idxImages), ("--idx-labels", idxLabels)]
+    }
+
     /// The training setup these options describe, with the MLP's `hidden` sizes. `savedCard`, a warm
     /// start's model card, decides the standardisation: its standardiser (or none, if it has none) instead
     /// of one fitted on this data.

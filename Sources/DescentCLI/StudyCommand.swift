@@ -22,6 +22,15 @@ struct StudyLocationOptions: ParsableArguments {
 
     func validate() throws { try StudyStorageOption.validate(storage) }
 
+    /// Refuses an output (`--csv`, `--out`) that is the SQLite study database or one of its journal files:
+    /// writing it would replace the study with a CSV or HTML file.
+    func refuseOverwritingStorage(_ flag: String, _ path: String) throws {
+        guard storage.hasPrefix("sqlite:") else { return }
+        let database = String(storage.dropFirst("sqlite:".count))
+        try TrainCommand.validateOutputs([], alsoDistinctFrom: [(flag, path)],
+                                         inputs: ["", "-wal", "-shm", "-journal"].map { ("--storage", database + $0) })
+    }
+
     /// The study's record and trials (parameters in their declared kinds); exit 1 when absent or unreachable.
     func load() throws -> (StudyRecord, [TrialRecord], SearchSpace?) {
         do {

@@ -11,6 +11,8 @@ struct StudyExportCommand: AsyncParsableCommand {
     @Option(help: "The CSV file to write (replaced atomically).")
     var csv: String
 
+    func validate() throws { try location.refuseOverwritingStorage("--csv", csv) }
+
     func run() async throws {
         try await FailureJSON.run(json: false) { try export() }
     }

@@ -12,15 +12,25 @@ extension TrainCommand {
         // The checkpoint directory is created later, so its file takes part in the sameness check only.
         try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath)],
                                  alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" }),
-                                                   ("--log", outputs.logPath)])
+                                                   ("--log", outputs.logPath)],
+                                 inputs: data.inputFiles + [("--init-weights", initWeights), ("--config", configurationFile.path)])
     }
 
     /// The check for any list of output flags and their paths (nil: not given); `others` are
-    /// outputs that must only differ from them.
+    /// outputs that must only differ from them; no output may be one of the `inputs` (the data, the
+    /// weights or the configuration the run reads: `--csv x --report x` once replaced the data with HTML).
     static func validateOutputs(_ outputs: [(flag: String, path: String?)],
-                                alsoDistinctFrom others: [(flag: String, path: String?)] = []) throws {
+                                alsoDistinctFrom others: [(flag: String, path: String?)] = [],
+                                inputs: [(flag: String, path: String?)] = []) throws {
         let checked = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
         let given = checked + others.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
+        for output in given {
+            for input in inputs {
+                guard let path = input.path, FileDestination.same(output.path, path) else { continue }
+                throw ValidationError("\(output.flag) '\(output.path)' is the input \(input.flag) file; "
+                                      + "give each output its own path")
+            }
+        }
         for output in checked {
             do {
                 try AtomicFile.check(output.path)

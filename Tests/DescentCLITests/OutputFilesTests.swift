@@ -35,6 +35,22 @@ final class OutputFilesTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
+    func testAnOutputThatIsTheInputDataIsRefusedAndTheDataKept() throws {
+        // Was: `--csv x --report x` trained and replaced the data with the HTML report.
+        let data = directory + "/iris.csv"
+        let original = "sepal_length,sepal_width,petal_length,petal_width,species\n" + (0..<30).map { row in
+            "\(4 + row % 3).1,3.\(row % 7),\(1 + 2 * (row % 3)).4,0.\(row % 5),\(row % 3)" }.joined(separator: "\n") + "\n"
+        try original.write(toFile: data, atomically: true, encoding: .utf8)
+        let input = ["--csv", data, "--target", "species"]
+        for arguments in [["train", "--epochs", "1", "--report", data], ["train", "--epochs", "1", "--log", directory + "/./iris.csv"],
+                          ["train", "--epochs", "1", "--save-weights", data], ["range-test", "--report", data]] {
+            let result = try CommandLineRunner.run(arguments + input)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("is the input --csv file"), result.standardError)
+        }
+        XCTAssertEqual(try String(contentsOfFile: data, encoding: .utf8), original)
+    }
+
     func testDevNullStaysADeviceAndAPrivateFileStaysPrivate() throws {
         // Was: `--save-weights /dev/null` as root replaced the device node with a regular file,
         // and a mode-600 weights file became mode 644.

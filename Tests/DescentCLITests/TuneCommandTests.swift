@@ -69,6 +69,15 @@ final class TuneCommandTests: XCTestCase {
         XCTAssertEqual(lines.count, 15)
         XCTAssertEqual(lines[0], "number,state,value,params_learning_rate,params_batch_size,params_optimizer,last_step,last_intermediate,message")
 
+        // The study database (or its journal) as the output: refused before anything is written, the study intact.
+        let database = directory.appendingPathComponent("studies.sqlite").path
+        for (command, flag, path) in [("export", "--csv", directory.appendingPathComponent("./studies.sqlite").path),
+                                      ("report", "--out", database + "-wal")] {
+            let clobber = try CommandLineRunner.run(["study", command, "--storage", storage, "--study", "iris", flag, path])
+            XCTAssertEqual(clobber.status, 2, clobber.standardError)
+            XCTAssertTrue(clobber.standardError.contains("is the input --storage file"), clobber.standardError)
+        }
+
         let list = try CommandLineRunner.run(["study", "list", "--storage", storage, "--json"])
         XCTAssertEqual(list.status, 0, list.standardError)
         let studies = try XCTUnwrap(try lastJSON(list.standardOutput)["studies"] as? [[String: Any]])
