@@ -5,10 +5,14 @@ import Foundation
 
 extension TuneCommand {
     func run() async throws {
-        try await FailureJSON.run(json: json) { try tune() }
+        var signalStatus: Int32?
+        try await FailureJSON.run(json: json) { signalStatus = try tune() }
+        // After the summary (with --json its one object is the last line): 130 after SIGINT, 143 after SIGTERM.
+        if let signalStatus { throw ExitCode(signalStatus) }
     }
 
-    private func tune() throws {
+    /// Runs the study; returns the exit status of the signal that interrupted it, if one did.
+    private func tune() throws -> Int32? {
         let space = try searchSpace()
         let storage: any StudyStorage
         let study: Study
@@ -27,20 +31,27 @@ extension TuneCommand {
         study.gracePeriod = gracePeriod
         let showProgress = !json && !isWorker && isatty(STDOUT_FILENO) != 0
         Parallel.threadCount = threadsPerWorker
+        // Ctrl-C (SIGINT) or SIGTERM: the trial in progress ends as failed ("interrupted"), no new trial
+        // starts, worker processes are asked to stop the same way, the summary is printed, exit 130/143.
+        let signals = SignalStop()
+        defer { signals.restore() }
         let start = Date()
         do {
             if workers > 1 && !isWorker {
                 // Load the data here first, so a bad --csv is one clear error, not one per worker.
                 let setup = try makeSetup()
                 if showProgress { print("Tuning on \(setup.dataSummary) with \(workers) worker processes; study '\(self.study)' in \(StudyStorageOption.display(self.storage))") }
-                try runWorkerProcesses(study: study, showProgress: showProgress)
+                try runWorkerProcesses(study: study, showProgress: showProgress, stop: signals.request)
             } else {
-                try runWorker(study: study, space: space, showProgress: showProgress)
+                try runWorker(study: study, space: space, showProgress: showProgress, stop: signals.request)
             }
         } catch let error as StudyStorageError {
             throw failWork(error.description)
         }
-        if !isWorker { try printSummary(study: study, seconds: Date().timeIntervalSince(start)) }
+        if !isWorker {
+            try printSummary(study: study, seconds: Date().timeIntervalSince(start), interrupted: signals.request.reason)
+        }
+        return signals.exitStatus
     }
 
     /// What identifies the study's setup: a resumed study must be run with the same.
@@ -76,7 +87,7 @@ extension TuneCommand {
     }
 
     /// This process's worker loop: load the data once, then train trial after trial.
-    private func runWorker(study: Study, space: SearchSpace, showProgress: Bool) throws {
+    private func runWorker(study: Study, space: SearchSpace, showProgress: Bool, stop: StopRequest) throws {
         let setup = try makeSetup()
         if showProgress { print("Tuning on \(setup.dataSummary); study '\(self.study)' in \(StudyStorageOption.display(storage))") }
         // A test hook: seconds to sleep after each epoch, so a test can kill a worker mid-trial.
@@ -85,8 +96,8 @@ extension TuneCommand {
         try study.optimize(trials: trials, finished: { trial in
             if trial.state == .complete, let value = trial.value, best.map({ value < $0 }) ?? true { best = value }
             if showProgress { print(Self.progressLine(trial, total: trials, best: best)) }
-        }) { trial in
-            try train(trial, setup: setup, pause: pause)
+        }, stopRequested: { stop.isRequested }) { trial in
+            try train(trial, setup: setup, pause: pause, stop: stop)
         }
     }
 
@@ -102,7 +113,7 @@ extension TuneCommand {
     }
 
     /// Trains one trial and returns its final validation loss, reporting each epoch's to the pruner.
-    private func train(_ trial: TrialContext, setup: TrainingSetup, pause: Double) throws -> Double {
+    private func train(_ trial: TrialContext, setup: TrainingSetup, pause: Double, stop: StopRequest) throws -> Double {
         let parameters = trial.parameters
         let batchSize = parameters["batch_size"].flatMap { Self.integer($0) } ?? data.batchSize
         var hidden = try TrainingSetup.hiddenSizes(data.hidden)
@@ -116,7 +127,7 @@ extension TuneCommand {
                                                                outputSize: setup.objective.outputSize).makeModel(using: &generator)
         let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: data.seed))
         let fit = TrialFit(trainer: trainer, model: model, setup: setup, trial: trial, settings: OptimizerSettings(
-            learningRate: rate, weightDecay: decay, momentum: momentum), pause: pause)
+            learningRate: rate, weightDecay: decay, momentum: momentum), pause: pause, stop: stop)
         return try choice.perform(fit, with: fit.settings)
     }
 
@@ -127,16 +138,25 @@ extension TuneCommand {
         let settings: OptimizerSettings
         /// Seconds to sleep after each epoch (a test hook).
         let pause: Double
+        /// Set by SIGINT/SIGTERM: the trial ends after the step in progress.
+        let stop: StopRequest
 
         func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> Double {
             var optimizer = optimizer
             let history = try trainer.fit(model, optimizer: &optimizer, training: setup.split.train, validation: setup.split.validation) { event in
+                if let reason = stop.reason { throw TrialInterrupted(reason: reason) }
                 guard case let .epochEnded(record) = event else { return }
                 try trial.report(step: record.epoch, value: record.validationLoss ?? .nan)
                 if pause > 0 { Thread.sleep(forTimeInterval: pause) }
             }
             return history.last?.validationLoss ?? .nan
         }
+    }
+
+    /// A trial ended by a signal: stored as failed with this message.
+    struct TrialInterrupted: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "interrupted by \(reason)" }
     }
 
     static func integer(_ value: ParameterValue) -> Int? {

@@ -6,7 +6,7 @@ import Foundation
 extension TuneCommand {
     /// `--workers N`: N copies of this executable with the same flags (and `--worker`), sharing the
     /// storage; this process shows their progress and waits for them.
-    func runWorkerProcesses(study: Study, showProgress: Bool) throws {
+    func runWorkerProcesses(study: Study, showProgress: Bool, stop: StopRequest) throws {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         var arguments = Self.workerArguments(Array(CommandLine.arguments.dropFirst()))
         if threads == nil { arguments += ["--threads", "\(threadsPerWorker)"] }
@@ -24,12 +24,19 @@ extension TuneCommand {
         }
         var reported = Set<Int>()
         var best: Double?
+        var forwarded = false
         while processes.contains(where: \.isRunning) {
             Thread.sleep(forTimeInterval: 0.2)
             if showProgress { report(study, &reported, &best) }
+            // A signal to this process alone (kill, not Ctrl-C at a terminal) is passed on to the workers.
+            if stop.isRequested, !forwarded {
+                forwarded = true
+                for process in processes where process.isRunning { kill(process.processIdentifier, SIGINT) }
+            }
         }
         if showProgress { report(study, &reported, &best) }
-        let failed = processes.filter { $0.terminationStatus != 0 }
+        let interrupted: Set<Int32> = [128 + SIGINT, 128 + SIGTERM]
+        let failed = processes.filter { $0.terminationStatus != 0 && !(stop.isRequested && interrupted.contains($0.terminationStatus)) }
         if !failed.isEmpty {
             throw CommandFailure(.failed, "\(failed.count) of \(workers) worker processes failed (exit status "
                 + failed.map { String($0.terminationStatus) }.joined(separator: ", ") + "); their errors are above")
@@ -60,7 +67,7 @@ extension TuneCommand {
     }
 
     /// The best trial, the counts by state, and the `descent train` command line that reproduces the best trial.
-    func printSummary(study: Study, seconds: Double) throws {
+    func printSummary(study: Study, seconds: Double, interrupted: String? = nil) throws {
         let trials: [TrialRecord]
         do { trials = try study.trials() } catch let error as StudyStorageError { throw failWork(error.description) }
         let counts = Dictionary(grouping: trials, by: \.state).mapValues(\.count)
@@ -71,6 +78,7 @@ extension TuneCommand {
                 "study": self.study, "storage": StudyStorageOption.display(storage), "trials": trials.count,
                 "complete": counts[.complete] ?? 0, "pruned": counts[.pruned] ?? 0, "failed": counts[.failed] ?? 0,
                 "running": counts[.running] ?? 0, "seconds": seconds,
+                "status": interrupted == nil ? "completed" : "interrupted",
             ]
             object["best"] = best.map { StudyExport.trialObject($0) as Any } ?? NSNull()
             object["command"] = command.map { $0 as Any } ?? NSNull()
@@ -78,6 +86,7 @@ extension TuneCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
+        if let interrupted { print("Interrupted (\(interrupted)): the trials in progress are stored as failed; run the same command to go on") }
         print("Study '\(self.study)': \(trials.count) trials — \(counts[.complete] ?? 0) complete, \(counts[.pruned] ?? 0) pruned, "
             + "\(counts[.failed] ?? 0) failed" + String(format: " (%.1f s)", seconds))
         guard let best, let command else {

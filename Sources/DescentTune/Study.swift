@@ -52,10 +52,14 @@ public final class Study: @unchecked Sendable {
         self.pruner = pruner
     }
 
-    /// Runs trials until the study has `trials` of them. `finished` is told of each trial this worker ends.
+    /// Runs trials until the study has `trials` of them, or until `stopRequested` says so (checked
+    /// before each claim). `finished` is told of each trial this worker ends.
     public func optimize(trials limit: Int, finished: (TrialRecord) -> Void = { _ in },
+                         stopRequested: () -> Bool = { false },
                          objective: (TrialContext) throws -> Double) throws {
-        while true {
+        // A stop request (Ctrl-C) claims no new trial; the objective ends the one in progress by throwing,
+        // and that trial is stored as failed with the objective's message.
+        while !stopRequested() {
             switch try storage.claimTrial(studyID: record.id, limit: limit, worker: workerName, staleAfter: gracePeriod) {
             case .done:
                 return

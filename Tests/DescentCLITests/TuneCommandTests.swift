@@ -107,6 +107,41 @@ final class TuneCommandTests: XCTestCase {
         XCTAssertEqual(trials.compactMap { $0["number"] as? Int }, Array(0..<8))
     }
 
+    func testSIGTERMToTheParentStopsTheWorkersAndLeavesNoTrialRunning() throws {
+        let directory = temporaryDirectory()
+        let database = directory.appendingPathComponent("signal.sqlite").path
+        let arguments = common + ["--trials", "6", "--sampler", "random", "--pruner", "none", "--workers", "2",
+                                  "--storage", "sqlite:" + database, "--study", "signal", "--json"]
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = arguments
+        // Each epoch sleeps 0.3 s, so trials are in progress when the signal comes.
+        process.environment = ProcessInfo.processInfo.environment.merging(["DESCENT_TUNE_EPOCH_PAUSE": "0.3"]) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: database) && process.isRunning && Date() < deadline { usleep(10_000) }
+        usleep(1_500_000)
+        kill(process.processIdentifier, SIGTERM)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let summary = try lastJSON(printed)
+        if summary["status"] as? String == "completed" { return }   // it finished before the signal arrived
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertEqual(summary["status"] as? String, "interrupted")
+        XCTAssertEqual(summary["running"] as? Int, 0, "the trials in progress are stored as failed, not left running")
+        XCTAssertGreaterThanOrEqual(summary["failed"] as? Int ?? 0, 1)
+        // The same command goes on: 6 trials numbered without gaps, none running.
+        let resumed = try CommandLineRunner.run(arguments)
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        let show = try CommandLineRunner.run(["study", "show", "--storage", "sqlite:" + database, "--study", "signal", "--json"])
+        let trials = try XCTUnwrap(try lastJSON(show.standardOutput)["trials"] as? [[String: Any]])
+        XCTAssertEqual(trials.compactMap { $0["number"] as? Int }, Array(0..<6))
+        XCTAssertFalse(trials.contains { $0["state"] as? String == "running" })
+    }
+
     func testMalformedSearchIsAUsageErrorPointingAtTheColumn() throws {
         let cases: [(String, String, Int)] = [
             ("lr=lognormal(1,2)", "unknown distribution", 4),
