@@ -258,6 +258,25 @@ final class DiagnosisEdgeCaseTests: XCTestCase {
     }
 }
 
+/// A short run thrown far above its start and a trivial guess is a rate too high, not underfitting.
+final class ThrownFarDiagnosisTests: XCTestCase {
+    func testOneEpochEndingOrdersOfMagnitudeAboveTheStartIsARateTooHigh() {
+        var curves = TrainingCurves(baseline: TrivialBaseline(metricName: "accuracy", metric: 0.33, loss: 1.1))
+        for step in 1...4 { curves.steps.append(.init(step: step, loss: step == 1 ? 1.16 : 1e20, learningRate: 1e16)) }
+        curves.epochs.append(TrainingRecord(epoch: 1, step: 4, learningRate: 1e16, trainingLoss: 1e20,
+                                            validationLoss: 1.6e33, validationMetric: 0.33))
+        let diagnosis = diagnose(curves)
+        XCTAssertEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
+        XCTAssertEqual(diagnosis.advice, .lowerLearningRate(by: 10, keepGuard: false))
+        XCTAssertEqual(diagnosis.confidence, .high)
+        // Ten times the start but below ten times a trivial guess (a regression far from its mean): not this rule.
+        var regression = TrainingCurves(baseline: TrivialBaseline(metricName: "r2", metric: 0, loss: 100))
+        for step in 1...4 { regression.steps.append(.init(step: step, loss: 5, learningRate: 1e-3)) }
+        regression.epochs.append(TrainingRecord(epoch: 1, step: 4, learningRate: 1e-3, trainingLoss: 60, validationLoss: 60))
+        XCTAssertNotEqual(diagnose(regression).verdict, .rateTooHigh)
+    }
+}
+
 /// The library's advice is structured and tool-neutral: no command names or flags in its words.
 final class AdviceTests: XCTestCase {
     func testEveryAdviceReadsWithoutCommandLineFlags() {

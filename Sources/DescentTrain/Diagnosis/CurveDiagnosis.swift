@@ -11,7 +11,10 @@ import Foundation
 ///    than 2% of the reference loss, so noise at a near-zero loss does not count); or it
 ///    oscillates at a high level (over the second half the mean jump between points is at least
 ///    `oscillationNoise` of the level, at least `oscillationRiseFraction` of the moves go up, and
-///    the level is above `highLossFraction` of the reference loss). Too large a rate makes the
+///    the level is above `highLossFraction` of the reference loss); or the last loss (validation, else
+///    training) is at least `blownUpRatio` (10) × both the first step's loss and a trivial guess's — a
+///    loss an order of magnitude worse than doing nothing, which no lack of capacity explains, even on a
+///    curve too short for the shapes above (advice ×10 lower from 1000× up). Too large a rate makes the
 ///    training loss bounce and climb instead of fall (Goodfellow, Bengio & Courville, *Deep
 ///    Learning*, 2016, §11.4.1: "if the learning rate is too large, gradient descent can
 ///    inadvertently increase rather than decrease the training error"; Smith 2018, "A disciplined
@@ -70,6 +73,9 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     /// Spread of the training loss ÷ its first value below which the loss did not move at all (1e-3:
     /// an epoch mean shifts by ~1e-7 of itself from float summation order alone, a learning model by percents).
     public var stalledFraction = 1e-3
+    /// Final loss ÷ both the first step's loss and a trivial guess's at or above which the rate is too high
+    /// whatever the curve's shape (10: an order of magnitude worse than doing nothing and than the start).
+    public var blownUpRatio = 10.0
     /// Relative rise of validation loss above its minimum that counts as overfitting (0.1).
     public var overfittingRise = 0.1
     /// Epochs after the validation minimum needed before calling it overfitting (3; fewer with early stopping's patience).
@@ -165,13 +171,26 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
                 margins.append(Swift.min(noise / oscillationNoise, rising / oscillationRiseFraction, level / (highLossFraction * reference)))
             }
         }
+        // A loss thrown far above where it started and above a trivial guess: no lack of capacity explains
+        // that, the steps were too long (a short run at 1e16 ends at 1e33, with too few points for the shapes above).
+        var thrownFar = 0.0
+        if let first = curves.steps.first?.loss, first.isFinite, first > 0,
+           let trivial = curves.baseline?.loss, trivial > 0, trivial.isFinite,
+           let last = curves.epochs.last, let end = Optional(last.validationLoss ?? last.trainingLoss), end.isFinite,
+           end >= blownUpRatio * first, end >= blownUpRatio * trivial {
+            thrownFar = Swift.min(end / first, end / trivial)
+            evidence.append("the \(last.validationLoss == nil ? "training" : "validation") loss ends at \(format(end)), "
+                + "\(format(end / first))× the first step's \(format(first)) and \(format(end / trivial))× \(referenceName(curves, trivial)): "
+                + "the steps threw the model far from where it started")
+            margins.append(thrownFar / blownUpRatio)
+        }
         guard !curves.rollbacks.isEmpty || !margins.isEmpty else { return nil }
         if let rises = smoothedRiseFraction(curves) {
             evidence.append("the smoothed step loss (β = 0.98) rose in \(percent(rises)) of the steps of the second half")
         }
-        let confidence: Diagnosis.Confidence = !curves.rollbacks.isEmpty ? .high : grade(margins.max() ?? 0, points: points.count)
+        let confidence: Diagnosis.Confidence = !curves.rollbacks.isEmpty || thrownFar >= 1_000 ? .high : grade(margins.max() ?? 0, points: points.count)
         return Diagnosis(verdict: .rateTooHigh, evidence: evidence,
-                         advice: .lowerLearningRate(by: 3, keepGuard: false), confidence: confidence)
+                         advice: .lowerLearningRate(by: thrownFar >= 1_000 ? 10 : 3, keepGuard: false), confidence: confidence)
     }
 
     private func overfitting(_ curves: TrainingCurves) -> Diagnosis? {
