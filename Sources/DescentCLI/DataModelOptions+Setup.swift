@@ -37,8 +37,7 @@ extension DataModelOptions {
     /// of one fitted on this data.
     func makeSetup(hidden: [Int], savedCard: ModelCard? = nil) throws -> TrainingSetup {
         try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
-                          standardize: savedCard.map { $0.standardizer != nil } ?? !noStandardize,
-                          savedCard: savedCard, seed: seed, batchSize: batchSize,
+                          standardize: !noStandardize, savedCard: savedCard, seed: seed, batchSize: batchSize,
                           idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
     }
 

@@ -3,15 +3,6 @@ import Descent
 import Foundation
 
 extension RangeTestCommand {
-    /// `--report` must name a file that can be written (checked before the test runs).
-    static func checkReportPath(_ path: String) throws {
-        do {
-            try ReportFile.check(path)
-        } catch {
-            throw ValidationError("--report: \(error)")
-        }
-    }
-
     /// Writes the `--report` HTML file (atomically) and says so: every repeat's curves, the median
     /// suggestions and, with `--ceiling`, the stability ceiling (2(1 + β)/λmax for SGD with momentum β).
     func writeReport(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?, setup: TrainingSetup, to path: String) throws {

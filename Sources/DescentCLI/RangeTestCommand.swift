@@ -80,10 +80,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         guard repeats >= 1, repeats <= 100 else { throw ValidationError("--repeats must be between 1 and 100, got \(repeats)") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
-        if let reportPath {
-            try Self.checkReportPath(reportPath)
-            try TrainCommand.validateOutputs([], alsoDistinctFrom: [("--report", reportPath)], inputs: data.inputFiles)
-        }
+        try TrainCommand.validateOutputs([("--report", reportPath)], inputs: data.inputFiles)
     }
 
     func run() async throws {

@@ -59,10 +59,13 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if let given = savedCard?.standardizer {
-            // A warm start: the saved model's own statistics, so its weights see features on their scale.
-            split = try split.standardized(with: given)
-            standardizer = given
+        if let savedCard {
+            // A warm start: the saved model's own statistics (or none, as it was trained), so its weights
+            // see features on their scale; `standardize` does not apply.
+            if let given = savedCard.standardizer {
+                split = try split.standardized(with: given)
+                standardizer = given
+            }
         } else if standardize {
             let standardized = try split.standardized()
             split = standardized.split

@@ -23,6 +23,14 @@ final class PredictCommandTests: XCTestCase {
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
     }
 
+    /// Trains the 4-8-3 iris MLP for 15 epochs at 0.03, saves it to `model` and returns what it printed (`--json`).
+    private func trainIris(savingTo model: String) throws -> String {
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--hidden", "8", "--learning-rate", "0.03",
+                                               "--save-weights", model, "--json"])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        return train.standardOutput
+    }
+
     /// evaluate's numbers against a hand computation: the model's logits are (a, b).
     func testEvaluateMatchesAHandComputation() throws {
         let model = write("linear.safetensors", ModelFixture.linearClassifier)
@@ -63,10 +71,7 @@ final class PredictCommandTests: XCTestCase {
     /// train → save → predict on the training file gives the labels evaluate scores, and --out appears only whole.
     func testTrainSavePredictAndEvaluateAgree() throws {
         let model = directory + "/iris.safetensors"
-        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--hidden", "8", "--learning-rate", "0.03",
-                                               "--save-weights", model, "--json"])
-        XCTAssertEqual(train.status, 0, train.standardError)
-        let summary = try lastJSON(train.standardOutput)
+        let summary = try lastJSON(try trainIris(savingTo: model))
         let inspect = try CommandLineRunner.run(["inspect", model])
         XCTAssertEqual(inspect.status, 0, inspect.standardError)
         for words in ["model: MLP 4 → 8 → 3, relu", "features (4, in this order): sepal_length", "classification of \"species\" into 3 classes",
@@ -116,9 +121,7 @@ final class PredictCommandTests: XCTestCase {
     /// scale they were trained on, and the model saved again scores the same as the original.
     func testWarmStartOnOtherDataKeepsTheSavedStandardization() throws {
         let model = directory + "/iris.safetensors"
-        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "15", "--hidden", "8", "--learning-rate", "0.03",
-                                               "--save-weights", model, "--json"])
-        XCTAssertEqual(train.status, 0, train.standardError)
+        _ = try trainIris(savingTo: model)
         let iris = CommandLineRunner.repositoryRoot.appendingPathComponent("Sources/DescentData/Resources/iris.csv").path
         guard FileManager.default.fileExists(atPath: iris) else { throw XCTSkip("no bundled iris.csv at \(iris)") }
         // 40 setosa, 10 versicolor, 10 virginica: all three classes, means far from the whole set's.
