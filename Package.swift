@@ -22,6 +22,12 @@ let package = Package(
         .library(name: "DescentConformance", targets: ["DescentConformance"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
+    // Study storage on PostgreSQL is optional: it brings postgres-nio, SwiftNIO and BoringSSL, which
+    // take most of a first build. `swift build -c release --traits PostgreSQL` turns it on; without
+    // it `--storage postgres://…` says how to get it. SQLite storage is always there.
+    traits: [
+        .trait(name: "PostgreSQL", description: "Study storage on PostgreSQL (descent tune --storage postgres://…)"),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
@@ -54,8 +60,12 @@ let package = Package(
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
         .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
-        .target(name: "DescentTunePostgres", dependencies: ["DescentTune", .product(name: "PostgresNIO", package: "postgres-nio"),
-                                                           .product(name: "NIOSSL", package: "swift-nio-ssl")]),
+        // Built empty but for the URL redaction unless the PostgreSQL trait is on (its code sits under `#if PostgreSQL`).
+        .target(name: "DescentTunePostgres", dependencies: [
+            "DescentTune",
+            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
+        ]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),
         // Two-variable landscapes to watch an optimizer on, and what a path did (for `descent explore`).
@@ -83,7 +93,7 @@ let package = Package(
         .testTarget(name: "DescentDataTests", dependencies: ["DescentData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
-        .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI"]),
+        .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI", "DescentTunePostgres"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import DescentTune
 import Foundation
 import Logging
@@ -111,18 +112,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     }
 
     /// The URL with any password replaced by `***`.
-    public static func redact(_ url: String) -> String {
-        guard let components = URLComponents(string: url), components.password != nil else {
-            // Not a URL we can read: hide whatever sits between "://user:" and "@".
-            if let regex = try? NSRegularExpression(pattern: "(://[^:/@]*:)[^@]*@") {
-                return regex.stringByReplacingMatches(in: url, range: NSRange(url.startIndex..., in: url), withTemplate: "$1***@")
-            }
-            return url
-        }
-        var redacted = components
-        redacted.password = "***"
-        return redacted.string?.replacingOccurrences(of: "%2A%2A%2A", with: "***") ?? url
-    }
+    public static func redact(_ url: String) -> String { PostgresStorageText.redact(url) }
 
     static func describe(_ error: Error, hiding password: String?) -> String {
         var text: String
@@ -302,3 +292,4 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 }
+#endif

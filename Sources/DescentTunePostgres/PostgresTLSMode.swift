@@ -1,3 +1,4 @@
+#if PostgreSQL
 import DescentTune
 import Foundation
 import NIOSSL
@@ -85,3 +86,4 @@ public enum PostgresTLSMode: String, CaseIterable, Sendable {
         return nil
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import DescentTune
 @testable import DescentTunePostgres
 import Foundation
@@ -156,3 +157,4 @@ private final class NoTLSServer: @unchecked Sendable {
 
     func close() { Glibc.close(socket) }
 }
+#endif

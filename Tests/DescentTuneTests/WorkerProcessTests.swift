@@ -87,7 +87,12 @@ final class WorkerProcessTests: XCTestCase {
             print("PostgreSQL tests skipped: DESCENT_TEST_POSTGRES_URL is not set (scripts/ci_postgres.sh starts a server and prints it)")
             throw XCTSkip("PostgreSQL tests skipped: DESCENT_TEST_POSTGRES_URL is not set")
         }
+        #if PostgreSQL
         let storage = try PostgresStudyStorage(url: url)
         try killOneOfFour(storageText: url, open: { storage }, study: "kill-\(UUID().uuidString.prefix(8))")
+        #else
+        _ = url
+        throw XCTSkip("PostgreSQL tests skipped: built without the PostgreSQL trait (swift test --traits PostgreSQL)")
+        #endif
     }
 }
