@@ -37,8 +37,8 @@ enum ConfigurationArguments {
         case flag
         /// A number, or one of some words: `learning_rate = "auto"`.
         case numberOr([String])
-        /// An option the table does not type (one added since): any string or number, checked by the parser.
-        case any
+        /// A record of a saved run that is no flag (the rate `auto` chose): read, checked as a number, and not applied.
+        case record
 
         var expected: String {
             switch self {
@@ -47,7 +47,7 @@ enum ConfigurationArguments {
             case .string: return "a string"
             case .sizes: return "a list of integers (or a string such as \"64,32\")"
             case .flag: return "true or false"
-            case .any: return "a string or a number"
+            case .record: return "a number"
             case let .numberOr(words): return "a number or " + words.map { "\"\($0)\"" }.joined(separator: " or ")
             }
         }
@@ -59,29 +59,6 @@ enum ConfigurationArguments {
         var kinds: [String: Kind]
         /// Alternatives: when the command line gives a key of one group, the file's keys of the others are left out.
         var exclusiveGroups: [[[String]]] = []
-        /// The command's own list of its flags (from ArgumentParser), for a flag `kinds` does not list yet:
-        /// it is still accepted, as `.flag` or `.any`. A test keeps `kinds` complete; this keeps users unblocked.
-        var declared: @Sendable () -> [String: Kind] = { [:] }
-    }
-
-    /// The long names of a command's flags and options, read from ArgumentParser's description of it.
-    static func declaredKeys(of command: any ParsableArguments.Type) -> [String: Kind] {
-        guard let data = command._dumpHelp().data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let description = object["command"] as? [String: Any],
-              let arguments = description["arguments"] as? [[String: Any]] else { return [:] }
-        var keys: [String: Kind] = [:]
-        for argument in arguments {
-            let names = (argument["names"] as? [[String: Any]]) ?? []
-            guard let long = names.first(where: { $0["kind"] as? String == "long" })?["name"] as? String,
-                  !["help", "version", "config"].contains(long) else { continue }
-            switch argument["kind"] as? String {
-            case "flag": keys[long] = .flag
-            case "option": keys[long] = .any
-            default: break
-            }
-        }
-        return keys
     }
 
     /// The subcommands that take `--config`, by name.
@@ -127,7 +104,7 @@ enum ConfigurationArguments {
             func failure(_ reason: String) -> ConfigurationError {
                 ConfigurationError(path: file.path, line: entry.line, reason: reason)
             }
-            guard let kind = keys.kinds[key] ?? keys.declared()[key] else {
+            guard let kind = keys.kinds[key] else {
                 var reason = "unknown key '\(entry.key)'"
                 if let nearest = nearestKey(to: key, in: Array(keys.kinds.keys)) { reason += "; did you mean '\(nearest)'?" }
                 throw failure(reason + " (the keys are the long flag names of the command, e.g. learning-rate)")
@@ -140,7 +117,7 @@ enum ConfigurationArguments {
             let overridden = given(key) || keys.exclusiveGroups.contains { group in
                 group.contains { $0.contains(key) } && group.contains { !$0.contains(key) && $0.contains(where: given) }
             }
-            guard let text, !overridden else { continue }
+            guard let text, !overridden, kind != .record else { continue }
             flags.append(text.isEmpty && kind == .flag ? "--\(key)" : "--\(key)=\(text)")
         }
         return flags
@@ -169,9 +146,9 @@ enum ConfigurationArguments {
         case let (.numberOr, .integer(number)): return "\(number)"
         case let (.numberOr, .number(number)): return "\(number)"
         case let (.numberOr(words), .string(text)) where words.contains(text) || Double(text) != nil: return text
-        case let (.any, .string(text)): return text
-        case let (.any, .integer(number)): return "\(number)"
-        case let (.any, .number(number)): return "\(number)"
+        case let (.record, .integer(number)): return "\(number)"
+        case let (.record, .number(number)): return "\(number)"
+        case let (.record, .string(text)) where Double(text) != nil: return text
         default: throw mismatch
         }
     }

@@ -1,3 +1,4 @@
+import DescentFiles
 import Foundation
 import TOMLKit
 import Yams
@@ -56,13 +57,13 @@ struct ConfigurationFile: Equatable {
     var entries: [Entry]
 
     /// The formats, by extension.
-    static let extensions = ["toml", "yaml", "yml"]
+    static let extensions = ["toml", "yaml", "yml", "json"]
 
     /// Reads and parses the file at `path`.
     init(contentsOf path: String) throws {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard Self.extensions.contains(format) else {
-            throw ConfigurationError(path: path, reason: "unknown format '.\(format)': give a .toml, .yaml or .yml file")
+            throw ConfigurationError(path: path, reason: "unknown format '.\(format)': give a .toml, .yaml, .yml or .json file")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -84,7 +85,11 @@ struct ConfigurationFile: Equatable {
     /// Parses `text` as TOML (`format` "toml") or YAML; `path` names the file in errors.
     init(text: String, format: String, path: String) throws {
         self.path = path
-        entries = format == "toml" ? try Self.tomlEntries(text, path: path) : try Self.yamlEntries(text, path: path)
+        switch format {
+        case "toml": entries = try Self.tomlEntries(text, path: path)
+        case "json": entries = try Self.jsonEntries(text, path: path)
+        default: entries = try Self.yamlEntries(text, path: path)
+        }
     }
 
     private static func tomlEntries(_ text: String, path: String) throws -> [Entry] {
@@ -110,6 +115,31 @@ struct ConfigurationFile: Equatable {
             }
         }
         return table.keys.sorted().compactMap { key in table[key].map { Entry(key: key, value: value($0), line: nil) } }
+    }
+
+    /// A JSON object of keys to values (as `--save-config run.json` writes), read by the strict, depth-limited parser.
+    private static func jsonEntries(_ text: String, path: String) throws -> [Entry] {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(Array(text.utf8)[...])
+        } catch {
+            throw ConfigurationError(path: path, reason: "not valid JSON: \(error)")
+        }
+        guard let object = document.object else {
+            throw ConfigurationError(path: path, reason: "the file must be a JSON object of keys to values")
+        }
+        func value(_ node: JSONValue) -> Value {
+            switch node {
+            case let .string(text): return .string(text)
+            case let .number(number):
+                return number == number.rounded() && abs(number) < 9e15 ? .integer(Int(number)) : .number(number)
+            case let .bool(on): return .boolean(on)
+            case let .array(items): return .list(items.map(value))
+            case .object: return .other("an object")
+            case .null: return .other("null")
+            }
+        }
+        return object.keys.sorted().compactMap { key in object[key].map { Entry(key: key, value: value($0), line: nil) } }
     }
 
     private static func yamlEntries(_ text: String, path: String) throws -> [Entry] {

@@ -2,13 +2,11 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// The kind of model `--model` builds.
-enum ModelKind: String, ExpressibleByArgument, CaseIterable {
-    /// A multilayer perceptron with the `--hidden` layer sizes.
-    case mlp
-    /// A convolutional network with the `--channels` widths (`ConvolutionalModel`).
-    case cnn
-}
+/// The kind of model `--model` builds: `mlp` (the `--hidden` layer sizes) or `cnn` (the `--channels` widths,
+/// `ConvolutionalModel`), as a run specification and a model card name it.
+typealias ModelKind = ModelArchitecture.Kind
+
+extension ModelArchitecture.Kind: ExpressibleByArgument {}
 
 extension DataModelOptions {
     /// Checks the data-source and model options: exactly one of `--dataset`, `--csv` and `--idx-images`
@@ -32,13 +30,22 @@ extension DataModelOptions {
         [("--csv", csv), ("--idx-images", idxImages), ("--idx-labels", idxLabels)]
     }
 
-    /// The training setup these options describe, with the MLP's `hidden` sizes. `savedCard`, a warm
-    /// start's model card, decides the standardisation: its standardiser (or none, if it has none) instead
-    /// of one fitted on this data.
-    func makeSetup(hidden: [Int], savedCard: ModelCard? = nil) throws -> TrainingSetup {
-        try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
-                          standardize: !noStandardize, savedCard: savedCard, seed: seed, batchSize: batchSize,
-                          idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
+    /// These options on `spec`: the data source, the preprocessing, the model, the batch size and the seed.
+    /// - Throws: `ValidationError` naming the flag for `--hidden` or `--channels` that is not a list of widths.
+    func apply(to spec: inout RunSpecification) throws {
+        spec.dataset = dataset
+        spec.csv = csv
+        spec.target = target
+        spec.task = task
+        spec.idxImages = idxImages
+        spec.idxLabels = idxLabels
+        spec.standardize = !noStandardize
+        spec.validationFraction = validationFraction
+        spec.model = model
+        spec.hidden = try TrainingSetup.hiddenSizes(hidden)
+        spec.channels = try Self.channelWidths(channels)
+        spec.batchSize = batchSize
+        spec.seed = seed
     }
 
     /// The widths of `--channels` ("16,32").

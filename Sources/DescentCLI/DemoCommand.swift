@@ -79,13 +79,24 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
+    /// The demo's run: the digits, a 64-32-10 MLP, SGD with momentum 0.9, batches of 32, seed 0, an automatic rate on one-cycle.
+    static func specification(epochs: Int) -> RunSpecification {
+        var spec = RunSpecification(dataset: "digits")
+        spec.hidden = hidden
+        spec.optimizer = .sgd
+        spec.momentum = momentum
+        spec.batchSize = batchSize
+        spec.learningRate = .automatic(chosen: nil)
+        spec.epochs = epochs
+        return spec
+    }
+
     /// Prints unless `--json`.
     func say(_ text: String = "") { if !json { print(text) } }
 
     private func runDemo() throws {
         let started = Date()
-        let setup = try TrainingSetup(dataset: "digits", csv: nil, target: nil, hidden: Self.hidden, validationFraction: 0.2,
-                                      standardize: true, seed: 0, batchSize: Self.batchSize)
+        let setup = try TrainingSetup(Self.specification(epochs: epochs))
         say("Descent demo on \(setup.dataSummary)")
         say("Model: \(setup.model.parameterCount) parameters (64-32-10 MLP); optimizer SGD with momentum \(Self.momentum)")
         say()
@@ -97,8 +108,7 @@ struct DemoCommand: ParsableCommand {
         let sweep = try AutomaticLearningRate.sweep(for: budget, trainingExamples: setup.split.train.count, seed: 0)
         say("1. Range test: one minibatch per step while the rate grows from \(Self.rate(sweep.test.startLearningRate)) "
             + "to \(Self.rate(sweep.test.endLearningRate))" + (sweep.repeats > 1 ? ", \(sweep.repeats) reshuffles" : ""))
-        let rangeModel = try TrainingSetup(dataset: "digits", csv: nil, target: nil, hidden: Self.hidden, validationFraction: 0.2,
-                                           standardize: true, seed: 0, batchSize: Self.batchSize).model
+        let rangeModel = try TrainingSetup(Self.specification(epochs: epochs)).model
         let repeated = try sweep.run(rangeModel, optimizer: try Optimizer(SGD(momentum: Self.momentum), learningRate: 1e-6),
                                      data: setup.split.train)
         let ceiling = try? StabilityCeiling.estimate(model: rangeModel, data: setup.split.train, seed: 0)
@@ -131,8 +141,7 @@ struct DemoCommand: ParsableCommand {
         let high = choice.rate * 10
         say("3. The same model at 10× that rate, \(Self.rate(high)) after a 20-step warm-up, for \(Self.guardedEpochs) epochs, "
             + "with the divergence guard on")
-        let guardSetup = try TrainingSetup(dataset: "digits", csv: nil, target: nil, hidden: Self.hidden, validationFraction: 0.2,
-                                           standardize: true, seed: 0, batchSize: Self.batchSize)
+        let guardSetup = try TrainingSetup(Self.specification(epochs: epochs))
         // 10× the rate after a short warm-up (20 steps): the loss blows up within the first epochs, the guard rolls back
         // and backs the rate off. (Straight from step 0 at exactly this rate the blow-up comes just after the end of epoch 1,
         // whose rollback point is then already damaged, and the guard gives up: a case for the guard's rollback points.)

@@ -87,8 +87,19 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         try await FailureJSON.run(json: json) { try runTest() }
     }
 
+    /// The run whose rate this test sweeps: the data, preprocessing and model flags, the optimizer and its
+    /// momentum (the sweep starts at --start), as `train` would run it.
+    func specification() throws -> RunSpecification {
+        var spec = RunSpecification()
+        try data.apply(to: &spec)
+        spec.optimizer = optimizer
+        spec.momentum = momentum
+        spec.learningRate = .fixed(start)
+        return spec
+    }
+
     private func runTest() throws {
-        let setup = try data.makeSetup(hidden: try TrainingSetup.hiddenSizes(data.hidden))
+        let setup = try TrainingSetup(try specification())
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)
         if ceiling && setup.model.parameterCount == 0 {

@@ -56,8 +56,13 @@ struct StudyLocationOptions: ParsableArguments {
         }
     }
 
-    /// The search space recorded in a study's configuration (`search=… sampler=…`).
+    /// The search space recorded in a study's configuration: a JSON object's `search` (studies since the run
+    /// specification), or the text between `search=` and ` sampler=` (studies before it).
     static func space(of record: StudyRecord) -> SearchSpace? {
+        if let object = (try? JSONSerialization.jsonObject(with: Data(record.configuration.utf8))) as? [String: Any],
+           let search = object["search"] as? String {
+            return try? SearchSpace(parsing: search)
+        }
         guard let start = record.configuration.range(of: "search="),
               let end = record.configuration.range(of: " sampler=", range: start.upperBound..<record.configuration.endIndex) else { return nil }
         return try? SearchSpace(parsing: String(record.configuration[start.upperBound..<end.lowerBound]))

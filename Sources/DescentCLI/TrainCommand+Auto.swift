@@ -18,7 +18,6 @@ extension TrainCommand {
         + "weighing the run's length, batch size and optimizer, and the run uses one-cycle peaking there unless --schedule is given."
 
     /// The schedule text: `--schedule`, else one-cycle for `auto` and constant for a fixed rate.
-    var scheduleText: String { schedule ?? (learningRate == .automatic && !optimizer.isLearningRateFree ? "onecycle" : "constant") }
 
     /// The base rate of the run and, for `auto`, how it was chosen (printed here unless --json).
     func resolveLearningRate(setup: TrainingSetup, totalSteps: Int) throws -> (rate: Double, choice: AutomaticLearningRate.Choice?) {

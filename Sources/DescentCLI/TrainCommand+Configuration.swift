@@ -1,5 +1,6 @@
-/// The keys of `descent train --config FILE`: every long flag of `train` but `--config` and `--help`
-/// (a test compares this table with the command's flags, so a new flag cannot be forgotten here).
+/// The keys of `descent train --config FILE`: every long flag of `train` but `--config` and `--help`, and the
+/// record a saved run adds (`chosen-learning-rate`); so every field of a `RunSpecification` is a key (tests compare
+/// this table with the command's flags and with the specification's fields, so neither can be forgotten here).
 extension TrainCommand {
     static let configurationKeys = ConfigurationArguments.Keys(
         kinds: [
@@ -15,8 +16,10 @@ extension TrainCommand {
             "checkpoint-dir": .string, "resume": .flag,
             // Outputs.
             "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+            "save-config": .string,
+            // A saved run's record of the rate `auto` chose: no flag (a replay runs auto again).
+            "chosen-learning-rate": .record,
         ],
-        exclusiveGroups: [[["dataset"], ["csv", "target", "task"], ["idx-images", "idx-labels"]]],
-        declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }
+        exclusiveGroups: [[["dataset"], ["csv", "target", "task"], ["idx-images", "idx-labels"]]]
     )
 }

@@ -18,15 +18,17 @@ extension TrainCommand {
 
     /// The card saved with the model: what `setup` built and what the run did.
     func modelCard(setup: TrainingSetup, history: [TrainingRecord], learningRate: Double, schedule: AnySchedule,
-                   status: TrainSummary.Status) -> ModelCard {
+                   status: TrainSummary.Status, specification: RunSpecification) -> ModelCard {
         let last = history.last
         let training = ModelCard.TrainingDescription(
             data: setup.dataSummary, optimizer: optimizer.rawValue, learningRate: learningRate, schedule: "\(schedule)",
             epochsRun: history.count, status: status.rawValue, finalTrainingLoss: last?.trainingLoss,
             finalValidationLoss: last?.validationLoss, metricName: setup.objective.metricName,
             finalValidationMetric: last?.validationMetric)
-        return ModelCard(architecture: setup.modelArchitecture, trainedOn: setup.data, standardizer: setup.standardizer,
-                         training: training)
+        var card = ModelCard(architecture: setup.modelArchitecture, trainedOn: setup.data, standardizer: setup.standardizer,
+                             training: training)
+        card.specification = specification.withoutOutputs
+        return card
     }
 
     /// Loads `--init-weights` (already read into `file`) into `model`; a missing, extra or mis-shaped tensor

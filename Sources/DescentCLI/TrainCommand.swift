@@ -64,8 +64,37 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var reportPath: String?
     @OptionGroup var outputs: TrainingOutputOptions
     @OptionGroup var configurationFile: ConfigurationOption
+    @Option(name: .customLong("save-config"),
+            help: ArgumentHelp("Write the whole run (every setting; an automatic rate as auto with the rate it chose) to this "
+                               + ".toml, .yaml or .json file; --config FILE runs it again.", valueName: "file"))
+    var saveConfig: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
+
+    /// The run these flags describe (a `--config` file's settings are flags by now; the command line won over them).
+    /// - Throws: `ValidationError` naming the flag of a list (`--hidden`, `--channels`) that cannot be read.
+    func specification() throws -> RunSpecification {
+        var spec = RunSpecification()
+        try data.apply(to: &spec)
+        spec.optimizer = optimizer
+        spec.learningRate = learningRate == .automatic ? .automatic(chosen: nil) : .fixed(learningRate.fixedValue ?? 3e-3)
+        spec.weightDecay = weightDecay
+        spec.momentum = momentum
+        spec.schedule = schedule
+        spec.epochs = epochs
+        spec.patience = patience
+        spec.reduceOnPlateau = reduceOnPlateau
+        spec.plateauPatience = plateauPatience
+        spec.plateauFactor = plateauFactor
+        spec.divergenceGuard = !noGuard
+        spec.initWeights = initWeights
+        spec.checkpointDirectory = checkpointDirectory
+        spec.saveWeights = saveWeights
+        spec.report = reportPath
+        spec.log = outputs.logPath
+        spec.tensorboard = outputs.tensorboardDirectory
+        return spec
+    }
 
     func validate() throws {
         try data.validateSourceAndModel()
@@ -79,6 +108,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         _ = try hiddenSizes()
+        do { try specification().validate() } catch let error as RunSpecificationError { throw ValidationError(error.flagDescription) }
+        if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
         try validateOutputs()
         try outputs.check()
     }
@@ -112,32 +143,30 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
+        var spec = try specification()
         let initialFile = try initWeights.map { try ModelFile.load(path: $0) }
-        let setup = try data.makeSetup(hidden: try hiddenSizes(), savedCard: initialFile?.card)
+        let setup = try TrainingSetup(spec, savedCard: initialFile?.card)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
         if let initialFile { try loadInitialWeights(initialFile, into: setup) }
 
-        // Written so that a huge --batch-size or --epochs cannot overflow.
-        let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
-        let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
-        let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
-        guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
-            throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
-        }
+        let (stepsPerEpoch, totalSteps) = try RunAssembly.steps(spec, trainingExamples: split.train.count)
         // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
         let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
         summary.learningRate = baseRate
         summary.automaticLearningRate = automatic
-        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
-        var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
-        trainingConfiguration.earlyStoppingPatience = patience
-        if noGuard { trainingConfiguration.divergenceGuard = nil }
+        if spec.learningRate.isAutomatic { spec.learningRate = .automatic(chosen: baseRate) }
+        if let saveConfig {
+            try SpecificationFile.write(spec, to: saveConfig)
+            if !json { print("Saved the run's settings to \(saveConfig) (run it again with descent train --config \(saveConfig))") }
+        }
+        let parsed = try Self.parseSchedule(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
+        var trainingConfiguration = spec.trainingConfiguration
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
-        let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
+        let run = TrainRun(command: self, specification: spec, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
 
@@ -187,7 +216,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         if let path = saveWeights {
             try ModelFile.save(model, card: modelCard(setup: setup, history: outcome.history, learningRate: baseRate,
-                                                      schedule: parsed, status: summary.status), to: path)
+                                                      schedule: parsed, status: summary.status, specification: spec), to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
         report(outcome.history, objective: objective, diagnosis: diagnosis)

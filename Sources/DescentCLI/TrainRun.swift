@@ -7,6 +7,8 @@ import Foundation
 /// rule, so the checkpoint it writes and resumes holds that rule's state.
 struct TrainRun {
     let command: TrainCommand
+    /// The run: every setting that decides it (the command's flags mapped onto it).
+    let specification: RunSpecification
     let trainer: Trainer
     let model: Sequential
     let split: DatasetSplit
@@ -31,11 +33,7 @@ struct TrainRun {
     }
 
     func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
-        var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: command.weightDecay,
-                                      schedule: .schedule(schedule))
-        if command.reduceOnPlateau {
-            optimizer.controllers.append(try ReduceOnPlateau(factor: command.plateauFactor, patience: command.plateauPatience))
-        }
+        var optimizer = try RunAssembly.optimizer(rule, specification, rate: learningRate, schedule: schedule)
         var checkpoint: TrainingCheckpoint<Rule>?
         if command.resume, let checkpointPath {
             let bytes: Data
@@ -44,7 +42,9 @@ struct TrainRun {
             } catch {
                 throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
             }
-            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
+            var saved = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
+            try compare(with: &saved, source: checkpointPath)
+            checkpoint = saved
             // The diagnosis and the report see the whole run, not only the part after the resume.
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
@@ -55,11 +55,12 @@ struct TrainRun {
             { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
         var recovering: Double?
-        let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)
+        let (json, epochs, metricName) = (command.json, specification.epochs, Objective(for: split.train).metricName)
         var recorded = curves
         defer { curves = recorded }
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
-                               resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
+                               resumingFrom: checkpoint, description: description, specification: specification,
+                               stopRequest: stopRequest,
                                saveCheckpoint: save) { [observers] event in
             try observers.record(event)
             recorded.record(event)
@@ -83,5 +84,43 @@ struct TrainRun {
                 break
             }
         }
+    }
+
+    /// Compares this run with the checkpoint's, field by field: any difference but the number of epochs is
+    /// refused naming the field; more epochs than done extends the run, with the schedule's span re-fitted
+    /// to the new length (said on standard error).
+    /// - Throws: `TrainingError.invalidCheckpoint` naming the field that differs, or epochs not above those done.
+    func compare<Rule: OptimizerRule>(with checkpoint: inout TrainingCheckpoint<Rule>, source: String) throws {
+        guard let saved = checkpoint.specification else { return }   // written before runs were specified: the description decides
+        // An automatic rate is compared as `auto` (the range test runs again, and chooses the same on the same build).
+        var mine = specification, theirs = saved
+        if mine.learningRate.isAutomatic && theirs.learningRate.isAutomatic {
+            mine.learningRate = .automatic(chosen: nil)
+            theirs.learningRate = .automatic(chosen: nil)
+        }
+        if let field = mine.differences(from: theirs).first {
+            let flag = "--" + field.replacingOccurrences(of: "_", with: "-")
+            throw TrainingError.invalidCheckpoint("it belongs to another run: \(field) (\(flag)) is "
+                + "\(theirs.value(of: field)?.description ?? "not set") there, \(mine.value(of: field)?.description ?? "not set") here; "
+                + "a resume may change only --epochs")
+        }
+        let done = checkpoint.progress.epoch
+        guard specification.epochs != saved.epochs else { return }
+        let schedule = self.schedule.description
+        if checkpoint.progress.stoppedEarly == true {
+            FileHandle.standardError.write(Data(("note: --epochs \(specification.epochs): the run stopped early after epoch \(done); "
+                + "resumed, it is the same run and trains no further\n").utf8))
+        } else {
+            guard specification.epochs > done else {
+                throw TrainingError.invalidCheckpoint("--epochs \(specification.epochs): the run has done \(done) epochs already; "
+                    + "a resume may extend it (--epochs above \(done)) but not shorten it")
+            }
+            FileHandle.standardError.write(Data(("note: --epochs \(specification.epochs): the run of \(saved.epochs) epochs is extended to "
+                + "\(specification.epochs)" + (checkpoint.schedule == schedule ? "" : "; the schedule's span is re-fitted to the new length: \(schedule)")
+                + "\n").utf8))
+        }
+        checkpoint.schedule = schedule
+        checkpoint.run["schedule"] = description["schedule"]
+        checkpoint.specification = specification
     }
 }

@@ -8,8 +8,7 @@ import Foundation
 /// `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)` with weights drawn from `seed`.
 ///
 /// ```swift
-/// let setup = try TrainingSetup(dataset: "iris", csv: nil, target: nil, hidden: [64],
-///                               validationFraction: 0.2, standardize: true, seed: 0, batchSize: 32)
+/// let setup = try TrainingSetup(RunSpecification(dataset: "iris"))
 /// setup.split.train.count     // 120
 /// setup.model.parameterCount  // 4·64 + 64 + 64·3 + 3 = 515
 /// ```
@@ -29,12 +28,15 @@ struct TrainingSetup {
     /// The model as a value (kind and sizes): saved with the model.
     let modelArchitecture: ModelArchitecture
 
-    /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
-    /// `model` `.cnn` builds `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else
-    /// square one-channel images (the digits' 64 features as 1×8×8).
-    init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
-         standardize: Bool, savedCard: ModelCard? = nil, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
-         model kind: ModelKind = .mlp, channels: [Int] = [16, 32]) throws {
+    /// The setup of the run `spec` describes (its data, preprocessing and model; `batchSize` sizes the memory
+    /// check, as the activations of one minibatch are in memory at a time). `model` `.cnn` builds
+    /// `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else square one-channel images
+    /// (the digits' 64 features as 1×8×8). `savedCard`, a warm start's model card, decides the standardisation.
+    init(_ spec: RunSpecification, savedCard: ModelCard? = nil) throws {
+        let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
+        let (idxImages, idxLabels, hidden, channels) = (spec.idxImages, spec.idxLabels, spec.hidden, spec.channels)
+        let (validationFraction, standardize, seed, batchSize, kind) = (spec.validationFraction, spec.standardize, spec.seed,
+                                                                        spec.batchSize, spec.model)
         var data: Dataset
         if let name = dataset {
             data = try Datasets.load(named: name)

@@ -18,15 +18,12 @@ extension TuneCommand {
         let study: Study
         do {
             storage = try StudyStorageOption.open(self.storage)
-            study = try Study(name: self.study, space: space, configuration: studyConfiguration(space), storage: storage,
+            study = try Study(name: self.study, space: space, configuration: try studyConfiguration(space), storage: storage,
                               sampler: makeSampler(), pruner: makePruner())
         } catch let error as StudyStorageError {
             throw failWork(error.description)
         }
-        if study.record.configuration != studyConfiguration(space) {
-            throw failWork("the study '\(self.study)' in \(StudyStorageOption.display(self.storage)) was created with another setup "
-                + "(\(study.record.configuration)); resume it with the same flags, or choose another --study")
-        }
+        try checkIdentity(of: study, space: space)
         study.heartbeatInterval = heartbeatInterval
         study.gracePeriod = gracePeriod
         let showProgress = !json && !isWorker && isatty(STDOUT_FILENO) != 0
@@ -54,14 +51,67 @@ extension TuneCommand {
         return signals.exitStatus
     }
 
-    /// What identifies the study's setup: a resumed study must be run with the same.
-    func studyConfiguration(_ space: SearchSpace) -> String {
-        var parts = ["search=\(space.textForm)", "sampler=\(sampler.rawValue)", "pruner=\(pruner.rawValue)", "epochs=\(epochs)"]
-        // Another grid is another study (the default's studies, made before the option, keep their text).
-        if sampler == .grid && gridPoints != GridSampler.defaultPointsPerRange { parts.append("grid_points=\(gridPoints)") }
-        parts.append(data.dataset.map { "dataset=\($0)" } ?? "csv=\(data.csv ?? "")")
-        if let target = data.target { parts.append("target=\(target)") }
-        return parts.joined(separator: " ")
+    /// The run every trial starts from: the data, preprocessing and model flags, the optimizer, rate, weight
+    /// decay and momentum when not searched, and the epochs; each trial sets its parameters on it.
+    func specification() throws -> RunSpecification {
+        var spec = RunSpecification()
+        try data.apply(to: &spec)
+        spec.optimizer = optimizer
+        spec.learningRate = .fixed(learningRate)
+        spec.weightDecay = weightDecay
+        spec.momentum = momentum
+        spec.epochs = epochs
+        return spec
+    }
+
+    /// The run of a trial: the study's run with the trial's parameters set on it.
+    func specification(for parameters: [String: ParameterValue]) throws -> RunSpecification {
+        var spec = try specification()
+        for name in parameters.keys.sorted() {
+            guard let value = parameters[name] else { continue }
+            try Self.apply(value, to: name, in: &spec)
+        }
+        return spec
+    }
+
+    /// What identifies the study: its search space, sampler and pruner, and every field of the run that shapes
+    /// a trial (not --trials, workers, outputs or timeouts), as a JSON object; a resumed study must be run with the same.
+    func studyConfiguration(_ space: SearchSpace) throws -> String {
+        var identity: [String: String] = ["search": space.textForm, "sampler": sampler.rawValue, "pruner": pruner.rawValue]
+        // Another grid is another study.
+        if sampler == .grid { identity["grid_points"] = "\(gridPoints)" }
+        if pruner == .median { identity["warmup_epochs"] = "\(warmupEpochs)"; identity["startup_trials"] = "\(startupTrials)" }
+        if pruner == .asha {
+            identity["reduction_factor"] = "\(reductionFactor)"
+            identity["minimum_resource"] = minimumResource.map(String.init) ?? "auto"
+        }
+        let spec = try specification()
+        let searched = Set(space.parameters.map(\.name))
+        for field in RunSpecification.fields where [.shapesTheRun, .length].contains(field.role) && !searched.contains(field.key) {
+            if let value = spec.value(of: field.key) { identity[field.key] = value.description }
+        }
+        let data = try JSONSerialization.data(withJSONObject: identity, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Refuses to resume a study with a setup other than the one it was created with, naming the first field that differs.
+    func checkIdentity(of study: Study, space: SearchSpace) throws {
+        let mine = try studyConfiguration(space)
+        let stored = study.record.configuration
+        guard stored != mine else { return }
+        let where_ = "the study '\(self.study)' in \(StudyStorageOption.display(self.storage))"
+        guard let theirs = (try? JSONSerialization.jsonObject(with: Data(stored.utf8))) as? [String: String],
+              let ours = (try? JSONSerialization.jsonObject(with: Data(mine.utf8))) as? [String: String] else {
+            throw failWork("\(where_) was created with another setup (\(CaretExcerpt.cut(stored))); resume it with the same flags, "
+                + "or choose another --study")
+        }
+        let first = ["search", "sampler", "pruner"]
+        let keys = first + Set(theirs.keys).union(ours.keys).subtracting(first).sorted()
+        let key = keys.first { theirs[$0] != ours[$0] } ?? "search"
+        let flag = "--" + key.replacingOccurrences(of: "_", with: "-")
+        throw failWork("\(where_) was created with another setup: \(flag) is \(CaretExcerpt.cut(theirs[key] ?? "not set")) there, "
+            + "\(CaretExcerpt.cut(ours[key] ?? "not set")) here (everything that shapes a trial identifies the study); resume it "
+            + "with the same flags, or choose another --study")
     }
 
     func makeSampler() -> any Sampler {
@@ -80,11 +130,7 @@ extension TuneCommand {
         }
     }
 
-    func makeSetup() throws -> TrainingSetup {
-        try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try TrainingSetup.hiddenSizes(data.hidden),
-                          validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
-                          batchSize: data.batchSize)
-    }
+    func makeSetup() throws -> TrainingSetup { try TrainingSetup(try specification()) }
 
     /// This process's worker loop: load the data once, then train trial after trial.
     private func runWorker(study: Study, space: SearchSpace, showProgress: Bool, stop: StopRequest) throws {
@@ -97,7 +143,7 @@ extension TuneCommand {
             if trial.state == .complete, let value = trial.value, best.map({ value < $0 }) ?? true { best = value }
             if showProgress { print(Self.progressLine(trial, total: trials, best: best)) }
         }, stopRequested: { stop.isRequested }) { trial in
-            try train(trial, setup: setup, pause: pause, stop: stop)
+            try train(trial, pause: pause, stop: stop)
         }
     }
 
@@ -112,44 +158,39 @@ extension TuneCommand {
             + (best.map { String(format: " (best %.4f)", $0) } ?? "") + "  \(parameters)"
     }
 
-    /// Trains one trial and returns its final validation loss, reporting each epoch's to the pruner.
-    private func train(_ trial: TrialContext, setup: TrainingSetup, pause: Double, stop: StopRequest) throws -> Double {
-        let parameters = trial.parameters
-        let batchSize = parameters["batch_size"].flatMap { Self.integer($0) } ?? data.batchSize
-        var hidden = try TrainingSetup.hiddenSizes(data.hidden)
-        if let width = parameters["hidden"].flatMap({ Self.integer($0) }) { hidden = [width] }
-        let rate = parameters["learning_rate"]?.number ?? Double(parameters["learning_rate"]?.description ?? "") ?? learningRate
-        let decay = parameters["weight_decay"]?.number ?? Double(parameters["weight_decay"]?.description ?? "") ?? weightDecay
-        let momentum = parameters["momentum"]?.number ?? Double(parameters["momentum"]?.description ?? "") ?? self.momentum
-        let choice = parameters["optimizer"].flatMap { OptimizerChoice(rawValue: $0.description) } ?? optimizer
-        var generator = SeededGenerator(seed: data.seed)
-        let model = try ModelArchitecture.multilayerPerceptron(inputSize: setup.data.featureCount, hiddenSizes: hidden,
-                                                               outputSize: setup.objective.outputSize).makeModel(using: &generator)
-        let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: data.seed))
-        let fit = TrialFit(trainer: trainer, model: model, setup: setup, trial: trial, settings: OptimizerSettings(
-            learningRate: rate, weightDecay: decay, momentum: momentum), pause: pause, stop: stop)
-        return try choice.perform(fit, with: fit.settings)
+    /// Trains one trial — exactly the `descent train` run of its specification (the same setup, schedule,
+    /// optimizer, controllers and trainer) — and returns its final validation loss, reporting each epoch's to the pruner.
+    private func train(_ trial: TrialContext, pause: Double, stop: StopRequest) throws -> Double {
+        let spec = try specification(for: trial.parameters)
+        let setup = try TrainingSetup(spec)
+        let (_, totalSteps) = try RunAssembly.steps(spec, trainingExamples: setup.split.train.count)
+        let rate = spec.learningRate.value ?? learningRate
+        let schedule = try TrainCommand.parseSchedule(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
+        let fit = TrialFit(trainer: Trainer(configuration: spec.trainingConfiguration), spec: spec, setup: setup, rate: rate,
+                           schedule: schedule, trial: trial, pause: pause, stop: stop)
+        return try spec.optimizer.withRule(fit, momentum: spec.momentum)
     }
 
-    /// One trial's training with the optimizer its parameters chose: the final validation loss,
+    /// One trial's training with the rule its parameters chose: the final validation loss,
     /// each epoch's reported to the trial (which may throw `TrialPruned`).
-    struct TrialFit: OptimizerTask {
-        let trainer: Trainer, model: Sequential, setup: TrainingSetup, trial: TrialContext
-        let settings: OptimizerSettings
+    struct TrialFit: OptimizerRuleTask {
+        let trainer: Trainer, spec: RunSpecification, setup: TrainingSetup, rate: Double, schedule: AnySchedule
+        let trial: TrialContext
         /// Seconds to sleep after each epoch (a test hook).
         let pause: Double
         /// Set by SIGINT/SIGTERM: the trial ends after the step in progress.
         let stop: StopRequest
 
-        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> Double {
-            var optimizer = optimizer
-            let history = try trainer.fit(model, optimizer: &optimizer, training: setup.split.train, validation: setup.split.validation) { event in
+        func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Double {
+            var optimizer = try RunAssembly.optimizer(rule, spec, rate: rate, schedule: schedule)
+            let outcome = try trainer.run(setup.model, optimizer: &optimizer, training: setup.split.train,
+                                          validation: setup.split.validation, observe: { event in
                 if let reason = stop.reason { throw TrialInterrupted(reason: reason) }
                 guard case let .epochEnded(record) = event else { return }
                 try trial.report(step: record.epoch, value: record.validationLoss ?? .nan)
                 if pause > 0 { Thread.sleep(forTimeInterval: pause) }
-            }
-            return history.last?.validationLoss ?? .nan
+            })
+            return outcome.history.last?.validationLoss ?? .nan
         }
     }
 

@@ -98,28 +98,39 @@ extension TuneCommand {
         print("Reproduce it with:\n  \(command)")
     }
 
-    /// `descent train …` with this command's data flags and the best trial's parameters.
+    /// `descent train …` that trains exactly the trial: its specification as flags — the data source, the
+    /// model, the epochs, batch size, optimizer and rate always, then every other field not at train's default.
     func trainCommandLine(_ trial: TrialRecord) -> String {
         func quote(_ text: String) -> String {
             text.allSatisfy { $0.isLetter || $0.isNumber || "-_./,:=+".contains($0) } && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
+        guard let spec = try? specification(for: trial.parameters) else { return "descent train (the trial's parameters no longer make a run)" }
         var parts = ["descent", "train"]
-        if let dataset = data.dataset { parts += ["--dataset", dataset] }
-        if let csv = data.csv { parts += ["--csv", quote(csv)] }
-        if let target = data.target { parts += ["--target", quote(target)] }
-        let p = trial.parameters
-        parts += ["--hidden", quote(p["hidden"].map { "\($0)" } ?? data.hidden)]
-        parts += ["--epochs", "\(epochs)"]
-        parts += ["--batch-size", p["batch_size"].map { "\($0)" } ?? "\(data.batchSize)"]
-        let optimizerName = p["optimizer"]?.description ?? optimizer.rawValue
-        parts += ["--optimizer", optimizerName]
-        parts += ["--learning-rate", p["learning_rate"].map { "\($0)" } ?? "\(learningRate)"]
-        let decay = p["weight_decay"].map { "\($0)" } ?? (weightDecay == 0 ? nil : "\(weightDecay)")
-        if let decay { parts += ["--weight-decay", decay] }
-        if optimizerName == "sgd" { parts += ["--momentum", p["momentum"].map { "\($0)" } ?? "\(momentum)"] }
-        parts += ["--seed", "\(data.seed)"]
-        if data.validationFraction != 0.2 { parts += ["--validation-fraction", "\(data.validationFraction)"] }
-        if data.noStandardize { parts.append("--no-standardize") }
+        var given: Set<String> = []
+        func add(_ key: String, always: Bool = true) {
+            given.insert(key)
+            guard let value = spec.value(of: key) else { return }
+            let flag = "--" + key.replacingOccurrences(of: "_", with: "-")
+            if case let .flag(on) = value {
+                if on { parts.append(flag) }
+            } else if always || value != RunSpecification().value(of: key) {
+                parts += [flag, quote(value.description)]
+            }
+        }
+        for key in ["dataset", "csv", "target", "task", "idx_images", "idx_labels"] { add(key) }
+        if spec.model == .cnn { add("model"); add("channels") } else { add("hidden") }
+        for key in ["epochs", "batch_size", "optimizer", "learning_rate"] { add(key) }
+        add("weight_decay", always: false)
+        if spec.optimizer.takesMomentum { add("momentum") } else { given.insert("momentum") }
+        add("seed")
+        let rest = spec.arguments(roles: [.shapesTheRun])
+        var index = 0
+        while index < rest.count {
+            let key = String(rest[index].dropFirst(2)).replacingOccurrences(of: "-", with: "_")
+            let takesValue = index + 1 < rest.count && !rest[index + 1].hasPrefix("--")
+            if !given.contains(key) { parts += takesValue ? [rest[index], quote(rest[index + 1])] : [rest[index]] }
+            index += takesValue ? 2 : 1
+        }
         return parts.joined(separator: " ")
     }
 }

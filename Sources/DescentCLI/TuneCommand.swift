@@ -25,11 +25,18 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
         --sampler grid tries every combination: choice(…) values as listed, int ranges of at most \
         --grid-points values whole, other ranges at --grid-points evenly spaced points (geometric for \
         log ranges; 5 by default): give choice(…) for exactly the values you want.
-        Tunable: \(TuneCommand.tunableNames.sorted().joined(separator: ", ")) (lr for learning_rate; hidden is one hidden layer's width).
+        Tunable: \(TuneCommand.tunableNames.sorted().joined(separator: ", ")) (lr for learning_rate, wd for weight_decay; \
+        hidden=int(8,128) is one hidden layer's width, hidden=choice("64","64,32") names whole lists; schedule=choice(…) \
+        quotes schedules with commas). Every trial is exactly the `descent train` run its reproduce line prints.
         """
     )
 
-    static let tunableNames: Set<String> = ["learning_rate", "batch_size", "optimizer", "weight_decay", "momentum", "hidden"]
+    /// The run's fields a search may name: every numeric or categorical field that shapes a trial but the
+    /// data source and the epochs (the pruners' resource).
+    static let tunableNames: Set<String> = Set(RunSpecification.fields.filter { field in
+        field.role == .shapesTheRun && (field.kind != .text || field.key == "schedule")
+            && !["task", "seed"].contains(field.key)
+    }.map(\.key)).union(["seed"])
     static let aliases = ["lr": "learning_rate", "wd": "weight_decay"]
 
     enum SamplerChoice: String, ExpressibleByArgument, CaseIterable { case random, grid, tpe }
@@ -83,7 +90,7 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
     var isWorker = false
 
     func validate() throws {
-        try TrainingSetup.validateSource(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task)
+        try data.validateSourceAndModel()
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard (1...1_000_000).contains(epochs) else { throw ValidationError("--epochs must be in 1…1000000, got \(epochs)") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -120,6 +127,7 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         try StudyStorageOption.validate(storage)
         _ = try TrainingSetup.hiddenSizes(data.hidden)
+        do { try specification().validate() } catch let error as RunSpecificationError { throw ValidationError(error.flagDescription) }
         _ = try searchSpace()
         if let csv = data.csv, data.dataset == nil, !FileManager.default.isReadableFile(atPath: csv) {
             throw ValidationError("--csv: cannot read '\(csv)'")
@@ -166,6 +174,37 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
                 for value in Self.numbers(parameter.distribution) where !(value >= 0 && value < 1) { throw fail("momentum values must be in [0, 1)") }
             default: break
             }
+            // Any other field: each choice, and each end of a range, must make a valid run.
+            var values: [ParameterValue]
+            switch parameter.distribution {
+            case let .float(low, high, _): values = [.float(low), .float(high)]
+            case let .int(low, high, _): values = [.int(low), .int(high)]
+            case let .categorical(choices): values = choices.map(ParameterValue.choice)
+            }
+            if case .float = parameter.distribution, let field = RunSpecification.field(named: parameter.name),
+               [.integer, .sizes].contains(field.kind) {
+                throw fail("\(parameter.name) takes int(…), logint(…) or choice(…)")
+            }
+            for value in values {
+                do {
+                    var spec = try specification()
+                    try Self.apply(value, to: parameter.name, in: &spec)
+                    try spec.validate()
+                } catch let error as RunSpecificationError {
+                    throw fail("\(parameter.name)=\(value): \(error)")
+                } catch let error as ValidationError {
+                    throw fail("\(parameter.name)=\(value): \(error.message)")
+                }
+            }
+        }
+    }
+
+    /// Sets one trial parameter on a run: a number as it is, a choice as its text (`64,32`, `adam`, `warmup(5) >> cosine`).
+    static func apply(_ value: ParameterValue, to name: String, in spec: inout RunSpecification) throws {
+        switch value {
+        case let .int(number): try spec.set(name, to: .integer(number))
+        case let .float(number): try spec.set(name, to: .number(number))
+        case let .choice(text): try spec.set(name, text: text)
         }
     }
 

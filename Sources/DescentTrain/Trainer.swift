@@ -45,6 +45,7 @@ public struct Trainer: Sendable {
     ///     `description`; the model's tensors and the optimizer's state must match by name and shape.
     ///   - description: what this run is (data shape, model, optimizer, schedule, seed ...), stored in
     ///     every checkpoint written and compared with a checkpoint resumed from.
+    ///   - specification: the run as a value, stored in every checkpoint written (so a resume can compare it field by field).
     ///   - stopRequest: checked before each step; when set, the run writes a checkpoint (if `saveCheckpoint`
     ///     is given) and returns with status `.interrupted`.
     ///   - saveCheckpoint: called with a checkpoint at each epoch's end and on interruption.
@@ -54,7 +55,7 @@ public struct Trainer: Sendable {
     public func run<Model: Module, Rule: OptimizerRule>(
         _ model: Model, optimizer: inout Optimizer<Rule>, training: Dataset, validation: Dataset? = nil,
         resumingFrom checkpoint: TrainingCheckpoint<Rule>? = nil, description: [String: String] = [:],
-        stopRequest: StopRequest? = nil, saveCheckpoint: ((TrainingCheckpoint<Rule>) throws -> Void)? = nil,
+        specification: RunSpecification? = nil, stopRequest: StopRequest? = nil, saveCheckpoint: ((TrainingCheckpoint<Rule>) throws -> Void)? = nil,
         observe: (TrainingEvent) throws -> Void = { _ in }
     ) throws -> TrainingOutcome {
         try configuration.validate()
@@ -67,7 +68,8 @@ public struct Trainer: Sendable {
         let resumedFromEpoch = loop.progress.epoch
         func checkpointNow() throws {
             guard let saveCheckpoint else { return }
-            try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
+            try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description,
+                                                   specification: specification))
         }
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
             TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
@@ -75,6 +77,8 @@ public struct Trainer: Sendable {
                             rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
         }
 
+        // A run that early stopping ended is the same run when resumed: nothing more happens.
+        if loop.progress.stoppedEarly == true { return outcome(.stoppedEarly) }
         while loop.progress.epoch < configuration.epochs {
             let epoch = loop.progress.epoch
             let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
@@ -139,6 +143,7 @@ public struct Trainer: Sendable {
             try observe(.epochEnded(record))
             if case let .stop(bestEpoch) = decision {
                 if let best = loop.bestWeights { try model.load(parameters: best) }
+                loop.progress.stoppedEarly = true
                 try observe(.stoppedEarly(epoch: record.epoch, bestEpoch: bestEpoch))
                 try checkpointNow()
                 return outcome(.stoppedEarly)

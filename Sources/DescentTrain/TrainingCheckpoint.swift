@@ -39,6 +39,8 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
     public var rollbackPoints: [SavedRollbackPoint<Rule>]
     /// Early stopping's best weights so far.
     public var bestWeights: SavedTensors?
+    /// The run's specification (nil in checkpoints written without one): a resume compares it field by field.
+    public var specification: RunSpecification?
 
     /// The checkpoint as JSON.
     public func encoded() throws -> Data {
@@ -99,6 +101,8 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var history: [TrainingRecord] = []
     public var guardState = DivergenceGuardState()
     public var earlyStopping: EarlyStopping?
+    /// Set when early stopping ended the run: a resume of it is the same run and trains no further.
+    public var stoppedEarly: Bool?
 
     public init() {}
 }

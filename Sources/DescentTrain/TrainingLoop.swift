@@ -86,14 +86,15 @@ struct TrainingLoop<Rule: OptimizerRule> {
     }
 
     /// The checkpoint of where the run stands.
-    func checkpoint(model: some Module, optimizer: Optimizer<Rule>, description: [String: String]) throws -> TrainingCheckpoint<Rule> {
+    func checkpoint(model: some Module, optimizer: Optimizer<Rule>, description: [String: String],
+                    specification: RunSpecification? = nil) throws -> TrainingCheckpoint<Rule> {
         TrainingCheckpoint(
             formatVersion: TrainingCheckpoint<Rule>.currentFormatVersion, run: description,
             model: SavedTensors(model.stateDictionary), optimizer: optimizer.savedState(),
             controllers: try optimizer.controllers.map(SavedController.init),
             schedule: optimizer.schedule?.schedule?.description, progress: progress,
             rollbackPoints: points.map { SavedRollbackPoint(model: SavedTensors($0.model), optimizer: $0.optimizer, guardState: $0.guardState) },
-            bestWeights: bestWeights.map(SavedTensors.init))
+            bestWeights: bestWeights.map(SavedTensors.init), specification: specification)
     }
 
     /// Puts the model, the optimizer and this loop where the checkpoint says.

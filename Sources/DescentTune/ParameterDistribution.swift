@@ -66,7 +66,9 @@ public enum ParameterDistribution: Sendable, Equatable {
         switch self {
         case let .float(low, high, log): return "\(log ? "loguniform" : "uniform")(\(Self.number(low)),\(Self.number(high)))"
         case let .int(low, high, log): return "\(log ? "logint" : "int")(\(low),\(high))"
-        case let .categorical(choices): return "choice(\(choices.joined(separator: ",")))"
+        // A choice with a comma, parenthesis, semicolon or quote in it is quoted: choice("64","64,32").
+        case let .categorical(choices):
+            return "choice(" + choices.map { $0.contains(where: { ",();\"".contains($0) }) ? "\"\($0)\"" : $0 }.joined(separator: ",") + ")"
         }
     }
 

@@ -32,9 +32,11 @@ extension SearchSpace {
         while start <= characters.count {
             var end = start
             var depth = 0
-            while end < characters.count, !(characters[end] == ";" && depth == 0) {
-                if characters[end] == "(" { depth += 1 }
-                if characters[end] == ")" { depth -= 1 }
+            var quoted = false
+            while end < characters.count, !(characters[end] == ";" && depth == 0 && !quoted) {
+                if characters[end] == "\"" { quoted.toggle() }
+                if characters[end] == "(" && !quoted { depth += 1 }
+                if characters[end] == ")" && !quoted { depth -= 1 }
                 end += 1
             }
             let piece = String(characters[start..<end])
@@ -76,14 +78,21 @@ extension SearchSpace {
             throw error("unexpected text after ')'", at: trailing)
         }
         // The arguments with their columns.
+        // A choice may be quoted ("64,32"): commas inside quotes do not separate, and the quotes are not part of it.
         var arguments: [(text: String, index: Int)] = []
         var argumentStart = open + 1
-        for index in (open + 1)...close where index == close || characters[index] == "," {
+        var quoted = false
+        for index in (open + 1)...close {
+            if index < close && characters[index] == "\"" { quoted.toggle() }
+            guard index == close || (characters[index] == "," && !quoted) else { continue }
             let raw = String(characters[argumentStart..<index])
             let lead = raw.prefix { $0.isWhitespace }.count
-            arguments.append((raw.trimmingWhitespace, argumentStart + lead))
+            var text = raw.trimmingWhitespace
+            if text.count >= 2, text.first == "\"", text.last == "\"" { text = String(text.dropFirst().dropLast()) }
+            arguments.append((text, argumentStart + lead))
             argumentStart = index + 1
         }
+        if quoted { throw error("a quote is not closed", at: close) }
         func numbers(_ count: Int) throws -> [Double] {
             guard arguments.count == count else {
                 throw error("\(kind) takes \(count) numbers (low,high), got \(arguments.count)", at: open + 1)

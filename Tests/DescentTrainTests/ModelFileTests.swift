@@ -56,7 +56,7 @@ final class ModelFileTests: XCTestCase {
                              classNames: nil, targetName: "progression")
         let metadata = try card.metadata()
         XCTAssertEqual(metadata["format"], "pt")
-        XCTAssertEqual(metadata["descent.format_version"], "1")
+        XCTAssertEqual(metadata["descent.format_version"], "2")
         XCTAssertEqual(metadata["descent.task"], "regression")
         XCTAssertEqual(metadata["descent.features"], #"["age","bmi, kg/m²"]"#)
         XCTAssertNil(metadata["descent.classes"])

@@ -10,7 +10,7 @@ import Foundation
 /// | key | value (example: iris, `--hidden 64`) |
 /// | --- | --- |
 /// | `format` | `pt` (the tensors are PyTorch's `state_dict` names and layouts) |
-/// | `descent.format_version` | `1` |
+/// | `descent.format_version` | `2` (files of version 1, without `descent.run`, still load) |
 /// | `descent.model` | `{"activation":"relu","hidden_sizes":[64],"input_size":4,"kind":"mlp","output_size":3}` |
 /// | `descent.task` | `classification` or `regression` |
 /// | `descent.features` | `["sepal_length","sepal_width","petal_length","petal_width"]` |
@@ -18,13 +18,14 @@ import Foundation
 /// | `descent.classes` | `["setosa","versicolor","virginica"]`: class i is output i (classification only) |
 /// | `descent.target` | `species`: the target column's name |
 /// | `descent.training` | `{"data":"iris: 120 training …","epochs_run":20,"learning_rate":0.003,…}` |
+/// | `descent.run` | the `RunSpecification` that trained it: `{"dataset":"iris","epochs":20,"hidden":[64],…}` (version 2 on) |
 ///
 /// A prediction standardises row x as z = (x − mean) / standard_deviation (per column, Float32, exactly
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
 /// the softmax.
 public struct ModelCard: Codable, Sendable, Equatable {
     /// The version of this layout; a file of a later version is refused with a message.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     public var architecture: ModelArchitecture
@@ -39,6 +40,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var targetName: String
     /// How the model was trained (nil when not recorded).
     public var training: TrainingDescription?
+    /// The run that trained the model (format version 2 on; nil in files of version 1 or written without one).
+    public var specification: RunSpecification?
 
     /// How a model was trained, for people: shown by `descent inspect`.
     public struct TrainingDescription: Codable, Sendable, Equatable {
@@ -111,6 +114,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public static let classes = "descent.classes"
         public static let target = "descent.target"
         public static let training = "descent.training"
+        /// The `RunSpecification` that trained the model (format version 2 on).
+        public static let run = "descent.run"
     }
 
     private struct StandardizerObject: Codable {
@@ -137,6 +142,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         }
         if let classNames { metadata[Key.classes] = try json(classNames) }
         if let training { metadata[Key.training] = try json(training) }
+        if let specification { metadata[Key.run] = try json(specification) }
         return metadata
     }
 
@@ -204,6 +210,17 @@ public struct ModelCard: Codable, Sendable, Equatable {
         }
         targetName = try required(Key.target)
         training = metadata[Key.training] == nil ? nil : try decode(TrainingDescription.self, Key.training)
+        if metadata[Key.run] != nil {
+            do {
+                specification = try RunSpecification(jsonText: try required(Key.run))
+            } catch let error as RunSpecificationError {
+                throw invalid(Key.run, "\(error)")
+            } catch {
+                throw invalid(Key.run, "not the JSON expected (\(Self.describe(error)))")
+            }
+        } else {
+            specification = nil
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import DescentOptim
 
 /// Chooses the peak learning rate of a run from a range test, weighing the run's budget.
 ///
@@ -62,15 +63,8 @@ import Foundation
 /// choice.reasons        // what it saw and why, in words
 /// ```
 public enum AutomaticLearningRate {
-    /// How an optimizer's rate behaves, which decides how far below the edge to go and whether the ceiling applies.
-    public enum OptimizerFamily: String, Codable, Sendable, CaseIterable {
-        /// SGD with heavy-ball momentum: the step is rate × gradient, bounded by the stability ceiling.
-        case momentumSGD = "sgd"
-        /// Adam, AdamW, RMSprop: the gradient is divided by its running scale, the step is about the rate.
-        case adaptive
-        /// Prodigy, Schedule-Free: the optimizer sets its own step size; the rate is its default.
-        case learningRateFree = "learning-rate-free"
-    }
+    /// How an optimizer's rate behaves (`OptimizerFamily`, which the optimizer registry of DescentOptim carries).
+    public typealias OptimizerFamily = DescentOptim.OptimizerFamily
 
     /// What the run will spend: the steps it takes, the examples in each, the optimizer.
     public struct Budget: Codable, Sendable, Equatable {

@@ -1,0 +1,129 @@
+import DescentData
+import DescentNN
+import DescentOptim
+import Foundation
+
+/// A run specification is coded flat, one key per field (`RunSpecification.fields`), unset fields left
+/// out: the same keys as `descent train`'s long flags, so any JSON, TOML or YAML file of it is a file of flags.
+extension RunSpecification {
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for field in Self.fields {
+            guard let value = field.get(self) else { continue }
+            let key = Key(field.key)
+            switch value {
+            case let .text(text): try container.encode(text, forKey: key)
+            case let .integer(number): try container.encode(number, forKey: key)
+            case let .number(number): try container.encode(number, forKey: key)
+            case let .flag(on): try container.encode(on, forKey: key)
+            case let .sizes(sizes): try container.encode(sizes, forKey: key)
+            }
+        }
+    }
+
+    /// Reads every key it knows (`-` or `_`); an unknown key, or a value of the wrong kind, is an error naming it.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: Key.self)
+        var byField: [String: Key] = [:]
+        for key in container.allKeys {
+            guard let field = Self.field(named: key.stringValue) else {
+                throw RunSpecificationError(field: key.stringValue, reason: "is not a field of a run")
+            }
+            if byField[field.key] != nil {
+                throw RunSpecificationError(field: key.stringValue, reason: "repeats another key ('-' and '_' name the same field)")
+            }
+            byField[field.key] = key
+        }
+        for field in Self.fields {
+            guard let key = byField[field.key] else { continue }
+            let value: RunFieldValue
+            if let on = try? container.decode(Bool.self, forKey: key) {
+                value = .flag(on)
+            } else if let number = try? container.decode(Int.self, forKey: key) {
+                value = .integer(number)
+            } else if let number = try? container.decode(Double.self, forKey: key) {
+                value = .number(number)
+            } else if let text = try? container.decode(String.self, forKey: key) {
+                value = .text(text)
+            } else if let sizes = try? container.decode([Int].self, forKey: key) {
+                value = .sizes(sizes)
+            } else if (try? container.decodeNil(forKey: key)) == true {
+                continue
+            } else {
+                throw RunSpecificationError(field: field.key, reason: "has a value of no kind a field takes")
+            }
+            try field.set(&self, value)
+        }
+    }
+
+    /// The specification as JSON text (keys sorted, one object).
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The specification from JSON text.
+    /// - Throws: `RunSpecificationError` naming a field, or the decoder's error for text that is not a JSON object.
+    public init(jsonText: String) throws {
+        self = try JSONDecoder().decode(RunSpecification.self, from: Data(jsonText.utf8))
+    }
+}
+
+// MARK: - Validation
+
+extension RunSpecification {
+    /// The most steps a run may take (a schedule counts steps in a Double).
+    public static let maximumEpochs = 1_000_000_000
+
+    /// Checks every field's range and the combinations: exactly one data source, `target` and `task`
+    /// only with `csv`, IDX files in pairs, positive widths, a rate > 0, fractions in (0, 1).
+    /// - Throws: `RunSpecificationError` naming the first field out of range.
+    public func validate() throws {
+        func fail(_ field: String, _ reason: String) -> RunSpecificationError { RunSpecificationError(field: field, reason: reason) }
+        let sources = [dataset != nil, csv != nil, idxImages != nil || idxLabels != nil].filter { $0 }.count
+        guard sources == 1 else {
+            throw fail("dataset", sources == 0 ? "is missing: give one of dataset, csv or idx_images with idx_labels"
+                                               : "goes alone: give exactly one of dataset, csv or idx_images with idx_labels")
+        }
+        if (idxImages == nil) != (idxLabels == nil) { throw fail(idxImages == nil ? "idx_images" : "idx_labels", "goes with \(idxImages == nil ? "idx_labels" : "idx_images")") }
+        if target != nil && csv == nil { throw fail("target", "goes with csv") }
+        if task != nil && csv == nil { throw fail("task", "goes with csv (a bundled data set's or IDX labels' task is known)") }
+        if let dataset, !Datasets.availableNames.contains(dataset) {
+            throw fail("dataset", "'\(dataset.count > 40 ? String(dataset.prefix(40)) + "…" : dataset)' is unknown; available: \(Datasets.availableNames.joined(separator: ", "))")
+        }
+        guard validationFraction > 0, validationFraction < 1 else { throw fail("validation_fraction", "must be in (0, 1)") }
+        if let bad = hidden.first(where: { $0 < 1 }) { throw fail("hidden", "'\(bad)' is not a positive layer size") }
+        guard !channels.isEmpty else { throw fail("channels", "needs at least one width, e.g. 16,32") }
+        if let bad = channels.first(where: { !(1...4096).contains($0) }) { throw fail("channels", "'\(bad)' is not a width in 1...4096") }
+        if case let .fixed(rate) = learningRate, !(rate > 0 && rate.isFinite) {
+            throw fail("learning_rate", "must be a positive number or auto, got '\(rate)'")
+        }
+        if case let .automatic(chosen?) = learningRate, !(chosen > 0 && chosen.isFinite) {
+            throw fail("chosen_learning_rate", "must be a positive number, got \(chosen)")
+        }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw fail("weight_decay", "must be a finite number ≥ 0") }
+        guard momentum >= 0, momentum < 1 else { throw fail("momentum", "must be in [0, 1)") }
+        if let schedule, schedule.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("schedule", "is empty") }
+        guard plateauPatience >= 0 else { throw fail("plateau_patience", "must be ≥ 0, got \(plateauPatience)") }
+        guard plateauFactor > 0, plateauFactor < 1 else { throw fail("plateau_factor", "must be in (0, 1), got \(plateauFactor)") }
+        guard epochs > 0 else { throw fail("epochs", "must be positive") }
+        guard epochs <= Self.maximumEpochs else { throw fail("epochs", "must be at most \(Self.maximumEpochs), got \(epochs)") }
+        guard batchSize > 0 else { throw fail("batch_size", "must be positive") }
+        if let patience, patience < 1 { throw fail("patience", "must be at least 1, got \(patience)") }
+        for (key, path) in [("init_weights", initWeights), ("checkpoint_dir", checkpointDirectory), ("save_weights", saveWeights),
+                            ("report", report), ("log", log), ("tensorboard", tensorboard), ("csv", csv),
+                            ("idx_images", idxImages), ("idx_labels", idxLabels)] {
+            if let path, path.isEmpty { throw fail(key, "is an empty path") }
+        }
+    }
+}
