@@ -161,6 +161,8 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
                     throw fail("optimizer '\(choice)' is unknown; use \(OptimizerChoice.listed)")
                 }
             case ("optimizer", _): throw fail("optimizer takes choice(…) of optimizer names")
+            case ("hidden", .categorical):
+                break   // choice("64","64,32"): whole lists of widths, checked below as any field is
             case ("batch_size", _), ("hidden", _):
                 for value in Self.numbers(parameter.distribution) where value < 1 || value != value.rounded() || value > 1e9 {
                     throw fail("\(parameter.name) values must be whole numbers in 1…1e9")
