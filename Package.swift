@@ -86,6 +86,8 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
+        // The README's library example, verbatim (a test compares the two and runs it): a whole run from a RunSpecification.
+        .executableTarget(name: "TrainingRunExample", dependencies: ["Descent"], path: "Examples/TrainingRun"),
 
         .testTarget(name: "DescentTensorTests", dependencies: ["DescentTensor"]),
         .testTarget(name: "DescentSchedulesTests", dependencies: ["DescentSchedules"]),

@@ -64,6 +64,10 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var ceiling = false
     @Option(name: .customLong("report"), help: "Write an HTML report (loss against the log rate, the suggestions, the confidence) to this file.")
     var reportPath: String?
+    @Option(name: .customLong("save-config"),
+            help: ArgumentHelp("Write the run this test sweeps (data, model, optimizer; learning_rate auto) to this .toml, .yaml "
+                               + "or .json file: descent train --config FILE [--learning-rate RATE] trains it.", valueName: "file"))
+    var saveConfig: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
@@ -80,7 +84,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         guard repeats >= 1, repeats <= 100 else { throw ValidationError("--repeats must be between 1 and 100, got \(repeats)") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
-        try TrainCommand.validateOutputs([("--report", reportPath)], inputs: data.inputFiles)
+        try TrainCommand.validateOutputs([("--report", reportPath), ("--save-config", saveConfig)], inputs: data.inputFiles)
+        if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
     }
 
     func run() async throws {
@@ -88,18 +93,20 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     /// The run whose rate this test sweeps: the data, preprocessing and model flags, the optimizer and its
-    /// momentum (the sweep starts at --start), as `train` would run it.
+    /// momentum, as `train` would run it; its rate is `auto` (give train --learning-rate to use one you pick).
     func specification() throws -> RunSpecification {
         var spec = RunSpecification()
         try data.apply(to: &spec)
         spec.optimizer = optimizer
         spec.momentum = momentum
-        spec.learningRate = .fixed(start)
+        spec.learningRate = .automatic(chosen: nil)
         return spec
     }
 
     private func runTest() throws {
-        let setup = try TrainingSetup(try specification())
+        let spec = try specification()
+        let setup = try TrainingSetup(spec)
+        if let saveConfig { try SpecificationFile.write(spec, to: saveConfig) }
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)
         if ceiling && setup.model.parameterCount == 0 {

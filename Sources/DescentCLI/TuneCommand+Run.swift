@@ -14,6 +14,7 @@ extension TuneCommand {
     /// Runs the study; returns the exit status of the signal that interrupted it, if one did.
     private func tune() throws -> Int32? {
         let space = try searchSpace()
+        if let saveConfig, !isWorker { try SpecificationFile.write(try specification(), to: saveConfig) }
         let storage: any StudyStorage
         let study: Study
         do {

@@ -84,6 +84,10 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
     var gracePeriod: Double = 60
     @Option(help: "Threads each worker process trains with (default: this machine's cores divided among the --workers).")
     var threads: Int?
+    @Option(name: .customLong("save-config"),
+            help: ArgumentHelp("Write the run every trial starts from (its searched fields at the flags' values) to this .toml, "
+                               + ".yaml or .json file.", valueName: "file"))
+    var saveConfig: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
     @Flag(name: .customLong("worker"), help: .hidden)
@@ -126,6 +130,7 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
             }
         }
         try StudyStorageOption.validate(storage)
+        if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
         do { try specification().validate() } catch let error as RunSpecificationError { throw ValidationError(error.flagDescription) }
         _ = try searchSpace()

@@ -52,7 +52,6 @@ final class RunSpecificationTests: XCTestCase {
             ("dataset", { $0.dataset = nil }), ("dataset", { $0.csv = "x.csv" }), ("dataset", { $0.dataset = "nope" }),
             ("target", { $0.target = "y" }), ("task", { $0.task = .regression }),
             ("idx_labels", { $0.dataset = nil; $0.idxImages = "images" }), ("schedule", { $0.schedule = " " }),
-            ("epochs", { $0.epochs = RunSpecification.maximumEpochs + 1 }),
         ]
         XCTAssertNoThrow(try iris().validate())
         for (field, change) in cases {

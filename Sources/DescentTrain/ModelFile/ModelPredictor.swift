@@ -19,6 +19,12 @@ public struct ModelPredictor {
     public var rowsPerPass = evaluationRowsAtATime
 
     /// - Throws: `ModelFileError` when the file has no card or its tensors do not fit it.
+    /// The predictor of a model in memory and its card (a `TrainedRun`'s, before or without a file).
+    public init(card: ModelCard, model: Sequential) {
+        self.card = card
+        self.model = model
+    }
+
     public init(_ file: ModelFile) throws {
         card = try file.requireCard()
         model = try file.makeModel()

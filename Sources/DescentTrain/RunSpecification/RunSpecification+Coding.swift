@@ -82,9 +82,6 @@ extension RunSpecification {
 // MARK: - Validation
 
 extension RunSpecification {
-    /// The most steps a run may take (a schedule counts steps in a Double).
-    public static let maximumEpochs = 1_000_000_000
-
     /// Checks every field's range and the combinations: exactly one data source, `target` and `task`
     /// only with `csv`, IDX files in pairs, positive widths, a rate > 0, fractions in (0, 1).
     /// - Throws: `RunSpecificationError` naming the first field out of range.
@@ -117,7 +114,6 @@ extension RunSpecification {
         guard plateauPatience >= 0 else { throw fail("plateau_patience", "must be ≥ 0, got \(plateauPatience)") }
         guard plateauFactor > 0, plateauFactor < 1 else { throw fail("plateau_factor", "must be in (0, 1), got \(plateauFactor)") }
         guard epochs > 0 else { throw fail("epochs", "must be positive") }
-        guard epochs <= Self.maximumEpochs else { throw fail("epochs", "must be at most \(Self.maximumEpochs), got \(epochs)") }
         guard batchSize > 0 else { throw fail("batch_size", "must be positive") }
         if let patience, patience < 1 { throw fail("patience", "must be at least 1, got \(patience)") }
         for (key, path) in [("init_weights", initWeights), ("checkpoint_dir", checkpointDirectory), ("save_weights", saveWeights),

@@ -1,0 +1,150 @@
+import DescentData
+import DescentNN
+import DescentOptim
+import DescentSchedules
+import DescentTensor
+import Foundation
+
+/// A whole run from its specification, for Swift programs: the data loaded, split and standardised,
+/// the model built from the seed, the rate chosen by a range test when it is `auto`, the schedule's
+/// span bound to epochs × batches, the plateau controller and the divergence guard attached, and the
+/// result ready to save and to predict with — what `descent train` does, without the command line.
+///
+/// ```swift
+/// var spec = RunSpecification(dataset: "iris")
+/// spec.learningRate = .automatic(chosen: nil)   // a range test picks it, weighing the run's budget
+/// spec.schedule = "warmup(20) >> cosine"        // the span is bound from epochs × batches
+/// spec.epochs = 30
+/// let trained = try TrainingRun(spec).train { event in
+///     if case let .epochEnded(record) = event { print(record.epoch, record.validationLoss ?? .nan) }
+/// }
+/// try trained.save(to: "iris.safetensors")
+/// let classes = try trained.predictor.labels(try trained.predictor.outputs(Tensor([[5.1, 3.5, 1.4, 0.2]])))
+/// ```
+///
+/// A run is deterministic: the same specification on the same build trains the same weights, bit for bit,
+/// as `descent train` with the same flags does (both build the model, the rate and the schedule this way).
+public struct TrainingRun: Sendable {
+    /// The run, validated.
+    public let specification: RunSpecification
+
+    /// - Throws: `RunSpecificationError` naming the first field out of range.
+    public init(_ specification: RunSpecification) throws {
+        try specification.validate()
+        self.specification = specification
+    }
+
+    /// Loads the data, builds the model and trains it; `observe` sees every event as it happens (an error
+    /// it throws ends the run).
+    /// - Throws: the data's errors (`DataError`), `RunSpecificationError` for a model that does not fit the data,
+    ///   `ScheduleError` for a schedule that does not parse, `TrainingError.diverged` when the guard gave up.
+    public func train(observe: (TrainingEvent) throws -> Void = { _ in }) throws -> TrainedRun {
+        var spec = specification
+        let data: Dataset
+        if let name = spec.dataset {
+            data = try Datasets.load(named: name)
+        } else if let csv = spec.csv {
+            data = try Dataset.loadCSV(path: csv, targetColumn: spec.target, task: spec.task)
+        } else if let images = spec.idxImages, let labels = spec.idxLabels {
+            data = try IDX.loadDataset(images: images, labels: labels)
+        } else {
+            throw RunSpecificationError(field: "dataset", reason: "is missing: give one of dataset, csv or idx_images with idx_labels")
+        }
+        var split = try data.split(validationFraction: spec.validationFraction, seed: spec.seed)
+        guard split.train.count > 0, split.validation.count > 0 else {
+            throw RunSpecificationError(field: "validation_fraction", reason: "\(spec.validationFraction) of \(data.count) rows leaves a part empty")
+        }
+        var standardizer: Standardizer?
+        if spec.standardize { (split, standardizer) = try split.standardized() }
+        let objective = Objective(for: data)
+        let architecture = try Self.architecture(spec, features: data.featureCount, outputs: objective.outputSize)
+        var generator = SeededGenerator(seed: spec.seed)
+        let model = try architecture.makeModel(using: &generator)
+
+        let (batches, remainder) = split.train.count.quotientAndRemainder(dividingBy: spec.batchSize)
+        let (totalSteps, overflow) = (batches + (remainder == 0 ? 0 : 1)).multipliedReportingOverflow(by: spec.epochs)
+        guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
+            throw RunSpecificationError(field: "epochs", reason: "\(spec.epochs) makes more steps than a schedule can count (10^15)")
+        }
+        let (outcome, rate, choice) = try withoutActuallyEscaping(observe) { observe in
+            try spec.optimizer.withRule(Fit(spec: spec, model: model, split: split, totalSteps: totalSteps, observe: observe),
+                                        momentum: spec.momentum)
+        }
+        if spec.learningRate.isAutomatic { spec.learningRate = .automatic(chosen: rate) }
+
+        let last = outcome.history.last
+        let training = ModelCard.TrainingDescription(
+            data: data.source, optimizer: spec.optimizer.rawValue, learningRate: rate, schedule: spec.scheduleText,
+            epochsRun: outcome.history.count, status: outcome.status.rawValue, finalTrainingLoss: last?.trainingLoss,
+            finalValidationLoss: last?.validationLoss, metricName: objective.metricName, finalValidationMetric: last?.validationMetric)
+        var card = ModelCard(architecture: architecture, trainedOn: data, standardizer: standardizer, training: training)
+        card.specification = spec.withoutOutputs
+        return TrainedRun(specification: spec, outcome: outcome, automaticChoice: choice,
+                          predictor: ModelPredictor(card: card, model: model))
+    }
+
+    /// The network the specification describes for data of `features` columns and `outputs` outputs: the MLP of
+    /// `hidden`, or the CNN of `channels` on square one-channel images (the digits' 64 features as 1×8×8).
+    static func architecture(_ spec: RunSpecification, features: Int, outputs: Int) throws -> ModelArchitecture {
+        guard spec.model == .cnn else {
+            return .multilayerPerceptron(inputSize: features, hiddenSizes: spec.hidden, outputSize: outputs)
+        }
+        let side = Int(Double(features).squareRoot().rounded())
+        guard side * side == features, side >= 2 else {
+            throw RunSpecificationError(field: "model", reason: "cnn needs square images: \(features) features are not side × side pixels")
+        }
+        let architecture = ModelArchitecture(kind: .cnn, inputSize: features, hiddenSizes: [], outputSize: outputs,
+                                             imageShape: [1, side, side], channels: spec.channels, kernelSize: 3)
+        do { try architecture.validate() } catch { throw RunSpecificationError(field: "channels", reason: "\(error)") }
+        return architecture
+    }
+
+    /// The run with the rule the specification names: the rate (chosen when automatic), the schedule fitted to
+    /// the run's steps, the controllers, the trainer.
+    private struct Fit: OptimizerRuleTask {
+        let spec: RunSpecification, model: Sequential, split: DatasetSplit, totalSteps: Int
+        let observe: (TrainingEvent) throws -> Void
+
+        func run<Rule: OptimizerRule>(_ rule: Rule) throws -> (TrainingOutcome, Double, AutomaticLearningRate.Choice?) {
+            var choice: AutomaticLearningRate.Choice?
+            let rate: Double
+            if case let .fixed(value) = spec.learningRate {
+                rate = value
+            } else {
+                let family = spec.optimizer.family
+                let start = spec.optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: family)
+                let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: spec.batchSize, family: family,
+                                                          momentum: spec.momentum)
+                let probe = try Optimizer(rule, learningRate: start, weightDecay: spec.weightDecay)
+                let found = try AutomaticLearningRate.find(model: model, optimizer: probe, data: split.train, budget: budget, seed: spec.seed)
+                (rate, choice) = (found.learningRate, found)
+            }
+            let schedule = try ScheduleParser.parse(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
+            var optimizer = try Optimizer(rule, learningRate: rate, weightDecay: spec.weightDecay, schedule: .schedule(schedule))
+            if spec.reduceOnPlateau {
+                optimizer.controllers.append(try ReduceOnPlateau(factor: spec.plateauFactor, patience: spec.plateauPatience))
+            }
+            let outcome = try Trainer(configuration: spec.trainingConfiguration)
+                .run(model, optimizer: &optimizer, training: split.train, validation: split.validation, observe: observe)
+            return (outcome, rate, choice)
+        }
+    }
+}
+
+/// What a `TrainingRun` produced: the run as it went (with the rate `auto` chose), its outcome, and the
+/// trained model with its card, ready to save or to predict with.
+public struct TrainedRun {
+    /// The run, with the rate an automatic one chose recorded.
+    public let specification: RunSpecification
+    /// The epochs' records, how the run ended, its rollbacks.
+    public let outcome: TrainingOutcome
+    /// What the range test saw and why it chose the rate (nil for a fixed rate).
+    public let automaticChoice: AutomaticLearningRate.Choice?
+    /// The trained model and its card: `outputs`, `labels`, `probabilities` on new rows (standardised as in training).
+    public let predictor: ModelPredictor
+
+    /// Writes the model file (`.safetensors`: the weights and the card, the run's specification included), atomically.
+    public func save(to path: String) throws {
+        try ModelFile.save(predictor.model, card: predictor.card, to: path)
+    }
+}
