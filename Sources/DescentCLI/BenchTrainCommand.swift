@@ -47,16 +47,9 @@ struct BenchTrainCommand: AsyncParsableCommand {
         if let threads { Parallel.threadCount = threads }
         let data = try workload.makeDataset(seed: 1)
         let model = try workload.makeModel(seed: 0)
-        var optimizer = try Optimizer(Adam(), learningRate: 1e-3)
-        let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs + 1, batchSize: workload.batchSize))
-        var ends: [UInt64] = [DispatchTime.now().uptimeNanoseconds]
-        var processorEnds: [Double] = [Self.processorSeconds()]
-        _ = try trainer.fit(model, optimizer: &optimizer, training: data) { event in
-            if case .epochEnded = event {
-                ends.append(DispatchTime.now().uptimeNanoseconds)
-                processorEnds.append(Self.processorSeconds())
-            }
-        }
+        // The run as a specification (one warm-up epoch more than measured): its trainer and its optimizer, as train builds them.
+        let spec = workload.specification(epochs: epochs + 1)
+        let (ends, processorEnds) = try spec.optimizer.withRule(Timed(spec: spec, model: model, data: data), momentum: spec.momentum)
         // Epoch i took ends[i] - ends[i - 1]; the first (warm-up) is left out.
         let times = (2..<ends.count).map { Double(ends[$0] - ends[$0 - 1]) / 1e9 }.sorted()
         let processorTimes = (2..<processorEnds.count).map { processorEnds[$0] - processorEnds[$0 - 1] }.sorted()
@@ -68,6 +61,23 @@ struct BenchTrainCommand: AsyncParsableCommand {
         if json {
             print("{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate), "
                   + "\"cpu_seconds_per_epoch\": \(processorTimes[processorTimes.count / 2])}")
+        }
+    }
+
+    /// The run of a workload timed epoch by epoch: the wall-clock and CPU readings at the start and at each epoch's end.
+    private struct Timed: OptimizerRuleTask {
+        let spec: RunSpecification, model: Sequential, data: Dataset
+        func run<Rule: OptimizerRule>(_ rule: Rule) throws -> ([UInt64], [Double]) {
+            var optimizer = try Optimizer(rule, learningRate: spec.learningRate.value ?? 1e-3, weightDecay: spec.weightDecay)
+            var ends: [UInt64] = [DispatchTime.now().uptimeNanoseconds]
+            var processorEnds: [Double] = [BenchTrainCommand.processorSeconds()]
+            _ = try Trainer(configuration: spec.trainingConfiguration).fit(model, optimizer: &optimizer, training: data) { event in
+                if case .epochEnded = event {
+                    ends.append(DispatchTime.now().uptimeNanoseconds)
+                    processorEnds.append(BenchTrainCommand.processorSeconds())
+                }
+            }
+            return (ends, processorEnds)
         }
     }
 

@@ -21,6 +21,22 @@ enum TrainingWorkload: String, CaseIterable {
         }
     }
 
+    /// The run of `epochs` epochs as a specification: the model, Adam at 1e-3 with a constant rate, the batch
+    /// size, the guard as `train` has it (its data is `makeDataset`'s, which no specification names: synthetic or rescaled).
+    func specification(epochs: Int) -> RunSpecification {
+        var spec = RunSpecification(dataset: "digits")
+        switch self {
+        case .mlpMNIST: spec.hidden = [256]
+        case .mlpDigits: spec.hidden = [32]
+        case .cnnDigits: (spec.model, spec.channels) = (.cnn, [16, 32])
+        }
+        spec.optimizer = .adam
+        spec.learningRate = .fixed(1e-3)
+        spec.batchSize = batchSize
+        spec.epochs = epochs
+        return spec
+    }
+
     /// The data of one epoch.
     func makeDataset(seed: UInt64) throws -> Dataset {
         switch self {

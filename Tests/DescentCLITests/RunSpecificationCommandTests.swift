@@ -227,3 +227,27 @@ extension RunSpecificationCommandTests {
         XCTAssertTrue(unstandardized.standardError.contains("--no-standardize is false there, true here"), unstandardized.standardError)
     }
 }
+
+extension RunSpecificationCommandTests {
+    /// `range-test --save-config` writes the run it swept (rate auto), which `train --config` trains; `tune --save-config`
+    /// writes the run every trial starts from.
+    func testRangeTestAndTuneSaveTheRunTheyUse() throws {
+        let sweep = try CommandLineRunner.run(["range-test", "--dataset", "iris", "--hidden", "8", "--optimizer", "adam", "--iterations", "20",
+                                               "--repeats", "1", "--save-config", path("range.yaml"), "--json"])
+        XCTAssertEqual(sweep.status, 0, sweep.standardError)
+        let yaml = try String(contentsOfFile: path("range.yaml"), encoding: .utf8)
+        XCTAssertTrue(yaml.contains("hidden: [8]\n") && yaml.contains("learning_rate: \"auto\"\n") && yaml.contains("optimizer: \"adam\"\n"), yaml)
+        let train = try CommandLineRunner.run(["train", "--config", path("range.yaml"), "--learning-rate", "0.01", "--epochs", "2", "--json"])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        XCTAssertEqual(try lastJSON(train.standardOutput)["learning_rate"] as? Double, 0.01)
+
+        let tune = try CommandLineRunner.run(["tune", "--dataset", "iris", "--hidden", "8", "--epochs", "1", "--trials", "1",
+                                              "--search", "lr=choice(0.01)", "--storage", storage("saved"), "--study", "s",
+                                              "--save-config", path("tune.json"), "--json"])
+        XCTAssertEqual(tune.status, 0, tune.standardError)
+        let saved = try RunSpecification(jsonText: try String(contentsOfFile: path("tune.json"), encoding: .utf8))
+        XCTAssertEqual(saved.hidden, [8])
+        XCTAssertEqual(saved.epochs, 1)
+        XCTAssertEqual(saved.optimizer, .adam)
+    }
+}
