@@ -13,6 +13,7 @@ extension ModelCard {
     /// trained on: iris: 120 training and 30 validation examples, …
     ///   optimizer adamw, learning rate 0.003, schedule constant, 20 epochs (completed)
     ///   final training loss 0.0712, validation loss 0.0588, validation accuracy 0.9667
+    /// made by: descent train --dataset iris --learning-rate auto --epochs 30
     /// ```
     func describedLines() -> [String] {
         var lines = ["model: \(architecture.summary) (format version \(formatVersion))"]
@@ -40,6 +41,13 @@ extension ModelCard {
             func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
             lines.append("  final training loss \(number(training.finalTrainingLoss)), validation loss \(number(training.finalValidationLoss)), "
                 + "validation \(training.metricName) \(number(training.finalValidationMetric))")
+        }
+        if let specification {
+            // Format version 2 on: the run itself, as the command line that trains it again.
+            let words = specification.arguments(roles: [.shapesTheRun, .length]).map { word in
+                word.allSatisfy { $0.isLetter || $0.isNumber || "-_./,:=+".contains($0) } && !word.isEmpty ? word : "'\(word)'"
+            }
+            lines.append("made by: descent train " + words.joined(separator: " "))
         }
         return lines
     }

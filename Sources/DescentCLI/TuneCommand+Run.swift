@@ -95,11 +95,21 @@ extension TuneCommand {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// How a study's setup was identified before the run specification (search, sampler, pruner, epochs and the data
+    /// source only): a study created then resumes when these agree.
+    func legacyStudyConfiguration(_ space: SearchSpace) -> String {
+        var parts = ["search=\(space.textForm)", "sampler=\(sampler.rawValue)", "pruner=\(pruner.rawValue)", "epochs=\(epochs)"]
+        if sampler == .grid && gridPoints != GridSampler.defaultPointsPerRange { parts.append("grid_points=\(gridPoints)") }
+        parts.append(data.dataset.map { "dataset=\($0)" } ?? "csv=\(data.csv ?? "")")
+        if let target = data.target { parts.append("target=\(target)") }
+        return parts.joined(separator: " ")
+    }
+
     /// Refuses to resume a study with a setup other than the one it was created with, naming the first field that differs.
     func checkIdentity(of study: Study, space: SearchSpace) throws {
         let mine = try studyConfiguration(space)
         let stored = study.record.configuration
-        guard stored != mine else { return }
+        guard stored != mine, stored != legacyStudyConfiguration(space) else { return }
         let where_ = "the study '\(self.study)' in \(StudyStorageOption.display(self.storage))"
         guard let theirs = (try? JSONSerialization.jsonObject(with: Data(stored.utf8))) as? [String: String],
               let ours = (try? JSONSerialization.jsonObject(with: Data(mine.utf8))) as? [String: String] else {

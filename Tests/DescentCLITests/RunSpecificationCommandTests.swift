@@ -62,6 +62,10 @@ final class RunSpecificationCommandTests: XCTestCase {
         XCTAssertEqual(card.specification?.hidden, [8, 4])
         XCTAssertEqual(card.specification?.learningRate, .automatic(chosen: chosen))
         XCTAssertNil(card.specification?.saveWeights)
+        let inspect = try CommandLineRunner.run(["inspect", path("first.safetensors")])
+        XCTAssertEqual(inspect.status, 0, inspect.standardError)
+        XCTAssertTrue(inspect.standardOutput.contains("made by: descent train --dataset iris --hidden 8,4 --optimizer sgd --learning-rate auto"),
+                      inspect.standardOutput)
 
         let bad = try CommandLineRunner.run(["train", "--dataset", "iris", "--save-config", path("run.ini")])
         XCTAssertEqual(bad.status, 2)
