@@ -32,13 +32,16 @@ struct TrainingSetup {
     /// check, as the activations of one minibatch are in memory at a time). `model` `.cnn` builds
     /// `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else square one-channel images
     /// (the digits' 64 features as 1×8×8). `savedCard`, a warm start's model card, decides the standardisation.
-    init(_ spec: RunSpecification, savedCard: ModelCard? = nil) throws {
+    /// `loaded`, when given, is the data the specification's source holds, already read (a tune worker reads it once).
+    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil) throws {
         let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
         let (idxImages, idxLabels, hidden, channels) = (spec.idxImages, spec.idxLabels, spec.hidden, spec.channels)
         let (validationFraction, standardize, seed, batchSize, kind) = (spec.validationFraction, spec.standardize, spec.seed,
                                                                         spec.batchSize, spec.model)
         var data: Dataset
-        if let name = dataset {
+        if let loaded {
+            data = loaded
+        } else if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
             data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)

@@ -154,7 +154,7 @@ extension TuneCommand {
             if trial.state == .complete, let value = trial.value, best.map({ value < $0 }) ?? true { best = value }
             if showProgress { print(Self.progressLine(trial, total: trials, best: best)) }
         }, stopRequested: { stop.isRequested }) { trial in
-            try train(trial, pause: pause, stop: stop)
+            try train(trial, data: setup.data, pause: pause, stop: stop)
         }
     }
 
@@ -171,9 +171,10 @@ extension TuneCommand {
 
     /// Trains one trial — exactly the `descent train` run of its specification (the same setup, schedule,
     /// optimizer, controllers and trainer) — and returns its final validation loss, reporting each epoch's to the pruner.
-    private func train(_ trial: TrialContext, pause: Double, stop: StopRequest) throws -> Double {
+    private func train(_ trial: TrialContext, data: Dataset, pause: Double, stop: StopRequest) throws -> Double {
         let spec = try specification(for: trial.parameters)
-        let setup = try TrainingSetup(spec)
+        // The data source is never searched: the worker's data, read once, with this trial's split, scaling and model.
+        let setup = try TrainingSetup(spec, loaded: data)
         let (_, totalSteps) = try RunAssembly.steps(spec, trainingExamples: setup.split.train.count)
         let rate = spec.learningRate.value ?? learningRate
         let schedule = try TrainCommand.parseSchedule(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
