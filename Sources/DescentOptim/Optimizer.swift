@@ -31,6 +31,12 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
     /// The per-tensor update rule and its hyperparameters.
     public var rule: Rule
     /// The base learning rate (of parameters outside any group).
+    ///
+    /// The rate has one home: with a schedule of DescentSchedules attached (`.schedule(_:)`), the schedule *is* the
+    /// rate — `rate(t) = schedule(t) × controllers' scale` — and this value is not read for the step's rate (set the
+    /// rate through the schedule's `baseLearningRate`). It is read with no schedule, by a multiplier schedule
+    /// (PyTorch's `LambdaLR`: `.multiplier { step in factor(step) }` gives `learningRate × factor(step)`), and by a
+    /// rate-free rule as the multiplier of the step size it learns.
     public var learningRate: Double
     /// The weight-decay coefficient (of parameters outside any group); each rule applies it as its reference does.
     public var weightDecay: Double

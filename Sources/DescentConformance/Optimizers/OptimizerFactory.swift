@@ -17,6 +17,16 @@ public enum OptimizerFactory {
                                         "Adadelta", "Lion", "LAMB", "LARS", "SGDScheduleFree", "AdamWScheduleFree",
                                         "Prodigy", "DAdaptSGD", "DAdaptAdam"]
 
+    /// The entry of DescentOptim's one registry for a reference name, when the registry builds that rule
+    /// (`AdamW` → `.adamw`, `AdamWScheduleFree` → `.scheduleFreeAdamW`, `Prodigy` → `.prodigy`; nil for the rules
+    /// only conformance builds, such as `Lion`): the reference's names mapped onto the registry, not a second list.
+    public static func registryEntry(reference name: String) -> OptimizerRegistry? {
+        switch name.lowercased() {
+        case "adamwschedulefree", "schedulefreeadamw": return .scheduleFreeAdamW
+        default: return OptimizerRegistry(referenceName: name)
+        }
+    }
+
     /// - Throws: `ConformanceError` for an unknown optimizer or hyperparameter, `OptimizerError` for a bad value.
     public static func make(reference name: String, parameters values: [String: JSONValue], schedule: ScheduledRate? = nil,
                             context: String = "optimizer") throws -> any ParameterOptimizer {
