@@ -118,7 +118,14 @@ enum ConfigurationArguments {
                 group.contains { $0.contains(key) } && group.contains { !$0.contains(key) && $0.contains(where: given) }
             }
             guard let text, !overridden, kind != .record else { continue }
-            flags.append(text.isEmpty && kind == .flag ? "--\(key)" : "--\(key)=\(text)")
+            if kind == .flag {
+                flags.append("--\(key)")
+            } else if text.isEmpty {
+                // `hidden = []` (a linear model): the empty value as its own word, which the parser takes ("--hidden=" it does not).
+                flags += ["--\(key)", ""]
+            } else {
+                flags.append("--\(key)=\(text)")
+            }
         }
         return flags
     }

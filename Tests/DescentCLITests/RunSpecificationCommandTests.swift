@@ -67,6 +67,15 @@ final class RunSpecificationCommandTests: XCTestCase {
         XCTAssertTrue(inspect.standardOutput.contains("made by: descent train --dataset iris --hidden 8,4 --optimizer sgd --learning-rate auto"),
                       inspect.standardOutput)
 
+        // A linear model (hidden = []) replays too (was: "Missing value for '--hidden'", #23.15).
+        let linear = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "", "--epochs", "1",
+                                                "--save-weights", path("linear.safetensors"), "--save-config", path("linear.toml")])
+        XCTAssertEqual(linear.status, 0, linear.standardError)
+        XCTAssertTrue(try String(contentsOfFile: path("linear.toml"), encoding: .utf8).contains("hidden = []\n"))
+        let linearReplay = try CommandLineRunner.run(["train", "--config", path("linear.toml"), "--save-weights", path("linear2.safetensors")])
+        XCTAssertEqual(linearReplay.status, 0, linearReplay.standardError)
+        XCTAssertEqual(try bytes("linear2.safetensors"), try bytes("linear.safetensors"))
+
         let bad = try CommandLineRunner.run(["train", "--dataset", "iris", "--save-config", path("run.ini")])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.standardError.contains("--save-config"), bad.standardError)
