@@ -33,7 +33,7 @@ extension TrainCommand {
 
     /// Loads `--init-weights` (already read into `file`) into `model`; a missing, extra or mis-shaped tensor
     /// is an input error naming it. The file's card, when it has one, has already set the standardisation
-    /// (`makeSetup(hidden:savedCard:)`): the saved means and deviations, not ones refitted on this data.
+    /// (`TrainingSetup(_:savedCard:)`): the saved means and deviations, not ones refitted on this data.
     func loadInitialWeights(_ file: ModelFile, into setup: TrainingSetup) throws {
         let path = initWeights ?? ""
         do {

@@ -2,8 +2,8 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// `descent train`: train a multilayer perceptron on a bundled data set or a CSV file,
-/// printing per epoch the learning rate in force, the training loss and the validation
+/// `descent train`: train a model (an MLP, or a CNN with `--model cnn`) on a bundled data set, a CSV file or
+/// IDX files, as the `RunSpecification` its flags map onto (`specification()`) describes, printing per epoch the learning rate in force, the training loss and the validation
 /// loss and metric, then a chart of the curves and what they show.
 ///
 /// The rate is schedule(step) × controllers: `--reduce-on-plateau` adds PyTorch's
