@@ -2,7 +2,7 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// `descent train`: train a multilayer perceptron on a bundled data set or a CSV file,
+/// `descent train`: train a perceptron (`--hidden`) or a convolutional network (`--model cnn`) on a bundled data set, a CSV or IDX files,
 /// printing per epoch the learning rate in force, the training loss and the validation
 /// loss and metric, then a chart of the curves and what they show.
 ///
