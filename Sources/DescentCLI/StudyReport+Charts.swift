@@ -8,7 +8,7 @@ import Foundation
 ///   good trials at 0.04–0.15 beside one at 3.3 are then told apart instead of lying flat at 0.
 /// * Every searched parameter gets a chart: a numeric one the value against the parameter (log x for
 ///   log-searched ones), its points coloured by the first categorical parameter; a categorical one the
-///   value per choice (a strip, one colour per choice, points spread sideways by trial so they do not hide
+///   value per choice (a strip, one colour per choice, points spread ±0.15 sideways by trial so they do not hide
 ///   one another).
 /// * Intermediate curves: the best `highlighted` complete trials in colour, every other curve in one grey.
 extension StudyReport {
@@ -30,9 +30,20 @@ extension StudyReport {
         ChartAxis(label: valueScale == .logarithmic ? "value (log scale)" : "value", scale: valueScale)
     }
 
+    /// A parameter's value for people: a float to 6 significant digits (0.158669, not 0.15866890806994638).
+    static func text(_ value: ParameterValue) -> String {
+        if case let .float(x) = value { return ChartNumberFormat.value(x, significantDigits: 6) }
+        return value.description
+    }
+
+    /// "name=value name=value", sorted by name.
+    static func parameterList(_ parameters: [String: ParameterValue]) -> String {
+        parameters.keys.sorted().compactMap { name in parameters[name].map { "\(name)=\(text($0))" } }.joined(separator: " ")
+    }
+
     /// "trial #3: 0.0412 · learning_rate=0.0031 optimizer=adam", the hover text of a trial's point.
     func hoverText(_ trial: TrialRecord) -> String {
-        let parameters = trial.parameters.keys.sorted().map { "\($0)=\(trial.parameters[$0]!)" }.joined(separator: " ")
+        let parameters = Self.parameterList(trial.parameters)
         return "trial #\(trial.number): \(trial.value.map { ChartNumberFormat.value($0, significantDigits: 6) } ?? "—")"
             + (parameters.isEmpty ? "" : " · \(parameters)")
     }
@@ -52,10 +63,11 @@ extension StudyReport {
             title: "Optimisation history",
             summary: "Each complete trial's value by trial number; the best so far as a line.\(logNote)",
             xLabel: "trial", yAxis: valueAxis,
-            series: [ChartSeries(name: "trial value", x: numbers, y: complete.map { $0.value ?? .nan }, style: .points,
-                                 pointLabels: complete.map(hoverText)),
-                     ChartSeries(name: "best so far", x: numbers, y: bestSoFar,
-                                 pointLabels: zip(complete, bestSoFar).map { "best after trial #\($0.number): \(ChartNumberFormat.value($1, significantDigits: 6))" })])
+            // The best-so-far line first, so each trial's point is drawn over it (and hovers with its parameters).
+            series: [ChartSeries(name: "best so far", x: numbers, y: bestSoFar, color: ChartPalette.color(1),
+                                 pointLabels: zip(complete, bestSoFar).map { "best after trial #\($0.number): \(ChartNumberFormat.value($1, significantDigits: 6))" }),
+                     ChartSeries(name: "trial value", x: numbers, y: complete.map { $0.value ?? .nan }, style: .points,
+                                 color: ChartPalette.color(0), pointLabels: complete.map(hoverText))])
     }
 
     /// The searched parameters: the search space's, else the names the trials carry (categorical
@@ -84,14 +96,14 @@ extension StudyReport {
         for parameter in parameters {
             switch parameter.distribution {
             case let .categorical(choices):
-                // A strip per choice; trials of one choice spread over ±0.25 in trial order.
+                // A strip per choice; trials of one choice spread over ±0.15 in trial order.
                 let groups = choices.map { choice in complete.filter { $0.parameters[parameter.name]?.description == choice } }
                 var chart = SVGLineChart(
                     title: "Value by \(parameter.name)",
                     summary: "Each complete trial's value for each choice of \(parameter.name), one colour per choice.",
                     xLabel: parameter.name, yAxis: valueAxis,
                     series: zip(choices.indices, groups).map { index, group in
-                        let spread = group.indices.map { group.count > 1 ? -0.25 + 0.5 * Double($0) / Double(group.count - 1) : 0 }
+                        let spread = group.indices.map { group.count > 1 ? -0.15 + 0.3 * Double($0) / Double(group.count - 1) : 0 }
                         return ChartSeries(name: choices[index], x: spread.map { Double(index) + $0 }, y: group.map { $0.value ?? .nan },
                                            style: .points, color: ChartPalette.color(index), pointLabels: group.map(hoverText))
                     })

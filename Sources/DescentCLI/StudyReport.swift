@@ -22,7 +22,7 @@ struct StudyReport {
         ]
         if let best {
             summary.append(("Best", String(format: "trial #%ld, value %.6g", best.number, best.value ?? .nan)))
-            for name in best.parameters.keys.sorted() { summary.append(("  \(name)", best.parameters[name]!.description)) }
+            for name in best.parameters.keys.sorted() { summary.append(("  \(name)", best.parameters[name].map(Self.text) ?? "—")) }
         }
         report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [.keyValues(summary)]))
 
@@ -37,7 +37,7 @@ struct StudyReport {
         let rows = trials.map { trial in
             ["\(trial.number)", trial.state.rawValue, trial.value.map { String(format: "%.6g", $0) } ?? "—",
              trial.lastStep.map(String.init) ?? "—",
-             trial.parameters.keys.sorted().map { "\($0)=\(trial.parameters[$0]!)" }.joined(separator: " ")]
+             Self.parameterList(trial.parameters)]
         }
         report.sections.append(HTMLReport.Section(heading: "Trials", blocks: [.table(header: ["#", "state", "value", "epochs", "parameters"], rows: rows)]))
         return report
