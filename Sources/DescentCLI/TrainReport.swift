@@ -76,8 +76,7 @@ struct TrainReport {
 
         // Chart 2: training against validation loss per epoch, with the events.
         let epochs = history.map { Double($0.epoch) }
-        let perEpoch = Double(Swift.max(stepsPerEpoch, 1))
-        rollbackMarkers = curves.rollbacks.map { ChartMarker(x: Double($0.step) / perEpoch, label: "rollback") }
+        rollbackMarkers = curves.rollbackEpochPositions(stepsPerEpoch: stepsPerEpoch).map { ChartMarker(x: $0, label: "rollback") }
         var epochMarkers = rollbackMarkers
         if let best = bestEpoch { epochMarkers.append(ChartMarker(x: Double(best), label: "best epoch")) }
         if let stop = curves.earlyStop { epochMarkers.append(ChartMarker(x: Double(stop.epoch), label: "early stop")) }

@@ -59,6 +59,12 @@ final class ChartFaithfulnessTests: XCTestCase {
         XCTAssertTrue(tag.contains("stroke=\"#8e8e93\"") && tag.contains("stroke-opacity=\"0.5\""), String(tag))
         XCTAssertTrue(html.contains(">rollback"), "the rollbacks are marked")
         XCTAssertTrue(html.contains("rolled back to the state after step"), "the events say where each retry started")
+        // Both rollbacks come at step 10, but after epochs 2 and 4 (the epochs count on while the steps rewind):
+        // one merged marker on the step chart, two apart on the epoch chart.
+        if events.count == 2 {
+            XCTAssertTrue(html.contains(">rollback ×2</text>"), "one marker at step 10")
+            XCTAssertEqual(html.components(separatedBy: ">rollback</text>").count - 1, 2, "two markers on the epoch axis")
+        }
     }
 
     func testTerminalEpochChartsCountFromOne() throws {

@@ -43,3 +43,32 @@ extension TrainingCurves {
     /// The kept path and the attempts the guard's rollbacks discarded (see ``TrainingAttempts``).
     public var attempts: TrainingAttempts { TrainingAttempts(steps: steps) }
 }
+
+extension TrainingCurves {
+    /// Where each rollback falls on an epoch axis (epoch k ends at x = k): the epochs completed before
+    /// it, in the order things happened, plus the fraction of the next epoch's steps done when it came.
+    ///
+    /// Step numbers alone cannot say it, because a rollback rewinds them while the epochs count on:
+    /// SGD at 20 on iris (4 steps an epoch) rolls back at step 10 to the start twice, after epochs 2 and 4,
+    /// so the rollbacks sit at 2.5 and 4.5, not both at 10 / 4 = 2.5. When the steps do not show one
+    /// rewind per rollback (a log cut short), each falls back to `step / stepsPerEpoch`.
+    public func rollbackEpochPositions(stepsPerEpoch: Int) -> [Double] {
+        let perEpoch = Double(Swift.max(stepsPerEpoch, 1))
+        var rewinds: [Int] = []
+        for index in steps.indices.dropFirst() where steps[index].step <= steps[index - 1].step { rewinds.append(index) }
+        guard rewinds.count == rollbacks.count else { return rollbacks.map { Double($0.step) / perEpoch } }
+        // The position in `steps` of each epoch's last step: the first time, after the previous epoch's end, that its step number comes.
+        var epochEnds: [Int] = []
+        var cursor = 0
+        for epoch in epochs {
+            guard cursor < steps.count, let end = steps[cursor...].firstIndex(where: { $0.step == epoch.step }) else { break }
+            epochEnds.append(end)
+            cursor = end + 1
+        }
+        return rewinds.map { position in
+            let before = epochEnds.filter { $0 < position }
+            let stepsSince = position - ((before.last ?? -1) + 1)
+            return Double(before.count) + Double(stepsSince) / perEpoch
+        }
+    }
+}
