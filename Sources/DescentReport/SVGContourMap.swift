@@ -5,7 +5,7 @@ import Foundation
 /// The contour lines of `grid` at `levels` come from ``ContourLines`` (marching squares);
 /// darker lines are lower levels. `paths` are drawn over them in the ``ChartPalette`` colours,
 /// earlier ones wider (so paths along the same line stay visible), with a dot at every visited
-/// point and a ring at the start; `points` are labelled marks
+/// point (its step and position as a hover title) and a ring at the start; `points` are labelled marks
 /// (a minimum, a start). Both axes are linear with equal units, so circles look round, and
 /// everything is clipped to the grid's rectangle: a path that leaves it (a diverging run)
 /// is cut at the frame, with a note in the legend. With `animatesSteps` every point carries
@@ -136,7 +136,8 @@ public struct SVGContourMap: Sendable, Equatable {
             out += "<circle cx=\"\(f(px(start.x)))\" cy=\"\(f(py(start.y)))\" r=\"6\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             for (index, point) in visited.enumerated().dropFirst() {
                 let tag = animatesSteps ? " data-step=\"\(path.step(index))\"" : ""
-                out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.6\" fill=\"\(color)\"\(tag)/>"
+                let hover = "\(path.name), step \(path.step(index)): (\(ChartNumberFormat.value(point.x)), \(ChartNumberFormat.value(point.y)))"
+                out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.6\" fill=\"\(color)\"\(tag)><title>\(e(hover))</title></circle>"
             }
             out += "</g>\n"
         }
