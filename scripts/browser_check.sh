@@ -47,15 +47,21 @@ pagelist=("$demo"/*.html)
 if [ -n "$descent" ]; then
     extra=$work/reports
     mkdir -p "$extra"
-    "$descent" train --dataset iris --epochs 6 --learning-rate 0.003 --log "$extra/slow.jsonl" --json >"$work/slow.log"
-    "$descent" train --dataset iris --epochs 6 --learning-rate 0.03 --log "$extra/fast.jsonl" --json >"$work/fast.log"
-    "$descent" train --dataset iris --epochs 6 --optimizer sgd --learning-rate 20 --log "$extra/rollbacks.jsonl" \
-        --report "$extra/rollbacks.html" --json >"$work/rollbacks.log"
-    "$descent" report "$extra/slow.jsonl" "$extra/fast.jsonl" "$extra/rollbacks.jsonl" --out "$extra/runs.html" >"$work/runs.log"
-    "$descent" tune --dataset iris --hidden 8 --epochs 4 --trials 12 --pruner asha \
-        --search "learning_rate=loguniform(1e-3,3); batch_size=choice(16,32); optimizer=choice(adam,sgd)" \
-        --storage "sqlite:$extra/studies.sqlite" --study iris --json >"$work/tune.log"
-    "$descent" study report --storage "sqlite:$extra/studies.sqlite" --study iris --out "$extra/study.html" >"$work/study.log"
+    make_reports() {
+        "$descent" train --dataset iris --epochs 6 --learning-rate 0.003 --log "$extra/slow.jsonl" --json >"$work/slow.log" || return 1
+        "$descent" train --dataset iris --epochs 6 --learning-rate 0.03 --log "$extra/fast.jsonl" --json >"$work/fast.log" || return 1
+        "$descent" train --dataset iris --epochs 6 --optimizer sgd --learning-rate 20 --log "$extra/rollbacks.jsonl" \
+            --report "$extra/rollbacks.html" --json >"$work/rollbacks.log" || return 1
+        "$descent" report "$extra/slow.jsonl" "$extra/fast.jsonl" "$extra/rollbacks.jsonl" --out "$extra/runs.html" >"$work/runs.log" || return 1
+        "$descent" tune --dataset iris --hidden 8 --epochs 4 --trials 12 --pruner asha \
+            --search "learning_rate=loguniform(1e-3,3); batch_size=choice(16,32); optimizer=choice(adam,sgd)" \
+            --storage "sqlite:$extra/studies.sqlite" --study iris --json >"$work/tune.log" || return 1
+        "$descent" study report --storage "sqlite:$extra/studies.sqlite" --study iris --out "$extra/study.html" >"$work/study.log" || return 1
+    }
+    if ! make_reports; then
+        echo "FAIL: making the runs and study pages failed; see the logs in $work" >&2
+        exit 1
+    fi
     pagelist+=("$extra/runs.html" "$extra/study.html" "$extra/rollbacks.html")
 else
     echo "browser_check: no descent binary: the runs and study pages are not checked" >&2
