@@ -9,6 +9,9 @@ import Foundation
 /// differ by more than colour) and follows the reader's light or dark colour scheme.
 /// Non-finite points, and non-positive points on a log axis, leave gaps; very long series are
 /// thinned to the minimum and maximum per pixel column, so a spike is never lost.
+/// Every dot (a scatter's points, the points of a short line) carries its value as a hover
+/// `<title>` (``ChartSeries/pointLabels`` or "name: x, y"); `xCategories` makes the x axis
+/// categorical (a strip of values per optimizer).
 ///
 /// Example:
 ///
