@@ -99,7 +99,7 @@ enum FailureJSON {
             throw exit
         } catch {
             let failure = CommandFailure.classify(error)
-            FileHandle.standardError.write(Data("error: \(failure.message)\n\(failure.excerpt ?? "")".utf8))
+            StandardOutput.error("error: \(failure.message)\n\(failure.excerpt ?? "")")
             if json { print(failure.json) }
             throw ExitCode(failure.status)
         }

@@ -19,7 +19,7 @@ import Foundation
 /// 4. Diagnosis ...
 /// Open descent-demo/index.html
 /// ```
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "A tour on the bundled digits: range test, training at the chosen rate, a 10× run caught by the guard, reports.",
@@ -68,15 +68,9 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        do {
-            try runDemo()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+    func run() async throws {
+        // With --json a failure (a page that cannot be written on a full disk) still ends with one object.
+        try await FailureJSON.run(json: json) { try runDemo() }
     }
 
     /// Prints unless `--json`.

@@ -11,14 +11,17 @@ extension DescentCommand {
     /// 1 when the work itself fails (malformed input, a failed conformance case),
     /// 2 for a usage error (a bad `--config` file too); help and version requests exit 0.
     public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
-        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        // A failed write to standard output ends the process with status 1 (StandardOutput).
+        StandardOutput.install()
+        let given = joiningNegativeNumbers(arguments ?? Array(CommandLine.arguments.dropFirst()))
         // A --config file's flags go before the command line's own (ConfigurationArguments).
         let expanded: [String]
         do {
             expanded = try ConfigurationArguments.expand(given)
         } catch {
             if given.contains("--json") { print(FailureJSON.line(kind: "usage", message: "\(error)")) }
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardOutput.error("error: \(error)\n")
+            StandardOutput.ending(with: usageErrorStatus)
             Foundation.exit(usageErrorStatus)
         }
         let fromConfiguration = Array(expanded.dropFirst().prefix(expanded.count - given.count))
@@ -32,6 +35,7 @@ extension DescentCommand {
                                        message: message(for: error)))
             }
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
+            StandardOutput.ending(with: exitCode(for: error).rawValue)
             exit(withError: error)
         }
         do {
@@ -43,6 +47,7 @@ extension DescentCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
+            StandardOutput.ending(with: exitCode(for: error).rawValue)
             exit(withError: error)
         }
     }
@@ -55,8 +60,39 @@ extension DescentCommand {
             return message.contains(name + " ") || message.contains(name + "\n") || message.contains(name + ":")
                 || message.contains("'\(name)") || message.contains(name + " <")
         }
-        if !named.isEmpty { message += "note: set by the --config file: \(named.joined(separator: " "))\n" }
-        FileHandle.standardError.write(Data(message.utf8))
+        // A value from the file is cut as every echo is (a 2 MB schedule is not printed whole).
+        if !named.isEmpty { message += "note: set by the --config file: \(named.map(CaretExcerpt.cut).joined(separator: " "))\n" }
+        StandardOutput.error(message)
+        StandardOutput.ending(with: usageErrorStatus)
         Foundation.exit(usageErrorStatus)
+    }
+
+    /// `--name -1` as `--name=-1`, so a negative number given to an option reaches the option's own
+    /// check ("--learning-rate must be a positive number") instead of being read as a flag ("Missing
+    /// value for '--learning-rate'"). Only a long option directly followed by a token that is a negative
+    /// number (`-1`, `-0.5`, `-.5`, `-1e3`, `-inf`, `-nan`) is joined; nothing after `--`.
+    static func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let token = arguments[index]
+            if token == "--" { return result + arguments[index...] }
+            if token.hasPrefix("--"), !token.contains("="), index + 1 < arguments.count, isNegativeNumber(arguments[index + 1]) {
+                result.append(token + "=" + arguments[index + 1])
+                index += 2
+                continue
+            }
+            result.append(token)
+            index += 1
+        }
+        return result
+    }
+
+    static func isNegativeNumber(_ token: String) -> Bool {
+        guard token.hasPrefix("-"), token.count > 1 else { return false }
+        let rest = token.dropFirst()
+        if ["inf", "infinity", "nan"].contains(rest.lowercased()) { return true }
+        guard let first = rest.first, first.isASCII, first.isNumber || (first == "." && rest.count > 1) else { return false }
+        return Double(token) != nil || rest.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
     }
 }

@@ -71,6 +71,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
+        guard (end / start).isFinite else {
+            throw ValidationError("--end \(end) / --start \(start) is beyond a Double: give rates closer together (e.g. --start 1e-7 --end 10)")
+        }
         guard iterations >= LearningRateRangeTest.minimumIterations, iterations <= LearningRateRangeTest.maximumIterations else {
             throw ValidationError("--iterations must be from \(LearningRateRangeTest.minimumIterations) to "
                                   + "\(LearningRateRangeTest.maximumIterations), got \(iterations)")

@@ -88,7 +88,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     func run() async throws {
         let started = Date()
         var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
-        let signals = SignalStop()
+        let signals = SignalStop(json: json)
         defer { signals.restore() }
         do {
             try train(&summary, stopRequest: signals.request)
@@ -98,7 +98,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             summary.seconds = Date().timeIntervalSince(started)
             if json { print(summary.line()) }
             if error is ValidationError || error is ExitCode { throw error }
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardOutput.error("error: \(error)\n")
             throw ExitCode(1)
         }
         summary.seconds = Date().timeIntervalSince(started)
@@ -166,7 +166,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
                                                  diagnosis: diagnose(curves))) != nil {
-                FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
+                StandardOutput.error("note: wrote the report of the failed run to \(reportPath)\n")
             }
             throw error
         }
@@ -233,7 +233,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
     func runDescription(setup: TrainingSetup, schedule: AnySchedule) -> [String: String] {
         var description = [
-            "data": setup.dataSummary, "model": "\(setup.model.stateDictionary.mapValues(\.shape).sorted { $0.key < $1.key })",
+            "data": setup.dataSummary, "model": setup.model.stateDictionary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "),
             "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
             "schedule": "\(schedule)", "batch_size": "\(data.batchSize)", "seed": "\(data.seed)",
             "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",

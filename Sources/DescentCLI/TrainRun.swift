@@ -40,11 +40,11 @@ struct TrainRun {
         if command.resume, let checkpointPath {
             let bytes: Data
             do {
-                bytes = try Data(contentsOf: URL(fileURLWithPath: checkpointPath))
-            } catch {
-                throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
+                bytes = try FileContents.read(checkpointPath)
+            } catch let error as FileReadError {
+                throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
             }
-            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
+            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath, optimizer: rule.name)
             // The diagnosis and the report see the whole run, not only the part after the resume.
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }

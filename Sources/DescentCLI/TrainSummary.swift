@@ -4,7 +4,8 @@ import Foundation
 /// The JSON summary `descent train --json` prints as its last line, in every case — completed,
 /// stopped early, diverged, interrupted or failed — so a script never parses an empty output.
 ///
-/// Keys (non-finite numbers are `null`): `status`, `message` (failures), `epochs` (one object per
+/// Keys (non-finite numbers are `null`): `status`, `message` (always: the error of a failed run, else
+/// what happened in words, e.g. "completed 20 epochs"), `epochs` (one object per
 /// epoch: `epoch`, `learning_rate`, `training_loss`, `validation_loss`, `validation_<metric>`),
 /// `final_training_loss`, `final_validation_loss`, `best_validation_loss`,
 /// `final_validation_<metric>` (accuracy or r2), `epochs_run`, `learning_rate` (the base rate),
@@ -80,7 +81,7 @@ struct TrainSummary: Encodable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(status, forKey: Key("status"))
-        if let message { try container.encode(message, forKey: Key("message")) }
+        try container.encode(message ?? outcomeMessage, forKey: Key("message"))
         try container.encode(history.map { Epoch(record: $0, metricName: metricName) }, forKey: Key("epochs"))
         let last = history.last
         try container.encodeNumber(last?.trainingLoss, forKey: Key("final_training_loss"))
@@ -100,6 +101,21 @@ struct TrainSummary: Encodable {
             try container.encodeNil(forKey: Key("diagnosis"))
         }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
+    }
+
+    /// The `message` of a run that did not fail: "completed 20 epochs", "stopped early after epoch 12
+    /// (the best validation loss was at epoch 7)", "interrupted after 3 epochs".
+    var outcomeMessage: String {
+        let epochs = history.count == 1 ? "1 epoch" : "\(history.count) epochs"
+        switch status {
+        case .completed: return "completed \(epochs)" + (resumedFromEpoch > 0 ? " (resumed after epoch \(resumedFromEpoch))" : "")
+        case .stoppedEarly:
+            let best = history.filter { $0.validationLoss?.isFinite == true }.min { ($0.validationLoss ?? 0) < ($1.validationLoss ?? 0) }
+            return "stopped early after epoch \(history.last?.epoch ?? 0)" + (best.map { " (the best validation loss was at epoch \($0.epoch))" } ?? "")
+        case .interrupted: return "interrupted after \(epochs)"
+        case .diverged: return "diverged after \(epochs)"
+        case .failed: return "failed after \(epochs)"
+        }
     }
 
     /// The summary as one line of JSON (keys sorted).

@@ -63,7 +63,11 @@ public struct Trainer: Sendable {
             ? try initialLoss(of: model, on: training, objective: objective) : nil
         var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
                                 referenceLoss: reference)
-        if let checkpoint { try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description) }
+        if let checkpoint {
+            let batches = (training.count + configuration.batchSize - 1) / Swift.max(configuration.batchSize, 1)
+            try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description,
+                            batchesPerEpoch: batches, batchSize: configuration.batchSize)
+        }
         let resumedFromEpoch = loop.progress.epoch
         func checkpointNow() throws {
             guard let saveCheckpoint else { return }

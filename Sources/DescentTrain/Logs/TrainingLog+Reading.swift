@@ -1,3 +1,4 @@
+import DescentFiles
 import Foundation
 
 /// What a training log holds, read back: the curves the diagnosis reads, and what was odd about the file.
@@ -36,12 +37,9 @@ extension TrainingLog {
             throw TrainingLogError.cannotRead(path: path, reason: "it is not a regular file (a device, FIFO or socket)")
         }
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            var isDirectory: ObjCBool = false
-            let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) ? "no such file"
-                : isDirectory.boolValue ? "it is a directory" : "\(error.localizedDescription)"
-            throw TrainingLogError.cannotRead(path: path, reason: reason)
+            data = try FileContents.read(path)
+        } catch let error as FileReadError {
+            throw TrainingLogError.cannotRead(path: path, reason: error.reason)
         }
         return try curves(from: data, path: path)
     }
