@@ -21,8 +21,9 @@ final class SignalStop: @unchecked Sendable {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [request] in
-                if request.isRequested {
+            source.setEventHandler { [request, source] in
+                // Two signals close together may reach the handler as one event counting 2.
+                if request.isRequested || source.data > 1 {
                     if json { StandardOutput.write(Self.secondSignalLine(number) + "\n") }
                     StandardOutput.flush()
                     _exit(128 + number)

@@ -94,11 +94,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             try train(&summary, stopRequest: signals.request)
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
-            summary.message = (error as? ValidationError)?.message ?? "\(error)"
+            summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
             summary.seconds = Date().timeIntervalSince(started)
             if json { print(summary.line()) }
             if error is ValidationError || error is ExitCode { throw error }
-            StandardOutput.error("error: \(error)\n")
+            StandardOutput.error("error: \(CommandFailure.bounded("\(error)"))\n")
             throw ExitCode(1)
         }
         summary.seconds = Date().timeIntervalSince(started)

@@ -113,3 +113,52 @@ final class OutputFailureTests: XCTestCase {
         XCTAssertEqual((object["error"] as? [String: Any])?["kind"] as? String, "write")
     }
 }
+
+/// A second Ctrl-C ends `train --json` at once, still with one JSON object as its last line.
+final class SecondSignalTests: XCTestCase {
+    func testASecondSIGINTStillEndsWithOneJSONObject() throws {
+        // Was: the second signal exited 130 with no JSON object although --json promises one.
+        #if os(Linux)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("descent-signal-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // The run logs into a FIFO that is never read: once its buffer is full the run blocks in a write,
+        // so the first SIGINT cannot end it and the second one must (a user's second Ctrl-C on a stuck run).
+        let fifo = directory + "/log.jsonl"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        XCTAssertGreaterThanOrEqual(reader, 0)
+        defer { close(reader) }
+        let capacity = fcntl(reader, 1032 /* F_GETPIPE_SZ */)
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = ["train", "--dataset", "digits", "--epochs", "500", "--hidden", "8", "--log", fifo, "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Full: within a page (PIPE_BUF) of the capacity, and no longer growing.
+        var queued: Int32 = 0, before: Int32 = -1
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline && (Int(queued) < Int(capacity) - 4096 || queued != before) {
+            before = queued
+            usleep(50_000)
+            _ = ioctl(reader, 0x541B /* FIONREAD */, &queued)
+        }
+        kill(process.processIdentifier, SIGINT)
+        usleep(200_000)
+        kill(process.processIdentifier, SIGINT)
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 130)
+        let last = try XCTUnwrap(String(decoding: data, as: UTF8.self).split(separator: "\n").last, "no JSON object")
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], String(last.prefix(300)))
+        XCTAssertEqual(object["status"] as? String, "interrupted")
+        let error = try XCTUnwrap(object["error"] as? [String: Any], String(last.prefix(300)))
+        XCTAssertTrue((error["message"] as? String ?? "").contains("stopped at once by a second SIGINT"), "\(error)")
+        #else
+        throw XCTSkip("fills a FIFO through Linux's F_GETPIPE_SZ and FIONREAD")
+        #endif
+    }
+}
