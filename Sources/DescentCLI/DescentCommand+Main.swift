@@ -32,7 +32,7 @@ extension DescentCommand {
             // A bad command line with --json still ends with one JSON object (the command never ran).
             if expanded.contains("--json"), exitCode(for: error) != .success {
                 print(FailureJSON.line(kind: exitCode(for: error) == .validationFailure ? "usage" : "failed",
-                                       message: message(for: error)))
+                                       message: cutEchoes(message(for: error))))
             }
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
             StandardOutput.ending(with: exitCode(for: error).rawValue)
@@ -54,7 +54,7 @@ extension DescentCommand {
 
     /// Prints a usage error (saying which of the flags it names a --config file set) and exits 2.
     private static func exitForUsage(_ error: Error, fromConfiguration: [String]) -> Never {
-        var message = fullMessage(for: error) + "\n"
+        var message = cutEchoes(fullMessage(for: error)) + "\n"
         let named = fromConfiguration.filter { flag in
             let name = flag.split(separator: "=", maxSplits: 1).first.map(String.init) ?? flag
             return message.contains(name + " ") || message.contains(name + "\n") || message.contains(name + ":")
@@ -65,6 +65,16 @@ extension DescentCommand {
         StandardOutput.error(message)
         StandardOutput.ending(with: usageErrorStatus)
         Foundation.exit(usageErrorStatus)
+    }
+
+    /// `message` with every quoted value longer than 80 characters cut (``CaretExcerpt/cut(_:)``):
+    /// ArgumentParser echoes a bad value whole ("The value '999…' is invalid for '--epochs'"), and a
+    /// 100 000-character value must not come back twice on the terminal.
+    static func cutEchoes(_ message: String) -> String {
+        guard message.count > CaretExcerpt.width else { return message }
+        return message.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+            .map { index, part in index % 2 == 1 ? CaretExcerpt.cut(String(part)) : String(part) }
+            .joined(separator: "'")
     }
 
     /// `--name -1` as `--name=-1`, so a negative number given to an option reaches the option's own

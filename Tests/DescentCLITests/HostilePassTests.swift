@@ -127,6 +127,16 @@ final class HostilePassTests: XCTestCase {
         XCTAssertEqual(try lastJSON(result.standardOutput)["status"] as? String, "failed")
     }
 
+    func testAHugeValueOnTheCommandLineIsNotEchoedWhole() throws {
+        // Was: ArgumentParser's "The value '999…' is invalid for '--epochs'" with all 100 000 digits, on standard
+        // error and in the JSON object.
+        let result = try run(["train", "--dataset", "iris", "--epochs", String(repeating: "9", count: 100_000), "--json"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.contains("(100000 characters)"), String(result.standardError.prefix(300)))
+        XCTAssertLessThan(result.standardError.count, 2_000, String(result.standardError.prefix(300)))
+        XCTAssertLessThan(result.standardOutput.count, 1_000, String(result.standardOutput.prefix(300)))
+    }
+
     // MARK: 3, 13, 14, 15. checkpoints
 
     /// Trains iris for 2 epochs with a checkpoint and returns the checkpoint's JSON object.

@@ -240,12 +240,15 @@ final class HostileInputFuzzTests: XCTestCase {
                     _ = StudyExport.csv(trials: trials, parameterNames: ["batch_size", "hidden", "learning_rate"])
                     _ = trials.map { space.normalized($0.parameters) }
                     let again = try Study(name: record.name, space: space, configuration: record.configuration, storage: reopened,
-                                          sampler: TPESampler(seed: 2), pruner: MedianPruner())
+                                          sampler: TPESampler(seed: 2),
+                                          pruner: round % 2 == 0 ? MedianPruner(startupTrials: 1) : SuccessiveHalvingPruner())
                     // A row made 'running' by the mutation is another worker's trial: do not wait the usual 30 s for it.
                     again.pollInterval = 0.001
                     again.gracePeriod = 0.01
                     try again.optimize(trials: trials.count + 1) { trial in
-                        trial.parameters["learning_rate"]?.number ?? 1
+                        // The pruners read every trial's steps (the changed ones too).
+                        try trial.report(step: 1, value: 0.4)
+                        return trial.parameters["learning_rate"]?.number ?? 1
                     }
                 }
             } catch is StudyStorageError {
