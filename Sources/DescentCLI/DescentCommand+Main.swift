@@ -35,6 +35,7 @@ extension DescentCommand {
                                        message: cutEchoes(message(for: error))))
             }
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
+            exitSucceeding(error)
             StandardOutput.ending(with: exitCode(for: error).rawValue)
             exit(withError: error)
         }
@@ -47,9 +48,19 @@ extension DescentCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
+            exitSucceeding(error)
             StandardOutput.ending(with: exitCode(for: error).rawValue)
             exit(withError: error)
         }
+    }
+
+    /// `--help`, `--version` and `descent` alone: their text goes through StandardOutput like every other
+    /// output (so `--help > /dev/full` is status 1), then status 0. Returns for any other error.
+    private static func exitSucceeding(_ error: Error) {
+        guard exitCode(for: error) == .success else { return }
+        let text = fullMessage(for: error)
+        if !text.isEmpty { print(text) }
+        Foundation.exit(0)
     }
 
     /// Prints a usage error (saying which of the flags it names a --config file set) and exits 2.

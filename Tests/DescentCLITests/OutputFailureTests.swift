@@ -51,6 +51,13 @@ final class OutputFailureTests: XCTestCase {
         assertFailedWrite(try run(["schedule", "show", "cosine", "--steps", "10"], output: try full()))
     }
 
+    func testHelpAndVersionToAFullDeviceFail() throws {
+        // Was: status 0, the text lost.
+        assertFailedWrite(try run(["--help"], output: try full()))
+        assertFailedWrite(try run(["train", "--help"], output: try full()))
+        assertFailedWrite(try run(["--version"], output: try full()))
+    }
+
     func testTrainJSONToAFullDeviceFails() throws {
         // Was: status 0, the summary lost.
         assertFailedWrite(try run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "3", "--json"], output: try full()))
