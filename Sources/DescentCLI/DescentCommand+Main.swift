@@ -91,7 +91,7 @@ extension DescentCommand {
     /// `--name -1` as `--name=-1`, so a negative number given to an option reaches the option's own
     /// check ("--learning-rate must be a positive number") instead of being read as a flag ("Missing
     /// value for '--learning-rate'"). Only a long option directly followed by a token that is a negative
-    /// number (`-1`, `-0.5`, `-.5`, `-1e3`, `-inf`, `-nan`) is joined; nothing after `--`.
+    /// value (``isNegativeNumber(_:)``) is joined; nothing after `--`.
     static func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
         var result: [String] = []
         var index = 0
@@ -109,11 +109,14 @@ extension DescentCommand {
         return result
     }
 
+    /// Whether `token` is a value that starts with a minus sign rather than a flag: a digit or ".digit"
+    /// after the "-" (`-1`, `-0.5`, `-.5`, `-1e-3`, `-1.5,1` for `explore --start`), or `-inf`/`-nan`.
+    /// No `descent` flag starts with a digit.
     static func isNegativeNumber(_ token: String) -> Bool {
         guard token.hasPrefix("-"), token.count > 1 else { return false }
-        let rest = token.dropFirst()
-        if ["inf", "infinity", "nan"].contains(rest.lowercased()) { return true }
-        guard let first = rest.first, first.isASCII, first.isNumber || (first == "." && rest.count > 1) else { return false }
-        return Double(token) != nil || rest.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+        let rest = Array(token.dropFirst())
+        if ["inf", "infinity", "nan"].contains(String(rest).lowercased()) { return true }
+        if rest[0].isASCII && rest[0].isNumber { return true }
+        return rest[0] == "." && rest.count > 1 && rest[1].isASCII && rest[1].isNumber
     }
 }

@@ -103,6 +103,10 @@ final class HostilePassTests: XCTestCase {
         let epochs = try run(["train", "--dataset", "iris", "--epochs", "-3"])
         XCTAssertEqual(epochs.status, 2)
         XCTAssertTrue(epochs.standardError.contains("--epochs must be positive"), epochs.standardError)
+        // A point with a negative first coordinate is a value too (was "Missing value for '--start <start>'").
+        let explore = try run(["explore", "--start", "-1.5,1", "--steps", "5", "--out", path("e.html"), "--json"])
+        XCTAssertEqual(explore.status, 0, explore.standardError)
+        XCTAssertEqual((try lastJSON(explore.standardOutput)["start"] as? [Double])?.first, -1.5)
     }
 
     // MARK: 14. errors are one line, cut around the problem
