@@ -24,8 +24,8 @@ final class SignalStop: @unchecked Sendable {
             source.setEventHandler { [request, source] in
                 // Two signals close together may reach the handler as one event counting 2.
                 if request.isRequested || source.data > 1 {
-                    if json { StandardOutput.write(Self.secondSignalLine(number) + "\n") }
-                    StandardOutput.flush()
+                    // Never waits: if the main thread is stuck writing, the object is left out and the process ends.
+                    StandardOutput.writeAndFlushIfFree(json ? Self.secondSignalLine(number) + "\n" : "")
                     _exit(128 + number)
                 }
                 request.request(reason: number == SIGINT ? "SIGINT" : "SIGTERM")

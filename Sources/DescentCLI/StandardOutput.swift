@@ -66,6 +66,16 @@ enum StandardOutput {
         if buffer.count >= bufferSize || (isTerminal && text.utf8.contains(UInt8(ascii: "\n"))) { drain() }
     }
 
+    /// Writes `text` and flushes, unless another thread is inside a write (blocked on a full pipe, say):
+    /// then nothing, at once. For the last words of a process that must end now (a second Ctrl-C).
+    static func writeAndFlushIfFree(_ text: String) {
+        guard lock.try() else { return }
+        defer { lock.unlock() }
+        guard failure == nil else { return }
+        buffer.append(contentsOf: text.utf8)
+        drain()
+    }
+
     /// Flushes standard output; a failure is handled as in ``write(_:)``.
     static func flush() {
         lock.lock()
