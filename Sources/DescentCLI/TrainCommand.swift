@@ -219,9 +219,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             guard isDirectory.boolValue else { throw ValidationError("--checkpoint-dir: '\(directory)' is a file, not a directory") }
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.localizedDescription)")
+                try DirectoryCreation.create(directory)
+            } catch let error as FileWriteError {
+                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.reason)")
             }
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {

@@ -243,6 +243,17 @@ final class HostilePassTests: XCTestCase {
 
     // MARK: 13. internal text
 
+    func testADirectoryUnderAFileIsSaidInWords() throws {
+        // Was: "The operation could not be completed. (NSCocoaErrorDomain error 512.)".
+        let file = try write("afile", "x")
+        let checkpoints = try run(["train", "--dataset", "iris", "--epochs", "1", "--checkpoint-dir", file + "/sub"])
+        XCTAssertEqual(checkpoints.status, 2, checkpoints.standardError)
+        XCTAssertTrue(checkpoints.standardError.contains("cannot be created: '\(file)' is not a directory"), checkpoints.standardError)
+        let events = try run(["train", "--dataset", "iris", "--epochs", "1", "--tensorboard", file + "/sub"])
+        XCTAssertNotEqual(events.status, 0, events.standardError)
+        XCTAssertTrue(events.standardError.lowercased().contains("not a directory"), events.standardError)
+    }
+
     func testAScheduleBeyondADoubleIsSaidInWordsInJSON() throws {
         // Was: "EncodingError.invalidValue: inf (Double). Path: lr[2]. …".
         let result = try run(["schedule", "show", "exponential(decay: 1e308, every: 1)", "--steps", "5", "--json"])
