@@ -87,6 +87,7 @@ struct TrainReport {
             markers: bestEpoch.map { [ChartMarker(x: Double($0), label: "best epoch")] } ?? [])
 
         report.sections.append(HTMLReport.Section(heading: "Charts", blocks: [.chart(stepChart), .chart(epochChart), .chart(metricChart)]))
+        if let sharpness = SharpnessText.section(curves.sharpness) { report.sections.append(sharpness) }
 
         var events: [String] = curves.rollbacks.map {
             "step \($0.step): loss \(ChartNumberFormat.value($0.loss)) diverged; rolled back, rate scale now \(ChartNumberFormat.value($0.rateScale ?? .nan))"
