@@ -289,7 +289,7 @@ final class AdviceTests: XCTestCase {
             XCTAssertFalse(advice.description.contains("descent "), advice.description)
             XCTAssertFalse(advice.kind.isEmpty)
         }
-        XCTAssertEqual(Set(all.map(\.kind)).count, 7)
+        XCTAssertEqual(Set(all.map(\.kind)).count, 9)
         XCTAssertEqual(Advice.lowerLearningRate(by: 3, keepGuard: false).rateFactor!, 1.0 / 3, accuracy: 1e-15)
         XCTAssertEqual(Advice.raiseLearningRate(by: 3, orTrainLonger: true).rateFactor, 3)
         XCTAssertNil(Advice.raiseLearningRate(by: nil, orTrainLonger: false).rateFactor)

@@ -34,10 +34,12 @@ import Foundation
 /// 5. **still improving** — the run ended before it settled: the validation loss (the training curve without
 ///    validation) fell over the last quarter of its epochs (at least 2 moves) at a rate r per unit of rate-time
 ///    (Σ of the steps' rates, so a cosine or one-cycle schedule's near-zero end does not pass for a settled curve)
-///    with r × the run's rate-time ≥ `stillImprovingGain` (0.2), its lowest point in that last stretch; or, for a
-///    noisy curve, the same over the last half ≥ `stillImprovingHalfGain` (0.3). A run cut off on its
-///    way down is not a good fit: a longer run would do clearly better (on 40 calibration runs, one 5× longer
-///    reached a best validation loss ≥ 10% lower). Advice: the epochs to add (the run's length again, four times
+///    with r × the run's rate-time ≥ `stillImprovingGain` (0.3), its lowest point in that last stretch; or, for a
+///    noisy curve (rising in ≥ ¼ of its moves), the same over the last half ≥ `stillImprovingHalfGain` (0.3).
+///    Without validation the training curve is read with twice the thresholds. A run cut off on its
+///    way down is not a good fit: a longer run would do clearly better (calibrated on 40 runs against ones 5× longer,
+///    "still improving" when those reach a best validation loss ≥ 10% lower: 38 agree, none called a good fit
+///    while still improving; any threshold in 0.17–0.34 gives the same). Advice: the epochs to add (the run's length again, four times
 ///    it when r × epochs ≥ 1), or a ~3× higher rate when the training curve had not bent over on a constant schedule.
 /// 6. **underfitting** — the loss has bent over (it is not too low a rate) but stays high: the
 ///    validation accuracy covers less than `poorSkill` (½) of the way from the majority-class
@@ -101,14 +103,15 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     /// R² below which a regression model is poor (0.1: it explains less than a tenth of the variance, R² ≈ 0).
     /// Lower than `poorSkill` because noisy targets cap R² well below 1 (diabetes: ≈ 0.5 at best).
     public var poorRSquared = 0.1
-    /// Still improving: the end fall rate r (per epoch, of the validation loss) × the epochs run n at or above
-    /// which a longer run would do clearly better. An exponential approach L∞ + A·e^(−t/τ) read at the end has
-    /// about r·τ of its loss left to lose, and τ grows with the run's length (a curve that bent over within n
-    /// epochs has τ ≲ n), so r·n bounds what is left; calibrated on 40 runs against 5× longer ones
-    /// (benchmarks/diagnosis_calibration.py: a longer run's best validation loss ≥ 10% lower is "still improving").
-    public var stillImprovingGain = 0.2
-    /// The same over the last half of the points (0.3), for a curve too noisy to read on its last quarter alone:
-    /// its lowest point must lie in that half.
+    /// Still improving: the end fall rate r (per epoch, of the validation loss; per unit of rate-time on a schedule
+    /// that moves the rate) × the run's length n at or above which a longer run would do clearly better. An
+    /// exponential approach L∞ + A·e^(−t/τ) read at the end has about r·τ of its loss left to lose, and τ grows with
+    /// the run's length (a curve that bent over within n epochs has τ ≲ n), so r·n measures what is left; calibrated
+    /// on 40 runs against 5× longer ones (benchmarks/diagnosis_calibration.py: a longer run's best validation loss
+    /// ≥ 10% lower is "still improving"; the runs put the line anywhere in 0.17–0.34).
+    public var stillImprovingGain = 0.3
+    /// The same over the last half of the points (0.3), for a curve too noisy to read on its last quarter alone (it
+    /// rose in at least a quarter of its moves over that half): its lowest point must lie in that half.
     public var stillImprovingHalfGain = 0.3
     /// The fraction of the points, at the end, over which the end fall rate is read (a quarter; at least 2 moves).
     public var endFraction = 0.25
@@ -357,11 +360,15 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     private func stillImproving(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis? {
         guard curves.earlyStop == nil, let quarter = endProgress(curves, shape) else { return nil }
         let half = endProgress(curves, shape, fraction: 0.5)
+        // Without validation the training curve is read, which keeps falling toward zero long after a model stops
+        // generalising better: it needs twice the gain.
+        let scale = quarter.name == "validation loss" ? 1.0 : 2.0
         let progress: EndProgress, threshold: Double
-        if quarter.gain >= stillImprovingGain, quarter.lowestInWindow, quarter.perPoint > 0 {
-            (progress, threshold) = (quarter, stillImprovingGain)
-        } else if let half, half.gain >= stillImprovingHalfGain, half.lowestInWindow, half.perPoint > 0 {
-            (progress, threshold) = (half, stillImprovingHalfGain)
+        if quarter.gain >= scale * stillImprovingGain, quarter.lowestInWindow, quarter.perPoint > 0 {
+            (progress, threshold) = (quarter, scale * stillImprovingGain)
+        } else if let half, half.gain >= scale * stillImprovingHalfGain, half.lowestInWindow, half.perPoint > 0,
+                  noisy(curves, shape, over: half) {
+            (progress, threshold) = (half, scale * stillImprovingHalfGain)
         } else {
             return nil
         }
@@ -389,11 +396,21 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             evidence.append("the training loss had not bent over: its last third fell \(String(format: "%.2f", slopes[2] / Swift.max(slopes[0], slopes[1])))× as fast as before")
         }
         let confidence: Diagnosis.Confidence = progress.points < 3 ? .low
-            : threshold == stillImprovingGain && progress.gain >= 2 * threshold && progress.points >= 6 ? .high : .medium
+            : progress.moves == quarter.moves && progress.gain >= 2 * threshold && progress.points >= 6 ? .high : .medium
         return Diagnosis(verdict: .stillImproving, evidence: evidence,
                          advice: .continueTraining(addEpochs: add, totalEpochs: epochsRun + add,
                                                    sameSchedule: settings?.scheduleIndependentOfLength ?? false, orRaiseRateBy: raise),
                          confidence: confidence, learningRate: raise.flatMap { factor in settings.map { $0.learningRate * factor } })
+    }
+
+    /// Whether the curve `progress` was read on rose in at least a quarter of its moves over that window.
+    private func noisy(_ curves: TrainingCurves, _ shape: CurveShape, over progress: EndProgress) -> Bool {
+        let validation = curves.epochs.compactMap(\.validationLoss)
+        let points = progress.name == "validation loss" ? validation : shape.points
+        guard points.count > progress.windowStart + 1 else { return false }
+        let window = Array(points[progress.windowStart...])
+        let rises = zip(window, window.dropFirst()).filter { $1 > $0 }.count
+        return Double(rises) >= 0.25 * Double(window.count - 1)
     }
 
     /// "from step 40 the run sat at the edge of stability …" when the sharpness measurements stay at or above

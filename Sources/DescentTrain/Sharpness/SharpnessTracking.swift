@@ -36,7 +36,7 @@ public struct SharpnessTracking: Codable, Sendable, Equatable {
 
     /// - Throws: `TrainingError.invalidConfiguration` for an interval, row count or iteration count below 1,
     ///   or a tolerance that is not in (0, 1).
-    public init(interval: Int, rows: Int = 1_024, maximumIterations: Int = 20, tolerance: Double = 1e-3) throws {
+    public init(interval: Int, rows: Int = 1_024, maximumIterations: Int = 30, tolerance: Double = 1e-4) throws {
         self.interval = interval
         self.rows = rows
         self.maximumIterations = maximumIterations
