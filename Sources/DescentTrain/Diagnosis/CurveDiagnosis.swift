@@ -227,11 +227,12 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             evidence.append("the smoothed step loss (β = 0.98) rose in \(percent(rises)) of the steps of the second half")
         }
         let confidence: Diagnosis.Confidence = !curves.rollbacks.isEmpty || thrownFar >= 1_000 ? .high : grade(margins.max() ?? 0, points: points.count)
-        // The guard backed off and the run went on well at the lower rate (no other sign of a high rate): that rate works.
-        if margins.isEmpty, let scale = curves.rollbacks.last?.rateScale, scale > 0, scale < 1,
+        // The guard backed off and the run went on to its end at the lower rate: name that rate (the base rate × the
+        // guard's scale), which the run showed does not blow up, rather than a factor of the base rate.
+        if let scale = curves.rollbacks.last?.rateScale, scale > 0, scale < 1,
            let base = curves.settings?.learningRate, base > 0 {
             let settled = base * scale
-            evidence.append("after the last rollback training went on at \(format(settled)) (\(format(scale)) × \(format(base))) without blowing up again")
+            evidence.append("after the last rollback training went on to the end at \(format(settled)) (\(format(scale)) × \(format(base))) without blowing up again")
             return Diagnosis(verdict: .rateTooHigh, evidence: evidence,
                              advice: .useGuardRate(learningRate: settled, from: base, rollbacks: curves.rollbacks.count),
                              confidence: confidence, learningRate: settled)
