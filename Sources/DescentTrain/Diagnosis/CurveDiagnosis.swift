@@ -35,7 +35,7 @@ import Foundation
 ///    validation) fell over the last quarter of its epochs (at least 2 moves) at a rate r per unit of rate-time
 ///    (Σ of the steps' rates, so a cosine or one-cycle schedule's near-zero end does not pass for a settled curve)
 ///    with r × the run's rate-time ≥ `stillImprovingGain` (0.3), its lowest point in that last stretch; or, for a
-///    noisy curve (rising in ≥ ¼ of its moves), the same over the last half ≥ `stillImprovingHalfGain` (0.3).
+///    noisy curve (one that rose at least once there), the same over the last half ≥ `stillImprovingHalfGain` (0.3).
 ///    Without validation the training curve is read with twice the thresholds. A run cut off on its
 ///    way down is not a good fit: a longer run would do clearly better (calibrated on 40 runs against ones 5× longer,
 ///    "still improving" when those reach a best validation loss ≥ 10% lower: 38 agree, none called a good fit
@@ -111,7 +111,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     /// ≥ 10% lower is "still improving"; the runs put the line anywhere in 0.17–0.34).
     public var stillImprovingGain = 0.3
     /// The same over the last half of the points (0.3), for a curve too noisy to read on its last quarter alone (it
-    /// rose in at least a quarter of its moves over that half): its lowest point must lie in that half.
+    /// rose at least once over that half): its lowest point must lie in that half.
     public var stillImprovingHalfGain = 0.3
     /// The fraction of the points, at the end, over which the end fall rate is read (a quarter; at least 2 moves).
     public var endFraction = 0.25
@@ -404,14 +404,14 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
                          confidence: confidence, learningRate: raise.flatMap { factor in settings.map { $0.learningRate * factor } })
     }
 
-    /// Whether the curve `progress` was read on rose in at least a quarter of its moves over that window.
+    /// Whether the curve `progress` was read on rose at least once over that window (a curve that only fell is read
+    /// on its last quarter alone).
     private func noisy(_ curves: TrainingCurves, _ shape: CurveShape, over progress: EndProgress) -> Bool {
         let validation = curves.epochs.compactMap(\.validationLoss)
         let points = progress.name == "validation loss" ? validation : shape.points
         guard points.count > progress.windowStart + 1 else { return false }
         let window = Array(points[progress.windowStart...])
-        let rises = zip(window, window.dropFirst()).filter { $1 > $0 }.count
-        return Double(rises) >= 0.25 * Double(window.count - 1)
+        return zip(window, window.dropFirst()).contains { $1 > $0 }
     }
 
     /// "from step 40 the run sat at the edge of stability …" when the sharpness measurements stay at or above
