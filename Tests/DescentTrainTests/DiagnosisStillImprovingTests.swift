@@ -115,4 +115,16 @@ final class DiagnosisStillImprovingTests: XCTestCase {
         XCTAssertTrue(diagnosis.evidence.contains { $0.hasPrefix("from step 40 the run sat at the edge of stability") },
                       "\(diagnosis.evidence)")
     }
+
+    /// A run that touched the edge and fell back says both, not "stayed below".
+    func testSharpnessThatReachedTheEdgeAndLeftItSaysSo() {
+        let training = (1...12).map { 0.1 + 2 * Foundation.exp(-Double($0) / 2) }
+        var run = curves(training: training, validation: training.map { $0 + 0.05 }, settings: settings(epochs: 12))
+        for (step, lambda) in [(20, 20.0), (40, 45.0), (60, 24.0)] {   // 2/η = 40
+            run.record(.sharpnessMeasured(SharpnessMeasurement(step: step, lambdaMax: lambda, learningRate: 0.05)))
+        }
+        let evidence = diagnose(run).evidence.last ?? ""
+        XCTAssertTrue(evidence.hasPrefix("the run reached the edge of stability but did not stay there"), evidence)
+        XCTAssertTrue(evidence.contains("112%"), evidence)
+    }
 }

@@ -424,6 +424,10 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         let edgeName = preconditioned ? "(2 + 2β₁)/(η(1 − β₁))" : "2(1 + β)/η"
         guard last.fractionOfEdge >= edgeFraction else {
             let peak = measurements.max { $0.fractionOfEdge < $1.fractionOfEdge }!
+            if peak.fractionOfEdge >= edgeFraction {
+                return "the run reached the edge of stability but did not stay there: \(measure) peaked at \(percent(peak.fractionOfEdge)) of \(edgeName) "
+                    + "(step \(peak.step)) and ended at \(percent(last.fractionOfEdge)) of it (step \(last.step)), over \(measurements.count) measurements"
+            }
             return "the sharpness stayed below the edge of stability: \(measure) peaked at \(percent(peak.fractionOfEdge)) of \(edgeName) (step \(peak.step)) over \(measurements.count) measurements"
         }
         var start = measurements.count - 1
