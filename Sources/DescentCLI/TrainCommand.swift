@@ -63,6 +63,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
     @OptionGroup var outputs: TrainingOutputOptions
+    @Option(name: .customLong("track-sharpness"),
+            help: ArgumentHelp("Every N steps, measure λmax of the training loss's Hessian (and Adam's preconditioned sharpness) on up to 1,024 training rows, against the edge of stability 2(1+β)/η; logged, charted in --report, read by the diagnosis.",
+                               valueName: "N"))
+    var trackSharpness: Int?
     @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
@@ -78,6 +82,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard plateauPatience >= 0 else { throw ValidationError("--plateau-patience must be ≥ 0, got \(plateauPatience)") }
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
+        if let trackSharpness, trackSharpness < 1 { throw ValidationError("--track-sharpness must be at least 1 (steps between measurements), got \(trackSharpness)") }
         _ = try hiddenSizes()
         try validateOutputs()
         try outputs.check()
@@ -134,9 +139,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
+        trainingConfiguration.sharpnessTracking = try trackSharpness.map { try SharpnessTracking(interval: $0) }
+        let settings = runSettings(schedule: parsed, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, baseRate: baseRate)
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
-                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
+                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil, settings: settings)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
@@ -146,7 +153,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
         }
-        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation), settings: settings)
+        let rerun = DiagnosisText.Rerun(arguments: CommandLine.arguments, checkpointed: checkpointPath != nil)
         let outcome: TrainingOutcome
         do {
             outcome = try run.fit(optimizer, momentum: momentum, &curves)
@@ -157,15 +165,17 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
-                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves), rerun: rerun) }
             }
             summary.history = curves.epochs
             summary.rollbacks = curves.rollbacks.count
             summary.diagnosis = curves.epochs.isEmpty && curves.finalDivergence == nil ? nil : diagnose(curves)
+            summary.rerun = rerun
+            summary.sharpness = curves.sharpness
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
-                                                 diagnosis: diagnose(curves))) != nil {
+                                                 diagnosis: diagnose(curves), rerun: rerun)) != nil {
                 StandardOutput.error("note: wrote the report of the failed run to \(reportPath)\n")
             }
             throw error
@@ -181,6 +191,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.rateScale = outcome.rateScale
         summary.resumedFromEpoch = outcome.resumedFromEpoch
         summary.diagnosis = diagnosis
+        summary.rerun = rerun
+        summary.sharpness = curves.sharpness
         if outcome.status == .interrupted, !json {
             print("Interrupted (\(stopRequest.reason ?? "stop requested")) after step \(curves.steps.last?.step ?? 0)"
                 + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
@@ -190,10 +202,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                                       schedule: parsed, status: summary.status), to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
-        report(outcome.history, objective: objective, diagnosis: diagnosis)
+        report(outcome.history, objective: objective, diagnosis: diagnosis, rerun: rerun, sharpness: curves.sharpness)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
@@ -243,7 +255,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return description
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis, rerun: DiagnosisText.Rerun,
+                        sharpness: [SharpnessMeasurement]) {
         guard let last = history.last, !json else { return }
         let chart = TerminalChart(width: 60, height: 8)
         let firstEpoch = history.first?.epoch ?? 1   // epochs count from 1 (a resumed run's history may start later)
@@ -252,7 +265,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch", firstIndex: firstEpoch))
         }
         print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
-        printDiagnosis(diagnosis)
+        if let line = SharpnessText.summary(sharpness) { print(line) }
+        printDiagnosis(diagnosis, rerun: rerun)
     }
 }
 
@@ -260,7 +274,22 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
 extension TrainCommand {
     /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
-    func printDiagnosis(_ diagnosis: Diagnosis) {
-        for line in DiagnosisText.lines(diagnosis) { print(line) }
+    func printDiagnosis(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
+        for line in DiagnosisText.lines(diagnosis, rerun: rerun) { print(line) }
+    }
+
+    /// What the diagnosis needs to know of this run to give advice that fits it.
+    func runSettings(schedule: AnySchedule, totalSteps: Int, stepsPerEpoch: Int, baseRate: Double) -> RunSettings {
+        // The schedule is independent of the run's length when parsing it for twice the steps gives the same schedule.
+        let longer = try? ScheduleParser.parse(scheduleText, totalSteps: Swift.min(totalSteps * 2, ScheduleParser.maximumTotalSteps),
+                                               baseLearningRate: baseRate)
+        let momentumValue: Double? = switch optimizer {
+        case .sgd: momentum
+        case .adam, .adamw, .schedulefree, .prodigy: 0.9
+        case .rmsprop: nil
+        }
+        return RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
+                           schedule: schedule, totalSteps: totalSteps, lengthIndependent: longer.map { "\($0)" == "\(schedule)" } ?? false,
+                           epochs: epochs, stepsPerEpoch: stepsPerEpoch, guardOn: !noGuard)
     }
 }

@@ -45,24 +45,35 @@ struct TrainRun {
                 throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
             }
             checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath, optimizer: rule.name)
-            // The diagnosis and the report see the whole run, not only the part after the resume.
-            curves.epochs = checkpoint?.progress.history ?? []
+            // The diagnosis and the report see the whole run, not only the part after the resume: the curves saved
+            // beside the checkpoint (every step, rollback and sharpness measurement), else the epochs it holds.
+            let history = checkpoint?.progress.history ?? []
+            if let saved = Self.savedCurves(beside: checkpointPath), saved.epochs == history {
+                curves.steps = saved.steps
+                curves.rollbacks = saved.rollbacks
+                curves.sharpness = saved.sharpness
+                curves.earlyStop = saved.earlyStop
+            }
+            curves.epochs = history
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
         try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
+        let recorded = Box(curves)
+        defer { curves = recorded.value }
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
-            { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
+            { checkpoint in
+                try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path)
+                try Self.saveCurves(recorded.value, beside: path)
+            }
         }
         var recovering: Double?
         let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)
-        var recorded = curves
-        defer { curves = recorded }
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
                                saveCheckpoint: save) { [observers] event in
             try observers.record(event)
-            recorded.record(event)
+            recorded.value.record(event)
             guard !json else { return }
             switch event {
             case let .epochEnded(record):
@@ -81,9 +92,29 @@ struct TrainRun {
                       + "rate scale now \(ChartNumberFormat.value(scale))")
             case let .stoppedEarly(epoch, bestEpoch):
                 print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
-            case .stepEnded:
+            case .stepEnded, .sharpnessMeasured:
                 break
             }
         }
+    }
+
+    /// The curves file beside a checkpoint: `DIR/curves.json` for `DIR/checkpoint.json`.
+    static func curvesPath(beside checkpointPath: String) -> String {
+        URL(fileURLWithPath: checkpointPath).deletingLastPathComponent().appendingPathComponent("curves.json").path
+    }
+
+    /// Writes the run's curves beside its checkpoint, so a resumed run diagnoses the whole run as the run itself did.
+    static func saveCurves(_ curves: TrainingCurves, beside checkpointPath: String) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try AtomicFile.write([UInt8](try encoder.encode(curves)), to: curvesPath(beside: checkpointPath))
+    }
+
+    /// The curves saved beside a checkpoint, or nil when there are none (a checkpoint of an older descent) or they do not read.
+    static func savedCurves(beside checkpointPath: String) -> TrainingCurves? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: curvesPath(beside: checkpointPath))) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try? decoder.decode(TrainingCurves.self, from: data)
     }
 }

@@ -9,7 +9,12 @@ import Foundation
 /// epoch: `epoch`, `learning_rate`, `training_loss`, `validation_loss`, `validation_<metric>`),
 /// `final_training_loss`, `final_validation_loss`, `best_validation_loss`,
 /// `final_validation_<metric>` (accuracy or r2), `epochs_run`, `learning_rate` (the base rate),
-/// `rollbacks`, `rate_scale`, `resumed_from_epoch` (0 for a fresh run), `seconds`, `diagnosis`.
+/// `rollbacks`, `rate_scale`, `resumed_from_epoch` (0 for a fresh run), `seconds`, `diagnosis`
+/// (`verdict`, `message`, `confidence`, `evidence`, `advice`, `advice_kind`, `advice_rate_factor`,
+/// `advice_learning_rate`: the rate the advice names, `advice_epochs`: the epochs in all it advises),
+/// and with `--track-sharpness N` `sharpness` (`measurements`: [{`step`, `lambda_max`, `edge`,
+/// `preconditioned_lambda_max`, `preconditioned_edge`, `learning_rate`, `iterations`, `seconds`, `rows`}],
+/// `seconds_per_measurement`).
 ///
 /// ```json
 /// {"status":"completed","epochs_run":20,"learning_rate":0.003,"rollbacks":0,"final_validation_accuracy":0.98, ...}
@@ -29,6 +34,10 @@ struct TrainSummary: Encodable {
     var resumedFromEpoch = 0
     var seconds = 0.0
     var diagnosis: Diagnosis?
+    /// The run's command line, for the advice's commands.
+    var rerun: DiagnosisText.Rerun?
+    /// The measurements of `--track-sharpness`.
+    var sharpness: [SharpnessMeasurement] = []
     /// How `--learning-rate auto` chose the rate (`"automatic_learning_rate"`, null for a fixed rate).
     var automaticLearningRate: AutomaticLearningRate.Choice?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
@@ -61,10 +70,18 @@ struct TrainSummary: Encodable {
     struct DiagnosisObject: Encodable {
         var verdict: String, message: String, confidence: String, evidence: [String], advice: String
         var adviceKind: String, adviceRateFactor: Double?
+        var adviceLearningRate: Double?, adviceEpochs: Int?
 
-        init(_ diagnosis: Diagnosis) {
+        init(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
             verdict = diagnosis.verdict.rawValue
-            advice = DiagnosisText.advice(diagnosis.advice)
+            advice = DiagnosisText.advice(diagnosis, rerun: rerun)
+            adviceLearningRate = diagnosis.learningRate
+            switch diagnosis.advice {
+            case .continueTraining(_, let total, _, _): adviceEpochs = total
+            case .trainLonger(let epochs): adviceEpochs = epochs
+            case .stopEarly(let epoch, _): adviceEpochs = epoch
+            default: adviceEpochs = nil
+            }
             message = "\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence): \(advice)"
             confidence = diagnosis.confidence.rawValue
             evidence = diagnosis.evidence
@@ -75,6 +92,7 @@ struct TrainSummary: Encodable {
         enum CodingKeys: String, CodingKey {
             case verdict, message, confidence, evidence, advice
             case adviceKind = "advice_kind", adviceRateFactor = "advice_rate_factor"
+            case adviceLearningRate = "advice_learning_rate", adviceEpochs = "advice_epochs"
         }
     }
 
@@ -96,9 +114,19 @@ struct TrainSummary: Encodable {
         try container.encode(resumedFromEpoch, forKey: Key("resumed_from_epoch"))
         try container.encodeNumber(seconds, forKey: Key("seconds"))
         if let diagnosis {
-            try container.encode(DiagnosisObject(diagnosis), forKey: Key("diagnosis"))
+            try container.encode(DiagnosisObject(diagnosis, rerun: rerun), forKey: Key("diagnosis"))
         } else {
             try container.encodeNil(forKey: Key("diagnosis"))
+        }
+        if !sharpness.isEmpty {
+            struct Sharpness: Encodable {
+                var measurements: [SharpnessMeasurement]
+                var secondsPerMeasurement: Double
+                enum CodingKeys: String, CodingKey { case measurements, secondsPerMeasurement = "seconds_per_measurement" }
+            }
+            try container.encode(Sharpness(measurements: sharpness,
+                                            secondsPerMeasurement: sharpness.map(\.seconds).reduce(0, +) / Double(sharpness.count)),
+                                 forKey: Key("sharpness"))
         }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
     }

@@ -63,6 +63,8 @@ final class TrainingProgressLine {
         case .rolledBack, .stoppedEarly:
             smoothed = SmoothedLoss()
             clear()
+        case .sharpnessMeasured:
+            break
         }
     }
 

@@ -69,6 +69,7 @@ public struct Trainer: Sendable {
                             batchesPerEpoch: batches, batchSize: configuration.batchSize)
         }
         let resumedFromEpoch = loop.progress.epoch
+        var sharpness = configuration.sharpnessTracking.map { SharpnessTracker(settings: $0, training: training) }
         func checkpointNow() throws {
             guard let saveCheckpoint else { return }
             try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
@@ -118,6 +119,12 @@ public struct Trainer: Sendable {
                 loop.progress.exampleCount += batch.count
                 let gradientNorm = configuration.measuresGradientNorm ? globalGradientNorm(gradients) : nil
                 try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate, gradientNorm: gradientNorm))
+                if var tracker = sharpness, tracker.isDue(afterStep: optimizer.step) {
+                    let measurement = try tracker.measure(model, optimizer: optimizer)
+                    sharpness = tracker
+                    try observe(.sharpnessMeasured(measurement))
+                    model.train()
+                }
             }
             if let divergence, let settings = configuration.divergenceGuard {
                 let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)

@@ -19,6 +19,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Measure each step's global gradient norm for `TrainingEvent.stepEnded` (one more pass over
     /// the gradients; off unless a log asks for it).
     public var measuresGradientNorm = false
+    /// Measure the sharpness of the training loss every so many steps (`SharpnessTracking`; nil: never).
+    public var sharpnessTracking: SharpnessTracking?
 
     public init(epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
                 divergenceGuard: DivergenceGuard? = DivergenceGuard()) {
@@ -37,5 +39,6 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw TrainingError.invalidConfiguration("earlyStoppingPatience must be at least 1, got \(patience)")
         }
         try divergenceGuard?.validate()
+        try sharpnessTracking?.validate()
     }
 }

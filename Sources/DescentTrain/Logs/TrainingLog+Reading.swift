@@ -79,6 +79,7 @@ extension TrainingLog {
                         reason: "log format \(format) is newer than this descent reads (\(TrainingLogEntry.currentFormat))")
                 }
                 if let baseline = entry.baseline { curves.baseline = baseline }
+                if let settings = entry.settings { curves.settings = settings }
                 if let resumed = entry.resumedFromEpoch, entryCount > 1 {
                     resumptions += 1
                     var keptSteps = marks[resumed] ?? 0
@@ -90,6 +91,8 @@ extension TrainingLog {
                     curves.steps.removeLast(Swift.max(curves.steps.count - keptSteps, 0))
                     let keptRollbacks = stepsBeforeRollback.filter { $0 <= keptSteps }.count
                     curves.rollbacks.removeLast(Swift.max(curves.rollbacks.count - keptRollbacks, 0))
+                    let lastKeptStep = curves.steps.last?.step ?? 0
+                    curves.sharpness.removeAll { $0.step > lastKeptStep }
                     stepsBeforeRollback.removeLast(Swift.max(stepsBeforeRollback.count - keptRollbacks, 0))
                     curves.earlyStop = nil
                     curves.finalDivergence = nil
@@ -113,6 +116,8 @@ extension TrainingLog {
                 curves.record(TrainingError.diverged(step: entry.step!, loss: entry.loss!, rollbacks: entry.rollbacks ?? 0))
             case .end:
                 endStatus = entry.status
+            case .sharpness:
+                if let measurement = entry.sharpnessMeasurement { curves.record(.sharpnessMeasured(measurement)) }
             }
         }
         guard entryCount > 0 else { throw TrainingLogError.empty(path: path) }

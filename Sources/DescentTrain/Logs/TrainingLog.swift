@@ -42,9 +42,10 @@ public final class TrainingLog {
     ///   - resumedFromEpoch: the epochs already done when the run resumed (0 for a fresh run).
     ///   - resumedAtStep: the optimizer steps already done when the run resumed (nil: at the end of `resumedFromEpoch`).
     ///   - rollbacks: the guard's rollbacks already done when the run resumed.
+    ///   - settings: the run's settings, written in the `run` line for the diagnosis's advice.
     ///   - clock: seconds on a monotonic clock (tests pass a fake one).
     public init(path: String, appending: Bool = false, baseline: TrivialBaseline? = nil, resumedFromEpoch: Int = 0,
-                resumedAtStep: Int? = nil, rollbacks: Int = 0, clock: @escaping () -> Double = TrainingLog.monotonicSeconds) throws {
+                resumedAtStep: Int? = nil, rollbacks: Int = 0, settings: RunSettings? = nil, clock: @escaping () -> Double = TrainingLog.monotonicSeconds) throws {
         self.path = path
         self.clock = clock
         started = clock()
@@ -58,6 +59,7 @@ public final class TrainingLog {
         header.baseline = baseline
         header.resumedFromEpoch = resumedFromEpoch
         header.resumedAtStep = resumedAtStep
+        header.settings = settings
         try write(header)
     }
 
@@ -104,6 +106,17 @@ public final class TrainingLog {
             entry = TrainingLogEntry(kind: .stoppedEarly)
             entry.epoch = epoch
             entry.bestEpoch = bestEpoch
+        case let .sharpnessMeasured(measurement):
+            entry = TrainingLogEntry(kind: .sharpness)
+            entry.step = measurement.step
+            entry.lambdaMax = measurement.lambdaMax
+            entry.edge = measurement.edge
+            entry.preconditionedLambdaMax = measurement.preconditionedLambdaMax
+            entry.preconditionedEdge = measurement.preconditionedEdge
+            entry.learningRate = measurement.learningRate
+            entry.iterations = measurement.iterations
+            entry.rows = measurement.rows
+            entry.measureSeconds = measurement.seconds
         }
         entry.seconds = clock() - started
         try write(entry)
