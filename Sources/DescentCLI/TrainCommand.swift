@@ -71,6 +71,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if learningRate == .automatic, data.validationFraction == 0 {
+            throw ValidationError("--learning-rate auto decides on validation loss, and --validation-fraction 0 leaves no validation "
+                + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate")
+        }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
@@ -125,21 +129,25 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
-        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
-        summary.learningRate = baseRate
-        summary.automaticLearningRate = automatic
-        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
+        let decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: trainingConfiguration)
+        let (baseRate, automatic) = (decision.rate, decision.choice)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        summary.trivialValidationLoss = TrivialBaseline(for: split.validation).loss
+        if automatic?.keepsBestEpoch == true, patience == nil { trainingConfiguration.keepsBestWeights = true }
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
-        let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
+        var run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
+        run.raceCheckpoint = decision.raceCheckpoint
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -179,7 +187,13 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.history = outcome.history
         summary.rollbacks = outcome.rollbacks
         summary.rateScale = outcome.rateScale
-        summary.resumedFromEpoch = outcome.resumedFromEpoch
+        summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
+        summary.keptEpoch = outcome.keptEpoch
+        summary.keptValidationLoss = outcome.keptValidationLoss
+        if outcome.status == .completed, let kept = outcome.keptEpoch, !json {
+            print(String(format: "Kept the weights of epoch %ld, the lowest validation loss (%.4f); the last epoch's was %.4f",
+                         kept, outcome.keptValidationLoss ?? .nan, outcome.history.last?.validationLoss ?? .nan))
+        }
         summary.diagnosis = diagnosis
         if outcome.status == .interrupted, !json {
             print("Interrupted (\(stopRequest.reason ?? "stop requested")) after step \(curves.steps.last?.step ?? 0)"
@@ -193,7 +207,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         report(outcome.history, objective: objective, diagnosis: diagnosis)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, automatic: automatic,
+                            keptEpoch: outcome.keptEpoch)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
