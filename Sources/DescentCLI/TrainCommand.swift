@@ -31,12 +31,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
     @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
-    var learningRate: LearningRateArgument = .fixed(3e-3)
+    var learningRateOption: LearningRateArgument?
+    /// `--learning-rate`, or `auto` when none is given.
+    var learningRate: LearningRateArgument { learningRateOption ?? .automatic }
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant with a fixed --learning-rate; cosine with auto).")
     var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
@@ -71,7 +73,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        if learningRate == .automatic, data.validationFraction == 0 {
+        if learningRateOption == .automatic, data.validationFraction == 0 {
             throw ValidationError("--learning-rate auto decides on validation loss, and --validation-fraction 0 leaves no validation "
                 + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate")
         }

@@ -142,16 +142,25 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         XCTAssertTrue((summary["reasons"] as? [String])?.first?.contains("did not move") ?? false)
     }
 
-    func testWithoutARateTheRunTrainsAtTheFixedDefaultAndNoAutomaticChoice() throws {
+    func testAutoIsTheDefaultOnlyWhenNoRateIsGivenAndSaysSo() throws {
         let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
         let summary = try lastLineJSON(result.standardOutput)
-        XCTAssertEqual(summary["learning_rate"] as? Double, 3e-3)
-        XCTAssertTrue(summary["automatic_learning_rate"] is NSNull, "\(summary["automatic_learning_rate"] ?? "")")
+        let choice = try XCTUnwrap(summary["automatic_learning_rate"] as? [String: Any])
+        XCTAssertEqual(choice["source"] as? String, "validation-race")
+        XCTAssertEqual(choice["learning_rate"] as? Double, summary["learning_rate"] as? Double)
+        XCTAssertTrue((choice["reasons"] as? [String])?.first?.hasPrefix("no --learning-rate was given, so auto chose it") == true)
+        // A rate given is exactly that rate: no automatic choice, a constant schedule at 3e-3, the last epoch's weights.
         let given = try lastLineJSON(try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2",
                                                                 "--learning-rate", "3e-3", "--json"]).standardOutput)
         XCTAssertEqual(given["learning_rate"] as? Double, 3e-3)
-        XCTAssertEqual(given["final_validation_loss"] as? Double, summary["final_validation_loss"] as? Double)
+        XCTAssertTrue(given["automatic_learning_rate"] is NSNull)
+        let rates = try XCTUnwrap(given["epochs"] as? [[String: Any]]).compactMap { $0["learning_rate"] as? Double }
+        XCTAssertEqual(rates, [3e-3, 3e-3])
+        XCTAssertEqual(given["kept_epoch"] as? Int, 2)
+        // Said in words too.
+        let text = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2"])
+        XCTAssertTrue(text.standardOutput.contains("no --learning-rate was given, so auto chose it"), text.standardOutput)
     }
 
     func testAutoWithNoValidationDataIsAUsageErrorSayingWhy() throws {

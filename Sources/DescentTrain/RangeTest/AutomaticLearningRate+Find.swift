@@ -27,7 +27,7 @@ extension AutomaticLearningRate {
             return optimizerDefault(optimizer.learningRate, optimizer: optimizer.ruleName)
         }
         let fallbackRate = fallbackLearningRate(for: budget.family)
-        guard data.count >= 2 * budget.batchSize || data.count >= minimumSweepRows else {
+        guard data.count / 2 >= budget.batchSize || data.count >= minimumSweepRows else {
             return fallback(fallbackRate, because: "the training part has \(data.count) examples, fewer than two batches of "
                 + "\(budget.batchSize) and fewer than \(minimumSweepRows): the range test would see the same few examples at "
                 + "every step, too few batches for the sweep")
