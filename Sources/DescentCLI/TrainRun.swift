@@ -76,6 +76,8 @@ struct TrainRun {
         try observers.start(resumedFromEpoch: fromRace ? 0 : checkpoint?.progress.epoch ?? 0,
                             resumedAtStep: fromRace ? 0 : checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
+        // The race's epochs of the winner go into the log and TensorBoard too (their epoch records; the race's steps are not kept).
+        if fromRace, let start = checkpoint { for record in start.progress.history { try observers.record(.epochEnded(record)) } }
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
             { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
