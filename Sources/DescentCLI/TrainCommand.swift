@@ -31,12 +31,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
     @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
-    var learningRate: LearningRateArgument = .fixed(3e-3)
+    var learningRateOption: LearningRateArgument?
+    /// `--learning-rate`, or `auto` when none is given.
+    var learningRate: LearningRateArgument { learningRateOption ?? .automatic }
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant with a fixed --learning-rate; cosine with auto).")
     var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
@@ -75,6 +77,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if learningRateOption == .automatic, data.validationFraction == 0 {
+            throw ValidationError("--learning-rate auto decides on validation loss, and --validation-fraction 0 leaves no validation "
+                + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate")
+        }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
@@ -130,23 +136,27 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
-        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
-        summary.learningRate = baseRate
-        summary.automaticLearningRate = automatic
-        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
+        let decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: trainingConfiguration)
+        let (baseRate, automatic) = (decision.rate, decision.choice)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        summary.trivialValidationLoss = TrivialBaseline(for: split.validation).loss
+        if automatic?.keepsBestEpoch == true, patience == nil { trainingConfiguration.keepsBestWeights = true }
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         trainingConfiguration.sharpnessTracking = try trackSharpness.map { try SharpnessTracking(interval: $0) }
         let settings = runSettings(schedule: parsed, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, baseRate: baseRate)
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil, settings: settings)
-        let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
+        var run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
+        run.raceCheckpoint = decision.raceCheckpoint
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -189,7 +199,13 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.history = outcome.history
         summary.rollbacks = outcome.rollbacks
         summary.rateScale = outcome.rateScale
-        summary.resumedFromEpoch = outcome.resumedFromEpoch
+        summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
+        summary.keptEpoch = outcome.keptEpoch
+        summary.keptValidationLoss = outcome.keptValidationLoss
+        if outcome.status == .completed, let kept = outcome.keptEpoch, !json {
+            print(String(format: "Kept the weights of epoch %ld, the lowest validation loss (%.4f); the last epoch's was %.4f",
+                         kept, outcome.keptValidationLoss ?? .nan, outcome.history.last?.validationLoss ?? .nan))
+        }
         summary.diagnosis = diagnosis
         summary.rerun = rerun
         summary.sharpness = curves.sharpness
@@ -205,7 +221,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         report(outcome.history, objective: objective, diagnosis: diagnosis, rerun: rerun, sharpness: curves.sharpness)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun,
+                            automatic: automatic, keptEpoch: outcome.keptEpoch)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }

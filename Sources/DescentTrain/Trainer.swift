@@ -62,7 +62,7 @@ public struct Trainer: Sendable {
         let reference = checkpoint == nil && configuration.divergenceGuard != nil
             ? try initialLoss(of: model, on: training, objective: objective) : nil
         var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
-                                referenceLoss: reference)
+                                keepsBest: configuration.keepsBestWeights, referenceLoss: reference)
         if let checkpoint {
             let batches = (training.count + configuration.batchSize - 1) / Swift.max(configuration.batchSize, 1)
             try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description,
@@ -75,9 +75,17 @@ public struct Trainer: Sendable {
             try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
         }
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
-            TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
-                            resumedFromEpoch: resumedFromEpoch,
-                            rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
+            let kept = status == .stoppedEarly || (status == .completed && configuration.keepsBestWeights)
+                ? loop.progress.earlyStopping?.bestEpoch : nil
+            return TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
+                                   resumedFromEpoch: resumedFromEpoch, rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale },
+                                   keptEpoch: kept)
+        }
+        // A checkpoint of a run that early stopping had already ended (a race's candidate): nothing more to train.
+        if let stopping = loop.progress.earlyStopping, let best = stopping.bestEpoch, loop.progress.batchIndex == 0,
+           loop.progress.epoch - best >= stopping.patience {
+            if let weights = loop.bestWeights { try model.load(parameters: weights) }
+            return outcome(.stoppedEarly)
         }
 
         while loop.progress.epoch < configuration.epochs {
@@ -154,8 +162,10 @@ public struct Trainer: Sendable {
                 try checkpointNow()
                 return outcome(.stoppedEarly)
             }
-            try checkpointNow()
+            if configuration.checkpointsEachEpoch || loop.progress.epoch >= configuration.epochs { try checkpointNow() }
         }
+        // Keep the best epoch: the model ends with the weights of the lowest validation loss.
+        if configuration.keepsBestWeights, let best = loop.bestWeights { try model.load(parameters: best) }
         return outcome(.completed)
     }
 
