@@ -16,6 +16,7 @@ extension TrainCommand {
             "checkpoint-dir": .string, "resume": .flag,
             // Outputs.
             "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+            "track-sharpness": .integer,
             "save-config": .string,
             // A saved run's record of the rate `auto` chose: no flag (a replay runs auto again).
             "chosen-learning-rate": .record,

@@ -104,7 +104,8 @@ final class RunSpecificationCommandTests: XCTestCase {
 
         // A completed run resumed: the same weights; with --epochs above those done it goes on, saying so.
         let complete = path("complete")
-        let short = ["train", "--dataset", "iris", "--epochs", "2", "--schedule", "cosine", "--checkpoint-dir", complete, "--json"]
+        let short = ["train", "--dataset", "iris", "--epochs", "2", "--schedule", "cosine", "--checkpoint-dir", complete, "--json",
+                     "--learning-rate", "0.01"]
         XCTAssertEqual(try CommandLineRunner.run(short + ["--save-weights", path("two.safetensors")]).status, 0)
         let same = try CommandLineRunner.run(short + ["--resume", "--save-weights", path("two-again.safetensors")])
         XCTAssertEqual(same.status, 0, same.standardError)

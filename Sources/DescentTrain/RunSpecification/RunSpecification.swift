@@ -60,13 +60,13 @@ public struct RunSpecification: Codable, Sendable, Equatable {
 
     /// The optimizer, from the one registry.
     public var optimizer: OptimizerRegistry = .adamw
-    /// The base (peak) rate: a number, or chosen automatically.
-    public var learningRate: LearningRateSetting = .fixed(3e-3)
+    /// The base (peak) rate: a number, or chosen automatically (the default, as `descent train` without `--learning-rate`).
+    public var learningRate: LearningRateSetting = .automatic(chosen: nil)
     /// Weight decay (decoupled for AdamW), ≥ 0.
     public var weightDecay: Double = 0
     /// SGD's momentum in [0, 1) (the other optimizers keep their defaults).
     public var momentum: Double = 0.9
-    /// The schedule as text (`ScheduleParser`), nil for the default: constant, or one-cycle with an automatic rate.
+    /// The schedule as text (`ScheduleParser`), nil for the default: constant, or cosine with an automatic rate.
     public var schedule: String?
 
     // MARK: Controllers and the guard
@@ -114,10 +114,10 @@ public struct RunSpecification: Codable, Sendable, Equatable {
 
     // MARK: What follows from the fields
 
-    /// The schedule's text in force: `schedule`, else one-cycle for an automatic rate of an optimizer that
+    /// The schedule's text in force: `schedule`, else cosine for an automatic rate of an optimizer that
     /// is not rate-free, else constant.
     public var scheduleText: String {
-        schedule ?? (learningRate.isAutomatic && !optimizer.isLearningRateFree ? "onecycle" : "constant")
+        schedule ?? (learningRate.isAutomatic && !optimizer.isLearningRateFree ? "cosine" : "constant")
     }
 
     /// The trainer's settings: epochs, batch size, seed, patience, and the guard (at its defaults) unless off.
