@@ -129,10 +129,13 @@ struct TrainRun {
 
     /// Compares this run with the checkpoint's, field by field: any difference but the number of epochs is
     /// refused naming the field; more epochs than done extends the run, with the schedule's span re-fitted
-    /// to the new length (said on standard error).
+    /// to the new length (said, unless --json).
     /// - Throws: `TrainingError.invalidCheckpoint` naming the field that differs, or epochs not above those done.
     func compare<Rule: OptimizerRule>(with checkpoint: inout TrainingCheckpoint<Rule>, source: String) throws {
         guard let saved = checkpoint.specification else { return }   // written before runs were specified: the description decides
+        // A difference the run's description shows (the data, the model's tensors, …) is worded by the trainer's check.
+        let described = Set(description.keys).union(checkpoint.run.keys).subtracting(["schedule"])
+        if described.contains(where: { description[$0] != checkpoint.run[$0] }) { return }
         // An automatic rate is compared as `auto` (the range test runs again, and chooses the same on the same build).
         var mine = specification, theirs = saved
         if mine.learningRate.isAutomatic && theirs.learningRate.isAutomatic {
@@ -149,17 +152,21 @@ struct TrainRun {
         guard specification.epochs != saved.epochs else { return }
         let schedule = self.schedule.description
         if checkpoint.progress.stoppedEarly == true {
-            FileHandle.standardError.write(Data(("note: --epochs \(specification.epochs): the run stopped early after epoch \(done); "
-                + "resumed, it is the same run and trains no further\n").utf8))
+            if !command.json {
+                print("--epochs \(specification.epochs): the run stopped early after epoch \(done); resumed, it is the same run and trains no further")
+            }
         } else {
             guard specification.epochs > done else {
                 throw TrainingError.invalidCheckpoint("--epochs \(specification.epochs): the run has done \(done) epochs already; "
                     + "a resume may extend it (--epochs above \(done)) but not shorten it")
             }
-            FileHandle.standardError.write(Data(("note: --epochs \(specification.epochs): the run of \(saved.epochs) epochs is extended to "
-                + "\(specification.epochs)" + (checkpoint.schedule == schedule ? "" : "; the schedule's span is re-fitted to the new length: \(schedule)")
-                + "\n").utf8))
+            if !command.json {
+                print("--epochs \(specification.epochs): the run of \(saved.epochs) epochs is extended to \(specification.epochs)"
+                    + (checkpoint.schedule == schedule ? "" : "; the schedule's span is re-fitted to the new length: \(schedule)"))
+            }
         }
+        // Only a schedule the checkpoint's own description agrees with is re-fitted (anything else is refused below, as it was).
+        guard checkpoint.schedule == checkpoint.run["schedule"] else { return }
         checkpoint.schedule = schedule
         checkpoint.run["schedule"] = description["schedule"]
         checkpoint.specification = specification
