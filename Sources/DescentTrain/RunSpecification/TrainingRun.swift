@@ -22,8 +22,9 @@ import Foundation
 /// let classes = try trained.predictor.labels(try trained.predictor.outputs(Tensor([[5.1, 3.5, 1.4, 0.2]])))
 /// ```
 ///
-/// A run is deterministic: the same specification on the same build trains the same weights, bit for bit,
-/// as `descent train` with the same flags does (both build the model, the rate and the schedule this way).
+/// A run is deterministic, and at a fixed rate it trains the same weights, bit for bit, as `descent train` with the
+/// same flags. An automatic rate here is `AutomaticLearningRate.find`'s (the range test weighed by the budget);
+/// `descent train`'s `auto` adds a race of candidates on validation loss, which is not yet part of this type.
 public struct TrainingRun: Sendable {
     /// The run, validated.
     public let specification: RunSpecification
