@@ -21,9 +21,16 @@ extension TrainCommand {
     var scheduleText: String { schedule ?? (learningRate == .automatic && !optimizer.isLearningRateFree ? "onecycle" : "constant") }
 
     /// The base rate of the run and, for `auto`, how it was chosen (printed here unless --json).
-    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int) throws -> (rate: Double, choice: AutomaticLearningRate.Choice?) {
+    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int, job: DataParallelJob? = nil)
+        throws -> (rate: Double, choice: AutomaticLearningRate.Choice?) {
         guard learningRate == .automatic else { return (learningRate.fixedValue ?? 3e-3, nil) }
-        let choice = try chooseAutomatically(setup: setup, totalSteps: totalSteps)
+        // Under mpirun every process searches at the global batch, and all take rank 0's choice.
+        var choice = try chooseAutomatically(setup: setup, totalSteps: totalSteps, batchSize: data.batchSize * (job?.size ?? 1))
+        if let job, job.size > 1 {
+            var rate = [choice.learningRate]
+            try job.communicator.broadcast(&rate, from: 0)
+            choice.learningRate = rate[0]
+        }
         if choice.source == .fallback {
             // Never a silent default: say it on stderr even with --json.
             FileHandle.standardError.write(Data(("note: --learning-rate auto: " + choice.reasons.joined(separator: "; ") + "\n").utf8))
@@ -35,8 +42,8 @@ extension TrainCommand {
         return (choice.learningRate, choice)
     }
 
-    private func chooseAutomatically(setup: TrainingSetup, totalSteps: Int) throws -> AutomaticLearningRate.Choice {
-        let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: data.batchSize, family: optimizer.family,
+    private func chooseAutomatically(setup: TrainingSetup, totalSteps: Int, batchSize: Int) throws -> AutomaticLearningRate.Choice {
+        let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: batchSize, family: optimizer.family,
                                                   momentum: momentum)
         // The rate-free optimizers are built at their reference default, which `find` keeps.
         let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)

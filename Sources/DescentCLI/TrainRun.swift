@@ -37,21 +37,33 @@ struct TrainRun {
             optimizer.controllers.append(try ReduceOnPlateau(factor: command.plateauFactor, patience: command.plateauPatience))
         }
         var checkpoint: TrainingCheckpoint<Rule>?
+        let communicator = trainer.communicator
         if command.resume, let checkpointPath {
-            let bytes: Data
-            do {
-                bytes = try Data(contentsOf: URL(fileURLWithPath: checkpointPath))
-            } catch {
-                throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
+            // Rank 0 reads the checkpoint and broadcasts it: every process resumes from the same state.
+            var bytes: [UInt8] = []
+            if communicator.isPrimary {
+                do {
+                    bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: checkpointPath)))
+                } catch {
+                    throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
+                }
             }
-            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
+            try communicator.broadcast(&bytes, from: 0)
+            checkpoint = try TrainingCheckpoint<Rule>.decode(Data(bytes), source: checkpointPath)
+            let saved = checkpoint?.run[TrainCommand.worldSizeKey] ?? "1"
+            if saved != "\(communicator.size)" {
+                throw ValidationError("--resume: the checkpoint in \(checkpointPath) was written by a job of world_size \(saved) "
+                    + "(processes), this one has \(communicator.size); the data order depends on the global batch, so resume "
+                    + "with mpirun -np \(saved)" + (saved == "1" ? " or without mpirun" : ""))
+            }
             // The diagnosis and the report see the whole run, not only the part after the resume.
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
         try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
-        let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
+        // Only rank 0 writes checkpoints.
+        let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = (communicator.isPrimary ? checkpointPath : nil).map { path in
             { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
         }
         var recovering: Double?

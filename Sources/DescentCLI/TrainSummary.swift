@@ -30,6 +30,15 @@ struct TrainSummary: Encodable {
     var diagnosis: Diagnosis?
     /// How `--learning-rate auto` chose the rate (`"automatic_learning_rate"`, null for a fixed rate).
     var automaticLearningRate: AutomaticLearningRate.Choice?
+    /// The processes of the job (`world_size`, 1 without mpirun) and the global batch (`global_batch_size`).
+    var worldSize = 1
+    var globalBatchSize: Int?
+    /// How the rate followed the global batch (`rate_scaling`, null for one process).
+    var rateScaling: RateScalingPlan?
+    /// Seconds in the all-reduces (`communication_seconds`, data-parallel runs).
+    var communicationSeconds: Double?
+    /// The gradient noise scale measured during the run (`noise_scale`, with --track-noise-scale or under mpirun).
+    var noiseScale: GradientNoiseScale?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
     var extra: [String: String] = [:]
 
@@ -99,6 +108,11 @@ struct TrainSummary: Encodable {
         } else {
             try container.encodeNil(forKey: Key("diagnosis"))
         }
+        try container.encode(worldSize, forKey: Key("world_size"))
+        if let globalBatchSize { try container.encode(globalBatchSize, forKey: Key("global_batch_size")) }
+        try container.encode(rateScaling, forKey: Key("rate_scaling"))
+        if let communicationSeconds { try container.encodeNumber(communicationSeconds, forKey: Key("communication_seconds")) }
+        if let noiseScale { try container.encode(NoiseScaleObject(noiseScale), forKey: Key("noise_scale")) }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
     }
 
