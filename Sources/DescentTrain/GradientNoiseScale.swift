@@ -87,7 +87,8 @@ public struct GradientNoiseScale: Codable, Sendable, Equatable {
 }
 
 /// The (small, big) squared gradient norms a training run gathers for `GradientNoiseScale`, and
-/// the estimates made from them at each epoch's end.
+/// the estimates made from them at the end of each epoch that brings the measurements since the
+/// last estimate to `minimumMeasurements`.
 public struct NoiseScaleTrack: Codable, Sendable, Equatable {
     public struct Measurement: Codable, Sendable, Equatable {
         public var small: Double
@@ -115,12 +116,24 @@ public struct NoiseScaleTrack: Codable, Sendable, Equatable {
         pending.append(Measurement(small: small, big: big))
     }
 
-    /// Turns the epoch's measurements into an estimate (when there are at least two).
+    /// The fewest measurements an estimate is made from at an epoch's end; fewer carry over to the next epoch.
+    public static let minimumMeasurements = 32
+
+    /// Turns the measurements since the last estimate into one, when there are at least `minimumMeasurements`.
     public mutating func endEpoch(_ epoch: Int, step: Int) {
-        defer { pending.removeAll() }
-        guard pending.count >= 2,
-              let estimate = try? GradientNoiseScale.estimate(smallBatch: smallBatch, bigBatch: bigBatch,
-                                                              measurements: pending.map { ($0.small, $0.big) }) else { return }
+        guard pending.count >= Self.minimumMeasurements, let estimate = pendingEstimate else { return }
         entries.append(Entry(epoch: epoch, step: step, noiseScale: estimate))
+        pending.removeAll()
+    }
+
+    /// The estimates, with one more from the measurements not yet used when there are at least two
+    /// and no estimate was made (a short run).
+    public func finished(epoch: Int, step: Int) -> [Entry] {
+        guard entries.isEmpty, pending.count >= 2, let estimate = pendingEstimate else { return entries }
+        return [Entry(epoch: epoch, step: step, noiseScale: estimate)]
+    }
+
+    private var pendingEstimate: GradientNoiseScale? {
+        try? GradientNoiseScale.estimate(smallBatch: smallBatch, bigBatch: bigBatch, measurements: pending.map { ($0.small, $0.big) })
     }
 }

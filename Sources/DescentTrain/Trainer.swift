@@ -100,7 +100,7 @@ public struct Trainer: Sendable {
                                          resumedFromEpoch: resumedFromEpoch,
                                          rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
             result.communicationSeconds = dataParallel?.communicationSeconds ?? 0
-            result.noiseScaleTrack = loop.progress.noiseScaleTrack?.entries ?? []
+            result.noiseScaleTrack = loop.progress.noiseScaleTrack?.finished(epoch: loop.progress.epoch, step: optimizer.step) ?? []
             return result
         }
 

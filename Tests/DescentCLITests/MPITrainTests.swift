@@ -93,11 +93,13 @@ final class MPITrainTests: XCTestCase {
     /// SGD on the digits, 2 epochs of 32-example global batches (90 steps, the last batch uneven), at a rate
     /// high enough that the guard rolls back: N processes × batch 32/N must take the same steps, the same
     /// rollbacks and end at the same weights (up to float rounding in the sums) as one process with batch 32.
+    /// At rate 1 the guard rolls back twice and the run recovers (weights agree to 1e-6 here); at rate 2 it
+    /// keeps diverging, and the rounding of the sums, amplified, moves the weights by 0.14 with the same rollbacks.
     private func assertProcessesFollowOneProcess(_ processes: Int) throws {
         _ = try mpirun()
         func arguments(batch: Int, weights: String) -> [String] {
             ["train", "--dataset", "digits", "--hidden", "16", "--epochs", "2", "--optimizer", "sgd", "--momentum", "0.9",
-             "--learning-rate", "2", "--batch-size", "\(batch)", "--scale-rate", "none", "--threads", "1",
+             "--learning-rate", "1", "--batch-size", "\(batch)", "--scale-rate", "none", "--threads", "1",
              "--save-weights", weights, "--json"]
         }
         let single = try CommandLineRunner.run(arguments(batch: 32, weights: path("one.safetensors")))
@@ -116,7 +118,7 @@ final class MPITrainTests: XCTestCase {
             XCTAssertEqual(one["learning_rate"] as? Double ?? .nan, many["learning_rate"] as? Double ?? 0, accuracy: 1e-12)
             XCTAssertEqual(one["training_loss"] as? Double ?? .nan, many["training_loss"] as? Double ?? 0, accuracy: 1e-3)
         }
-        assertClose(try weights(path("many.safetensors")), try weights(path("one.safetensors")), tolerance: 1e-3)
+        assertClose(try weights(path("many.safetensors")), try weights(path("one.safetensors")), tolerance: 1e-4)
         // Only rank 0 wrote: one model file, one JSON line.
         XCTAssertEqual(parallel.standardOutput.split(separator: "\n").filter { $0.hasPrefix("{") }.count, 1)
     }
