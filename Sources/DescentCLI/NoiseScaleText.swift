@@ -10,8 +10,9 @@ import Foundation
 enum NoiseScaleText {
     static func line(_ scale: GradientNoiseScale, globalBatch: Int?) -> String {
         guard scale.value.isFinite else {
-            return "Gradient noise scale: too noisy to estimate here (the full-data gradient's squared norm came out ≤ 0 "
-                + "from \(scale.measurements) pairs of norms at batches \(scale.smallBatch) and \(scale.bigBatch))"
+            return "Gradient noise scale: beyond what batches \(scale.smallBatch) and \(scale.bigBatch) resolve (the full-data "
+                + "gradient's squared norm came out ≤ 0 from \(scale.measurements) pairs of norms: the gradient is mostly noise here, "
+                + "as near a minimum); larger global batches would still average noise away, but measure with bigger batches to be sure"
         }
         var text = "Gradient noise scale (an estimate of the critical batch; McCandlish et al. 2018): "
             + String(format: "%.3g", scale.value)
