@@ -1,7 +1,10 @@
 #include "CDescentMPI.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <limits.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -201,3 +204,27 @@ void descent_mpi_library_version(char *text, size_t capacity) {
     if (newline != NULL) *newline = 0;
     snprintf(text, capacity, "%s", buffer);
 }
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void record_stop_signal(int number) {
+    if (stop_signal != 0) _exit(128 + number);
+    stop_signal = number;
+}
+
+void descent_watch_stop_signals(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = record_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+int descent_stop_signal(void) { return stop_signal; }

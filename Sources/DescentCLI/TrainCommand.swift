@@ -114,8 +114,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     private func run(_ job: DataParallelJob) async throws {
         let started = Date()
         var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
-        let signals = SignalStop()
+        let signals = SignalStop(watching: !MPICommunicator.isActive)
         defer { signals.restore() }
+        if MPICommunicator.isActive { MPICommunicator.watchStopSignals { [request = signals.request] in request.request(reason: $0) } }
         do {
             try train(&summary, stopRequest: signals.request, job: job)
         } catch {

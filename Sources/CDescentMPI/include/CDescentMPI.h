@@ -44,3 +44,10 @@ void descent_mpi_error_text(int code, char *text, size_t capacity);
 void descent_mpi_library_version(char *text, size_t capacity);
 
 #endif
+
+/// Stop signals under MPI. Open MPI's run-time takes SIGINT and SIGTERM from the dispatch sources that
+/// `descent` watches them with in one process, so under mpirun a plain sigaction handler records them:
+/// the first sets the number `descent_stop_signal` returns, a second exits at once with 128 + its number.
+void descent_watch_stop_signals(void);
+/// The first stop signal received since `descent_watch_stop_signals` (0: none).
+int descent_stop_signal(void);
