@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 // Open MPI's handle types are pointers to its predefined globals; void * is enough to pass them on.
 typedef void *handle;
@@ -27,6 +28,8 @@ static struct {
     int (*error_string)(int, char *, int *);
     int (*library_version)(char *, int *);
     int (*comm_set_errhandler)(handle, handle);
+    int (*iallreduce)(const void *, void *, int, handle, handle, handle, handle *);
+    int (*test)(handle *, int *, void *);
 } mpi;
 
 static int finalized_here = 0;
@@ -98,7 +101,9 @@ int descent_mpi_load(char *message, size_t capacity) {
         && lookup((void **)&mpi.abort, "MPI_Abort", message, capacity)
         && lookup((void **)&mpi.error_string, "MPI_Error_string", message, capacity)
         && lookup((void **)&mpi.library_version, "MPI_Get_library_version", message, capacity)
-        && lookup((void **)&mpi.comm_set_errhandler, "MPI_Comm_set_errhandler", message, capacity);
+        && lookup((void **)&mpi.comm_set_errhandler, "MPI_Comm_set_errhandler", message, capacity)
+        && lookup((void **)&mpi.iallreduce, "MPI_Iallreduce", message, capacity)
+        && lookup((void **)&mpi.test, "MPI_Test", message, capacity);
     if (!complete) {
         dlclose(library);
         memset(&mpi, 0, sizeof mpi);
@@ -139,11 +144,28 @@ static handle operation_handle(int operation) {
     }
 }
 
+// An all-reduce that waits politely: MPI_Iallreduce, then MPI_Test, spinning for about 50 µs and then
+// sleeping 50 µs between tests. MPI_Allreduce spins on a core while the slower rank computes; with
+// ranks sharing cores (oversubscribed, or a machine busy with other work) that spinning takes the core
+// from the very rank it waits for (measured on 2 loaded cores: 3.0 s of CPU per epoch instead of 0.8).
+static int polite_allreduce(void *values, int count, handle type, handle operation) {
+    handle request = NULL;
+    int status = mpi.iallreduce(OPEN_MPI_IN_PLACE, values, count, type, operation, mpi.world, &request);
+    if (status != 0) return status;
+    struct timespec pause = {0, 50000};
+    for (long tries = 0;; tries++) {
+        int done = 0;
+        status = mpi.test(&request, &done, NULL);  // NULL is Open MPI's MPI_STATUS_IGNORE
+        if (status != 0 || done) return status;
+        if (tries > 200) nanosleep(&pause, NULL);
+    }
+}
+
 int descent_mpi_allreduce_float(float *values, long count, int operation) {
     REQUIRE_LOADED();
     for (long start = 0; start < count; start += PIECE) {
         long piece = count - start < PIECE ? count - start : PIECE;
-        int status = mpi.allreduce(OPEN_MPI_IN_PLACE, values + start, (int)piece, mpi.type_float, operation_handle(operation), mpi.world);
+        int status = polite_allreduce(values + start, (int)piece, mpi.type_float, operation_handle(operation));
         if (status != 0) return status;
     }
     return 0;
@@ -153,7 +175,7 @@ int descent_mpi_allreduce_double(double *values, long count, int operation) {
     REQUIRE_LOADED();
     for (long start = 0; start < count; start += PIECE) {
         long piece = count - start < PIECE ? count - start : PIECE;
-        int status = mpi.allreduce(OPEN_MPI_IN_PLACE, values + start, (int)piece, mpi.type_double, operation_handle(operation), mpi.world);
+        int status = polite_allreduce(values + start, (int)piece, mpi.type_double, operation_handle(operation));
         if (status != 0) return status;
     }
     return 0;

@@ -196,6 +196,38 @@ final class MPITrainTests: XCTestCase {
         assertClose(try weights(path("killed.safetensors")), try weights(path("reference.safetensors")), tolerance: 0)
     }
 
+    /// SIGTERM to one rank (as a scheduler sends it): the request travels with the step's sums, every rank
+    /// stops after the same step, rank 0 saves a checkpoint in the middle of the epoch, and the resumed job
+    /// ends at the weights of the job left alone.
+    func testAStopRequestOnOneRankStopsEveryRankAtTheSameStep() throws {
+        _ = try mpirun()
+        func arguments(_ name: String) -> [String] {
+            ["train", "--dataset", "digits", "--hidden", "16", "--epochs", "12", "--optimizer", "adam", "--learning-rate", "0.01",
+             "--batch-size", "16", "--threads", "1", "--checkpoint-dir", path(name), "--save-weights", path(name + ".safetensors"), "--json"]
+        }
+        let reference = try run(2, arguments("reference"))
+        XCTAssertEqual(reference.status, 0, reference.standardError)
+        let process = try launch(2, arguments("stopped"))
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoint = path("stopped") + "/checkpoint.json"
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: checkpoint) && process.isRunning && Date() < deadline { usleep(2_000) }
+        usleep(50_000)
+        var signalled = false
+        if let victim = pid(ofRank: 1, under: process.processIdentifier) { signalled = kill(victim, SIGTERM) == 0 }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if signalled && process.terminationStatus != 0 {
+            XCTAssertEqual(try summary(text)["status"] as? String, "interrupted", text)
+        }
+        let resumed = try run(2, arguments("stopped") + ["--resume"])
+        XCTAssertEqual(resumed.status, 0, resumed.standardError)
+        assertClose(try weights(path("stopped.safetensors")), try weights(path("reference.safetensors")), tolerance: 0)
+    }
+
     /// A checkpoint of a 2-process job is refused by a job of another size, naming world_size.
     func testResumingWithAnotherWorldSizeIsRefused() throws {
         _ = try mpirun()
