@@ -33,7 +33,7 @@ extension TrainCommand {
         }
         if choice.source == .fallback {
             // Never a silent default: say it on stderr even with --json.
-            FileHandle.standardError.write(Data(("note: --learning-rate auto: " + choice.reasons.joined(separator: "; ") + "\n").utf8))
+            StandardOutput.error(("note: --learning-rate auto: " + choice.reasons.joined(separator: "; ") + "\n"))
         }
         if !json {
             print(String(format: "Automatic learning rate: %.3g (%@): %@", choice.learningRate, choice.source.rawValue, choice.rule))

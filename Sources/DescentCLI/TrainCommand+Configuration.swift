@@ -17,6 +17,7 @@ extension TrainCommand {
             "threads": .integer, "scale-rate": .string, "track-noise-scale": .integer,
             // Outputs.
             "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+            "track-sharpness": .integer,
         ],
         exclusiveGroups: [[["dataset"], ["csv", "target", "task"], ["idx-images", "idx-labels"]]],
         declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }

@@ -5,7 +5,7 @@ extension TrainCommand {
     /// Writes the `--report` HTML file of this run; `failure` is the error that ended a failed run.
     func writeReport(to path: String, setup: TrainingSetup, schedule: AnySchedule, stepsPerEpoch: Int,
                      history: [TrainingRecord], curves: TrainingCurves, failure: Error?,
-                     diagnosis: Diagnosis? = nil) throws {
+                     diagnosis: Diagnosis? = nil, rerun: DiagnosisText.Rerun? = nil) throws {
         let (split, objective) = (setup.split, setup.objective)
         let summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
@@ -22,7 +22,7 @@ extension TrainCommand {
         if let diagnosis {
             var blocks: [HTMLReport.Block] = [.paragraph("\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)")]
             if !diagnosis.evidence.isEmpty { blocks.append(.list(diagnosis.evidence)) }
-            blocks.append(.paragraph("Advice: \(DiagnosisText.advice(diagnosis.advice))"))
+            blocks.append(.paragraph("Advice: \(DiagnosisText.advice(diagnosis, rerun: rerun))"))
             report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
         }
         try report.document().write(toFile: path)

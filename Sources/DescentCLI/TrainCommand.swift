@@ -71,6 +71,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             help: ArgumentHelp("Estimate the gradient noise scale (the critical batch size) every N steps.", valueName: "N"))
     var trackNoiseScale: Int?
     @OptionGroup var outputs: TrainingOutputOptions
+    @Option(name: .customLong("track-sharpness"),
+            help: ArgumentHelp("Every N steps, measure λmax of the training loss's Hessian (and Adam's preconditioned sharpness) on up to 1,024 training rows, against the edge of stability 2(1+β)/η; logged, charted in --report, read by the diagnosis.",
+                               valueName: "N"))
+    var trackSharpness: Int?
     @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
@@ -88,6 +92,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be in 1...4096, got \(threads)") }
         if let trackNoiseScale, trackNoiseScale < 1 { throw ValidationError("--track-noise-scale must be at least 1 step, got \(trackNoiseScale)") }
+        if let trackSharpness, trackSharpness < 1 { throw ValidationError("--track-sharpness must be at least 1 (steps between measurements), got \(trackSharpness)") }
         _ = try hiddenSizes()
         try validateOutputs()
         try outputs.check()
@@ -114,19 +119,19 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     private func run(_ job: DataParallelJob) async throws {
         let started = Date()
         var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
-        let signals = SignalStop(watching: !MPICommunicator.isActive)
+        let signals = SignalStop(json: json, watching: !MPICommunicator.isActive)
         defer { signals.restore() }
         if MPICommunicator.isActive { MPICommunicator.watchStopSignals { [request = signals.request] in request.request(reason: $0) } }
         do {
             try train(&summary, stopRequest: signals.request, job: job)
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
-            summary.message = (error as? ValidationError)?.message ?? "\(error)"
+            summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
             summary.seconds = Date().timeIntervalSince(started)
             if json { print(summary.line()) }
             if error is ValidationError || error is ExitCode { throw error }
             let rank = job.size > 1 ? "rank \(job.communicator.rank): " : ""
-            FileHandle.standardError.write(Data("error: \(rank)\(error)\n".utf8))
+            StandardOutput.error("error: \(rank)\(CommandFailure.bounded("\(error)"))\n")
             job.end(after: error)   // a failure of this process alone ends the whole job
             throw ExitCode(1)
         }
@@ -183,9 +188,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         trainingConfiguration.earlyStoppingPatience = patience
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
+        trainingConfiguration.sharpnessTracking = try trackSharpness.map { try SharpnessTracking(interval: $0) }
+        let settings = runSettings(schedule: parsed, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, baseRate: baseRate)
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
-                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
+                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil, settings: settings)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration, communicator: job.communicator),
                            model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
@@ -196,7 +203,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
         }
-        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation), settings: settings)
+        let rerun = DiagnosisText.Rerun(arguments: CommandLine.arguments, checkpointed: checkpointPath != nil)
         let outcome: TrainingOutcome
         do {
             outcome = try run.fit(optimizer, momentum: momentum, &curves)
@@ -207,16 +215,18 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
-                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves), rerun: rerun) }
             }
             summary.history = curves.epochs
             summary.rollbacks = curves.rollbacks.count
             summary.diagnosis = curves.epochs.isEmpty && curves.finalDivergence == nil ? nil : diagnose(curves)
+            summary.rerun = rerun
+            summary.sharpness = curves.sharpness
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
-                                                 diagnosis: diagnose(curves))) != nil {
-                FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
+                                                 diagnosis: diagnose(curves), rerun: rerun)) != nil {
+                StandardOutput.error("note: wrote the report of the failed run to \(reportPath)\n")
             }
             throw error
         }
@@ -234,6 +244,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if let noiseScale = outcome.noiseScale, !json { print(NoiseScaleText.line(noiseScale, globalBatch: globalBatch)) }
         summary.resumedFromEpoch = outcome.resumedFromEpoch
         summary.diagnosis = diagnosis
+        summary.rerun = rerun
+        summary.sharpness = curves.sharpness
         if outcome.status == .interrupted, !json {
             print("Interrupted (\(stopRequest.reason ?? "stop requested")) after step \(curves.steps.last?.step ?? 0)"
                 + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
@@ -243,10 +255,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                                       schedule: parsed, status: summary.status), to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
-        report(outcome.history, objective: objective, diagnosis: diagnosis)
+        report(outcome.history, objective: objective, diagnosis: diagnosis, rerun: rerun, sharpness: curves.sharpness)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
@@ -272,9 +284,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             guard isDirectory.boolValue else { throw ValidationError("--checkpoint-dir: '\(directory)' is a file, not a directory") }
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.localizedDescription)")
+                try DirectoryCreation.create(directory)
+            } catch let error as FileWriteError {
+                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.reason)")
             }
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {
@@ -289,7 +301,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
     func runDescription(setup: TrainingSetup, schedule: AnySchedule, worldSize: Int = 1) -> [String: String] {
         var description = [
-            "data": setup.dataSummary, "model": "\(setup.model.stateDictionary.mapValues(\.shape).sorted { $0.key < $1.key })",
+            "data": setup.dataSummary, "model": setup.model.stateDictionary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "),
             "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
             "schedule": "\(schedule)", "batch_size": "\(data.batchSize)", "seed": "\(data.seed)",
             "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",
@@ -301,7 +313,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return description
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis, rerun: DiagnosisText.Rerun,
+                        sharpness: [SharpnessMeasurement]) {
         guard let last = history.last, !json else { return }
         let chart = TerminalChart(width: 60, height: 8)
         let firstEpoch = history.first?.epoch ?? 1   // epochs count from 1 (a resumed run's history may start later)
@@ -310,7 +323,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch", firstIndex: firstEpoch))
         }
         print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
-        printDiagnosis(diagnosis)
+        if let line = SharpnessText.summary(sharpness) { print(line) }
+        printDiagnosis(diagnosis, rerun: rerun)
     }
 }
 
@@ -318,7 +332,22 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
 extension TrainCommand {
     /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
-    func printDiagnosis(_ diagnosis: Diagnosis) {
-        for line in DiagnosisText.lines(diagnosis) { print(line) }
+    func printDiagnosis(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
+        for line in DiagnosisText.lines(diagnosis, rerun: rerun) { print(line) }
+    }
+
+    /// What the diagnosis needs to know of this run to give advice that fits it.
+    func runSettings(schedule: AnySchedule, totalSteps: Int, stepsPerEpoch: Int, baseRate: Double) -> RunSettings {
+        // The schedule is independent of the run's length when parsing it for twice the steps gives the same schedule.
+        let longer = try? ScheduleParser.parse(scheduleText, totalSteps: Swift.min(totalSteps * 2, ScheduleParser.maximumTotalSteps),
+                                               baseLearningRate: baseRate)
+        let momentumValue: Double? = switch optimizer {
+        case .sgd: momentum
+        case .adam, .adamw, .schedulefree, .prodigy: 0.9
+        case .rmsprop: nil
+        }
+        return RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
+                           schedule: schedule, totalSteps: totalSteps, lengthIndependent: longer.map { "\($0)" == "\(schedule)" } ?? false,
+                           epochs: epochs, stepsPerEpoch: stepsPerEpoch, guardOn: !noGuard)
     }
 }

@@ -43,38 +43,49 @@ struct TrainRun {
             var bytes: [UInt8] = []
             if communicator.isPrimary {
                 do {
-                    bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: checkpointPath)))
-                } catch {
-                    throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
+                    bytes = [UInt8](try FileContents.read(checkpointPath))
+                } catch let error as FileReadError {
+                    throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
                 }
             }
             try communicator.broadcast(&bytes, from: 0)
-            checkpoint = try TrainingCheckpoint<Rule>.decode(Data(bytes), source: checkpointPath)
+            checkpoint = try TrainingCheckpoint<Rule>.decode(Data(bytes), source: checkpointPath, optimizer: rule.name)
             let saved = checkpoint?.run[TrainCommand.worldSizeKey] ?? "1"
             if saved != "\(communicator.size)" {
                 throw ValidationError("--resume: the checkpoint in \(checkpointPath) was written by a job of world_size \(saved) "
                     + "(processes), this one has \(communicator.size); the data order depends on the global batch, so resume "
                     + "with mpirun -np \(saved)" + (saved == "1" ? " or without mpirun" : ""))
             }
-            // The diagnosis and the report see the whole run, not only the part after the resume.
-            curves.epochs = checkpoint?.progress.history ?? []
+            // The diagnosis and the report see the whole run, not only the part after the resume: the curves saved
+            // beside the checkpoint (every step, rollback and sharpness measurement), else the epochs it holds.
+            let history = checkpoint?.progress.history ?? []
+            if communicator.isPrimary, let saved = Self.savedCurves(beside: checkpointPath), saved.epochs == history {
+                curves.steps = saved.steps
+                curves.rollbacks = saved.rollbacks
+                curves.sharpness = saved.sharpness
+                curves.earlyStop = saved.earlyStop
+            }
+            curves.epochs = history
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
         try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
+        let recorded = Box(curves)
+        defer { curves = recorded.value }
         // Only rank 0 writes checkpoints.
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = (communicator.isPrimary ? checkpointPath : nil).map { path in
-            { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
+            { checkpoint in
+                try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path)
+                try Self.saveCurves(recorded.value, beside: path)
+            }
         }
         var recovering: Double?
         let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)
-        var recorded = curves
-        defer { curves = recorded }
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
                                saveCheckpoint: save) { [observers] event in
             try observers.record(event)
-            recorded.record(event)
+            recorded.value.record(event)
             guard !json else { return }
             switch event {
             case let .epochEnded(record):
@@ -93,9 +104,29 @@ struct TrainRun {
                       + "rate scale now \(ChartNumberFormat.value(scale))")
             case let .stoppedEarly(epoch, bestEpoch):
                 print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
-            case .stepEnded:
+            case .stepEnded, .sharpnessMeasured:
                 break
             }
         }
+    }
+
+    /// The curves file beside a checkpoint: `DIR/curves.json` for `DIR/checkpoint.json`.
+    static func curvesPath(beside checkpointPath: String) -> String {
+        URL(fileURLWithPath: checkpointPath).deletingLastPathComponent().appendingPathComponent("curves.json").path
+    }
+
+    /// Writes the run's curves beside its checkpoint, so a resumed run diagnoses the whole run as the run itself did.
+    static func saveCurves(_ curves: TrainingCurves, beside checkpointPath: String) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try AtomicFile.write([UInt8](try encoder.encode(curves)), to: curvesPath(beside: checkpointPath))
+    }
+
+    /// The curves saved beside a checkpoint, or nil when there are none (a checkpoint of an older descent) or they do not read.
+    static func savedCurves(beside checkpointPath: String) -> TrainingCurves? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: curvesPath(beside: checkpointPath))) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try? decoder.decode(TrainingCurves.self, from: data)
     }
 }

@@ -88,8 +88,16 @@ public struct Trainer: Sendable {
         }
         var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
                                 referenceLoss: reference)
-        if let checkpoint { try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description) }
+        if let checkpoint {
+            // The checkpoint counts global batches (each process's batch × the processes).
+            let (product, overflow) = configuration.batchSize.multipliedReportingOverflow(by: communicator.size)
+            let globalBatch = Swift.max(overflow ? Int.max : product, 1)
+            let batches = training.count / globalBatch + (training.count % globalBatch == 0 ? 0 : 1)
+            try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description,
+                            batchesPerEpoch: batches, batchSize: globalBatch)
+        }
         let resumedFromEpoch = loop.progress.epoch
+        var sharpness = configuration.sharpnessTracking.map { SharpnessTracker(settings: $0, training: training) }
         func checkpointNow() throws {
             guard let saveCheckpoint else { return }
             try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
@@ -182,6 +190,12 @@ public struct Trainer: Sendable {
                 loop.progress.exampleCount += exampleCount
                 let gradientNorm = configuration.measuresGradientNorm ? globalGradientNorm(gradients) : nil
                 try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate, gradientNorm: gradientNorm))
+                if var tracker = sharpness, tracker.isDue(afterStep: optimizer.step) {
+                    let measurement = try tracker.measure(model, optimizer: optimizer)
+                    sharpness = tracker
+                    try observe(.sharpnessMeasured(measurement))
+                    model.train()
+                }
             }
             if let divergence, let settings = configuration.divergenceGuard {
                 let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)

@@ -23,6 +23,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// process, every step in a data-parallel job, where the pair of norms comes free), estimated at each epoch's end.
     /// In one process a measurement costs one more backward pass, on half the batch.
     public var noiseScaleInterval: Int?
+    /// Measure the sharpness of the training loss every so many steps (`SharpnessTracking`; nil: never).
+    public var sharpnessTracking: SharpnessTracking?
 
     public init(epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
                 divergenceGuard: DivergenceGuard? = DivergenceGuard()) {
@@ -44,5 +46,6 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw TrainingError.invalidConfiguration("noiseScaleInterval must be at least 1, got \(interval)")
         }
         try divergenceGuard?.validate()
+        try sharpnessTracking?.validate()
     }
 }

@@ -106,7 +106,7 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         XCTAssertGreaterThan(lambda, 0)
         XCTAssertEqual(try XCTUnwrap(ceiling["learning_rate"] as? Double), 2 / lambda, accuracy: 1e-12 / lambda)
         let text = try CommandLineRunner.run(["range-test", "--dataset", "iris", "--hidden", "8", "--iterations", "40", "--ceiling"])
-        XCTAssertTrue(text.standardOutput.contains("Stability ceiling: λmax"), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("Stability ceiling, measured at the start: λmax"), text.standardOutput)
         XCTAssertTrue(text.standardOutput.contains("median of 3 runs"), text.standardOutput)
     }
 
