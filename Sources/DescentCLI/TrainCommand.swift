@@ -31,12 +31,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
     @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
-    var learningRate: LearningRateArgument = .fixed(3e-3)
+    var learningRateOption: LearningRateArgument?
+    /// `--learning-rate`, or `auto` when none is given.
+    var learningRate: LearningRateArgument { learningRateOption ?? .automatic }
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant with a fixed --learning-rate; cosine with auto).")
     var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
@@ -83,6 +85,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if learningRateOption == .automatic, data.validationFraction == 0 {
+            throw ValidationError("--learning-rate auto decides on validation loss, and --validation-fraction 0 leaves no validation "
+                + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate")
+        }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
@@ -162,9 +168,25 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
-        let (chosenRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps, job: job)
+        var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
+        trainingConfiguration.noiseScaleInterval = trackNoiseScale
+        trainingConfiguration.earlyStoppingPatience = patience
+        if noGuard { trainingConfiguration.divergenceGuard = nil }
+        // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
+        // Under mpirun it searches at the global batch (as one process with batch N·B), and every process takes rank 0's rate.
+        var searchConfiguration = trainingConfiguration
+        searchConfiguration.batchSize = globalBatch
+        var decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: searchConfiguration)
+        if job.size > 1 {
+            var rate = [decision.rate]
+            try job.communicator.broadcast(&rate, from: 0)
+            decision.rate = rate[0]
+            decision.choice?.learningRate = rate[0]
+        }
+        let (chosenRate, automatic) = (decision.rate, decision.choice)
         summary.automaticLearningRate = automatic
+        summary.trivialValidationLoss = TrivialBaseline(for: split.validation).loss
+        if automatic?.keepsBestEpoch == true, patience == nil { trainingConfiguration.keepsBestWeights = true }
         // Under mpirun the rate follows the global batch (an automatic rate was searched at it already).
         var scheduleText = self.scheduleText
         var baseRate = chosenRate
@@ -183,20 +205,18 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.globalBatchSize = globalBatch
         summary.learningRate = baseRate
         let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
-        var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
-        trainingConfiguration.noiseScaleInterval = trackNoiseScale
-        trainingConfiguration.earlyStoppingPatience = patience
-        if noGuard { trainingConfiguration.divergenceGuard = nil }
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         trainingConfiguration.sharpnessTracking = try trackSharpness.map { try SharpnessTracking(interval: $0) }
         let settings = runSettings(schedule: parsed, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, baseRate: baseRate)
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil, settings: settings)
-        let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration, communicator: job.communicator),
+        var run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration, communicator: job.communicator),
                            model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed, worldSize: job.size), observers: observers)
+        // Under mpirun the race's winner is not gone on from: each process raced alone; the job starts fresh at rank 0's rate.
+        run.raceCheckpoint = job.size > 1 ? nil : decision.raceCheckpoint
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -242,7 +262,13 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if job.size > 1 { summary.communicationSeconds = outcome.communicationSeconds }
         summary.noiseScale = outcome.noiseScale
         if let noiseScale = outcome.noiseScale, !json { print(NoiseScaleText.line(noiseScale, globalBatch: globalBatch)) }
-        summary.resumedFromEpoch = outcome.resumedFromEpoch
+        summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
+        summary.keptEpoch = outcome.keptEpoch
+        summary.keptValidationLoss = outcome.keptValidationLoss
+        if outcome.status == .completed, let kept = outcome.keptEpoch, !json {
+            print(String(format: "Kept the weights of epoch %ld, the lowest validation loss (%.4f); the last epoch's was %.4f",
+                         kept, outcome.keptValidationLoss ?? .nan, outcome.history.last?.validationLoss ?? .nan))
+        }
         summary.diagnosis = diagnosis
         summary.rerun = rerun
         summary.sharpness = curves.sharpness
@@ -258,7 +284,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         report(outcome.history, objective: objective, diagnosis: diagnosis, rerun: rerun, sharpness: curves.sharpness)
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun,
+                            automatic: automatic, keptEpoch: outcome.keptEpoch)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }

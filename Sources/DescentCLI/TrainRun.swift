@@ -18,6 +18,9 @@ struct TrainRun {
     let description: [String: String]
     /// The progress line, the `--log` and the `--tensorboard` files.
     let observers: TrainingObservers
+    /// The automatic rate's race winner (a `TrainingCheckpoint` of the chosen optimizer's rule): the run goes on
+    /// from it instead of training its first epochs again (nil: a fresh start; `--resume` takes precedence).
+    var raceCheckpoint: (any Sendable)? = nil
 
     /// `fit` with the rule the user chose, built by `OptimizerChoice` (the one factory `train` and `range-test` share).
     func fit(_ choice: OptimizerChoice, momentum: Double, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
@@ -30,14 +33,35 @@ struct TrainRun {
         return try choice.withRule(task, momentum: momentum)
     }
 
-    func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
+    /// The run's optimizer for `rule` at peak `learningRate` with `schedule` (the race builds its candidates with it too).
+    static func makeOptimizer<Rule: OptimizerRule>(_ rule: Rule, learningRate: Double, schedule: AnySchedule,
+                                                    command: TrainCommand) throws -> Optimizer<Rule> {
         var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: command.weightDecay,
                                       schedule: .schedule(schedule))
         if command.reduceOnPlateau {
             optimizer.controllers.append(try ReduceOnPlateau(factor: command.plateauFactor, patience: command.plateauPatience))
         }
+        return optimizer
+    }
+
+    func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
+        var optimizer = try Self.makeOptimizer(rule, learningRate: learningRate, schedule: schedule, command: command)
         var checkpoint: TrainingCheckpoint<Rule>?
         let communicator = trainer.communicator
+        var fromRace = false
+        if !command.resume, let raceCheckpoint {
+            guard var start = raceCheckpoint as? TrainingCheckpoint<Rule> else {
+                throw TrainingError.invalidCheckpoint("the automatic rate's race ran another optimizer than \(Rule.self)")
+            }
+            start.run = description
+            checkpoint = start
+            fromRace = true
+            curves.epochs = start.progress.history
+            if !command.json {
+                for record in start.progress.history { printEpoch(record, metricName: Objective(for: split.train).metricName) }
+                print("(epochs 1–\(start.progress.epoch) were the race's; the run goes on from there)")
+            }
+        }
         if command.resume, let checkpointPath {
             // Rank 0 reads the checkpoint and broadcasts it: every process resumes from the same state.
             var bytes: [UInt8] = []
@@ -68,10 +92,13 @@ struct TrainRun {
             curves.epochs = history
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
-        try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
+        try observers.start(resumedFromEpoch: fromRace ? 0 : checkpoint?.progress.epoch ?? 0,
+                            resumedAtStep: fromRace ? 0 : checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
         let recorded = Box(curves)
         defer { curves = recorded.value }
+        // The race's epochs of the winner go into the log and TensorBoard too (their epoch records; the race's steps are not kept).
+        if fromRace, let start = checkpoint { for record in start.progress.history { try observers.record(.epochEnded(record)) } }
         // Only rank 0 writes checkpoints.
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = (communicator.isPrimary ? checkpointPath : nil).map { path in
             { checkpoint in
@@ -80,7 +107,7 @@ struct TrainRun {
             }
         }
         var recovering: Double?
-        let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)
+        let (json, metricName) = (command.json, Objective(for: split.train).metricName)
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
                                saveCheckpoint: save) { [observers] event in
@@ -93,10 +120,7 @@ struct TrainRun {
                     print(String(format: "recovered: training goes on at rate scale %.4g (learning rate %.3e)", scale, record.learningRate))
                     recovering = nil
                 }
-                // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
-                print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
-                             record.epoch, epochs, record.learningRate, record.trainingLoss,
-                             record.validationLoss ?? .nan, metricName, record.validationMetric ?? .nan))
+                printEpoch(record, metricName: metricName)
             case let .rolledBack(step, loss, scale):
                 recovering = scale
                 // Rounded: a blown-up loss is 3.196e27, not 3.1962348793820843e+27.
@@ -128,5 +152,13 @@ struct TrainRun {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try? decoder.decode(TrainingCurves.self, from: data)
+    }
+
+    /// One epoch's line.
+    func printEpoch(_ record: TrainingRecord, metricName: String) {
+        // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
+        print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
+                     record.epoch, command.epochs, record.learningRate, record.trainingLoss,
+                     record.validationLoss ?? .nan, metricName, record.validationMetric ?? .nan))
     }
 }

@@ -8,7 +8,9 @@ import Foundation
 /// what happened in words, e.g. "completed 20 epochs"), `epochs` (one object per
 /// epoch: `epoch`, `learning_rate`, `training_loss`, `validation_loss`, `validation_<metric>`),
 /// `final_training_loss`, `final_validation_loss`, `best_validation_loss`,
-/// `final_validation_<metric>` (accuracy or r2), `epochs_run`, `learning_rate` (the base rate),
+/// `final_validation_<metric>` (accuracy or r2), `epochs_run`, `kept_epoch` and `kept_validation_loss` (the epoch
+/// whose weights the model holds: the best one after early stopping or with auto's keep-the-best-epoch, else the
+/// last), `trivial_validation_loss` (class frequencies or the mean), `learning_rate` (the base rate),
 /// `rollbacks`, `rate_scale`, `resumed_from_epoch` (0 for a fresh run), `seconds`, `diagnosis`
 /// (`verdict`, `message`, `confidence`, `evidence`, `advice`, `advice_kind`, `advice_rate_factor`,
 /// `advice_learning_rate`: the rate the advice names, `advice_epochs`: the epochs in all it advises),
@@ -49,6 +51,11 @@ struct TrainSummary: Encodable {
     var communicationSeconds: Double?
     /// The gradient noise scale measured during the run (`noise_scale`, with --track-noise-scale or under mpirun).
     var noiseScale: GradientNoiseScale?
+    /// The epoch whose weights the model holds when they are not the last's (`kept_epoch`), and its validation loss.
+    var keptEpoch: Int?
+    var keptValidationLoss: Double?
+    /// The validation loss of predicting the class frequencies or the mean (`trivial_validation_loss`).
+    var trivialValidationLoss: Double?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
     var extra: [String: String] = [:]
 
@@ -116,6 +123,9 @@ struct TrainSummary: Encodable {
         try container.encodeNumber(history.compactMap(\.validationLoss).filter(\.isFinite).min(), forKey: Key("best_validation_loss"))
         if let metricName { try container.encodeNumber(last?.validationMetric, forKey: Key("final_validation_\(metricName)")) }
         try container.encode(history.count, forKey: Key("epochs_run"))
+        try container.encode(keptEpoch ?? history.last?.epoch, forKey: Key("kept_epoch"))
+        try container.encodeNumber(keptValidationLoss ?? last?.validationLoss, forKey: Key("kept_validation_loss"))
+        try container.encodeNumber(trivialValidationLoss, forKey: Key("trivial_validation_loss"))
         try container.encodeNumber(learningRate, forKey: Key("learning_rate"))
         try container.encode(automaticLearningRate.map(AutomaticChoiceObject.init), forKey: Key("automatic_learning_rate"))
         try container.encode(rollbacks, forKey: Key("rollbacks"))

@@ -87,7 +87,7 @@ public struct Trainer: Sendable {
             reference = value[0]
         }
         var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
-                                referenceLoss: reference)
+                                keepsBest: configuration.keepsBestWeights, referenceLoss: reference)
         if let checkpoint {
             // The checkpoint counts global batches (each process's batch × the processes).
             let (product, overflow) = configuration.batchSize.multipliedReportingOverflow(by: communicator.size)
@@ -104,12 +104,20 @@ public struct Trainer: Sendable {
         }
         var dataParallel: DataParallelStep?
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
+            let kept = status == .stoppedEarly || (status == .completed && configuration.keepsBestWeights)
+                ? loop.progress.earlyStopping?.bestEpoch : nil
             var result = TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
-                                         resumedFromEpoch: resumedFromEpoch,
-                                         rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
+                                         resumedFromEpoch: resumedFromEpoch, rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale },
+                                         keptEpoch: kept)
             result.communicationSeconds = dataParallel?.communicationSeconds ?? 0
             result.noiseScaleTrack = loop.progress.noiseScaleTrack?.finished(epoch: loop.progress.epoch, step: optimizer.step) ?? []
             return result
+        }
+        // A checkpoint of a run that early stopping had already ended (a race's candidate): nothing more to train.
+        if let stopping = loop.progress.earlyStopping, let best = stopping.bestEpoch, loop.progress.batchIndex == 0,
+           loop.progress.epoch - best >= stopping.patience {
+            if let weights = loop.bestWeights { try model.load(parameters: weights) }
+            return outcome(.stoppedEarly)
         }
 
         while loop.progress.epoch < configuration.epochs {
@@ -232,8 +240,10 @@ public struct Trainer: Sendable {
                 try checkpointNow()
                 return outcome(.stoppedEarly)
             }
-            try checkpointNow()
+            if configuration.checkpointsEachEpoch || loop.progress.epoch >= configuration.epochs { try checkpointNow() }
         }
+        // Keep the best epoch: the model ends with the weights of the lowest validation loss.
+        if configuration.keepsBestWeights, let best = loop.bestWeights { try model.load(parameters: best) }
         return outcome(.completed)
     }
 

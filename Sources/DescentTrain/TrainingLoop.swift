@@ -20,8 +20,9 @@ struct TrainingLoop<Rule: OptimizerRule> {
     var points: [RollbackPoint]
     var bestWeights: [String: Tensor]?
 
-    init(model: some Module, optimizer: Optimizer<Rule>, patience: Int?, referenceLoss: Double?) {
-        progress.earlyStopping = patience.map(EarlyStopping.init)
+    /// - Parameter keepsBest: track the best epoch's weights even without a patience (a patience that never runs out).
+    init(model: some Module, optimizer: Optimizer<Rule>, patience: Int?, keepsBest: Bool = false, referenceLoss: Double?) {
+        progress.earlyStopping = (patience ?? (keepsBest ? Int.max : nil)).map(EarlyStopping.init)
         progress.guardState.reference = referenceLoss
         points = [RollbackPoint(model: model.stateDictionary, optimizer: optimizer.savedState(), guardState: progress.guardState)]
     }
