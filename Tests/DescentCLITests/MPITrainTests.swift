@@ -231,7 +231,7 @@ final class MPITrainTests: XCTestCase {
     /// A checkpoint of a 2-process job is refused by a job of another size, naming world_size.
     func testResumingWithAnotherWorldSizeIsRefused() throws {
         _ = try mpirun()
-        let arguments = ["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2", "--batch-size", "8", "--threads", "1",
+        let arguments = ["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2", "--learning-rate", "0.01", "--batch-size", "8", "--threads", "1",
                          "--checkpoint-dir", path("run")]
         let first = try run(2, arguments)
         XCTAssertEqual(first.status, 0, first.standardError)
