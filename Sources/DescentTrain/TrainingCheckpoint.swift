@@ -142,6 +142,8 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var earlyStopping: EarlyStopping?
     /// Set when early stopping ended the run: a resume of it is the same run and trains no further.
     public var stoppedEarly: Bool?
+    /// The gradient noise scale's measurements and estimates so far (absent in older checkpoints).
+    public var noiseScaleTrack: NoiseScaleTrack?
 
     public init() {}
 }
