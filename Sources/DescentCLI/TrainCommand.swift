@@ -109,10 +109,13 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     /// Everything `run` does but the summary's last line and the exit status; fills `summary` as it goes.
     private func train(_ summary: inout TrainSummary, stopRequest: StopRequest) throws {
         let checkpointPath = try checkpointDirectory.map(Self.prepareCheckpointDirectory)
+        // One run at a time in a checkpoint directory: a second one fails here, naming the first.
+        let lock = try checkpointDirectory.map(Self.lockCheckpointDirectory)
+        defer { lock?.release() }
         if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
-        let initialFile = try initWeights.map { try ModelFile.load(path: $0) }
+        let initialFile = try initWeights.map { try ModelFile.loadVerified(path: $0) }
         let setup = try data.makeSetup(hidden: try hiddenSizes(), savedCard: initialFile?.card)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
@@ -139,7 +142,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
         let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
-                           description: runDescription(setup: setup, schedule: parsed), observers: observers)
+                           description: runDescription(setup: setup, schedule: parsed), dataIdentity: CheckpointDataIdentity(setup: setup),
+                           observers: observers)
 
         if !json {
             print("Training on \(setup.dataSummary)")
@@ -230,14 +234,37 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return URL(fileURLWithPath: directory).appendingPathComponent("checkpoint.json").path
     }
 
+    /// Locks the checkpoint directory for this run (`DIR/checkpoint.lock`, released when the run ends,
+    /// by the kernel if it is killed); a lock left by a killed run is taken over with a note.
+    /// - Throws: `CommandFailure(.failed)` naming the run that holds it (pid, host, start time).
+    static func lockCheckpointDirectory(_ directory: String) throws -> DirectoryLock {
+        let lock: DirectoryLock
+        do {
+            lock = try DirectoryLock.acquire(directory: directory, fileName: "checkpoint.lock")
+        } catch let error as DirectoryLockError {
+            if case let .held(_, holder) = error {
+                throw CommandFailure(.failed, "--checkpoint-dir \(directory) is in use by another run ("
+                    + (holder.map(\.description) ?? "it has not written who it is yet")
+                    + "); wait for it to end, or give another directory")
+            }
+            throw CommandFailure(.failed, "--checkpoint-dir \(directory): \(error)")
+        }
+        if let stale = lock.staleHolder {
+            FileHandle.standardError.write(Data("note: \(directory) was locked by a run that ended without unlocking it (\(stale)); taken over\n".utf8))
+        }
+        return lock
+    }
+
     /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
     func runDescription(setup: TrainingSetup, schedule: AnySchedule) -> [String: String] {
         var description = [
-            "data": setup.dataSummary, "model": "\(setup.model.stateDictionary.mapValues(\.shape).sorted { $0.key < $1.key })",
+            "model": "\(setup.model.stateDictionary.mapValues(\.shape).sorted { $0.key < $1.key })",
             "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
             "schedule": "\(schedule)", "batch_size": "\(data.batchSize)", "seed": "\(data.seed)",
             "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",
         ]
+        // The data by shape and content, not by name (CheckpointDataIdentity).
+        description.merge(CheckpointDataIdentity(setup: setup).entries) { _, data in data }
         if optimizer == .sgd { description["momentum"] = "\(momentum)" }
         if reduceOnPlateau { description["reduce_on_plateau"] = "patience \(plateauPatience), factor \(plateauFactor)" }
         return description

@@ -16,6 +16,8 @@ struct TrainRun {
     let checkpointPath: String?
     let stopRequest: StopRequest
     let description: [String: String]
+    /// What the checkpoint knows the data by (its shape and digest), checked before the rest of the description.
+    let dataIdentity: CheckpointDataIdentity
     /// The progress line, the `--log` and the `--tensorboard` files.
     let observers: TrainingObservers
 
@@ -44,7 +46,11 @@ struct TrainRun {
             } catch {
                 throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
             }
-            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
+            var decoded = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
+            if let note = try dataIdentity.adopt(into: &decoded.run, checkpoint: checkpointPath) {
+                FileHandle.standardError.write(Data((note + "\n").utf8))
+            }
+            checkpoint = decoded
             // The diagnosis and the report see the whole run, not only the part after the resume.
             curves.epochs = checkpoint?.progress.history ?? []
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }

@@ -18,6 +18,7 @@ import Foundation
 /// | `descent.classes` | `["setosa","versicolor","virginica"]`: class i is output i (classification only) |
 /// | `descent.target` | `species`: the target column's name |
 /// | `descent.training` | `{"data":"iris: 120 training …","epochs_run":20,"learning_rate":0.003,…}` |
+/// | `descent.tensor_sha256` | `{"0.bias":"5f0c…","0.weight":"a3e1…",…}`: the SHA-256 of each tensor's bytes, written and checked by ``ModelFile`` (optional) |
 ///
 /// A prediction standardises row x as z = (x − mean) / standard_deviation (per column, Float32, exactly
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
@@ -111,6 +112,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public static let classes = "descent.classes"
         public static let target = "descent.target"
         public static let training = "descent.training"
+        /// Not part of the card: ``ModelFile`` writes and verifies it (the tensors' checksums).
+        public static let tensorChecksums = "descent.tensor_sha256"
     }
 
     private struct StandardizerObject: Codable {
