@@ -81,40 +81,47 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    private static func rotateRight(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
+    @inline(__always)
+    private static func rotateRight(_ value: UInt32, _ count: UInt32) -> UInt32 { (value &>> count) | (value &<< (32 &- count)) }
 
     /// Runs the compression function over `blocks` whole 64-byte blocks.
     private mutating func compress(_ buffer: UnsafeRawBufferPointer, blocks: Int) {
-        var schedule = [UInt32](repeating: 0, count: 64)
-        var h0 = state[0], h1 = state[1], h2 = state[2], h3 = state[3], h4 = state[4], h5 = state[5], h6 = state[6], h7 = state[7]
-        Self.roundConstants.withUnsafeBufferPointer { constants in
-            schedule.withUnsafeMutableBufferPointer { w in
-                for block in 0..<blocks {
-                    let base = block * 64
-                    for index in 0..<16 {
-                        let at = base + 4 * index
-                        w[index] = UInt32(buffer[at]) << 24 | UInt32(buffer[at + 1]) << 16 | UInt32(buffer[at + 2]) << 8 | UInt32(buffer[at + 3])
+        guard blocks > 0, let base = buffer.baseAddress else { return }
+        precondition(buffer.count >= blocks * 64)
+        state.withUnsafeMutableBufferPointer { state in
+            Self.roundConstants.withUnsafeBufferPointer { constants in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+                    // Raw pointers and no closures in the loop: no bounds or exclusivity checks per round.
+                    guard let words = schedule.baseAddress, let state = state.baseAddress, let k = constants.baseAddress else { return }
+                    for block in 0..<blocks {
+                        Self.compressBlock(base + block * 64, state: state, words: words, constants: k)
                     }
-                    for index in 16..<64 {
-                        let s0 = Self.rotateRight(w[index - 15], 7) ^ Self.rotateRight(w[index - 15], 18) ^ (w[index - 15] >> 3)
-                        let s1 = Self.rotateRight(w[index - 2], 17) ^ Self.rotateRight(w[index - 2], 19) ^ (w[index - 2] >> 10)
-                        w[index] = w[index - 16] &+ s0 &+ w[index - 7] &+ s1
-                    }
-                    var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-                    for index in 0..<64 {
-                        let sum1 = Self.rotateRight(e, 6) ^ Self.rotateRight(e, 11) ^ Self.rotateRight(e, 25)
-                        let choice = (e & f) ^ (~e & g)
-                        let t1 = h &+ sum1 &+ choice &+ constants[index] &+ w[index]
-                        let sum0 = Self.rotateRight(a, 2) ^ Self.rotateRight(a, 13) ^ Self.rotateRight(a, 22)
-                        let majority = (a & b) ^ (a & c) ^ (b & c)
-                        let t2 = sum0 &+ majority
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
-                    }
-                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d; h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
                 }
             }
         }
-        state = [h0, h1, h2, h3, h4, h5, h6, h7]
+    }
+
+    @inline(__always)
+    private static func compressBlock(_ block: UnsafeRawPointer, state: UnsafeMutablePointer<UInt32>,
+                                      words w: UnsafeMutablePointer<UInt32>, constants k: UnsafePointer<UInt32>) {
+        for index in 0..<16 { w[index] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)) }
+        for index in 16..<64 {
+            let s0 = rotateRight(w[index - 15], 7) ^ rotateRight(w[index - 15], 18) ^ (w[index - 15] &>> 3)
+            let s1 = rotateRight(w[index - 2], 17) ^ rotateRight(w[index - 2], 19) ^ (w[index - 2] &>> 10)
+            w[index] = w[index - 16] &+ s0 &+ w[index - 7] &+ s1
+        }
+        var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
+        for index in 0..<64 {
+            let sum1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
+            let choice = (e & f) ^ (~e & g)
+            let t1 = h &+ sum1 &+ choice &+ k[index] &+ w[index]
+            let sum0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22)
+            let majority = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = sum0 &+ majority
+            h = g; g = f; f = e; e = d &+ t1
+            d = c; c = b; b = a; a = t1 &+ t2
+        }
+        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
+        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 }
