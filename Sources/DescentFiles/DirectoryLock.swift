@@ -3,7 +3,8 @@ import Foundation
 /// One process at a time in a directory: an exclusive `flock` on a lock file inside it, which also
 /// says who holds it (process id, host, start time). The kernel drops a `flock` when its process
 /// ends however it ends, so the lock of a killed run is free at once; the next run takes it over
-/// and is told whose it was (``staleHolder``).
+/// and is told whose it was (``staleHolder``: a holder that releases removes the file, a killed one
+/// leaves it).
 ///
 /// The lock file is written in place, not through `AtomicFile`: the lock belongs to its inode, and
 /// a file renamed over it would be another file that nobody holds.
@@ -74,31 +75,43 @@ public final class DirectoryLock: @unchecked Sendable {
     ///   `.unusable` when the lock file cannot be opened or locked.
     public static func acquire(directory: String, fileName: String) throws -> DirectoryLock {
         let path = URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard descriptor >= 0 else { throw DirectoryLockError.unusable(path: path, String(cString: strerror(errno))) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let reason = errno
-            let holder = Holder(text: readAll(descriptor))
-            close(descriptor)
-            if reason == EWOULDBLOCK { throw DirectoryLockError.held(path: path, by: holder) }
-            throw DirectoryLockError.unusable(path: path, String(cString: strerror(reason)))
+        // A holder removes the file when it releases; a lock taken on a file already removed (or replaced)
+        // is no lock, so it is taken again on the file now at the path.
+        for _ in 0..<100 {
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard descriptor >= 0 else { throw DirectoryLockError.unusable(path: path, String(cString: strerror(errno))) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                let reason = errno
+                let holder = Holder(text: readAll(descriptor))
+                close(descriptor)
+                if reason == EWOULDBLOCK { throw DirectoryLockError.held(path: path, by: holder) }
+                throw DirectoryLockError.unusable(path: path, String(cString: strerror(reason)))
+            }
+            var held = stat(), named = stat()
+            guard fstat(descriptor, &held) == 0, stat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino else {
+                close(descriptor)
+                continue
+            }
+            // The lock is ours; text still in the file is from a holder that ended without releasing it.
+            let stale = Holder(text: readAll(descriptor))
+            let text = Array(Holder.current.text.utf8)
+            let written = ftruncate(descriptor, 0) == 0 ? text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) } : -1
+            guard written == text.count else {
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw DirectoryLockError.unusable(path: path, reason)
+            }
+            return DirectoryLock(path: path, descriptor: descriptor, staleHolder: stale)
         }
-        // The lock is ours; text still in the file is from a holder that ended without releasing it.
-        let stale = Holder(text: readAll(descriptor))
-        let text = Array(Holder.current.text.utf8)
-        let written = ftruncate(descriptor, 0) == 0 ? text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) } : -1
-        guard written == text.count else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw DirectoryLockError.unusable(path: path, reason)
-        }
-        return DirectoryLock(path: path, descriptor: descriptor, staleHolder: stale)
+        throw DirectoryLockError.unusable(path: path, "it was replaced 100 times while being locked")
     }
 
-    /// Empties the lock file and releases the lock (also done by the kernel when the process ends).
+    /// Removes the lock file and releases the lock (the kernel releases it when the process ends however
+    /// it ends; the file of a killed holder stays, and names it to the next).
     public func release() {
         guard descriptor >= 0 else { return }
-        _ = ftruncate(descriptor, 0)
+        // Removed while still held, so no other process can lock this file and believe it holds the directory.
+        _ = unlink(path)
         _ = flock(descriptor, LOCK_UN)
         close(descriptor)
         descriptor = -1
