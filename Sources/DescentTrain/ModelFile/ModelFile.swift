@@ -6,13 +6,16 @@ import Foundation
 
 /// A trained model on disk: a safetensors file whose tensors carry PyTorch's `state_dict` names
 /// (`0.weight`, `0.bias`, `2.weight`, …, Float32, so `torch.nn.Sequential.load_state_dict` takes them)
-/// and whose `__metadata__` carries the ``ModelCard``. A file without a card (weights only, as written
-/// before, or by another tool) still loads: its ``card`` is nil, and what needs one says so.
+/// and whose `__metadata__` carries the ``ModelCard`` and the SHA-256 of each tensor's bytes
+/// (`descent.tensor_sha256`). A file without a card (weights only, as written before, or by another
+/// tool) still loads: its ``card`` is nil, and what needs one says so; a file without checksums loads
+/// with ``tensorChecksums`` nil (not verified).
 ///
 /// ```swift
 /// try ModelFile.save(model, card: card, to: "iris.safetensors")
 /// let file = try ModelFile.load(path: "iris.safetensors")
 /// file.card?.classNames                      // ["setosa", "versicolor", "virginica"]
+/// file.tensorChecksums?["0.bias"]            // "5f0c…": each tensor's SHA-256, verified on loading
 /// let predictor = try ModelPredictor(file)   // the network rebuilt, its tensors loaded
 /// ```
 public struct ModelFile: Sendable {
