@@ -34,6 +34,8 @@ final class ModelIntegrityCommandTests: XCTestCase {
             XCTAssertEqual(used.status, 0, "\(arguments): \(used.standardError)")
             XCTAssertFalse(used.standardError.contains("not verified"), used.standardError)
         }
+        let inspected = try CommandLineRunner.run(["inspect", model])
+        XCTAssertTrue(inspected.standardOutput.contains("tensor checksums: the SHA-256 of each tensor"), inspected.standardOutput)
         // One bit of the last tensor's last byte (2.weight sorts last: its bytes end the file).
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
         bytes[bytes.count - 1] ^= 0x04
@@ -77,5 +79,7 @@ final class ModelIntegrityCommandTests: XCTestCase {
         XCTAssertEqual(predicted.status, 0, predicted.standardError)
         XCTAssertEqual(predicted.standardError,
                        "note: \(model) records no tensor checksums (written by another tool or an older descent): its weights were not verified\n")
+        let inspected = try CommandLineRunner.run(["inspect", model])
+        XCTAssertTrue(inspected.standardOutput.contains("tensor checksums: none recorded"), inspected.standardOutput)
     }
 }
