@@ -35,7 +35,7 @@ extension TuneCommand {
         Parallel.threadCount = threadsPerWorker
         // Ctrl-C (SIGINT) or SIGTERM: the trial in progress ends as failed ("interrupted"), no new trial
         // starts, worker processes are asked to stop the same way, the summary is printed, exit 130/143.
-        let signals = SignalStop()
+        let signals = SignalStop(json: json)
         defer { signals.restore() }
         // A worker started by a parent stops when the parent ends (the pipe on its standard input closes).
         if isWorker { Self.watchParent(signals.request) }
