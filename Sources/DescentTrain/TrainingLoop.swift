@@ -22,7 +22,8 @@ struct TrainingLoop<Rule: OptimizerRule> {
 
     /// - Parameter keepsBest: track the best epoch's weights even without a patience (a patience that never runs out).
     init(model: some Module, optimizer: Optimizer<Rule>, patience: Int?, keepsBest: Bool = false, referenceLoss: Double?) {
-        progress.earlyStopping = (patience ?? (keepsBest ? Int.max : nil)).map(EarlyStopping.init)
+        // "Never runs out": the largest patience a checkpoint holds (TrainingCheckpoint.maximumCount), more epochs than a run has.
+        progress.earlyStopping = (patience ?? (keepsBest ? TrainingCheckpoint<Rule>.maximumCount : nil)).map(EarlyStopping.init)
         progress.guardState.reference = referenceLoss
         points = [RollbackPoint(model: model.stateDictionary, optimizer: optimizer.savedState(), guardState: progress.guardState)]
     }

@@ -147,7 +147,7 @@ final class HostilePassTests: XCTestCase {
     private func checkpoint(_ extra: [String] = []) throws -> (directory: String, object: [String: Any]) {
         let checkpoints = path("checkpoints")
         let result = try run(["train", "--dataset", "iris", "--epochs", "2", "--hidden", "3", "--optimizer", "sgd",
-                              "--checkpoint-dir", checkpoints, "--json"] + extra)
+                              "--learning-rate", "0.01", "--checkpoint-dir", checkpoints, "--json"] + extra)
         XCTAssertEqual(result.status, 0, result.standardError)
         let data = try Data(contentsOf: URL(fileURLWithPath: checkpoints + "/checkpoint.json"))
         return (checkpoints, try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any]))
@@ -157,7 +157,7 @@ final class HostilePassTests: XCTestCase {
         throws -> CommandLineRunner.Result {
         let data = try JSONSerialization.data(withJSONObject: object)
         try data.write(to: URL(fileURLWithPath: directory + "/checkpoint.json"))
-        return try run(["train", "--dataset", "iris", "--epochs", epochs, "--hidden", "3", "--optimizer", optimizer,
+        return try run(["train", "--dataset", "iris", "--epochs", epochs, "--hidden", "3", "--optimizer", optimizer, "--learning-rate", "0.01",
                         "--checkpoint-dir", directory, "--resume", "--json"])
     }
 
@@ -204,7 +204,7 @@ final class HostilePassTests: XCTestCase {
         let data = try JSONSerialization.data(withJSONObject: object)
         try data.write(to: URL(fileURLWithPath: checkpoints + "/checkpoint.json"))
         let result = try run(["train", "--dataset", "iris", "--epochs", "3", "--hidden", "5", "--optimizer", "sgd",
-                              "--checkpoint-dir", checkpoints, "--resume"])
+                              "--learning-rate", "0.01", "--checkpoint-dir", checkpoints, "--resume"])
         XCTAssertEqual(result.status, 1, result.standardError)
         XCTAssertTrue(result.standardError.contains("model is 0.bias [3], 0.weight [3, 4]"), result.standardError)
     }
