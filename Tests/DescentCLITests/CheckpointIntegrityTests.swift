@@ -26,7 +26,9 @@ final class CheckpointIntegrityTests: XCTestCase {
     }
 
     private func train(_ csv: String, epochs: Int, checkpoints: String, resume: Bool) throws -> CommandLineRunner.Result {
-        try CommandLineRunner.run(["train", "--csv", csv, "--hidden", "8", "--epochs", "\(epochs)", "--checkpoint-dir", checkpoints, "--json"]
+        // A fixed rate and constant schedule: a resume may extend --epochs without changing the schedule.
+        try CommandLineRunner.run(["train", "--csv", csv, "--hidden", "8", "--learning-rate", "0.01", "--schedule", "constant",
+                                   "--epochs", "\(epochs)", "--checkpoint-dir", checkpoints, "--json"]
                                   + (resume ? ["--resume"] : []))
     }
 
