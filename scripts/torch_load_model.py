@@ -7,11 +7,14 @@ shape, load the state dict, and check its predictions against `descent predict` 
 
 The metadata holds everything needed (see Sources/DescentTrain/ModelFile/ModelCard.swift): the model
 (kind, sizes, activation), the feature names in order, the standardiser's means and deviations, the
-class labels. Exit status 0 when the labels agree on every row and the probabilities within 1e-5.
+class labels, and the SHA-256 of each tensor's bytes (checked here with hashlib). Exit status 0
+when the labels agree on every row and the probabilities within 1e-5.
 """
 import argparse
 import csv
+import hashlib
 import json
+import struct
 import subprocess
 import sys
 import tempfile
@@ -33,6 +36,26 @@ def build(model):
     return torch.nn.Sequential(*layers)
 
 
+def verify_checksums(path, metadata):
+    """Checks `descent.tensor_sha256` (the SHA-256 of each tensor's bytes, by name) with hashlib."""
+    if "descent.tensor_sha256" not in metadata:
+        print("checksums: none recorded (the tensors are not verified)")
+        return
+    recorded = json.loads(metadata["descent.tensor_sha256"])
+    with open(path, "rb") as handle:
+        data = handle.read()
+    length = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + length])
+    names = sorted(name for name in header if name != "__metadata__")
+    if sorted(recorded) != names:
+        raise SystemExit(f"{path}: checksums are recorded for {sorted(recorded)}, the file holds {names}")
+    for name in names:
+        begin, end = header[name]["data_offsets"]
+        if hashlib.sha256(data[8 + length + begin:8 + length + end]).hexdigest() != recorded[name]:
+            raise SystemExit(f"{path}: tensor {name} does not match the SHA-256 recorded for it")
+    print(f"checksums: the {len(names)} tensors match their recorded SHA-256 (hashlib)")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
@@ -45,6 +68,7 @@ def main():
         metadata = handle.metadata()
         names = list(handle.keys())
     print(f"safetensors: {len(names)} tensors {names}; metadata keys {sorted(metadata)}")
+    verify_checksums(arguments.model, metadata)
     model_description = json.loads(metadata["descent.model"])
     features = json.loads(metadata["descent.features"])
     classes = json.loads(metadata["descent.classes"]) if "descent.classes" in metadata else None

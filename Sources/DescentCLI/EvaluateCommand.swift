@@ -43,7 +43,7 @@ struct EvaluateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await FailureJSON.run(json: json) {
-            let predictor = try ModelPredictor(try ModelFile.load(path: model))
+            let predictor = try ModelPredictor(try ModelFile.loadVerified(path: model))
             let card = predictor.card
             let targetName = target ?? card.targetName
             let reader = try CSVChunkReader(path: csv, featureNames: card.featureNames, targetColumn: targetName)

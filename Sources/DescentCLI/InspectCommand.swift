@@ -115,6 +115,9 @@ struct InspectCommand: AsyncParsableCommand {
         if ModelCard.isPresent(in: header.metadata) {
             // A model saved by descent train: the card in words (a broken card is an input error naming the key).
             for line in try ModelCard(metadata: header.metadata, source: file).describedLines() { print(line) }
+            print(header.metadata[ModelCard.Key.tensorChecksums] == nil
+                ? "tensor checksums: none recorded (its weights are not verified when loaded)"
+                : "tensor checksums: the SHA-256 of each tensor (verified when predict, evaluate or --init-weights load it)")
         } else if !header.metadata.isEmpty {
             print("metadata:")
             for key in header.metadata.keys.sorted() { print("  \(key): \(header.metadata[key]!)") }

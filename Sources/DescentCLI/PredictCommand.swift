@@ -52,7 +52,7 @@ struct PredictCommand: AsyncParsableCommand {
     func run() async throws {
         try await FailureJSON.run(json: json) {
             let started = Date()
-            let predictor = try ModelPredictor(try ModelFile.load(path: model))
+            let predictor = try ModelPredictor(try ModelFile.loadVerified(path: model))
             let card = predictor.card
             if probabilities && card.classNames == nil {
                 throw ValidationError("--probabilities: \(model) is a regression model (of \"\(card.targetName)\"); it has no classes")

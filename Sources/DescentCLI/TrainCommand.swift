@@ -181,12 +181,16 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     /// Everything `run` does but the summary's last line and the exit status; fills `summary` as it goes.
     private func train(_ summary: inout TrainSummary, stopRequest: StopRequest, job: DataParallelJob) throws {
         let checkpointPath = try checkpointDirectory.map(Self.prepareCheckpointDirectory)
+        // One run at a time in a checkpoint directory: a second one fails here, naming the first. Under mpirun
+        // the job's rank 0 holds it for the job (only it writes the checkpoint).
+        let lock = try job.communicator.isPrimary ? checkpointDirectory.map(Self.lockCheckpointDirectory) : nil
+        defer { lock?.release() }
         // Only rank 0 reads the checkpoint (and broadcasts it): the other hosts need no copy.
         if resume, job.communicator.isPrimary, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
         var spec = try specification()
-        let initialFile = try initWeights.map { try ModelFile.load(path: $0) }
+        let initialFile = try initWeights.map { try ModelFile.loadVerified(path: $0) }
         let setup = try TrainingSetup(spec, savedCard: initialFile?.card)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
@@ -252,7 +256,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var run = TrainRun(command: self, specification: spec, trainer: Trainer(configuration: trainingConfiguration, communicator: job.communicator),
                            model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
-                           description: runDescription(setup: setup, schedule: parsed, worldSize: job.size), observers: observers)
+                           description: runDescription(setup: setup, schedule: parsed, worldSize: job.size),
+                           dataIdentity: CheckpointDataIdentity(setup: setup), observers: observers)
         // Under mpirun the race's winner is not gone on from: each process raced alone; the job starts fresh at rank 0's rate.
         run.raceCheckpoint = job.size > 1 ? nil : decision.raceCheckpoint
 
@@ -360,17 +365,40 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return URL(fileURLWithPath: directory).appendingPathComponent("checkpoint.json").path
     }
 
+    /// Locks the checkpoint directory for this run (`DIR/checkpoint.lock`, released when the run ends,
+    /// by the kernel if it is killed); a lock left by a killed run is taken over with a note.
+    /// - Throws: `CommandFailure(.failed)` naming the run that holds it (pid, host, start time).
+    static func lockCheckpointDirectory(_ directory: String) throws -> DirectoryLock {
+        let lock: DirectoryLock
+        do {
+            lock = try DirectoryLock.acquire(directory: directory, fileName: "checkpoint.lock")
+        } catch let error as DirectoryLockError {
+            if case let .held(_, holder) = error {
+                throw CommandFailure(.failed, "--checkpoint-dir \(directory) is in use by another run ("
+                    + (holder.map(\.description) ?? "it has not written who it is yet")
+                    + "); wait for it to end, or give another directory")
+            }
+            throw CommandFailure(.failed, "--checkpoint-dir \(directory): \(error)")
+        }
+        if let stale = lock.staleHolder {
+            FileHandle.standardError.write(Data("note: \(directory) was locked by a run that ended without unlocking it (\(stale)); taken over\n".utf8))
+        }
+        return lock
+    }
+
     /// The run description's key of the job's number of processes (only when more than one).
     static let worldSizeKey = "world_size"
 
     /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
     func runDescription(setup: TrainingSetup, schedule: AnySchedule, worldSize: Int = 1) -> [String: String] {
         var description = [
-            "data": setup.dataSummary, "model": setup.model.stateDictionary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "),
+            "model": setup.model.stateDictionary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "),
             "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
             "schedule": "\(schedule)", "batch_size": "\(data.batchSize)", "seed": "\(data.seed)",
             "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",
         ]
+        // The data by shape and content, not by name (CheckpointDataIdentity).
+        description.merge(CheckpointDataIdentity(setup: setup).entries) { _, data in data }
         if optimizer == .sgd { description["momentum"] = "\(momentum)" }
         // The data order depends on the global batch: a job of another size cannot go on from here.
         if worldSize > 1 { description[Self.worldSizeKey] = "\(worldSize)" }

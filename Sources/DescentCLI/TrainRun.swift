@@ -18,6 +18,8 @@ struct TrainRun {
     let checkpointPath: String?
     let stopRequest: StopRequest
     let description: [String: String]
+    /// What the checkpoint knows the data by (its shape and digest), checked before the rest of the description.
+    let dataIdentity: CheckpointDataIdentity
     /// The progress line, the `--log` and the `--tensorboard` files.
     let observers: TrainingObservers
     /// The automatic rate's race winner (a `TrainingCheckpoint` of the chosen optimizer's rule): the run goes on
@@ -82,7 +84,11 @@ struct TrainRun {
                     + "(processes), this one has \(communicator.size); the data order depends on the global batch, so resume "
                     + "with mpirun -np \(saved)" + (saved == "1" ? " or without mpirun" : ""))
             }
+            // The data by content (under mpirun every rank decodes the same bytes; rank 0 says the note), then the
+            // specification field by field (the data's paths are left to the content check).
             if var resumed = checkpoint {
+                let note = try dataIdentity.adopt(into: &resumed.run, checkpoint: checkpointPath)
+                if let note, communicator.isPrimary { StandardOutput.error(note + "\n") }
                 try compare(with: &resumed, source: checkpointPath)
                 checkpoint = resumed
             }
@@ -156,6 +162,8 @@ struct TrainRun {
             mine.learningRate = .automatic(chosen: nil)
             theirs.learningRate = .automatic(chosen: nil)
         }
+        // The data is known by its contents (CheckpointDataIdentity, checked before): a renamed copy is the same data.
+        (theirs.csv, theirs.idxImages, theirs.idxLabels) = (mine.csv, mine.idxImages, mine.idxLabels)
         if let field = mine.differences(from: theirs).first {
             let flag = "--" + field.replacingOccurrences(of: "_", with: "-")
             throw TrainingError.invalidCheckpoint("it belongs to another run: \(field) (\(flag)) is "

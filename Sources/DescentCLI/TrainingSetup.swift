@@ -165,8 +165,11 @@ struct TrainingSetup {
     }
 
     /// One line on the data: source, sizes and the task.
-    var dataSummary: String {
-        "\(data.source): \(split.train.count) training and \(split.validation.count) validation examples, "
+    var dataSummary: String { "\(data.source): \(dataShape)" }
+
+    /// The data's sizes and task without its name: "120 training and 30 validation examples, 4 features, 3 classes".
+    var dataShape: String {
+        "\(split.train.count) training and \(split.validation.count) validation examples, "
             + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")"
     }
 

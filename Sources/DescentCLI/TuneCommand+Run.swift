@@ -7,11 +7,13 @@ extension TuneCommand {
     func run() async throws {
         var signalStatus: Int32?
         try await FailureJSON.run(json: json) { signalStatus = try tune() }
-        // After the summary (with --json its one object is the last line): 130 after SIGINT, 143 after SIGTERM.
+        // After the summary (with --json its one object is the last line): 130 after SIGINT, 143 after SIGTERM,
+        // 1 when a worker process died.
         if let signalStatus { throw ExitCode(signalStatus) }
     }
 
-    /// Runs the study; returns the exit status of the signal that interrupted it, if one did.
+    /// Runs the study; returns the exit status of the signal that interrupted it, if one did, or 1 when a
+    /// worker process died (after the summary).
     private func tune() throws -> Int32? {
         let space = try searchSpace()
         if let saveConfig, !isWorker { try SpecificationFile.write(try specification(), to: saveConfig) }
@@ -33,21 +35,30 @@ extension TuneCommand {
         // starts, worker processes are asked to stop the same way, the summary is printed, exit 130/143.
         let signals = SignalStop(json: json)
         defer { signals.restore() }
+        // A worker started by a parent stops when the parent ends (the pipe on its standard input closes).
+        if isWorker { Self.watchParent(signals.request) }
         let start = Date()
+        var workerFailures: [String] = []
         do {
             if workers > 1 && !isWorker {
                 // Load the data here first, so a bad --csv is one clear error, not one per worker.
                 let setup = try makeSetup()
                 if showProgress { print("Tuning on \(setup.dataSummary) with \(workers) worker processes; study '\(self.study)' in \(StudyStorageOption.display(self.storage))") }
-                try runWorkerProcesses(study: study, showProgress: showProgress, stop: signals.request)
+                workerFailures = try runWorkerProcesses(study: study, showProgress: showProgress, stop: signals.request)
             } else {
                 try runWorker(study: study, space: space, showProgress: showProgress, stop: signals.request)
             }
         } catch let error as StudyStorageError {
             throw failWork(error.description)
         }
+        // A dead worker fails the command after the summary (its one JSON object says so), with status 1.
+        let failure = workerFailures.isEmpty ? nil : workerFailures.joined(separator: "; ")
         if !isWorker {
-            try printSummary(study: study, seconds: Date().timeIntervalSince(start), interrupted: signals.request.reason)
+            try printSummary(study: study, seconds: Date().timeIntervalSince(start), interrupted: signals.request.reason, failure: failure)
+        }
+        if let failure {
+            FileHandle.standardError.write(Data("error: \(failure)\n".utf8))
+            return signals.exitStatus ?? 1
         }
         return signals.exitStatus
     }
@@ -200,7 +211,9 @@ extension TuneCommand {
                 if let reason = stop.reason { throw TrialInterrupted(reason: reason) }
                 guard case let .epochEnded(record) = event else { return }
                 try trial.report(step: record.epoch, value: record.validationLoss ?? .nan)
-                if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+                // In slices, so a stop request (a signal, the parent's end) is not kept waiting by the test hook.
+                let resume = Date().addingTimeInterval(pause)
+                while pause > 0, stop.reason == nil, Date() < resume { Thread.sleep(forTimeInterval: min(0.05, pause)) }
             })
             return outcome.history.last?.validationLoss ?? .nan
         }

@@ -5,28 +5,59 @@ import Foundation
 
 extension TuneCommand {
     /// `--workers N`: N copies of this executable with the same flags (and `--worker`), sharing the
-    /// storage; this process shows their progress and waits for them.
-    func runWorkerProcesses(study: Study, showProgress: Bool, stop: StopRequest) throws {
+    /// storage; this process shows their progress and waits for them. A worker that dies (SIGKILL, a
+    /// crash, an error) has its running trial stored as failed at once, so the others finish the study
+    /// without waiting for its heartbeat to go stale. Each worker's standard input is a pipe whose other
+    /// end only this process holds: when this process ends, however it ends, the workers read EOF and stop
+    /// (`watchParent`).
+    /// - Returns: one sentence per worker that failed ("worker 2 of 2 (pid 4242) was killed by SIGKILL"),
+    ///   empty when all ended well or were interrupted by a stop request.
+    func runWorkerProcesses(study: Study, showProgress: Bool, stop: StopRequest) throws -> [String] {
         let executable = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
         var arguments = Self.workerArguments(Array(CommandLine.arguments.dropFirst()))
         if threads == nil { arguments += ["--threads", "\(threadsPerWorker)"] }
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.watchParentVariable] = "1"
         var processes: [Process] = []
+        // Kept open until this process ends: their write ends are what the workers watch.
+        var parentPipes: [Pipe] = []
         for _ in 0..<workers {
             let process = Process()
             process.executableURL = executable
             process.arguments = arguments
+            process.environment = environment
+            let pipe = Pipe()
+            process.standardInput = pipe
             process.standardOutput = FileHandle.nullDevice
             do { try process.run() } catch {
                 processes.forEach { $0.terminate() }
                 throw CommandFailure(.failed, "cannot start a worker process (\(executable.path)): \(error)")
             }
             processes.append(process)
+            parentPipes.append(pipe)
         }
         var reported = Set<Int>()
         var best: Double?
         var forwarded = false
+        var failures: [Int: String] = [:]
+        let interrupted: Set<Int32> = [128 + SIGINT, 128 + SIGTERM]
+        func collectFailures() {
+            for (index, process) in processes.enumerated() where !process.isRunning && failures[index] == nil {
+                let signalled = process.terminationReason == .uncaughtSignal
+                guard signalled || process.terminationStatus != 0 else { continue }
+                if !signalled, stop.isRequested, interrupted.contains(process.terminationStatus) { continue }
+                let how = signalled ? "was killed by \(Self.signalName(process.terminationStatus))"
+                    : "failed with exit status \(process.terminationStatus) (its error is above)"
+                let pid = process.processIdentifier
+                var failure = "worker \(index + 1) of \(workers) (pid \(pid)) \(how)"
+                let failed = failRunningTrials(of: pid, in: study, message: "worker process \(pid) \(how)")
+                if !failed.isEmpty { failure += "; its trial " + failed.map { "#\($0)" }.joined(separator: ", ") + " is stored as failed" }
+                failures[index] = failure
+            }
+        }
         while processes.contains(where: \.isRunning) {
             Thread.sleep(forTimeInterval: 0.2)
+            collectFailures()
             if showProgress { report(study, &reported, &best) }
             // A signal to this process alone (kill, not Ctrl-C at a terminal) is passed on to the workers.
             if stop.isRequested, !forwarded {
@@ -34,13 +65,49 @@ extension TuneCommand {
                 for process in processes where process.isRunning { kill(process.processIdentifier, SIGINT) }
             }
         }
+        collectFailures()
         if showProgress { report(study, &reported, &best) }
-        let interrupted: Set<Int32> = [128 + SIGINT, 128 + SIGTERM]
-        let failed = processes.filter { $0.terminationStatus != 0 && !(stop.isRequested && interrupted.contains($0.terminationStatus)) }
-        if !failed.isEmpty {
-            throw CommandFailure(.failed, "\(failed.count) of \(workers) worker processes failed (exit status "
-                + failed.map { String($0.terminationStatus) }.joined(separator: ", ") + "); their errors are above")
+        withExtendedLifetime(parentPipes) {}
+        return failures.keys.sorted().compactMap { failures[$0] }
+    }
+
+    /// The environment variable that tells a worker to watch its standard input for its parent's end.
+    static let watchParentVariable = "DESCENT_TUNE_WATCH_PARENT"
+
+    /// In a worker started by `runWorkerProcesses`: a thread that reads standard input, a pipe from the
+    /// parent that never writes; EOF means the parent has ended (killed, even by SIGKILL), and the worker
+    /// stops: its trial ends as failed after the step in progress, and half a second later the process
+    /// exits whatever it is doing. Works alike on Linux and macOS (no `prctl`).
+    static func watchParent(_ stop: StopRequest) {
+        guard ProcessInfo.processInfo.environment[watchParentVariable] == "1" else { return }
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            while true {
+                let count = read(STDIN_FILENO, &byte, 1)
+                if count > 0 || (count < 0 && errno == EINTR) { continue }
+                break
+            }
+            stop.request(reason: "the end of the parent process")
+            Thread.sleep(forTimeInterval: 0.5)
+            _exit(1)
         }
+    }
+
+    /// Stores the running trials of the worker process `pid` (on this machine) as failed; their numbers.
+    private func failRunningTrials(of pid: Int32, in study: Study, message: String) -> [Int] {
+        let name = Study.workerName(processIdentifier: pid)
+        guard let trials = try? study.trials() else { return [] }
+        return trials.filter { $0.state == .running && $0.worker == name }.compactMap { trial in
+            (try? study.storage.finishTrial(trialID: trial.id, state: .failed, value: nil, message: message)) == true ? trial.number : nil
+        }
+    }
+
+    /// "SIGKILL" for 9, "signal 42" for a number without a common name.
+    static func signalName(_ number: Int32) -> String {
+        let names: [Int32: String] = [SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
+                                      SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGSEGV: "SIGSEGV",
+                                      SIGPIPE: "SIGPIPE", SIGTERM: "SIGTERM"]
+        return names[number] ?? "signal \(number)"
     }
 
     private func report(_ study: Study, _ reported: inout Set<Int>, _ best: inout Double?) {
@@ -67,7 +134,8 @@ extension TuneCommand {
     }
 
     /// The best trial, the counts by state, and the `descent train` command line that reproduces the best trial.
-    func printSummary(study: Study, seconds: Double, interrupted: String? = nil) throws {
+    /// `failure` (a worker died): the JSON object's status is "failed" with an `error` as every failed command's.
+    func printSummary(study: Study, seconds: Double, interrupted: String? = nil, failure: String? = nil) throws {
         let trials: [TrialRecord]
         do { trials = try study.trials() } catch let error as StudyStorageError { throw failWork(error.description) }
         let counts = Dictionary(grouping: trials, by: \.state).mapValues(\.count)
@@ -78,8 +146,9 @@ extension TuneCommand {
                 "study": self.study, "storage": StudyStorageOption.display(storage), "trials": trials.count,
                 "complete": counts[.complete] ?? 0, "pruned": counts[.pruned] ?? 0, "failed": counts[.failed] ?? 0,
                 "running": counts[.running] ?? 0, "seconds": seconds,
-                "status": interrupted == nil ? "completed" : "interrupted",
+                "status": failure != nil ? "failed" : interrupted == nil ? "completed" : "interrupted",
             ]
+            if let failure { object["error"] = ["kind": CommandFailure.Kind.failed.rawValue, "message": failure] }
             object["best"] = best.map { StudyExport.trialObject($0) as Any } ?? NSNull()
             object["command"] = command.map { $0 as Any } ?? NSNull()
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

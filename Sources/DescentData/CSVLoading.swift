@@ -1,3 +1,4 @@
+import DescentFiles
 import DescentTensor
 
 extension Dataset {
@@ -18,6 +19,7 @@ extension Dataset {
     /// let iris = try Dataset.loadCSV(path: "iris.csv")
     /// iris.features.shape        // [150, 4]
     /// iris.targets.classNames    // ["0", "1", "2"]
+    /// iris.contentSHA256         // "17e9e195…", as `sha256sum iris.csv` prints it
     /// ```
     ///
     /// - Throws: `DataError` naming the file, and the line and column where there is one:
@@ -26,7 +28,9 @@ extension Dataset {
     ///   column, no feature column besides the target, or a classification target with a single class.
     public static func loadCSV(path: String, targetColumn: String? = nil, task: PredictionTask? = nil) throws -> Dataset {
         let bytes = try CSVTable.readFile(path)
-        return try parseCSV(bytes: bytes, source: path, targetColumn: targetColumn, task: task)
+        var dataset = try parseCSV(bytes: bytes, source: path, targetColumn: targetColumn, task: task)
+        dataset.contentSHA256 = SHA256.hex(bytes)
+        return dataset
     }
 
     /// Parses CSV text held in memory; `source` names it in error messages.

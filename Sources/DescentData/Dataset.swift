@@ -125,6 +125,11 @@ public struct Dataset: Sendable {
     public var targetName: String
     /// Where the data came from (a file path or a bundled name), for messages.
     public var source: String
+    /// The SHA-256 of the bytes the data was read from, 64 hex digits as `sha256sum` prints them: the CSV
+    /// file (a bundled set's own CSV), or an IDX images file followed by its labels file; nil for data
+    /// built in memory. A checkpoint knows its data by it, so a renamed copy is the same data and another
+    /// file of the same shape is not.
+    public var contentSHA256: String?
 
     /// Creates a data set, checking that the parts agree.
     /// - Throws: `DataError.invalidArgument` if `features` is not 2-D, or the counts disagree.

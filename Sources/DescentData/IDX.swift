@@ -1,3 +1,4 @@
+import DescentFiles
 import DescentTensor
 
 /// The IDX format of the MNIST files (LeCun et al., http://yann.lecun.com/exdb/mnist/).
@@ -62,11 +63,14 @@ public enum IDX {
     ///
     /// Features are the images flattened to `[n, d]` with their raw values
     /// (0–255 for MNIST; scale or standardise them); classes are `0..<k` with
-    /// `k` one more than the largest label, named by their number.
+    /// `k` one more than the largest label, named by their number. `contentSHA256` is the digest of
+    /// the images file's bytes followed by the labels file's.
     /// - Throws: `DataError` if a file is malformed, the counts differ, or a label is negative or not an integer.
     public static func loadDataset(images imagesPath: String, labels labelsPath: String) throws -> Dataset {
-        let images = try read(path: imagesPath)
-        let labels = try read(path: labelsPath)
+        let imageBytes = try readWholeFile(imagesPath)
+        let labelBytes = try readWholeFile(labelsPath)
+        let images = try decode(imageBytes, source: imagesPath)
+        let labels = try decode(labelBytes, source: labelsPath)
         guard labels.rank == 1 else {
             throw DataError.malformedFile(file: labelsPath, format: "IDX", "labels must be 1-D, got shape \(labels.shape)")
         }
@@ -85,8 +89,14 @@ public enum IDX {
             indices.append(Int(value))
         }
         let classCount = (indices.max() ?? 0) + 1
-        return try Dataset(features: try images.reshaped(to: [rows, width]),
-                           targets: .classes(indices, names: (0..<classCount).map(String.init)),
-                           featureNames: (0..<width).map { "px\($0)" }, targetName: "label", source: imagesPath)
+        var dataset = try Dataset(features: try images.reshaped(to: [rows, width]),
+                                  targets: .classes(indices, names: (0..<classCount).map(String.init)),
+                                  featureNames: (0..<width).map { "px\($0)" }, targetName: "label", source: imagesPath)
+        // The images' bytes then the labels': each IDX file gives its own length, so the pair is unambiguous.
+        var digest = SHA256()
+        digest.update(imageBytes)
+        digest.update(labelBytes)
+        dataset.contentSHA256 = digest.finalizeHex()
+        return dataset
     }
 }

@@ -159,6 +159,43 @@ public enum Safetensors {
         return (tensors, header.metadata)
     }
 
+    /// The bytes of a file, read whole, with errors naming it (for `decode` and `tensorSHA256(fileBytes:source:)`).
+    public static func readFile(_ path: String) throws -> [UInt8] { try readWholeFile(path) }
+
+    /// The SHA-256 of each tensor's bytes as they lie in a safetensors file (its `data_offsets` range of the
+    /// data part), by name; in Python `hashlib.sha256(data[8 + n + begin : 8 + n + end]).hexdigest()`.
+    /// - Throws: `DataError` as `decode` does for a malformed file.
+    public static func tensorSHA256(fileBytes bytes: [UInt8], source: String) throws -> [String: String] {
+        guard bytes.count >= 8 else {
+            throw DataError.malformedFile(file: source, format: "safetensors", "file is \(bytes.count) bytes, shorter than the 8-byte header length")
+        }
+        let headerLength = try checkedHeaderLength(prefix: Array(bytes[0..<8]), fileSize: bytes.count, source: source)
+        let header = try parseHeader(bytes[8..<(8 + headerLength)], dataByteCount: bytes.count - 8 - headerLength, source: source)
+        let dataStart = 8 + headerLength
+        var digests: [String: String] = [:]
+        bytes.withUnsafeBytes { raw in
+            for info in header.tensors {
+                var digest = SHA256()
+                digest.update(UnsafeRawBufferPointer(rebasing: raw[(dataStart + info.dataOffsets.lowerBound)..<(dataStart + info.dataOffsets.upperBound)]))
+                digests[info.name] = digest.finalizeHex()
+            }
+        }
+        return digests
+    }
+
+    /// The SHA-256 of each tensor's bytes as `encode` lays them out (Float32, little-endian, C order), by name:
+    /// what `tensorSHA256(fileBytes:source:)` finds in the file `save` writes.
+    public static func tensorSHA256(_ tensors: [String: Tensor]) -> [String: String] {
+        tensors.mapValues { tensor in
+            var digest = SHA256()
+            tensor.withUnsafeBufferPointer { buffer in
+                let words = buffer.map { $0.bitPattern.littleEndian }
+                words.withUnsafeBytes { digest.update($0) }
+            }
+            return digest.finalizeHex()
+        }
+    }
+
     /// Reads and validates only the header of a safetensors file (the data is not read).
     public static func readHeader(path: String) throws -> SafetensorsHeader {
         var isDirectory: ObjCBool = false

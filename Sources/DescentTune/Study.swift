@@ -35,11 +35,15 @@ public final class Study: @unchecked Sendable {
     public var pollInterval: Double = 0.2
 
     /// `host:pid`.
-    public static var defaultWorkerName: String {
+    public static var defaultWorkerName: String { workerName(processIdentifier: ProcessInfo.processInfo.processIdentifier) }
+
+    /// The default name of the worker that is process `processIdentifier` on this machine (`host:pid`):
+    /// how a parent finds the trials of a worker process it started.
+    public static func workerName(processIdentifier: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         let host = gethostname(&buffer, buffer.count) == 0
             ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "localhost"
-        return "\(host):\(ProcessInfo.processInfo.processIdentifier)"
+        return "\(host):\(processIdentifier)"
     }
 
     /// Opens (or creates) the study `name` in `storage`.

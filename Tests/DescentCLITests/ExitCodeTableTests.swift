@@ -36,6 +36,10 @@ final class ExitCodeTableTests: XCTestCase {
             "garbage.npy": [0x93] + Array("NUMPYgarbage".utf8),
             "model.safetensors": ModelFixture.linearClassifier,
             "weights-only.safetensors": ModelFixture.weightsOnly,
+            "nan-weight.safetensors": ModelFixture.linearClassifier(weights: [1, 0, 0, .nan]),
+            // Checksums that the tensors do not match, as after a bit flip.
+            "damaged.safetensors": ModelFixture.linearClassifier(weights: [1, 0, 0, 1], extraMetadata: [
+                "descent.tensor_sha256": #"{"0.bias":"\#(String(repeating: "0", count: 64))","0.weight":"\#(String(repeating: "0", count: 64))"}"#]),
             "no-b.csv": Array("a,y\n1,0\n".utf8),
             "missing-cell.csv": Array("a,b,y\n1,2,0\n3,,1\n".utf8),
             "unknown-label.csv": Array("a,b,y\n1,2,0\n3,4,7\n".utf8),

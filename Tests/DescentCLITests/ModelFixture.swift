@@ -32,8 +32,11 @@ enum ModelFixture {
 
     /// A linear classifier of columns `a`, `b` into classes "0", "1" with identity weights and no
     /// standardisation: its logits are (a, b), so it predicts class 1 exactly when b > a.
-    static var linearClassifier: [UInt8] {
-        bytes([("0.bias", [2], [0, 0]), ("0.weight", [2, 2], [1, 0, 0, 1])], metadata: [
+    static var linearClassifier: [UInt8] { linearClassifier(weights: [1, 0, 0, 1]) }
+
+    /// The linear classifier with other `weights` (2 × 2, row-major) and `extraMetadata` (e.g. checksums).
+    static func linearClassifier(weights: [Float], extraMetadata: [String: String] = [:]) -> [UInt8] {
+        bytes([("0.bias", [2], [0, 0]), ("0.weight", [2, 2], weights)], metadata: extraMetadata.merging([
             "format": "pt",
             "descent.format_version": "1",
             "descent.model": #"{"activation":"relu","hidden_sizes":[],"input_size":2,"kind":"mlp","output_size":2}"#,
@@ -41,7 +44,7 @@ enum ModelFixture {
             "descent.features": #"["a","b"]"#,
             "descent.classes": #"["0","1"]"#,
             "descent.target": "y",
-        ])
+        ]) { $1 })
     }
 
     /// The same tensors without any metadata.

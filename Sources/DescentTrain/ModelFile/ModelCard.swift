@@ -19,6 +19,7 @@ import Foundation
 /// | `descent.target` | `species`: the target column's name |
 /// | `descent.training` | `{"data":"iris: 120 training …","epochs_run":20,"learning_rate":0.003,…}` |
 /// | `descent.run` | the `RunSpecification` that trained it: `{"dataset":"iris","epochs":20,"hidden":[64],…}` (version 2 on) |
+/// | `descent.tensor_sha256` | `{"0.bias":"5f0c…","0.weight":"a3e1…",…}`: the SHA-256 of each tensor's bytes, written and checked by ``ModelFile`` (optional) |
 ///
 /// A prediction standardises row x as z = (x − mean) / standard_deviation (per column, Float32, exactly
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
@@ -116,6 +117,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public static let training = "descent.training"
         /// The `RunSpecification` that trained the model (format version 2 on).
         public static let run = "descent.run"
+        /// Not part of the card: ``ModelFile`` writes and verifies it (the tensors' checksums).
+        public static let tensorChecksums = "descent.tensor_sha256"
     }
 
     private struct StandardizerObject: Codable {

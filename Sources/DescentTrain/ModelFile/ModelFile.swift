@@ -1,16 +1,21 @@
 import DescentData
+import DescentFiles
 import DescentNN
 import DescentTensor
+import Foundation
 
 /// A trained model on disk: a safetensors file whose tensors carry PyTorch's `state_dict` names
 /// (`0.weight`, `0.bias`, `2.weight`, …, Float32, so `torch.nn.Sequential.load_state_dict` takes them)
-/// and whose `__metadata__` carries the ``ModelCard``. A file without a card (weights only, as written
-/// before, or by another tool) still loads: its ``card`` is nil, and what needs one says so.
+/// and whose `__metadata__` carries the ``ModelCard`` and the SHA-256 of each tensor's bytes
+/// (`descent.tensor_sha256`). A file without a card (weights only, as written before, or by another
+/// tool) still loads: its ``card`` is nil, and what needs one says so; a file without checksums loads
+/// with ``tensorChecksums`` nil (not verified).
 ///
 /// ```swift
 /// try ModelFile.save(model, card: card, to: "iris.safetensors")
 /// let file = try ModelFile.load(path: "iris.safetensors")
 /// file.card?.classNames                      // ["setosa", "versicolor", "virginica"]
+/// file.tensorChecksums?["0.bias"]            // "5f0c…": each tensor's SHA-256, verified on loading
 /// let predictor = try ModelPredictor(file)   // the network rebuilt, its tensors loaded
 /// ```
 public struct ModelFile: Sendable {
@@ -21,19 +26,73 @@ public struct ModelFile: Sendable {
     public var metadata: [String: String]
     /// The model card (nil: a weights-only file).
     public var card: ModelCard?
+    /// The SHA-256 of each tensor's bytes, by name, recorded when the file was saved (`descent.tensor_sha256`)
+    /// and found equal on loading; nil for a file without them (another tool's or an older Descent's),
+    /// whose tensors were not verified.
+    public var tensorChecksums: [String: String]?
 
-    /// Writes `model`'s state dictionary and `card` to `path` (atomically).
+    /// Writes `model`'s state dictionary and `card` to `path` (atomically), with the SHA-256 of each
+    /// tensor's bytes in the metadata (`descent.tensor_sha256`, a JSON object by tensor name).
     public static func save(_ model: some Module, card: ModelCard, to path: String) throws {
-        try Safetensors.save(model.stateDictionary, metadata: try card.metadata(), to: path)
+        let tensors = model.stateDictionary
+        var metadata = try card.metadata()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        metadata[ModelCard.Key.tensorChecksums] = String(decoding: try encoder.encode(Safetensors.tensorSHA256(tensors)), as: UTF8.self)
+        try Safetensors.save(tensors, metadata: metadata, to: path)
     }
 
-    /// Reads a model file; the card is read when present.
-    /// - Throws: `DataError` for an unreadable or malformed safetensors file, `ModelFileError.invalidMetadata`
-    ///   for a card that is there but wrong.
+    /// Reads a model file; the card is read when present. Recorded tensor checksums are verified
+    /// (a file changed after saving, by a bit flip or an editor, is refused naming the tensor), and
+    /// every weight must be finite (a NaN or infinite weight makes every prediction NaN).
+    /// - Throws: `DataError` for an unreadable or malformed safetensors file, `ModelFileError.damagedTensor`
+    ///   for a tensor that does not match its checksum, `.nonFiniteWeight` naming the tensor and element,
+    ///   `.invalidMetadata` for a card or checksum list that is there but wrong.
     public static func load(path: String) throws -> ModelFile {
-        let (tensors, metadata) = try Safetensors.loadWithMetadata(path: path)
+        let bytes = try Safetensors.readFile(path)
+        let (tensors, metadata) = try Safetensors.decode(bytes, source: path)
+        var checksums: [String: String]?
+        if let text = metadata[ModelCard.Key.tensorChecksums] {
+            let recorded = try recordedChecksums(text, path: path)
+            let found = try Safetensors.tensorSHA256(fileBytes: bytes, source: path)
+            for name in Set(recorded.keys).union(found.keys).sorted() {
+                guard let expected = recorded[name] else {
+                    throw ModelFileError.invalidMetadata(file: path, key: ModelCard.Key.tensorChecksums, "no checksum for tensor \(name)")
+                }
+                guard let actual = found[name] else {
+                    throw ModelFileError.invalidMetadata(file: path, key: ModelCard.Key.tensorChecksums,
+                                                         "a checksum for tensor \(name), which the file does not hold")
+                }
+                guard expected == actual else { throw ModelFileError.damagedTensor(file: path, tensor: name) }
+            }
+            checksums = recorded
+        }
+        for name in tensors.keys.sorted() {
+            try tensors[name]?.withUnsafeBufferPointer { values in
+                if let index = values.firstIndex(where: { !$0.isFinite }) {
+                    throw ModelFileError.nonFiniteWeight(file: path, tensor: name, element: index, value: Double(values[index]))
+                }
+            }
+        }
         let card = ModelCard.isPresent(in: metadata) ? try ModelCard(metadata: metadata, source: path) : nil
-        return ModelFile(path: path, tensors: tensors, metadata: metadata, card: card)
+        return ModelFile(path: path, tensors: tensors, metadata: metadata, card: card, tensorChecksums: checksums)
+    }
+
+    /// The recorded checksums: a JSON object of 64-hex-digit strings by tensor name.
+    private static func recordedChecksums(_ text: String, path: String) throws -> [String: String] {
+        func invalid(_ detail: String) -> ModelFileError { .invalidMetadata(file: path, key: ModelCard.Key.tensorChecksums, detail) }
+        guard case let .object(members)? = try? JSONValue.parse(Array(text.utf8)[...]) else {
+            throw invalid("not a JSON object of SHA-256 digests by tensor name")
+        }
+        var checksums: [String: String] = [:]
+        for (name, value) in members {
+            guard case let .string(digest) = value, digest.utf8.count == 64,
+                  digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw invalid("the checksum of tensor \(name) is not 64 hexadecimal digits")
+            }
+            checksums[name] = digest
+        }
+        return checksums
     }
 
     /// The card, or an error saying that the file holds weights only and how to get a full model file.

@@ -12,6 +12,10 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
     case invalidMetadata(file: String, key: String, String)
     /// The tensors do not fit the model the card describes (names and shapes listed).
     case tensorsDoNotFit(file: String, String)
+    /// A tensor's bytes differ from the checksum recorded when the file was saved.
+    case damagedTensor(file: String, tensor: String)
+    /// A weight is NaN or infinite (`element` counts in C order from 0).
+    case nonFiniteWeight(file: String, tensor: String, element: Int, value: Double)
 
     public var description: String {
         switch self {
@@ -23,6 +27,12 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
             return "\(file): metadata \"\(key)\": \(detail)"
         case let .tensorsDoNotFit(file, detail):
             return "\(file): the tensors do not fit the model: \(detail)"
+        case let .damagedTensor(file, tensor):
+            return "\(file): tensor \(tensor) does not match the checksum saved with it: the file was changed or damaged "
+                + "after it was written; train again or use a good copy"
+        case let .nonFiniteWeight(file, tensor, element, value):
+            return "\(file): tensor \(tensor) holds \(value.isNaN ? "NaN" : value > 0 ? "+infinity" : "-infinity") at element "
+                + "\(element); a model with a non-finite weight predicts only NaN: train it again"
         }
     }
 }
