@@ -14,6 +14,9 @@ extension DataModelOptions {
     /// Checks the data-source and model options: exactly one of `--dataset`, `--csv` and `--idx-images`
     /// (which needs `--idx-labels`), `--target` only with `--csv`, and `--channels` a list of positive widths.
     func validateSourceAndModel() throws {
+        if tabular.isGiven && csv == nil {
+            throw ValidationError("--categorical, --numeric, --ignore, --missing-values, --min-category-count and --target-transform go with --csv")
+        }
         if idxImages == nil && idxLabels == nil {
             try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target, task: task)
         } else {
@@ -38,7 +41,20 @@ extension DataModelOptions {
     func makeSetup(hidden: [Int], savedCard: ModelCard? = nil) throws -> TrainingSetup {
         try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
                           standardize: !noStandardize, savedCard: savedCard, seed: seed, batchSize: batchSize,
-                          idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels))
+                          idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels),
+                          tabular: tabularOptions)
+    }
+
+    /// The raw-table options when a flag asked for them (nil: the defaults, and a plain numeric file is read as before).
+    var tabularOptions: TabularOptions? {
+        guard csv != nil, tabular.isGiven else { return nil }
+        return tabular.options(target: target, task: task)
+    }
+
+    /// The training loss's class weights for `--class-weights` (nil: unweighted, or a regression).
+    func classWeights(for setup: TrainingSetup) -> [Float]? {
+        guard classWeights == .balanced, let labels = setup.split.train.targets.classIndices else { return nil }
+        return Objective.balancedClassWeights(labels: labels, classes: setup.objective.outputSize)
     }
 
     /// The widths of `--channels` ("16,32").

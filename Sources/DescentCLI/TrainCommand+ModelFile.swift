@@ -25,8 +25,10 @@ extension TrainCommand {
             epochsRun: history.count, status: status.rawValue, finalTrainingLoss: last?.trainingLoss,
             finalValidationLoss: last?.validationLoss, metricName: setup.objective.metricName,
             finalValidationMetric: last?.validationMetric)
-        return ModelCard(architecture: setup.modelArchitecture, trainedOn: setup.data, standardizer: setup.standardizer,
-                         training: training)
+        var card = ModelCard(architecture: setup.modelArchitecture, trainedOn: setup.data, standardizer: setup.standardizer,
+                             training: training)
+        card.preprocessing = setup.preprocessing
+        return card
     }
 
     /// Loads `--init-weights` (already read into `file`) into `model`; a missing, extra or mis-shaped tensor

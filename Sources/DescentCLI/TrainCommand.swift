@@ -132,6 +132,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
+        trainingConfiguration.classWeights = data.classWeights(for: setup)
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
@@ -141,7 +142,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
 
+        summary.tabular = TabularRunNotes(setup: setup, classWeights: trainingConfiguration.classWeights)
         if !json {
+            for line in summary.tabular?.lines ?? [] { print(line) }
             print("Training on \(setup.dataSummary)")
             print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
@@ -190,7 +193,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                                       schedule: parsed, status: summary.status), to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
+        summary.tabular?.addValidationMetrics(model: model, setup: setup)
         report(outcome.history, objective: objective, diagnosis: diagnosis)
+        if !json, let metrics = summary.tabular?.metricsLine { print(metrics) }
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                             history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis)

@@ -32,6 +32,8 @@ struct TrainSummary: Encodable {
     var automaticLearningRate: AutomaticLearningRate.Choice?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
     var extra: [String: String] = [:]
+    /// A raw table's columns, dropped rows, class weights and extra metrics (nil for other data).
+    var tabular: TabularRunNotes?
 
     struct Key: CodingKey {
         var stringValue: String
@@ -100,6 +102,8 @@ struct TrainSummary: Encodable {
             try container.encodeNil(forKey: Key("diagnosis"))
         }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
+        try container.encode(tabular?.ignoredColumns ?? [], forKey: Key("ignored_columns"))
+        if let tabular { try tabular.encode(into: &container) }
     }
 
     /// The summary as one line of JSON (keys sorted).

@@ -28,18 +28,38 @@ struct TrainingSetup {
     private(set) var standardizer: Standardizer?
     /// The model as a value (kind and sizes): saved with the model.
     let modelArchitecture: ModelArchitecture
+    /// A raw table's fitted preprocessing (nil for a bundled set, IDX files or a plain numeric CSV): saved with the model.
+    private(set) var preprocessing: TabularPreprocessing?
+    /// The raw table's columns and roles (nil when `preprocessing` is).
+    private(set) var profile: TabularProfile?
+    /// Rows dropped because their target was missing.
+    private(set) var droppedRows = 0
 
     /// `batchSize` sizes the memory check (the activations of one minibatch are in memory at a time).
     /// `model` `.cnn` builds `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else
     /// square one-channel images (the digits' 64 features as 1×8×8).
     init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
          standardize: Bool, savedCard: ModelCard? = nil, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
-         model kind: ModelKind = .mlp, channels: [Int] = [16, 32]) throws {
+         model kind: ModelKind = .mlp, channels: [Int] = [16, 32], tabular: TabularOptions? = nil) throws {
         var data: Dataset
         if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
-            data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
+            // A raw table goes through the preprocessing unless it is plain numbers (read as before) and no flag asks otherwise.
+            let options = tabular ?? TabularOptions(target: target, task: task)
+            let table = try RawTable.read(path: csv)
+            let profile = try TabularProfile(table: table, options: options)
+            if profile.isPlainNumeric && profile.columns[profile.targetIndex].missing == 0 && tabular == nil
+                && savedCard?.preprocessing == nil {
+                data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
+            } else {
+                let loaded = try TabularDataset(table: table, options: options, validationFraction: validationFraction, seed: seed,
+                                                fitted: savedCard?.preprocessing)
+                data = loaded.dataset
+                preprocessing = loaded.preprocessing
+                self.profile = loaded.profile
+                droppedRows = loaded.droppedRows
+            }
         } else if let idxImages, let idxLabels {
             data = try IDX.loadDataset(images: idxImages, labels: idxLabels)
         } else {
@@ -59,7 +79,9 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if let savedCard {
+        if preprocessing != nil {
+            // The preprocessing standardised the numeric columns with the training part's statistics.
+        } else if let savedCard {
             // A warm start: the saved model's own statistics (or none, as it was trained), so its weights
             // see features on their scale; `standardize` does not apply.
             if let given = savedCard.standardizer {
@@ -91,8 +113,10 @@ struct TrainingSetup {
                                                   kernelSize: 3)
             return
         }
-        modelArchitecture = .multilayerPerceptron(inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize)
-        let widths = [data.featureCount] + hidden + [objective.outputSize]
+        let tables = preprocessing?.embeddingTables ?? []
+        modelArchitecture = ModelArchitecture(kind: .mlp, inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize,
+                                              embeddings: tables.isEmpty ? nil : tables.map { [$0.count, $0.dimension] })
+        let widths = [modelArchitecture.linearInputSize] + hidden + [objective.outputSize]
         // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
         let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
         let needed = Self.estimatedBytes(widths: widths, rows: rows)
@@ -104,6 +128,7 @@ struct TrainingSetup {
         var generator = SeededGenerator(seed: seed)
         model = try modelArchitecture.makeModel(using: &generator)
         architecture = "MLP " + widths.map(String.init).joined(separator: " → ") + (hidden.isEmpty ? "" : ", ReLU")
+            + (tables.isEmpty ? "" : " (after \(tables.count) embedding\(tables.count == 1 ? "" : "s") " + tables.map { "\($0.count)×\($0.dimension)" }.joined(separator: ", ") + ")")
     }
 
     /// The model in words for reports: "MLP 64 → 32 → 10, ReLU; 2,410 parameters" or

@@ -83,7 +83,7 @@ extension TuneCommand {
     func makeSetup() throws -> TrainingSetup {
         try TrainingSetup(dataset: data.dataset, csv: data.csv, target: data.target, task: data.task, hidden: try TrainingSetup.hiddenSizes(data.hidden),
                           validationFraction: data.validationFraction, standardize: !data.noStandardize, seed: data.seed,
-                          batchSize: data.batchSize)
+                          batchSize: data.batchSize, tabular: data.tabularOptions)
     }
 
     /// This process's worker loop: load the data once, then train trial after trial.
@@ -123,9 +123,12 @@ extension TuneCommand {
         let momentum = parameters["momentum"]?.number ?? Double(parameters["momentum"]?.description ?? "") ?? self.momentum
         let choice = parameters["optimizer"].flatMap { OptimizerChoice(rawValue: $0.description) } ?? optimizer
         var generator = SeededGenerator(seed: data.seed)
-        let model = try ModelArchitecture.multilayerPerceptron(inputSize: setup.data.featureCount, hiddenSizes: hidden,
-                                                               outputSize: setup.objective.outputSize).makeModel(using: &generator)
-        let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: data.seed))
+        var architecture = setup.modelArchitecture
+        architecture.hiddenSizes = hidden
+        let model = try architecture.makeModel(using: &generator)
+        var configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: data.seed)
+        configuration.classWeights = data.classWeights(for: setup)
+        let trainer = Trainer(configuration: configuration)
         let fit = TrialFit(trainer: trainer, model: model, setup: setup, trial: trial, settings: OptimizerSettings(
             learningRate: rate, weightDecay: decay, momentum: momentum), pause: pause, stop: stop)
         return try choice.perform(fit, with: fit.settings)

@@ -75,6 +75,12 @@ public struct Trainer: Sendable {
                             rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
         }
 
+        let classWeights = try configuration.classWeights.map { weights -> Tensor in
+            guard weights.count == objective.outputSize, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw TrainingError.invalidConfiguration("classWeights: \(weights.count) positive weights needed for \(objective.outputSize) outputs")
+            }
+            return Tensor(weights)
+        }
         while loop.progress.epoch < configuration.epochs {
             let epoch = loop.progress.epoch
             let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
@@ -88,7 +94,7 @@ public struct Trainer: Sendable {
                     return outcome(.interrupted)
                 }
                 let (loss, gradients) = try valueWithGradient(at: model, parameters: trainable) { model in
-                    try objective.loss(model(batch.features), batch.targets)
+                    try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
                 }
                 let value = Double(loss.item)
                 if let settings = configuration.divergenceGuard, loop.progress.guardState.observe(value, settings: settings) {

@@ -19,6 +19,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Measure each step's global gradient norm for `TrainingEvent.stepEnded` (one more pass over
     /// the gradients; off unless a log asks for it).
     public var measuresGradientNorm = false
+    /// Per-class weights of the training loss (classification; nil: every class weighs 1), e.g.
+    /// `Objective.balancedClassWeights`. The validation loss stays unweighted.
+    public var classWeights: [Float]?
 
     public init(epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
                 divergenceGuard: DivergenceGuard? = DivergenceGuard()) {

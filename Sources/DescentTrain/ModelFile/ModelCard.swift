@@ -18,6 +18,10 @@ import Foundation
 /// | `descent.classes` | `["setosa","versicolor","virginica"]`: class i is output i (classification only) |
 /// | `descent.target` | `species`: the target column's name |
 /// | `descent.training` | `{"data":"iris: 120 training …","epochs_run":20,"learning_rate":0.003,…}` |
+/// | `descent.preprocessing` | a raw table's fitted `TabularPreprocessing` (absent for a plain numeric file): `{"columns":[{"kind":"numeric","median":44.45,…},{"kind":"categorical","levels":["(unknown)","Biscoe",…]}],"ignored_columns":["rownames"],"missing_values":["","NA",…],"target":{…}}` |
+///
+/// With a preprocessing, `descent.features` names the network's inputs (`island=Biscoe`, `bill_length_mm_missing`, …)
+/// and prediction reads the raw columns through the preprocessing; `descent.standardizer` is then absent.
 ///
 /// A prediction standardises row x as z = (x − mean) / standard_deviation (per column, Float32, exactly
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
@@ -39,6 +43,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var targetName: String
     /// How the model was trained (nil when not recorded).
     public var training: TrainingDescription?
+    /// The fitted preprocessing of a raw table (nil: the features are the file's numeric columns).
+    public var preprocessing: TabularPreprocessing?
 
     /// How a model was trained, for people: shown by `descent inspect`.
     public struct TrainingDescription: Codable, Sendable, Equatable {
@@ -111,6 +117,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public static let classes = "descent.classes"
         public static let target = "descent.target"
         public static let training = "descent.training"
+        public static let preprocessing = "descent.preprocessing"
     }
 
     private struct StandardizerObject: Codable {
@@ -137,6 +144,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         }
         if let classNames { metadata[Key.classes] = try json(classNames) }
         if let training { metadata[Key.training] = try json(training) }
+        if let preprocessing { metadata[Key.preprocessing] = try json(preprocessing) }
         return metadata
     }
 
@@ -204,6 +212,10 @@ public struct ModelCard: Codable, Sendable, Equatable {
         }
         targetName = try required(Key.target)
         training = metadata[Key.training] == nil ? nil : try decode(TrainingDescription.self, Key.training)
+        preprocessing = metadata[Key.preprocessing] == nil ? nil : try decode(TabularPreprocessing.self, Key.preprocessing)
+        if let preprocessing, preprocessing.inputWidth != architecture.inputSize {
+            throw invalid(Key.preprocessing, "\(preprocessing.inputWidth) inputs for a model of \(architecture.inputSize)")
+        }
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -1,0 +1,171 @@
+/// One column of a raw table as `TabularProfile` sees it: its role, how many distinct values and
+/// missing cells it has, and why it got its role.
+public struct ColumnProfile: Sendable, Equatable {
+    /// The header name.
+    public var name: String
+    /// The 0-based position in the header.
+    public var index: Int
+    /// What training does with it.
+    public var role: ColumnRole
+    /// Distinct non-missing values.
+    public var distinct: Int
+    /// Missing cells (see `TabularOptions.missingValues`).
+    public var missing: Int
+    /// Why the column has its role, in words ("text", "every value distinct, 1 … 344", "--ignore").
+    public var reason: String
+
+    public init(name: String, index: Int, role: ColumnRole, distinct: Int, missing: Int, reason: String) {
+        self.name = name
+        self.index = index
+        self.role = role
+        self.distinct = distinct
+        self.missing = missing
+        self.reason = reason
+    }
+}
+
+/// The role of every column of a raw table, inferred by these rules in order (overrides first):
+///
+/// 1. the target column (`--target`, default the last) is the target;
+/// 2. `--ignore` columns are ignored; `--categorical` columns are categorical; `--numeric` columns are
+///    numeric (a cell that is not a number is then an error naming it);
+/// 3. a column with one value (or none) in every non-missing cell and no missing cell is constant;
+/// 4. yes/no, true/false, y/n, t/f (any case) or the numbers 0 and 1, two values in all, is boolean;
+/// 5. a column whose every non-missing cell is a number is numeric — unless its values are distinct
+///    integers forming a run (1, 2, 3 … in any order), a row number: identifier; when at least 95% of the
+///    cells are numbers, the first that is not is an error (line, column) rather than a text column;
+/// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
+///    other text is categorical.
+///
+/// ```swift
+/// let table = try RawTable.read(path: "penguins.csv")
+/// let profile = try TabularProfile(table: table, options: TabularOptions(target: "species"))
+/// profile.columns.map(\.role)   // [.identifier, .target, .categorical, .numeric, .numeric, .numeric, .numeric, .categorical, .numeric]
+/// profile.ignoredColumns        // ["rownames"]
+/// ```
+public struct TabularProfile: Sendable, Equatable {
+    /// Every column in header order.
+    public var columns: [ColumnProfile]
+    /// The target column's position.
+    public var targetIndex: Int
+
+    /// The columns training drops, by name, in header order.
+    public var ignoredColumns: [String] { columns.filter { $0.role.isDropped }.map(\.name) }
+    /// The columns training reads, in header order.
+    public var featureColumns: [ColumnProfile] { columns.filter { !$0.role.isDropped && $0.role != .target } }
+    /// Whether the table is the plain kind `Dataset.loadCSV` reads as it is: every feature numeric,
+    /// none missing, none dropped.
+    public var isPlainNumeric: Bool {
+        columns.allSatisfy { $0.role == .target || ($0.role == .numeric && $0.missing == 0) }
+    }
+
+    /// The fraction of numeric cells from which a non-number is a malformed cell rather than a sign of text.
+    public static let numericShare = 0.95
+
+    /// Infers the roles of `table`'s columns under `options`.
+    /// - Throws: `DataError` naming the column: an unknown target or override name, a column named by two
+    ///   overrides, a malformed cell in a (mostly) numeric column.
+    public init(table: RawTable, options: TabularOptions) throws {
+        let file = table.file
+        let targetIndex: Int
+        if let target = options.target {
+            guard let index = table.index(of: target) else {
+                throw DataError.invalidCSV(file: file, "unknown target column \"\(target)\"; the columns are: "
+                                           + table.header.joined(separator: ", "))
+            }
+            targetIndex = index
+        } else {
+            targetIndex = table.header.count - 1
+        }
+        for (flag, names) in [("--categorical", options.categorical), ("--numeric", options.numeric), ("--ignore", options.ignore)] {
+            for name in names {
+                guard let index = table.index(of: name) else {
+                    throw DataError.invalidArgument(parameter: flag, "\(file) has no column \"\(name)\"; the columns are: "
+                                                    + table.header.joined(separator: ", "))
+                }
+                if index == targetIndex {
+                    throw DataError.invalidArgument(parameter: flag, "\"\(name)\" is the target column; it cannot be a feature or ignored")
+                }
+            }
+        }
+        let overlap = Set(options.categorical).intersection(options.numeric).union(Set(options.ignore).intersection(options.categorical + options.numeric))
+        if let name = overlap.sorted().first {
+            throw DataError.invalidArgument(parameter: "--categorical/--numeric/--ignore", "\"\(name)\" is named by more than one of them")
+        }
+        let missingCells = options.missingValues.isEmpty ? MissingCells([]) : options.missingCells
+        var columns: [ColumnProfile] = []
+        for (index, name) in table.header.enumerated() {
+            columns.append(try Self.profile(column: index, name: name, table: table, isTarget: index == targetIndex,
+                                            options: options, missingCells: missingCells))
+        }
+        self.columns = columns
+        self.targetIndex = targetIndex
+    }
+
+    static let booleanPairs: [Set<String>] = [["yes", "no"], ["true", "false"], ["y", "n"], ["t", "f"]]
+
+    private static func profile(column: Int, name: String, table: RawTable, isTarget: Bool, options: TabularOptions,
+                                missingCells: MissingCells) throws -> ColumnProfile {
+        var counts: [String: Int] = [:]
+        var missing = 0
+        for row in table.rows {
+            let cell = row[column]
+            if missingCells.contains(cell) { missing += 1 } else { counts[cell, default: 0] += 1 }
+        }
+        let distinct = counts.count
+        func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
+            ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason)
+        }
+        if isTarget { return make(.target, "--target") }
+        if options.ignore.contains(name) { return make(.ignored, "--ignore") }
+        if options.categorical.contains(name) { return make(.categorical, "--categorical") }
+        // Numbers among the distinct values (each parsed once).
+        var numbers: [String: Double] = [:]
+        var firstText: String?
+        var textCells = 0
+        for (text, count) in counts {
+            if let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite {
+                numbers[text] = value
+            } else {
+                textCells += count
+                if firstText == nil { firstText = text }
+            }
+        }
+        let present = table.count - missing
+        func malformed(_ detail: String) -> DataError {
+            // The first row (in file order) holding a cell that is not a number.
+            let row = table.rows.firstIndex { !missingCells.contains($0[column]) && numbers[$0[column]] == nil } ?? 0
+            return DataError.malformedCSV(file: table.file, line: table.lines[row], column: column + 1, columnName: name,
+                                          CSVTable.notANumber(table.rows[row][column]) + detail)
+        }
+        if options.numeric.contains(name) {
+            if textCells > 0 { throw malformed(" (--numeric \(name))") }
+            return make(.numeric, "--numeric")
+        }
+        if distinct == 0 { return make(.constant, "every cell missing") }
+        if distinct == 1 && missing == 0 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
+        if distinct <= 2 {
+            let lowered = Set(counts.keys.map { $0.lowercased() })
+            if booleanPairs.contains(where: { lowered.isSubset(of: $0) }) && distinct == lowered.count {
+                return make(.boolean, lowered.sorted().joined(separator: "/"))
+            }
+            if textCells == 0, Set(numbers.values).isSubset(of: [0, 1]), distinct == 2 { return make(.boolean, "0/1") }
+        }
+        if textCells == 0 {
+            if missing == 0, distinct == present, distinct >= 3 {
+                let values = numbers.values
+                if values.allSatisfy({ $0.rounded() == $0 }), let low = values.min(), let high = values.max(),
+                   high - low == Double(distinct - 1) {
+                    return make(.identifier, "every value distinct, a run \(Int(low)) … \(Int(high)) (a row number)")
+                }
+            }
+            return make(.numeric, "numbers")
+        }
+        if Double(present - textCells) >= numericShare * Double(present) {
+            throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
+                            + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
+        }
+        if missing == 0, distinct == present, distinct >= 3 { return make(.identifier, "text, every value distinct (a key or name)") }
+        return make(.categorical, "text")
+    }
+}
