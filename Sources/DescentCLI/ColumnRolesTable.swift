@@ -16,14 +16,40 @@ struct ColumnRolesTable {
     struct Row: Encodable {
         var name: String, role: String, distinct: Int, missing: Int, training: String, reason: String
     }
+    /// A column's statistics as `CSVSummary` gives them (numbers only for a numeric column).
+    struct Statistics: Encodable {
+        var name: String, numeric: Bool, count: Int, missing: Int, min: Double?, max: Double?, mean: Double?
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: TrainSummary.Key.self)
+            try container.encode(name, forKey: .init("name"))
+            try container.encode(numeric, forKey: .init("numeric"))
+            try container.encode(count, forKey: .init("count"))
+            try container.encode(missing, forKey: .init("missing"))
+            try container.encodeNumber(min, forKey: .init("min"))
+            try container.encodeNumber(max, forKey: .init("max"))
+            try container.encodeNumber(mean, forKey: .init("mean"))
+        }
+    }
     var rows: [Row] = []
+    var statistics: [Statistics] = []
     var ignoredColumns: [String]
 
     init(table: RawTable, profile: TabularProfile, options: TabularOptions) throws {
         ignoredColumns = profile.ignoredColumns
         let preprocessing = try? TabularPreprocessing(fitting: table, profile: profile, options: options,
                                                       trainingRows: Array(0..<table.count))
+        let isMissing = options.missingCellTest
         for column in profile.columns {
+            var values: [Double] = []
+            if column.isNumeric {
+                for row in table.rows where !isMissing(row[column.index]) {
+                    if let value = NumberParser.parse(row[column.index]), value.isFinite { values.append(Double(Float(value))) }
+                }
+            }
+            statistics.append(Statistics(name: column.name, numeric: column.isNumeric, count: table.count - column.missing,
+                                         missing: column.missing, min: values.min(), max: values.max(),
+                                         mean: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)))
             var training: String
             switch column.role {
             case .target: training = "predicted"
@@ -75,6 +101,13 @@ struct ColumnRolesTable {
         let ignored = (try? encoder.encode(ignoredColumns)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
         return "\"roles\":\(roles),\"ignored_columns\":\(ignored)"
     }
+
+    /// `"columns":[{"name":…,"numeric":…,"count":…,"missing":…,"min":…,"max":…,"mean":…}]`, as for a plain numeric file.
+    var columnsJSONField: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return "\"columns\":" + ((try? encoder.encode(statistics)).map { String(decoding: $0, as: UTF8.self) } ?? "[]")
+    }
 }
 
 extension InspectCommand {
@@ -112,7 +145,7 @@ extension InspectCommand {
             let classText = classes.map { "{\"count\":\($0.1),\"name\":\(JSONValue.quoted($0.0))}" }.joined(separator: ",")
             print("{\"file\":\(JSONValue.quoted(file)),\"rows\":\(table.count),\"target\":\(JSONValue.quoted(targetName)),"
                 + "\"task\":\"\(targets.task.rawValue)\",\"classes\":[\(classText)],\"rows_without_target\":\(dropped),"
-                + roles.jsonFields + "}")
+                + roles.columnsJSONField + "," + roles.jsonFields + "}")
         }
     }
 }

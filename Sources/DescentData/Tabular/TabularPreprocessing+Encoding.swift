@@ -59,7 +59,7 @@ extension TabularPreprocessing {
                         guard let parsed, parsed.isFinite, Float(parsed).isFinite else {
                             malformedPerColumn[number] += 1
                             let detail = column.kind == .boolean
-                                ? "\"\(cell.prefix(80))\" is not a value of this yes/no column" : CSVTable.notANumber(cell)
+                                ? "\"\(cell.prefix(80))\" is not a value of this yes/no column" : TabularProfile.notANumber(cell)
                             failure = failure ?? DataError.malformedCSV(file: table.file, line: table.lines[row],
                                                                         column: positions[number] + 1, columnName: column.name, detail)
                             continue

@@ -13,6 +13,8 @@ public struct ColumnProfile: Sendable, Equatable {
     public var missing: Int
     /// Why the column has its role, in words ("text", "every value distinct, 1 … 344", "--ignore").
     public var reason: String
+    /// Whether every non-missing cell is a number.
+    public var isNumeric = false
 
     public init(name: String, index: Int, role: ColumnRole, distinct: Int, missing: Int, reason: String) {
         self.name = name
@@ -33,7 +35,8 @@ public struct ColumnProfile: Sendable, Equatable {
 /// 4. yes/no, true/false, y/n, t/f (any case) or the numbers 0 and 1, two values in all, is boolean;
 /// 5. a column whose every non-missing cell is a number is numeric — unless its values are distinct
 ///    integers forming a run (1, 2, 3 … in any order), a row number: identifier; when at least 95% of the
-///    cells are numbers, the first that is not is an error (line, column) rather than a text column;
+///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
+///    that is not is an error (line, column) rather than a text column;
 /// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
 ///    other text is categorical.
 ///
@@ -53,10 +56,12 @@ public struct TabularProfile: Sendable, Equatable {
     public var ignoredColumns: [String] { columns.filter { $0.role.isDropped }.map(\.name) }
     /// The columns training reads, in header order.
     public var featureColumns: [ColumnProfile] { columns.filter { !$0.role.isDropped && $0.role != .target } }
-    /// Whether the table is the plain kind `Dataset.loadCSV` reads as it is: every feature numeric,
-    /// none missing, none dropped.
+    /// Whether the table is the plain kind `Dataset.loadCSV` reads as it is: every cell of every feature a
+    /// number, none missing, no identifier and none ignored (a constant column is then kept, as before).
     public var isPlainNumeric: Bool {
-        columns.allSatisfy { $0.role == .target || ($0.role == .numeric && $0.missing == 0) }
+        columns.allSatisfy { column in
+            column.role == .target || (column.isNumeric && column.missing == 0 && column.role != .identifier && column.role != .ignored)
+        }
     }
 
     /// The fraction of numeric cells from which a non-number is a malformed cell rather than a sign of text.
@@ -102,6 +107,23 @@ public struct TabularProfile: Sendable, Equatable {
         self.targetIndex = targetIndex
     }
 
+    /// Why a cell is not read as a number: out of Float32's range, or not a (decimal) number at all.
+    static func notANumber(_ text: String) -> String {
+        if let value = NumberParser.parse(text), !value.isNaN {
+            return "\(text.prefix(80)) is out of the Float32 range (±3.4028235e38)"
+        }
+        return CSVTable.notANumber(text)
+    }
+
+    /// Whether `text` begins as a number does: a digit, or a sign or point followed by a digit.
+    static func startsLikeANumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(3))
+        func digit(_ index: Int) -> Bool { index < bytes.count && (48...57).contains(bytes[index]) }
+        if digit(0) { return true }
+        guard let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") else { return false }
+        return digit(1) || (bytes.count > 2 && bytes[1] == UInt8(ascii: ".") && digit(2))
+    }
+
     static let booleanPairs: [Set<String>] = [["yes", "no"], ["true", "false"], ["y", "n"], ["t", "f"]]
 
     private static func profile(column: Int, name: String, table: RawTable, isTarget: Bool, options: TabularOptions,
@@ -113,37 +135,39 @@ public struct TabularProfile: Sendable, Equatable {
             if missingCells.contains(cell) { missing += 1 } else { counts[cell, default: 0] += 1 }
         }
         let distinct = counts.count
-        func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
-            ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason)
-        }
-        if isTarget { return make(.target, "--target") }
-        if options.ignore.contains(name) { return make(.ignored, "--ignore") }
-        if options.categorical.contains(name) { return make(.categorical, "--categorical") }
         // Numbers among the distinct values (each parsed once).
         var numbers: [String: Double] = [:]
-        var firstText: String?
         var textCells = 0
         for (text, count) in counts {
             if let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite {
                 numbers[text] = value
             } else {
                 textCells += count
-                if firstText == nil { firstText = text }
             }
         }
         let present = table.count - missing
+        func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
+            var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason)
+            profile.isNumeric = textCells == 0 && distinct > 0
+            return profile
+        }
+        if isTarget { return make(.target, "--target") }
+        if options.ignore.contains(name) { return make(.ignored, "--ignore") }
+        if options.categorical.contains(name) { return make(.categorical, "--categorical") }
         func malformed(_ detail: String) -> DataError {
             // The first row (in file order) holding a cell that is not a number.
-            let row = table.rows.firstIndex { !missingCells.contains($0[column]) && numbers[$0[column]] == nil } ?? 0
+            let bad = { (cell: String) in !missingCells.contains(cell) && numbers[cell] == nil }
+            let row = table.rows.firstIndex { bad($0[column]) && Self.startsLikeANumber($0[column]) }
+                ?? table.rows.firstIndex { bad($0[column]) } ?? 0
             return DataError.malformedCSV(file: table.file, line: table.lines[row], column: column + 1, columnName: name,
-                                          CSVTable.notANumber(table.rows[row][column]) + detail)
+                                          Self.notANumber(table.rows[row][column]) + detail)
         }
         if options.numeric.contains(name) {
             if textCells > 0 { throw malformed(" (--numeric \(name))") }
             return make(.numeric, "--numeric")
         }
         if distinct == 0 { return make(.constant, "every cell missing") }
-        if distinct == 1 && missing == 0 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
+        if distinct == 1 && missing == 0 && table.count >= 2 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
         if distinct <= 2 {
             let lowered = Set(counts.keys.map { $0.lowercased() })
             if booleanPairs.contains(where: { lowered.isSubset(of: $0) }) && distinct == lowered.count {
@@ -161,7 +185,10 @@ public struct TabularProfile: Sendable, Equatable {
             }
             return make(.numeric, "numbers")
         }
-        if Double(present - textCells) >= numericShare * Double(present) {
+        // A column of numbers with a bad cell: at least 95% numbers, or a majority of numbers and a cell that
+        // starts like one ("12abc", "0x10", "1,5") — a malformed number, not a category.
+        let share = Double(present - textCells) / Double(present)
+        if share >= numericShare || (share >= 0.5 && counts.keys.contains { numbers[$0] == nil && Self.startsLikeANumber($0) }) {
             throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
                             + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
         }
