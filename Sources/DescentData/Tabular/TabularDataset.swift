@@ -81,8 +81,10 @@ public struct TabularDataset: Sendable {
             preprocessing.target.mean = mean
             preprocessing.target.standardDeviation = deviation
             targets = .values(Tensor(numbers.map { Float(($0 - mean) / deviation) }))
-        } else {
-            preprocessing.target.transform = .none
+        } else if fitted == nil && options.targetTransform != .none {
+            throw DataError.invalidArgument(parameter: "--target-transform",
+                "--target-transform \(options.targetTransform.rawValue) goes with a regression target; \"\(targetName)\" is read as "
+                + "\(targets.classCount) classes (give --task regression for numbers)")
         }
         self.preprocessing = preprocessing
         let encoded = try preprocessing.encode(kept, training: fitted == nil)
