@@ -5,6 +5,7 @@ import Foundation
 /// what the cells mean.
 ///
 /// Quoting follows RFC 4180 (`"a, b"`); a UTF-8 byte-order mark is skipped; blank lines are skipped.
+/// An empty column name in the header (R's `write.csv` row names) is read as `column_N` (N from 1).
 /// A row with a different number of cells than the header is an error naming its line (with a hint
 /// when the header is one column holding `;`, tabs or `|`: a file whose columns are not separated by
 /// commas).
@@ -54,11 +55,12 @@ public struct RawTable: Sendable, Equatable {
             guard let headerLine = try tokenizer.nextRecord(&fields) else {
                 throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
             }
-            let header = fields.map { tokenizer.string($0) }
-            if let blank = header.firstIndex(where: { $0.isEmpty }), header.count > 1 || blank != 0 {
-                throw DataError.malformedCSV(file: file, line: headerLine, column: blank + 1, columnName: nil,
-                                             "empty column name in the header row")
+            // An empty name (R's write.csv leaves the row-name column unnamed) becomes "column_N", as pandas' "Unnamed: N".
+            var header = fields.map { tokenizer.string($0) }
+            if header.count == 1 && header[0].isEmpty {
+                throw DataError.malformedCSV(file: file, line: headerLine, column: 1, columnName: nil, "empty column name in the header row")
             }
+            for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
             var seen: [String: Int] = [:]
             for (index, name) in header.enumerated() {
                 if let first = seen[name] {

@@ -34,7 +34,8 @@ public struct ColumnProfile: Sendable, Equatable {
 /// 3. a column with one value (or none) in every non-missing cell and no missing cell is constant;
 /// 4. yes/no, true/false, y/n, t/f (any case) or the numbers 0 and 1, two values in all, is boolean;
 /// 5. a column whose every non-missing cell is a number is numeric — unless its values are distinct
-///    integers forming a run (1, 2, 3 … in any order), a row number: identifier; when at least 95% of the
+///    integers forming a run (1, 2, 3 … in any order) or, in the first column of at least 10 rows, rising down the
+///    file (2, 5, 9 …: R's row names after rows were removed), a row number: identifier; when at least 95% of the
 ///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
 ///    that is not is an error (line, column) rather than a text column;
 /// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
@@ -178,9 +179,16 @@ public struct TabularProfile: Sendable, Equatable {
         if textCells == 0 {
             if missing == 0, distinct == present, distinct >= 3 {
                 let values = numbers.values
-                if values.allSatisfy({ $0.rounded() == $0 }), let low = values.min(), let high = values.max(),
-                   high - low == Double(distinct - 1) {
-                    return make(.identifier, "every value distinct, a run \(Int(low)) … \(Int(high)) (a row number)")
+                if values.allSatisfy({ $0.rounded() == $0 }), let low = values.min(), let high = values.max() {
+                    if high - low == Double(distinct - 1) {
+                        return make(.identifier, "every value distinct, a run \(Int(low)) … \(Int(high)) (a row number)")
+                    }
+                    // Row numbers with gaps (rows removed), where R writes them: the first column, distinct integers
+                    // rising down the file.
+                    let inOrder = column == 0 && table.count >= 10 ? table.rows.map { numbers[$0[column]] ?? 0 } : []
+                    if !inOrder.isEmpty && zip(inOrder, inOrder.dropFirst()).allSatisfy({ $0 < $1 }) {
+                        return make(.identifier, "every value distinct, rising \(Int(low)) … \(Int(high)) down the file (a row number)")
+                    }
                 }
             }
             return make(.numeric, "numbers")
