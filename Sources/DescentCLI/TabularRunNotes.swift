@@ -9,7 +9,8 @@ import Foundation
 /// `"preprocessing":{"columns":[{"name":…,"role":…,"encoding":…}],"dropped_rows":0,"class_weights":[…],
 /// "target_standardized":true,"losses_in":"standardized target units",…}` and the validation metrics
 /// `final_validation_balanced_accuracy`, `final_validation_macro_f1`, `final_validation_roc_auc`,
-/// `final_validation_mse_original_units`.
+/// `final_validation_mse_original_units`, `final_validation_r2_original_units` (R² of the predictions mapped back:
+/// the same as `final_validation_r2` unless the target was log-transformed).
 struct TabularRunNotes {
     var ignoredColumns: [String] = []
     var reasons: [String: String] = [:]
@@ -24,6 +25,7 @@ struct TabularRunNotes {
     var macroF1: Double?
     var rocAUC: Double?
     var originalMeanSquaredError: Double?
+    var originalRSquared: Double?
 
     init?(setup: TrainingSetup, classWeights: [Float]?) {
         self.classWeights = classWeights
@@ -104,6 +106,9 @@ struct TabularRunNotes {
             var total = 0.0
             for (prediction, truth) in zip(predictions, truths) { total += (prediction - truth) * (prediction - truth) }
             originalMeanSquaredError = total / Double(max(1, truths.count))
+            let mean = truths.reduce(0, +) / Double(max(1, truths.count))
+            let spread = truths.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+            originalRSquared = spread > 0 ? 1 - total / spread : nil
         }
     }
 
@@ -114,7 +119,8 @@ struct TabularRunNotes {
                 + (rocAUC.map { String(format: ", ROC AUC %.4f", $0) } ?? "")
         }
         if let originalMeanSquaredError {
-            return "Validation mean squared error in \(target?.name ?? "the target")'s units: \(Self.number(originalMeanSquaredError))"
+            return "Validation in \(target?.name ?? "the target")'s own units: mean squared error \(Self.number(originalMeanSquaredError))"
+                + (originalRSquared.map { String(format: ", R² %.4f", $0) } ?? "")
         }
         return nil
     }
@@ -125,6 +131,7 @@ struct TabularRunNotes {
         if rocAUC != nil { try container.encodeNumber(rocAUC, forKey: .init("final_validation_roc_auc")) }
         if originalMeanSquaredError != nil {
             try container.encodeNumber(originalMeanSquaredError, forKey: .init("final_validation_mse_original_units"))
+            try container.encodeNumber(originalRSquared, forKey: .init("final_validation_r2_original_units"))
         }
         var object = container.nestedContainer(keyedBy: TrainSummary.Key.self, forKey: .init("preprocessing"))
         try object.encode(droppedRows, forKey: .init("dropped_rows"))
