@@ -82,7 +82,7 @@ extension DemoCommand {
                 (text: "Range test", address: "range-test.html", about: "the loss against the log learning rate, the four suggestions, the chosen rate and the confidence"),
                 (text: "Training at the chosen rate", address: "training.html", about: "the loss per step with the rate, the loss and accuracy per epoch, the diagnosis"),
                 (text: "Training at 10× the rate", address: "training-10x.html", about: "the divergence guard's rollbacks marked on the loss, and the diagnosis"),
-                (text: "Learning-rate explorer", address: "explorer.html", about: "an animated map of gradient descent on a bowl: a rate that crawls, one that converges, one that diverges"),
+                (text: "Learning-rate explorer", address: "explorer.html", about: "animated maps of gradient descent on a bowl, one per rate: a rate that crawls, one that converges, one that zig-zags out"),
             ]),
         ]))
         report.sections.append(HTMLReport.Section(heading: "Next", blocks: [

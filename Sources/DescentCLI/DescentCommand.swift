@@ -21,6 +21,7 @@ public struct DescentCommand: AsyncParsableCommand {
             ConformanceCommand.self,
             InspectCommand.self,
             DiagnoseCommand.self,
+            ReportCommand.self,
             BenchCommand.self,
             TuneCommand.self,
             StudyCommand.self,

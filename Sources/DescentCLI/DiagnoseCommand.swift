@@ -87,9 +87,10 @@ struct DiagnoseCommand: AsyncParsableCommand {
         // The epoch curves as `train` charts them, then the words.
         if curves.epochs.count > 1 {
             let chart = TerminalChart(width: 60, height: 8)
-            print(chart.render(curves.epochs.map(\.trainingLoss), title: "training loss per epoch"))
+            let firstEpoch = curves.epochs.first?.epoch ?? 1
+            print(chart.render(curves.epochs.map(\.trainingLoss), title: "training loss per epoch", firstIndex: firstEpoch))
             if curves.epochs.contains(where: { $0.validationLoss != nil }) {
-                print(chart.render(curves.epochs.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch"))
+                print(chart.render(curves.epochs.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch", firstIndex: firstEpoch))
             }
         }
         for line in DiagnosisText.lines(diagnosis) { print(line) }

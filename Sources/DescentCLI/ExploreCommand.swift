@@ -25,7 +25,8 @@ struct ExploreCommand: ParsableCommand {
         (2/λmax at the minimum). Verdicts, with the gap g = f − f*: diverged when a value stops being finite or \
         the final gap exceeds the first; converged when the gap shrank 1000× (overshot when most steps jumped \
         past the lowest point along their own direction); otherwise oscillated (most steps jumped past) or \
-        crawled. SGD's momentum defaults to 0 here (plain gradient descent, whose limit is 2/λmax); \
+        crawled; each path's motion is straight, zig-zag, spiral or curved. SGD's momentum defaults to 0 here (plain \
+        gradient descent, whose limit is 2/λmax; with momentum β the limit is 2(1 + β)/λmax, as in the range test); \
         `descent train` defaults to 0.9. With --json the last line is {"landscape":…,"paths":[{"learning_rate":…,\
         "verdict":…,…}],…}.
         """
@@ -133,7 +134,7 @@ struct ExploreCommand: ParsableCommand {
         let rates = try rates()
         let paths = try rates.map { rate in try path(rate: rate, from: start) }
         return Exploration(landscape: landscape, start: start, optimizerName: optimizerDescription, schedule: schedule,
-                           steps: steps, paths: paths, baseRates: rates)
+                           steps: steps, paths: paths, baseRates: rates, momentum: optimizer == .sgd ? momentum : nil)
     }
 
     var optimizerDescription: String { optimizer == .sgd ? "sgd (momentum \(ChartNumberFormat.value(momentum)))" : optimizer.rawValue }

@@ -3,7 +3,7 @@ import DescentTune
 import DescentTunePostgres
 import Foundation
 
-/// `--storage`: `sqlite:PATH` (or a bare path ending in .sqlite/.db), `postgres://…`, or `memory`.
+/// `--storage`: `sqlite:PATH`, `postgres://…` or `memory`; a bare path is refused (the message says sqlite:PATH).
 /// The default is `sqlite:descent-studies.sqlite` in the working directory. PostgreSQL needs a build
 /// with the package's `PostgreSQL` trait; without it a postgres:// text is a usage error saying so.
 enum StudyStorageOption {

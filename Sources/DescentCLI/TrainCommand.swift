@@ -2,7 +2,7 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// `descent train`: train a multilayer perceptron on a bundled data set or a CSV file,
+/// `descent train`: train a perceptron (`--hidden`) or a convolutional network (`--model cnn`) on a bundled data set, a CSV or IDX files,
 /// printing per epoch the learning rate in force, the training loss and the validation
 /// loss and metric, then a chart of the curves and what they show.
 ///
@@ -251,9 +251,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
         guard let last = history.last, !json else { return }
         let chart = TerminalChart(width: 60, height: 8)
-        print(chart.render(history.map(\.trainingLoss), title: "training loss per epoch"))
+        let firstEpoch = history.first?.epoch ?? 1   // epochs count from 1 (a resumed run's history may start later)
+        print(chart.render(history.map(\.trainingLoss), title: "training loss per epoch", firstIndex: firstEpoch))
         if history.contains(where: { $0.validationLoss != nil }) {
-            print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch"))
+            print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch", firstIndex: firstEpoch))
         }
         print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
         printDiagnosis(diagnosis)

@@ -1,21 +1,31 @@
 import Descent
 import Foundation
 
-extension TrainingCurves {
-    /// The per-step series for a chart: step numbers, losses and rates, with a NaN gap
-    /// where a rollback sent the steps back, so the failed attempt and the retry are
-    /// drawn as separate lines.
-    var chartSteps: (x: [Double], loss: [Double], rate: [Double]) {
-        var x: [Double] = [], loss: [Double] = [], rate: [Double] = []
-        var previous: Int?
-        for step in steps {
-            if let previous, step.step <= previous {
-                x.append(Double(step.step)); loss.append(.nan); rate.append(.nan)
+extension TrainingAttempts {
+    /// The colour of the attempts a rollback threw away: a grey that reads as "not this".
+    static let discardedColor = "#8e8e93"
+
+    /// The chart series of the steps: the discarded attempts first (faded grey, drawn behind, one
+    /// series for the loss and one for the rate, with a gap between attempts), then the kept loss and
+    /// rate — so every step is drawn once in colour however often the guard rolled back over it.
+    var chartSeries: [ChartSeries] {
+        var series: [ChartSeries] = []
+        if !discarded.isEmpty {
+            var x: [Double] = [], loss: [Double] = [], rate: [Double] = []
+            for attempt in discarded {
+                if !x.isEmpty { x.append(x.last ?? 0); loss.append(.nan); rate.append(.nan) }
+                x += attempt.steps.map { Double($0.step) }
+                loss += attempt.steps.map(\.loss)
+                rate += attempt.steps.map(\.learningRate)
             }
-            x.append(Double(step.step)); loss.append(step.loss); rate.append(step.learningRate)
-            previous = step.step
+            let count = discarded.reduce(0) { $0 + $1.steps.count }
+            series.append(ChartSeries(name: "loss of the \(count) steps rolled back", x: x, y: loss, style: .thinLine, color: Self.discardedColor))
+            series.append(ChartSeries(name: "their rate", x: x, y: rate, axis: .secondary, style: .thinLine, color: Self.discardedColor))
         }
-        return (x, loss, rate)
+        let x = kept.map { Double($0.step) }
+        series.append(ChartSeries(name: "minibatch loss", x: x, y: kept.map(\.loss), color: ChartPalette.color(0)))
+        series.append(ChartSeries(name: "learning rate", x: x, y: kept.map(\.learningRate), axis: .secondary, color: ChartPalette.color(1)))
+        return series
     }
 }
 
@@ -54,21 +64,19 @@ struct TrainReport {
         report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [.keyValues(rows)]))
         report.sections += sections
 
-        // Chart 1: every step's loss (log) with the learning rate on the right.
-        let stepSeries = curves.chartSteps
+        // Chart 1: every step's loss (log) with the learning rate on the right; the steps a rollback
+        // threw away faded behind the kept path, a marker where each rollback happened.
+        let attempts = curves.attempts
         var rollbackMarkers = curves.rollbacks.map { ChartMarker(x: Double($0.step), label: "rollback") }
         let stepChart = SVGLineChart(
             title: "Training loss per step", xLabel: "step",
             yAxis: ChartAxis(label: "loss (log scale)", scale: .logarithmic),
             secondaryYAxis: ChartAxis(label: "learning rate (log scale)", scale: .logarithmic),
-            series: [ChartSeries(name: "minibatch loss", x: stepSeries.x, y: stepSeries.loss),
-                     ChartSeries(name: "learning rate", x: stepSeries.x, y: stepSeries.rate, axis: .secondary)],
-            markers: rollbackMarkers)
+            series: attempts.chartSeries, markers: rollbackMarkers)
 
         // Chart 2: training against validation loss per epoch, with the events.
         let epochs = history.map { Double($0.epoch) }
-        let perEpoch = Double(Swift.max(stepsPerEpoch, 1))
-        rollbackMarkers = curves.rollbacks.map { ChartMarker(x: Double($0.step) / perEpoch, label: "rollback") }
+        rollbackMarkers = curves.rollbackEpochPositions(stepsPerEpoch: stepsPerEpoch).map { ChartMarker(x: $0, label: "rollback") }
         var epochMarkers = rollbackMarkers
         if let best = bestEpoch { epochMarkers.append(ChartMarker(x: Double(best), label: "best epoch")) }
         if let stop = curves.earlyStop { epochMarkers.append(ChartMarker(x: Double(stop.epoch), label: "early stop")) }
@@ -88,8 +96,11 @@ struct TrainReport {
 
         report.sections.append(HTMLReport.Section(heading: "Charts", blocks: [.chart(stepChart), .chart(epochChart), .chart(metricChart)]))
 
-        var events: [String] = curves.rollbacks.map {
-            "step \($0.step): loss \(ChartNumberFormat.value($0.loss)) diverged; rolled back, rate scale now \(ChartNumberFormat.value($0.rateScale ?? .nan))"
+        var events: [String] = zip(curves.rollbacks.indices, curves.rollbacks).map { index, rollback in
+            // Where each retry started, when every rollback was followed by one (a run that ended diverging was not).
+            let restart = attempts.discarded.count == curves.rollbacks.count ? " to the state after step \(attempts.discarded[index].restartedAfter)" : ""
+            return "step \(rollback.step): loss \(ChartNumberFormat.value(rollback.loss)) diverged; rolled back\(restart), "
+                + "rate scale now \(ChartNumberFormat.value(rollback.rateScale ?? .nan))"
         }
         if let stop = curves.earlyStop {
             events.append("stopped early after epoch \(stop.epoch): no better validation loss since epoch \(stop.bestEpoch) (weights restored)")

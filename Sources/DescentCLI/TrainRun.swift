@@ -76,7 +76,9 @@ struct TrainRun {
                              record.validationLoss ?? .nan, metricName, record.validationMetric ?? .nan))
             case let .rolledBack(step, loss, scale):
                 recovering = scale
-                print("step \(step): loss \(loss) diverged; rolled back to a good state, rate scale now \(scale)")
+                // Rounded: a blown-up loss is 3.196e27, not 3.1962348793820843e+27.
+                print("step \(step): loss \(ChartNumberFormat.value(loss)) diverged; rolled back to a good state, "
+                      + "rate scale now \(ChartNumberFormat.value(scale))")
             case let .stoppedEarly(epoch, bestEpoch):
                 print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
             case .stepEnded:

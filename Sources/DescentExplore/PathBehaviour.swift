@@ -44,6 +44,8 @@ public struct PathBehaviour: Sendable, Equatable {
     /// Steps taken, and the step at which a value stopped being finite.
     public var steps: Int
     public var stoppedAt: Int?
+    /// How the path's steps turn: straight, zig-zag, spiral, curved (``PathMotion``).
+    public var motion: PathMotion
 
     /// Classifies `path` (see the table above).
     public init(of path: LandscapePath) {
@@ -52,6 +54,7 @@ public struct PathBehaviour: Sendable, Equatable {
         initialGap = gaps.first ?? .nan
         steps = path.stepsTaken
         stoppedAt = path.stoppedAt
+        motion = PathMotion(x: path.x, y: path.y)
         finalGap = path.stoppedAt != nil ? .infinity : (gaps.last ?? .nan)
         var moving = 0, overshooting = 0
         for k in 0..<Swift.max(path.x.count - 1, 0) {
@@ -92,15 +95,37 @@ public struct PathBehaviour: Sendable, Equatable {
         return needed.isFinite && needed < 1e12 ? Int(needed.rounded(.up)) : nil
     }
 
-    /// One sentence with the numbers, e.g. for the bowl at η = 0.01: "gap to the minimum 4 → 0.7946 after
-    /// 40 steps (×0.1986); 1000× smaller would take about 171 steps; 0% of steps overshot".
+    /// What the path looks like, in words that fit its motion and verdict: "heads straight for the
+    /// minimum", "zig-zags across the minimum, each jump longer than the last", "spirals in to the minimum".
+    public var movement: String {
+        switch (motion, verdict) {
+        case (.still, _): return "does not move"
+        case (.straight, .diverged): return "runs straight away from the minimum"
+        case (.straight, .converged), (.straight, .overshot): return "heads straight for the minimum"
+        case (.straight, _): return "creeps straight toward the minimum"
+        case (.zigZag, .diverged): return "zig-zags across the minimum, each jump longer than the last"
+        case (.zigZag, .oscillated): return "zig-zags across the valley without settling"
+        case (.zigZag, .crawled): return "zig-zags, slowly, toward the minimum"
+        case (.zigZag, _): return "zig-zags in to the minimum, each jump shorter"
+        case (.spiral, .diverged): return "spirals out, away from the minimum"
+        case (.spiral, .converged), (.spiral, .overshot): return "spirals in to the minimum"
+        case (.spiral, _): return "circles the minimum"
+        case (.curved, .diverged): return "bends away from the minimum"
+        case (.curved, .converged), (.curved, .overshot): return "curves in to the minimum"
+        case (.curved, _): return "curves toward the minimum"
+        }
+    }
+
+    /// One sentence with the movement and the numbers, e.g. for the bowl at η = 0.01: "creeps straight toward
+    /// the minimum: gap to the minimum 4 → 0.7946 after 40 steps (×0.1986); 1000× smaller would take about
+    /// 171 steps; 0% of steps overshot".
     public var explanation: String {
         func v(_ value: Double) -> String { Self.format(value) }
         let overshoot = "\(Int((overshootFraction * 100).rounded()))% of steps overshot"
         if let stoppedAt {
-            return "the loss stopped being finite at step \(stoppedAt) (from \(v(initialGap))); \(overshoot)"
+            return "\(movement): the loss stopped being finite at step \(stoppedAt) (from \(v(initialGap))); \(overshoot)"
         }
-        var text = "gap to the minimum \(v(initialGap)) → \(v(finalGap)) after \(steps) steps"
+        var text = "\(movement): gap to the minimum \(v(initialGap)) → \(v(finalGap)) after \(steps) steps"
         switch verdict {
         case .converged, .overshot:
             if let at = convergedAtStep { text += " (1000× smaller from step \(at))" }

@@ -30,10 +30,15 @@ public struct ChartSeries: Sendable, Equatable {
     public var style: Style = .line
     /// A CSS colour; nil takes the palette's colour of the series' position.
     public var color: String?
+    /// The text shown when the pointer rests on a point's dot (the SVG `<title>` of point `i` is
+    /// `pointLabels[i]`); nil or an empty text: "name: x, y". Example: `["trial #3: 0.0412"]`.
+    public var pointLabels: [String]?
 
     /// A series with explicit x values; extra values in the longer of `x` and `y` are ignored.
-    public init(name: String, x: [Double], y: [Double], axis: Axis = .primary, style: Style = .line, color: String? = nil) {
+    public init(name: String, x: [Double], y: [Double], axis: Axis = .primary, style: Style = .line, color: String? = nil,
+                pointLabels: [String]? = nil) {
         let count = Swift.min(x.count, y.count)
+        self.pointLabels = pointLabels
         self.name = name
         self.x = Array(x.prefix(count))
         self.y = Array(y.prefix(count))

@@ -5,7 +5,7 @@ import Foundation
 /// The contour lines of `grid` at `levels` come from ``ContourLines`` (marching squares);
 /// darker lines are lower levels. `paths` are drawn over them in the ``ChartPalette`` colours,
 /// earlier ones wider (so paths along the same line stay visible), with a dot at every visited
-/// point and a ring at the start; `points` are labelled marks
+/// point (its step and position as a hover title) and a ring at the start; `points` are labelled marks
 /// (a minimum, a start). Both axes are linear with equal units, so circles look round, and
 /// everything is clipped to the grid's rectangle: a path that leaves it (a diverging run)
 /// is cut at the frame, with a note in the legend. With `animatesSteps` every point carries
@@ -69,21 +69,14 @@ public struct SVGContourMap: Sendable, Equatable {
         let yLow = grid.ys.first ?? 0, yHigh = Swift.max(grid.ys.last ?? 1, yLow + 1e-12)
 
         // Legend rows under the title.
-        var legendRows: [[(index: Int, text: String, x: Double)]] = [[]]
-        var cursor = 0.0
-        for (index, path) in paths.enumerated() {
+        let legend = ChartLegend(entries: paths.enumerated().map { index, path in
             let left = path.finitePoints.contains { $0.x < xLow || $0.x > xHigh || $0.y < yLow || $0.y > yHigh }
                 || path.finitePoints.count < path.x.count
-            let text = path.name + (left ? " (leaves the map)" : "")
-            let entryWidth = 28 + SVGLineChart.textWidth(text) + 18
-            if cursor > 0 && cursor + entryWidth > width - 70 { legendRows.append([]); cursor = 0 }
-            legendRows[legendRows.count - 1].append((index, text, cursor))
-            cursor += entryWidth
-        }
-        if legendRows.last?.isEmpty == true { legendRows.removeLast() }
+            return ChartLegend.Entry(text: path.name + (left ? " (leaves the map)" : ""), color: path.color ?? ChartPalette.color(index))
+        }, availableWidth: width - 70)
 
         // The plot box: equal units on both axes, centred in the space left.
-        let top = 34 + Double(legendRows.count) * 18 + 10, left = 60.0, right = 20.0, bottom = 46.0
+        let top = 34 + legend.height + 10, left = 60.0, right = 20.0, bottom = 46.0
         let available = (width: Swift.max(width - left - right, 40), height: Swift.max(height - top - bottom, 40))
         let unit = Swift.min(available.width / (xHigh - xLow), available.height / (yHigh - yLow))
         let plot = (x: left + (available.width - unit * (xHigh - xLow)) / 2, y: top,
@@ -91,23 +84,11 @@ public struct SVGContourMap: Sendable, Equatable {
         func px(_ x: Double) -> Double { Swift.min(Swift.max(plot.x + (x - xLow) * unit, -1e5), 1e5) }
         func py(_ y: Double) -> Double { Swift.min(Swift.max(plot.y + plot.height - (y - yLow) * unit, -1e5), 1e5) }
 
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" class=\"descent-chart descent-map\">\n"
-        out += "<title>\(e(title))</title>\n<desc>\(e(summary ?? defaultSummary))</desc>\n"
-        out += "<style>\(SVGLineChart.styleSheet)\(Self.styleSheet)</style>\n"
+        var out = SVGPreamble.opening(width: width, height: height, className: "descent-chart descent-map", title: title,
+                                      summary: summary ?? defaultSummary, styleSheet: SVGLineChart.styleSheet + Self.styleSheet)
         out += "<defs><clipPath id=\"\(e(identifier))-clip\"><rect x=\"\(f(plot.x))\" y=\"\(f(plot.y))\" width=\"\(f(plot.width))\" height=\"\(f(plot.height))\"/></clipPath></defs>\n"
-        out += "<rect class=\"dc-bg\" x=\"0\" y=\"0\" width=\"\(f(width))\" height=\"\(f(height))\"/>\n"
-        out += "<text class=\"dc-text dc-title\" x=\"\(f(left))\" y=\"22\">\(e(title))</text>\n"
-        out += "<g class=\"dc-legend\">\n"
-        for (row, entries) in legendRows.enumerated() {
-            let y = 34 + Double(row) * 18 + 6
-            for entry in entries {
-                let x = left + entry.x
-                let color = paths[entry.index].color ?? ChartPalette.color(entry.index)
-                out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2.5\"/>"
-                out += "<text class=\"dc-text\" x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(e(entry.text))</text>\n"
-            }
-        }
-        out += "</g>\n"
+        out += SVGPreamble.header(width: width, height: height, left: left, title: title)
+        out += legend.svg(left: left)
 
         // Ticks and axes.
         let xTicks = AxisTicks.linear(low: xLow, high: xHigh, targetCount: Swift.max(2, Int(plot.width / 80)))
@@ -155,7 +136,8 @@ public struct SVGContourMap: Sendable, Equatable {
             out += "<circle cx=\"\(f(px(start.x)))\" cy=\"\(f(py(start.y)))\" r=\"6\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             for (index, point) in visited.enumerated().dropFirst() {
                 let tag = animatesSteps ? " data-step=\"\(path.step(index))\"" : ""
-                out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.6\" fill=\"\(color)\"\(tag)/>"
+                let hover = "\(path.name), step \(path.step(index)): (\(ChartNumberFormat.value(point.x)), \(ChartNumberFormat.value(point.y)))"
+                out += "<circle cx=\"\(f(px(point.x)))\" cy=\"\(f(py(point.y)))\" r=\"2.6\" fill=\"\(color)\"\(tag)><title>\(e(hover))</title></circle>"
             }
             out += "</g>\n"
         }

@@ -6,7 +6,7 @@ import Foundation
 /// tall has `2·width × 4·height` dots. The series (plain `[Double]`, index = x) is scaled to fill
 /// the plot; consecutive points are joined by straight runs of dots so the line has no gaps.
 /// The left axis is labelled with the maximum (top) and minimum (bottom) values, the bottom axis
-/// with the first and last index. Non-finite values are left out.
+/// with the first and last x (the index, or counted from `firstIndex`). Non-finite values are left out.
 ///
 /// Example:
 ///
@@ -31,9 +31,10 @@ public struct TerminalChart: Sendable {
 
     /// The chart of `values` (x = index), with `title` above it when given.
     ///
-    /// When `values` are samples of a longer series (evenly spaced, the first at x = 0),
-    /// `lastIndex` is the x of the last sample, for the label under the axis.
-    public func render(_ values: [Double], title: String? = nil, lastIndex: Int? = nil) -> String {
+    /// `firstIndex` is the x of the first value, for the label under the axis: 1 for epochs, which
+    /// people count from 1 (20 epochs are labelled 1 … 20, not 0 … 19). When `values` are samples of a
+    /// longer series (evenly spaced, the first at x = `firstIndex`), `lastIndex` is the x of the last sample.
+    public func render(_ values: [Double], title: String? = nil, firstIndex: Int = 0, lastIndex: Int? = nil) -> String {
         let finite = values.filter(\.isFinite)
         var lines: [String] = []
         if let title { lines.append(title) }
@@ -104,8 +105,8 @@ public struct TerminalChart: Sendable {
             let axis = line == 0 || line == height - 1 ? "┤" : "│"
             lines.append(padded + " " + axis + text)
         }
-        let firstLabel = "0"
-        let lastLabel = String(lastIndex ?? max(values.count - 1, 0))
+        let firstLabel = String(firstIndex)
+        let lastLabel = String(lastIndex ?? firstIndex + max(values.count - 1, 0))
         let gap = max(1, width - firstLabel.count - lastLabel.count)
         lines.append(String(repeating: " ", count: labelWidth + 1) + "└" + String(repeating: "─", count: width))
         lines.append(String(repeating: " ", count: labelWidth + 2) + firstLabel + String(repeating: " ", count: gap) + lastLabel)

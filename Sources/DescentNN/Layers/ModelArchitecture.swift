@@ -130,7 +130,7 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
     }
 
     /// A freshly initialised network of this shape (weights drawn from `generator`, as `descent train` does).
-    /// - Throws: `TensorError.invalidArgument` for invalid sizes, or for a CNN, which this build cannot rebuild.
+    /// - Throws: `TensorError.invalidArgument` for invalid sizes, or a CNN whose poolings do not fit its image.
     public func makeModel(using generator: inout SeededGenerator) throws -> Sequential {
         try validate()
         if kind == .cnn, let imageShape, let channels {

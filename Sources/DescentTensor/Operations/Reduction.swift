@@ -18,25 +18,6 @@ extension Tensor {
         return result.sorted()
     }
 
-    /// Reduces one axis with `combine`, starting from `initial` (no tape).
-    @inlinable
-    func reduceAxis(_ axis: Int, initial: Float, _ combine: (Float, Float) -> Float) -> Tensor {
-        let outer = shape[..<axis].reduce(1, *), length = shape[axis], inner = shape[(axis + 1)...].reduce(1, *)
-        var resultShape = shape
-        resultShape[axis] = 1
-        let x = storage.pointer
-        return Tensor.build(shape: resultShape, count: outer * inner) { out in
-            for o in 0..<outer {
-                let row = out + o * inner
-                for i in 0..<inner { row[i] = initial }
-                for l in 0..<length {
-                    let source = x + (o * length + l) * inner
-                    for i in 0..<inner { row[i] = combine(row[i], source[i]) }
-                }
-            }
-        }
-    }
-
     func dropping(axes: [Int], from reduced: Tensor, keepingDimensions: Bool) -> Tensor {
         if keepingDimensions { return reduced }
         var newShape: [Int] = []

@@ -13,8 +13,9 @@ import Foundation
 /// are safe.
 ///
 /// Two modes:
-/// * `.everyThread`: exactly `threads` threads run the body, so they can meet at
-///   `WorkerTeam.barrier(_:)` and split work statically.
+/// * `.everyThread`: exactly `threads` threads run the body, so they can split
+///   work statically (`WorkerTeam.share(of:part:parts:)`) and wait on each other
+///   through the job counters (`WorkerTeam.jobCounter(_:)`, `WorkerTeam.wait(until:reaches:)`).
 /// * `.whoeverComes`: workers join only until the caller has finished its own
 ///   call; the body must take its work from shared tickets (`nextTicket`) so the
 ///   caller can do all of it. On a machine busy with other processes a worker may
@@ -42,7 +43,6 @@ final class WorkerPool: @unchecked Sendable {
     private var finished: UnsafeMutablePointer<CLong> { words + 16 }
     /// generation (bits 32...) | threads (bits 16-31) | joined workers (bits 1-15) | closed (bit 0)
     private var joinState: UnsafeMutablePointer<CLong> { words + 32 }
-    fileprivate var barrierCount: UnsafeMutablePointer<CLong> { words + 48 }
     fileprivate var tickets: UnsafeMutablePointer<CLong> { words + 64 }
     /// Counters a job may use for its own dependencies (zero at the start of every job).
     fileprivate var jobCounters: UnsafeMutablePointer<CLong> { words + 80 }
@@ -74,7 +74,6 @@ final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             job = body
             descent_atomic_store(finished, 0)
-            descent_atomic_store(barrierCount, 0)
             descent_atomic_store(tickets, 0)
             for index in 0..<WorkerPool.jobCounterCount { descent_atomic_store(jobCounters + 16 * index, 0) }
             condition.lock()
@@ -153,25 +152,13 @@ final class WorkerPool: @unchecked Sendable {
 struct WorkerTeam {
     /// Number of threads the job asked for (in `.whoeverComes` mode, an upper bound).
     let threads: Int
-    private let counter: UnsafeMutablePointer<CLong>
     private let tickets: UnsafeMutablePointer<CLong>
     private let counters: UnsafeMutablePointer<CLong>
 
     fileprivate init(pool: WorkerPool, threads: Int) {
         self.threads = threads
-        counter = pool.barrierCount
         tickets = pool.tickets
         counters = pool.jobCounters
-    }
-
-    /// Waits until every thread of the team has called `barrier` as many times
-    /// as this one. `epoch` counts this thread's barriers; start it at 0.
-    /// Only in `.everyThread` jobs.
-    func barrier(_ epoch: inout Int) {
-        guard threads > 1 else { return }
-        epoch += 1
-        _ = descent_atomic_fetch_add(counter, 1)
-        WorkerTeam.wait(until: counter, reaches: epoch * threads)
     }
 
     /// The `part`-th of `parts` nearly equal consecutive pieces of `0..<count`.
