@@ -56,7 +56,7 @@ def fastai_run(path, target, task, seed):
         frame = frame.drop(columns=frame.columns[0])   # the R row names, pandas' index column
     frame = frame.dropna(subset=[target]).reset_index(drop=True)
     features = [c for c in frame.columns if c != target]
-    categorical = [c for c in features if frame[c].dtype == object]
+    categorical = [c for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
     continuous = [c for c in features if c not in categorical]
     splits = RandomSplitter(valid_pct=0.2, seed=seed)(range_of(frame))
     np.random.seed(seed); torch.manual_seed(seed)

@@ -38,11 +38,11 @@ extension DataModelOptions {
     /// The training setup these options describe, with the MLP's `hidden` sizes. `savedCard`, a warm
     /// start's model card, decides the standardisation: its standardiser (or none, if it has none) instead
     /// of one fitted on this data.
-    func makeSetup(hidden: [Int], savedCard: ModelCard? = nil) throws -> TrainingSetup {
+    func makeSetup(hidden: [Int], savedCard: ModelCard? = nil, fold: (index: Int, count: Int)? = nil) throws -> TrainingSetup {
         try TrainingSetup(dataset: dataset, csv: csv, target: target, task: task, hidden: hidden, validationFraction: validationFraction,
                           standardize: !noStandardize, savedCard: savedCard, seed: seed, batchSize: batchSize,
                           idxImages: idxImages, idxLabels: idxLabels, model: model, channels: try Self.channelWidths(channels),
-                          tabular: tabularOptions)
+                          tabular: tabularOptions, fold: fold)
     }
 
     /// The raw-table options when a flag asked for them (nil: the defaults, and a plain numeric file is read as before).

@@ -9,7 +9,7 @@ extension TrainCommand {
             "idx-images": .string, "idx-labels": .string, "model": .string, "channels": .sizes,
             // A raw CSV's columns (TabularArguments) and the class weights.
             "categorical": .string, "numeric": .string, "ignore": .string, "missing-values": .string,
-            "min-category-count": .integer, "target-transform": .string, "class-weights": .string,
+            "min-category-count": .integer, "target-transform": .string, "class-weights": .string, "folds": .integer,
             // Optimizer and rate.
             "optimizer": .string, "learning-rate": .numberOr(["auto"]), "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,

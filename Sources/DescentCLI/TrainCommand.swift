@@ -66,6 +66,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
+    @Option(help: "Cross-validate first: train K models on K folds (stratified for classification), report the mean and spread of the validation metric and of the rate, then train the run at the median of the folds' rates.")
+    var folds: Int?
 
     func validate() throws {
         try data.validateSourceAndModel()
@@ -78,6 +80,12 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard plateauPatience >= 0 else { throw ValidationError("--plateau-patience must be ≥ 0, got \(plateauPatience)") }
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
+        if let folds {
+            guard (2...100).contains(folds) else { throw ValidationError("--folds must be from 2 to 100, got \(folds)") }
+            if resume || checkpointDirectory != nil || initWeights != nil {
+                throw ValidationError("--folds trains fresh models: it does not go with --resume, --checkpoint-dir or --init-weights")
+            }
+        }
         _ = try hiddenSizes()
         try validateOutputs()
         try outputs.check()
@@ -91,7 +99,19 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let signals = SignalStop()
         defer { signals.restore() }
         do {
-            try train(&summary, stopRequest: signals.request)
+            if let folds {
+                // Cross-validation, then the run itself at the median of the folds' rates (and their schedule).
+                let crossValidation = try crossValidate(folds: folds, stopRequest: signals.request)
+                var final = self
+                final.schedule = scheduleText
+                final.learningRate = .fixed(crossValidation.medianLearningRate)
+                summary.crossValidation = crossValidation
+                summary.learningRate = crossValidation.medianLearningRate
+                if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
+                try final.train(&summary, stopRequest: signals.request)
+            } else {
+                try train(&summary, stopRequest: signals.request)
+            }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
             summary.message = (error as? ValidationError)?.message ?? "\(error)"

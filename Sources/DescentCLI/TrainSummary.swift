@@ -34,6 +34,8 @@ struct TrainSummary: Encodable {
     var extra: [String: String] = [:]
     /// A raw table's columns, dropped rows, class weights and extra metrics (nil for other data).
     var tabular: TabularRunNotes?
+    /// `--folds`: each fold's result and their mean and spread.
+    var crossValidation: CrossValidationSummary?
 
     struct Key: CodingKey {
         var stringValue: String
@@ -104,6 +106,7 @@ struct TrainSummary: Encodable {
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
         try container.encode(tabular?.ignoredColumns ?? [], forKey: Key("ignored_columns"))
         if let tabular { try tabular.encode(into: &container) }
+        if let crossValidation { try container.encode(crossValidation, forKey: Key("cross_validation")) }
     }
 
     /// The summary as one line of JSON (keys sorted).

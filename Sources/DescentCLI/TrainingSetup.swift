@@ -40,7 +40,8 @@ struct TrainingSetup {
     /// square one-channel images (the digits' 64 features as 1×8×8).
     init(dataset: String?, csv: String?, target: String?, task: PredictionTask? = nil, hidden: [Int], validationFraction: Double,
          standardize: Bool, savedCard: ModelCard? = nil, seed: UInt64, batchSize: Int, idxImages: String? = nil, idxLabels: String? = nil,
-         model kind: ModelKind = .mlp, channels: [Int] = [16, 32], tabular: TabularOptions? = nil) throws {
+         model kind: ModelKind = .mlp, channels: [Int] = [16, 32], tabular: TabularOptions? = nil,
+         fold: (index: Int, count: Int)? = nil) throws {
         var data: Dataset
         if let name = dataset {
             data = try Datasets.load(named: name)
@@ -54,7 +55,7 @@ struct TrainingSetup {
                 data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
             } else {
                 let loaded = try TabularDataset(table: table, options: options, validationFraction: validationFraction, seed: seed,
-                                                fitted: savedCard?.preprocessing)
+                                                fitted: savedCard?.preprocessing, fold: fold)
                 data = loaded.dataset
                 preprocessing = loaded.preprocessing
                 self.profile = loaded.profile
@@ -67,7 +68,9 @@ struct TrainingSetup {
         }
         if let savedCard { data = try Self.fitting(data, to: savedCard, source: csv ?? dataset ?? idxImages ?? "the data") }
         self.data = data
-        var split = try data.split(validationFraction: validationFraction, seed: seed)
+        // --folds: fold `index` of the K folds is the validation part.
+        var split = try fold.map { fold in data.split(fold: fold.index, of: try data.folds(fold.count, seed: seed)) }
+            ?? data.split(validationFraction: validationFraction, seed: seed)
         guard split.validation.count > 0 else {
             // round(n × fraction) must be at least 1.
             let smallest = 0.5 / Double(data.count)

@@ -119,4 +119,24 @@ final class TabularCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.standardError.contains("\"city\"") && bad.standardError.contains("--numeric city"), bad.standardError)
     }
+
+    /// --folds 3: three fold results, their mean and spread, and a final run at the median rate.
+    func testFoldsReportEachFoldAndTheirSpread() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: penguins), "penguins.csv is not on this machine")
+        let result = try CommandLineRunner.run(["train", "--csv", penguins, "--target", "species", "--folds", "3", "--epochs", "3", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let summary = try lastJSON(result.standardOutput)
+        let crossValidation = try XCTUnwrap(summary["cross_validation"] as? [String: Any])
+        let folds = try XCTUnwrap(crossValidation["folds"] as? [[String: Any]])
+        XCTAssertEqual(folds.count, 3)
+        let metrics = folds.compactMap { $0["validation_metric"] as? Double }
+        let mean = metrics.reduce(0, +) / 3
+        XCTAssertEqual(try XCTUnwrap(crossValidation["mean"] as? Double), mean, accuracy: 1e-9)
+        let deviation = (metrics.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 2).squareRoot()
+        XCTAssertEqual(try XCTUnwrap(crossValidation["standard_deviation"] as? Double), deviation, accuracy: 1e-9)
+        XCTAssertEqual(crossValidation["learning_rate_median"] as? Double, 0.003)
+        XCTAssertEqual(summary["epochs_run"] as? Int, 3)
+        let bad = try CommandLineRunner.run(["train", "--csv", penguins, "--target", "species", "--folds", "1"])
+        XCTAssertEqual(bad.status, 2)
+    }
 }

@@ -161,3 +161,25 @@ final class TabularTests: XCTestCase {
         XCTAssertEqual(loaded.preprocessing.inputWidth, 15)
     }
 }
+
+/// `Dataset.folds`: every row in exactly one fold, each class spread evenly (stratified), sizes within one.
+final class DatasetFoldTests: XCTestCase {
+    func testStratifiedFoldsPartitionTheRows() throws {
+        // 10 of class 0, 5 of class 1: 5 folds of 2 + 1.
+        let labels = Array(repeating: 0, count: 10) + Array(repeating: 1, count: 5)
+        let data = try Dataset(features: try Tensor(shape: [15, 1], scalars: (0..<15).map(Float.init)),
+                               targets: .classes(labels, names: ["a", "b"]))
+        let folds = try data.folds(5, seed: 3)
+        XCTAssertEqual(folds.flatMap { $0 }.sorted(), Array(0..<15))
+        for fold in folds {
+            XCTAssertEqual(fold.filter { labels[$0] == 0 }.count, 2)
+            XCTAssertEqual(fold.filter { labels[$0] == 1 }.count, 1)
+        }
+        let split = data.split(fold: 2, of: folds)
+        XCTAssertEqual(split.validationIndices, folds[2])
+        XCTAssertEqual(Set(split.trainIndices).union(split.validationIndices), Set(0..<15))
+        XCTAssertTrue(Set(split.trainIndices).isDisjoint(with: split.validationIndices))
+        assertDataError(try data.folds(1, seed: 0), contains: ["folds", "from 2"])
+        assertDataError(try data.folds(16, seed: 0), contains: ["folds"])
+    }
+}

@@ -32,8 +32,9 @@ public struct TabularDataset: Sendable {
     }
 
     /// `fitted`, a saved model's preprocessing (a warm start), is applied as it is instead of fitting one.
+    /// `fold` (index, count): fit on the training part of fold `index` of `Dataset.folds(count, seed:)` instead.
     public init(table full: RawTable, options: TabularOptions, validationFraction: Double, seed: UInt64,
-                fitted: TabularPreprocessing? = nil) throws {
+                fitted: TabularPreprocessing? = nil, fold: (index: Int, count: Int)? = nil) throws {
         let file = full.file
         profile = try TabularProfile(table: full, options: options)
         let targetIndex = profile.targetIndex
@@ -60,7 +61,8 @@ public struct TabularDataset: Sendable {
                                            file: file, column: targetIndex, columnName: targetName)
         // The split only depends on the targets and the seed: make it once here to fit on the training part.
         let placeholder = try Dataset(features: Tensor.zeros([kept.count, 1]), targets: targets, targetName: targetName, source: file)
-        let trainingRows = try placeholder.split(validationFraction: validationFraction, seed: seed).trainIndices
+        let trainingRows = try fold.map { fold in placeholder.split(fold: fold.index, of: try placeholder.folds(fold.count, seed: seed)).trainIndices }
+            ?? placeholder.split(validationFraction: validationFraction, seed: seed).trainIndices
         var preprocessing = try fitted ?? TabularPreprocessing(fitting: kept, profile: profile, options: options, trainingRows: trainingRows)
         if case .values(let values) = targets {
             var numbers = values.scalars.map(Double.init)
