@@ -188,7 +188,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
-                                                 diagnosis: diagnose(curves))) != nil {
+                                                 diagnosis: diagnose(curves), notes: summary.tabular)) != nil {
                 FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
             }
             throw error
@@ -218,7 +218,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if !json, let metrics = summary.tabular?.metricsLine { print(metrics) }
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, notes: summary.tabular)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
