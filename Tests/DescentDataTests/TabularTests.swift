@@ -120,6 +120,21 @@ final class TabularTests: XCTestCase {
         XCTAssertEqual(encoded.features[1], 6)   // c3: levels (unknown), c0, c1, c10, c11, c2, c3, … (sorted as text): code 6
     }
 
+    /// 1,000 levels kept (--min-category-count 1): 1,002 × 77 = 77,154 parameters, over a limit of 50,000 (the
+    /// default, 50 million, refuses 100,000 levels: 100,002 × 600).
+    func testAnEmbeddingTooLargeIsRefusedWithItsSize() throws {
+        var rows = (0..<1_000).map { ["k\($0)", $0 % 2 == 0 ? "a" : "b"] }
+        rows.append(["NA", "a"])   // one missing cell: not every value distinct, so not an identifier
+        let raw = RawTable(file: "big.csv", header: ["key", "y"], rows: rows, lines: Array(2..<(rows.count + 2)))
+        var options = TabularOptions(target: "y")
+        options.minimumCategoryCount = 1
+        options.embeddingParameterLimit = 50_000
+        let profile = try TabularProfile(table: raw, options: options)
+        XCTAssertEqual(profile.columns[0].role, .categorical)
+        assertDataError(try TabularPreprocessing(fitting: raw, profile: profile, options: options, trainingRows: Array(0..<raw.count)),
+                        contains: ["\"key\"", "1001 categories", "1002 × 77 = 77154 parameters", "--ignore key", "--min-category-count"])
+    }
+
     func testMissingTargetRowsAreDroppedAndBadTargetsRefused() throws {
         let raw = try table("x,y\n1,a\n4,NA\n2,b\n9,\n5,a\n7,b\n")
         let loaded = try TabularDataset(table: raw, options: TabularOptions(target: "y"), validationFraction: 0.25, seed: 0)

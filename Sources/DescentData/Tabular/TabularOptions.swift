@@ -25,6 +25,8 @@ public struct TabularOptions: Sendable, Equatable {
     public var minimumCategoryCount = 5
     /// Categorical columns with at most this many levels are one-hot encoded; more get an embedding.
     public var oneHotLimit = 10
+    /// The largest embedding table allowed, in parameters (rows × dimension): 50 million Float32, 200 MB.
+    public var embeddingParameterLimit = 50_000_000
     /// The regression target's transform (`--target-transform`).
     public var targetTransform: TargetTransform = .none
 

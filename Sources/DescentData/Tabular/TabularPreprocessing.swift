@@ -65,11 +65,8 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         columns.flatMap(\.denseNames) + columns.filter { $0.embeddingDimension != nil }.map(\.name)
     }
 
-    /// The largest embedding table allowed, in parameters (rows × dimension): 50 million Float32, 200 MB.
-    public static let embeddingParameterLimit = 50_000_000
-
     /// Fits the encodings of `profile`'s feature columns on the rows `trainingRows` of `table`.
-    /// - Throws: `DataError` naming the column when an embedding would not fit (`embeddingParameterLimit`).
+    /// - Throws: `DataError` naming the column when an embedding would not fit (`TabularOptions.embeddingParameterLimit`).
     public init(fitting table: RawTable, profile: TabularProfile, options: TabularOptions, trainingRows: [Int]) throws {
         let missingCells = options.missingCells
         var columns: [ColumnEncoding] = []
@@ -123,10 +120,10 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
                 if levels.count - 1 > options.oneHotLimit {
                     let dimension = ColumnEncoding.embeddingSize(levels: levels.count)
                     let parameters = Double(levels.count) * Double(dimension)
-                    guard parameters <= Double(Self.embeddingParameterLimit) else {
+                    guard parameters <= Double(options.embeddingParameterLimit) else {
                         throw DataError.invalidCSV(file: table.file, "column \"\(column.name)\" has \(levels.count - 1) categories: its "
                             + "embedding (\(levels.count) × \(dimension) = \(Int(parameters)) parameters, \(Int(parameters * 4 / 1_000_000)) MB) "
-                            + "is over the \(Self.embeddingParameterLimit) allowed; --ignore \(column.name), or raise --min-category-count "
+                            + "is over the \(options.embeddingParameterLimit) allowed; --ignore \(column.name), or raise --min-category-count "
                             + "so rare values share one level")
                     }
                     encoding.embeddingDimension = dimension
