@@ -100,7 +100,8 @@ let package = Package(
         .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
         .testTarget(name: "DescentConformanceTests", dependencies: ["DescentConformance", "DescentFiles", "DescentSchedules", "DescentOptim", "DescentTrain"]),
         // Seeded property tests ("fuzzing") of every reader of user files and text.
-        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain", "DescentConformance"]),
+        .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain", "DescentConformance",
+                                                     "DescentCLI", "DescentTune", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,4 +8,7 @@ export DESCENT_FUZZ_ROUNDS="${1:-100}"
 if [ -n "${2:-}" ]; then export DESCENT_FUZZ_SEED="$2"; fi
 export DESCENT_FUZZ_TRACE="${TRACE:-$(mktemp)}"
 echo "rounds ×$DESCENT_FUZZ_ROUNDS, seed ${DESCENT_FUZZ_SEED:-default}, trace $DESCENT_FUZZ_TRACE"
-swift test --filter ReaderFuzzTests
+# ReaderFuzzTests: CSV, safetensors, NPY, schedules, conformance files.
+# HostileInputFuzzTests: configuration files (YAML aliases, octal, huge scalars, deep nesting), checkpoints
+# (every numeric field at its edges, resumed), study database rows (text, blobs, NULLs, extreme numbers).
+swift test --filter 'ReaderFuzzTests|HostileInputFuzzTests'

@@ -54,6 +54,19 @@ struct CommandFailure: Error, CustomStringConvertible {
     /// The failure an error stands for: a `ValidationError` is a usage error; data, conformance
     /// and range-test errors are input errors; a write error is a write error; the rest `failed`.
     static func classify(_ error: any Error) -> CommandFailure {
+        var failure = kindOf(error)
+        failure.message = bounded(failure.message)
+        return failure
+    }
+
+    /// A message as one line of at most about 500 characters: the last guard against a message that
+    /// echoes a whole input (each reader cuts its own echoes to about 80 characters around the problem).
+    static func bounded(_ message: String) -> String {
+        let line = message.contains("\n") ? message.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " ") : message
+        return line.count > 500 ? String(line.prefix(400)) + "… (\(line.count) characters)" : line
+    }
+
+    private static func kindOf(_ error: any Error) -> CommandFailure {
         switch error {
         case let failure as CommandFailure: return failure
         case let error as ValidationError: return CommandFailure(.usage, error.message)
@@ -100,7 +113,7 @@ enum FailureJSON {
             throw exit
         } catch {
             let failure = CommandFailure.classify(error)
-            FileHandle.standardError.write(Data("error: \(failure.message)\n\(failure.excerpt ?? "")".utf8))
+            StandardOutput.error("error: \(failure.message)\n\(failure.excerpt ?? "")")
             if json { print(failure.json) }
             throw ExitCode(failure.status)
         }

@@ -128,12 +128,12 @@ enum ConfigurationArguments {
                 ConfigurationError(path: file.path, line: entry.line, reason: reason)
             }
             guard let kind = keys.kinds[key] ?? keys.declared()[key] else {
-                var reason = "unknown key '\(entry.key)'"
+                var reason = "unknown key '\(CaretExcerpt.cut(entry.key))'"
                 if let nearest = nearestKey(to: key, in: Array(keys.kinds.keys)) { reason += "; did you mean '\(nearest)'?" }
                 throw failure(reason + " (the keys are the long flag names of the command, e.g. learning-rate)")
             }
             if let earlier = seen[key] {
-                throw failure("the key '\(entry.key)' repeats '\(earlier)' (a '-' and a '_' name the same flag)")
+                throw failure("the key '\(CaretExcerpt.cut(entry.key))' repeats '\(CaretExcerpt.cut(earlier))' (a '-' and a '_' name the same flag)")
             }
             seen[key] = entry.key
             let text = try argument(entry.value, kind: kind, key: entry.key, failure: failure)
@@ -141,7 +141,13 @@ enum ConfigurationArguments {
                 group.contains { $0.contains(key) } && group.contains { !$0.contains(key) && $0.contains(where: given) }
             }
             guard let text, !overridden else { continue }
-            flags.append(text.isEmpty && kind == .flag ? "--\(key)" : "--\(key)=\(text)")
+            // An empty value (`hidden = []`: no hidden layer) goes as its own word: ArgumentParser reads
+            // "--hidden=" as a flag without its value.
+            if text.isEmpty {
+                flags += kind == .flag ? ["--\(key)"] : ["--\(key)", ""]
+            } else {
+                flags.append("--\(key)=\(text)")
+            }
         }
         return flags
     }
@@ -149,7 +155,7 @@ enum ConfigurationArguments {
     /// The flag's value as it would be typed ("" for a flag that is on, nil for one that is off).
     private static func argument(_ value: ConfigurationFile.Value, kind: Kind, key: String,
                                  failure: (String) -> ConfigurationError) throws -> String? {
-        let mismatch = failure("'\(key)' must be \(kind.expected), not \(value.described)")
+        let mismatch = failure("'\(CaretExcerpt.cut(key))' must be \(kind.expected), not \(value.described)")
         switch (kind, value) {
         case let (.integer, .integer(number)): return "\(number)"
         case let (.number, .integer(number)): return "\(number)"
@@ -189,6 +195,7 @@ enum ConfigurationArguments {
             }
             return previous[b.count]
         }
+        guard key.count <= 64 else { return nil }   // no flag is that long; and the distance costs length²
         let scored = keys.map { ($0, distance(Array(key), Array($0))) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         guard let best = scored.first, best.1 <= Swift.max(1, key.count / 3) else { return nil }
         return best.0

@@ -52,7 +52,7 @@ extension ConformanceFileCommand {
         }
         for result in report.results {
             print(result.line)
-            if !result.passed { FileHandle.standardError.write(Data("\(result.line)\n".utf8)) }
+            if !result.passed { StandardOutput.error("\(result.line)\n") }
         }
         let failures = report.results.filter { !$0.passed }.map(\.name)
         print(report.summary)

@@ -10,6 +10,8 @@ struct DemoRun {
     var stepsPerEpoch: Int
     /// The schedule's text form.
     var schedule: String
+    /// The `descent train` command that reproduces this run exactly.
+    var arguments: [String]
 }
 
 extension DemoCommand {
@@ -21,7 +23,12 @@ extension DemoCommand {
         let parsed = try ScheduleParser.parse(schedule, totalSteps: epochs * stepsPerEpoch, baseLearningRate: rate)
         var optimizer = try Optimizer(SGD(momentum: Self.momentum), learningRate: rate, schedule: .schedule(parsed))
         let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs, batchSize: Self.batchSize, seed: 0))
-        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        let independent = (try? ScheduleParser.parse(schedule, totalSteps: 2 * epochs * stepsPerEpoch, baseLearningRate: rate))
+            .map { "\($0)" == "\(parsed)" } ?? false
+        let settings = RunSettings(optimizer: "sgd", family: .momentumSGD, momentum: Self.momentum, learningRate: rate, schedule: parsed,
+                                   totalSteps: epochs * stepsPerEpoch, lengthIndependent: independent, epochs: epochs,
+                                   stepsPerEpoch: stepsPerEpoch)
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation), settings: settings)
         var history: [TrainingRecord] = []
         var failure: String?
         let metric = setup.objective.metricName
@@ -39,7 +46,8 @@ extension DemoCommand {
             history = curves.epochs
         }
         return DemoRun(history: history, curves: curves, failure: failure, diagnosis: diagnose(curves),
-                       stepsPerEpoch: stepsPerEpoch, schedule: "\(parsed)")
+                       stepsPerEpoch: stepsPerEpoch, schedule: "\(parsed)",
+                       arguments: Self.trainArguments(rate: rate, epochs: epochs, schedule: schedule))
     }
 
     /// The training report of a run (the same page as `descent train --report`).
@@ -57,7 +65,7 @@ extension DemoCommand {
                                  stepsPerEpoch: run.stepsPerEpoch, command: command, failure: run.failure)
         var blocks: [HTMLReport.Block] = [.paragraph("\(run.diagnosis.verdict) (\(run.diagnosis.confidence.rawValue) confidence)")]
         if !run.diagnosis.evidence.isEmpty { blocks.append(.list(run.diagnosis.evidence)) }
-        blocks.append(.paragraph("Advice: \(DiagnosisText.advice(run.diagnosis.advice))"))
+        blocks.append(.paragraph("Advice: \(DiagnosisText.advice(run.diagnosis, rerun: DiagnosisText.Rerun(arguments: run.arguments, checkpointed: false)))"))
         report.sections.append(HTMLReport.Section(heading: "Diagnosis", blocks: blocks))
         return report.document()
     }
@@ -86,8 +94,10 @@ extension DemoCommand {
             ]),
         ]))
         report.sections.append(HTMLReport.Section(heading: "Next", blocks: [
-            .list(["descent range-test --dataset iris --report range.html",
-                   "descent train --dataset digits --optimizer sgd --learning-rate \(Self.rate(choice.rate)) --report train.html",
+            .paragraph("The first command repeats the run at the chosen rate exactly (the same data, model, optimizer, schedule and "
+                + "epochs) and writes its report; the others try something new."),
+            .list([TrainReport.commandLine(main.arguments + ["--report", "train.html"]),
+                   "descent range-test --dataset iris --report range.html",
                    "descent explore --landscape ravine --optimizer adam"]),
         ]))
         return report
@@ -100,7 +110,9 @@ extension DemoCommand {
             ["learning_rate": number(rate), "epochs": run.history.count, "final_validation_\(metric)": number(run.history.last?.validationMetric),
              "rollbacks": run.curves.rollbacks.count, "failure": run.failure.map { $0 as Any } ?? NSNull(),
              "diagnosis": ["verdict": run.diagnosis.verdict.rawValue, "confidence": run.diagnosis.confidence.rawValue,
-                           "evidence": run.diagnosis.evidence, "advice": DiagnosisText.advice(run.diagnosis.advice)]]
+                           "evidence": run.diagnosis.evidence,
+                           "advice": DiagnosisText.advice(run.diagnosis, rerun: DiagnosisText.Rerun(arguments: run.arguments, checkpointed: false))],
+             "command": TrainReport.commandLine(run.arguments)]
         }
         var suggestions: [String: Any] = [:]
         for (name, rate) in repeated.medians?.named ?? [] { suggestions[name] = number(rate) }

@@ -19,7 +19,7 @@ import Foundation
 /// 4. Diagnosis ...
 /// Open descent-demo/index.html
 /// ```
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "A tour on the bundled digits: range test, training at the chosen rate, a 10× run caught by the guard, reports.",
@@ -68,15 +68,9 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        do {
-            try runDemo()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+    func run() async throws {
+        // With --json a failure (a page that cannot be written on a full disk) still ends with one object.
+        try await FailureJSON.run(json: json) { try runDemo() }
     }
 
     /// Prints unless `--json`.
@@ -109,7 +103,8 @@ struct DemoCommand: ParsableCommand {
         for (name, rate) in repeated.medians?.named ?? [] { say("   \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(Self.rate(rate))") }
         say("   confidence \(repeated.confidence.level.rawValue): \(repeated.confidence.reasons.first ?? "")")
         if let ceilingRate = ceiling?.learningRate(momentum: Self.momentum) {
-            say("   stability ceiling 2(1 + β)/λmax = \(Self.rate(ceilingRate)) (λmax \(ChartNumberFormat.value(ceiling!.lambdaMax)) at the start)")
+            say("   stability ceiling measured at the start: 2(1 + β)/λmax = \(Self.rate(ceilingRate)) (λmax \(ChartNumberFormat.value(ceiling!.lambdaMax)) "
+                + "at the starting weights; sharpness grows as training goes, so later the edge is lower)")
         }
         let automatic = AutomaticLearningRate.choose(from: repeated, budget: budget, ceiling: ceiling)
         let choice = (rate: automatic.learningRate, reason: "chosen automatically (\(automatic.source.rawValue)): \(automatic.rule)")
@@ -154,7 +149,7 @@ struct DemoCommand: ParsableCommand {
         for line in main.diagnosis.evidence.prefix(2) { say("     - \(line)") }
         say("   at \(Self.rate(high)): \(guarded.diagnosis.verdict) (\(guarded.diagnosis.confidence.rawValue) confidence)")
         for line in guarded.diagnosis.evidence.prefix(2) { say("     - \(line)") }
-        say("     advice: \(DiagnosisText.advice(guarded.diagnosis.advice))")
+        say("     advice: \(DiagnosisText.advice(guarded.diagnosis, rerun: DiagnosisText.Rerun(arguments: Self.trainArguments(rate: high, epochs: Self.guardedEpochs, schedule: Self.guardedSchedule), checkpointed: false)))")
         say()
 
         // 5. The pages.
@@ -191,6 +186,14 @@ struct DemoCommand: ParsableCommand {
     }
 
     static func rate(_ value: Double) -> String { String(format: "%.2e", value) }
+
+    /// The `descent train` command that runs exactly what the demo trained: the same data, split, model, optimizer,
+    /// batch size, seed, schedule and epochs, the rate written in full (no rounding).
+    static func trainArguments(rate: Double, epochs: Int, schedule: String) -> [String] {
+        ["descent", "train", "--dataset", "digits", "--hidden", hidden.map(String.init).joined(separator: ","),
+         "--optimizer", "sgd", "--momentum", "\(momentum)", "--batch-size", "\(batchSize)", "--seed", "0",
+         "--learning-rate", "\(rate)", "--schedule", schedule, "--epochs", "\(epochs)"]
+    }
 
     /// The explorer page of the demo: plain gradient descent on the bowl at 0.01, 0.5 and 1.05.
     static func explorerExample() throws -> Exploration {

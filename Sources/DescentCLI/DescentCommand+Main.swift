@@ -11,14 +11,17 @@ extension DescentCommand {
     /// 1 when the work itself fails (malformed input, a failed conformance case),
     /// 2 for a usage error (a bad `--config` file too); help and version requests exit 0.
     public static func mainWithUsageStatus(_ arguments: [String]? = nil) async {
-        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        // A failed write to standard output ends the process with status 1 (StandardOutput).
+        StandardOutput.install()
+        let given = joiningNegativeNumbers(arguments ?? Array(CommandLine.arguments.dropFirst()))
         // A --config file's flags go before the command line's own (ConfigurationArguments).
         let expanded: [String]
         do {
             expanded = try ConfigurationArguments.expand(given)
         } catch {
             if given.contains("--json") { print(FailureJSON.line(kind: "usage", message: "\(error)")) }
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardOutput.error("error: \(error)\n")
+            StandardOutput.ending(with: usageErrorStatus)
             Foundation.exit(usageErrorStatus)
         }
         let fromConfiguration = Array(expanded.dropFirst().prefix(expanded.count - given.count))
@@ -29,9 +32,11 @@ extension DescentCommand {
             // A bad command line with --json still ends with one JSON object (the command never ran).
             if expanded.contains("--json"), exitCode(for: error) != .success {
                 print(FailureJSON.line(kind: exitCode(for: error) == .validationFailure ? "usage" : "failed",
-                                       message: message(for: error)))
+                                       message: cutEchoes(message(for: error))))
             }
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
+            exitSucceeding(error)
+            StandardOutput.ending(with: exitCode(for: error).rawValue)
             exit(withError: error)
         }
         do {
@@ -43,20 +48,75 @@ extension DescentCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
+            exitSucceeding(error)
+            StandardOutput.ending(with: exitCode(for: error).rawValue)
             exit(withError: error)
         }
     }
 
+    /// `--help`, `--version` and `descent` alone: their text goes through StandardOutput like every other
+    /// output (so `--help > /dev/full` is status 1), then status 0. Returns for any other error.
+    private static func exitSucceeding(_ error: Error) {
+        guard exitCode(for: error) == .success else { return }
+        let text = fullMessage(for: error)
+        if !text.isEmpty { print(text) }
+        Foundation.exit(0)
+    }
+
     /// Prints a usage error (saying which of the flags it names a --config file set) and exits 2.
     private static func exitForUsage(_ error: Error, fromConfiguration: [String]) -> Never {
-        var message = fullMessage(for: error) + "\n"
+        var message = cutEchoes(fullMessage(for: error)) + "\n"
         let named = fromConfiguration.filter { flag in
             let name = flag.split(separator: "=", maxSplits: 1).first.map(String.init) ?? flag
             return message.contains(name + " ") || message.contains(name + "\n") || message.contains(name + ":")
                 || message.contains("'\(name)") || message.contains(name + " <")
         }
-        if !named.isEmpty { message += "note: set by the --config file: \(named.joined(separator: " "))\n" }
-        FileHandle.standardError.write(Data(message.utf8))
+        // A value from the file is cut as every echo is (a 2 MB schedule is not printed whole).
+        if !named.isEmpty { message += "note: set by the --config file: \(named.map(CaretExcerpt.cut).joined(separator: " "))\n" }
+        StandardOutput.error(message)
+        StandardOutput.ending(with: usageErrorStatus)
         Foundation.exit(usageErrorStatus)
+    }
+
+    /// `message` with every quoted value longer than 80 characters cut (``CaretExcerpt/cut(_:)``):
+    /// ArgumentParser echoes a bad value whole ("The value '999…' is invalid for '--epochs'"), and a
+    /// 100 000-character value must not come back twice on the terminal.
+    static func cutEchoes(_ message: String) -> String {
+        guard message.count > CaretExcerpt.width else { return message }
+        return message.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+            .map { index, part in index % 2 == 1 ? CaretExcerpt.cut(String(part)) : String(part) }
+            .joined(separator: "'")
+    }
+
+    /// `--name -1` as `--name=-1`, so a negative number given to an option reaches the option's own
+    /// check ("--learning-rate must be a positive number") instead of being read as a flag ("Missing
+    /// value for '--learning-rate'"). Only a long option directly followed by a token that is a negative
+    /// value (``isNegativeNumber(_:)``) is joined; nothing after `--`.
+    static func joiningNegativeNumbers(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let token = arguments[index]
+            if token == "--" { return result + arguments[index...] }
+            if token.hasPrefix("--"), !token.contains("="), index + 1 < arguments.count, isNegativeNumber(arguments[index + 1]) {
+                result.append(token + "=" + arguments[index + 1])
+                index += 2
+                continue
+            }
+            result.append(token)
+            index += 1
+        }
+        return result
+    }
+
+    /// Whether `token` is a value that starts with a minus sign rather than a flag: a digit or ".digit"
+    /// after the "-" (`-1`, `-0.5`, `-.5`, `-1e-3`, `-1.5,1` for `explore --start`), or `-inf`/`-nan`.
+    /// No `descent` flag starts with a digit.
+    static func isNegativeNumber(_ token: String) -> Bool {
+        guard token.hasPrefix("-"), token.count > 1 else { return false }
+        let rest = Array(token.dropFirst())
+        if ["inf", "infinity", "nan"].contains(String(rest).lowercased()) { return true }
+        if rest[0].isASCII && rest[0].isNumber { return true }
+        return rest[0] == "." && rest.count > 1 && rest[1].isASCII && rest[1].isNumber
     }
 }

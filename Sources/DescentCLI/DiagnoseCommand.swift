@@ -62,10 +62,14 @@ struct DiagnoseCommand: AsyncParsableCommand {
             throw CommandFailure(.input, "\(error)")
         }
         if let line = contents.incompleteLastLine {
-            FileHandle.standardError.write(Data(
-                "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n".utf8))
+            StandardOutput.error(
+                "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n")
         }
         let curves = contents.curves
+        // A log without a single loss (a run killed before its first step) has no curve to read.
+        guard !curves.epochs.isEmpty || !curves.steps.isEmpty || curves.finalDivergence != nil else {
+            throw CommandFailure(.input, "\(path) holds no loss (0 epochs, 0 steps): there is nothing to diagnose")
+        }
         let diagnosis = diagnose(curves)
         if json {
             summary.epochs = curves.epochs.count

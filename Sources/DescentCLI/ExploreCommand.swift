@@ -16,7 +16,7 @@ import Foundation
 /// rate 1.05 (1.05× the limit)   diverged   gap to the minimum 4 → 8194 after 40 steps (×2048, growing); 100% of steps overshot
 /// Wrote x.html
 /// ```
-struct ExploreCommand: ParsableCommand {
+struct ExploreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explore",
         abstract: "Watch optimizers at several learning rates on a 2-D loss: crawl, converge, oscillate, overshoot, diverge.",
@@ -110,22 +110,15 @@ struct ExploreCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let exploration: Exploration
-        do {
-            exploration = try explore()
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        if !json { print(exploration.terminalText, terminator: "") }
-        do {
+    func run() async throws {
+        // A failure (a path that cannot be written: a full disk, /dev/full, a FIFO without a reader)
+        // is one line on standard error and, with --json, the failure object as the last line.
+        try await FailureJSON.run(json: json) {
+            let exploration = try explore()
+            if !json { print(exploration.terminalText, terminator: "") }
             try exploration.page(command: TrainReport.commandLine(CommandLine.arguments)).write(toFile: out)
-        } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            throw ExitCode(1)
+            if json { print(exploration.json(out: out)) } else { print("Wrote \(out)") }
         }
-        if json { print(exploration.json(out: out)) } else { print("Wrote \(out)") }
     }
 
     /// Runs every rate.

@@ -63,13 +63,18 @@ struct PredictCommand: AsyncParsableCommand {
             }
             let reader = try CSVChunkReader(path: csv, featureNames: card.featureNames)
             if !reader.ignoredColumns.isEmpty {
-                FileHandle.standardError.write(Data(("note: \(csv): ignoring \(reader.ignoredColumns.count) column(s) the model does not use: "
-                    + CSVChunkReader.listed(reader.ignoredColumns) + "\n").utf8))
+                StandardOutput.error(("note: \(csv): ignoring \(reader.ignoredColumns.count) column(s) the model does not use: "
+                    + CSVChunkReader.listed(reader.ignoredColumns) + "\n"))
             }
             // --out: a temporary file renamed at the end; else standard output, chunk by chunk.
             let stream = try out.map { try AtomicFileStream($0) }
             func emit(_ text: String) throws {
-                if let stream { try stream.write(text) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+                if let stream {
+                    try stream.write(text)
+                } else {
+                    StandardOutput.write(text)
+                    try StandardOutput.checkWritten()   // a full disk or /dev/full: stop, status 1
+                }
             }
             var header = ["prediction"]
             if probabilities, let names = card.classNames { header += names.map { "probability_" + $0 } }
@@ -83,7 +88,7 @@ struct PredictCommand: AsyncParsableCommand {
             }
             try stream?.commit()
             if let out, !json {
-                FileHandle.standardError.write(Data("Wrote \(rows) predictions to \(out)\n".utf8))
+                StandardOutput.error("Wrote \(rows) predictions to \(out)\n")
             }
             if json {
                 let object = PredictSummary(rows: rows, out: out, ignoredColumns: reader.ignoredColumns, task: card.task.rawValue,

@@ -18,10 +18,12 @@ extension RangeTestCommand {
                 "\($0.name) ±\(String(format: "%.2f", repeated.spreadDecades[$0.name] ?? .nan))"
             }.joined(separator: ", ") + " decades"))
         }
-        let ceilingRate = ceiling.flatMap { optimizer == .sgd ? $0.learningRate(momentum: momentum) : $0.learningRate }
+        // Only the ceiling that applies to the optimizer is drawn (none for the Adam family: its edge is on the preconditioned sharpness).
+        let ceilingRate = ceilingRate(ceiling)
         if let ceiling {
-            summary.append(("λmax at the start", String(format: "%.4g (%ld power iterations%@)", ceiling.lambdaMax, ceiling.iterations,
-                                                        ceiling.converged ? "" : ", not converged")))
+            summary.append(("λmax, measured at the start", String(format: "%.4g (%ld power iterations%@)", ceiling.lambdaMax, ceiling.iterations,
+                                                                  ceiling.converged ? "" : ", not converged")))
+            summary.append(("Stability ceiling", ceilingWords(ceiling)))
         }
         let report = RangeTestReport(repeated: repeated, ceiling: ceilingRate, summary: summary,
                                      command: TrainReport.commandLine(CommandLine.arguments))

@@ -7,7 +7,7 @@ import Foundation
 /// fastai's four suggestions and how sure they are.
 ///
 /// ```
-/// $ descent range-test --dataset digits --optimizer sgd --hidden 32
+/// $ descent range-test --dataset digits --optimizer sgd --hidden 32   (the default optimizer is train's: adamw)
 /// ...
 /// Stopped after 95 iterations: the smoothed loss blew up (above 4 × its minimum) at rate 3.31e+00.
 /// Suggestions:
@@ -36,12 +36,16 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         times on reshuffled minibatches (seeds seed…seed+K−1) and reports the median of each \
         suggestion and its spread log10(max/min) in decades; a valley that moves by more than half \
         a decade lowers the confidence. A sweep over which the loss does not move suggests nothing. \
-        --ceiling adds λmax of the training loss's Hessian at the starting weights (power iteration \
-        on finite-difference Hessian-vector products) and the stability ceiling 2/λmax, the largest \
-        stable step of plain gradient descent (2(1+β)/λmax with SGD momentum β). With --json the \
+        The optimizer defaults to train's (adamw), so a suggestion can be passed to a plain `descent train`. \
+        --ceiling adds λmax of the training loss's Hessian measured at the starting weights (power iteration \
+        on finite-difference Hessian-vector products) and the stability ceiling that applies to the optimizer: \
+        2(1+β)/λmax for SGD with momentum β (2/λmax without); none for the Adam family, whose step is not the \
+        rate times the gradient (its edge is on the preconditioned sharpness, which needs the optimizer's running \
+        averages: track it during training with train --track-sharpness N). Sharpness grows during training, so \
+        the ceiling at the start is an upper bound only at the start. With --json the \
         last line is {"suggestions":{"valley":…,"slide":…,"minimum":…,"steep":…},"confidence":\
         "high|medium|low","reasons":[…],"diverged":…,"flat":…,"repeats":K,"spread_decades":\
-        {"valley":…,…},"ceiling":{"lambda_max":…,"learning_rate":…,"iterations":…,"converged":…}|null,\
+        {"valley":…,…},"ceiling":{"lambda_max":…,"learning_rate":…,"for_optimizer":…|null,"measured_at":"start","iterations":…,"converged":…}|null,\
         "lrs":[…],"losses":[smoothed…],"raw_losses":[…]} (the curve of the run with the median \
         valley; null for a non-finite number).
         """
@@ -49,7 +53,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     @OptionGroup var data: DataModelOptions<RangeTestCommand>
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
-    var optimizer: OptimizerChoice = .sgd
+    var optimizer: OptimizerChoice = .adamw
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
     @Option(help: "The first learning rate of the sweep.")
@@ -60,7 +64,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var iterations: Int = 100
     @Option(help: "Run the test this many times on reshuffled minibatches and report the median of each suggestion and its spread.")
     var repeats: Int = 3
-    @Flag(help: "Also estimate λmax of the training loss's Hessian at the starting weights and report the stability ceiling 2/λmax.")
+    @Flag(help: "Also estimate λmax of the training loss's Hessian at the starting weights and report the stability ceiling that applies to the optimizer (2(1+β)/λmax for SGD).")
     var ceiling = false
     @Option(name: .customLong("report"), help: "Write an HTML report (loss against the log rate, the suggestions, the confidence) to this file.")
     var reportPath: String?
@@ -71,6 +75,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
+        guard (end / start).isFinite else {
+            throw ValidationError("--end \(end) / --start \(start) is beyond a Double: give rates closer together (e.g. --start 1e-7 --end 10)")
+        }
         guard iterations >= LearningRateRangeTest.minimumIterations, iterations <= LearningRateRangeTest.maximumIterations else {
             throw ValidationError("--iterations must be from \(LearningRateRangeTest.minimumIterations) to "
                                   + "\(LearningRateRangeTest.maximumIterations), got \(iterations)")
@@ -154,12 +161,30 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         print("Confidence: \(repeated.confidence.level.rawValue)")
         for reason in repeated.confidence.reasons { print("  - \(reason)") }
         if let ceiling {
-            let rate = ceiling.learningRate.map(Self.rate) ?? "none (λmax ≤ 0)"
-            print(String(format: "Stability ceiling: λmax %.4g of the training loss's Hessian at the starting weights "
-                         + "(%ld power iterations%@) → 2/λmax = ", ceiling.lambdaMax, ceiling.iterations,
-                         ceiling.converged ? "" : ", not converged") + rate
-                  + (optimizer == .sgd ? ceiling.learningRate(momentum: momentum).map { "; with momentum \(momentum): 2(1 + β)/λmax = \(Self.rate($0))" } ?? "" : ""))
+            print(String(format: "Stability ceiling, measured at the start: λmax %.4g of the training loss's Hessian at the starting weights "
+                         + "(%ld power iterations%@). ", ceiling.lambdaMax, ceiling.iterations, ceiling.converged ? "" : ", not converged")
+                  + ceilingWords(ceiling))
         }
+    }
+
+    /// The ceiling that applies to the chosen optimizer, or why none does.
+    func ceilingWords(_ ceiling: StabilityCeiling) -> String {
+        switch optimizer {
+        case .sgd:
+            guard let rate = ceiling.learningRate(momentum: momentum) else { return "No ceiling: λmax ≤ 0 (no direction curves up)." }
+            return (momentum > 0 ? "For SGD with momentum \(momentum): 2(1 + β)/λmax = " : "For SGD: 2/λmax = ") + Self.rate(rate)
+                + "; sharpness grows during training (progressive sharpening), so later in a run the edge is lower (train --track-sharpness N follows it)."
+        default:
+            return "No ceiling applies to \(optimizer.rawValue)'s rate: it divides the gradient by its running scale, so its edge is on the "
+                + "preconditioned sharpness, which needs those running averages (train --track-sharpness N measures it during training)"
+                + (ceiling.learningRate.map { "; for plain gradient descent 2/λmax would be \(Self.rate($0))." } ?? ".")
+        }
+    }
+
+    /// The ceiling's rate for the chosen optimizer: 2(1 + β)/λmax for SGD, nil for the others.
+    func ceilingRate(_ ceiling: StabilityCeiling?) -> Double? {
+        guard optimizer == .sgd else { return nil }
+        return ceiling?.learningRate(momentum: momentum)
     }
 
     private func printJSON(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?) {
@@ -175,6 +200,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
             "\"" + reason.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         let ceilingText = ceiling.map { "{\"lambda_max\":\(number($0.lambdaMax)),\"learning_rate\":\(number($0.learningRate)),"
+            + "\"for_optimizer\":\(number(ceilingRate($0))),\"measured_at\":\"start\","
             + "\"iterations\":\($0.iterations),\"converged\":\($0.converged)}" } ?? "null"
         print("{\"suggestions\":\(suggestions),\"confidence\":\"\(repeated.confidence.level.rawValue)\","
               + "\"reasons\":[\(reasons.joined(separator: ","))],\"diverged\":\(result.diverged),\"flat\":\(result.flat),"

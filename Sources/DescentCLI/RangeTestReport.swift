@@ -79,7 +79,7 @@ struct RangeTestReport {
                                       y: Array(run.smoothedLosses.prefix(shown)), color: color))
         }
         var markers = suggestions.map { ChartMarker(x: $0.learningRate, label: "\($0.name) \(Self.rate($0.learningRate))") }
-        if let ceiling { markers.append(ChartMarker(x: ceiling, label: "ceiling \(Self.rate(ceiling))")) }
+        if let ceiling { markers.append(ChartMarker(x: ceiling, label: "ceiling at the start \(Self.rate(ceiling))")) }
         // The chosen rate as a labelled point on the first run's smoothed curve.
         var points: [ChartPoint] = []
         if let chosen, let run = runs.first, let loss = Self.interpolate(run, at: chosen.learningRate) {
@@ -118,7 +118,7 @@ struct RangeTestReport {
         rows.append(("Iterations run", iterations))
         rows.append(("Stopped", runs.map { $0.diverged ? "the loss blew up" : "the sweep ended" }.joined(separator: "; ")))
         if let chosen { rows.append(("Rate chosen", "\(Self.rate(chosen.learningRate)) (\(chosen.reason))")) }
-        if let ceiling { rows.append(("Stability ceiling", Self.rate(ceiling))) }
+        if let ceiling { rows.append(("Stability ceiling, measured at the start", Self.rate(ceiling))) }
         report.sections.append(HTMLReport.Section(heading: "Summary", blocks: [.keyValues(rows)]))
         report.sections.append(HTMLReport.Section(heading: "Loss against the rate", blocks: [
             .paragraph("The rate grows geometrically, one minibatch per step; the thin line is each minibatch's loss, the thick one "
@@ -129,7 +129,7 @@ struct RangeTestReport {
         let notes = ["valley": "fastai's default: middle of the longest descent", "slide": "fastai's interval slide rule",
                      "minimum": "a tenth of the rate at the lowest loss", "steep": "where the loss falls fastest"]
         var suggestionRows = suggestions.map { [$0.name, Self.rate($0.learningRate), notes[$0.name] ?? ""] }
-        if let ceiling { suggestionRows.append(["ceiling", Self.rate(ceiling), "the highest rate at which training stays stable"]) }
+        if let ceiling { suggestionRows.append(["ceiling", Self.rate(ceiling), "the highest stable rate at the starting weights (sharpness grows during training, lowering it)"]) }
         report.sections.append(HTMLReport.Section(heading: "Suggestions", blocks: suggestionRows.isEmpty
             ? [.paragraph("No suggestion: too few points are left after trimming the start and the end of the sweep.")]
             : [.table(header: ["name", "rate", "what it is"], rows: suggestionRows)]))

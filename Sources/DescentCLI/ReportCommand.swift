@@ -61,8 +61,8 @@ struct ReportCommand: AsyncParsableCommand {
                 throw CommandFailure(.input, "\(error)")
             }
             if let line = contents.incompleteLastLine {
-                FileHandle.standardError.write(Data(
-                    "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n".utf8))
+                StandardOutput.error(
+                    "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n")
             }
             guard !contents.curves.steps.isEmpty || !contents.curves.epochs.isEmpty else {
                 throw CommandFailure(.input, "\(path): no steps or epochs logged (\(contents.entryCount) "

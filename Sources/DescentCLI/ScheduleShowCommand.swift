@@ -104,6 +104,13 @@ struct ScheduleShowCommand: AsyncParsableCommand {
 
     static func json(schedule: AnySchedule, steps: Int, baseLearningRate: Double, rates: [Double],
                      momentum: [Double]?) throws -> String {
+        // JSON has no infinity or NaN: a schedule that leaves a Double's range is said in words.
+        for (name, values) in [("rate", rates), ("momentum", momentum ?? [])] {
+            if let step = values.firstIndex(where: { !$0.isFinite }) {
+                throw CommandFailure(.usage, "the schedule's \(name) at step \(step) is \(values[step]), beyond a Double "
+                    + "(JSON cannot hold it): give the schedule arguments that keep it finite over the \(steps) steps")
+            }
+        }
         var object: [String: JSONValue] = [
             "schedule": .string(schedule.description),
             "steps": .number(Double(steps)),

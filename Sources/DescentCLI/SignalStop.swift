@@ -4,7 +4,9 @@ import Foundation
 /// Turns SIGINT and SIGTERM into a `StopRequest` while training runs: the step in progress
 /// finishes, the run saves what it was asked to (checkpoint, weights, report, JSON summary) and
 /// the command exits 130 (SIGINT) or 143 (SIGTERM), as a shell expects of a program ended by that
-/// signal. A second signal exits at once with the same status.
+/// signal. A second signal exits at once with the same status, saving nothing more; with `json` it
+/// first prints the one JSON object a `--json` run ends with:
+/// `{"error":{"kind":"interrupted","message":"stopped at once by a second SIGINT; …"},"status":"interrupted"}`.
 ///
 /// ```swift
 /// let signals = SignalStop()          // from here on Ctrl-C asks training to stop
@@ -15,17 +17,31 @@ final class SignalStop: @unchecked Sendable {
     let request = StopRequest()
     private var sources: [DispatchSourceSignal] = []
 
-    init() {
+    init(json: Bool = false) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [request] in
-                if request.isRequested { _exit(128 + number) }
+            source.setEventHandler { [request, source] in
+                // Two signals close together may reach the handler as one event counting 2.
+                if request.isRequested || source.data > 1 {
+                    // Never waits: if the main thread is stuck writing, the object is left out and the process ends.
+                    StandardOutput.writeAndFlushIfFree(json ? Self.secondSignalLine(number) + "\n" : "")
+                    _exit(128 + number)
+                }
                 request.request(reason: number == SIGINT ? "SIGINT" : "SIGTERM")
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// The `--json` object of a run ended at once by a second signal.
+    static func secondSignalLine(_ number: Int32) -> String {
+        let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+        var line = FailureJSON.line(kind: "interrupted", message: "stopped at once by a second \(name); "
+            + "the step in progress and anything not yet saved are lost (the last checkpoint stays)")
+        line = line.replacingOccurrences(of: #""status":"failed""#, with: #""status":"interrupted""#)
+        return line
     }
 
     /// 130 after SIGINT, 143 after SIGTERM (128 + the signal's number), nil when none came.

@@ -15,6 +15,8 @@ import Foundation
 /// | `epoch/validation_loss`, `epoch/validation_accuracy` (or `_r2`) | every epoch, with validation | |
 /// | `epoch/learning_rate` | every epoch | the rate in force at the epoch's end |
 /// | `guard/rate_scale` | the first step after each rollback | the divergence guard's rate scale after backing off |
+/// | `sharpness/lambda_max`, `sharpness/edge` | every N steps with `--track-sharpness N` | λmax of the training loss's Hessian and 2(1 + β)/η(t) |
+/// | `sharpness/preconditioned_lambda_max`, `sharpness/preconditioned_edge` | the same, Adam and AdamW | λmax(P⁻¹H) and (2 + 2β₁)/(η(t)(1 − β₁)) |
 ///
 /// The file is flushed at each epoch's end. When the divergence guard rolls back, the steps it
 /// went back over are replaced: the next step's event is preceded by a `SessionLog` START at that
@@ -64,6 +66,14 @@ final class TensorBoardTrainingObserver {
             pendingScale = rateScale   // written with the first step after the rollback
         case .stoppedEarly:
             try writer.flush()
+        case let .sharpnessMeasured(measurement):
+            var scalars: [TensorBoardEvent.Scalar] = [.init(tag: "sharpness/lambda_max", value: Float(measurement.lambdaMax)),
+                                                      .init(tag: "sharpness/edge", value: Float(measurement.edge))]
+            if let value = measurement.preconditionedLambdaMax, let edge = measurement.preconditionedEdge {
+                scalars += [.init(tag: "sharpness/preconditioned_lambda_max", value: Float(value)),
+                            .init(tag: "sharpness/preconditioned_edge", value: Float(edge))]
+            }
+            try writer.add(scalars, step: measurement.step)
         }
     }
 

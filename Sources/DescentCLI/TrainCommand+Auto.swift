@@ -2,61 +2,88 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// `descent train --learning-rate auto`: a range test on the training part, weighed by the run's
-/// budget (`AutomaticLearningRate`), picks the peak rate; the run then uses one-cycle peaking there
-/// (or the `--schedule` given, scaled to peak there). What it saw and why it chose is printed, and the
-/// JSON summary carries it as `"automatic_learning_rate"`.
+/// `descent train --learning-rate auto` — the default when no `--learning-rate` is given: a range test on the
+/// training part, weighed by the run's budget (`AutomaticLearningRate`), gives the first look (the rate of its
+/// rule and the edge above which nothing is tried); a race on validation loss among four candidates around it
+/// (`AutomaticLearningRate.race`, successive halving over the run's own schedule) decides, and the run goes on
+/// from the winner, keeping its best epoch's weights. The run is cosine-annealed from the chosen peak (or uses
+/// the `--schedule` given, scaled to peak there). What it saw and why it chose is printed, and the JSON summary
+/// carries it as `"automatic_learning_rate"`.
 ///
 /// ```
-/// $ descent train --dataset iris --hidden 32 --epochs 30 --optimizer adam --learning-rate auto
-/// Automatic learning rate: 0.0453 (range-test): 0.453 × 0.1 = 0.0453
-///   - the sweep's smoothed loss was lowest at rate 0.453 (the edge) and fell fastest … at 0.0063 (fastai's valley) …
-///   - budget: 120 steps of 32 examples; …
+/// $ descent train --dataset iris --hidden 32 --epochs 30 --optimizer adam
+/// Automatic learning rate (no --learning-rate given; give one, e.g. --learning-rate 3e-3, for a fixed rate):
+/// Automatic learning rate: 0.105 (validation-race): race on validation loss among 0.105, 0.0331, 0.0105, 0.00331 → 0.105
+///   - the sweep's smoothed loss was lowest at rate 0.331 (the edge) …
+///   - rate 0.105: best validation loss 0.0594 in 8 epochs, kept …
 /// ```
 extension TrainCommand {
-    static let learningRateHelp = "The base (peak) learning rate, or auto: a range test on the training part picks it, "
-        + "weighing the run's length, batch size and optimizer, and the run uses one-cycle peaking there unless --schedule is given."
+    static let learningRateHelp = "The base (peak) learning rate, or auto (the default when none is given): a range test on the "
+        + "training part gives candidates, a short race on validation loss picks among them, the run keeps its best epoch "
+        + "and is cosine-annealed from there unless --schedule is given."
 
-    /// The schedule text: `--schedule`, else one-cycle for `auto` and constant for a fixed rate.
-    var scheduleText: String { schedule ?? (learningRate == .automatic && !optimizer.isLearningRateFree ? "onecycle" : "constant") }
+    /// The schedule text: `--schedule`, else cosine for `auto` (the grid's schedule: one-cycle's warm-up made the race's
+    /// early rungs favour too high a rate in 5-epoch runs) and constant for a fixed rate.
+    var scheduleText: String { schedule ?? (learningRate == .automatic && !optimizer.isLearningRateFree ? "cosine" : "constant") }
 
-    /// The base rate of the run and, for `auto`, how it was chosen (printed here unless --json).
-    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int) throws -> (rate: Double, choice: AutomaticLearningRate.Choice?) {
-        guard learningRate == .automatic else { return (learningRate.fixedValue ?? 3e-3, nil) }
-        let choice = try chooseAutomatically(setup: setup, totalSteps: totalSteps)
-        if choice.source == .fallback {
-            // Never a silent default: say it on stderr even with --json.
-            FileHandle.standardError.write(Data(("note: --learning-rate auto: " + choice.reasons.joined(separator: "; ") + "\n").utf8))
+    /// What `auto` decided: the base rate, how (printed here unless --json), and the race winner's run to go on from.
+    struct AutomaticDecision {
+        var rate: Double
+        var choice: AutomaticLearningRate.Choice?
+        /// The race winner's `TrainingCheckpoint` (nil: no race ran, or a fixed rate).
+        var raceCheckpoint: (any Sendable)?
+    }
+
+    /// The base rate of the run and, for `auto`, how it was chosen: the range test's first look, then a race on
+    /// validation loss (`AutomaticLearningRate.race`) whose winner the run goes on from.
+    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration) throws -> AutomaticDecision {
+        guard learningRate == .automatic else { return AutomaticDecision(rate: learningRate.fixedValue ?? 3e-3, choice: nil) }
+        let task = AutoTask(command: self, setup: setup, totalSteps: totalSteps, configuration: configuration)
+        let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)
+        var decision = try optimizer.perform(task, with: OptimizerSettings(learningRate: rate, weightDecay: weightDecay, momentum: momentum))
+        if learningRateOption == nil {
+            decision.choice?.reasons.insert("no --learning-rate was given, so auto chose it (the default); give one, e.g. "
+                + "--learning-rate 3e-3, to train at exactly that rate", at: 0)
         }
-        if !json {
+        let choice = decision.choice
+        if choice?.source == .fallback {
+            // Never a silent default: say it on stderr even with --json.
+            StandardOutput.error("note: --learning-rate auto: " + (choice?.reasons ?? []).joined(separator: "; ") + "\n")
+        }
+        if let choice, !json {
             print(String(format: "Automatic learning rate: %.3g (%@): %@", choice.learningRate, choice.source.rawValue, choice.rule))
             for reason in choice.reasons { print("  - \(reason)") }
         }
-        return (choice.learningRate, choice)
+        return decision
     }
 
-    private func chooseAutomatically(setup: TrainingSetup, totalSteps: Int) throws -> AutomaticLearningRate.Choice {
-        let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: data.batchSize, family: optimizer.family,
-                                                  momentum: momentum)
-        // The rate-free optimizers are built at their reference default, which `find` keeps.
-        let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)
-        return try optimizer.perform(FindTask(model: setup.model, data: setup.split.train, budget: budget, seed: data.seed),
-                                     with: OptimizerSettings(learningRate: rate, weightDecay: weightDecay, momentum: momentum))
-    }
-
-    /// `AutomaticLearningRate.find` with the optimizer the user chose.
-    private struct FindTask: OptimizerTask {
-        let model: Sequential, data: Dataset, budget: AutomaticLearningRate.Budget, seed: UInt64
-        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticLearningRate.Choice {
-            try AutomaticLearningRate.find(model: model, optimizer: optimizer, data: data, budget: budget, seed: seed)
+    /// `AutomaticLearningRate.find` (one sweep when a race follows) and `AutomaticLearningRate.race` with the optimizer the user chose.
+    private struct AutoTask: OptimizerTask {
+        let command: TrainCommand, setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration
+        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticDecision {
+            let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: command.data.batchSize,
+                                                      family: command.optimizer.family, momentum: command.momentum)
+            let validation = setup.split.validation
+            let races = validation.count >= AutomaticLearningRate.minimumRaceValidationRows && command.epochs > 1
+            let first = try AutomaticLearningRate.find(model: setup.model, optimizer: optimizer, data: setup.split.train, budget: budget,
+                                                       seed: command.data.seed, sweepRepeats: races ? 1 : nil)
+            let (choice, checkpoint) = try AutomaticLearningRate.race(
+                after: first, model: setup.model, configuration: configuration, training: setup.split.train,
+                validation: validation, makeOptimizer: { rate in
+                    let schedule = try TrainCommand.parseSchedule(command.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
+                    return try TrainRun.makeOptimizer(optimizer.rule, learningRate: rate, schedule: schedule, command: command)
+                })
+            return AutomaticDecision(rate: choice.learningRate, choice: choice, raceCheckpoint: checkpoint)
         }
     }
 
 }
 
 /// The choice as the JSON summary's `"automatic_learning_rate"` object: `learning_rate`, `source`
-/// (range-test, ceiling, optimizer-default, fallback), `rule`, `reasons`, and the curve's numbers `edge`,
-/// `valley`, `factor`, `ceiling` (null where they do not apply).
+/// (range-test, ceiling, optimizer-default, fallback, validation-race), `rule`, `reasons`, the curve's numbers `edge`,
+/// `valley`, `factor`, `ceiling` (null where they do not apply), and for the race `range_test_rate`, `keeps_best_epoch`
+/// and `candidates` (each: `learning_rate`, `epochs_trained`, `validation_losses`, `best_validation_loss`,
+/// `eliminated_after_epoch`, `kept`, `note`).
 struct AutomaticChoiceObject: Encodable {
     let choice: AutomaticLearningRate.Choice
 
@@ -72,6 +99,26 @@ struct AutomaticChoiceObject: Encodable {
         try container.encodeNumber(choice.valley, forKey: .init("valley"))
         try container.encodeNumber(choice.factor, forKey: .init("factor"))
         try container.encodeNumber(choice.ceiling, forKey: .init("ceiling"))
+        try container.encodeNumber(choice.rangeTestRate, forKey: .init("range_test_rate"))
+        try container.encode(choice.keepsBestEpoch ?? false, forKey: .init("keeps_best_epoch"))
+        try container.encode(choice.candidates.map { $0.map(CandidateObject.init) }, forKey: .init("candidates"))
+    }
+
+    /// One race candidate: `learning_rate`, `epochs_trained`, `validation_losses`, `best_validation_loss`,
+    /// `eliminated_after_epoch` (null for the one kept), `kept`, `note`.
+    struct CandidateObject: Encodable {
+        let candidate: LearningRateRace.Candidate
+        init(_ candidate: LearningRateRace.Candidate) { self.candidate = candidate }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: TrainSummary.Key.self)
+            try container.encodeNumber(candidate.learningRate, forKey: .init("learning_rate"))
+            try container.encode(candidate.epochsTrained, forKey: .init("epochs_trained"))
+            try container.encode(candidate.validationLosses.map { $0.flatMap { $0.isFinite ? $0 : nil } }, forKey: .init("validation_losses"))
+            try container.encodeNumber(candidate.bestValidationLoss, forKey: .init("best_validation_loss"))
+            try container.encode(candidate.eliminatedAfterEpoch, forKey: .init("eliminated_after_epoch"))
+            try container.encode(candidate.eliminatedAfterEpoch == nil && candidate.bestValidationLoss != nil, forKey: .init("kept"))
+            try container.encode(candidate.note, forKey: .init("note"))
+        }
     }
 }
 

@@ -18,6 +18,7 @@ extension TrainCommand {
             "checkpoint-dir": .string, "resume": .flag,
             // Outputs.
             "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
+            "track-sharpness": .integer,
         ],
         exclusiveGroups: [[["dataset"], ["csv", "target", "task"], ["idx-images", "idx-labels"]]],
         declared: { ConfigurationArguments.declaredKeys(of: TrainCommand.self) }

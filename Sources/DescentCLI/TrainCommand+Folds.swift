@@ -58,7 +58,7 @@ struct CrossValidationSummary: Encodable {
     /// The lines printed after the folds.
     var lines: [String] {
         var lines = folds.map { fold in
-            String(format: "  fold %ld: validation %@ %.4f, learning rate %.3g", fold.fold, metric, fold.validationMetric ?? .nan, fold.learningRate)
+            String(format: "  fold %ld: validation %@ %.4f, learning rate %.3g", fold.fold, metric, fold.validationMetric ?? Double.nan, fold.learningRate)
         }
         if let metrics = Self.spread(folds.compactMap(\.validationMetric)), let rates = Self.spread(folds.map(\.learningRate)) {
             lines.append(String(format: "Cross-validation (%ld folds): validation %@ %.4f ± %.4f (mean ± sd); learning rate median %.3g "
@@ -75,17 +75,21 @@ extension TrainCommand {
         var summary: CrossValidationSummary?
         if !json { print("Cross-validation: \(count) folds\(data.task == .regression ? "" : " (stratified for classification)")") }
         for index in 0..<count {
-            let setup = try data.makeSetup(hidden: try hiddenSizes(), fold: (index, count))
+            var setup = try data.makeSetup(hidden: try hiddenSizes(), fold: (index, count))
             if summary == nil { summary = CrossValidationSummary(metric: setup.objective.metricName) }
             let (fullBatches, remainder) = setup.split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
             let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
             let totalSteps = stepsPerEpoch * epochs
-            let (rate, _) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
-            let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
             var configuration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
             configuration.earlyStoppingPatience = patience
             if noGuard { configuration.divergenceGuard = nil }
             configuration.classWeights = data.classWeights(for: setup)
+            let rate = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: configuration).rate
+            if learningRate == .automatic {
+                // The choice may have trained the model (a race): the fold trains a fresh one at the chosen rate.
+                setup = try data.makeSetup(hidden: try hiddenSizes(), fold: (index, count))
+            }
+            let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
             let baseline = TrivialBaseline(for: setup.split.validation)
             let observers = TrainingObservers(options: try TrainingOutputOptions.parse([]), json: true, baseline: baseline, epochs: epochs,
                                               stepsPerEpoch: stepsPerEpoch)
@@ -100,7 +104,7 @@ extension TrainCommand {
                                                    validationMetric: last?.validationMetric)
             summary?.folds.append(fold)
             if !json { print(String(format: "  fold %ld/%ld: validation %@ %.4f, learning rate %.3g", index + 1, count,
-                                    setup.objective.metricName, fold.validationMetric ?? .nan, rate)) }
+                                    setup.objective.metricName, fold.validationMetric ?? Double.nan, rate)) }
             if outcome.status == .interrupted { break }
         }
         guard let summary else { throw ValidationError("--folds \(count): no fold was trained") }

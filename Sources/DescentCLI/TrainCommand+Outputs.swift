@@ -38,7 +38,9 @@ extension TrainCommand {
                 throw ValidationError("\(output.flag): \(error)")
             }
         }
-        for (index, first) in given.enumerated() {
+        // Two outputs may share a device (`--log /dev/null --save-weights /dev/null`): nothing is replaced there.
+        func isDevice(_ path: String) -> Bool { (try? FileDestination(path))?.kind == .characterDevice }
+        for (index, first) in given.enumerated() where !isDevice(first.path) {
             for second in given[(index + 1)...] where FileDestination.same(first.path, second.path) {
                 throw ValidationError("\(first.flag) '\(first.path)' and \(second.flag) '\(second.path)' are the same file; "
                                       + "give each output its own path")

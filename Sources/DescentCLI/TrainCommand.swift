@@ -31,12 +31,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(help: "The optimizer: \(OptimizerChoice.listed).")
     var optimizer: OptimizerChoice = .adamw
     @Option(name: .customLong("learning-rate"), help: ArgumentHelp(Self.learningRateHelp), transform: LearningRateArgument.parse)
-    var learningRate: LearningRateArgument = .fixed(3e-3)
+    var learningRateOption: LearningRateArgument?
+    /// `--learning-rate`, or `auto` when none is given.
+    var learningRate: LearningRateArgument { learningRateOption ?? .automatic }
     @Option(name: .customLong("weight-decay"), help: "Weight decay (decoupled for AdamW).")
     var weightDecay: Double = 0
     @Option(help: "SGD momentum.")
     var momentum: Double = 0.9
-    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant; onecycle with --learning-rate auto).")
+    @Option(help: "The learning-rate schedule, e.g. constant, cosine, onecycle, \"warmup(50) >> cosine\" (default: constant with a fixed --learning-rate; cosine with auto).")
     var schedule: String?
     @Option(help: "Passes over the training data.")
     var epochs: Int = 20
@@ -63,6 +65,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
     @OptionGroup var outputs: TrainingOutputOptions
+    @Option(name: .customLong("track-sharpness"),
+            help: ArgumentHelp("Every N steps, measure λmax of the training loss's Hessian (and Adam's preconditioned sharpness) on up to 1,024 training rows, against the edge of stability 2(1+β)/η; logged, charted in --report, read by the diagnosis.",
+                               valueName: "N"))
+    var trackSharpness: Int?
     @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
@@ -73,6 +79,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        if learningRateOption == .automatic, data.validationFraction == 0 {
+            throw ValidationError("--learning-rate auto decides on validation loss, and --validation-fraction 0 leaves no validation "
+                + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate")
+        }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
@@ -86,6 +96,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 throw ValidationError("--folds trains fresh models: it does not go with --resume, --checkpoint-dir or --init-weights")
             }
         }
+        if let trackSharpness, trackSharpness < 1 { throw ValidationError("--track-sharpness must be at least 1 (steps between measurements), got \(trackSharpness)") }
         _ = try hiddenSizes()
         try validateOutputs()
         try outputs.check()
@@ -96,7 +107,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     func run() async throws {
         let started = Date()
         var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
-        let signals = SignalStop()
+        let signals = SignalStop(json: json)
         defer { signals.restore() }
         do {
             if let folds {
@@ -104,7 +115,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 let crossValidation = try crossValidate(folds: folds, stopRequest: signals.request)
                 var final = self
                 final.schedule = scheduleText
-                final.learningRate = .fixed(crossValidation.medianLearningRate)
+                final.learningRateOption = .fixed(crossValidation.medianLearningRate)
                 summary.crossValidation = crossValidation
                 summary.learningRate = crossValidation.medianLearningRate
                 if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
@@ -114,11 +125,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
-            summary.message = (error as? ValidationError)?.message ?? "\(error)"
+            summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
             summary.seconds = Date().timeIntervalSince(started)
             if json { print(summary.line()) }
             if error is ValidationError || error is ExitCode { throw error }
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardOutput.error("error: \(CommandFailure.bounded("\(error)"))\n")
             throw ExitCode(1)
         }
         summary.seconds = Date().timeIntervalSince(started)
@@ -145,22 +156,28 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
-        // --learning-rate auto: a range test on the training part, weighed by the budget (TrainCommand+Auto).
-        let (baseRate, automatic) = try resolveLearningRate(setup: setup, totalSteps: totalSteps)
-        summary.learningRate = baseRate
-        summary.automaticLearningRate = automatic
-        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.earlyStoppingPatience = patience
         trainingConfiguration.classWeights = data.classWeights(for: setup)
         if noGuard { trainingConfiguration.divergenceGuard = nil }
+        // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
+        let decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: trainingConfiguration)
+        let (baseRate, automatic) = (decision.rate, decision.choice)
+        summary.learningRate = baseRate
+        summary.automaticLearningRate = automatic
+        summary.trivialValidationLoss = TrivialBaseline(for: split.validation).loss
+        if automatic?.keepsBestEpoch == true, patience == nil { trainingConfiguration.keepsBestWeights = true }
+        let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
+        trainingConfiguration.sharpnessTracking = try trackSharpness.map { try SharpnessTracking(interval: $0) }
+        let settings = runSettings(schedule: parsed, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, baseRate: baseRate)
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
-                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil)
-        let run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
+                                          momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil, settings: settings)
+        var run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
                            description: runDescription(setup: setup, schedule: parsed), observers: observers)
+        run.raceCheckpoint = decision.raceCheckpoint
 
         summary.tabular = TabularRunNotes(setup: setup, classWeights: trainingConfiguration.classWeights)
         if !json {
@@ -169,7 +186,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
         }
-        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation))
+        var curves = TrainingCurves(baseline: TrivialBaseline(for: split.validation), settings: settings)
+        let rerun = DiagnosisText.Rerun(arguments: CommandLine.arguments, checkpointed: checkpointPath != nil)
         let outcome: TrainingOutcome
         do {
             outcome = try run.fit(optimizer, momentum: momentum, &curves)
@@ -180,16 +198,18 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let error = error as? TrainingError {
                 // The guard gave up: say so in words before the error ends the command.
                 curves.record(error)
-                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves)) }
+                if !json, curves.finalDivergence != nil { printDiagnosis(diagnose(curves), rerun: rerun) }
             }
             summary.history = curves.epochs
             summary.rollbacks = curves.rollbacks.count
             summary.diagnosis = curves.epochs.isEmpty && curves.finalDivergence == nil ? nil : diagnose(curves)
+            summary.rerun = rerun
+            summary.sharpness = curves.sharpness
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
-                                                 diagnosis: diagnose(curves), notes: summary.tabular)) != nil {
-                FileHandle.standardError.write(Data("note: wrote the report of the failed run to \(reportPath)\n".utf8))
+                                                 diagnosis: diagnose(curves), rerun: rerun, notes: summary.tabular)) != nil {
+                StandardOutput.error("note: wrote the report of the failed run to \(reportPath)\n")
             }
             throw error
         }
@@ -202,8 +222,16 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.history = outcome.history
         summary.rollbacks = outcome.rollbacks
         summary.rateScale = outcome.rateScale
-        summary.resumedFromEpoch = outcome.resumedFromEpoch
+        summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
+        summary.keptEpoch = outcome.keptEpoch
+        summary.keptValidationLoss = outcome.keptValidationLoss
+        if outcome.status == .completed, let kept = outcome.keptEpoch, !json {
+            print(String(format: "Kept the weights of epoch %ld, the lowest validation loss (%.4f); the last epoch's was %.4f",
+                         kept, outcome.keptValidationLoss ?? .nan, outcome.history.last?.validationLoss ?? .nan))
+        }
         summary.diagnosis = diagnosis
+        summary.rerun = rerun
+        summary.sharpness = curves.sharpness
         if outcome.status == .interrupted, !json {
             print("Interrupted (\(stopRequest.reason ?? "stop requested")) after step \(curves.steps.last?.step ?? 0)"
                 + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
@@ -214,11 +242,12 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
         summary.tabular?.addValidationMetrics(model: model, setup: setup)
-        report(outcome.history, objective: objective, diagnosis: diagnosis)
+        report(outcome.history, objective: objective, diagnosis: diagnosis, rerun: rerun, sharpness: curves.sharpness)
         if !json, let metrics = summary.tabular?.metricsLine { print(metrics) }
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
-                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, notes: summary.tabular)
+                            history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun,
+                            automatic: automatic, keptEpoch: outcome.keptEpoch, notes: summary.tabular)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }
@@ -244,9 +273,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             guard isDirectory.boolValue else { throw ValidationError("--checkpoint-dir: '\(directory)' is a file, not a directory") }
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.localizedDescription)")
+                try DirectoryCreation.create(directory)
+            } catch let error as FileWriteError {
+                throw ValidationError("--checkpoint-dir: '\(directory)' cannot be created: \(error.reason)")
             }
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {
@@ -258,7 +287,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
     func runDescription(setup: TrainingSetup, schedule: AnySchedule) -> [String: String] {
         var description = [
-            "data": setup.dataSummary, "model": "\(setup.model.stateDictionary.mapValues(\.shape).sorted { $0.key < $1.key })",
+            "data": setup.dataSummary, "model": setup.model.stateDictionary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "),
             "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
             "schedule": "\(schedule)", "batch_size": "\(data.batchSize)", "seed": "\(data.seed)",
             "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",
@@ -268,7 +297,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return description
     }
 
-    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis) {
+    private func report(_ history: [TrainingRecord], objective: Objective, diagnosis: Diagnosis, rerun: DiagnosisText.Rerun,
+                        sharpness: [SharpnessMeasurement]) {
         guard let last = history.last, !json else { return }
         let chart = TerminalChart(width: 60, height: 8)
         let firstEpoch = history.first?.epoch ?? 1   // epochs count from 1 (a resumed run's history may start later)
@@ -277,7 +307,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch", firstIndex: firstEpoch))
         }
         print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
-        printDiagnosis(diagnosis)
+        if let line = SharpnessText.summary(sharpness) { print(line) }
+        printDiagnosis(diagnosis, rerun: rerun)
     }
 }
 
@@ -285,7 +316,22 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
 extension TrainCommand {
     /// Prints `Diagnosis: <verdict>`, the evidence as bullets and the advice.
-    func printDiagnosis(_ diagnosis: Diagnosis) {
-        for line in DiagnosisText.lines(diagnosis) { print(line) }
+    func printDiagnosis(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
+        for line in DiagnosisText.lines(diagnosis, rerun: rerun) { print(line) }
+    }
+
+    /// What the diagnosis needs to know of this run to give advice that fits it.
+    func runSettings(schedule: AnySchedule, totalSteps: Int, stepsPerEpoch: Int, baseRate: Double) -> RunSettings {
+        // The schedule is independent of the run's length when parsing it for twice the steps gives the same schedule.
+        let longer = try? ScheduleParser.parse(scheduleText, totalSteps: Swift.min(totalSteps * 2, ScheduleParser.maximumTotalSteps),
+                                               baseLearningRate: baseRate)
+        let momentumValue: Double? = switch optimizer {
+        case .sgd: momentum
+        case .adam, .adamw, .schedulefree, .prodigy: 0.9
+        case .rmsprop: nil
+        }
+        return RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
+                           schedule: schedule, totalSteps: totalSteps, lengthIndependent: longer.map { "\($0)" == "\(schedule)" } ?? false,
+                           epochs: epochs, stepsPerEpoch: stepsPerEpoch, guardOn: !noGuard)
     }
 }

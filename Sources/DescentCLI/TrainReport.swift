@@ -95,6 +95,7 @@ struct TrainReport {
             markers: bestEpoch.map { [ChartMarker(x: Double($0), label: "best epoch")] } ?? [])
 
         report.sections.append(HTMLReport.Section(heading: "Charts", blocks: [.chart(stepChart), .chart(epochChart), .chart(metricChart)]))
+        if let sharpness = SharpnessText.section(curves.sharpness) { report.sections.append(sharpness) }
 
         var events: [String] = zip(curves.rollbacks.indices, curves.rollbacks).map { index, rollback in
             // Where each retry started, when every rollback was followed by one (a run that ended diverging was not).

@@ -18,6 +18,9 @@ struct TrainRun {
     let description: [String: String]
     /// The progress line, the `--log` and the `--tensorboard` files.
     let observers: TrainingObservers
+    /// The automatic rate's race winner (a `TrainingCheckpoint` of the chosen optimizer's rule): the run goes on
+    /// from it instead of training its first epochs again (nil: a fresh start; `--resume` takes precedence).
+    var raceCheckpoint: (any Sendable)? = nil
 
     /// `fit` with the rule the user chose, built by `OptimizerChoice` (the one factory `train` and `range-test` share).
     func fit(_ choice: OptimizerChoice, momentum: Double, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
@@ -30,39 +33,74 @@ struct TrainRun {
         return try choice.withRule(task, momentum: momentum)
     }
 
-    func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
+    /// The run's optimizer for `rule` at peak `learningRate` with `schedule` (the race builds its candidates with it too).
+    static func makeOptimizer<Rule: OptimizerRule>(_ rule: Rule, learningRate: Double, schedule: AnySchedule,
+                                                    command: TrainCommand) throws -> Optimizer<Rule> {
         var optimizer = try Optimizer(rule, learningRate: learningRate, weightDecay: command.weightDecay,
                                       schedule: .schedule(schedule))
         if command.reduceOnPlateau {
             optimizer.controllers.append(try ReduceOnPlateau(factor: command.plateauFactor, patience: command.plateauPatience))
         }
+        return optimizer
+    }
+
+    func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
+        var optimizer = try Self.makeOptimizer(rule, learningRate: learningRate, schedule: schedule, command: command)
         var checkpoint: TrainingCheckpoint<Rule>?
+        var fromRace = false
+        if !command.resume, let raceCheckpoint {
+            guard var start = raceCheckpoint as? TrainingCheckpoint<Rule> else {
+                throw TrainingError.invalidCheckpoint("the automatic rate's race ran another optimizer than \(Rule.self)")
+            }
+            start.run = description
+            checkpoint = start
+            fromRace = true
+            curves.epochs = start.progress.history
+            if !command.json {
+                for record in start.progress.history { printEpoch(record, metricName: Objective(for: split.train).metricName) }
+                print("(epochs 1–\(start.progress.epoch) were the race's; the run goes on from there)")
+            }
+        }
         if command.resume, let checkpointPath {
             let bytes: Data
             do {
-                bytes = try Data(contentsOf: URL(fileURLWithPath: checkpointPath))
-            } catch {
-                throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.localizedDescription)")
+                bytes = try FileContents.read(checkpointPath)
+            } catch let error as FileReadError {
+                throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
             }
-            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath)
-            // The diagnosis and the report see the whole run, not only the part after the resume.
-            curves.epochs = checkpoint?.progress.history ?? []
+            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath, optimizer: rule.name)
+            // The diagnosis and the report see the whole run, not only the part after the resume: the curves saved
+            // beside the checkpoint (every step, rollback and sharpness measurement), else the epochs it holds.
+            let history = checkpoint?.progress.history ?? []
+            if let saved = Self.savedCurves(beside: checkpointPath), saved.epochs == history {
+                curves.steps = saved.steps
+                curves.rollbacks = saved.rollbacks
+                curves.sharpness = saved.sharpness
+                curves.earlyStop = saved.earlyStop
+            }
+            curves.epochs = history
             if !command.json { print("Resuming from \(checkpointPath) after epoch \(checkpoint?.progress.epoch ?? 0)") }
         }
-        try observers.start(resumedFromEpoch: checkpoint?.progress.epoch ?? 0, resumedAtStep: checkpoint?.optimizer.step ?? 0,
+        try observers.start(resumedFromEpoch: fromRace ? 0 : checkpoint?.progress.epoch ?? 0,
+                            resumedAtStep: fromRace ? 0 : checkpoint?.optimizer.step ?? 0,
                             rollbacks: checkpoint?.progress.guardState.rollbacks ?? 0)
+        let recorded = Box(curves)
+        defer { curves = recorded.value }
+        // The race's epochs of the winner go into the log and TensorBoard too (their epoch records; the race's steps are not kept).
+        if fromRace, let start = checkpoint { for record in start.progress.history { try observers.record(.epochEnded(record)) } }
         let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
-            { checkpoint in try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path) }
+            { checkpoint in
+                try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path)
+                try Self.saveCurves(recorded.value, beside: path)
+            }
         }
         var recovering: Double?
-        let (json, epochs, metricName) = (command.json, command.epochs, Objective(for: split.train).metricName)
-        var recorded = curves
-        defer { curves = recorded }
+        let (json, metricName) = (command.json, Objective(for: split.train).metricName)
         return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
                                resumingFrom: checkpoint, description: description, stopRequest: stopRequest,
                                saveCheckpoint: save) { [observers] event in
             try observers.record(event)
-            recorded.record(event)
+            recorded.value.record(event)
             guard !json else { return }
             switch event {
             case let .epochEnded(record):
@@ -70,10 +108,7 @@ struct TrainRun {
                     print(String(format: "recovered: training goes on at rate scale %.4g (learning rate %.3e)", scale, record.learningRate))
                     recovering = nil
                 }
-                // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
-                print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
-                             record.epoch, epochs, record.learningRate, record.trainingLoss,
-                             record.validationLoss ?? .nan, metricName, record.validationMetric ?? .nan))
+                printEpoch(record, metricName: metricName)
             case let .rolledBack(step, loss, scale):
                 recovering = scale
                 // Rounded: a blown-up loss is 3.196e27, not 3.1962348793820843e+27.
@@ -81,9 +116,37 @@ struct TrainRun {
                       + "rate scale now \(ChartNumberFormat.value(scale))")
             case let .stoppedEarly(epoch, bestEpoch):
                 print("stopped early after epoch \(epoch): no better validation loss since epoch \(bestEpoch) (weights restored)")
-            case .stepEnded:
+            case .stepEnded, .sharpnessMeasured:
                 break
             }
         }
+    }
+
+    /// The curves file beside a checkpoint: `DIR/curves.json` for `DIR/checkpoint.json`.
+    static func curvesPath(beside checkpointPath: String) -> String {
+        URL(fileURLWithPath: checkpointPath).deletingLastPathComponent().appendingPathComponent("curves.json").path
+    }
+
+    /// Writes the run's curves beside its checkpoint, so a resumed run diagnoses the whole run as the run itself did.
+    static func saveCurves(_ curves: TrainingCurves, beside checkpointPath: String) throws {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try AtomicFile.write([UInt8](try encoder.encode(curves)), to: curvesPath(beside: checkpointPath))
+    }
+
+    /// The curves saved beside a checkpoint, or nil when there are none (a checkpoint of an older descent) or they do not read.
+    static func savedCurves(beside checkpointPath: String) -> TrainingCurves? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: curvesPath(beside: checkpointPath))) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try? decoder.decode(TrainingCurves.self, from: data)
+    }
+
+    /// One epoch's line.
+    func printEpoch(_ record: TrainingRecord, metricName: String) {
+        // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
+        print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
+                     record.epoch, command.epochs, record.learningRate, record.trainingLoss,
+                     record.validationLoss ?? .nan, metricName, record.validationMetric ?? .nan))
     }
 }

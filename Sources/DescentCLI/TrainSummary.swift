@@ -4,11 +4,19 @@ import Foundation
 /// The JSON summary `descent train --json` prints as its last line, in every case — completed,
 /// stopped early, diverged, interrupted or failed — so a script never parses an empty output.
 ///
-/// Keys (non-finite numbers are `null`): `status`, `message` (failures), `epochs` (one object per
+/// Keys (non-finite numbers are `null`): `status`, `message` (always: the error of a failed run, else
+/// what happened in words, e.g. "completed 20 epochs"), `epochs` (one object per
 /// epoch: `epoch`, `learning_rate`, `training_loss`, `validation_loss`, `validation_<metric>`),
 /// `final_training_loss`, `final_validation_loss`, `best_validation_loss`,
-/// `final_validation_<metric>` (accuracy or r2), `epochs_run`, `learning_rate` (the base rate),
-/// `rollbacks`, `rate_scale`, `resumed_from_epoch` (0 for a fresh run), `seconds`, `diagnosis`.
+/// `final_validation_<metric>` (accuracy or r2), `epochs_run`, `kept_epoch` and `kept_validation_loss` (the epoch
+/// whose weights the model holds: the best one after early stopping or with auto's keep-the-best-epoch, else the
+/// last), `trivial_validation_loss` (class frequencies or the mean), `learning_rate` (the base rate),
+/// `rollbacks`, `rate_scale`, `resumed_from_epoch` (0 for a fresh run), `seconds`, `diagnosis`
+/// (`verdict`, `message`, `confidence`, `evidence`, `advice`, `advice_kind`, `advice_rate_factor`,
+/// `advice_learning_rate`: the rate the advice names, `advice_epochs`: the epochs in all it advises),
+/// and with `--track-sharpness N` `sharpness` (`measurements`: [{`step`, `lambda_max`, `edge`,
+/// `preconditioned_lambda_max`, `preconditioned_edge`, `learning_rate`, `iterations`, `seconds`, `rows`}],
+/// `seconds_per_measurement`).
 ///
 /// ```json
 /// {"status":"completed","epochs_run":20,"learning_rate":0.003,"rollbacks":0,"final_validation_accuracy":0.98, ...}
@@ -28,8 +36,17 @@ struct TrainSummary: Encodable {
     var resumedFromEpoch = 0
     var seconds = 0.0
     var diagnosis: Diagnosis?
+    /// The run's command line, for the advice's commands.
+    var rerun: DiagnosisText.Rerun?
+    /// The measurements of `--track-sharpness`.
+    var sharpness: [SharpnessMeasurement] = []
     /// How `--learning-rate auto` chose the rate (`"automatic_learning_rate"`, null for a fixed rate).
     var automaticLearningRate: AutomaticLearningRate.Choice?
+    /// The epoch whose weights the model holds when they are not the last's (`kept_epoch`), and its validation loss.
+    var keptEpoch: Int?
+    var keptValidationLoss: Double?
+    /// The validation loss of predicting the class frequencies or the mean (`trivial_validation_loss`).
+    var trivialValidationLoss: Double?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
     var extra: [String: String] = [:]
     /// A raw table's columns, dropped rows, class weights and extra metrics (nil for other data).
@@ -64,10 +81,18 @@ struct TrainSummary: Encodable {
     struct DiagnosisObject: Encodable {
         var verdict: String, message: String, confidence: String, evidence: [String], advice: String
         var adviceKind: String, adviceRateFactor: Double?
+        var adviceLearningRate: Double?, adviceEpochs: Int?
 
-        init(_ diagnosis: Diagnosis) {
+        init(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
             verdict = diagnosis.verdict.rawValue
-            advice = DiagnosisText.advice(diagnosis.advice)
+            advice = DiagnosisText.advice(diagnosis, rerun: rerun)
+            adviceLearningRate = diagnosis.learningRate
+            switch diagnosis.advice {
+            case .continueTraining(_, let total, _, _): adviceEpochs = total
+            case .trainLonger(let epochs): adviceEpochs = epochs
+            case .stopEarly(let epoch, _): adviceEpochs = epoch
+            default: adviceEpochs = nil
+            }
             message = "\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence): \(advice)"
             confidence = diagnosis.confidence.rawValue
             evidence = diagnosis.evidence
@@ -78,13 +103,14 @@ struct TrainSummary: Encodable {
         enum CodingKeys: String, CodingKey {
             case verdict, message, confidence, evidence, advice
             case adviceKind = "advice_kind", adviceRateFactor = "advice_rate_factor"
+            case adviceLearningRate = "advice_learning_rate", adviceEpochs = "advice_epochs"
         }
     }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(status, forKey: Key("status"))
-        if let message { try container.encode(message, forKey: Key("message")) }
+        try container.encode(message ?? outcomeMessage, forKey: Key("message"))
         try container.encode(history.map { Epoch(record: $0, metricName: metricName) }, forKey: Key("epochs"))
         let last = history.last
         try container.encodeNumber(last?.trainingLoss, forKey: Key("final_training_loss"))
@@ -92,6 +118,9 @@ struct TrainSummary: Encodable {
         try container.encodeNumber(history.compactMap(\.validationLoss).filter(\.isFinite).min(), forKey: Key("best_validation_loss"))
         if let metricName { try container.encodeNumber(last?.validationMetric, forKey: Key("final_validation_\(metricName)")) }
         try container.encode(history.count, forKey: Key("epochs_run"))
+        try container.encode(keptEpoch ?? history.last?.epoch, forKey: Key("kept_epoch"))
+        try container.encodeNumber(keptValidationLoss ?? last?.validationLoss, forKey: Key("kept_validation_loss"))
+        try container.encodeNumber(trivialValidationLoss, forKey: Key("trivial_validation_loss"))
         try container.encodeNumber(learningRate, forKey: Key("learning_rate"))
         try container.encode(automaticLearningRate.map(AutomaticChoiceObject.init), forKey: Key("automatic_learning_rate"))
         try container.encode(rollbacks, forKey: Key("rollbacks"))
@@ -99,14 +128,39 @@ struct TrainSummary: Encodable {
         try container.encode(resumedFromEpoch, forKey: Key("resumed_from_epoch"))
         try container.encodeNumber(seconds, forKey: Key("seconds"))
         if let diagnosis {
-            try container.encode(DiagnosisObject(diagnosis), forKey: Key("diagnosis"))
+            try container.encode(DiagnosisObject(diagnosis, rerun: rerun), forKey: Key("diagnosis"))
         } else {
             try container.encodeNil(forKey: Key("diagnosis"))
+        }
+        if !sharpness.isEmpty {
+            struct Sharpness: Encodable {
+                var measurements: [SharpnessMeasurement]
+                var secondsPerMeasurement: Double
+                enum CodingKeys: String, CodingKey { case measurements, secondsPerMeasurement = "seconds_per_measurement" }
+            }
+            try container.encode(Sharpness(measurements: sharpness,
+                                            secondsPerMeasurement: sharpness.map(\.seconds).reduce(0, +) / Double(sharpness.count)),
+                                 forKey: Key("sharpness"))
         }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
         try container.encode(tabular?.ignoredColumns ?? [], forKey: Key("ignored_columns"))
         if let tabular { try tabular.encode(into: &container) }
         if let crossValidation { try container.encode(crossValidation, forKey: Key("cross_validation")) }
+    }
+
+    /// The `message` of a run that did not fail: "completed 20 epochs", "stopped early after epoch 12
+    /// (the best validation loss was at epoch 7)", "interrupted after 3 epochs".
+    var outcomeMessage: String {
+        let epochs = history.count == 1 ? "1 epoch" : "\(history.count) epochs"
+        switch status {
+        case .completed: return "completed \(epochs)" + (resumedFromEpoch > 0 ? " (resumed after epoch \(resumedFromEpoch))" : "")
+        case .stoppedEarly:
+            let best = history.filter { $0.validationLoss?.isFinite == true }.min { ($0.validationLoss ?? 0) < ($1.validationLoss ?? 0) }
+            return "stopped early after epoch \(history.last?.epoch ?? 0)" + (best.map { " (the best validation loss was at epoch \($0.epoch))" } ?? "")
+        case .interrupted: return "interrupted after \(epochs)"
+        case .diverged: return "diverged after \(epochs)"
+        case .failed: return "failed after \(epochs)"
+        }
     }
 
     /// The summary as one line of JSON (keys sorted).

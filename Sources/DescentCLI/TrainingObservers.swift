@@ -12,6 +12,7 @@ final class TrainingObservers {
     private let epochs: Int
     private let stepsPerEpoch: Int
     private let momentum: ((Int) -> Double?)?
+    private let settings: RunSettings?
     private(set) var progress: TrainingProgressLine?
     private(set) var log: TrainingLog?
     private(set) var tensorboard: TensorBoardTrainingObserver?
@@ -20,7 +21,8 @@ final class TrainingObservers {
     ///   - baseline: the trivial baseline of the validation set (its metric's name names the metric).
     ///   - momentum: the momentum (beta1) step `t` (0-based) uses, when the schedule cycles it.
     init(options: TrainingOutputOptions, json: Bool, baseline: TrivialBaseline, epochs: Int, stepsPerEpoch: Int,
-         momentum: ((Int) -> Double?)? = nil) {
+         momentum: ((Int) -> Double?)? = nil, settings: RunSettings? = nil) {
+        self.settings = settings
         self.options = options
         self.json = json
         self.baseline = baseline
@@ -41,7 +43,7 @@ final class TrainingObservers {
         }
         if let path = options.logPath {
             log = try TrainingLog(path: path, appending: resumed, baseline: baseline, resumedFromEpoch: resumedFromEpoch,
-                                  resumedAtStep: resumed ? resumedAtStep : nil, rollbacks: rollbacks)
+                                  resumedAtStep: resumed ? resumedAtStep : nil, rollbacks: rollbacks, settings: settings)
             log?.momentum = momentum
         }
         if let directory = options.tensorboardDirectory {

@@ -19,8 +19,9 @@ struct TrainingOutputOptions: ParsableArguments {
     func check() throws {
         if let logPath {
             var status = stat()
-            if lstat(logPath, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
-                throw ValidationError("--log: '\(logPath)' is not a regular file; give a file name such as run.jsonl")
+            // As every output: a regular file or a new one, or a device such as /dev/null written straight through.
+            if lstat(logPath, &status) == 0, ![S_IFREG, S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT) {
+                throw ValidationError("--log: '\(logPath)' is not a regular file or a device; give a file name such as run.jsonl")
             }
             let directory = URL(fileURLWithPath: logPath).deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: directory) else {

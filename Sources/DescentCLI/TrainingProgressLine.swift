@@ -31,7 +31,7 @@ final class TrainingProgressLine {
     ///   - write: where the text goes (standard error by default).
     ///   - clock: seconds on a monotonic clock.
     init(epochs: Int, stepsPerEpoch: Int, completedEpochs: Int = 0, updatesPerSecond: Double = 10,
-         write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+         write: @escaping (String) -> Void = { StandardOutput.error($0) },
          clock: @escaping () -> Double = TrainingLog.monotonicSeconds) {
         self.epochs = epochs
         self.stepsPerEpoch = Swift.max(stepsPerEpoch, 1)
@@ -63,6 +63,8 @@ final class TrainingProgressLine {
         case .rolledBack, .stoppedEarly:
             smoothed = SmoothedLoss()
             clear()
+        case .sharpnessMeasured:
+            break
         }
     }
 

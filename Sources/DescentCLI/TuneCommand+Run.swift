@@ -33,7 +33,7 @@ extension TuneCommand {
         Parallel.threadCount = threadsPerWorker
         // Ctrl-C (SIGINT) or SIGTERM: the trial in progress ends as failed ("interrupted"), no new trial
         // starts, worker processes are asked to stop the same way, the summary is printed, exit 130/143.
-        let signals = SignalStop()
+        let signals = SignalStop(json: json)
         defer { signals.restore() }
         let start = Date()
         do {

@@ -28,7 +28,7 @@ package enum ConformanceFile {
     /// The bytes of the file at `fileURL`.
     /// - Throws: ``Problem/unreadable(_:)``.
     package static func data(at fileURL: URL) throws -> Data {
-        do { return try Data(contentsOf: fileURL) } catch { throw Problem.unreadable(error.localizedDescription) }
+        do { return try FileContents.read(fileURL.path) } catch let error as FileReadError { throw Problem.unreadable(error.reason) }
     }
 
     /// The `cases` of a file's contents.

@@ -29,15 +29,24 @@ public struct SavedTensors: Codable, Sendable, Equatable {
             var count = 1
             for dimension in entry.shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard dimension >= 0, !overflow else { throw TrainingError.invalidCheckpoint("a tensor's shape \(entry.shape) is invalid") }
+                guard dimension >= 0, !overflow else {
+                    throw TrainingError.invalidCheckpoint("a tensor's shape \(Self.shown(entry.shape)) is invalid")
+                }
                 count = product
             }
-            guard entry.bytes.count == count * MemoryLayout<Float>.size else {
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
+            guard !overflow else { throw TrainingError.invalidCheckpoint("a tensor's shape \(Self.shown(entry.shape)) is invalid") }
+            guard entry.bytes.count == bytes else {
                 throw TrainingError.invalidCheckpoint(
-                    "a tensor of shape \(entry.shape) holds \(entry.bytes.count) bytes, not \(count * MemoryLayout<Float>.size)")
+                    "a tensor of shape \(Self.shown(entry.shape)) holds \(entry.bytes.count) bytes, not \(bytes)")
             }
             let scalars = entry.bytes.withUnsafeBytes { raw in Array(raw.bindMemory(to: Float.self)) }
             return try Tensor(shape: entry.shape, scalars: scalars)
         }
+    }
+
+    /// A shape as an error shows it: a damaged checkpoint's million-entry shape is cut.
+    static func shown(_ shape: [Int]) -> String {
+        shape.count > 8 ? "[" + shape.prefix(8).map(String.init).joined(separator: ", ") + ", … (\(shape.count) dimensions)]" : "\(shape)"
     }
 }

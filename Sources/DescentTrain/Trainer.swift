@@ -62,17 +62,30 @@ public struct Trainer: Sendable {
         let reference = checkpoint == nil && configuration.divergenceGuard != nil
             ? try initialLoss(of: model, on: training, objective: objective) : nil
         var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
-                                referenceLoss: reference)
-        if let checkpoint { try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description) }
+                                keepsBest: configuration.keepsBestWeights, referenceLoss: reference)
+        if let checkpoint {
+            let batches = (training.count + configuration.batchSize - 1) / Swift.max(configuration.batchSize, 1)
+            try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description,
+                            batchesPerEpoch: batches, batchSize: configuration.batchSize)
+        }
         let resumedFromEpoch = loop.progress.epoch
+        var sharpness = configuration.sharpnessTracking.map { SharpnessTracker(settings: $0, training: training) }
         func checkpointNow() throws {
             guard let saveCheckpoint else { return }
             try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
         }
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
-            TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
-                            resumedFromEpoch: resumedFromEpoch,
-                            rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale })
+            let kept = status == .stoppedEarly || (status == .completed && configuration.keepsBestWeights)
+                ? loop.progress.earlyStopping?.bestEpoch : nil
+            return TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
+                                   resumedFromEpoch: resumedFromEpoch, rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale },
+                                   keptEpoch: kept)
+        }
+        // A checkpoint of a run that early stopping had already ended (a race's candidate): nothing more to train.
+        if let stopping = loop.progress.earlyStopping, let best = stopping.bestEpoch, loop.progress.batchIndex == 0,
+           loop.progress.epoch - best >= stopping.patience {
+            if let weights = loop.bestWeights { try model.load(parameters: weights) }
+            return outcome(.stoppedEarly)
         }
 
         let classWeights = try configuration.classWeights.map { weights -> Tensor in
@@ -120,6 +133,12 @@ public struct Trainer: Sendable {
                 loop.progress.exampleCount += batch.count
                 let gradientNorm = configuration.measuresGradientNorm ? globalGradientNorm(gradients) : nil
                 try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate, gradientNorm: gradientNorm))
+                if var tracker = sharpness, tracker.isDue(afterStep: optimizer.step) {
+                    let measurement = try tracker.measure(model, optimizer: optimizer)
+                    sharpness = tracker
+                    try observe(.sharpnessMeasured(measurement))
+                    model.train()
+                }
             }
             if let divergence, let settings = configuration.divergenceGuard {
                 let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)
@@ -149,8 +168,10 @@ public struct Trainer: Sendable {
                 try checkpointNow()
                 return outcome(.stoppedEarly)
             }
-            try checkpointNow()
+            if configuration.checkpointsEachEpoch || loop.progress.epoch >= configuration.epochs { try checkpointNow() }
         }
+        // Keep the best epoch: the model ends with the weights of the lowest validation loss.
+        if configuration.keepsBestWeights, let best = loop.bestWeights { try model.load(parameters: best) }
         return outcome(.completed)
     }
 

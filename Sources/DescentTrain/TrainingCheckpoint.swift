@@ -48,8 +48,11 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
         return try encoder.encode(self)
     }
 
-    /// Decodes a checkpoint written by `encoded()`; `source` names the file in errors.
-    public static func decode(_ data: Data, source: String) throws -> TrainingCheckpoint {
+    /// Decodes a checkpoint written by `encoded()`; `source` names the file in errors. Every number is
+    /// range-checked (``checkRanges(source:)``). `optimizer`, the name of the resuming run's rule
+    /// (`rule.name`, e.g. "Adam"), turns a checkpoint of another optimizer into an error that says so
+    /// rather than one about a missing field of the other optimizer's state.
+    public static func decode(_ data: Data, source: String, optimizer: String? = nil) throws -> TrainingCheckpoint {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let version = try? decoder.decode(CheckpointVersion.self, from: data) else {
@@ -59,13 +62,43 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
             throw TrainingError.invalidCheckpoint(
                 "\(source) has format version \(version.formatVersion.map(String.init) ?? "none"), this build reads \(currentFormatVersion)")
         }
+        if let optimizer, let saved = (try? decoder.decode(CheckpointOptimizerName.self, from: data))?.optimizer.optimizer,
+           saved != optimizer {
+            throw TrainingError.invalidCheckpoint("\(source) was written with the optimizer \(cut(saved)), this run uses \(optimizer): "
+                + "resume with the optimizer it was written with")
+        }
+        let checkpoint: TrainingCheckpoint
         do {
-            return try decoder.decode(TrainingCheckpoint.self, from: data)
+            checkpoint = try decoder.decode(TrainingCheckpoint.self, from: data)
         } catch let error as TrainingError {
             throw error
         } catch {
             throw TrainingError.invalidCheckpoint("\(source) could not be read: \(Self.describe(error))")
         }
+        try checkpoint.checkRanges(source: source)
+        return checkpoint
+    }
+
+    /// `text` as an error message echoes it: whole up to 80 characters, else its first 60, "…" and its
+    /// length, so a damaged checkpoint's 100 MB field is not printed back.
+    static func cut(_ text: String) -> String {
+        text.count > 80 ? String(text.prefix(60)) + "… (\(text.count) characters)" : text
+    }
+
+    /// Two texts that differ, as an error shows them: whole when both are short, else each cut to about
+    /// 60 characters starting a little before the first character where they differ (with "…"), so the
+    /// difference is what is shown. Example: two 500-character tensor lists that differ at character
+    /// 300 show as "…0.weight [5, 4], …" and "…0.weight [3, 4], …".
+    static func aroundDifference(_ first: String, _ second: String) -> (String, String) {
+        guard first.count > 80 || second.count > 80 else { return (first, second) }
+        let common = zip(first, second).prefix { $0 == $1 }.count
+        let start = Swift.max(0, common - 20)
+        func excerpt(_ text: String) -> String {
+            let characters = Array(text)
+            let from = Swift.min(start, characters.count), to = Swift.min(characters.count, from + 60)
+            return (from > 0 ? "…" : "") + String(characters[from..<to]) + (to < characters.count ? "…" : "")
+        }
+        return (excerpt(first), excerpt(second))
     }
 
     /// A decoding error in words: which key, what was wrong.
@@ -75,9 +108,9 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
             context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }
         switch error {
-        case let .keyNotFound(key, context): return "missing \(path(context)).\(key.stringValue)"
+        case let .keyNotFound(key, context): return cut("missing \(path(context)).\(key.stringValue)")
         case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            return "\(path(context)): \(context.debugDescription)"
+            return cut("\(path(context)): \(context.debugDescription)")
         @unknown default: return "\(error)"
         }
     }
@@ -85,6 +118,12 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
 
 /// The one field read before the rest of a checkpoint.
 struct CheckpointVersion: Decodable { var formatVersion: Int? }
+
+/// The name of the optimizer that wrote a checkpoint, read before its state.
+struct CheckpointOptimizerName: Decodable {
+    struct Saved: Decodable { var optimizer: String }
+    var optimizer: Saved
+}
 
 /// Where a run stands: epochs completed, minibatches taken in the current epoch and their loss
 /// so far, the history, the guard's state and early stopping's.

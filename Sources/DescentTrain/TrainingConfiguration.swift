@@ -22,6 +22,20 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Per-class weights of the training loss (classification; nil: every class weighs 1), e.g.
     /// `Objective.balancedClassWeights`. The validation loss stays unweighted.
     public var classWeights: [Float]?
+    /// Measure the sharpness of the training loss every so many steps (`SharpnessTracking`; nil: never).
+    public var sharpnessTracking: SharpnessTracking?
+    /// Keep the best epoch's weights: at the end of the run the model holds the weights of the epoch with
+    /// the lowest validation loss (early stopping's restore without the stop), so late overfitting does not
+    /// decide what is kept. Implied by `earlyStoppingPatience`; off by default (the last epoch's weights).
+    ///
+    /// ```swift
+    /// var configuration = TrainingConfiguration(epochs: 30, batchSize: 32)
+    /// configuration.keepsBestWeights = true   // outcome.keptEpoch names the epoch whose weights are kept
+    /// ```
+    public var keepsBestWeights = false
+    /// Hand `saveCheckpoint` a checkpoint at every epoch's end (true, for resuming after a crash) or only when the
+    /// run ends (false: a race that only goes on from where each stage ended, and pays for one checkpoint).
+    public var checkpointsEachEpoch = true
 
     public init(epochs: Int, batchSize: Int, seed: UInt64 = 0, earlyStoppingPatience: Int? = nil,
                 divergenceGuard: DivergenceGuard? = DivergenceGuard()) {
@@ -40,5 +54,6 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             throw TrainingError.invalidConfiguration("earlyStoppingPatience must be at least 1, got \(patience)")
         }
         try divergenceGuard?.validate()
+        try sharpnessTracking?.validate()
     }
 }

@@ -20,8 +20,10 @@ struct TrainingLoop<Rule: OptimizerRule> {
     var points: [RollbackPoint]
     var bestWeights: [String: Tensor]?
 
-    init(model: some Module, optimizer: Optimizer<Rule>, patience: Int?, referenceLoss: Double?) {
-        progress.earlyStopping = patience.map(EarlyStopping.init)
+    /// - Parameter keepsBest: track the best epoch's weights even without a patience (a patience that never runs out).
+    init(model: some Module, optimizer: Optimizer<Rule>, patience: Int?, keepsBest: Bool = false, referenceLoss: Double?) {
+        // "Never runs out": the largest patience a checkpoint holds (TrainingCheckpoint.maximumCount), more epochs than a run has.
+        progress.earlyStopping = (patience ?? (keepsBest ? TrainingCheckpoint<Rule>.maximumCount : nil)).map(EarlyStopping.init)
         progress.guardState.reference = referenceLoss
         points = [RollbackPoint(model: model.stateDictionary, optimizer: optimizer.savedState(), guardState: progress.guardState)]
     }
@@ -100,15 +102,27 @@ struct TrainingLoop<Rule: OptimizerRule> {
     /// - Throws: `TrainingError.invalidCheckpoint` naming the first difference in the run's description,
     ///   the model's or optimizer's mismatch (tensor names and shapes). Nothing is changed when it throws.
     mutating func resume(from checkpoint: TrainingCheckpoint<Rule>, model: some Module, optimizer: inout Optimizer<Rule>,
-                         description: [String: String]) throws {
+                         description: [String: String], batchesPerEpoch: Int, batchSize: Int) throws {
+        let cut = TrainingCheckpoint<Rule>.cut
         for key in Set(description.keys).union(checkpoint.run.keys).sorted() where description[key] != checkpoint.run[key] {
-            throw TrainingError.invalidCheckpoint(
-                "it belongs to another run: \(key) is \(checkpoint.run[key] ?? "not set") there, \(description[key] ?? "not set") here")
+            let (there, here) = TrainingCheckpoint<Rule>.aroundDifference(checkpoint.run[key] ?? "not set", description[key] ?? "not set")
+            throw TrainingError.invalidCheckpoint("it belongs to another run: \(cut(key)) is \(there) there, \(here) here")
         }
         let schedule = optimizer.schedule?.schedule?.description
         guard checkpoint.schedule == schedule else {
             throw TrainingError.invalidCheckpoint(
-                "its schedule is \(checkpoint.schedule ?? "none"), this run's \(schedule ?? "none")")
+                "its schedule is \(cut(checkpoint.schedule ?? "none")), this run's \(cut(schedule ?? "none"))")
+        }
+        // The position within the epoch must be one this data's minibatches have.
+        try checkpoint.checkRanges(source: "its progress")
+        guard checkpoint.progress.batchIndex <= batchesPerEpoch else {
+            throw TrainingError.invalidCheckpoint("its progress.batchIndex is \(checkpoint.progress.batchIndex); "
+                + "an epoch of this data has \(batchesPerEpoch) minibatches")
+        }
+        let (most, overflow) = checkpoint.progress.batchIndex.multipliedReportingOverflow(by: batchSize)
+        guard overflow || checkpoint.progress.exampleCount <= most else {
+            throw TrainingError.invalidCheckpoint("its progress.exampleCount is \(checkpoint.progress.exampleCount); "
+                + "\(checkpoint.progress.batchIndex) minibatches of \(batchSize) hold at most \(most)")
         }
         let tensors = try checkpoint.model.tensors()
         let current = model.stateDictionary

@@ -27,6 +27,25 @@ public struct TrainingOutcome: Sendable, Equatable {
     public var resumedFromEpoch: Int
     /// The scale of the rate after every controller (1 when none acted), e.g. 0.125 after the guard backed off.
     public var rateScale: Double
+    /// The epoch whose weights the model holds when they are not the last epoch's by choice: the best epoch
+    /// after early stopping or with `TrainingConfiguration.keepsBestWeights` (nil: the last epoch's weights).
+    public var keptEpoch: Int?
+
+    public init(history: [TrainingRecord], status: TrainingStatus, rollbacks: Int, resumedFromEpoch: Int, rateScale: Double,
+                keptEpoch: Int? = nil) {
+        self.history = history
+        self.status = status
+        self.rollbacks = rollbacks
+        self.resumedFromEpoch = resumedFromEpoch
+        self.rateScale = rateScale
+        self.keptEpoch = keptEpoch
+    }
+
+    /// The validation loss of the weights the model holds: the kept epoch's, else the last epoch's.
+    public var keptValidationLoss: Double? {
+        let epoch = keptEpoch ?? history.last?.epoch
+        return history.last { $0.epoch == epoch }?.validationLoss
+    }
 
     /// The lowest finite validation loss of any epoch.
     public var bestValidationLoss: Double? {

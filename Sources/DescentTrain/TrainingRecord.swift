@@ -36,4 +36,6 @@ public enum TrainingEvent: Sendable, Equatable {
     case rolledBack(step: Int, loss: Double, rateScale: Double)
     /// Validation stopped improving for `patience` epochs; the best weights were restored.
     case stoppedEarly(epoch: Int, bestEpoch: Int)
+    /// The sharpness of the training loss was measured (`TrainingConfiguration.sharpnessTracking`).
+    case sharpnessMeasured(SharpnessMeasurement)
 }

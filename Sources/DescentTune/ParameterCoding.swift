@@ -31,7 +31,9 @@ public enum ParameterCoding {
                 let double = number.doubleValue
                 if let range = text.range(of: jsonString(key) + ":") {
                     let rest = text[range.upperBound...].prefix { $0 != "," && $0 != "}" }
-                    result[key] = rest.contains(".") || rest.contains("e") || rest.contains("E") ? .float(double) : .int(number.intValue)
+                    // An integer beyond Int (from a database changed by hand) stays a float rather than trapping.
+                    let integral = rest.contains(".") || rest.contains("e") || rest.contains("E") ? nil : Int(exactly: double)
+                    result[key] = integral.map(ParameterValue.int) ?? .float(double)
                 } else {
                     result[key] = .float(double)
                 }

@@ -1,3 +1,4 @@
+import Foundation
 /// Where a hyperparameter may lie: a float range (uniform or log-uniform), an integer range
 /// (optionally log-uniform) or a list of choices — Optuna's `FloatDistribution`,
 /// `IntDistribution` and `CategoricalDistribution`.
@@ -99,12 +100,42 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The value as a JSON-serialisable object (a number or a string).
+    /// The value as a JSON-serialisable object: a number, or a string for a choice that is a word. A
+    /// choice written as a number (`choice(32,64)`: "32") is the number 32, as the float and integer
+    /// parameters are; a non-finite float is null (JSON has no NaN or infinity).
     public var jsonObject: Any {
         switch self {
-        case let .float(x): return x
+        case let .float(x): return x.isFinite ? x : NSNull()
         case let .int(x): return x
-        case let .choice(x): return x
+        case let .choice(x):
+            guard Self.isJSONNumber(x), let number = Double(x), number.isFinite else { return x }
+            return Int(exactly: number).flatMap { x.contains(where: { ".eE".contains($0) }) ? nil : $0 } ?? number
         }
+    }
+
+    /// Whether `text` is a number as JSON writes one: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    static func isJSONNumber(_ text: String) -> Bool {
+        var characters = Substring(text)
+        func digits() -> Int {
+            let count = characters.prefix { $0.isASCII && $0.isNumber }.count
+            characters = characters.dropFirst(count)
+            return count
+        }
+        if characters.first == "-" { characters = characters.dropFirst() }
+        if characters.first == "0" {
+            characters = characters.dropFirst()
+        } else if digits() == 0 {
+            return false
+        }
+        if characters.first == "." {
+            characters = characters.dropFirst()
+            guard digits() > 0 else { return false }
+        }
+        if characters.first == "e" || characters.first == "E" {
+            characters = characters.dropFirst()
+            if characters.first == "+" || characters.first == "-" { characters = characters.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        return characters.isEmpty
     }
 }

@@ -22,6 +22,14 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw StudyStorageError("--storage sqlite:\(path) is a directory; give a file such as \(path)/studies.sqlite")
         }
+        // As every output: a regular file (through links) or a new path. SQLite would open /dev/null and
+        // then create /dev/null-journal and /dev/null-wal beside it.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            let what = status.st_mode & S_IFMT == S_IFCHR ? "a device" : status.st_mode & S_IFMT == S_IFIFO ? "a FIFO" : "not a regular file"
+            throw StudyStorageError("--storage sqlite:\(path) is \(what); a study database is a regular file or a new path, "
+                + "e.g. sqlite:studies.sqlite")
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
         configuration.prepareDatabase { db in
@@ -91,20 +99,57 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.read(body)
+        } catch let error as StudyStorageError {
+            throw error
         } catch {
             throw StudyStorageError("the study database '\(path)': \(Self.describe(error))")
         }
     }
 
-    private static func study(_ row: Row) -> StudyRecord {
-        StudyRecord(id: row["id"], name: row["name"], direction: StudyDirection(rawValue: row["direction"]) ?? .minimize,
-                    configuration: row["configuration"])
+    /// A value of a row, or a `StudyStorageError` naming the table, the row and the column when the
+    /// database holds something else there (text where a number belongs, a NULL where one must be):
+    /// a database changed by hand or by another program is refused in words, never trapped on.
+    static func column<Value: DatabaseValueConvertible>(_ row: Row, _ name: String, table: String) throws -> Value {
+        do {
+            return try row.decode(Value.self, forColumn: name)
+        } catch {
+            let id = (try? row.decode(Int64?.self, forColumn: "id")).flatMap { $0 }.map { " \($0)" } ?? ""
+            let found = try? row.decode(DatabaseValue.self, forColumn: name)
+            let shown: String
+            switch found?.storage {
+            case .none, .null?: shown = "NULL"
+            case let .string(text)?: shown = "the text \"\(text.count > 40 ? String(text.prefix(40)) + "…" : text)\""
+            case let .int64(number)?: shown = "the integer \(number)"
+            case let .double(number)?: shown = "the number \(number)"
+            case .blob?: shown = "a blob"
+            }
+            throw StudyStorageError("the study database's \(table) row\(id) has \(shown) in the column \(name), "
+                + "where \(Self.expected(Value.self)) belongs; was it changed by another program?")
+        }
+    }
+
+    private static func expected<Value>(_ type: Value.Type) -> String {
+        switch type {
+        case is Int.Type, is Int64.Type, is Int?.Type, is Int64?.Type: return "an integer"
+        case is Double.Type, is Double?.Type: return "a number"
+        default: return "text"
+        }
+    }
+
+    private static func study(_ row: Row) throws -> StudyRecord {
+        let direction: String = try column(row, "direction", table: "descent_studies")
+        guard let known = StudyDirection(rawValue: direction) else {
+            throw StudyStorageError("the study database's descent_studies row has the direction '\(direction.prefix(40))'; "
+                + "it must be minimize or maximize")
+        }
+        return StudyRecord(id: try column(row, "id", table: "descent_studies"), name: try column(row, "name", table: "descent_studies"),
+                           direction: known, configuration: try column(row, "configuration", table: "descent_studies"))
     }
 
     public func openStudy(name: String, direction: StudyDirection, configuration: String) throws -> StudyRecord {
         try write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM descent_studies WHERE name = ?", arguments: [name]) {
-                return Self.study(row)
+                return try Self.study(row)
             }
             try db.execute(sql: "INSERT INTO descent_studies (name, direction, configuration, created) VALUES (?, ?, ?, ?)",
                            arguments: [name, direction.rawValue, configuration, Date().timeIntervalSince1970])
@@ -114,12 +159,12 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func findStudy(named name: String) throws -> StudyRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM descent_studies WHERE name = ?", arguments: [name]).map(Self.study)
+            try Row.fetchOne(db, sql: "SELECT * FROM descent_studies WHERE name = ?", arguments: [name]).map { try Self.study($0) }
         }
     }
 
     public func allStudies() throws -> [StudyRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM descent_studies ORDER BY name").map(Self.study) }
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM descent_studies ORDER BY name").map { try Self.study($0) } }
     }
 
     public func claimTrial(studyID: Int64, limit: Int, worker: String, staleAfter: Double) throws -> TrialClaim {
@@ -184,15 +229,21 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
                 SELECT i.trial_id, i.step, i.value FROM descent_intermediate i
                 JOIN descent_trials t ON t.id = i.trial_id WHERE t.study_id = ?
                 """, arguments: [studyID]) {
-                let value: Double? = row["value"]
-                intermediate[row["trial_id"], default: [:]][row["step"]] = value ?? .nan
+                let table = "descent_intermediate"
+                let value: Double? = try Self.column(row, "value", table: table)
+                let trial: Int64 = try Self.column(row, "trial_id", table: table), step: Int = try Self.column(row, "step", table: table)
+                intermediate[trial, default: [:]][step] = value ?? .nan
             }
             return try Row.fetchAll(db, sql: "SELECT * FROM descent_trials WHERE study_id = ? ORDER BY number", arguments: [studyID]).map { row in
-                let id: Int64 = row["id"]
-                return TrialRecord(id: id, number: row["number"], state: TrialState(rawValue: row["state"]) ?? .failed,
-                                   value: row["value"], parameters: ParameterCoding.decode(row["parameters"]),
-                                   intermediate: intermediate[id] ?? [:], worker: row["worker"], started: row["started"],
-                                   finished: row["finished"], message: row["message"])
+                let table = "descent_trials"
+                let id: Int64 = try Self.column(row, "id", table: table)
+                let state: String = try Self.column(row, "state", table: table)
+                let parameters: String = try Self.column(row, "parameters", table: table)
+                return TrialRecord(id: id, number: try Self.column(row, "number", table: table), state: TrialState(rawValue: state) ?? .failed,
+                                   value: try Self.column(row, "value", table: table), parameters: ParameterCoding.decode(parameters),
+                                   intermediate: intermediate[id] ?? [:], worker: try Self.column(row, "worker", table: table),
+                                   started: try Self.column(row, "started", table: table),
+                                   finished: try Self.column(row, "finished", table: table), message: try Self.column(row, "message", table: table))
             }
         }
     }

@@ -39,7 +39,7 @@ public struct SearchSpace: Sendable, Equatable {
             guard let value = values[parameter.name] else { continue }
             switch (parameter.distribution, value) {
             case let (.float, .int(x)): result[parameter.name] = .float(Double(x))
-            case let (.int, .float(x)) where x == x.rounded(): result[parameter.name] = .int(Int(x))
+            case let (.int, .float(x)) where Int(exactly: x) != nil: result[parameter.name] = .int(Int(exactly: x) ?? 0)
             case let (.categorical, .int(x)): result[parameter.name] = .choice(String(x))
             case let (.categorical, .float(x)): result[parameter.name] = .choice(ParameterDistribution.number(x))
             default: break

@@ -16,10 +16,24 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         let rate = try XCTUnwrap(summary["learning_rate"] as? Double)
         let choice = try XCTUnwrap(summary["automatic_learning_rate"] as? [String: Any])
         XCTAssertEqual(choice["learning_rate"] as? Double, rate)
-        XCTAssertEqual(choice["source"] as? String, "range-test")
+        // 30 validation rows: the range test's rate is the first look, a race on validation loss decides.
+        XCTAssertEqual(choice["source"] as? String, "validation-race")
         let edge = try XCTUnwrap(choice["edge"] as? Double), factor = try XCTUnwrap(choice["factor"] as? Double)
         let valley = try XCTUnwrap(choice["valley"] as? Double)
-        XCTAssertEqual(rate, Swift.max(edge * factor, valley), accuracy: 1e-12 * rate)
+        let first = try XCTUnwrap(choice["range_test_rate"] as? Double)
+        XCTAssertEqual(first, Swift.max(edge * factor, valley), accuracy: 1e-12 * first)
+        // The kept candidate is the one with the lowest validation loss among those that reached the last rung.
+        let candidates = try XCTUnwrap(choice["candidates"] as? [[String: Any]])
+        XCTAssertEqual(candidates.count, 4)
+        let kept = try XCTUnwrap(candidates.first { $0["kept"] as? Bool == true })
+        XCTAssertEqual(kept["learning_rate"] as? Double, rate)
+        let finalists = candidates.filter { ($0["epochs_trained"] as? Int) == (kept["epochs_trained"] as? Int) }
+        let lowest = finalists.compactMap { $0["best_validation_loss"] as? Double }.min()
+        XCTAssertEqual(kept["best_validation_loss"] as? Double, lowest)
+        // It keeps its best epoch: the kept validation loss is the lowest of the run's epochs.
+        let losses = try XCTUnwrap(summary["epochs"] as? [[String: Any]]).compactMap { $0["validation_loss"] as? Double }
+        XCTAssertEqual(try XCTUnwrap(summary["kept_validation_loss"] as? Double), try XCTUnwrap(losses.min()))
+        XCTAssertEqual(summary["trivial_validation_loss"] as? Double ?? 0, Foundation.log(3), accuracy: 0.2)
         // 5 epochs of 4 steps: the shortest budgets sit a factor 0.1 below the edge.
         XCTAssertEqual(factor, 0.1, accuracy: 1e-12)
         XCTAssertTrue((choice["reasons"] as? [String] ?? []).joined().contains("20 steps of 32 examples"))
@@ -106,7 +120,7 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         XCTAssertGreaterThan(lambda, 0)
         XCTAssertEqual(try XCTUnwrap(ceiling["learning_rate"] as? Double), 2 / lambda, accuracy: 1e-12 / lambda)
         let text = try CommandLineRunner.run(["range-test", "--dataset", "iris", "--hidden", "8", "--iterations", "40", "--ceiling"])
-        XCTAssertTrue(text.standardOutput.contains("Stability ceiling: λmax"), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("Stability ceiling, measured at the start: λmax"), text.standardOutput)
         XCTAssertTrue(text.standardOutput.contains("median of 3 runs"), text.standardOutput)
     }
 
@@ -126,5 +140,68 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         XCTAssertEqual(summary["flat"] as? Bool, true)
         XCTAssertTrue(summary["suggestions"] is NSNull)
         XCTAssertTrue((summary["reasons"] as? [String])?.first?.contains("did not move") ?? false)
+    }
+
+    func testAutoIsTheDefaultOnlyWhenNoRateIsGivenAndSaysSo() throws {
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let summary = try lastLineJSON(result.standardOutput)
+        let choice = try XCTUnwrap(summary["automatic_learning_rate"] as? [String: Any])
+        XCTAssertEqual(choice["source"] as? String, "validation-race")
+        XCTAssertEqual(choice["learning_rate"] as? Double, summary["learning_rate"] as? Double)
+        XCTAssertTrue((choice["reasons"] as? [String])?.first?.hasPrefix("no --learning-rate was given, so auto chose it") == true)
+        // A rate given is exactly that rate: no automatic choice, a constant schedule at 3e-3, the last epoch's weights.
+        let given = try lastLineJSON(try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2",
+                                                                "--learning-rate", "3e-3", "--json"]).standardOutput)
+        XCTAssertEqual(given["learning_rate"] as? Double, 3e-3)
+        XCTAssertTrue(given["automatic_learning_rate"] is NSNull)
+        let rates = try XCTUnwrap(given["epochs"] as? [[String: Any]]).compactMap { $0["learning_rate"] as? Double }
+        XCTAssertEqual(rates, [3e-3, 3e-3])
+        XCTAssertEqual(given["kept_epoch"] as? Int, 2)
+        // Said in words too.
+        let text = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2"])
+        XCTAssertTrue(text.standardOutput.contains("no --learning-rate was given, so auto chose it"), text.standardOutput)
+    }
+
+    func testAutoWithNoValidationDataIsAUsageErrorSayingWhy() throws {
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "2", "--learning-rate", "auto",
+                                                "--validation-fraction", "0"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.standardError.contains("--learning-rate auto decides on validation loss"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("--validation-fraction 0"), result.standardError)
+    }
+
+    func testThePatienceGivenWinsAndIsSaid() throws {
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "6", "--optimizer", "adam",
+                                                "--learning-rate", "auto", "--patience", "2", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let choice = try XCTUnwrap(try lastLineJSON(result.standardOutput)["automatic_learning_rate"] as? [String: Any])
+        XCTAssertTrue((choice["reasons"] as? [String] ?? []).contains { $0.contains("the patience given (2 epochs) wins") },
+                      "\(choice["reasons"] ?? "")")
+    }
+
+    func testTooFewValidationRowsFallBackToTheRangeTestRuleNamed() throws {
+        // iris at a validation fraction of 0.1: 15 validation rows, fewer than 20.
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "3", "--optimizer", "adam",
+                                                "--learning-rate", "auto", "--validation-fraction", "0.1", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let choice = try XCTUnwrap(try lastLineJSON(result.standardOutput)["automatic_learning_rate"] as? [String: Any])
+        XCTAssertEqual(choice["source"] as? String, "range-test")
+        XCTAssertTrue((choice["reasons"] as? [String] ?? []).contains { $0.contains("15 rows, fewer than 20") && $0.contains("range-test rule") },
+                      "\(choice["reasons"] ?? "")")
+    }
+
+    func testTheReportShowsTheCandidatesTable() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("auto-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("run.html").path
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "4", "--optimizer", "adam",
+                                                "--learning-rate", "auto", "--report", path])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertTrue(html.contains("Automatic learning rate"))
+        XCTAssertTrue(html.contains("candidate rate"))
+        XCTAssertTrue(html.contains("dropped after epoch 1"))
     }
 }

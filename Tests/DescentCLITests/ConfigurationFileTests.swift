@@ -90,7 +90,7 @@ final class ConfigurationFileTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("--config 'c.toml', line 1: not valid TOML at column"), "\(error)")
         }
         XCTAssertThrowsError(try expand(["train", "--config", "c.yaml"], "epochs: [1, 2\n", format: "yaml")) { error in
-            XCTAssertTrue("\(error)".hasPrefix("--config 'c.yaml': not valid YAML"), "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("--config 'c.yaml', line 2: not valid YAML: "), "\(error)")  // the line is named
         }
         XCTAssertThrowsError(try expand(["train", "--config", "c.yaml"], "- 1\n- 2\n", format: "yaml")) { error in
             XCTAssertTrue("\(error)".contains("must be a mapping"), "\(error)")

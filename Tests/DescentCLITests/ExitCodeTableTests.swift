@@ -47,6 +47,9 @@ final class ExitCodeTableTests: XCTestCase {
             "wrong-type.toml": Array("dataset = \"iris\"\nepochs = \"ten\"\n".utf8),
             "zero-epochs.toml": Array("dataset = \"iris\"\nepochs = 0\n".utf8),
             "bad.yaml": Array("dataset: [iris\n".utf8),
+            "laughs.yaml": Array(HostilePassTests.billionLaughs(levels: 9).utf8),
+            "octal.yaml": Array("dataset: iris\nepochs: 010\n".utf8),
+            "no-loss.jsonl": Array("{\"format\":1,\"kind\":\"run\",\"resumed_from_epoch\":0}\n{\"kind\":\"end\",\"status\":\"completed\"}\n".utf8),
             "bad-log.jsonl": Array("{\"kind\":\"run\",\"format\":1}\n{\"kind\":\"step\",\"step\":1}\n".utf8),
             "failing-case.json": Array(#"{"cases": [{"name": "off", "source": "pytorch", "schedule": "ExponentialLR", "base_lr": 0.1, "params": {"gamma": 0.5}, "steps": 2, "lr": [0.1, 0.06]}]}"#.utf8),
         ]

@@ -22,7 +22,7 @@ final class RangeTestReportTests: XCTestCase {
         XCTAssertEqual(chart.series[0].color, chart.series[1].color)
         XCTAssertNotEqual(chart.series[1].color, chart.series[3].color)
         XCTAssertEqual(chart.series[0].x.count, 55, "fastai's last 5 points are left off")
-        XCTAssertTrue(chart.markers.contains { $0.label == "ceiling 4.00e-01" && $0.x == 0.4 })
+        XCTAssertTrue(chart.markers.contains { $0.label == "ceiling at the start 4.00e-01" && $0.x == 0.4 })
         XCTAssertEqual(chart.markers.count, 5)
         XCTAssertEqual(chart.points.first?.label, "chosen 2.00e-02")
         // The chosen point sits on the first run's smoothed curve (interpolated in log rate).

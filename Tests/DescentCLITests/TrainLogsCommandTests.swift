@@ -23,7 +23,7 @@ final class TrainLogsCommandTests: XCTestCase {
 
     func testTheLogHasEveryStepAndEpochAndDiagnoseAgreesWithTrain() throws {
         let log = path("run.jsonl")
-        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "3", "--log", log,
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "3", "--learning-rate", "3e-3", "--log", log,
                                                "--schedule", "onecycle", "--optimizer", "sgd", "--json"])
         XCTAssertEqual(train.status, 0, train.standardError)
         XCTAssertFalse(train.standardError.contains("\r"), "no progress line when the output is not a terminal")
@@ -101,7 +101,7 @@ final class TrainLogsCommandTests: XCTestCase {
             }
         }
         let straight = path("straight.jsonl"), resumed = path("resumed.jsonl"), checkpoints = path("checkpoints")
-        let common = ["train", "--dataset", "iris", "--json"]
+        let common = ["train", "--dataset", "iris", "--learning-rate", "3e-3", "--json"]
         XCTAssertEqual(try CommandLineRunner.run(common + ["--epochs", "4", "--log", straight]).status, 0)
         XCTAssertEqual(try CommandLineRunner.run(common + ["--epochs", "2", "--log", resumed, "--checkpoint-dir", checkpoints]).status, 0)
         let second = try CommandLineRunner.run(common + ["--epochs", "4", "--log", resumed, "--checkpoint-dir", checkpoints, "--resume"])

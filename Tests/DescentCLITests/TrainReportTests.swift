@@ -12,7 +12,7 @@ final class TrainReportTests: XCTestCase {
 
     func testWritesAReportWithThreeCharts() throws {
         let path = try temporaryDirectory().appendingPathComponent("run.html").path
-        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "5", "--report", path])
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "5", "--learning-rate", "3e-3", "--report", path])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertTrue(result.standardOutput.contains("Wrote the report to \(path)"))
         let html = try String(contentsOfFile: path, encoding: .utf8)

@@ -69,8 +69,9 @@ final class TrainResumeTests: XCTestCase {
         if process.terminationReason == .uncaughtSignal {   // killed before the end: it really resumed
             XCTAssertGreaterThan(actual["resumed_from_epoch"] as? Int ?? 0, 0)
         }
-        // No temporary files are left beside the checkpoint.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: checkpoints).filter { $0 != "checkpoint.json" }
+        // No temporary files are left beside the checkpoint (and the curves saved with it, for the resumed run's diagnosis).
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: checkpoints)
+            .filter { $0 != "checkpoint.json" && $0 != "curves.json" }
         XCTAssertEqual(leftovers.filter { !$0.hasSuffix(".partial") || !$0.contains(".\(process.processIdentifier).") }, [])
     }
 

@@ -52,7 +52,8 @@ final class TuneCommandTests: XCTestCase {
             XCTAssertEqual(Set(params.keys), ["learning_rate", "batch_size", "optimizer"])
             let rate = try XCTUnwrap(params["learning_rate"] as? Double)
             XCTAssertTrue(rate >= 1e-3 && rate <= 0.3)
-            XCTAssertTrue(["16", "32"].contains(params["batch_size"] as? String ?? ""))
+            // A choice of numbers is reported as numbers (issue 23; was the strings "16" and "32").
+            XCTAssertTrue([16, 32].contains(params["batch_size"] as? Int ?? 0), "\(params)")
             let intermediate = try XCTUnwrap(trial["intermediate"] as? [Any])
             if trial["state"] as? String == "complete" { XCTAssertEqual(intermediate.count, 4) }
             if trial["state"] as? String == "pruned" { XCTAssertLessThanOrEqual(intermediate.count, 4) }

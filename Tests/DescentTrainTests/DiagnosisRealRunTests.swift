@@ -66,8 +66,11 @@ final class DiagnosisRealRunTests: XCTestCase {
         XCTAssertEqual(diagnosis.advice, .enlargeModel)
     }
 
-    func testAdamAtThreeThousandthsOnDigitsFitsWell() throws {
+    /// Was "fits well": but 10 epochs of Adam at 3e-3 on digits stop on the way down (benchmarks/diagnosis_calibration.py:
+    /// 50 epochs reach a best validation loss 39% lower), so the run is still improving, not a good fit.
+    func testAdamAtThreeThousandthsOnDigitsForTenEpochsIsStillImproving() throws {
         let (_, diagnosis) = try run(Adam(), learningRate: 3e-3, widths: [64, 64, 10], split: try split("digits"), epochs: 10)
-        XCTAssertEqual(diagnosis.verdict, .goodFit, diagnosis.message)
+        XCTAssertEqual(diagnosis.verdict, .stillImproving, diagnosis.message)
+        XCTAssertEqual(diagnosis.advice.kind, "continue_training")
     }
 }

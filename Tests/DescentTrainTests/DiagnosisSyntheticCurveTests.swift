@@ -283,13 +283,13 @@ final class AdviceTests: XCTestCase {
         let all: [Advice] = [.lowerLearningRate(by: 10, keepGuard: false), .lowerLearningRate(by: 10, keepGuard: true),
                              .lowerLearningRate(by: 3, keepGuard: false), .raiseLearningRate(by: nil, orTrainLonger: false),
                              .raiseLearningRate(by: 3, orTrainLonger: true), .stopEarly(atEpoch: 8, patience: 5),
-                             .regularise(keptEpoch: 8), .enlargeModel, .trainLonger(atLeastEpochs: 6), .keepSettings]
+                             .regularise(keptEpoch: 8), .enlargeModel, .trainLonger(atLeastEpochs: 6), .keepSettings(tryDecayingSchedule: true), .continueTraining(addEpochs: 20, totalEpochs: 40, sameSchedule: true, orRaiseRateBy: nil), .useGuardRate(learningRate: 0.039, from: 0.39, rollbacks: 2)]
         for advice in all {
             XCTAssertFalse(advice.description.contains("--"), advice.description)
             XCTAssertFalse(advice.description.contains("descent "), advice.description)
             XCTAssertFalse(advice.kind.isEmpty)
         }
-        XCTAssertEqual(Set(all.map(\.kind)).count, 7)
+        XCTAssertEqual(Set(all.map(\.kind)).count, 9)
         XCTAssertEqual(Advice.lowerLearningRate(by: 3, keepGuard: false).rateFactor!, 1.0 / 3, accuracy: 1e-15)
         XCTAssertEqual(Advice.raiseLearningRate(by: 3, orTrainLonger: true).rateFactor, 3)
         XCTAssertNil(Advice.raiseLearningRate(by: nil, orTrainLonger: false).rateFactor)

@@ -1,3 +1,4 @@
+import DescentFiles
 import Foundation
 
 /// Writes scalars (tag, step, value) to a TensorBoard event file in a directory, the files
@@ -41,10 +42,10 @@ public final class TensorBoardWriter {
             guard isDirectory.boolValue else { throw WriteError(path: directory, reason: "it is not a directory") }
         } else {
             do {
-                try manager.createDirectory(atPath: directory, withIntermediateDirectories: false)
-            } catch {
+                try DirectoryCreation.create(directory, withIntermediateDirectories: false)
+            } catch let error as FileWriteError {
                 let parent = URL(fileURLWithPath: directory).deletingLastPathComponent().path
-                let reason = manager.fileExists(atPath: parent) ? "creating the directory failed (\(error.localizedDescription))"
+                let reason = manager.fileExists(atPath: parent) ? "creating the directory failed (\(error.reason))"
                     : "its parent directory '\(parent)' does not exist"
                 throw WriteError(path: directory, reason: reason)
             }

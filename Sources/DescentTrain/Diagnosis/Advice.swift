@@ -1,3 +1,5 @@
+import Foundation
+
 /// What to do about a diagnosis, as a kind and its numbers. The library decides *what* to do;
 /// a front end phrases it with its own words and flags (the `descent` CLI turns
 /// `.stopEarly(atEpoch: 8, patience: 5)` into "stop at epoch 8 (use --patience 5), …").
@@ -30,8 +32,17 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
     case enlargeModel
     /// The curves are too short to read: train at least `atLeastEpochs` epochs.
     case trainLonger(atLeastEpochs: Int)
-    /// The settings work; a decaying schedule or a little weight decay may add a little.
-    case keepSettings
+    /// The run was still improving when it ended: train `addEpochs` more, `totalEpochs` in all.
+    /// `sameSchedule`: the schedule does not depend on the run's length (constant), so going on from the
+    /// run's last state continues it exactly; otherwise a run of `totalEpochs` stretches the schedule.
+    /// `orRaiseRateBy`: the curve had not bent over, so a rate this many times higher would also help.
+    case continueTraining(addEpochs: Int, totalEpochs: Int, sameSchedule: Bool, orRaiseRateBy: Double?)
+    /// The divergence guard backed the rate off and training went on well at the lower rate: train at
+    /// `learningRate` (the base rate × the guard's scale) from the start instead of `from`.
+    case useGuardRate(learningRate: Double, from: Double, rollbacks: Int)
+    /// The settings work. `tryDecayingSchedule`: the schedule is constant, so one that decays the rate
+    /// (cosine) may add a little; a run already on a decaying schedule is not told to try one.
+    case keepSettings(tryDecayingSchedule: Bool)
 
     /// The factor to multiply the learning rate by, where the advice is about the rate: 0.1 for
     /// "lower ~10×", 3 for "raise ~3×"; nil otherwise or when the amount is open ("orders of magnitude").
@@ -39,12 +50,13 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .lowerLearningRate(let factor, _): return 1 / factor
         case .raiseLearningRate(let factor, _): return factor
+        case .useGuardRate(let rate, let from, _): return from > 0 ? rate / from : nil
         default: return nil
         }
     }
 
     /// The kind as a snake-case word for JSON: "lower_learning_rate", "raise_learning_rate", "stop_early",
-    /// "regularise", "enlarge_model", "train_longer", "keep_settings".
+    /// "regularise", "enlarge_model", "train_longer", "continue_training", "use_guard_rate", "keep_settings".
     public var kind: String {
         switch self {
         case .lowerLearningRate: return "lower_learning_rate"
@@ -53,6 +65,8 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
         case .regularise: return "regularise"
         case .enlargeModel: return "enlarge_model"
         case .trainLonger: return "train_longer"
+        case .continueTraining: return "continue_training"
+        case .useGuardRate: return "use_guard_rate"
         case .keepSettings: return "keep_settings"
         }
     }
@@ -75,10 +89,20 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
             return "use a larger model (more or wider hidden layers) or train for more epochs; less weight decay if any"
         case .trainLonger(let epochs):
             return "train for more epochs (at least \(epochs)) to get a reading of the curves"
-        case .keepSettings:
-            return "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay"
+        case .continueTraining(let add, let total, let sameSchedule, let raise):
+            return "it was still improving: train \(add) more epochs (\(total) in all"
+                + (sameSchedule ? ", going on from where it stopped)" : ", the schedule stretched over them)")
+                + (raise.map { ", or raise the learning rate ~\(Advice.times($0))×" } ?? "")
+        case .useGuardRate(let rate, let from, let rollbacks):
+            return "train at \(Advice.rate(rate)), the rate the divergence guard settled on after \(rollbacks) rollback\(rollbacks == 1 ? "" : "s") (from \(Advice.rate(from)))"
+        case .keepSettings(let tryDecaying):
+            return tryDecaying ? "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay"
+                : "keep these settings; for more, a little weight decay"
         }
     }
+
+    /// A rate as the advice writes it: "3.90e-02".
+    public static func rate(_ value: Double) -> String { String(format: "%.2e", value) }
 
     /// A factor as the advice writes it: "3" for 3, "2.5" for 2.5.
     public static func times(_ factor: Double) -> String {

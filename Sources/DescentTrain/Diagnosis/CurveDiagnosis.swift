@@ -31,12 +31,22 @@ import Foundation
 ///    loss fall fast, then bend over; a low one gives a slow straight decline that never bends
 ///    (Goodfellow et al. §11.4.1: too small a rate makes training slow and can leave it stuck at a
 ///    high training error).
-/// 5. **underfitting** — the loss has bent over (it is not too low a rate) but stays high: the
+/// 5. **still improving** — the run ended before it settled: the validation loss (the training curve without
+///    validation) fell over the last quarter of its epochs (at least 2 moves) at a rate r per unit of rate-time
+///    (Σ of the steps' rates, so a cosine or one-cycle schedule's near-zero end does not pass for a settled curve)
+///    with r × the run's rate-time ≥ `stillImprovingGain` (0.3), its lowest point in that last stretch; or, for a
+///    noisy curve (one that rose at least once there), the same over the last half ≥ `stillImprovingHalfGain` (0.3).
+///    Without validation the training curve is read with twice the thresholds. A run cut off on its
+///    way down is not a good fit: a longer run would do clearly better (calibrated on 40 runs against ones 5× longer,
+///    "still improving" when those reach a best validation loss ≥ 10% lower: 38 agree, none called a good fit
+///    while still improving; any threshold in 0.17–0.34 gives the same). Advice: the epochs to add (the run's length again, four times
+///    it when r × epochs ≥ 1), or a ~3× higher rate when the training curve had not bent over on a constant schedule.
+/// 6. **underfitting** — the loss has bent over (it is not too low a rate) but stays high: the
 ///    validation accuracy covers less than `poorSkill` (½) of the way from the majority-class
 ///    accuracy to 1, or the R² is below `poorRSquared` (0.1), or without a metric the training
 ///    loss is above `farFromConverged` of the baseline loss (Goodfellow et al. §5.2 on capacity,
 ///    and §11.3: a poor training-set performance calls for a larger model, not more data).
-/// 6. **good fit** — otherwise (including curves too short to read, with low confidence).
+/// 7. **good fit** — otherwise: the curves settled (including curves too short to read, with low confidence).
 ///
 /// The *reference loss* is the baseline's loss (predicting class frequencies / the mean) when the
 /// curves have one, else the first point of the training curve.
@@ -93,11 +103,38 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     /// R² below which a regression model is poor (0.1: it explains less than a tenth of the variance, R² ≈ 0).
     /// Lower than `poorSkill` because noisy targets cap R² well below 1 (diabetes: ≈ 0.5 at best).
     public var poorRSquared = 0.1
+    /// Still improving: the end fall rate r (per epoch, of the validation loss; per unit of rate-time on a schedule
+    /// that moves the rate) × the run's length n at or above which a longer run would do clearly better. An
+    /// exponential approach L∞ + A·e^(−t/τ) read at the end has about r·τ of its loss left to lose, and τ grows with
+    /// the run's length (a curve that bent over within n epochs has τ ≲ n), so r·n measures what is left; calibrated
+    /// on 40 runs against 5× longer ones (benchmarks/diagnosis_calibration.py: a longer run's best validation loss
+    /// ≥ 10% lower is "still improving"; the runs put the line anywhere in 0.17–0.34).
+    public var stillImprovingGain = 0.3
+    /// The same over the last half of the points (0.3), for a curve too noisy to read on its last quarter alone (it
+    /// rose at least once over that half): its lowest point must lie in that half.
+    public var stillImprovingHalfGain = 0.3
+    /// The fraction of the points, at the end, over which the end fall rate is read (a quarter; at least 2 moves).
+    public var endFraction = 0.25
+    /// A run whose measured sharpness stays at or above this fraction of its edge of stability from some
+    /// measurement on "sat at the edge" (0.8: minibatch noise keeps SGD a little below 2/η).
+    public var edgeFraction = 0.8
 
     public init() {}
 
-    /// The verdict on `curves`, with evidence, advice and confidence.
+    /// The verdict on `curves`, with evidence, advice and confidence. With `curves.settings` the advice names
+    /// values (`Diagnosis.learningRate`, epochs to add) and fits the run (no decaying schedule suggested to a run
+    /// already on one); with sharpness measurements the evidence says whether the run sat at the edge of stability.
     public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
+        var diagnosis = verdict(curves)
+        if let edge = edgeEvidence(curves) { diagnosis.evidence.append(edge) }
+        if let rate = curves.settings?.learningRate, rate > 0, diagnosis.learningRate == nil,
+           let factor = diagnosis.advice.rateFactor {
+            diagnosis.learningRate = rate * factor
+        }
+        return diagnosis
+    }
+
+    private func verdict(_ curves: TrainingCurves) -> Diagnosis {
         let shape = CurveShape(trainingLossOf: curves)
         if let diagnosis = diverged(curves) { return diagnosis }
         if let diagnosis = stalled(curves, shape) { return diagnosis }
@@ -105,6 +142,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         if let diagnosis = overfitting(curves) { return diagnosis }
         let slopes = shape.thirdSlopes
         if let diagnosis = rateTooLow(curves, shape, slopes) { return diagnosis }
+        if let diagnosis = stillImproving(curves, shape) { return diagnosis }
         if let diagnosis = underfitting(curves, shape, slopes) { return diagnosis }
         return goodFit(curves, shape)
     }
@@ -189,6 +227,16 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             evidence.append("the smoothed step loss (β = 0.98) rose in \(percent(rises)) of the steps of the second half")
         }
         let confidence: Diagnosis.Confidence = !curves.rollbacks.isEmpty || thrownFar >= 1_000 ? .high : grade(margins.max() ?? 0, points: points.count)
+        // The guard backed off and the run went on to its end at the lower rate: name that rate (the base rate × the
+        // guard's scale), which the run showed does not blow up, rather than a factor of the base rate.
+        if let scale = curves.rollbacks.last?.rateScale, scale > 0, scale < 1,
+           let base = curves.settings?.learningRate, base > 0 {
+            let settled = base * scale
+            evidence.append("after the last rollback training went on to the end at \(format(settled)) (\(format(scale)) × \(format(base))) without blowing up again")
+            return Diagnosis(verdict: .rateTooHigh, evidence: evidence,
+                             advice: .useGuardRate(learningRate: settled, from: base, rollbacks: curves.rollbacks.count),
+                             confidence: confidence, learningRate: settled)
+        }
         return Diagnosis(verdict: .rateTooHigh, evidence: evidence,
                          advice: .lowerLearningRate(by: thrownFar >= 1_000 ? 10 : 3, keepGuard: false), confidence: confidence)
     }
@@ -245,6 +293,150 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
                          confidence: grade(margin, points: shape.points.count))
     }
 
+    /// How fast the run was still improving at its end, read on the validation loss when every epoch has a finite
+    /// one (it is what a longer run would lower), else on the training curve's points. Over a window at the end (the
+    /// last `fraction` of the points, at least 2 moves) it is the least-squares fall of −log(loss) against the
+    /// *rate-time* Σηₜ (the sum of the rates of the steps so far): on a constant schedule that is the fall per epoch ×
+    /// epochs; on cosine or one-cycle, whose rate has fallen near zero at the end, it is the fall the run would keep
+    /// at its rate, not the flattening the schedule alone causes. `gain` = that fall × the whole run's rate-time.
+    struct EndProgress {
+        var perPoint: Double, gain: Double, moves: Int, points: Int
+        var first: Double, last: Double, minimumIndex: Int, windowStart: Int
+        var rateShare: Double
+        var name: String, unit: String
+        var firstLabel: String, lastLabel: String
+        /// Whether the lowest point lies in the window.
+        var lowestInWindow: Bool { minimumIndex >= windowStart }
+    }
+
+    func endProgress(_ curves: TrainingCurves, _ shape: CurveShape, fraction: Double? = nil) -> EndProgress? {
+        let validation = curves.epochs.compactMap(\.validationLoss)
+        let useValidation = validation.count == curves.epochs.count && validation.count >= 2
+            && validation.allSatisfy { $0.isFinite && $0 > 0 }
+        let points = useValidation ? validation : shape.points
+        guard points.count >= 2, points.allSatisfy({ $0.isFinite && $0 > 0 }) else { return nil }
+        let moves = Swift.min(points.count - 1, Swift.max(2, Int((Double(points.count) * (fraction ?? endFraction)).rounded())))
+        let window = (points.count - 1 - moves)..<points.count
+        // Rate-time at each point: the cumulative mean rate of each epoch's steps (uniform without them).
+        var rates = [Double](repeating: 1, count: points.count)
+        if useValidation {
+            var previous = 0
+            for (index, record) in curves.epochs.enumerated() {
+                let stepRates = curves.steps.filter { $0.step > previous && $0.step <= record.step }.map(\.learningRate).filter(\.isFinite)
+                rates[index] = stepRates.isEmpty ? record.learningRate : stepRates.reduce(0, +) / Double(stepRates.count)
+                previous = record.step
+            }
+            if !rates.allSatisfy({ $0.isFinite && $0 > 0 }) { rates = [Double](repeating: 1, count: points.count) }
+        }
+        var time: [Double] = []
+        var total = 0.0
+        for rate in rates { total += rate; time.append(total) }
+        let xs = window.map { time[$0] }, ys = window.map { -Foundation.log(points[$0]) }
+        let meanX = xs.reduce(0, +) / Double(xs.count), meanY = ys.reduce(0, +) / Double(ys.count)
+        var covariance = 0.0, variance = 0.0
+        for (x, y) in zip(xs, ys) {
+            covariance += (x - meanX) * (y - meanY)
+            variance += (x - meanX) * (x - meanX)
+        }
+        guard variance > 0 else { return nil }
+        let slope = covariance / variance
+        let unit = useValidation || curves.epochs.count >= 6 ? "epoch" : "bin of steps"
+        func label(_ index: Int) -> String {
+            useValidation || curves.epochs.count >= 6 ? "epoch \(curves.epochs[index].epoch)" : "point \(index + 1)"
+        }
+        let minimumIndex = points.indices.min { points[$0] < points[$1] } ?? 0
+        let windowRate = window.dropFirst().map { rates[$0] }.reduce(0, +) / Double(moves)
+        return EndProgress(perPoint: 1 - Foundation.exp(-CurveShape(points).fallRate(window)), gain: slope * total, moves: moves,
+                           points: points.count, first: points[window.lowerBound], last: points[points.count - 1],
+                           minimumIndex: minimumIndex, windowStart: window.lowerBound,
+                           rateShare: windowRate / (total / Double(points.count)),
+                           name: useValidation ? "validation loss" : "training loss", unit: unit,
+                           firstLabel: label(window.lowerBound), lastLabel: label(points.count - 1))
+    }
+
+    /// Still improving: over the last quarter the loss fell by a rate-time gain of at least `stillImprovingGain` with
+    /// its lowest point there, or, for a noisy curve, over the last half by `stillImprovingHalfGain` with its lowest
+    /// point in that half. Advice: more epochs (double the run; four times as many again when the gain is ≥ 1), or a
+    /// ~3× higher rate when the training curve had not bent over on a constant schedule.
+    private func stillImproving(_ curves: TrainingCurves, _ shape: CurveShape) -> Diagnosis? {
+        guard curves.earlyStop == nil, let quarter = endProgress(curves, shape) else { return nil }
+        let half = endProgress(curves, shape, fraction: 0.5)
+        // Without validation the training curve is read, which keeps falling toward zero long after a model stops
+        // generalising better: it needs twice the gain.
+        let scale = quarter.name == "validation loss" ? 1.0 : 2.0
+        let progress: EndProgress, threshold: Double
+        if quarter.gain >= scale * stillImprovingGain, quarter.lowestInWindow, quarter.perPoint > 0 {
+            (progress, threshold) = (quarter, scale * stillImprovingGain)
+        } else if let half, half.gain >= scale * stillImprovingHalfGain, half.lowestInWindow, half.perPoint > 0,
+                  noisy(curves, shape, over: half) {
+            (progress, threshold) = (half, scale * stillImprovingHalfGain)
+        } else {
+            return nil
+        }
+        var evidence = [
+            "the \(progress.name) was still falling at the end: \(percent(progress.perPoint)) per \(progress.unit) over the last \(progress.moves) \(progress.unit)s "
+                + "(from \(format(progress.first)) at \(progress.firstLabel) to \(format(progress.last)) at \(progress.lastLabel))"
+                + (progress.rateShare < 0.7 ? " while the schedule ran at \(percent(progress.rateShare)) of the run's mean rate" : "")
+                + "; at that pace over the whole run it would fall by a factor e^\(format(progress.gain)), above the e^\(format(threshold)) of a settled curve",
+        ]
+        let validation = curves.epochs.compactMap(\.validationLoss)
+        if validation.count >= 2, let last = validation.last, let before = validation.dropLast().last, progress.name == "training loss" {
+            evidence.append("validation loss went from \(format(before)) to \(format(last)) in the last epoch")
+        }
+        if let metric = curves.epochs.last?.validationMetric, metric.isFinite, let baseline = curves.baseline {
+            evidence.append("the validation \(baseline.metricName) is \(format(metric)) so far (a trivial guess: \(format(baseline.metric)))")
+        }
+        // Had the curve bent over? The training curve's last third falling at least half as fast as before: no.
+        let slopes = shape.thirdSlopes
+        let steady = slopes.count == 3 && slopes[2] > 0 && slopes[2] >= steadyRatio * Swift.max(slopes[0], slopes[1])
+        let epochsRun = Swift.max(curves.epochs.count, 1)
+        let add = epochsRun * (progress.gain >= 5 * stillImprovingGain ? 4 : 1)
+        let settings = curves.settings
+        let raise: Double? = steady && curves.rollbacks.isEmpty && !(settings?.scheduleDecays ?? false) ? 3 : nil
+        if steady {
+            evidence.append("the training loss had not bent over: its last third fell \(String(format: "%.2f", slopes[2] / Swift.max(slopes[0], slopes[1])))× as fast as before")
+        }
+        let confidence: Diagnosis.Confidence = progress.points < 3 ? .low
+            : progress.moves == quarter.moves && progress.gain >= 2 * threshold && progress.points >= 6 ? .high : .medium
+        return Diagnosis(verdict: .stillImproving, evidence: evidence,
+                         advice: .continueTraining(addEpochs: add, totalEpochs: epochsRun + add,
+                                                   sameSchedule: settings?.scheduleIndependentOfLength ?? false, orRaiseRateBy: raise),
+                         confidence: confidence, learningRate: raise.flatMap { factor in settings.map { $0.learningRate * factor } })
+    }
+
+    /// Whether the curve `progress` was read on rose at least once over that window (a curve that only fell is read
+    /// on its last quarter alone).
+    private func noisy(_ curves: TrainingCurves, _ shape: CurveShape, over progress: EndProgress) -> Bool {
+        let validation = curves.epochs.compactMap(\.validationLoss)
+        let points = progress.name == "validation loss" ? validation : shape.points
+        guard points.count > progress.windowStart + 1 else { return false }
+        let window = Array(points[progress.windowStart...])
+        return zip(window, window.dropFirst()).contains { $1 > $0 }
+    }
+
+    /// "from step 40 the run sat at the edge of stability …" when the sharpness measurements stay at or above
+    /// `edgeFraction` of the edge from some measurement to the last.
+    private func edgeEvidence(_ curves: TrainingCurves) -> String? {
+        let measurements = curves.sharpness.filter { $0.fractionOfEdge.isFinite }
+        guard let last = measurements.last else { return nil }
+        let preconditioned = last.preconditionedLambdaMax != nil
+        let measure = preconditioned ? "the preconditioned sharpness λmax(P⁻¹H)" : "λmax"
+        let edgeName = preconditioned ? "(2 + 2β₁)/(η(1 − β₁))" : "2(1 + β)/η"
+        guard last.fractionOfEdge >= edgeFraction else {
+            let peak = measurements.max { $0.fractionOfEdge < $1.fractionOfEdge }!
+            if peak.fractionOfEdge >= edgeFraction {
+                return "the run reached the edge of stability but did not stay there: \(measure) peaked at \(percent(peak.fractionOfEdge)) of \(edgeName) "
+                    + "(step \(peak.step)) and ended at \(percent(last.fractionOfEdge)) of it (step \(last.step)), over \(measurements.count) measurements"
+            }
+            return "the sharpness stayed below the edge of stability: \(measure) peaked at \(percent(peak.fractionOfEdge)) of \(edgeName) (step \(peak.step)) over \(measurements.count) measurements"
+        }
+        var start = measurements.count - 1
+        while start > 0, measurements[start - 1].fractionOfEdge >= edgeFraction { start -= 1 }
+        let from = measurements[start]
+        return "from step \(from.step) the run sat at the edge of stability: \(measure) stayed at \(percent(measurements[start...].map(\.fractionOfEdge).min()!))–\(percent(measurements[start...].map(\.fractionOfEdge).max()!)) "
+            + "of \(edgeName) (\(format(last.preconditionedLambdaMax ?? last.lambdaMax)) against \(format(last.preconditionedEdge ?? last.edge)) at the last measurement)"
+    }
+
     private func underfitting(_ curves: TrainingCurves, _ shape: CurveShape, _ slopes: [Double]) -> Diagnosis? {
         guard let baseline = curves.baseline, let last = shape.points.last else { return nil }
         var evidence: [String] = []
@@ -281,6 +473,11 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         } else if let first = shape.points.first, let last = shape.points.last {
             evidence.append("the training loss fell from \(format(first)) to \(format(last)) and levelled off without rising")
         }
+        if let progress = endProgress(curves, shape), !short {
+            evidence.append("the \(progress.name) had settled: over the last \(progress.moves) \(progress.unit)s it "
+                + (progress.perPoint >= 0 ? "fell \(percent(progress.perPoint)) per \(progress.unit)" : "rose \(percent(-progress.perPoint)) per \(progress.unit)")
+                + " (at that pace the whole run would change it by a factor e^\(format(progress.gain)); still improving from e^\(format(stillImprovingGain)))")
+        }
         let validation = curves.epochs.compactMap { record in record.validationLoss.flatMap { $0.isFinite ? (record, $0) : nil } }
         if let best = validation.min(by: { $0.1 < $1.1 }), let last = validation.last {
             evidence.append(best.0.epoch == last.0.epoch
@@ -301,7 +498,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
             confidence = shape.points.count >= 6 ? .high : .medium
         }
         return Diagnosis(verdict: .goodFit, evidence: evidence,
-                         advice: short ? .trainLonger(atLeastEpochs: 6) : .keepSettings,
+                         advice: short ? .trainLonger(atLeastEpochs: 6) : .keepSettings(tryDecayingSchedule: !(curves.settings?.scheduleDecays ?? false)),
                          confidence: confidence)
     }
 

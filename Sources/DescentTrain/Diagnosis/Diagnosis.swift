@@ -20,9 +20,12 @@ public struct Diagnosis: Codable, Sendable, Equatable {
         case rateTooLow = "rate_too_low"
         /// Validation loss turned up after a minimum while training loss kept falling.
         case overfitting = "overfitting"
+        /// The run ended while its validation loss (training loss without validation) was still falling
+        /// fast enough that a longer run would do clearly better: train on.
+        case stillImproving = "still_improving"
         /// Training loss flattened out high and the metric is poor against a trivial baseline.
         case underfitting = "underfitting"
-        /// None of the above: the loss fell and levelled off, validation followed.
+        /// None of the above: the loss fell and levelled off (settled), validation followed.
         case goodFit = "good_fit"
 
         /// The verdict in words: "learning rate too high".
@@ -32,6 +35,7 @@ public struct Diagnosis: Codable, Sendable, Equatable {
             case .rateTooHigh: return "learning rate too high"
             case .rateTooLow: return "learning rate too low"
             case .overfitting: return "overfitting"
+            case .stillImproving: return "still improving"
             case .underfitting: return "underfitting"
             case .goodFit: return "good fit"
             }
@@ -49,12 +53,16 @@ public struct Diagnosis: Codable, Sendable, Equatable {
     /// What to do next: a kind and its numbers (`Advice`); `advice.description` is a tool-neutral sentence.
     public var advice: Advice
     public var confidence: Confidence
+    /// The learning rate the advice points to, when the run's settings are known (`TrainingCurves.settings`):
+    /// the base rate × the advice's factor, or the rate the guard settled on. Nil otherwise.
+    public var learningRate: Double?
 
-    public init(verdict: Verdict, evidence: [String], advice: Advice, confidence: Confidence) {
+    public init(verdict: Verdict, evidence: [String], advice: Advice, confidence: Confidence, learningRate: Double? = nil) {
         self.verdict = verdict
         self.evidence = evidence
         self.advice = advice
         self.confidence = confidence
+        self.learningRate = learningRate
     }
 
     /// One line: "learning rate too high (high confidence): lower the learning rate ~3× (a learning-rate range test finds a good one)".

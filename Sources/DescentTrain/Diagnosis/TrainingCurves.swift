@@ -61,9 +61,31 @@ public struct TrainingCurves: Codable, Sendable, Equatable {
     public var finalDivergence: Divergence?
     /// What a model that learned nothing scores, to tell a high plateau from a low one (nil: unknown).
     public var baseline: TrivialBaseline?
+    /// The run's settings, so the advice can name values that fit it (nil: unknown, the advice speaks in factors).
+    public var settings: RunSettings?
+    /// The sharpness measurements of `--track-sharpness` (`TrainingConfiguration.sharpnessTracking`), in order.
+    public var sharpness: [SharpnessMeasurement] = []
 
-    public init(baseline: TrivialBaseline? = nil) {
+    public init(baseline: TrivialBaseline? = nil, settings: RunSettings? = nil) {
         self.baseline = baseline
+        self.settings = settings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case steps, epochs, rollbacks, earlyStop, finalDivergence, baseline, settings, sharpness
+    }
+
+    /// Decodes curves saved before `settings` and `sharpness` existed, too.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        steps = try container.decodeIfPresent([Step].self, forKey: .steps) ?? []
+        epochs = try container.decodeIfPresent([TrainingRecord].self, forKey: .epochs) ?? []
+        rollbacks = try container.decodeIfPresent([Divergence].self, forKey: .rollbacks) ?? []
+        earlyStop = try container.decodeIfPresent(EarlyStop.self, forKey: .earlyStop)
+        finalDivergence = try container.decodeIfPresent(Divergence.self, forKey: .finalDivergence)
+        baseline = try container.decodeIfPresent(TrivialBaseline.self, forKey: .baseline)
+        settings = try container.decodeIfPresent(RunSettings.self, forKey: .settings)
+        sharpness = try container.decodeIfPresent([SharpnessMeasurement].self, forKey: .sharpness) ?? []
     }
 
     /// Adds one event of `Trainer.fit`.
@@ -77,6 +99,8 @@ public struct TrainingCurves: Codable, Sendable, Equatable {
             rollbacks.append(Divergence(step: step, loss: loss, rateScale: rateScale))
         case let .stoppedEarly(epoch, bestEpoch):
             earlyStop = EarlyStop(epoch: epoch, bestEpoch: bestEpoch)
+        case let .sharpnessMeasured(measurement):
+            sharpness.append(measurement)
         }
     }
 

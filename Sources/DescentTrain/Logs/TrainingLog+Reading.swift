@@ -1,3 +1,4 @@
+import DescentFiles
 import Foundation
 
 /// What a training log holds, read back: the curves the diagnosis reads, and what was odd about the file.
@@ -36,12 +37,9 @@ extension TrainingLog {
             throw TrainingLogError.cannotRead(path: path, reason: "it is not a regular file (a device, FIFO or socket)")
         }
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            var isDirectory: ObjCBool = false
-            let reason = !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) ? "no such file"
-                : isDirectory.boolValue ? "it is a directory" : "\(error.localizedDescription)"
-            throw TrainingLogError.cannotRead(path: path, reason: reason)
+            data = try FileContents.read(path)
+        } catch let error as FileReadError {
+            throw TrainingLogError.cannotRead(path: path, reason: error.reason)
         }
         return try curves(from: data, path: path)
     }
@@ -81,6 +79,7 @@ extension TrainingLog {
                         reason: "log format \(format) is newer than this descent reads (\(TrainingLogEntry.currentFormat))")
                 }
                 if let baseline = entry.baseline { curves.baseline = baseline }
+                if let settings = entry.settings { curves.settings = settings }
                 if let resumed = entry.resumedFromEpoch, entryCount > 1 {
                     resumptions += 1
                     var keptSteps = marks[resumed] ?? 0
@@ -92,6 +91,8 @@ extension TrainingLog {
                     curves.steps.removeLast(Swift.max(curves.steps.count - keptSteps, 0))
                     let keptRollbacks = stepsBeforeRollback.filter { $0 <= keptSteps }.count
                     curves.rollbacks.removeLast(Swift.max(curves.rollbacks.count - keptRollbacks, 0))
+                    let lastKeptStep = curves.steps.last?.step ?? 0
+                    curves.sharpness.removeAll { $0.step > lastKeptStep }
                     stepsBeforeRollback.removeLast(Swift.max(stepsBeforeRollback.count - keptRollbacks, 0))
                     curves.earlyStop = nil
                     curves.finalDivergence = nil
@@ -115,6 +116,8 @@ extension TrainingLog {
                 curves.record(TrainingError.diverged(step: entry.step!, loss: entry.loss!, rollbacks: entry.rollbacks ?? 0))
             case .end:
                 endStatus = entry.status
+            case .sharpness:
+                if let measurement = entry.sharpnessMeasurement { curves.record(.sharpnessMeasured(measurement)) }
             }
         }
         guard entryCount > 0 else { throw TrainingLogError.empty(path: path) }

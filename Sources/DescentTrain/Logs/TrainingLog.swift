@@ -21,6 +21,8 @@ public final class TrainingLog {
     /// The momentum (or Adam's beta1) that step `t` (0-based) used, when the schedule cycles it.
     public var momentum: ((Int) -> Double?)?
     private var descriptor: Int32
+    /// A character device (`/dev/null`) or a FIFO: written straight through, never synced or cut back.
+    private var isDevice = false
     private let clock: () -> Double
     private let started: Double
     /// Sorted keys: the same entry is always the same line.
@@ -40,22 +42,24 @@ public final class TrainingLog {
     ///   - resumedFromEpoch: the epochs already done when the run resumed (0 for a fresh run).
     ///   - resumedAtStep: the optimizer steps already done when the run resumed (nil: at the end of `resumedFromEpoch`).
     ///   - rollbacks: the guard's rollbacks already done when the run resumed.
+    ///   - settings: the run's settings, written in the `run` line for the diagnosis's advice.
     ///   - clock: seconds on a monotonic clock (tests pass a fake one).
     public init(path: String, appending: Bool = false, baseline: TrivialBaseline? = nil, resumedFromEpoch: Int = 0,
-                resumedAtStep: Int? = nil, rollbacks: Int = 0, clock: @escaping () -> Double = TrainingLog.monotonicSeconds) throws {
+                resumedAtStep: Int? = nil, rollbacks: Int = 0, settings: RunSettings? = nil, clock: @escaping () -> Double = TrainingLog.monotonicSeconds) throws {
         self.path = path
         self.clock = clock
         started = clock()
         completedEpochs = resumedFromEpoch
         self.rollbacks = rollbacks
         metricName = baseline?.metricName
-        descriptor = try Self.open(path, appending: appending)
+        (descriptor, isDevice) = try Self.open(path, appending: appending)
         var header = TrainingLogEntry(kind: .run)
         header.format = TrainingLogEntry.currentFormat
         header.metricName = baseline?.metricName
         header.baseline = baseline
         header.resumedFromEpoch = resumedFromEpoch
         header.resumedAtStep = resumedAtStep
+        header.settings = settings
         try write(header)
     }
 
@@ -102,6 +106,17 @@ public final class TrainingLog {
             entry = TrainingLogEntry(kind: .stoppedEarly)
             entry.epoch = epoch
             entry.bestEpoch = bestEpoch
+        case let .sharpnessMeasured(measurement):
+            entry = TrainingLogEntry(kind: .sharpness)
+            entry.step = measurement.step
+            entry.lambdaMax = measurement.lambdaMax
+            entry.edge = measurement.edge
+            entry.preconditionedLambdaMax = measurement.preconditionedLambdaMax
+            entry.preconditionedEdge = measurement.preconditionedEdge
+            entry.learningRate = measurement.learningRate
+            entry.iterations = measurement.iterations
+            entry.rows = measurement.rows
+            entry.measureSeconds = measurement.seconds
         }
         entry.seconds = clock() - started
         try write(entry)
@@ -151,17 +166,30 @@ public final class TrainingLog {
             entry.seconds = clock() - started
             try write(entry)
         }
-        let synced = fsync(descriptor) == 0
+        let synced = fsync(descriptor) == 0 || isDevice
         let reason = String(cString: strerror(errno))
         Foundation.close(descriptor)
         descriptor = -1
         guard synced else { throw TrainingLogError.cannotWrite(path: path, reason: "fsync failed (\(reason))") }
     }
 
-    /// Opens `path` for writing: a regular file or none (then created), never a link or a directory.
-    private static func open(_ path: String, appending: Bool) throws -> Int32 {
+    /// Opens `path` for writing: a regular file or none (then created), or a character device such as
+    /// `/dev/null` or a FIFO with a reader (written straight through, as every output of `descent`
+    /// treats them: see `FileDestination`); never a link or a directory. Returns the descriptor and
+    /// whether it is a device or FIFO.
+    private static func open(_ path: String, appending: Bool) throws -> (descriptor: Int32, isDevice: Bool) {
         guard !path.isEmpty else { throw TrainingLogError.cannotWrite(path: path, reason: "the path is empty") }
         var status = stat()
+        if lstat(path, &status) == 0, [S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT) {
+            // O_NONBLOCK: a FIFO without a reader fails at once (ENXIO) instead of blocking the run.
+            let descriptor = Foundation.open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK)
+            guard descriptor >= 0 else {
+                let reason = errno == ENXIO ? "it is a FIFO with no reader; start the reader first" : String(cString: strerror(errno))
+                throw TrainingLogError.cannotWrite(path: path, reason: reason)
+            }
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+            return (descriptor, true)
+        }
         if lstat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
             let what = (status.st_mode & S_IFMT) == S_IFDIR ? "it is a directory; give a file name such as run.jsonl"
                 : (status.st_mode & S_IFMT) == S_IFLNK ? "it is a symbolic link" : "it is not a regular file"
@@ -187,6 +215,6 @@ public final class TrainingLog {
                 }
             }
         }
-        return descriptor
+        return (descriptor, false)
     }
 }

@@ -2,11 +2,12 @@
 ///
 /// | kind | written | fields |
 /// | --- | --- | --- |
-/// | `run` | first, and again at each resume | `format`, `metric_name`, `baseline`, `resumed_from_epoch`, `resumed_at_step` |
+/// | `run` | first, and again at each resume | `format`, `metric_name`, `baseline`, `resumed_from_epoch`, `resumed_at_step`, `settings` (the run's `RunSettings`, for the advice) |
 /// | `step` | after every optimizer step | `step`, `epoch`, `loss`, `learning_rate`, `momentum` (cycled schedules), `gradient_norm` (when measured), `seconds` |
 /// | `epoch` | after every epoch | `epoch`, `step`, `learning_rate`, `training_loss`, `validation_loss`, `validation_metric`, `metric_name`, `rollbacks`, `seconds` |
 /// | `rollback` | when the divergence guard rolls back | `step`, `loss`, `rate_scale`, `rollbacks`, `seconds` |
 /// | `stopped_early` | when early stopping ends the run | `epoch`, `best_epoch`, `seconds` |
+/// | `sharpness` | every N steps with `--track-sharpness N` | `step`, `lambda_max`, `edge` (2(1 + β)/η), `preconditioned_lambda_max` and `preconditioned_edge` (Adam family), `learning_rate` (η), `iterations`, `rows`, `measure_seconds`, `seconds` |
 /// | `diverged` | when the guard gives up | `step`, `loss`, `rollbacks`, `seconds` |
 /// | `end` | last, when the run ends by itself | `status` (`completed`, `stopped_early`, `interrupted`, `diverged`, `failed`), `seconds` |
 ///
@@ -28,7 +29,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case run, step, epoch, rollback
         case stoppedEarly = "stopped_early"
-        case diverged, end
+        case diverged, end, sharpness
     }
 
     /// The log format's version, written in `run` lines.
@@ -64,6 +65,22 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
     public var status: String?
     /// Seconds since the writing process started its log.
     public var seconds: Double?
+    /// The run's settings (`run`), so `descent diagnose` gives the advice `train` gave.
+    public var settings: RunSettings?
+    /// λmax of the training loss's Hessian (`sharpness`).
+    public var lambdaMax: Double?
+    /// The edge for λmax, 2(1 + β)/η (`sharpness`).
+    public var edge: Double?
+    /// λmax(P⁻¹H), the preconditioned sharpness of the Adam family (`sharpness`).
+    public var preconditionedLambdaMax: Double?
+    /// (2 + 2β₁)/(η(1 − β₁)) (`sharpness`).
+    public var preconditionedEdge: Double?
+    /// Power iterations (`sharpness`).
+    public var iterations: Int?
+    /// Training rows measured on (`sharpness`).
+    public var rows: Int?
+    /// Seconds the measurement took (`sharpness`).
+    public var measureSeconds: Double?
 
     public init(kind: Kind) {
         self.kind = kind
@@ -84,7 +101,12 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         case baseline
         case resumedFromEpoch = "resumed_from_epoch"
         case resumedAtStep = "resumed_at_step"
-        case status, seconds
+        case status, seconds, settings
+        case lambdaMax = "lambda_max", edge
+        case preconditionedLambdaMax = "preconditioned_lambda_max"
+        case preconditionedEdge = "preconditioned_edge"
+        case iterations, rows
+        case measureSeconds = "measure_seconds"
     }
 
     enum BaselineKeys: String, CodingKey {
@@ -103,6 +125,7 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         case .stoppedEarly: keys = [.epoch, .bestEpoch]
         case .diverged: keys = [.step, .loss]
         case .end: keys = [.status]
+        case .sharpness: keys = [.step, .lambdaMax, .learningRate]
         }
         return keys.map(\.stringValue)
     }
@@ -147,6 +170,14 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         resumedAtStep = try container.decodeIfPresent(Int.self, forKey: .resumedAtStep)
         status = try container.decodeIfPresent(String.self, forKey: .status)
         seconds = try number(.seconds)
+        settings = try container.decodeIfPresent(RunSettings.self, forKey: .settings)
+        lambdaMax = try number(.lambdaMax)
+        edge = try number(.edge)
+        preconditionedLambdaMax = try number(.preconditionedLambdaMax)
+        preconditionedEdge = try number(.preconditionedEdge)
+        iterations = try container.decodeIfPresent(Int.self, forKey: .iterations)
+        rows = try container.decodeIfPresent(Int.self, forKey: .rows)
+        measureSeconds = try number(.measureSeconds)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -182,5 +213,24 @@ public struct TrainingLogEntry: Codable, Sendable, Equatable {
         try container.encodeIfPresent(resumedAtStep, forKey: .resumedAtStep)
         try container.encodeIfPresent(status, forKey: .status)
         try number(seconds, .seconds)
+        try container.encodeIfPresent(settings, forKey: .settings)
+        try number(lambdaMax, .lambdaMax)
+        try number(edge, .edge)
+        try number(preconditionedLambdaMax, .preconditionedLambdaMax)
+        try number(preconditionedEdge, .preconditionedEdge)
+        try container.encodeIfPresent(iterations, forKey: .iterations)
+        try container.encodeIfPresent(rows, forKey: .rows)
+        try number(measureSeconds, .measureSeconds)
+    }
+
+    /// The measurement of a `sharpness` line (nil for other kinds).
+    public var sharpnessMeasurement: SharpnessMeasurement? {
+        guard kind == .sharpness, let step, let lambdaMax, let learningRate else { return nil }
+        var measurement = SharpnessMeasurement(step: step, lambdaMax: lambdaMax, learningRate: learningRate,
+                                               iterations: iterations ?? 0, seconds: measureSeconds ?? 0, rows: rows ?? 0)
+        measurement.edge = edge ?? measurement.edge
+        measurement.preconditionedLambdaMax = preconditionedLambdaMax
+        measurement.preconditionedEdge = preconditionedEdge
+        return measurement
     }
 }

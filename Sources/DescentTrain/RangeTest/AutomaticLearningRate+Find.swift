@@ -9,6 +9,7 @@ extension AutomaticLearningRate {
     ///
     /// * `family == .learningRateFree`: no sweep; the optimizer's own rate (`optimizer.learningRate`, which the
     ///   caller sets to the rule's reference default, e.g. Prodigy 1.0) is kept, said so.
+    /// * `sweepRepeats`: how many sweeps (nil: as many as the budget affords, at most 3; 1 when a race decides after).
     /// * fewer than `minimumSweepRows` examples and fewer than two batches: too few batches for the sweep → fallback.
     /// * a loss that is not finite before any step (`TrainingError.nonFiniteInitialLoss`) → fallback.
     /// * a sweep with no usable suggestion (blew up at once, or flat) → fallback (`choose`).
@@ -21,17 +22,17 @@ extension AutomaticLearningRate {
     /// ```
     /// - Throws: model and optimizer errors other than a non-finite starting loss (shape mismatches).
     public static func find<Model: Module, Rule: OptimizerRule>(model: Model, optimizer: Optimizer<Rule>, data: Dataset,
-                                                                budget: Budget, seed: UInt64 = 0) throws -> Choice {
+                                                                budget: Budget, seed: UInt64 = 0, sweepRepeats: Int? = nil) throws -> Choice {
         if budget.family == .learningRateFree {
             return optimizerDefault(optimizer.learningRate, optimizer: optimizer.ruleName)
         }
         let fallbackRate = fallbackLearningRate(for: budget.family)
-        guard data.count >= 2 * budget.batchSize || data.count >= minimumSweepRows else {
+        guard data.count / 2 >= budget.batchSize || data.count >= minimumSweepRows else {
             return fallback(fallbackRate, because: "the training part has \(data.count) examples, fewer than two batches of "
                 + "\(budget.batchSize) and fewer than \(minimumSweepRows): the range test would see the same few examples at "
                 + "every step, too few batches for the sweep")
         }
-        let sweep = try sweep(for: budget, trainingExamples: data.count, seed: seed)
+        let sweep = try sweep(for: budget, trainingExamples: data.count, seed: seed, repeats: sweepRepeats)
         let repeated: RepeatedRangeTestResult
         do {
             repeated = try sweep.run(model, optimizer: optimizer, data: data)

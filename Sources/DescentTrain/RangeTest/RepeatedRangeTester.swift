@@ -15,7 +15,8 @@ import Foundation
 ///     median = the middle value (the mean of the two middle values for even K)
 ///     spread = log₁₀(max sᵢ / min sᵢ)   in decades (0 when K = 1)
 ///
-/// and the confidence is that of the run whose valley is the median, lowered by the spread of the
+/// and the confidence is that of the run whose valley is the median (its curve, with the agreement measured on the
+/// median suggestions it lists, so "the four suggestions span … (a to b)" covers every listed rate), lowered by the spread of the
 /// valley (fastai's default suggestion, the one `descent` recommends first):
 ///
 /// | valley spread | grade |
@@ -103,6 +104,13 @@ public struct RepeatedRangeTestResult: Codable, Sendable, Equatable {
         }
         spreadDecades = spreads
         var confidence = results[representative].confidence
+        if results.count > 1, let medians, results[representative].suggestions != nil {
+            // The suggestions listed are the medians: grade (and quote) their agreement, not the representative run's own.
+            let shown = results[representative]
+            confidence = RangeTestConfidence(learningRates: shown.learningRates, rawLosses: shown.rawLosses,
+                                             smoothedLosses: shown.smoothedLosses, iterations: shown.settings.iterations,
+                                             diverged: shown.diverged, suggestions: medians)
+        }
         if results.count > 1 {
             var graded: [(RangeTestConfidence.Level, String)] = []
             if suggested.count < results.count {

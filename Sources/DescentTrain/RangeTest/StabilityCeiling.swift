@@ -70,36 +70,76 @@ public struct StabilityCeiling: Codable, Sendable, Equatable {
         guard maximumIterations > 0 else {
             throw RangeTestError.invalidSetting(name: "maximumIterations", message: "must be positive, got \(maximumIterations)")
         }
+        return try withoutActuallyEscaping(gradient) { gradient in
+            let product = try hessianVectorProduct(at: point, gradient: gradient)
+            return try largestEigenvalue(dimension: count, maximumIterations: maximumIterations, tolerance: tolerance, seed: seed,
+                                         product: product).ceiling
+        }
+    }
+
+    /// The step ε of the central differences at `point`: 1e-3 · max(1, ‖w‖/√n).
+    public static func finiteDifferenceStep(at point: [Double]) -> Double {
         let norm = Foundation.sqrt(point.reduce(0) { $0 + $1 * $1 })
-        let epsilon = 1e-3 * Swift.max(1, norm / Foundation.sqrt(Double(count)))
-        func hessianTimes(_ vector: [Double]) throws -> [Double] {
-            let plus = try gradient(zip(point, vector).map { $0 + epsilon * $1 })
-            let minus = try gradient(zip(point, vector).map { $0 - epsilon * $1 })
+        return 1e-3 * Swift.max(1, norm / Foundation.sqrt(Double(Swift.max(point.count, 1))))
+    }
+
+    /// v ↦ Hv at `point` by central differences of `gradient`: (g(w + εv) − g(w − εv)) / (2ε) for a unit v
+    /// (a vector of another length is scaled to unit length first and the product scaled back, so ε stays a
+    /// thousandth of a typical weight whatever the vector).
+    /// - Throws: `RangeTestError.invalidSetting` when a gradient has the wrong length or the product is not finite.
+    public static func hessianVectorProduct(at point: [Double], gradient: @escaping ([Double]) throws -> [Double])
+        throws -> ([Double]) throws -> [Double] {
+        let count = point.count
+        let epsilon = finiteDifferenceStep(at: point)
+        return { vector in
+            let length = Foundation.sqrt(vector.reduce(0) { $0 + $1 * $1 })
+            guard length > 0 else { return [Double](repeating: 0, count: count) }
+            let plus = try gradient(zip(point, vector).map { $0 + epsilon * $1 / length })
+            let minus = try gradient(zip(point, vector).map { $0 - epsilon * $1 / length })
             guard plus.count == count, minus.count == count else {
                 throw RangeTestError.invalidSetting(name: "gradient", message: "has \(plus.count) values for \(count) parameters")
             }
-            let product = zip(plus, minus).map { ($0 - $1) / (2 * epsilon) }
+            let product = zip(plus, minus).map { ($0 - $1) / (2 * epsilon) * length }
             guard product.allSatisfy(\.isFinite) else {
                 throw RangeTestError.invalidSetting(name: "gradient", message: "is not finite near the current weights")
             }
             return product
         }
-        var generator = SeededGenerator(seed: seed)
-        var start = (0..<count).map { _ in Double.random(in: -1...1, using: &generator) }
-        normalize(&start)
+    }
+
+    /// The largest eigenvalue of the symmetric operator `product` on vectors of `dimension` values, by power
+    /// iteration (and a second pass on A + ρI when a negative eigenvalue dominates, as `estimate` describes),
+    /// from `start` when given (a warm start: the vector of an earlier call, which a slowly changing operator
+    /// leaves close to its top eigenvector, so a few iterations suffice) or from a seeded random unit vector.
+    /// Returns the ceiling and the last vector, the warm start of the next call.
+    public static func largestEigenvalue(dimension: Int, start: [Double]? = nil, maximumIterations: Int = 50, tolerance: Double = 1e-4,
+                                         seed: UInt64 = 0, product: ([Double]) throws -> [Double])
+        throws -> (ceiling: StabilityCeiling, vector: [Double]) {
+        guard dimension > 0 else { throw RangeTestError.invalidSetting(name: "parameters", message: "are empty: there is no Hessian") }
+        guard maximumIterations > 0 else {
+            throw RangeTestError.invalidSetting(name: "maximumIterations", message: "must be positive, got \(maximumIterations)")
+        }
+        var initial: [Double]
+        if let start, start.count == dimension, start.contains(where: { $0 != 0 }), start.allSatisfy(\.isFinite) {
+            initial = start
+        } else {
+            var generator = SeededGenerator(seed: seed)
+            initial = (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) }
+        }
+        normalize(&initial)
         // Pass 1 on H: the eigenvalue of largest magnitude, and ρ ≈ the spectral radius (‖Hv‖ ≤ ρ).
-        let first = try powerIteration(start, shift: 0, maximumIterations: maximumIterations, tolerance: tolerance,
-                                       product: hessianTimes)
+        let first = try powerIteration(initial, shift: 0, maximumIterations: maximumIterations, tolerance: tolerance,
+                                       product: product)
         if first.converged && first.lambda >= 0 {
-            return StabilityCeiling(lambdaMax: first.lambda, iterations: first.iterations, converged: true)
+            return (StabilityCeiling(lambdaMax: first.lambda, iterations: first.iterations, converged: true), first.vector)
         }
         // A negative eigenvalue dominates (or ± pairs kept it from settling): pass 2 on H + ρI, whose
         // eigenvalues λ + ρ are ≥ 0, so its largest is λmax + ρ.
         let shift = Swift.max(abs(first.lambda), first.radius)
         let second = try powerIteration(first.vector, shift: shift, maximumIterations: maximumIterations, tolerance: tolerance,
-                                        product: hessianTimes)
-        return StabilityCeiling(lambdaMax: second.lambda - shift, iterations: first.iterations + second.iterations,
-                                converged: second.converged)
+                                        product: product)
+        return (StabilityCeiling(lambdaMax: second.lambda - shift, iterations: first.iterations + second.iterations,
+                                 converged: second.converged), second.vector)
     }
 
     /// Power iteration on H + shift·I from the unit vector `start`: λ ← vᵀ(H + shift)v, v ← (H + shift)v / ‖…‖.
@@ -135,35 +175,10 @@ public struct StabilityCeiling: Codable, Sendable, Equatable {
         guard data.count > 0 else { throw RangeTestError.invalidSetting(name: "data", message: "is empty") }
         let rows = Swift.min(data.count, Swift.max(1, maximumRows))
         let batch = try MiniBatches(dataset: data, batchSize: rows, shuffle: false, dropLast: false, seed: 0).batch(at: 0)
-        let objective = Objective(for: data)
-        let saved = parameters.map(\.parameter.value)
-        let savedModes = model.namedModules.map(\.module.isTraining)
-        defer {
-            for ((_, parameter), value) in zip(parameters, saved) { parameter.value = value }
-            for ((_, module), isTraining) in zip(model.namedModules, savedModes) { module.isTraining = isTraining }
-        }
-        model.eval()   // no dropout noise in the Hessian
-        let point = saved.flatMap { $0.scalars.map(Double.init) }
-        return try estimate(at: point, maximumIterations: maximumIterations, tolerance: tolerance, seed: seed) { weights in
-            var offset = 0
-            for ((_, parameter), value) in zip(parameters, saved) {
-                let slice = weights[offset..<(offset + value.count)].map { Float($0) }
-                parameter.value = try Tensor(shape: value.shape, scalars: slice)
-                offset += value.count
-            }
-            let (_, gradients) = try valueWithGradient(at: model) { model in
-                try objective.loss(model(batch.features), batch.targets)
-            }
-            return try parameters.flatMap { name, parameter -> [Double] in
-                guard let gradient = gradients[name] else {
-                    return Array(repeating: 0, count: parameter.value.count)
-                }
-                guard gradient.count == parameter.value.count else {
-                    throw RangeTestError.invalidSetting(name: "gradient", message: "of \(name) has the wrong size")
-                }
-                return gradient.scalars.map(Double.init)
-            }
-        }
+        let loss = try LossGradient(model: model, features: batch.features, targets: batch.targets, objective: Objective(for: data))
+        defer { loss.restore() }
+        return try estimate(at: loss.point, maximumIterations: maximumIterations, tolerance: tolerance, seed: seed,
+                            gradient: loss.gradient)
     }
 
     private static func normalize(_ vector: inout [Double]) {
