@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
         .library(name: "DescentExplore", targets: ["DescentExplore"]),
         .library(name: "DescentFiles", targets: ["DescentFiles"]),
+        .library(name: "DescentDistributed", targets: ["DescentDistributed"]),
         .library(name: "DescentConformance", targets: ["DescentConformance"]),
         .executable(name: "descent", targets: ["descent"]),
     ],
@@ -56,7 +57,11 @@ let package = Package(
         .target(name: "DescentNN", dependencies: ["DescentTensor"]),
         .target(name: "DescentData", dependencies: ["DescentTensor", "DescentFiles"], resources: [.copy("Resources")]),
         .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
-        .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim"]),
+        // Open MPI, loaded at run time (dlopen), so the package builds and runs with only the Swift toolchain.
+        .target(name: "CDescentMPI", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Data-parallel jobs: the communicator (Open MPI's or a single process's) and how the process was launched.
+        .target(name: "DescentDistributed", dependencies: ["CDescentMPI"]),
+        .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim", "DescentDistributed"]),
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
         .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
@@ -77,7 +82,7 @@ let package = Package(
         ]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance",
+            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance", "DescentDistributed",
         ]),
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
@@ -93,6 +98,7 @@ let package = Package(
         .testTarget(name: "DescentDataTests", dependencies: ["DescentData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
+        .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI", "DescentTunePostgres"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),

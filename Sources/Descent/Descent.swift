@@ -8,6 +8,7 @@
 @_exported import DescentReport
 @_exported import DescentExplore
 @_exported import DescentFiles
+@_exported import DescentDistributed
 @_exported import DescentConformance
 
 /// The version of the Descent library and command-line tool.

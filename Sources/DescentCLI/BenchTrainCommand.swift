@@ -44,30 +44,45 @@ struct BenchTrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workload = TrainingWorkload(rawValue: workload)!
-        if let threads { Parallel.threadCount = threads }
+        // Under mpirun: each process takes the workload's batch of every global batch (weak scaling), and
+        // rank 0 reports the job's samples per second and the all-reduces' share of the time.
+        let job: DataParallelJob
+        do {
+            job = try DataParallelJob.start()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if !job.communicator.isPrimary { DataParallelJob.silenceStandardOutput() }
+        defer { job.end(after: nil) }
+        Parallel.threadCount = threads ?? job.launch.threadsPerProcess()
         let data = try workload.makeDataset(seed: 1)
         let model = try workload.makeModel(seed: 0)
         var optimizer = try Optimizer(Adam(), learningRate: 1e-3)
-        let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs + 1, batchSize: workload.batchSize))
+        let trainer = Trainer(configuration: TrainingConfiguration(epochs: epochs + 1, batchSize: workload.batchSize),
+                              communicator: job.communicator)
         var ends: [UInt64] = [DispatchTime.now().uptimeNanoseconds]
         var processorEnds: [Double] = [Self.processorSeconds()]
-        _ = try trainer.fit(model, optimizer: &optimizer, training: data) { event in
+        let outcome = try trainer.run(model, optimizer: &optimizer, training: data, observe: { event in
             if case .epochEnded = event {
                 ends.append(DispatchTime.now().uptimeNanoseconds)
                 processorEnds.append(Self.processorSeconds())
             }
-        }
+        })
+        let communicationShare = outcome.communicationSeconds / (Double(ends[ends.count - 1] - ends[0]) / 1e9)
         // Epoch i took ends[i] - ends[i - 1]; the first (warm-up) is left out.
         let times = (2..<ends.count).map { Double(ends[$0] - ends[$0 - 1]) / 1e9 }.sorted()
         let processorTimes = (2..<processorEnds.count).map { processorEnds[$0] - processorEnds[$0 - 1] }.sorted()
         let median = times[times.count / 2]
         let rate = Double(data.count) / median
-        print("\(workload.rawValue): \(data.count) samples per epoch, batch \(workload.batchSize), \(Parallel.threadCount) threads: "
+        print("\(workload.rawValue): \(data.count) samples per epoch, "
+              + (job.size > 1 ? "\(job.size) processes × " : "") + "batch \(workload.batchSize), \(Parallel.threadCount) threads: "
               + "median \(String(format: "%.4f", median)) s/epoch (min \(String(format: "%.4f", times[0])) s, "
               + "CPU \(String(format: "%.4f", processorTimes[processorTimes.count / 2])) s), \(Int(rate.rounded())) samples/s")
         if json {
             print("{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate), "
-                  + "\"cpu_seconds_per_epoch\": \(processorTimes[processorTimes.count / 2])}")
+                  + "\"cpu_seconds_per_epoch\": \(processorTimes[processorTimes.count / 2]), \"world_size\": \(job.size), "
+                  + "\"communication_share\": \(communicationShare.isFinite ? communicationShare : 0)}")
         }
     }
 

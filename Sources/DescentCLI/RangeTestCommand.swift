@@ -66,6 +66,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
     var repeats: Int = 3
     @Flag(help: "Also estimate λmax of the training loss's Hessian at the starting weights and report the stability ceiling that applies to the optimizer (2(1+β)/λmax for SGD).")
     var ceiling = false
+    @Flag(name: .customLong("noise-scale"),
+          help: "Also estimate the gradient noise scale (the critical batch size, McCandlish et al. 2018) at the starting weights, from gradient norms at --batch-size and 8 × that.")
+    var noiseScale = false
     @Option(name: .customLong("report"), help: "Write an HTML report (loss against the log rate, the suggestions, the confidence) to this file.")
     var reportPath: String?
     @Flag(help: "Print a JSON summary as the last line.")
@@ -107,11 +110,14 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
                   + "\(Self.rate(start)) → \(Self.rate(end)) over \(iterations) iterations of \(data.batchSize) examples"
                   + (repeats > 1 ? ", \(repeats) reshuffles (seeds \(data.seed)…\(data.seed &+ UInt64(repeats - 1)))" : ""))
         }
+        // Measured before the sweep, at the starting weights.
+        let noise = noiseScale ? try measureNoiseScale(setup) : nil
+        if let noise, !json { print(NoiseScaleText.line(noise, globalBatch: nil)) }
         let repeated = try optimizer.perform(RangeTestTask(test: try RepeatedRangeTest(test: test, repeats: repeats),
                                                            model: setup.model, data: setup.split.train),
                                              with: OptimizerSettings(learningRate: start, momentum: momentum))
         let stability = ceiling ? try StabilityCeiling.estimate(model: setup.model, data: setup.split.train, seed: data.seed) : nil
-        json ? printJSON(repeated, ceiling: stability) : printReport(repeated, ceiling: stability)
+        json ? printJSON(repeated, ceiling: stability, noise: noise) : printReport(repeated, ceiling: stability)
         if let reportPath { try writeReport(repeated, ceiling: stability, setup: setup, to: reportPath) }
     }
 
@@ -167,6 +173,18 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
     }
 
+    /// The noise scale at the starting weights: 32 pairs of batches of --batch-size and 8 × that (at most a quarter of the rows).
+    private func measureNoiseScale(_ setup: TrainingSetup) throws -> GradientNoiseScale {
+        let rows = setup.split.train.count
+        let big = Swift.min(8 * data.batchSize, rows / 4)
+        guard big > data.batchSize else {
+            throw ValidationError("--noise-scale: --batch-size \(data.batchSize) leaves no bigger batch within a quarter of the "
+                + "\(rows) training rows; use a batch of at most \(Swift.max(1, rows / 8))")
+        }
+        return try GradientNoiseScale.measure(model: setup.model, data: setup.split.train, smallBatch: data.batchSize,
+                                              bigBatch: big, pairs: 32, seed: data.seed)
+    }
+
     /// The ceiling that applies to the chosen optimizer, or why none does.
     func ceilingWords(_ ceiling: StabilityCeiling) -> String {
         switch optimizer {
@@ -187,7 +205,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         return ceiling?.learningRate(momentum: momentum)
     }
 
-    private func printJSON(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?) {
+    private func printJSON(_ repeated: RepeatedRangeTestResult, ceiling: StabilityCeiling?, noise: GradientNoiseScale?) {
         let result = repeated.results[repeated.representative]
         func number(_ value: Double?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
         let suggestions = repeated.medians.map { suggestions in
@@ -204,9 +222,16 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
             + "\"iterations\":\($0.iterations),\"converged\":\($0.converged)}" } ?? "null"
         print("{\"suggestions\":\(suggestions),\"confidence\":\"\(repeated.confidence.level.rawValue)\","
               + "\"reasons\":[\(reasons.joined(separator: ","))],\"diverged\":\(result.diverged),\"flat\":\(result.flat),"
+              + "\"noise_scale\":\(noise.map(Self.noiseJSON) ?? "null"),"
               + "\"repeats\":\(repeated.results.count),\"spread_decades\":\(spreads),\"ceiling\":\(ceilingText),"
               + "\"lrs\":[\(result.learningRates.map(number).joined(separator: ","))],"
               + "\"losses\":[\(result.smoothedLosses.map(number).joined(separator: ","))],"
               + "\"raw_losses\":[\(result.rawLosses.map(number).joined(separator: ","))]}")
+    }
+
+    static func noiseJSON(_ scale: GradientNoiseScale) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(NoiseScaleObject(scale))).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -17,8 +17,10 @@ final class SignalStop: @unchecked Sendable {
     let request = StopRequest()
     private var sources: [DispatchSourceSignal] = []
 
-    init(json: Bool = false) {
-        for number in [SIGINT, SIGTERM] {
+    /// - Parameter watching: false under MPI, whose processes never see these dispatch sources fire
+    ///   (`MPICommunicator.watchStopSignals` sets `request` there).
+    init(json: Bool = false, watching: Bool = true) {
+        for number in [SIGINT, SIGTERM] where watching {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [request, source] in

@@ -61,7 +61,7 @@ extension TrainCommand {
     private struct AutoTask: OptimizerTask {
         let command: TrainCommand, setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration
         func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticDecision {
-            let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: command.data.batchSize,
+            let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: configuration.batchSize,
                                                       family: command.optimizer.family, momentum: command.momentum)
             let validation = setup.split.validation
             let races = validation.count >= AutomaticLearningRate.minimumRaceValidationRows && command.epochs > 1

@@ -16,6 +16,8 @@ extension TrainCommand {
             // Controllers, the guard, checkpoints.
             "reduce-on-plateau": .flag, "plateau-patience": .integer, "plateau-factor": .number, "no-guard": .flag,
             "checkpoint-dir": .string, "resume": .flag,
+            // Processes and threads (mpirun), the rate's scaling, the noise scale.
+            "threads": .integer, "scale-rate": .string, "track-noise-scale": .integer,
             // Outputs.
             "save-weights": .string, "init-weights": .string, "report": .string, "json": .flag, "log": .string, "tensorboard": .string,
             "track-sharpness": .integer,

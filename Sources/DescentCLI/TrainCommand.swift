@@ -64,6 +64,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var initWeights: String?
     @Option(name: .customLong("report"), help: "Write an HTML report of the run (summary, loss and learning-rate charts) to this file.")
     var reportPath: String?
+    @Option(help: "Threads of this process (default: the cores, divided by the processes mpirun starts on this machine).")
+    var threads: Int?
+    @Option(name: .customLong("scale-rate"),
+            help: "Under mpirun, how the rate follows the global batch (processes × --batch-size): linear, sqrt or none (default: linear for SGD, sqrt for the Adam family, none for the learning-rate-free optimizers).")
+    var scaleRate: RateScaling?
+    @Option(name: .customLong("track-noise-scale"),
+            help: ArgumentHelp("Estimate the gradient noise scale (the critical batch size) every N steps.", valueName: "N"))
+    var trackNoiseScale: Int?
     @OptionGroup var outputs: TrainingOutputOptions
     @Option(name: .customLong("track-sharpness"),
             help: ArgumentHelp("Every N steps, measure λmax of the training loss's Hessian (and Adam's preconditioned sharpness) on up to 1,024 training rows, against the edge of stability 2(1+β)/η; logged, charted in --report, read by the diagnosis.",
@@ -96,6 +104,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 throw ValidationError("--folds trains fresh models: it does not go with --resume, --checkpoint-dir or --init-weights")
             }
         }
+        if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be in 1...4096, got \(threads)") }
+        if let trackNoiseScale, trackNoiseScale < 1 { throw ValidationError("--track-noise-scale must be at least 1 step, got \(trackNoiseScale)") }
         if let trackSharpness, trackSharpness < 1 { throw ValidationError("--track-sharpness must be at least 1 (steps between measurements), got \(trackSharpness)") }
         _ = try hiddenSizes()
         try validateOutputs()
@@ -105,10 +115,27 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
 
     func run() async throws {
+        let job: DataParallelJob
+        do {
+            job = try DataParallelJob.start()
+        } catch {
+            if json { print(TrainSummary(status: .failed, message: "\(error)").line()) }
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        Parallel.threadCount = threads ?? job.launch.threadsPerProcess()
+        if !job.communicator.isPrimary { DataParallelJob.silenceStandardOutput() }
+        defer { job.end(after: nil) }
+        try await (job.communicator.isPrimary ? self : withoutOutputs()).run(job)
+    }
+
+    /// The run of this process of the job (the whole run for one process).
+    private func run(_ job: DataParallelJob) async throws {
         let started = Date()
         var summary = TrainSummary(status: .failed, learningRate: learningRate.fixedValue)
-        let signals = SignalStop(json: json)
+        let signals = SignalStop(json: json, watching: !MPICommunicator.isActive)
         defer { signals.restore() }
+        if MPICommunicator.isActive { MPICommunicator.watchStopSignals { [request = signals.request] in request.request(reason: $0) } }
         do {
             if let folds {
                 // Cross-validation, then the run itself at the median of the folds' rates (and their schedule).
@@ -119,9 +146,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 summary.crossValidation = crossValidation
                 summary.learningRate = crossValidation.medianLearningRate
                 if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
-                try final.train(&summary, stopRequest: signals.request)
+                try final.train(&summary, stopRequest: signals.request, job: job)
             } else {
-                try train(&summary, stopRequest: signals.request)
+                try train(&summary, stopRequest: signals.request, job: job)
             }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
@@ -129,7 +156,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             summary.seconds = Date().timeIntervalSince(started)
             if json { print(summary.line()) }
             if error is ValidationError || error is ExitCode { throw error }
-            StandardOutput.error("error: \(CommandFailure.bounded("\(error)"))\n")
+            let rank = job.size > 1 ? "rank \(job.communicator.rank): " : ""
+            StandardOutput.error("error: \(rank)\(CommandFailure.bounded("\(error)"))\n")
+            job.end(after: error)   // a failure of this process alone ends the whole job
             throw ExitCode(1)
         }
         summary.seconds = Date().timeIntervalSince(started)
@@ -138,9 +167,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     /// Everything `run` does but the summary's last line and the exit status; fills `summary` as it goes.
-    private func train(_ summary: inout TrainSummary, stopRequest: StopRequest) throws {
+    private func train(_ summary: inout TrainSummary, stopRequest: StopRequest, job: DataParallelJob) throws {
         let checkpointPath = try checkpointDirectory.map(Self.prepareCheckpointDirectory)
-        if resume, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
+        // Only rank 0 reads the checkpoint (and broadcasts it): the other hosts need no copy.
+        if resume, job.communicator.isPrimary, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
             throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
         }
         let initialFile = try initWeights.map { try ModelFile.load(path: $0) }
@@ -150,23 +180,51 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if let initialFile { try loadInitialWeights(initialFile, into: setup) }
 
         // Written so that a huge --batch-size or --epochs cannot overflow.
-        let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
+        let (globalBatch, batchOverflow) = data.batchSize.multipliedReportingOverflow(by: job.size)
+        guard !batchOverflow else { throw ValidationError("--batch-size \(data.batchSize) × \(job.size) processes overflows") }
+        let (fullBatches, remainder) = split.train.count.quotientAndRemainder(dividingBy: globalBatch)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
         let (totalSteps, overflow) = stepsPerEpoch.multipliedReportingOverflow(by: epochs)
         guard !overflow, totalSteps <= ScheduleParser.maximumTotalSteps else {
             throw ValidationError("--epochs \(epochs): \(epochs) epochs of \(stepsPerEpoch) steps is more steps than a schedule can count (10^15)")
         }
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
+        trainingConfiguration.noiseScaleInterval = trackNoiseScale
         trainingConfiguration.earlyStoppingPatience = patience
         trainingConfiguration.classWeights = data.classWeights(for: setup)
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
-        let decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: trainingConfiguration)
-        let (baseRate, automatic) = (decision.rate, decision.choice)
-        summary.learningRate = baseRate
+        // Under mpirun it searches at the global batch (as one process with batch N·B), and every process takes rank 0's rate.
+        var searchConfiguration = trainingConfiguration
+        searchConfiguration.batchSize = globalBatch
+        var decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: searchConfiguration)
+        if job.size > 1 {
+            var rate = [decision.rate]
+            try job.communicator.broadcast(&rate, from: 0)
+            decision.rate = rate[0]
+            decision.choice?.learningRate = rate[0]
+        }
+        let (chosenRate, automatic) = (decision.rate, decision.choice)
         summary.automaticLearningRate = automatic
         summary.trivialValidationLoss = TrivialBaseline(for: split.validation).loss
         if automatic?.keepsBestEpoch == true, patience == nil { trainingConfiguration.keepsBestWeights = true }
+        // Under mpirun the rate follows the global batch (an automatic rate was searched at it already).
+        var scheduleText = self.scheduleText
+        var baseRate = chosenRate
+        if job.size > 1 {
+            let plan = RateScalingPlan.make(
+                rule: automatic != nil ? .none : (scaleRate ?? RateScaling.standard(for: optimizer.family)), processes: job.size,
+                batchSize: data.batchSize, baseLearningRate: chosenRate, hasWarmup: Self.scheduleHasWarmup(scheduleText),
+                stepsPerEpoch: stepsPerEpoch, epochs: epochs,
+                reason: automatic != nil ? "the automatic rate was searched at the global batch" : nil)
+            if let warmup = plan.warmupSteps { scheduleText = "warmup(\(warmup)) >> \(scheduleText)" }
+            baseRate = plan.learningRate
+            summary.rateScaling = plan
+            if !json { print(plan.line) }
+        }
+        summary.worldSize = job.size
+        summary.globalBatchSize = globalBatch
+        summary.learningRate = baseRate
         let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: baseRate)
         trainingConfiguration.measuresGradientNorm = outputs.logPath != nil || outputs.tensorboardDirectory != nil
         trainingConfiguration.sharpnessTracking = try trackSharpness.map { try SharpnessTracking(interval: $0) }
@@ -174,10 +232,12 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let observers = TrainingObservers(options: outputs, json: json, baseline: TrivialBaseline(for: split.validation),
                                           epochs: epochs, stepsPerEpoch: stepsPerEpoch,
                                           momentum: parsed.cyclesMomentum ? { parsed.momentum(at: $0) } : nil, settings: settings)
-        var run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration), model: model, split: split,
+        var run = TrainRun(command: self, trainer: Trainer(configuration: trainingConfiguration, communicator: job.communicator),
+                           model: model, split: split,
                            learningRate: baseRate, schedule: parsed, checkpointPath: checkpointPath, stopRequest: stopRequest,
-                           description: runDescription(setup: setup, schedule: parsed), observers: observers)
-        run.raceCheckpoint = decision.raceCheckpoint
+                           description: runDescription(setup: setup, schedule: parsed, worldSize: job.size), observers: observers)
+        // Under mpirun the race's winner is not gone on from: each process raced alone; the job starts fresh at rank 0's rate.
+        run.raceCheckpoint = job.size > 1 ? nil : decision.raceCheckpoint
 
         summary.tabular = TabularRunNotes(setup: setup, classWeights: trainingConfiguration.classWeights)
         if !json {
@@ -222,6 +282,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.history = outcome.history
         summary.rollbacks = outcome.rollbacks
         summary.rateScale = outcome.rateScale
+        if job.size > 1 { summary.communicationSeconds = outcome.communicationSeconds }
+        summary.noiseScale = outcome.noiseScale
+        if let noiseScale = outcome.noiseScale, !json { print(NoiseScaleText.line(noiseScale, globalBatch: globalBatch)) }
         summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
         summary.keptEpoch = outcome.keptEpoch
         summary.keptValidationLoss = outcome.keptValidationLoss
@@ -284,8 +347,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return URL(fileURLWithPath: directory).appendingPathComponent("checkpoint.json").path
     }
 
+    /// The run description's key of the job's number of processes (only when more than one).
+    static let worldSizeKey = "world_size"
+
     /// What this run is, stored in its checkpoints: a resume with other data, model or settings is refused.
-    func runDescription(setup: TrainingSetup, schedule: AnySchedule) -> [String: String] {
+    func runDescription(setup: TrainingSetup, schedule: AnySchedule, worldSize: Int = 1) -> [String: String] {
         var description = [
             "data": setup.dataSummary, "model": setup.model.stateDictionary.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.shape)" }.joined(separator: ", "),
             "optimizer": optimizer.rawValue, "learning_rate": "\(learningRate)", "weight_decay": "\(weightDecay)",
@@ -293,6 +359,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             "standardize": "\(!data.noStandardize)", "guard": noGuard ? "off" : "on",
         ]
         if optimizer == .sgd { description["momentum"] = "\(momentum)" }
+        // The data order depends on the global batch: a job of another size cannot go on from here.
+        if worldSize > 1 { description[Self.worldSizeKey] = "\(worldSize)" }
         if reduceOnPlateau { description["reduce_on_plateau"] = "patience \(plateauPatience), factor \(plateauFactor)" }
         return description
     }

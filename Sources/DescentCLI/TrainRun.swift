@@ -47,6 +47,7 @@ struct TrainRun {
     func fit<Rule: OptimizerRule>(_ rule: Rule, _ curves: inout TrainingCurves) throws -> TrainingOutcome {
         var optimizer = try Self.makeOptimizer(rule, learningRate: learningRate, schedule: schedule, command: command)
         var checkpoint: TrainingCheckpoint<Rule>?
+        let communicator = trainer.communicator
         var fromRace = false
         if !command.resume, let raceCheckpoint {
             guard var start = raceCheckpoint as? TrainingCheckpoint<Rule> else {
@@ -62,17 +63,27 @@ struct TrainRun {
             }
         }
         if command.resume, let checkpointPath {
-            let bytes: Data
-            do {
-                bytes = try FileContents.read(checkpointPath)
-            } catch let error as FileReadError {
-                throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
+            // Rank 0 reads the checkpoint and broadcasts it: every process resumes from the same state.
+            var bytes: [UInt8] = []
+            if communicator.isPrimary {
+                do {
+                    bytes = [UInt8](try FileContents.read(checkpointPath))
+                } catch let error as FileReadError {
+                    throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
+                }
             }
-            checkpoint = try TrainingCheckpoint<Rule>.decode(bytes, source: checkpointPath, optimizer: rule.name)
+            try communicator.broadcast(&bytes, from: 0)
+            checkpoint = try TrainingCheckpoint<Rule>.decode(Data(bytes), source: checkpointPath, optimizer: rule.name)
+            let saved = checkpoint?.run[TrainCommand.worldSizeKey] ?? "1"
+            if saved != "\(communicator.size)" {
+                throw ValidationError("--resume: the checkpoint in \(checkpointPath) was written by a job of world_size \(saved) "
+                    + "(processes), this one has \(communicator.size); the data order depends on the global batch, so resume "
+                    + "with mpirun -np \(saved)" + (saved == "1" ? " or without mpirun" : ""))
+            }
             // The diagnosis and the report see the whole run, not only the part after the resume: the curves saved
             // beside the checkpoint (every step, rollback and sharpness measurement), else the epochs it holds.
             let history = checkpoint?.progress.history ?? []
-            if let saved = Self.savedCurves(beside: checkpointPath), saved.epochs == history {
+            if communicator.isPrimary, let saved = Self.savedCurves(beside: checkpointPath), saved.epochs == history {
                 curves.steps = saved.steps
                 curves.rollbacks = saved.rollbacks
                 curves.sharpness = saved.sharpness
@@ -88,7 +99,8 @@ struct TrainRun {
         defer { curves = recorded.value }
         // The race's epochs of the winner go into the log and TensorBoard too (their epoch records; the race's steps are not kept).
         if fromRace, let start = checkpoint { for record in start.progress.history { try observers.record(.epochEnded(record)) } }
-        let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = checkpointPath.map { path in
+        // Only rank 0 writes checkpoints.
+        let save: ((TrainingCheckpoint<Rule>) throws -> Void)? = (communicator.isPrimary ? checkpointPath : nil).map { path in
             { checkpoint in
                 try AtomicFile.write([UInt8](try checkpoint.encoded()), to: path)
                 try Self.saveCurves(recorded.value, beside: path)

@@ -42,6 +42,15 @@ struct TrainSummary: Encodable {
     var sharpness: [SharpnessMeasurement] = []
     /// How `--learning-rate auto` chose the rate (`"automatic_learning_rate"`, null for a fixed rate).
     var automaticLearningRate: AutomaticLearningRate.Choice?
+    /// The processes of the job (`world_size`, 1 without mpirun) and the global batch (`global_batch_size`).
+    var worldSize = 1
+    var globalBatchSize: Int?
+    /// How the rate followed the global batch (`rate_scaling`, null for one process).
+    var rateScaling: RateScalingPlan?
+    /// Seconds in the all-reduces (`communication_seconds`, data-parallel runs).
+    var communicationSeconds: Double?
+    /// The gradient noise scale measured during the run (`noise_scale`, with --track-noise-scale or under mpirun).
+    var noiseScale: GradientNoiseScale?
     /// The epoch whose weights the model holds when they are not the last's (`kept_epoch`), and its validation loss.
     var keptEpoch: Int?
     var keptValidationLoss: Double?
@@ -132,6 +141,11 @@ struct TrainSummary: Encodable {
         } else {
             try container.encodeNil(forKey: Key("diagnosis"))
         }
+        try container.encode(worldSize, forKey: Key("world_size"))
+        if let globalBatchSize { try container.encode(globalBatchSize, forKey: Key("global_batch_size")) }
+        try container.encode(rateScaling, forKey: Key("rate_scaling"))
+        if let communicationSeconds { try container.encodeNumber(communicationSeconds, forKey: Key("communication_seconds")) }
+        if let noiseScale { try container.encode(NoiseScaleObject(noiseScale), forKey: Key("noise_scale")) }
         if !sharpness.isEmpty {
             struct Sharpness: Encodable {
                 var measurements: [SharpnessMeasurement]

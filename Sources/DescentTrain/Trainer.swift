@@ -1,4 +1,5 @@
 import DescentData
+import DescentDistributed
 import DescentNN
 import DescentOptim
 import DescentTensor
@@ -21,11 +22,25 @@ import DescentTensor
 ///     .fit(model, optimizer: &optimizer, training: split.train, validation: split.validation)
 /// history.last?.validationMetric   // ≈ 0.97 accuracy
 /// ```
+///
+/// **Data-parallel training.** With a `communicator` of N processes (`MPICommunicator` under
+/// `mpirun -np N`), `configuration.batchSize` is each process's batch B and a step takes a global
+/// batch of N·B rows of the epoch's seeded order, each process its shard (`DataParallelStep`);
+/// the gradient and loss sums, example counts and stop requests are all-reduced, so every process
+/// applies the same averaged gradient and the guard, the controllers and early stopping decide on
+/// the same global losses at the same step. Rank 0's initial weights and reference loss are
+/// broadcast; only rank 0 evaluates the validation set (its loss and metric are broadcast). Each
+/// process must be given the same checkpoint to resume from (the CLI broadcasts rank 0's).
+/// Batch-norm statistics stay per process. Up to float rounding in the sums, N processes with
+/// batch B follow one process with batch N·B step for step.
 public struct Trainer: Sendable {
     public var configuration: TrainingConfiguration
+    /// The processes of a data-parallel job (one by default).
+    public var communicator: any Communicator
 
-    public init(configuration: TrainingConfiguration) {
+    public init(configuration: TrainingConfiguration, communicator: any Communicator = SingleProcessCommunicator()) {
         self.configuration = configuration
+        self.communicator = communicator
     }
 
     /// Trains `model` in place and returns one record per epoch (see `run` for the whole outcome).
@@ -59,14 +74,27 @@ public struct Trainer: Sendable {
     ) throws -> TrainingOutcome {
         try configuration.validate()
         let objective = try checkInputs(training: training, validation: validation)
-        let reference = checkpoint == nil && configuration.divergenceGuard != nil
+        let parallel = communicator.size > 1
+        if parallel && checkpoint == nil {
+            // Every process starts from rank 0's weights, whatever each drew or loaded.
+            try model.load(parameters: try communicator.broadcastTensors(model.stateDictionary))
+        }
+        var reference = checkpoint == nil && configuration.divergenceGuard != nil
             ? try initialLoss(of: model, on: training, objective: objective) : nil
+        if parallel, let measured = reference {
+            var value = [measured]
+            try communicator.broadcast(&value, from: 0)
+            reference = value[0]
+        }
         var loop = TrainingLoop(model: model, optimizer: optimizer, patience: configuration.earlyStoppingPatience,
                                 keepsBest: configuration.keepsBestWeights, referenceLoss: reference)
         if let checkpoint {
-            let batches = (training.count + configuration.batchSize - 1) / Swift.max(configuration.batchSize, 1)
+            // The checkpoint counts global batches (each process's batch × the processes).
+            let (product, overflow) = configuration.batchSize.multipliedReportingOverflow(by: communicator.size)
+            let globalBatch = Swift.max(overflow ? Int.max : product, 1)
+            let batches = training.count / globalBatch + (training.count % globalBatch == 0 ? 0 : 1)
             try loop.resume(from: checkpoint, model: model, optimizer: &optimizer, description: description,
-                            batchesPerEpoch: batches, batchSize: configuration.batchSize)
+                            batchesPerEpoch: batches, batchSize: globalBatch)
         }
         let resumedFromEpoch = loop.progress.epoch
         var sharpness = configuration.sharpnessTracking.map { SharpnessTracker(settings: $0, training: training) }
@@ -74,12 +102,16 @@ public struct Trainer: Sendable {
             guard let saveCheckpoint else { return }
             try saveCheckpoint(try loop.checkpoint(model: model, optimizer: optimizer, description: description))
         }
+        var dataParallel: DataParallelStep?
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
             let kept = status == .stoppedEarly || (status == .completed && configuration.keepsBestWeights)
                 ? loop.progress.earlyStopping?.bestEpoch : nil
-            return TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
-                                   resumedFromEpoch: resumedFromEpoch, rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale },
-                                   keptEpoch: kept)
+            var result = TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
+                                         resumedFromEpoch: resumedFromEpoch, rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale },
+                                         keptEpoch: kept)
+            result.communicationSeconds = dataParallel?.communicationSeconds ?? 0
+            result.noiseScaleTrack = loop.progress.noiseScaleTrack?.finished(epoch: loop.progress.epoch, step: optimizer.step) ?? []
+            return result
         }
         // A checkpoint of a run that early stopping had already ended (a race's candidate): nothing more to train.
         if let stopping = loop.progress.earlyStopping, let best = stopping.bestEpoch, loop.progress.batchIndex == 0,
@@ -96,20 +128,59 @@ public struct Trainer: Sendable {
         }
         while loop.progress.epoch < configuration.epochs {
             let epoch = loop.progress.epoch
-            let batches = try MiniBatches(dataset: training, batchSize: configuration.batchSize, shuffle: true,
+            // The global batch: each process's batch × the processes (one process: the batch itself).
+            let (product, overflow) = configuration.batchSize.multipliedReportingOverflow(by: communicator.size)
+            let globalBatch = overflow ? Int.max : product
+            let batches = try MiniBatches(dataset: training, batchSize: globalBatch, shuffle: true,
                                           seed: configuration.seed &+ UInt64(epoch))
             model.train()
             let trainable = model.trainableParameters   // once per epoch: discovery walks the tree by reflection
+            if parallel, dataParallel == nil { dataParallel = DataParallelStep(communicator: communicator, trainable: trainable) }
             var divergence: (step: Int, loss: Double)?
-            for (index, batch) in batches.enumerated() where index >= loop.progress.batchIndex {
-                if stopRequest?.isRequested == true {
-                    try checkpointNow()
-                    return outcome(.interrupted)
+            for index in stride(from: loop.progress.batchIndex, to: batches.count, by: 1) {
+                let value: Double, gradients: [String: Tensor], exampleCount: Int
+                if var step = dataParallel {
+                    // The stop request travels with the step's sums, so every process stops at the same step.
+                    let start = index * globalBatch   // < training.count: index < batches.count
+                    let rows = DataParallelStep.shard(of: start..<(start + Swift.min(globalBatch, training.count - start)),
+                                                      rank: communicator.rank, size: communicator.size)
+                    let shard = rows.isEmpty ? nil : training.subset(Array(batches.order[rows]))
+                    let result = try step.run(model: model, trainable: trainable, objective: objective, shard: shard,
+                                              stopRequested: stopRequest?.isRequested == true)
+                    dataParallel = step
+                    if result.stop {
+                        try checkpointNow()
+                        return outcome(.interrupted)
+                    }
+                    (value, gradients, exampleCount) = (result.loss, result.gradients, result.globalCount)
+                    if result.globalCount == globalBatch,
+                       configuration.noiseScaleInterval.map({ optimizer.step % $0 == 0 }) ?? true {
+                        loop.progress.noiseScaleTrack = loop.progress.noiseScaleTrack ?? NoiseScaleTrack()
+                        loop.progress.noiseScaleTrack?.add(smallBatch: configuration.batchSize, small: result.meanLocalNormSquared,
+                                                           bigBatch: globalBatch, big: result.globalNormSquared)
+                    }
+                } else {
+                    if stopRequest?.isRequested == true {
+                        try checkpointNow()
+                        return outcome(.interrupted)
+                    }
+                    let batch = batches.batch(at: index)
+                    let (loss, localGradients) = try valueWithGradient(at: model, parameters: trainable) { model in
+                        try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
+                    }
+                    (value, gradients, exampleCount) = (Double(loss.item), localGradients, batch.count)
+                    if let interval = configuration.noiseScaleInterval, optimizer.step % interval == 0,
+                       batch.count == configuration.batchSize, batch.count >= 2 {
+                        // The pair of norms: this batch's gradient and that of its first half (one more backward pass).
+                        let half = training.subset(Array(batch.indices.prefix(batch.count / 2)))
+                        let (_, halfGradients) = try valueWithGradient(at: model, parameters: trainable) { model in
+                            try objective.loss(model(half.features), half.targets)
+                        }
+                        loop.progress.noiseScaleTrack = loop.progress.noiseScaleTrack ?? NoiseScaleTrack()
+                        loop.progress.noiseScaleTrack?.add(smallBatch: half.count, small: squaredNorm(halfGradients),
+                                                           bigBatch: batch.count, big: squaredNorm(localGradients))
+                    }
                 }
-                let (loss, gradients) = try valueWithGradient(at: model, parameters: trainable) { model in
-                    try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
-                }
-                let value = Double(loss.item)
                 if let settings = configuration.divergenceGuard, loop.progress.guardState.observe(value, settings: settings) {
                     // Rolling back and slowing down cannot change a loss measured before the first update.
                     if !value.isFinite && optimizer.step == 0 { throw TrainingError.nonFiniteInitialLoss(loss: value) }
@@ -129,8 +200,8 @@ public struct Trainer: Sendable {
                 }
                 loop.progress.guardState.restoredWithoutUpdate = false
                 loop.progress.batchIndex = index + 1
-                loop.progress.lossTotal += value * Double(batch.count)
-                loop.progress.exampleCount += batch.count
+                loop.progress.lossTotal += value * Double(exampleCount)
+                loop.progress.exampleCount += exampleCount
                 let gradientNorm = configuration.measuresGradientNorm ? globalGradientNorm(gradients) : nil
                 try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate, gradientNorm: gradientNorm))
                 if var tracker = sharpness, tracker.isDue(afterStep: optimizer.step) {
@@ -145,12 +216,19 @@ public struct Trainer: Sendable {
                 try observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
                 continue  // the same epoch again, slower
             }
+            loop.progress.noiseScaleTrack?.endEpoch(epoch + 1, step: optimizer.step)
             var record = TrainingRecord(epoch: epoch + 1, step: optimizer.step, learningRate: optimizer.currentLearningRate,
                                         trainingLoss: loop.progress.lossTotal / Double(Swift.max(loop.progress.exampleCount, 1)))
             if let validation {
-                let (loss, metric) = try evaluate(model, optimizer: &optimizer, on: validation, objective: objective)
-                record.validationLoss = loss
-                record.validationMetric = metric
+                // Only rank 0 evaluates; every process takes its numbers, so all decide alike.
+                var numbers = [Double.nan, .nan]
+                if communicator.isPrimary {
+                    let (loss, metric) = try evaluate(model, optimizer: &optimizer, on: validation, objective: objective)
+                    numbers = [loss, metric]
+                }
+                try communicator.broadcast(&numbers, from: 0)
+                record.validationLoss = numbers[0]
+                record.validationMetric = numbers[1]
             }
             // Every controller sees the epoch's validation loss (the training loss without validation);
             // the record then holds the rate the next step will use, a plateau's reduction included.
@@ -222,5 +300,12 @@ public struct Trainer: Sendable {
         }
         let outputs = try outputsInChunks(of: model, dataset.features)
         return (Double(try objective.loss(outputs, dataset.targets).item), try objective.metric(outputs, dataset.targets))
+    }
+}
+
+/// Σ over tensors of Σ g², in Double.
+func squaredNorm(_ gradients: [String: Tensor]) -> Double {
+    gradients.keys.sorted().reduce(0) { total, name in
+        total + (gradients[name]?.withUnsafeBufferPointer { $0.reduce(0.0) { $0 + Double($1) * Double($1) } } ?? 0)
     }
 }

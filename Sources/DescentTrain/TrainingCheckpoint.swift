@@ -138,6 +138,8 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var history: [TrainingRecord] = []
     public var guardState = DivergenceGuardState()
     public var earlyStopping: EarlyStopping?
+    /// The gradient noise scale's measurements and estimates so far (absent in older checkpoints).
+    public var noiseScaleTrack: NoiseScaleTrack?
 
     public init() {}
 }

@@ -22,6 +22,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Per-class weights of the training loss (classification; nil: every class weighs 1), e.g.
     /// `Objective.balancedClassWeights`. The validation loss stays unweighted.
     public var classWeights: [Float]?
+    /// Measure the gradient noise scale every this many steps (`GradientNoiseScale`; nil: not in one
+    /// process, every step in a data-parallel job, where the pair of norms comes free), estimated at each epoch's end.
+    /// In one process a measurement costs one more backward pass, on half the batch.
+    public var noiseScaleInterval: Int?
     /// Measure the sharpness of the training loss every so many steps (`SharpnessTracking`; nil: never).
     public var sharpnessTracking: SharpnessTracking?
     /// Keep the best epoch's weights: at the end of the run the model holds the weights of the epoch with
@@ -52,6 +56,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         guard batchSize > 0 else { throw TrainingError.invalidConfiguration("batchSize must be positive, got \(batchSize)") }
         if let patience = earlyStoppingPatience, patience < 1 {
             throw TrainingError.invalidConfiguration("earlyStoppingPatience must be at least 1, got \(patience)")
+        }
+        if let interval = noiseScaleInterval, interval < 1 {
+            throw TrainingError.invalidConfiguration("noiseScaleInterval must be at least 1, got \(interval)")
         }
         try divergenceGuard?.validate()
         try sharpnessTracking?.validate()

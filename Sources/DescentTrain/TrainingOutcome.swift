@@ -27,6 +27,12 @@ public struct TrainingOutcome: Sendable, Equatable {
     public var resumedFromEpoch: Int
     /// The scale of the rate after every controller (1 when none acted), e.g. 0.125 after the guard backed off.
     public var rateScale: Double
+    /// Seconds spent in the all-reduces of data-parallel training (0 for one process).
+    public var communicationSeconds: Double = 0
+    /// The gradient noise scale estimated at each epoch's end (`TrainingConfiguration.noiseScaleInterval`).
+    public var noiseScaleTrack: [NoiseScaleTrack.Entry] = []
+    /// The last estimate of the gradient noise scale.
+    public var noiseScale: GradientNoiseScale? { noiseScaleTrack.last?.noiseScale }
     /// The epoch whose weights the model holds when they are not the last epoch's by choice: the best epoch
     /// after early stopping or with `TrainingConfiguration.keepsBestWeights` (nil: the last epoch's weights).
     public var keptEpoch: Int?

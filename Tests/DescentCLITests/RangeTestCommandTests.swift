@@ -27,6 +27,22 @@ final class RangeTestCommandTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(summary["reasons"] as? [String]).isEmpty)
     }
 
+    /// --noise-scale: the gradient noise scale at the starting weights, from pairs of batches 32 and 256, with
+    /// tr(Σ)/|G|² equal to the value reported (the value is their ratio, appendix A of McCandlish et al.).
+    func testNoiseScaleIsMeasuredAtTwoBatchSizes() throws {
+        let result = try CommandLineRunner.run(["range-test", "--dataset", "digits", "--hidden", "32", "--repeats", "1",
+                                                "--noise-scale", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let noise = try XCTUnwrap(try lastLineJSON(result.standardOutput)["noise_scale"] as? [String: Any])
+        XCTAssertEqual(noise["small_batch"] as? Int, 32)
+        XCTAssertEqual(noise["big_batch"] as? Int, 256)
+        XCTAssertEqual(noise["measurements"] as? Int, 32)
+        let trace = try XCTUnwrap(noise["trace_covariance"] as? Double), norm = try XCTUnwrap(noise["gradient_norm_squared"] as? Double)
+        XCTAssertGreaterThan(norm, 0, "at the starting weights the full-data gradient is far from zero")
+        XCTAssertEqual(try XCTUnwrap(noise["value"] as? Double), trace / norm, accuracy: 1e-9 * trace / norm)
+        XCTAssertGreaterThan(try XCTUnwrap(noise["standard_error"] as? Double), 0)
+    }
+
     func testTheReportShowsAChartSuggestionsAndReasons() throws {
         let result = try CommandLineRunner.run(["range-test", "--dataset", "iris", "--iterations", "40", "--batch-size", "16",
                                                 "--optimizer", "adam", "--start", "1e-5", "--end", "10"])

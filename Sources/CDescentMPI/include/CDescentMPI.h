@@ -1,0 +1,53 @@
+#ifndef CDESCENT_MPI_H
+#define CDESCENT_MPI_H
+
+#include <stddef.h>
+
+/// Open MPI, loaded at run time: the package builds and runs with only the Swift toolchain, and a
+/// program launched by `mpirun` finds `libmpi.so.40` (then `libmpi.so`) with dlopen(RTLD_GLOBAL).
+/// Open MPI's handles (MPI_COMM_WORLD, MPI_FLOAT, MPI_SUM, ...) are the addresses of its globals
+/// (`ompi_mpi_comm_world`, `ompi_mpi_float`, `ompi_mpi_op_sum`, ...), looked up with dlsym; a
+/// libmpi without them is another MPI (MPICH, Intel MPI), whose handles are integers: refused.
+///
+/// Every function returns 0 on success. `descent_mpi_load` returns one of the statuses below and
+/// writes a one-line explanation into `message`; the collectives return MPI's error code (MPI's
+/// error handler on MPI_COMM_WORLD is set to MPI_ERRORS_RETURN) and `descent_mpi_error_text`
+/// words it.
+
+#define DESCENT_MPI_LOADED 0
+#define DESCENT_MPI_ABSENT 1        // no libmpi.so.40 or libmpi.so could be opened
+#define DESCENT_MPI_NOT_OPEN_MPI 2  // a libmpi without Open MPI's handles
+#define DESCENT_MPI_INCOMPLETE 3    // Open MPI, but a function or handle is missing
+
+#define DESCENT_MPI_SUM 0
+#define DESCENT_MPI_MAX 1
+#define DESCENT_MPI_MIN 2
+
+int descent_mpi_load(char *message, size_t capacity);
+/// MPI_Init_thread(MPI_THREAD_FUNNELED) once, then MPI_ERRORS_RETURN on MPI_COMM_WORLD.
+int descent_mpi_initialize(void);
+int descent_mpi_is_initialized(void);
+int descent_mpi_rank(int *rank);
+int descent_mpi_size(int *size);
+/// In place (MPI_IN_PLACE), in pieces of at most 2^30 elements.
+int descent_mpi_allreduce_float(float *values, long count, int operation);
+int descent_mpi_allreduce_double(double *values, long count, int operation);
+int descent_mpi_broadcast_bytes(void *bytes, long count, int root);
+int descent_mpi_barrier(void);
+/// MPI_Finalize, once; nothing when MPI was never initialised.
+int descent_mpi_finalize(void);
+/// MPI_Abort(MPI_COMM_WORLD, code): ends every process of the job.
+int descent_mpi_abort(int code);
+/// MPI_Error_string of `code` into `text`.
+void descent_mpi_error_text(int code, char *text, size_t capacity);
+/// MPI_Get_library_version into `text` (empty before a successful load).
+void descent_mpi_library_version(char *text, size_t capacity);
+
+#endif
+
+/// Stop signals under MPI. Open MPI's run-time takes SIGINT and SIGTERM from the dispatch sources that
+/// `descent` watches them with in one process, so under mpirun a plain sigaction handler records them:
+/// the first sets the number `descent_stop_signal` returns, a second exits at once with 128 + its number.
+void descent_watch_stop_signals(void);
+/// The first stop signal received since `descent_watch_stop_signals` (0: none).
+int descent_stop_signal(void);
