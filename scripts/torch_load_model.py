@@ -7,8 +7,12 @@ shape, load the state dict, and check its predictions against `descent predict` 
 
 The metadata holds everything needed (see Sources/DescentTrain/ModelFile/ModelCard.swift): the model
 (kind, sizes, activation), the feature names in order, the standardiser's means and deviations, the
-class labels, and the SHA-256 of each tensor's bytes (checked here with hashlib). Exit status 0
-when the labels agree on every row and the probabilities within 1e-5.
+class labels, and the SHA-256 of each tensor's bytes (checked here with hashlib). A model trained on
+a raw CSV file carries its preprocessing (`descent.preprocessing`: median fill and missing indicators,
+0/1 booleans, one-hot or embedded categories, the target's standardisation): this script applies it to
+the raw rows in Python and rebuilds the embeddings as `nn.Embedding`s in a first layer (`TabularInput`,
+names `0.tables.i.weight`). Exit status 0 when the labels agree on every row and the probabilities
+within 1e-5.
 """
 import argparse
 import csv
@@ -24,11 +28,29 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 
 
+class TabularInput(torch.nn.Module):
+    """Dense inputs passed through, then one embedding per categorical code, concatenated (Descent's TabularInput)."""
+
+    def __init__(self, dense, tables):
+        super().__init__()
+        self.dense = dense
+        self.tables = torch.nn.ModuleList(torch.nn.Embedding(count, dimension) for count, dimension in tables)
+
+    def forward(self, x):
+        codes = x[:, self.dense:].long()
+        return torch.cat([x[:, :self.dense]] + [table(codes[:, i]) for i, table in enumerate(self.tables)], dim=1)
+
+
 def build(model):
     if model["kind"] != "mlp":
         raise SystemExit(f"this script rebuilds MLPs; the file holds a {model['kind']}")
-    widths = [model["input_size"], *model["hidden_sizes"], model["output_size"]]
+    tables = model.get("embeddings") or []
     layers = []
+    first = model["input_size"]
+    if tables:
+        layers.append(TabularInput(model["input_size"] - len(tables), tables))
+        first = model["input_size"] - len(tables) + sum(dimension for _, dimension in tables)
+    widths = [first, *model["hidden_sizes"], model["output_size"]]
     for index, (fan_in, fan_out) in enumerate(zip(widths, widths[1:])):
         layers.append(torch.nn.Linear(fan_in, fan_out))
         if index < len(widths) - 2:
@@ -54,6 +76,46 @@ def verify_checksums(path, metadata):
         if hashlib.sha256(data[8 + length + begin:8 + length + end]).hexdigest() != recorded[name]:
             raise SystemExit(f"{path}: tensor {name} does not match the SHA-256 recorded for it")
     print(f"checksums: the {len(names)} tensors match their recorded SHA-256 (hashlib)")
+
+
+def encode(row, preprocessing):
+    """A raw CSV row (dict of strings) as the network's inputs, as Descent's TabularPreprocessing encodes it."""
+    missing = {value.strip().lower() for value in preprocessing["missing_values"]}
+    dense, codes = [], []
+    for column in preprocessing["columns"]:
+        cell = (row.get(column["name"]) or "").strip()
+        is_missing = cell.lower() in missing
+        if column["kind"] in ("numeric", "boolean"):
+            if is_missing:
+                value = column["median"]
+            elif column["kind"] == "boolean":
+                true_text = column["true_text"]
+                lowered = cell.lower()
+                if true_text == "1":
+                    value = float(cell)
+                    if value not in (0.0, 1.0):
+                        raise ValueError(cell)
+                else:
+                    value = 1.0 if lowered == true_text else 0.0
+            else:
+                value = float(cell)   # ValueError: the row is skipped, as descent predict skips it
+            dense.append((value - column["mean"]) / column["standard_deviation"])
+            if column.get("missing_indicator"):
+                dense.append(1.0 if is_missing else 0.0)
+        else:
+            levels = column["levels"]
+            if is_missing:
+                code = levels.index("(missing)") if "(missing)" in levels else (levels.index("(other)") if "(other)" in levels else 0)
+            else:
+                code = levels.index(cell) if cell in levels[1:] else 0
+            if column.get("embedding_dimension") is None:
+                one_hot = [0.0] * (len(levels) - 1)
+                if code > 0:
+                    one_hot[code - 1] = 1.0
+                dense.extend(one_hot)
+            else:
+                codes.append(float(code))
+    return dense + codes
 
 
 def main():
@@ -87,12 +149,28 @@ def main():
     # Rows spread evenly over the file (the first rows of a sorted file are often all one class).
     step = max(1, len(every) // arguments.rows)
     rows = every[::step][:arguments.rows]
-    raw = torch.tensor([[float(row[name]) for name in features] for row in rows], dtype=torch.float32)
-    x = raw
+    preprocessing = json.loads(metadata["descent.preprocessing"]) if "descent.preprocessing" in metadata else None
+    if preprocessing:
+        encoded = []
+        for row in rows:
+            try:
+                encoded.append(encode(row, preprocessing))
+            except ValueError:
+                encoded.append(None)
+        rows = [row for row, values in zip(rows, encoded) if values is not None]
+        x = torch.tensor([values for values in encoded if values is not None], dtype=torch.float32)
+    else:
+        x = torch.tensor([[float(row[name]) for name in features] for row in rows], dtype=torch.float32)
+    raw = x
     if standardizer:
         x = (raw - torch.tensor(standardizer["mean"])) / torch.tensor(standardizer["standard_deviation"])
     with torch.no_grad():
         outputs = network(x)
+    if preprocessing and not classes and preprocessing["target"].get("mean") is not None:
+        target = preprocessing["target"]
+        outputs = outputs.double() * target["standard_deviation"] + target["mean"]
+        if target["transform"] == "log":
+            outputs = torch.exp(outputs)
 
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as subset:
         writer = csv.DictWriter(subset, fieldnames=list(rows[0].keys()))

@@ -108,7 +108,8 @@ enum FailureJSON {
             try await body()
         } catch let exit as ExitCode {
             // Message already printed by the command; still end --json output with an object.
-            if json, exit != .success { print(line(kind: "failed", message: "see standard error")) }
+            // Status 3 (rows skipped) follows a completed run's own summary.
+            if json, exit != .success, exit.rawValue != skippedRowsExitStatus { print(line(kind: "failed", message: "see standard error")) }
             throw exit
         } catch {
             let failure = CommandFailure.classify(error)

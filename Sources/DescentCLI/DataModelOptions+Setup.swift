@@ -12,6 +12,9 @@ extension DataModelOptions {
     /// Checks the data-source and model options: exactly one of `--dataset`, `--csv` and `--idx-images`
     /// (which needs `--idx-labels`), `--target` only with `--csv`, and `--channels` a list of positive widths.
     func validateSourceAndModel() throws {
+        if tabular.isGiven && csv == nil {
+            throw ValidationError("--categorical, --numeric, --ignore, --missing-values, --min-category-count and --target-transform go with --csv")
+        }
         if idxImages == nil && idxLabels == nil {
             try TrainingSetup.validateSource(dataset: dataset, csv: csv, target: target, task: task)
         } else {
@@ -46,6 +49,23 @@ extension DataModelOptions {
         spec.channels = try Self.channelWidths(channels)
         spec.batchSize = batchSize
         spec.seed = seed
+    }
+
+    /// The training setup these options describe for one fold of `--folds` (the rest of the run as `spec`).
+    func makeSetup(_ spec: RunSpecification, savedCard: ModelCard? = nil, fold: (index: Int, count: Int)? = nil) throws -> TrainingSetup {
+        try TrainingSetup(spec, savedCard: savedCard, tabular: tabularOptions, fold: fold)
+    }
+
+    /// The raw-table options when a flag asked for them (nil: the defaults, and a plain numeric file is read as before).
+    var tabularOptions: TabularOptions? {
+        guard csv != nil, tabular.isGiven else { return nil }
+        return tabular.options(target: target, task: task)
+    }
+
+    /// The training loss's class weights for `--class-weights` (nil: unweighted, or a regression).
+    func classWeights(for setup: TrainingSetup) -> [Float]? {
+        guard classWeights == .balanced, let labels = setup.split.train.targets.classIndices else { return nil }
+        return Objective.balancedClassWeights(labels: labels, classes: setup.objective.outputSize)
     }
 
     /// The widths of `--channels` ("16,32").

@@ -46,4 +46,14 @@ struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     var model: ModelKind = .mlp
     @Option(help: "Convolution widths of --model cnn, comma-separated: each is conv 3×3 → ReLU → max-pool 2.")
     var channels: String = "16,32"
+    /// How a raw --csv file's columns are read (roles, missing values, rare categories, target transform).
+    @OptionGroup var tabular: TabularArguments
+    @Option(name: .customLong("class-weights"),
+            help: "Weigh the training loss per class: none, or balanced (n / (classes × count), scikit-learn's rule; the validation loss stays unweighted).")
+    var classWeights: ClassWeighting = .none
+}
+
+/// `--class-weights`: how each class's examples weigh in the training loss.
+enum ClassWeighting: String, ExpressibleByArgument, CaseIterable {
+    case none, balanced
 }

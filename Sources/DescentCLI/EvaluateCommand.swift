@@ -46,6 +46,10 @@ struct EvaluateCommand: AsyncParsableCommand {
             let predictor = try ModelPredictor(try ModelFile.loadVerified(path: model))
             let card = predictor.card
             let targetName = target ?? card.targetName
+            if card.preprocessing != nil {
+                try evaluateRawTable(predictor: predictor, targetName: targetName)
+                return
+            }
             let reader = try CSVChunkReader(path: csv, featureNames: card.featureNames, targetColumn: targetName)
             if !reader.ignoredColumns.isEmpty, !json {
                 print("note: ignoring \(reader.ignoredColumns.count) column(s) the model does not use: " + CSVChunkReader.listed(reader.ignoredColumns))
@@ -99,7 +103,7 @@ struct EvaluateCommand: AsyncParsableCommand {
             "unknown class label \"\(text.prefix(80))\"; the model knows \(names.count): " + CSVChunkReader.listed(names))
     }
 
-    private func printReport(_ tally: ClassificationTally) {
+    func printReport(_ tally: ClassificationTally) {
         print(String(format: "%ld rows: loss (cross-entropy) %.4f, accuracy %.4f", tally.count, tally.loss, tally.accuracy))
         let names = tally.classNames
         let width = max(10, min(30, names.map(\.count).max() ?? 0))
@@ -107,6 +111,8 @@ struct EvaluateCommand: AsyncParsableCommand {
             let padding = String(repeating: " ", count: max(0, size - text.count))
             return right ? padding + text : text + padding
         }
+        print(String(format: "balanced accuracy %.4f, macro-F1 %.4f", tally.balancedAccuracy, tally.macroF1)
+              + (tally.rocAUC.map { String(format: ", ROC AUC %.4f", $0) } ?? ""))
         print("confusion matrix (rows: true class, columns: predicted)")
         print(pad("", width + 2, right: false) + names.map { pad($0, max(8, $0.count) + 2) }.joined())
         for (row, name) in names.enumerated() {

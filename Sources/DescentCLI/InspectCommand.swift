@@ -46,6 +46,9 @@ struct InspectCommand: AsyncParsableCommand {
     @Flag(help: "End the output with one line of JSON.")
     var json = false
 
+    /// How a CSV file's columns are read: the roles shown are those training will use with the same flags.
+    @OptionGroup var tabular: TabularArguments
+
     func validate() throws {
         if kind == nil {
             throw ValidationError("cannot tell the format of '\(file)': inspect reads .csv, .safetensors and .npy files")
@@ -79,6 +82,14 @@ struct InspectCommand: AsyncParsableCommand {
     }
 
     private func inspectCSV() throws {
+        let options = tabular.options(target: target, task: task)
+        let table = try RawTable.read(path: file)
+        let profile = try TabularProfile(table: table, options: options)
+        let roles = try ColumnRolesTable(table: table, profile: profile, options: options)
+        guard profile.isPlainNumeric && profile.columns[profile.targetIndex].missing == 0 else {
+            try inspectRawTable(table: table, profile: profile, roles: roles, options: options)
+            return
+        }
         let summary = try CSVSummary.inspect(path: file, targetColumn: target, task: task)
         print("\(summary.file): \(summary.rows) rows, \(summary.columns.count) columns")
         let nameWidth = max(6, summary.columns.map { $0.name.count }.max() ?? 0)
@@ -101,7 +112,8 @@ struct InspectCommand: AsyncParsableCommand {
             let width = max(5, summary.classes.map { $0.name.count }.max() ?? 0)
             for item in summary.classes { print("  " + pad(item.name, width) + "  " + String(item.count)) }
         }
-        if json { print(summary.json) }
+        for line in roles.lines { print(line) }
+        if json { print(String(summary.json.dropLast()) + "," + roles.jsonFields + "}") }
     }
 
     private func inspectSafetensors() throws {

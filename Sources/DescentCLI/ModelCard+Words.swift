@@ -31,6 +31,21 @@ extension ModelCard {
                     + String(format: "  mean %.6g  sd %.6g", standardizer.mean[index], standardizer.standardDeviation[index]))
             }
             if featureNames.count > 20 { lines.append("  … (\(featureNames.count - 20) more)") }
+        } else if let preprocessing {
+            lines.append("preprocessing (raw CSV columns, fitted on the training part): " + preprocessing.columns.map { column -> String in
+                switch column.kind {
+                case .numeric, .boolean:
+                    return "\(column.name) \(column.kind.rawValue)" + ((column.missingIndicator ?? false) ? " (missing → median, indicator)" : "")
+                case .categorical:
+                    let levels = (column.levels?.count ?? 1) - 1
+                    return "\(column.name) " + (column.embeddingDimension.map { "embedding \(levels)×\($0)" } ?? "one-hot \(levels)")
+                }
+            }.joined(separator: ", "))
+            if !preprocessing.ignoredColumns.isEmpty { lines.append("ignored columns: " + Self.cut(preprocessing.ignoredColumns)) }
+            if let mean = preprocessing.target.mean, let deviation = preprocessing.target.standardDeviation {
+                lines.append(String(format: "target: trained standardised%@ (mean %.6g, sd %.6g), predictions in its own units",
+                                    preprocessing.target.transform == .log ? " after log" : "", mean, deviation))
+            }
         } else {
             lines.append("standardised: no (features are used as they are)")
         }

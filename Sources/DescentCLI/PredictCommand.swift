@@ -57,6 +57,10 @@ struct PredictCommand: AsyncParsableCommand {
             if probabilities && card.classNames == nil {
                 throw ValidationError("--probabilities: \(model) is a regression model (of \"\(card.targetName)\"); it has no classes")
             }
+            if card.preprocessing != nil {
+                try predictRawTable(predictor: predictor, started: started)
+                return
+            }
             let reader = try CSVChunkReader(path: csv, featureNames: card.featureNames)
             if !reader.ignoredColumns.isEmpty {
                 StandardOutput.error(("note: \(csv): ignoring \(reader.ignoredColumns.count) column(s) the model does not use: "
@@ -110,9 +114,7 @@ struct PredictCommand: AsyncParsableCommand {
                 text += "\n"
             }
         } else {
-            outputs.withUnsafeBufferPointer { values in
-                for value in values { text += "\(value)\n" }
-            }
+            for value in predictor.values(outputs) { text += "\(value)\n" }
         }
         return text
     }
@@ -127,7 +129,12 @@ struct PredictCommand: AsyncParsableCommand {
     struct PredictSummary: Encodable {
         var status = "completed"
         var rows: Int, out: String?, ignoredColumns: [String], task: String, seconds: Double
-        enum CodingKeys: String, CodingKey { case status, rows, out, task, seconds, ignoredColumns = "ignored_columns" }
+        /// A raw table: rows skipped for a malformed cell, and cells of a category not seen in training, per column.
+        var skippedRows: Int?, unknownCategories: [String: Int]?
+        enum CodingKeys: String, CodingKey {
+            case status, rows, out, task, seconds, ignoredColumns = "ignored_columns", skippedRows = "skipped_rows"
+            case unknownCategories = "unknown_categories"
+        }
     }
 
     static func line(_ value: some Encodable) -> String {

@@ -8,6 +8,9 @@ extension TrainCommand {
             "dataset": .string, "csv": .string, "target": .string, "hidden": .sizes, "batch-size": .integer,
             "seed": .integer, "validation-fraction": .number, "no-standardize": .flag, "task": .string,
             "idx-images": .string, "idx-labels": .string, "model": .string, "channels": .sizes,
+            // A raw CSV's columns (TabularArguments) and the class weights.
+            "categorical": .string, "numeric": .string, "ignore": .string, "missing-values": .string,
+            "min-category-count": .integer, "target-transform": .string, "class-weights": .string, "folds": .integer,
             // Optimizer and rate.
             "optimizer": .string, "learning-rate": .numberOr(["auto"]), "weight-decay": .number, "momentum": .number,
             "schedule": .string, "epochs": .integer, "patience": .integer,

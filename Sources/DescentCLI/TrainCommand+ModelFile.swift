@@ -28,6 +28,7 @@ extension TrainCommand {
         var card = ModelCard(architecture: setup.modelArchitecture, trainedOn: setup.data, standardizer: setup.standardizer,
                              training: training)
         card.specification = specification.withoutOutputs
+        card.preprocessing = setup.preprocessing
         return card
     }
 

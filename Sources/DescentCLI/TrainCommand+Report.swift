@@ -6,9 +6,9 @@ extension TrainCommand {
     func writeReport(to path: String, setup: TrainingSetup, schedule: AnySchedule, stepsPerEpoch: Int,
                      history: [TrainingRecord], curves: TrainingCurves, failure: Error?,
                      diagnosis: Diagnosis? = nil, rerun: DiagnosisText.Rerun? = nil,
-                     automatic: AutomaticLearningRate.Choice? = nil, keptEpoch: Int? = nil) throws {
+                     automatic: AutomaticLearningRate.Choice? = nil, keptEpoch: Int? = nil, notes: TabularRunNotes? = nil) throws {
         let (split, objective) = (setup.split, setup.objective)
-        let summary: [(key: String, value: String)] = [
+        var summary: [(key: String, value: String)] = [
             ("Data set", setup.dataSummary),
             ("Rows", "\(split.train.count) training, \(split.validation.count) validation"),
             ("Model", setup.modelSummary),
@@ -17,6 +17,14 @@ extension TrainCommand {
             ("Epochs", "\(history.count) of \(epochs), \(stepsPerEpoch) steps each, batch size \(data.batchSize)"),
             ("Final validation \(objective.metricName)", history.last?.validationMetric.map { String(format: "%.4f", $0) } ?? "—"),
         ]
+        if let notes {
+            // A raw table: what was done with its columns, and the metrics beside accuracy.
+            summary += notes.lines.map { line in
+                let parts = line.split(separator: ":", maxSplits: 1).map(String.init)
+                return parts.count == 2 ? (parts[0], parts[1].trimmingCharacters(in: .whitespaces)) : ("Note", line)
+            }
+            if let metrics = notes.metricsLine { summary.append(("Validation metrics", metrics)) }
+        }
         var report = TrainReport(summary: summary, history: history, curves: curves, metricName: objective.metricName,
                                  stepsPerEpoch: stepsPerEpoch, command: TrainReport.commandLine(CommandLine.arguments),
                                  failure: failure.map { "\($0)" })

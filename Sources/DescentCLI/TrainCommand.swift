@@ -85,6 +85,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var saveConfig: String?
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
+    @Option(help: "Cross-validate first: train K models on K folds (stratified for classification), report the mean and spread of the validation metric and of the rate, then train the run at the median of the folds' rates.")
+    var folds: Int?
 
     /// The run these flags describe (a `--config` file's settings are flags by now; the command line won over them).
     /// - Throws: `ValidationError` naming the flag of a list (`--hidden`, `--channels`) that cannot be read.
@@ -126,6 +128,12 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard plateauPatience >= 0 else { throw ValidationError("--plateau-patience must be ≥ 0, got \(plateauPatience)") }
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
+        if let folds {
+            guard (2...100).contains(folds) else { throw ValidationError("--folds must be from 2 to 100, got \(folds)") }
+            if resume || checkpointDirectory != nil || initWeights != nil {
+                throw ValidationError("--folds trains fresh models: it does not go with --resume, --checkpoint-dir or --init-weights")
+            }
+        }
         if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be in 1...4096, got \(threads)") }
         if let trackNoiseScale, trackNoiseScale < 1 { throw ValidationError("--track-noise-scale must be at least 1 step, got \(trackNoiseScale)") }
         if let trackSharpness, trackSharpness < 1 { throw ValidationError("--track-sharpness must be at least 1 (steps between measurements), got \(trackSharpness)") }
@@ -161,7 +169,19 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         defer { signals.restore() }
         if MPICommunicator.isActive { MPICommunicator.watchStopSignals { [request = signals.request] in request.request(reason: $0) } }
         do {
-            try train(&summary, stopRequest: signals.request, job: job)
+            if let folds {
+                // Cross-validation, then the run itself at the median of the folds' rates (and their schedule).
+                let crossValidation = try crossValidate(folds: folds, stopRequest: signals.request)
+                var final = self
+                final.schedule = scheduleText
+                final.learningRateOption = .fixed(crossValidation.medianLearningRate)
+                summary.crossValidation = crossValidation
+                summary.learningRate = crossValidation.medianLearningRate
+                if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
+                try final.train(&summary, stopRequest: signals.request, job: job)
+            } else {
+                try train(&summary, stopRequest: signals.request, job: job)
+            }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
             summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
@@ -191,7 +211,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         var spec = try specification()
         let initialFile = try initWeights.map { try ModelFile.loadVerified(path: $0) }
-        let setup = try TrainingSetup(spec, savedCard: initialFile?.card)
+        let setup = try TrainingSetup(spec, savedCard: initialFile?.card, tabular: data.tabularOptions)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
         if let initialFile { try loadInitialWeights(initialFile, into: setup) }
@@ -208,6 +228,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.noiseScaleInterval = trackNoiseScale
         trainingConfiguration.earlyStoppingPatience = patience
+        trainingConfiguration.classWeights = data.classWeights(for: setup)
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
         // Under mpirun it searches at the global batch (as one process with batch N·B), and every process takes rank 0's rate.
@@ -261,7 +282,9 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         // Under mpirun the race's winner is not gone on from: each process raced alone; the job starts fresh at rank 0's rate.
         run.raceCheckpoint = job.size > 1 ? nil : decision.raceCheckpoint
 
+        summary.tabular = TabularRunNotes(setup: setup, classWeights: trainingConfiguration.classWeights)
         if !json {
+            for line in summary.tabular?.lines ?? [] { print(line) }
             print("Training on \(setup.dataSummary)")
             print("Model: \(setup.architecture), \(model.parameterCount) parameters; optimizer \(optimizer.rawValue); schedule \(parsed)"
                 + (reduceOnPlateau ? " × reduce-on-plateau(patience \(plateauPatience), factor \(plateauFactor))" : ""))
@@ -288,7 +311,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             // A failed run's report still shows how it failed (the loss up to the divergence, the rollbacks).
             if let reportPath, (try? writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                                                  history: curves.epochs, curves: curves, failure: error,
-                                                 diagnosis: diagnose(curves), rerun: rerun)) != nil {
+                                                 diagnosis: diagnose(curves), rerun: rerun, notes: summary.tabular)) != nil {
                 StandardOutput.error("note: wrote the report of the failed run to \(reportPath)\n")
             }
             throw error
@@ -324,11 +347,13 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                                                       schedule: parsed, status: summary.status, specification: spec), to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
+        summary.tabular?.addValidationMetrics(model: model, setup: setup)
         report(outcome.history, objective: objective, diagnosis: diagnosis, rerun: rerun, sharpness: curves.sharpness)
+        if !json, let metrics = summary.tabular?.metricsLine { print(metrics) }
         if let reportPath {
             try writeReport(to: reportPath, setup: setup, schedule: parsed, stepsPerEpoch: stepsPerEpoch,
                             history: outcome.history, curves: curves, failure: nil, diagnosis: diagnosis, rerun: rerun,
-                            automatic: automatic, keptEpoch: outcome.keptEpoch)
+                            automatic: automatic, keptEpoch: outcome.keptEpoch, notes: summary.tabular)
             if !json { print("Wrote the report to \(reportPath)") }
         }
     }

@@ -58,6 +58,10 @@ struct TrainSummary: Encodable {
     var trivialValidationLoss: Double?
     /// Extra top-level keys a command adds (e.g. the automatic rate's reasons).
     var extra: [String: String] = [:]
+    /// A raw table's columns, dropped rows, class weights and extra metrics (nil for other data).
+    var tabular: TabularRunNotes?
+    /// `--folds`: each fold's result and their mean and spread.
+    var crossValidation: CrossValidationSummary?
 
     struct Key: CodingKey {
         var stringValue: String
@@ -153,6 +157,9 @@ struct TrainSummary: Encodable {
                                  forKey: Key("sharpness"))
         }
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { try container.encode(value, forKey: Key(key)) }
+        try container.encode(tabular?.ignoredColumns ?? [], forKey: Key("ignored_columns"))
+        if let tabular { try tabular.encode(into: &container) }
+        if let crossValidation { try container.encode(crossValidation, forKey: Key("cross_validation")) }
     }
 
     /// The `message` of a run that did not fail: "completed 20 epochs", "stopped early after epoch 12

@@ -27,13 +27,22 @@ struct TrainingSetup {
     private(set) var standardizer: Standardizer?
     /// The model as a value (kind and sizes): saved with the model.
     let modelArchitecture: ModelArchitecture
+    /// A raw table's fitted preprocessing (nil for a bundled set, IDX files or a plain numeric CSV): saved with the model.
+    private(set) var preprocessing: TabularPreprocessing?
+    /// The raw table's columns and roles (nil when `preprocessing` is).
+    private(set) var profile: TabularProfile?
+    /// Rows dropped because their target was missing.
+    private(set) var droppedRows = 0
 
     /// The setup of the run `spec` describes (its data, preprocessing and model; `batchSize` sizes the memory
     /// check, as the activations of one minibatch are in memory at a time). `model` `.cnn` builds
     /// `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else square one-channel images
     /// (the digits' 64 features as 1×8×8). `savedCard`, a warm start's model card, decides the standardisation.
     /// `loaded`, when given, is the data the specification's source holds, already read (a tune worker reads it once).
-    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil) throws {
+    /// `tabular`: the raw-table options the flags asked for (nil: the defaults, a plain numeric file read as before);
+    /// `fold`: one fold of `--folds` as the validation part.
+    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil, tabular: TabularOptions? = nil,
+         fold: (index: Int, count: Int)? = nil) throws {
         let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
         let (idxImages, idxLabels, hidden, channels) = (spec.idxImages, spec.idxLabels, spec.hidden, spec.channels)
         let (validationFraction, standardize, seed, batchSize, kind) = (spec.validationFraction, spec.standardize, spec.seed,
@@ -44,7 +53,21 @@ struct TrainingSetup {
         } else if let name = dataset {
             data = try Datasets.load(named: name)
         } else if let csv {
-            data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
+            // A raw table goes through the preprocessing unless it is plain numbers (read as before) and no flag asks otherwise.
+            let options = tabular ?? TabularOptions(target: target, task: task)
+            let table = try RawTable.read(path: csv)
+            let profile = try TabularProfile(table: table, options: options)
+            if profile.isPlainNumeric && profile.columns[profile.targetIndex].missing == 0 && tabular == nil
+                && savedCard?.preprocessing == nil {
+                data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
+            } else {
+                let loaded = try TabularDataset(table: table, options: options, validationFraction: validationFraction, seed: seed,
+                                                fitted: savedCard?.preprocessing, fold: fold)
+                data = loaded.dataset
+                preprocessing = loaded.preprocessing
+                self.profile = loaded.profile
+                droppedRows = loaded.droppedRows
+            }
         } else if let idxImages, let idxLabels {
             data = try IDX.loadDataset(images: idxImages, labels: idxLabels)
         } else {
@@ -52,7 +75,9 @@ struct TrainingSetup {
         }
         if let savedCard { data = try Self.fitting(data, to: savedCard, source: csv ?? dataset ?? idxImages ?? "the data") }
         self.data = data
-        var split = try data.split(validationFraction: validationFraction, seed: seed)
+        // --folds: fold `index` of the K folds is the validation part.
+        var split = try fold.map { fold in data.split(fold: fold.index, of: try data.folds(fold.count, seed: seed)) }
+            ?? data.split(validationFraction: validationFraction, seed: seed)
         guard split.validation.count > 0 else {
             // round(n × fraction) must be at least 1.
             let smallest = 0.5 / Double(data.count)
@@ -64,7 +89,9 @@ struct TrainingSetup {
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
         }
-        if let savedCard {
+        if preprocessing != nil {
+            // The preprocessing standardised the numeric columns with the training part's statistics.
+        } else if let savedCard {
             // A warm start: the saved model's own statistics (or none, as it was trained), so its weights
             // see features on their scale; `standardize` does not apply.
             if let given = savedCard.standardizer {
@@ -96,8 +123,10 @@ struct TrainingSetup {
                                                   kernelSize: 3)
             return
         }
-        modelArchitecture = .multilayerPerceptron(inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize)
-        let widths = [data.featureCount] + hidden + [objective.outputSize]
+        let tables = preprocessing?.embeddingTables ?? []
+        modelArchitecture = ModelArchitecture(kind: .mlp, inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize,
+                                              embeddings: tables.isEmpty ? nil : tables.map { [$0.count, $0.dimension] })
+        let widths = [modelArchitecture.linearInputSize] + hidden + [objective.outputSize]
         // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
         let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
         let needed = Self.estimatedBytes(widths: widths, rows: rows)
@@ -109,6 +138,7 @@ struct TrainingSetup {
         var generator = SeededGenerator(seed: seed)
         model = try modelArchitecture.makeModel(using: &generator)
         architecture = "MLP " + widths.map(String.init).joined(separator: " → ") + (hidden.isEmpty ? "" : ", ReLU")
+            + (tables.isEmpty ? "" : " (after \(tables.count) embedding\(tables.count == 1 ? "" : "s") " + tables.map { "\($0.count)×\($0.dimension)" }.joined(separator: ", ") + ")")
     }
 
     /// The model in words for reports: "MLP 64 → 32 → 10, ReLU; 2,410 parameters" or

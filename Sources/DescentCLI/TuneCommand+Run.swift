@@ -152,7 +152,8 @@ extension TuneCommand {
         }
     }
 
-    func makeSetup() throws -> TrainingSetup { try TrainingSetup(try specification()) }
+    /// The setup of the study's specification (a raw table goes through the preprocessing the flags ask for).
+    func makeSetup() throws -> TrainingSetup { try TrainingSetup(try specification(), tabular: data.tabularOptions) }
 
     /// This process's worker loop: load the data once, then train trial after trial.
     private func runWorker(study: Study, space: SearchSpace, showProgress: Bool, stop: StopRequest) throws {
@@ -165,7 +166,7 @@ extension TuneCommand {
             if trial.state == .complete, let value = trial.value, best.map({ value < $0 }) ?? true { best = value }
             if showProgress { print(Self.progressLine(trial, total: trials, best: best)) }
         }, stopRequested: { stop.isRequested }) { trial in
-            try train(trial, data: setup.data, pause: pause, stop: stop)
+            try train(trial, data: setup.preprocessing == nil ? setup.data : nil, pause: pause, stop: stop)
         }
     }
 
@@ -182,14 +183,17 @@ extension TuneCommand {
 
     /// Trains one trial — exactly the `descent train` run of its specification (the same setup, schedule,
     /// optimizer, controllers and trainer) — and returns its final validation loss, reporting each epoch's to the pruner.
-    private func train(_ trial: TrialContext, data: Dataset, pause: Double, stop: StopRequest) throws -> Double {
+    private func train(_ trial: TrialContext, data: Dataset?, pause: Double, stop: StopRequest) throws -> Double {
         let spec = try specification(for: trial.parameters)
         // The data source is never searched: the worker's data, read once, with this trial's split, scaling and model.
-        let setup = try TrainingSetup(spec, loaded: data)
+        // A raw table (data nil) is read again: its preprocessing is fitted on each trial's own training part.
+        let setup = try TrainingSetup(spec, loaded: data, tabular: self.data.tabularOptions)
         let (_, totalSteps) = try RunAssembly.steps(spec, trainingExamples: setup.split.train.count)
         let rate = spec.learningRate.value ?? learningRate
         let schedule = try TrainCommand.parseSchedule(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
-        let fit = TrialFit(trainer: Trainer(configuration: spec.trainingConfiguration), spec: spec, setup: setup, rate: rate,
+        var configuration = spec.trainingConfiguration
+        configuration.classWeights = self.data.classWeights(for: setup)
+        let fit = TrialFit(trainer: Trainer(configuration: configuration), spec: spec, setup: setup, rate: rate,
                            schedule: schedule, trial: trial, pause: pause, stop: stop)
         return try spec.optimizer.withRule(fit, momentum: spec.momentum)
     }

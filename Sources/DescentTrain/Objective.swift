@@ -53,6 +53,22 @@ public enum Objective: Sendable, Equatable {
     }
 
     /// The headline metric of `outputs` against `targets` (R² is NaN when all targets are equal).
+    /// The training loss with per-class weights (classification; nil or regression: `loss`): PyTorch's
+    /// weighted cross-entropy, Σᵢ w_{yᵢ} ℓᵢ / Σᵢ w_{yᵢ}.
+    public func loss(_ outputs: Tensor, _ targets: Targets, classWeights: Tensor?) throws -> Tensor {
+        guard let classWeights, case let (.classification, .classes(labels, _)) = (self, targets) else { return try loss(outputs, targets) }
+        return try crossEntropy(outputs, labels, classWeights: classWeights)
+    }
+
+    /// scikit-learn's `class_weight="balanced"`: w_c = n / (k × n_c) for n labels, k classes and n_c labels of
+    /// class c (a class with no label weighs 1). Example: labels [0, 0, 0, 1] → [4 / (2 × 3), 4 / (2 × 1)] = [0.667, 2].
+    public static func balancedClassWeights(labels: [Int], classes: Int) -> [Float] {
+        var counts = [Int](repeating: 0, count: classes)
+        for label in labels where label >= 0 && label < classes { counts[label] += 1 }
+        let total = Double(labels.count)
+        return counts.map { $0 == 0 ? 1 : Float(total / (Double(classes) * Double($0))) }
+    }
+
     public func metric(_ outputs: Tensor, _ targets: Targets) throws -> Double {
         switch (self, targets) {
         case let (.classification, .classes(labels, _)):

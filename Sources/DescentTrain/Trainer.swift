@@ -124,6 +124,12 @@ public struct Trainer: Sendable {
 
         // A run that early stopping ended is the same run when resumed: nothing more happens.
         if loop.progress.stoppedEarly == true { return outcome(.stoppedEarly) }
+        let classWeights = try configuration.classWeights.map { weights -> Tensor in
+            guard weights.count == objective.outputSize, weights.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw TrainingError.invalidConfiguration("classWeights: \(weights.count) positive weights needed for \(objective.outputSize) outputs")
+            }
+            return Tensor(weights)
+        }
         while loop.progress.epoch < configuration.epochs {
             let epoch = loop.progress.epoch
             // The global batch: each process's batch × the processes (one process: the batch itself).
@@ -164,7 +170,7 @@ public struct Trainer: Sendable {
                     }
                     let batch = batches.batch(at: index)
                     let (loss, localGradients) = try valueWithGradient(at: model, parameters: trainable) { model in
-                        try objective.loss(model(batch.features), batch.targets)
+                        try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
                     }
                     (value, gradients, exampleCount) = (Double(loss.item), localGradients, batch.count)
                     if let interval = configuration.noiseScaleInterval, optimizer.step % interval == 0,

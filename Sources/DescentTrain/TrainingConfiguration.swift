@@ -19,6 +19,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Measure each step's global gradient norm for `TrainingEvent.stepEnded` (one more pass over
     /// the gradients; off unless a log asks for it).
     public var measuresGradientNorm = false
+    /// Per-class weights of the training loss (classification; nil: every class weighs 1), e.g.
+    /// `Objective.balancedClassWeights`. The validation loss stays unweighted.
+    public var classWeights: [Float]?
     /// Measure the gradient noise scale every this many steps (`GradientNoiseScale`; nil: not in one
     /// process, every step in a data-parallel job, where the pair of norms comes free), estimated at each epoch's end.
     /// In one process a measurement costs one more backward pass, on half the batch.

@@ -124,8 +124,9 @@ final class InspectCommandTests: XCTestCase {
         }
         let cases: [(String, [UInt8], [String], [String])] = [
             ("cells.csv", Array("a,b,y\n1,2,0\n3,4\n".utf8), [], ["cells.csv", "line 3", "expected 3 cells"]),
-            ("text.csv", Array("a,b,y\n1,2,0\n3,x4,1\n".utf8), [], ["text.csv", "line 3", "column 2", "\"x4\""]),
-            ("nan.csv", Array("a,b,y\n1,NaN,0\n3,4,1\n".utf8), [], ["nan.csv", "line 2", "column 2", "NaN"]),
+            // A cell that starts like a number in a column of numbers is malformed ("x4" would make b a text column,
+            // and NaN is a missing-value marker: see TabularTests).
+            ("text.csv", Array("a,b,y\n1,2,0\n3,4x,1\n".utf8), [], ["text.csv", "line 3", "column 2", "\"4x\""]),
             ("range.csv", Array("a,b,y\n1,2,0\n3e40,4,1\n".utf8), [], ["range.csv", "line 3", "column 1", "Float32"]),
             ("empty.csv", [], [], ["empty.csv", "empty"]),
             ("target.csv", Array("a,b\n1,2\n".utf8), ["--target", "label"], ["target.csv", "unknown target column \"label\""]),

@@ -10,6 +10,9 @@ import DescentTensor
 ///   linear to `outputSize`, on images of `imageShape` (channels × height × width) given as flat rows.
 ///   ``makeModel(using:)`` rebuilds it as `descent train --model cnn` builds it (the kernel size k odd,
 ///   so padding k/2 keeps the size; 3 by default).
+/// * `.mlp` with `embeddings` (a raw table with many-level categories): `TabularInput` first (index 0: the
+///   tables `0.tables.0.weight`, …), whose input is `inputSize − embeddings.count` dense values then one code
+///   per table, then the MLP on its output (linear layers at indices 1, 3, 5, …).
 ///
 /// Example: iris with `--hidden 64`: `ModelArchitecture.multilayerPerceptron(inputSize: 4, hiddenSizes: [64], outputSize: 3)`,
 /// `parameterShapes` = `["0.weight": [64, 4], "0.bias": [64], "2.weight": [3, 64], "2.bias": [3]]`,
@@ -35,15 +38,17 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
     public var channels: [Int]?
     /// A CNN's square kernel size (nil for an MLP).
     public var kernelSize: Int?
+    /// An MLP's embedding tables, `[rows, dimension]` each, looked up by `TabularInput` (nil or empty: none).
+    public var embeddings: [[Int]]?
 
     enum CodingKeys: String, CodingKey {
         case kind, activation, channels
         case inputSize = "input_size", hiddenSizes = "hidden_sizes", outputSize = "output_size"
-        case imageShape = "image_shape", kernelSize = "kernel_size"
+        case imageShape = "image_shape", kernelSize = "kernel_size", embeddings
     }
 
     public init(kind: Kind, inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: String = "relu",
-                imageShape: [Int]? = nil, channels: [Int]? = nil, kernelSize: Int? = nil) {
+                imageShape: [Int]? = nil, channels: [Int]? = nil, kernelSize: Int? = nil, embeddings: [[Int]]? = nil) {
         self.kind = kind
         self.inputSize = inputSize
         self.hiddenSizes = hiddenSizes
@@ -52,6 +57,16 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
         self.imageShape = imageShape
         self.channels = channels
         self.kernelSize = kernelSize
+        self.embeddings = embeddings
+    }
+
+    /// The embedding tables as (rows, dimension) pairs (empty: none).
+    public var embeddingTables: [(count: Int, dimension: Int)] { (embeddings ?? []).compactMap { $0.count == 2 ? ($0[0], $0[1]) : nil } }
+
+    /// The width the first linear layer reads: `inputSize`, or with embeddings the dense inputs plus every dimension.
+    public var linearInputSize: Int {
+        let tables = embeddingTables
+        return inputSize - tables.count + tables.reduce(0) { $0 + $1.dimension }
     }
 
     /// An MLP with ReLU between its linear layers.
@@ -65,6 +80,11 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
         func fail(_ detail: String) -> TensorError { .invalidArgument(operation: source, detail) }
         guard inputSize > 0, outputSize > 0, hiddenSizes.allSatisfy({ $0 > 0 }) else {
             throw fail("the model's sizes must be positive: input \(inputSize), hidden \(hiddenSizes), output \(outputSize)")
+        }
+        if let embeddings {
+            guard kind == .mlp, embeddings.allSatisfy({ $0.count == 2 && $0[0] > 0 && $0[1] > 0 }), embeddings.count <= inputSize else {
+                throw fail("embeddings must be [rows, dimension] pairs of positive sizes, at most one per input, on an mlp")
+            }
         }
         guard activation == "relu" else { throw fail("unknown activation '\(activation)' (this build knows relu)") }
         if kind == .cnn {
@@ -83,7 +103,10 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
         switch kind {
         case .mlp:
             let widths = [inputSize] + hiddenSizes + [outputSize]
-            return "MLP " + widths.map(String.init).joined(separator: " → ") + (hiddenSizes.isEmpty ? " (linear)" : ", \(activation)")
+            let tables = embeddingTables
+            let embedded = tables.isEmpty ? "" : " (\(tables.count) embedding\(tables.count == 1 ? "" : "s") "
+                + tables.map { "\($0.count)×\($0.dimension)" }.joined(separator: ", ") + " → \(linearInputSize))"
+            return "MLP " + widths.map(String.init).joined(separator: " → ") + (hiddenSizes.isEmpty ? " (linear)" : ", \(activation)") + embedded
         case .cnn:
             let image = (imageShape ?? []).map(String.init).joined(separator: "×")
             let kernel = kernelSize ?? 3
@@ -94,11 +117,14 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
     /// The PyTorch names and shapes of an MLP's tensors (empty for a CNN, whose shapes the file's tensors give).
     public var parameterShapes: [String: [Int]] {
         guard kind == .mlp else { return [:] }
-        let widths = [inputSize] + hiddenSizes + [outputSize]
+        let widths = [linearInputSize] + hiddenSizes + [outputSize]
         var shapes: [String: [Int]] = [:]
+        let tables = embeddingTables
+        let offset = tables.isEmpty ? 0 : 1
+        for (index, table) in tables.enumerated() { shapes["0.tables.\(index).weight"] = [table.count, table.dimension] }
         for layer in 0..<(widths.count - 1) {
-            shapes["\(2 * layer).weight"] = [widths[layer + 1], widths[layer]]
-            shapes["\(2 * layer).bias"] = [widths[layer + 1]]
+            shapes["\(2 * layer + offset).weight"] = [widths[layer + 1], widths[layer]]
+            shapes["\(2 * layer + offset).bias"] = [widths[layer + 1]]
         }
         return shapes
     }
@@ -128,6 +154,12 @@ public struct ModelArchitecture: Codable, Sendable, Equatable {
         }
         var layers: [any Module] = []
         var width = inputSize
+        let tables = embeddingTables
+        if !tables.isEmpty {
+            let input = try TabularInput(denseWidth: inputSize - tables.count, tables: tables, using: &generator)
+            layers.append(input)
+            width = input.outputWidth
+        }
         for size in hiddenSizes {
             layers.append(try Linear(width, size, using: &generator))
             layers.append(ReLU())

@@ -20,6 +20,10 @@ import Foundation
 /// | `descent.training` | `{"data":"iris: 120 training …","epochs_run":20,"learning_rate":0.003,…}` |
 /// | `descent.run` | the `RunSpecification` that trained it: `{"dataset":"iris","epochs":20,"hidden":[64],…}` (version 2 on) |
 /// | `descent.tensor_sha256` | `{"0.bias":"5f0c…","0.weight":"a3e1…",…}`: the SHA-256 of each tensor's bytes, written and checked by ``ModelFile`` (optional) |
+/// | `descent.preprocessing` | a raw table's fitted `TabularPreprocessing` (absent for a plain numeric file): `{"columns":[{"kind":"numeric","median":44.45,…},{"kind":"categorical","levels":["(unknown)","Biscoe",…]}],"ignored_columns":["rownames"],"missing_values":["","NA",…],"target":{…}}` |
+///
+/// With a preprocessing, `descent.features` names the network's inputs (`island=Biscoe`, `bill_length_mm_missing`, …)
+/// and prediction reads the raw columns through the preprocessing; `descent.standardizer` is then absent.
 ///
 /// A prediction standardises row x as z = (x − mean) / standard_deviation (per column, Float32, exactly
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
@@ -43,6 +47,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var training: TrainingDescription?
     /// The run that trained the model (format version 2 on; nil in files of version 1 or written without one).
     public var specification: RunSpecification?
+    /// The fitted preprocessing of a raw table (nil: the features are the file's numeric columns).
+    public var preprocessing: TabularPreprocessing?
 
     /// How a model was trained, for people: shown by `descent inspect`.
     public struct TrainingDescription: Codable, Sendable, Equatable {
@@ -119,6 +125,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public static let run = "descent.run"
         /// Not part of the card: ``ModelFile`` writes and verifies it (the tensors' checksums).
         public static let tensorChecksums = "descent.tensor_sha256"
+        public static let preprocessing = "descent.preprocessing"
     }
 
     private struct StandardizerObject: Codable {
@@ -146,6 +153,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         if let classNames { metadata[Key.classes] = try json(classNames) }
         if let training { metadata[Key.training] = try json(training) }
         if let specification { metadata[Key.run] = try json(specification) }
+        if let preprocessing { metadata[Key.preprocessing] = try json(preprocessing) }
         return metadata
     }
 
@@ -223,6 +231,10 @@ public struct ModelCard: Codable, Sendable, Equatable {
             }
         } else {
             specification = nil
+        }
+        preprocessing = metadata[Key.preprocessing] == nil ? nil : try decode(TabularPreprocessing.self, Key.preprocessing)
+        if let preprocessing, preprocessing.inputWidth != architecture.inputSize {
+            throw invalid(Key.preprocessing, "\(preprocessing.inputWidth) inputs for a model of \(architecture.inputSize)")
         }
     }
 

@@ -46,4 +46,31 @@ public struct ModelPredictor {
     public func probabilities(_ outputs: Tensor) throws -> Tensor {
         try outputs.softmax(alongAxis: 1)
     }
+
+    /// A raw table's rows as the network's inputs through the card's preprocessing (columns by name, missing
+    /// cells filled, unseen categories "(unknown)"; rows with a malformed cell skipped and reported).
+    /// - Throws: `ModelFileError` when the model has no preprocessing, `DataError` as `TabularPreprocessing.encode`.
+    public func encode(_ table: RawTable) throws -> (features: Tensor, encoding: TabularEncoding) {
+        guard let preprocessing = card.preprocessing else {
+            throw ModelFileError.invalidMetadata(file: table.file, key: ModelCard.Key.preprocessing, "the model has no preprocessing")
+        }
+        let encoding = try preprocessing.encode(table)
+        let features = try Tensor(shape: [encoding.rowsKept.count, preprocessing.inputWidth], scalars: encoding.features)
+        return (features, encoding)
+    }
+
+    /// A regression model's outputs in the target's own units: a raw table's standardised (and transformed)
+    /// target mapped back; the outputs as they are otherwise.
+    public func values(_ outputs: Tensor) -> [Float] {
+        guard let target = card.preprocessing?.target else { return outputs.scalars }
+        return outputs.scalars.map { target.original($0) }
+    }
+
+    /// A model's outputs for `features` in evaluation mode, a chunk of rows at a time (the model is back in
+    /// training mode after).
+    public static func outputs(of model: some Module, _ features: Tensor) throws -> Tensor {
+        model.eval()
+        defer { model.train() }
+        return try outputsInChunks(of: model, features).detached
+    }
 }

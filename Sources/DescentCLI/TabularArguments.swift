@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Descent
+
+/// How a raw CSV file's columns are read (`descent train`, `range-test`, `tune` and `inspect`):
+/// role overrides, the missing-value markers, the rare-category threshold and the target transform.
+/// Every flag has the default that `descent train --csv F --target T` uses alone (see `TabularProfile`).
+///
+/// ```
+/// $ descent train --csv penguins.csv --target species --ignore year --categorical island
+/// $ descent train --csv prices.csv --target price --target-transform log --missing-values ',NA,-'
+/// ```
+struct TabularArguments: ParsableArguments {
+    @Option(help: "Columns of --csv to read as categories, comma-separated (e.g. a year or a code).")
+    var categorical: String?
+    @Option(help: "Columns of --csv to read as numbers, comma-separated (a cell that is not a number is then an error).")
+    var numeric: String?
+    @Option(help: "Columns of --csv to leave out, comma-separated.")
+    var ignore: String?
+    @Option(name: .customLong("missing-values"),
+            help: "Cell texts that mean missing, comma-separated, compared without case (default: ',NA,NaN,?,null'; the empty cell is the leading empty item).")
+    var missingValues: String?
+    @Option(name: .customLong("min-category-count"),
+            help: "Categories seen fewer times in the training part share one level, (other) (default 5; 1 keeps every one).")
+    var minCategoryCount: Int = 5
+    @Option(name: .customLong("target-transform"), help: "A regression target's transform: none or log (for positive, skewed values such as prices).")
+    var targetTransform: TargetTransform = .none
+
+    /// Checks the numbers and names.
+    func validate() throws {
+        guard (1...1_000_000).contains(minCategoryCount) else {
+            throw ValidationError("--min-category-count must be in 1...1000000, got \(minCategoryCount)")
+        }
+        for (flag, text) in [("--categorical", categorical), ("--numeric", numeric), ("--ignore", ignore)] {
+            if let text, Self.names(text).isEmpty { throw ValidationError("\(flag) needs one or more column names, e.g. \(flag) a,b") }
+        }
+    }
+
+    /// Whether any of these flags was given (a plain numeric file then still goes through the preprocessing).
+    var isGiven: Bool {
+        categorical != nil || numeric != nil || ignore != nil || missingValues != nil || minCategoryCount != 5 || targetTransform != .none
+    }
+
+    /// The options these flags describe for `target` and `task`.
+    func options(target: String?, task: PredictionTask?) -> TabularOptions {
+        var options = TabularOptions(target: target, task: task)
+        options.categorical = categorical.map(Self.names) ?? []
+        options.numeric = numeric.map(Self.names) ?? []
+        options.ignore = ignore.map(Self.names) ?? []
+        if let missingValues {
+            options.missingValues = missingValues.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        options.minimumCategoryCount = minCategoryCount
+        options.targetTransform = targetTransform
+        return options
+    }
+
+    /// "a, b,c" → ["a", "b", "c"].
+    static func names(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}
+
+extension TargetTransform: ExpressibleByArgument {}

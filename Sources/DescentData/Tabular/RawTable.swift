@@ -1,0 +1,91 @@
+import Foundation
+
+/// A CSV file read as text: the header and every cell as a string, with the line each row starts on —
+/// the input of column-role inference (`TabularProfile`) and of `TabularPreprocessing`, which decide
+/// what the cells mean.
+///
+/// Quoting follows RFC 4180 (`"a, b"`); a UTF-8 byte-order mark is skipped; blank lines are skipped.
+/// An empty column name in the header (R's `write.csv` row names) is read as `column_N` (N from 1).
+/// A row with a different number of cells than the header is an error naming its line (with a hint
+/// when the header is one column holding `;`, tabs or `|`: a file whose columns are not separated by
+/// commas).
+///
+/// ```swift
+/// // penguins.csv: rownames,species,island,bill_length_mm,…
+/// let table = try RawTable.read(path: "penguins.csv")
+/// table.header.count      // 9
+/// table.rows[0][2]        // "Torgersen"
+/// table.lines[0]          // 2
+/// ```
+public struct RawTable: Sendable, Equatable {
+    /// The file (or source) named in errors.
+    public var file: String
+    /// The column names of the header row.
+    public var header: [String]
+    /// The cells of each data row, in header order.
+    public var rows: [[String]]
+    /// The 1-based line on which each row starts.
+    public var lines: [Int]
+
+    public init(file: String, header: [String], rows: [[String]], lines: [Int]) {
+        self.file = file
+        self.header = header
+        self.rows = rows
+        self.lines = lines
+    }
+
+    /// The number of data rows.
+    public var count: Int { rows.count }
+
+    /// The 0-based position of the column `name`, nil if the header has none.
+    public func index(of name: String) -> Int? { header.firstIndex(of: name) }
+
+    /// Reads `path` (UTF-8 CSV with a header row).
+    /// - Throws: `DataError` naming the file, and the line where there is one.
+    public static func read(path: String) throws -> RawTable {
+        try parse(bytes: try CSVTable.readFile(path), file: path)
+    }
+
+    /// Parses CSV bytes held in memory; `file` names them in errors.
+    public static func parse(bytes: [UInt8], file: String) throws -> RawTable {
+        try CSVTable.checkText(bytes, file: file)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            var tokenizer = CSVTokenizer(bytes: buffer, file: file)
+            var fields: [CSVField] = []
+            guard let headerLine = try tokenizer.nextRecord(&fields) else {
+                throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
+            }
+            // An empty name (R's write.csv leaves the row-name column unnamed) becomes "column_N", as pandas' "Unnamed: N".
+            var header = fields.map { tokenizer.string($0) }
+            if header.count == 1 && header[0].isEmpty {
+                throw DataError.malformedCSV(file: file, line: headerLine, column: 1, columnName: nil, "empty column name in the header row")
+            }
+            for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
+            var seen: [String: Int] = [:]
+            for (index, name) in header.enumerated() {
+                if let first = seen[name] {
+                    throw DataError.malformedCSV(file: file, line: headerLine, column: index + 1, columnName: name,
+                        "the column name \"\(name)\" appears twice (columns \(first + 1) and \(index + 1)); give each column its own name")
+                }
+                seen[name] = index
+            }
+            let width = header.count
+            var rows: [[String]] = []
+            var lines: [Int] = []
+            while let line = try tokenizer.nextRecord(&fields) {
+                guard fields.count == width else {
+                    let separator = width == 1 ? [";", "\t", "|"].first { header[0].contains($0) } : nil
+                    let hint = separator.map { s in
+                        "; the header is a single column containing \(s == "\t" ? "tabs" : "'\(s)'"): columns must be separated by commas"
+                    } ?? ""
+                    throw DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
+                        "expected \(width) cells (as in the header), found \(fields.count)" + hint)
+                }
+                rows.append(fields.map { tokenizer.string($0) })
+                lines.append(line)
+            }
+            guard !rows.isEmpty else { throw DataError.invalidCSV(file: file, "no data rows after the header") }
+            return RawTable(file: file, header: header, rows: rows, lines: lines)
+        }
+    }
+}

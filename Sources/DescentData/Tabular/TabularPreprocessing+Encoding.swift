@@ -1,0 +1,119 @@
+/// The rows of a raw table as network inputs (`TabularPreprocessing.encode`), with what could not be read.
+public struct TabularEncoding: Sendable {
+    /// Row-major `[rowsKept.count, inputWidth]`.
+    public var features: [Float]
+    /// The table rows encoded, in order (a row with a malformed cell is skipped).
+    public var rowsKept: [Int]
+    /// The rows skipped, each with its error (file, line, column).
+    public var skipped: [DataError]
+    /// Cells of categorical columns holding a value not seen in training (encoded as "(unknown)"), per column name.
+    public var unknownCategories: [String: Int]
+
+    /// All unknown category cells.
+    public var unknownCount: Int { unknownCategories.values.reduce(0, +) }
+}
+
+extension TabularPreprocessing {
+    /// Encodes every row of `table`, finding the columns by name.
+    ///
+    /// A missing cell is filled as in training. A categorical value that is not one of the levels is, with
+    /// `training` true (the table the encoding was fitted on), a rare one: "(other)"; else it is one not seen
+    /// in training: "(unknown)", a zero vector (no one-hot input set; the embedding's row 0, kept at zero),
+    /// counted in `unknownCategories`; a numeric cell that is not a number (or a boolean cell outside its pair) skips the
+    /// row, reported as a `DataError` naming the line and column.
+    /// - Throws: `DataError` when a column the model reads is not in the header, or when a numeric column
+    ///   holds text in most rows (numeric in training, text here).
+    public func encode(_ table: RawTable, training: Bool = false) throws -> TabularEncoding {
+        let missingCells = MissingCells(missingValues)
+        var positions: [Int] = []
+        for column in columns {
+            guard let index = table.index(of: column.name) else {
+                throw DataError.invalidCSV(file: table.file, "no column \"\(column.name)\", which the model reads; the columns are: "
+                                           + table.header.joined(separator: ", "))
+            }
+            positions.append(index)
+        }
+        let width = inputWidth, dense = denseWidth
+        var features = [Float](repeating: 0, count: table.count * width)
+        var rowsKept: [Int] = []
+        rowsKept.reserveCapacity(table.count)
+        var skipped: [DataError] = []
+        var malformedPerColumn = [Int](repeating: 0, count: columns.count)
+        var unknown: [String: Int] = [:]
+        let levelIndex = columns.map { column in
+            Dictionary((column.levels ?? []).enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        }
+        for (row, cells) in table.rows.enumerated() {
+            let base = rowsKept.count * width
+            var denseAt = base, codeAt = base + dense
+            var failure: DataError?
+            for (number, column) in columns.enumerated() {
+                let cell = cells[positions[number]]
+                let isMissing = missingCells.contains(cell)
+                switch column.kind {
+                case .numeric, .boolean:
+                    var value = Double(column.median ?? 0)
+                    if !isMissing {
+                        let parsed = column.kind == .boolean
+                            ? Self.booleanValue(cell, trueText: column.trueText ?? "1") : NumberParser.parse(cell)
+                        guard let parsed, parsed.isFinite, Float(parsed).isFinite else {
+                            malformedPerColumn[number] += 1
+                            let detail = column.kind == .boolean
+                                ? "\"\(cell.prefix(80))\" is not a value of this yes/no column" : TabularProfile.notANumber(cell)
+                            failure = failure ?? DataError.malformedCSV(file: table.file, line: table.lines[row],
+                                                                        column: positions[number] + 1, columnName: column.name, detail)
+                            continue
+                        }
+                        value = parsed
+                    }
+                    features[denseAt] = Float((value - Double(column.mean ?? 0)) / Double(column.standardDeviation ?? 1))
+                    denseAt += 1
+                    if column.missingIndicator ?? false {
+                        features[denseAt] = isMissing ? 1 : 0
+                        denseAt += 1
+                    }
+                case .categorical:
+                    let levels = levelIndex[number]
+                    var code: Int
+                    if isMissing {
+                        code = levels[ColumnEncoding.missingLevel] ?? levels[ColumnEncoding.otherLevel] ?? 0
+                    } else if let found = levels[cell], found > 0, !Self.isReserved(cell) {
+                        code = found
+                    } else if training, let other = levels[ColumnEncoding.otherLevel] {
+                        code = other
+                    } else {
+                        code = 0
+                    }
+                    if code == 0 && !isMissing { unknown[column.name, default: 0] += 1 }
+                    if column.embeddingDimension == nil {
+                        if code > 0 { features[denseAt + code - 1] = 1 }
+                        denseAt += column.denseWidth
+                    } else {
+                        features[codeAt] = Float(code)
+                        codeAt += 1
+                    }
+                }
+            }
+            if let failure {
+                // Clear what this row wrote; the next row reuses the space.
+                for index in base..<(base + width) { features[index] = 0 }
+                skipped.append(failure)
+            } else {
+                rowsKept.append(row)
+            }
+        }
+        features.removeLast(features.count - rowsKept.count * width)
+        // A column that is numeric in training and text here: an error naming it, not a file of skipped rows.
+        for (number, count) in malformedPerColumn.enumerated() where count > 0 && count * 2 > table.count {
+            throw DataError.invalidCSV(file: table.file, "column \"\(columns[number].name)\" was \(columns[number].kind.rawValue) in training "
+                + "but \(count) of \(table.count) cells here are not (e.g. \(skipped.first.map { "\($0)" } ?? "")); is it the same kind of file?")
+        }
+        return TabularEncoding(features: features, rowsKept: rowsKept, skipped: skipped, unknownCategories: unknown)
+    }
+
+    /// Whether a cell's text is one of the level names the encoding reserves ("(unknown)", "(other)", "(missing)").
+    static func isReserved(_ cell: String) -> Bool {
+        cell == ColumnEncoding.unknownLevel || cell == ColumnEncoding.otherLevel || cell == ColumnEncoding.missingLevel
+    }
+
+}

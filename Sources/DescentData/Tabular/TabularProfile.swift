@@ -1,0 +1,206 @@
+/// One column of a raw table as `TabularProfile` sees it: its role, how many distinct values and
+/// missing cells it has, and why it got its role.
+public struct ColumnProfile: Sendable, Equatable {
+    /// The header name.
+    public var name: String
+    /// The 0-based position in the header.
+    public var index: Int
+    /// What training does with it.
+    public var role: ColumnRole
+    /// Distinct non-missing values.
+    public var distinct: Int
+    /// Missing cells (see `TabularOptions.missingValues`).
+    public var missing: Int
+    /// Why the column has its role, in words ("text", "every value distinct, 1 … 344", "--ignore").
+    public var reason: String
+    /// Whether every non-missing cell is a number.
+    public var isNumeric = false
+
+    public init(name: String, index: Int, role: ColumnRole, distinct: Int, missing: Int, reason: String) {
+        self.name = name
+        self.index = index
+        self.role = role
+        self.distinct = distinct
+        self.missing = missing
+        self.reason = reason
+    }
+}
+
+/// The role of every column of a raw table, inferred by these rules in order (overrides first):
+///
+/// 1. the target column (`--target`, default the last) is the target;
+/// 2. `--ignore` columns are ignored; `--categorical` columns are categorical; `--numeric` columns are
+///    numeric (a cell that is not a number is then an error naming it);
+/// 3. a column with one value (or none) in every non-missing cell and no missing cell is constant;
+/// 4. yes/no, true/false, y/n, t/f (any case) or the numbers 0 and 1, two values in all, is boolean;
+/// 5. a column whose every non-missing cell is a number is numeric — unless its values are distinct
+///    integers forming a run (1, 2, 3 … in any order) or, in the first column of at least 10 rows, rising down the
+///    file (2, 5, 9 …: R's row names after rows were removed), a row number: identifier; when at least 95% of the
+///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
+///    that is not is an error (line, column) rather than a text column;
+/// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
+///    other text is categorical.
+///
+/// ```swift
+/// let table = try RawTable.read(path: "penguins.csv")
+/// let profile = try TabularProfile(table: table, options: TabularOptions(target: "species"))
+/// profile.columns.map(\.role)   // [.identifier, .target, .categorical, .numeric, .numeric, .numeric, .numeric, .categorical, .numeric]
+/// profile.ignoredColumns        // ["rownames"]
+/// ```
+public struct TabularProfile: Sendable, Equatable {
+    /// Every column in header order.
+    public var columns: [ColumnProfile]
+    /// The target column's position.
+    public var targetIndex: Int
+
+    /// The columns training drops, by name, in header order.
+    public var ignoredColumns: [String] { columns.filter { $0.role.isDropped }.map(\.name) }
+    /// The columns training reads, in header order.
+    public var featureColumns: [ColumnProfile] { columns.filter { !$0.role.isDropped && $0.role != .target } }
+    /// Whether the table is the plain kind `Dataset.loadCSV` reads as it is: every cell of every feature a
+    /// number, none missing, no identifier and none ignored (a constant column is then kept, as before).
+    public var isPlainNumeric: Bool {
+        columns.allSatisfy { column in
+            column.role == .target || (column.isNumeric && column.missing == 0 && column.role != .identifier && column.role != .ignored)
+        }
+    }
+
+    /// The fraction of numeric cells from which a non-number is a malformed cell rather than a sign of text.
+    public static let numericShare = 0.95
+
+    /// Infers the roles of `table`'s columns under `options`.
+    /// - Throws: `DataError` naming the column: an unknown target or override name, a column named by two
+    ///   overrides, a malformed cell in a (mostly) numeric column.
+    public init(table: RawTable, options: TabularOptions) throws {
+        let file = table.file
+        let targetIndex: Int
+        if let target = options.target {
+            guard let index = table.index(of: target) else {
+                throw DataError.invalidCSV(file: file, "unknown target column \"\(target)\"; the columns are: "
+                                           + table.header.joined(separator: ", "))
+            }
+            targetIndex = index
+        } else {
+            targetIndex = table.header.count - 1
+        }
+        for (flag, names) in [("--categorical", options.categorical), ("--numeric", options.numeric), ("--ignore", options.ignore)] {
+            for name in names {
+                guard let index = table.index(of: name) else {
+                    throw DataError.invalidArgument(parameter: flag, "\(file) has no column \"\(name)\"; the columns are: "
+                                                    + table.header.joined(separator: ", "))
+                }
+                if index == targetIndex {
+                    throw DataError.invalidArgument(parameter: flag, "\"\(name)\" is the target column; it cannot be a feature or ignored")
+                }
+            }
+        }
+        let overlap = Set(options.categorical).intersection(options.numeric).union(Set(options.ignore).intersection(options.categorical + options.numeric))
+        if let name = overlap.sorted().first {
+            throw DataError.invalidArgument(parameter: "--categorical/--numeric/--ignore", "\"\(name)\" is named by more than one of them")
+        }
+        let missingCells = options.missingValues.isEmpty ? MissingCells([]) : options.missingCells
+        var columns: [ColumnProfile] = []
+        for (index, name) in table.header.enumerated() {
+            columns.append(try Self.profile(column: index, name: name, table: table, isTarget: index == targetIndex,
+                                            options: options, missingCells: missingCells))
+        }
+        self.columns = columns
+        self.targetIndex = targetIndex
+    }
+
+    /// Why a cell is not read as a number: out of Float32's range, or not a (decimal) number at all.
+    static func notANumber(_ text: String) -> String {
+        if let value = NumberParser.parse(text), !value.isNaN {
+            return "\(text.prefix(80)) is out of the Float32 range (±3.4028235e38)"
+        }
+        return CSVTable.notANumber(text)
+    }
+
+    /// Whether `text` begins as a number does: a digit, or a sign or point followed by a digit.
+    static func startsLikeANumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.prefix(3))
+        func digit(_ index: Int) -> Bool { index < bytes.count && (48...57).contains(bytes[index]) }
+        if digit(0) { return true }
+        guard let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: ".") else { return false }
+        return digit(1) || (bytes.count > 2 && bytes[1] == UInt8(ascii: ".") && digit(2))
+    }
+
+    static let booleanPairs: [Set<String>] = [["yes", "no"], ["true", "false"], ["y", "n"], ["t", "f"]]
+
+    private static func profile(column: Int, name: String, table: RawTable, isTarget: Bool, options: TabularOptions,
+                                missingCells: MissingCells) throws -> ColumnProfile {
+        var counts: [String: Int] = [:]
+        var missing = 0
+        for row in table.rows {
+            let cell = row[column]
+            if missingCells.contains(cell) { missing += 1 } else { counts[cell, default: 0] += 1 }
+        }
+        let distinct = counts.count
+        // Numbers among the distinct values (each parsed once).
+        var numbers: [String: Double] = [:]
+        var textCells = 0
+        for (text, count) in counts {
+            if let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite {
+                numbers[text] = value
+            } else {
+                textCells += count
+            }
+        }
+        let present = table.count - missing
+        func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
+            var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason)
+            profile.isNumeric = textCells == 0 && distinct > 0
+            return profile
+        }
+        if isTarget { return make(.target, "--target") }
+        if options.ignore.contains(name) { return make(.ignored, "--ignore") }
+        if options.categorical.contains(name) { return make(.categorical, "--categorical") }
+        func malformed(_ detail: String) -> DataError {
+            // The first row (in file order) holding a cell that is not a number.
+            let bad = { (cell: String) in !missingCells.contains(cell) && numbers[cell] == nil }
+            let row = table.rows.firstIndex { bad($0[column]) && Self.startsLikeANumber($0[column]) }
+                ?? table.rows.firstIndex { bad($0[column]) } ?? 0
+            return DataError.malformedCSV(file: table.file, line: table.lines[row], column: column + 1, columnName: name,
+                                          Self.notANumber(table.rows[row][column]) + detail)
+        }
+        if options.numeric.contains(name) {
+            if textCells > 0 { throw malformed(" (--numeric \(name))") }
+            return make(.numeric, "--numeric")
+        }
+        if distinct == 0 { return make(.constant, "every cell missing") }
+        if distinct == 1 && missing == 0 && table.count >= 2 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
+        if distinct <= 2 {
+            let lowered = Set(counts.keys.map { $0.lowercased() })
+            if booleanPairs.contains(where: { lowered.isSubset(of: $0) }) && distinct == lowered.count {
+                return make(.boolean, lowered.sorted().joined(separator: "/"))
+            }
+            if textCells == 0, Set(numbers.values).isSubset(of: [0, 1]), distinct == 2 { return make(.boolean, "0/1") }
+        }
+        if textCells == 0 {
+            if missing == 0, distinct == present, distinct >= 3 {
+                let values = numbers.values
+                if values.allSatisfy({ $0.rounded() == $0 }), let low = values.min(), let high = values.max() {
+                    if high - low == Double(distinct - 1) {
+                        return make(.identifier, "every value distinct, a run \(Int(low)) … \(Int(high)) (a row number)")
+                    }
+                    // Row numbers with gaps (rows removed), where R writes them: the first column, distinct integers
+                    // rising down the file.
+                    let inOrder = column == 0 && table.count >= 10 ? table.rows.map { numbers[$0[column]] ?? 0 } : []
+                    if !inOrder.isEmpty && zip(inOrder, inOrder.dropFirst()).allSatisfy({ $0 < $1 }) {
+                        return make(.identifier, "every value distinct, rising \(Int(low)) … \(Int(high)) down the file (a row number)")
+                    }
+                }
+            }
+            return make(.numeric, "numbers")
+        }
+        // A column of numbers with a bad cell: at least 95% numbers, or a majority of numbers and a cell that
+        // starts like one ("12abc", "0x10", "1,5") — a malformed number, not a category.
+        let share = Double(present - textCells) / Double(present)
+        if share >= numericShare || (share >= 0.5 && counts.keys.contains { numbers[$0] == nil && Self.startsLikeANumber($0) }) {
+            throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
+                            + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
+        }
+        if missing == 0, distinct == present, distinct >= 3 { return make(.identifier, "text, every value distinct (a key or name)") }
+        return make(.categorical, "text")
+    }
+}
