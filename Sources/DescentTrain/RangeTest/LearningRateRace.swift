@@ -111,7 +111,7 @@ public struct LearningRateRace: Sendable, Equatable {
             throw TrainingError.invalidConfiguration("the race's rungs \(rungs) must increase within 1…\(configuration.epochs) epochs")
         }
         let initial = model.stateDictionary
-        defer { try? model.load(parameters: initial) }
+        defer { _ = try? model.load(parameters: initial) }
         var candidates = rates.map { Candidate(learningRate: $0) }
         var checkpoints = [TrainingCheckpoint<Rule>?](repeating: nil, count: rates.count)
         var finished = [Bool](repeating: false, count: rates.count)
