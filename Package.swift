@@ -31,13 +31,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // The tuner's study storage: SQLite (embedded, the default) and PostgreSQL (many machines).
-        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // The tuner's study storage on PostgreSQL (many machines; SQLite, the default, is the system's libsqlite3 through CSQLite).
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // TLS to PostgreSQL (sslmode=require, verify-full, …): postgres-nio's own TLS library, named for its types.
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
-        // `descent train --config`: TOML and YAML files of flags.
-        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        // `descent train --config`: YAML files of flags (TOML is read by DescentFiles' own TOMLReader).
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
@@ -62,8 +60,10 @@ let package = Package(
         // Data-parallel jobs: the communicator (Open MPI's or a single process's) and how the process was launched.
         .target(name: "DescentDistributed", dependencies: ["CDescentMPI"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim", "DescentDistributed"]),
+        // The system's SQLite (libsqlite3-dev on Debian, as GRDB needed before), called directly by the study storage.
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
-        .target(name: "DescentTune", dependencies: ["DescentTrain", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "DescentTune", dependencies: ["DescentTrain", "CSQLite"]),
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
         // Built empty but for the URL redaction unless the PostgreSQL trait is on (its code sits under `#if PostgreSQL`).
         .target(name: "DescentTunePostgres", dependencies: [
@@ -87,7 +87,6 @@ let package = Package(
         .target(name: "DescentCLI", dependencies: [
             "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
@@ -103,13 +102,13 @@ let package = Package(
         .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed"]),
         .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI", "DescentTunePostgres"]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
-        .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres"]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
-        .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"]),
+        .testTarget(name: "DescentFilesTests", dependencies: ["DescentFiles"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentConformanceTests", dependencies: ["DescentConformance", "DescentFiles", "DescentSchedules", "DescentOptim", "DescentTrain"]),
         // Seeded property tests ("fuzzing") of every reader of user files and text.
         .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain", "DescentConformance",
-                                                     "DescentCLI", "DescentTune", .product(name: "GRDB", package: "GRDB.swift")]),
+                                                     "DescentCLI", "DescentTune"]),
     ],
     swiftLanguageModes: [.v6]
 )

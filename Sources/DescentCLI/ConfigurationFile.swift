@@ -1,11 +1,10 @@
 import DescentFiles
 import Foundation
-import TOMLKit
 import Yams
 
 /// A configuration file of `descent train --config FILE`: flat `key = value` pairs whose keys are
 /// the command's long flag names (`learning-rate` or `learning_rate`), read from TOML (`.toml`,
-/// through TOMLKit) or YAML (`.yaml`, `.yml`, through Yams), chosen by the file's extension.
+/// through DescentFiles' `TOMLReader`) or YAML (`.yaml`, `.yml`, through Yams), chosen by the file's extension.
 ///
 /// ```toml
 /// # digits.toml
@@ -95,23 +94,18 @@ struct ConfigurationFile: Equatable {
     private static func tomlEntries(_ text: String, path: String) throws -> [Entry] {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let begin = error.source.begin
-            throw ConfigurationError(path: path, line: begin.line,
-                                     reason: "not valid TOML at column \(begin.column): \(error.description)")
-        } catch {
-            throw ConfigurationError(path: path, reason: "not valid TOML (\(error))")
+            table = try TOMLReader.parse(text)
+        } catch let error as TOMLError {
+            throw ConfigurationError(path: path, line: error.line, reason: "not valid TOML at column \(error.column): \(error.reason)")
         }
-        func value(_ node: TOMLValueConvertible) -> Value {
-            switch node.type {
-            case .string: return .string(node.string ?? "")
-            case .int: return .integer(node.int ?? 0)
-            case .double: return .number(node.double ?? .nan)
-            case .bool: return .boolean(node.bool ?? false)
-            case .array: return .list((node.array.map(Array.init) ?? []).map(value))
+        func value(_ node: TOMLValue) -> Value {
+            switch node {
+            case let .string(text): return .string(text)
+            case let .integer(number): return .integer(Int(number))
+            case let .float(number): return .number(number)
+            case let .boolean(on): return .boolean(on)
+            case let .array(items): return .list(items.map(value))
             case .table: return .other("a table")
-            default: return .other("a \(node.type)")
             }
         }
         return table.keys.sorted().compactMap { key in table[key].map { Entry(key: key, value: value($0), line: nil) } }

@@ -5,9 +5,8 @@ import DescentOptim
 import DescentSchedules
 import DescentTensor
 import DescentTrain
-import DescentTune
+@testable import DescentTune
 import Foundation
-import GRDB
 import XCTest
 
 /// Seeded generators of the inputs a hostile user writes by hand — configuration files (aliases,
@@ -208,10 +207,12 @@ final class HostileInputFuzzTests: XCTestCase {
             ("descent_trials", "worker"), ("descent_trials", "started"), ("descent_trials", "finished"), ("descent_trials", "message"),
             ("descent_trials", "id"), ("descent_intermediate", "step"), ("descent_intermediate", "value"), ("descent_intermediate", "trial_id"),
         ]
-        let values: [DatabaseValueConvertible?] = [
-            nil, "abc", "", "1e308", "nan", Int64.min, Int64.max, -1, 0, 1e308, -1e308, Double.nan, 0.5,
-            Data([0, 255, 0xC3]), "{\"batch_size\":1e300,\"hidden\":99999999999999999999999,\"learning_rate\":\"x\"}",
-            "{\"batch_size\":", "[1,2]", String(repeating: "x", count: 100_000), "running", "complete", "pruned", "maximize",
+        let values: [SQLiteValue] = [
+            .null, .text("abc"), .text(""), .text("1e308"), .text("nan"), .integer(.min), .integer(.max), .integer(-1), .integer(0),
+            .real(1e308), .real(-1e308), .real(.nan), .real(0.5), .blob([0, 255, 0xC3]),
+            .text("{\"batch_size\":1e300,\"hidden\":99999999999999999999999,\"learning_rate\":\"x\"}"),
+            .text("{\"batch_size\":"), .text("[1,2]"), .text(String(repeating: "x", count: 100_000)), .text("running"), .text("complete"),
+            .text("pruned"), .text("maximize"),
         ]
         var random = SeededMutator(seed: SeededMutator.runSeed ^ 13)
         var failures = 0
@@ -225,13 +226,14 @@ final class HostileInputFuzzTests: XCTestCase {
                 return trial.parameters["learning_rate"]?.number ?? 1
             }
             // Change one to three cells as another program (or a hand) would.
-            let queue = try DatabaseQueue(path: file)
-            for _ in 0...random.below(3) {
-                let (table, column) = columns[random.below(columns.count)]
-                let value = values[random.below(values.count)]
-                try? queue.write { db in try db.execute(sql: "UPDATE \(table) SET \(column) = ?", arguments: [value]) }
+            do {
+                let connection = try SQLiteConnection(path: file, busyTimeout: 5)
+                for _ in 0...random.below(3) {
+                    let (table, column) = columns[random.below(columns.count)]
+                    let value = values[random.below(values.count)]
+                    _ = try? connection.transaction(.immediate) { db in try db.run("UPDATE \(table) SET \(column) = ?", [value]) }
+                }
             }
-            try queue.close()
             do {
                 let reopened = try SQLiteStudyStorage(path: file)
                 for record in try reopened.allStudies() {

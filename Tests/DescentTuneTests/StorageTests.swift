@@ -1,7 +1,6 @@
-import DescentTune
+@testable import DescentTune
 import DescentTunePostgres
 import Foundation
-import GRDB
 import XCTest
 
 final class StorageTests: XCTestCase {
@@ -25,12 +24,13 @@ final class StorageTests: XCTestCase {
     func testSQLiteRefusesAnotherSchemaVersionAndChangesNothing() throws {
         let path = temporaryPath("future.sqlite")
         _ = try SQLiteStudyStorage(path: path).openStudy(name: "kept", direction: .minimize, configuration: "c")
-        try DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE descent_schema SET value = '2' WHERE key = 'version'") }
+        // Changed by another program: a plain connection to the same file.
+        try SQLiteConnection(path: path, busyTimeout: 5).execute("UPDATE descent_schema SET value = '2' WHERE key = 'version'")
         XCTAssertThrowsError(try SQLiteStudyStorage(path: path)) { error in
             XCTAssertTrue("\(error)".contains("schema version 2, but this descent reads version 1"), "\(error)")
         }
-        let names = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT name FROM descent_studies") }
-        XCTAssertEqual(names, ["kept"])
+        let names = try SQLiteConnection(path: path, busyTimeout: 5).rows("SELECT name FROM descent_studies").map { $0["name"] }
+        XCTAssertEqual(names, [.text("kept")])
     }
 
     func testSQLiteRefusesADirectoryAndAFileThatIsNotADatabase() throws {

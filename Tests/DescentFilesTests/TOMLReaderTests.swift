@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+@testable import DescentFiles
+
+/// `TOMLReader` against Python's `tomllib` (the standard library's TOML 1.0 reader): every document in
+/// Fixtures/toml/cases.json (scripts/generate_toml_fixtures.py) is read to the value tomllib reads, refused
+/// on the line where tomllib refuses it, or refused on purpose (dates, integers outside 64 bits).
+final class TOMLReaderTests: XCTestCase {
+    private struct Case {
+        var name: String
+        var toml: String
+        var expect: [String: Any]
+    }
+
+    private func cases() throws -> [Case] {
+        let url = try XCTUnwrap(Bundle.module.url(forResource: "cases", withExtension: "json", subdirectory: "Fixtures/toml"))
+        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        return try list.map { item in
+            Case(name: try XCTUnwrap(item["name"] as? String), toml: try XCTUnwrap(item["toml"] as? String),
+                 expect: try XCTUnwrap(item["expect"] as? [String: Any]))
+        }
+    }
+
+    /// The first difference between a read value and toml-test's tagged JSON of tomllib's value, or nil.
+    private func difference(_ value: TOMLValue, _ expected: Any, at path: String) -> String? {
+        func scalar(_ type: String, _ text: String) -> String? {
+            guard let tagged = expected as? [String: String], tagged.count == 2, let want = tagged["value"] else {
+                return "\(path): read \(type) \(text), expected \(expected)"
+            }
+            guard tagged["type"] == type else { return "\(path): read \(type) \(text), expected \(tagged["type"] ?? "?") \(want)" }
+            if type == "float" {
+                guard let number = Double(text), let wanted = Double(want) else { return "\(path): float \(text) vs \(want)" }
+                let same = number.isNaN ? wanted.isNaN : number == wanted && number.sign == wanted.sign
+                return same ? nil : "\(path): read \(text), expected \(want)"
+            }
+            return text == want ? nil : "\(path): read \(type) \(text.debugDescription), expected \(want.debugDescription)"
+        }
+        switch value {
+        case let .string(text): return scalar("string", text)
+        case let .integer(number): return scalar("integer", String(number))
+        case let .float(number): return scalar("float", number.isNaN ? "nan" : "\(number)")
+        case let .boolean(on): return scalar("bool", on ? "true" : "false")
+        case let .array(items):
+            guard let list = expected as? [Any], list.count == items.count else { return "\(path): read an array of \(items.count), expected \(expected)" }
+            for (index, item) in items.enumerated() {
+                if let found = difference(item, list[index], at: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        case let .table(table):
+            guard let object = expected as? [String: Any], !(object.count == 2 && object["type"] is String && object["value"] is String)
+            else { return "\(path): read a table, expected \(expected)" }
+            guard Set(table.keys) == Set(object.keys), table.keys.count == object.count else {
+                return "\(path): keys \(table.keys.sorted()), expected \(object.keys.sorted())"
+            }
+            for key in table.keys {
+                guard let item = table[key], let want = object[key] else { return "\(path).\(key) missing" }
+                if let found = difference(item, want, at: "\(path).\(key)") { return found }
+            }
+            return nil
+        }
+    }
+
+    func testEveryFixtureReadsAsTomllibReadsIt() throws {
+        let all = try cases()
+        XCTAssertGreaterThan(all.count, 150)
+        var failures: [String] = []
+        for item in all {
+            let outcome = Result { try TOMLReader.parse(item.toml) }
+            if let expected = item.expect["valid"] {
+                switch outcome {
+                case let .success(table):
+                    if let found = difference(.table(table), expected, at: item.name) { failures.append(found) }
+                case let .failure(error): failures.append("\(item.name): refused a valid document: \(error)")
+                }
+            } else if let line = item.expect["invalid"] as? Int {
+                switch outcome {
+                case .success: failures.append("\(item.name): read an invalid document")
+                case let .failure(error as TOMLError):
+                    // An unclosed string: tomllib names the end of the file, this reader the line the string opens on.
+                    let unclosed = ["literal-unclosed", "multiline-unclosed", "multiline-literal-unclosed"].contains(item.name)
+                    if error.line != line && !(unclosed && error.line == 1) { failures.append("\(item.name): refused on line \(error.line), tomllib on line \(line): \(error)") }
+                    if error.reason.contains("\n") || error.reason.isEmpty { failures.append("\(item.name): not one line: \(error)") }
+                case let .failure(error): failures.append("\(item.name): not a TOMLError: \(error)")
+                }
+            } else if let what = item.expect["refused"] as? String {
+                let words = what == "date" ? "is a date or time, which no setting takes" : "does not fit in 64 bits"
+                if case let .failure(error) = outcome, "\(error)".contains(words) { continue }
+                failures.append("\(item.name): expected a refusal (\(words)), got \(outcome)")
+            } else {
+                failures.append("\(item.name): unknown expectation \(item.expect)")
+            }
+        }
+        XCTAssertEqual(failures, [], failures.joined(separator: "\n"))
+    }
+
+    func testErrorsNameLineAndColumnInOneLine() {
+        let cases: [(String, String)] = [
+            ("epochs = = 3\n", "line 1, column 10: a value is expected here, found '='"),
+            ("a = 1\nb = 2\na = 3\n", "line 3, column 1: the key 'a' is given twice (first on line 1)"),
+            ("[t]\nx = 1\n[t]\n", "line 3, column 2: the table [t] is defined twice (first on line 1)"),
+            ("start = 1979-05-27\n", "line 1, column 9: '1979-05-27' is a date or time, which no setting takes; write it as a quoted string if it is text"),
+            ("n = 0123\n", "line 1, column 5: '0123' is not a TOML value (a number, true, false, a quoted string, an array or an inline table)"),
+            ("\"ü\" = \"é\" x\n", "line 1, column 11: the end of the line is expected after the value, found 'x'"),
+            ("s = \"\\q\"\n", "line 1, column 6: '\\' followed by 'q' is not a TOML escape (\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)"),
+            ("big = 9223372036854775808\n", "line 1, column 7: the integer '9223372036854775808' does not fit in 64 bits"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try TOMLReader.parse(text), text) { error in XCTAssertEqual("\(error)", message) }
+        }
+    }
+
+    func testKeysKeepDocumentOrderAndTheirLines() throws {
+        let table = try TOMLReader.parse("# run\nzeta = 1\n\nalpha.beta = 2\n[gamma]\nx = 3\n")
+        XCTAssertEqual(table.keys, ["zeta", "alpha", "gamma"])
+        XCTAssertEqual(table.lines, ["zeta": 2, "alpha": 4, "gamma": 5])
+    }
+
+    func testDeepNestingIsRefusedNotOverflowed() {
+        let deep = "a = " + String(repeating: "[", count: 100_000) + "\n"
+        XCTAssertThrowsError(try TOMLReader.parse(deep)) { error in
+            XCTAssertTrue("\(error)".contains("nest more than \(TOMLReader.maximumDepth) deep"), "\(error)")
+        }
+        let nested = "a = " + String(repeating: "[", count: 50) + String(repeating: "]", count: 50) + "\n"
+        XCTAssertNoThrow(try TOMLReader.parse(nested))
+    }
+}
