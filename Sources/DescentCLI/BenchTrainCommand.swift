@@ -70,20 +70,28 @@ struct BenchTrainCommand: AsyncParsableCommand {
                 processorEnds.append(Self.processorSeconds())
             }
         })
-        let communicationShare = outcome.communicationSeconds / (Double(ends[ends.count - 1] - ends[0]) / 1e9)
+        let wallSeconds: Double = Double(ends[ends.count - 1] - ends[0]) / 1e9
+        let communicationShare: Double = outcome.communicationSeconds / wallSeconds
         // Epoch i took ends[i] - ends[i - 1]; the first (warm-up) is left out.
-        let times = (2..<ends.count).map { Double(ends[$0] - ends[$0 - 1]) / 1e9 }.sorted()
-        let processorTimes = (2..<processorEnds.count).map { processorEnds[$0] - processorEnds[$0 - 1] }.sorted()
+        let times: [Double] = (2..<ends.count).map { (epoch: Int) -> Double in Double(ends[epoch] - ends[epoch - 1]) / 1e9 }.sorted()
+        let processorTimes: [Double] = (2..<processorEnds.count).map { (epoch: Int) -> Double in processorEnds[epoch] - processorEnds[epoch - 1] }
+            .sorted()
         let median = times[times.count / 2]
         let rate = Double(data.count) / median
-        print("\(workload.rawValue): \(data.count) samples per epoch, "
-              + (job.size > 1 ? "\(job.size) processes × " : "") + "batch \(workload.batchSize), \(Parallel.threadCount) threads: "
-              + "median \(String(format: "%.4f", median)) s/epoch (min \(String(format: "%.4f", times[0])) s, "
-              + "CPU \(String(format: "%.4f", processorTimes[processorTimes.count / 2])) s), \(Int(rate.rounded())) samples/s")
+        // Built in steps: one long `+` chain of interpolations took the type checker 2.5 s (a release build's critical path).
+        let processorMedian: Double = processorTimes[processorTimes.count / 2]
+        var line = "\(workload.rawValue): \(data.count) samples per epoch, "
+        if job.size > 1 { line += "\(job.size) processes × " }
+        line += "batch \(workload.batchSize), \(Parallel.threadCount) threads: "
+        line += "median \(String(format: "%.4f", median)) s/epoch (min \(String(format: "%.4f", times[0])) s, "
+        line += "CPU \(String(format: "%.4f", processorMedian)) s), \(Int(rate.rounded())) samples/s"
+        print(line)
         if json {
-            print("{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate), "
-                  + "\"cpu_seconds_per_epoch\": \(processorTimes[processorTimes.count / 2]), \"world_size\": \(job.size), "
-                  + "\"communication_share\": \(communicationShare.isFinite ? communicationShare : 0)}")
+            let share: Double = communicationShare.isFinite ? communicationShare : 0
+            var object = "{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate), "
+            object += "\"cpu_seconds_per_epoch\": \(processorMedian), \"world_size\": \(job.size), "
+            object += "\"communication_share\": \(share)}"
+            print(object)
         }
     }
 

@@ -39,7 +39,10 @@ struct CrossValidationSummary: Encodable {
     var medianLearningRate: Double {
         let rates = folds.map(\.learningRate).sorted()
         guard !rates.isEmpty else { return .nan }
-        return rates.count % 2 == 1 ? rates[rates.count / 2] : (rates[rates.count / 2 - 1] + rates[rates.count / 2]) / 2
+        let middle: Int = rates.count / 2
+        if rates.count % 2 == 1 { return rates[middle] }
+        let below: Double = rates[middle - 1], above: Double = rates[middle]
+        return (below + above) / 2
     }
 
     func encode(to encoder: any Encoder) throws {

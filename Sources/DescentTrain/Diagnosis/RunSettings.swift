@@ -76,8 +76,11 @@ public struct RunSettings: Codable, Sendable, Equatable {
     public static func decays(_ schedule: AnySchedule, totalSteps: Int) -> Bool {
         guard totalSteps > 1 else { return false }
         let samples = Swift.min(200, totalSteps)
-        let peak = (0..<samples).map { schedule($0 * (totalSteps - 1) / Swift.max(1, samples - 1)) }.filter(\.isFinite).max() ?? 0
-        let end = schedule(totalSteps - 1)
+        // Typed step by step: as one chained expression this took the type checker 2 s of every build.
+        let spacing: Int = Swift.max(1, samples - 1)
+        let rates: [Double] = (0..<samples).map { (sample: Int) -> Double in schedule(sample * (totalSteps - 1) / spacing) }
+        let peak: Double = rates.filter { $0.isFinite }.max() ?? 0
+        let end: Double = schedule(totalSteps - 1)
         return peak > 0 && end.isFinite && end < 0.5 * peak
     }
 
