@@ -45,11 +45,11 @@ print(d['samples_per_second'], d['cpu_seconds_per_epoch'], (p.get('wait', 0) + p
 declare -A rate cpu share
 record() { read -r r c s; rate[$1]+="$r "; cpu[$1]+="$c "; share[$1]+="$s "; }
 for round in $(seq "$ROUNDS"); do
-    "${PREFIX[@]}" "$DESCENT" "${BENCH[@]}" | json | record d1
-    "${MPIRUN[@]}" -np 2 "$DESCENT" "${BENCH[@]}" | json | record d2
-    "${MPIRUN[@]}" -np 2 --mca btl tcp,self "$DESCENT" "${BENCH[@]}" | json | record dt
-    "${PREFIX[@]}" "$PYTHON" benchmarks/ddp_gloo.py --processes 1 --epochs "$EPOCHS" | json | record t1
-    "${PREFIX[@]}" "$PYTHON" benchmarks/ddp_gloo.py --processes 2 --epochs "$EPOCHS" | json | record t2
+    record d1 < <("${PREFIX[@]}" "$DESCENT" "${BENCH[@]}" | json)
+    record d2 < <("${MPIRUN[@]}" -np 2 "$DESCENT" "${BENCH[@]}" | json)
+    record dt < <("${MPIRUN[@]}" -np 2 --mca btl tcp,self "$DESCENT" "${BENCH[@]}" | json)
+    record t1 < <("${PREFIX[@]}" "$PYTHON" benchmarks/ddp_gloo.py --processes 1 --epochs "$EPOCHS" | json)
+    record t2 < <("${PREFIX[@]}" "$PYTHON" benchmarks/ddp_gloo.py --processes 2 --epochs "$EPOCHS" | json)
 done
 profile=$("${MPIRUN[@]}" -np 2 "$DESCENT" bench train --workload mlp-mnist --threads 1 --epochs "$EPOCHS" --profile | grep '^per step')
 single=$("${PREFIX[@]}" "$DESCENT" bench train --workload mlp-mnist --threads 1 --epochs "$EPOCHS" --profile | grep '^per step')

@@ -47,10 +47,13 @@ final class DataParallelStep {
     var buffer: [Float]
     /// With a barrier before the all-reduce, so `StepTimes.wait` holds the wait for the slowest process.
     let separatesWait: Bool
-    /// Gradients of at least this many floats are all-reduced in their own tensor (no copy in or out);
-    /// smaller ones travel together in `buffer`, with the step's loss, stop request and norm.
+    /// Gradients of at least this many floats (65,536) are all-reduced in their own tensor (no copy in or
+    /// out); smaller ones travel together in `buffer`, with the step's loss, stop request and norm. For
+    /// measurements, `DESCENT_ALLREDUCE_IN_PLACE=N` (1 ... 2³¹) sets it: a number above the largest
+    /// gradient packs everything into one all-reduce.
     static let inPlaceElements: Int = {
-        if let text = ProcessInfo.processInfo.environment["DESCENT_ALLREDUCE_IN_PLACE"], let value = Int(text) { return value }
+        if let text = ProcessInfo.processInfo.environment["DESCENT_ALLREDUCE_IN_PLACE"], let value = Int(text),
+           (1...(1 << 31)).contains(value) { return value }
         return 1 << 16
     }()
 

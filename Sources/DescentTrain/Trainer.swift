@@ -26,7 +26,8 @@ import DescentTensor
 /// **Data-parallel training.** With a `communicator` of N processes (`MPICommunicator` under
 /// `mpirun -np N`), `configuration.batchSize` is each process's batch B and a step takes a global
 /// batch of N·B rows of the epoch's seeded order, each process its shard (`DataParallelStep`);
-/// the gradient and loss sums, example counts and stop requests are all-reduced, so every process
+/// the gradients (each weighted by its process's share of the global batch, class weights included),
+/// the loss and the stop requests are all-reduced, so every process
 /// applies the same averaged gradient and the guard, the controllers and early stopping decide on
 /// the same global losses at the same step. Rank 0's initial weights and reference loss are
 /// broadcast; only rank 0 evaluates the validation set (its loss and metric are broadcast). Each
