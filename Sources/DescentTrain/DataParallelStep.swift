@@ -122,13 +122,16 @@ final class DataParallelStep {
         var lossShare = 0.0
         var gradients: [String: Tensor] = [:]
         if let shard {
+            var forwardEnd = clock
             let (loss, computed) = try valueWithGradient(at: model, parameters: trainable) { model in
-                try objective.loss(model(shard.features), shard.targets, classWeights: classWeights)
+                defer { forwardEnd = monotonicNanoseconds() }
+                return try objective.loss(model(shard.features), shard.targets, classWeights: classWeights)
             }
             lossShare = Double(loss.item) * share
             gradients = computed
             now = monotonicNanoseconds()
-            times.forwardBackward += seconds(from: clock, to: now)
+            times.forward += seconds(from: clock, to: forwardEnd)
+            times.backward += seconds(from: forwardEnd, to: now)
             clock = now
         }
         // Scale each gradient by the share (in place, or into the packed buffer), measuring |ḡ_r|² on the way.

@@ -6,7 +6,8 @@ import Dispatch
 /// Each phase is measured with the monotonic clock around one part of a step:
 ///
 /// * `batch`: selecting the step's rows (this process's shard of the global batch);
-/// * `forwardBackward`: the forward pass, the loss and the backward pass on those rows;
+/// * `forward`: the forward pass and the loss on those rows (recording the tape);
+/// * `backward`: the backward pass (the gradients from the tape);
 /// * `pack` / `unpack`: copying the gradients into the buffer that is all-reduced and back out (N processes);
 /// * `wait`: with `Trainer.separatesWaitFromTransfer`, a barrier before the all-reduce: the time this
 ///   process waits for the slowest one (0 otherwise, and then `allReduce` includes that wait);
@@ -17,12 +18,13 @@ import Dispatch
 /// let outcome = try trainer.run(model, optimizer: &optimizer, training: data)
 /// let times = outcome.stepTimes
 /// times.communication / times.total   // e.g. 0.04: 4 % of a step in the all-reduce (and the wait before it)
-/// times.perStep(times.forwardBackward) // e.g. 0.0027 s per step in forward and backward
+/// times.perStep(times.backward)        // e.g. 0.0009 s per step in the backward pass
 /// ```
 public struct StepTimes: Sendable, Equatable {
     public var steps = 0
     public var batch = 0.0
-    public var forwardBackward = 0.0
+    public var forward = 0.0
+    public var backward = 0.0
     public var pack = 0.0
     public var wait = 0.0
     public var allReduce = 0.0
@@ -34,13 +36,13 @@ public struct StepTimes: Sendable, Equatable {
     /// The seconds of the all-reduce, the wait before it included.
     public var communication: Double { wait + allReduce }
     /// The seconds of every measured phase.
-    public var total: Double { batch + forwardBackward + pack + wait + allReduce + unpack + optimizer }
+    public var total: Double { batch + forward + backward + pack + wait + allReduce + unpack + optimizer }
     /// `seconds` averaged over the steps (0 before the first).
     public func perStep(_ seconds: Double) -> Double { steps == 0 ? 0 : seconds / Double(steps) }
 
     /// The phases by name, in the order of a step, for printing and JSON.
     public var phases: [(name: String, seconds: Double)] {
-        [("batch", batch), ("forward_backward", forwardBackward), ("pack", pack), ("wait", wait),
+        [("batch", batch), ("forward", forward), ("backward", backward), ("pack", pack), ("wait", wait),
          ("all_reduce", allReduce), ("unpack", unpack), ("optimizer", optimizer)]
     }
 }

@@ -180,10 +180,13 @@ public struct Trainer: Sendable {
                     let now = monotonicNanoseconds()
                     stepTimes.batch += seconds(from: clock, to: now)
                     clock = now
+                    var forwardEnd = clock
                     let (loss, localGradients) = try valueWithGradient(at: model, parameters: trainable) { model in
-                        try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
+                        defer { forwardEnd = monotonicNanoseconds() }
+                        return try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
                     }
-                    stepTimes.forwardBackward += seconds(from: clock, to: monotonicNanoseconds())
+                    stepTimes.forward += seconds(from: clock, to: forwardEnd)
+                    stepTimes.backward += seconds(from: forwardEnd, to: monotonicNanoseconds())
                     (value, gradients, exampleCount) = (Double(loss.item), localGradients, batch.count)
                     if let interval = configuration.noiseScaleInterval, optimizer.step % interval == 0,
                        batch.count == configuration.batchSize, batch.count >= 2 {
