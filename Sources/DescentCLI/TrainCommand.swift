@@ -464,8 +464,10 @@ extension TrainCommand {
         case .adam, .adamw, .scheduleFreeAdamW, .prodigy: 0.9
         case .rmsprop: nil
         }
-        return RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
+        var settings = RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
                            schedule: schedule, totalSteps: totalSteps, lengthIndependent: longer.map { "\($0)" == "\(schedule)" } ?? false,
                            epochs: epochs, stepsPerEpoch: stepsPerEpoch, guardOn: !noGuard)
+        settings.learningRateChosenAutomatically = learningRate == .automatic
+        return settings
     }
 }

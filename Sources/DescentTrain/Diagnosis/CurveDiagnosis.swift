@@ -123,10 +123,15 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
 
     /// The verdict on `curves`, with evidence, advice and confidence. With `curves.settings` the advice names
     /// values (`Diagnosis.learningRate`, epochs to add) and fits the run (no decaying schedule suggested to a run
-    /// already on one); with sharpness measurements the evidence says whether the run sat at the edge of stability.
+    /// already on one); with sharpness measurements the evidence says whether the run sat at the edge of stability;
+    /// a given rate outside what the optimizer is normally trained at is named (`UnusualLearningRate`).
     public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
         var diagnosis = verdict(curves)
         if let edge = edgeEvidence(curves) { diagnosis.evidence.append(edge) }
+        if let unusual = UnusualLearningRate.check(curves) {
+            diagnosis.unusualLearningRate = unusual
+            diagnosis.evidence.append(unusual.sentence)
+        }
         if let rate = curves.settings?.learningRate, rate > 0, diagnosis.learningRate == nil,
            let factor = diagnosis.advice.rateFactor {
             diagnosis.learningRate = rate * factor
