@@ -216,7 +216,7 @@ struct DemoCommand: AsyncParsableCommand {
                               seconds: seconds))
         } else {
             say("The explorer shows the same story on a bowl: 0.01 crawls, 0.5 converges, 1.05 diverges (2/λmax = 1).")
-            say("Next: `\(TrainReport.commandLine(main.arguments))` runs step 2 and 3 again, exactly (no --learning-rate: the same race).")
+            say("Next: `\(TrainReport.commandLine(main.arguments))` runs steps 2 and 3 again, exactly (no --learning-rate: the same race).")
             say(String(format: "Done in %.1f s. Open %@", seconds, path("index.html")))
         }
     }
@@ -239,7 +239,7 @@ struct DemoCommand: AsyncParsableCommand {
             + "own cosine schedule; the better half goes on after epoch\(dropped.count == 1 ? "" : "s") "
             + dropped.map(String.init).joined(separator: " and "))
         let winner = candidates.first { $0.eliminatedAfterEpoch == nil && $0.bestValidationLoss != nil }
-        say("   rate       best validation loss   epochs   ")
+        say("   rate       best validation loss   epochs")
         for candidate in candidates {
             let best = candidate.bestValidationLoss.map { String(format: "%.4f", $0) } ?? "none"
             var fate = "kept"
