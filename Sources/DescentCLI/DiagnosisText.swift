@@ -23,9 +23,11 @@ enum DiagnosisText {
     }
 
     /// The advice with the rate it names (`diagnosis.learningRate`) and, given the run's command, the command that follows it;
-    /// for a rate outside what the optimizer normally uses, how to find one for it (`unusualRateAdvice`).
+    /// for a rate outside what the optimizer normally uses that the verdict shows was trouble, how to find one for it
+    /// (`unusualRateAdvice`); a run that went well at an unusual rate gets the fact in the evidence only.
     static func advice(_ diagnosis: Diagnosis, rerun: Rerun? = nil) -> String {
-        adviceForVerdict(diagnosis, rerun: rerun) + (diagnosis.unusualLearningRate.map { "; " + unusualRateAdvice($0) } ?? "")
+        adviceForVerdict(diagnosis, rerun: rerun)
+            + (diagnosis.unusualLearningRate.flatMap { $0.matchesVerdict ? "; " + unusualRateAdvice($0) : nil } ?? "")
     }
 
     /// "0.3 is unusual for adamw: if it came from `descent range-test --optimizer sgd`, run the range test for adamw

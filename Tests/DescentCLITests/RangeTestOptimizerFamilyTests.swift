@@ -50,22 +50,32 @@ final class RangeTestOptimizerFamilyTests: XCTestCase {
     }
 
     /// The case: an SGD-sized rate given to train's default AdamW is named in the diagnosis, with the guard's outcome and the
-    /// family, and the advice says how to find one for AdamW.
+    /// family; when the run shows the trouble such a rate brings (here the guard rolled back), the advice says how to find one for AdamW.
     func testAnSGDRateGivenToAdamWIsPointedOut() throws {
-        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--learning-rate", "0.3", "--epochs", "4", "--json"])
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--learning-rate", "1", "--epochs", "4", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
         let summary = try lastLineJSON(result.standardOutput)
         let diagnosis = try XCTUnwrap(summary["diagnosis"] as? [String: Any])
+        XCTAssertEqual(diagnosis["verdict"] as? String, "rate_too_high")
         let unusual = try XCTUnwrap(diagnosis["unusual_learning_rate"] as? [String: Any], "\(diagnosis)")
         XCTAssertEqual(unusual["optimizer"] as? String, "adamw")
         XCTAssertEqual(unusual["family"] as? String, "adaptive")
         XCTAssertEqual(unusual["above"] as? Bool, true)
+        XCTAssertEqual(unusual["matches_verdict"] as? Bool, true)
         XCTAssertEqual(unusual["typical_high"] as? Double, 0.01)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(unusual["rollbacks"] as? Int), 1)
         let evidence = try XCTUnwrap(diagnosis["evidence"] as? [String])
-        XCTAssertTrue(evidence.contains { $0.hasPrefix("the rate 0.3 is above the 1e-05 to 0.01 that adamw, of the Adam family") }, "\(evidence)")
+        XCTAssertTrue(evidence.contains { $0.hasPrefix("the rate 1 is above the 1e-05 to 0.01 that adamw, of the Adam family")
+            && $0.contains("at it the divergence guard rolled back") }, "\(evidence)")
         let advice = try XCTUnwrap(diagnosis["advice"] as? String)
-        XCTAssertTrue(advice.contains("0.3 is unusual for adamw: if it came from `descent range-test --optimizer sgd`, run the range test "
+        XCTAssertTrue(advice.contains("1 is unusual for adamw: if it came from `descent range-test --optimizer sgd`, run the range test "
             + "for adamw (`descent range-test --optimizer adamw`) or leave --learning-rate out"), advice)
+        // At 0.3 this run did not blow up and was still improving: the fact is in the evidence, the advice is the verdict's own.
+        let calm = try CommandLineRunner.run(["train", "--dataset", "iris", "--learning-rate", "0.3", "--epochs", "4", "--json"])
+        let calmDiagnosis = try XCTUnwrap(try lastLineJSON(calm.standardOutput)["diagnosis"] as? [String: Any])
+        XCTAssertEqual((calmDiagnosis["unusual_learning_rate"] as? [String: Any])?["matches_verdict"] as? Bool, false, "\(calmDiagnosis)")
+        XCTAssertTrue(try XCTUnwrap(calmDiagnosis["evidence"] as? [String]).contains { $0.contains("the loss did not blow up at it") })
+        XCTAssertFalse(try XCTUnwrap(calmDiagnosis["advice"] as? String).contains("unusual"))
         // The same rate with SGD is within its family's span: nothing to point out.
         let sgd = try CommandLineRunner.run(["train", "--dataset", "iris", "--optimizer", "sgd", "--learning-rate", "0.3", "--epochs", "4", "--json"])
         XCTAssertEqual(sgd.status, 0, sgd.standardError)

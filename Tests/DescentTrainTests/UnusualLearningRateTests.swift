@@ -38,8 +38,9 @@ final class UnusualLearningRateTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(unusual.settledLearningRate), 0.3 * 0.125, accuracy: 1e-15)
         XCTAssertEqual(unusual.sentence, "the rate 0.3 is above the 1e-05 to 0.01 that adamw, of the Adam family (Adam, AdamW, RMSprop), "
             + "is normally trained at (its reference default is 0.001; SGD with momentum takes rates 10–100× higher, so a rate a range "
-            + "test found for SGD is too high for it); at it the divergence guard rolled back 2 times and training went on at 0.0375")
+            + "test found for SGD is usually too high for it); at it the divergence guard rolled back 2 times and training went on at 0.0375")
         XCTAssertTrue(diagnosis.evidence.contains(unusual.sentence))
+        XCTAssertTrue(unusual.matchesVerdict, "too high, and the guard rolled back: the trouble such a rate brings")
         // The verdict's own advice is unchanged: the guard's rate.
         XCTAssertEqual(diagnosis.advice, .useGuardRate(learningRate: 0.0375, from: 0.3, rollbacks: 2))
     }
@@ -53,6 +54,19 @@ final class UnusualLearningRateTests: XCTestCase {
         XCTAssertTrue(unusual.sentence.hasPrefix("the rate 0.0003 is below the 0.001 to 1 that sgd, SGD with momentum, is normally trained at "
             + "(the Adam family takes rates 10–100× lower"), unusual.sentence)
         XCTAssertTrue(unusual.sentence.hasSuffix("; the loss did not blow up at it (the verdict says whether it moved fast enough)"), unusual.sentence)
+        // Read with the rate 3e-4, the same curves are a rate too low: the trouble such a rate brings.
+        XCTAssertEqual(diagnosis.verdict, .rateTooLow)
+        XCTAssertTrue(unusual.matchesVerdict)
+    }
+
+    /// An unusual rate above the span at which nothing blew up and the verdict is not 'too high': the fact is said, but it is
+    /// not the run's trouble.
+    func testAnUnusualRateThatWorkedIsOnlyNamed() throws {
+        let diagnosis = diagnose(try curves(optimizer: .adamw, rate: 0.03))
+        XCTAssertFalse([.rateTooHigh, .diverged].contains(diagnosis.verdict), diagnosis.message)
+        let unusual = try XCTUnwrap(diagnosis.unusualLearningRate)
+        XCTAssertFalse(unusual.matchesVerdict)
+        XCTAssertTrue(unusual.sentence.hasSuffix("; the loss did not blow up at it"), unusual.sentence)
     }
 
     func testARateWithinItsFamilysSpanOrChosenAutomaticallyIsNotNamed() throws {

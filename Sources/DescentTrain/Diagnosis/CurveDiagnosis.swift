@@ -128,7 +128,8 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
         var diagnosis = verdict(curves)
         if let edge = edgeEvidence(curves) { diagnosis.evidence.append(edge) }
-        if let unusual = UnusualLearningRate.check(curves) {
+        if var unusual = UnusualLearningRate.check(curves) {
+            unusual.matchesVerdict = unusual.matches(diagnosis.verdict)
             diagnosis.unusualLearningRate = unusual
             diagnosis.evidence.append(unusual.sentence)
         }

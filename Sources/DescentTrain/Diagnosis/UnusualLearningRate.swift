@@ -17,7 +17,7 @@ import Foundation
 /// unusual.isAbove            // true: 0.3 > 1e-2
 /// unusual.sentence           // "the rate 0.3 is above the 1e-05 to 0.01 that adamw, of the Adam family (Adam, AdamW,
 ///                            //  RMSprop), is normally trained at (its reference default is 0.001; SGD with momentum takes
-///                            //  rates 10–100× higher, so a rate a range test found for SGD is too high for it); at it the
+///                            //  rates 10–100× higher, so a rate a range test found for SGD is usually too high for it); at it the
 ///                            //  divergence guard rolled back 2 times and training went on at 0.0375"
 /// ```
 public struct UnusualLearningRate: Codable, Sendable, Equatable {
@@ -37,12 +37,17 @@ public struct UnusualLearningRate: Codable, Sendable, Equatable {
     public var rollbacks: Int
     public var settledLearningRate: Double?
     public var diverged: Bool
+    /// Whether the verdict is the trouble such a rate brings (too high or diverged for a rate above the span; too low,
+    /// still improving or underfitting below it): then advice on finding a rate for this optimizer follows; a run
+    /// that went well at an unusual rate is only told the fact. Set by the diagnosis (false until then).
+    public var matchesVerdict = false
 
     private enum CodingKeys: String, CodingKey {
         case optimizer, family, rollbacks, diverged
         case learningRate = "learning_rate", typicalLow = "typical_low", typicalHigh = "typical_high"
         case referenceLearningRate = "reference_learning_rate", isAbove = "above"
         case settledLearningRate = "settled_learning_rate"
+        case matchesVerdict = "matches_verdict"
     }
 
     /// The check on a run with known settings: nil when the rate was chosen automatically, the optimizer has no
@@ -57,6 +62,11 @@ public struct UnusualLearningRate: Codable, Sendable, Equatable {
             typicalLow: typical.lowerBound, typicalHigh: typical.upperBound, referenceLearningRate: registered.referenceLearningRate,
             isAbove: settings.learningRate > typical.upperBound, rollbacks: curves.rollbacks.count,
             settledLearningRate: scale.map { $0 * settings.learningRate }, diverged: curves.finalDivergence != nil)
+    }
+
+    /// Whether `verdict` is the trouble a rate on this side of the span brings.
+    public func matches(_ verdict: Diagnosis.Verdict) -> Bool {
+        isAbove ? [.rateTooHigh, .diverged].contains(verdict) : [.rateTooLow, .stillImproving, .underfitting].contains(verdict)
     }
 
     /// The family whose rates this one looks like: SGD's for a high Adam-family rate, the Adam family's for a low SGD rate.
@@ -76,9 +86,9 @@ public struct UnusualLearningRate: Codable, Sendable, Equatable {
         if let reference = referenceLearningRate { notes.append("its reference default is \(Self.format(reference))") }
         switch likelyFamily {
         case .momentumSGD?:
-            notes.append("SGD with momentum takes rates 10–100× higher, so a rate a range test found for SGD is too high for it")
+            notes.append("SGD with momentum takes rates 10–100× higher, so a rate a range test found for SGD is usually too high for it")
         case .adaptive?:
-            notes.append("the Adam family takes rates 10–100× lower, so a rate a range test found for Adam or AdamW is too low for it")
+            notes.append("the Adam family takes rates 10–100× lower, so a rate a range test found for Adam or AdamW is usually too low for it")
         default: break
         }
         if !notes.isEmpty { text += " (" + notes.joined(separator: "; ") + ")" }
