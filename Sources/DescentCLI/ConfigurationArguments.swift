@@ -1,74 +1,66 @@
 import ArgumentParser
+import Descent
 import Foundation
 
-/// Turns `--config FILE` into command-line flags before the command line is parsed.
+/// `--config FILE`: a run read from a TOML, YAML or JSON file straight into a `RunSpecification`, with the flags
+/// the command line gives over it.
 ///
-/// Each `key = value` of the file becomes `--key=value` (a flag set to `true` becomes `--key`,
-/// one set to `false` nothing), and these go *before* the command line's own arguments, right
-/// after the subcommand's name. A key that the command line also gives is left out, so a flag on
-/// the command line always wins over the file; so is the other side of a choice the command line
-/// made (`--csv` on the command line drops the file's `dataset`, and the other way round).
-/// The parser then checks and range-checks every value as if it had been typed.
+/// The file's keys are the specification's fields (`RunSpecification.fields`: the long flags with `_` or `-`),
+/// decoded field by field (`SpecificationFile.read`); nothing is turned into command-line words. The command
+/// then takes the file's run and sets on it each field whose flag the command line gives, so a flag on the
+/// command line always wins over the file; so does a choice of data source (`--csv` on the command line drops
+/// the file's `dataset` and the other way round, with the raw-table fields that go with `csv`).
 ///
 /// ```
 /// $ cat run.toml
 /// dataset = "digits"
 /// learning_rate = 0.05
 /// epochs = 30
-/// $ descent train --config run.toml --epochs 5
-/// # parses as: descent train --dataset=digits --learning-rate=0.05 --config run.toml --epochs 5
+/// $ descent train --config run.toml --epochs 5     # digits at 0.05 for 5 epochs
 /// ```
 ///
-/// A key no flag has, or a value of the wrong type, is an error naming the file and the key
-/// (with the nearest known key as a suggestion); so is a missing, unreadable or malformed file.
-/// `descent` exits 2 for all of them: the file stands for flags, so its errors are usage errors.
+/// A key that is no field of a run, or a value of the wrong kind, is an error naming the file, the line (YAML)
+/// and the key (with the nearest field as a suggestion); so is a missing, unreadable or malformed file. `descent`
+/// exits 2 for all of them: the file stands for flags, so its errors are usage errors.
 enum ConfigurationArguments {
-    /// The kind of value a flag takes.
-    enum Kind: Equatable, Sendable {
-        /// A whole number: `epochs = 20`.
-        case integer
-        /// Any number: `learning_rate = 3e-3` (or `= 1`).
-        case number
-        /// Text: `schedule = "warmup(50) >> cosine"`.
-        case string
-        /// Layer sizes: `hidden = [64, 32]`, `hidden = 64` or `hidden = "64,32"`.
-        case sizes
-        /// An on/off flag: `json = true`.
-        case flag
-        /// A number, or one of some words: `learning_rate = "auto"`.
-        case numberOr([String])
-        /// A record of a saved run that is no flag (the rate `auto` chose): read, checked as a number, and not applied.
-        case record
+    /// A `--config` file's run and the flags the command line gives beside it.
+    struct Loaded: Sendable {
+        /// The file, as given.
+        var path: String
+        /// The run the file describes (fields it does not name at their defaults).
+        var specification: RunSpecification
+        /// The fields the file names, in file order.
+        var keys: [String]
+        /// The fields whose flags the command line gives (keys with `_`).
+        var given: Set<String>
 
-        var expected: String {
-            switch self {
-            case .integer: return "an integer"
-            case .number: return "a number"
-            case .string: return "a string"
-            case .sizes: return "a list of integers (or a string such as \"64,32\")"
-            case .flag: return "true or false"
-            case .record: return "a number"
-            case let .numberOr(words): return "a number or " + words.map { "\"\($0)\"" }.joined(separator: " or ")
+        /// The file's settings that the command line does not override, as flags (`--epochs=0`): named in a usage error they cause.
+        var adoptedFlags: [String] {
+            keys.filter { !given.contains($0) }.compactMap { key in
+                specification.value(of: key).map { "--\(key.replacingOccurrences(of: "_", with: "-"))=\($0)" }
             }
         }
     }
 
-    /// What one subcommand's configuration file may hold.
-    struct Keys: Sendable {
-        /// The long flag names (with `-`) and the kind of each.
-        var kinds: [String: Kind]
-        /// Alternatives: when the command line gives a key of one group, the file's keys of the others are left out.
-        var exclusiveGroups: [[[String]]] = []
-    }
+    /// The `--config` of the command being parsed (set by `DescentCommand.mainWithUsageStatus` around the parse).
+    @TaskLocal static var current: Loaded?
 
-    /// The subcommands that take `--config`, by name.
-    static let commands: [String: Keys] = ["train": TrainCommand.configurationKeys]
+    /// The subcommands that take `--config`.
+    static let commands: Set<String> = ["train"]
 
-    /// `arguments` (without the executable's name) with the file of a `--config FILE` expanded
-    /// into flags; unchanged when the subcommand takes no configuration or none is given.
-    static func expand(_ arguments: [String],
-                       read: (String) throws -> ConfigurationFile = { try ConfigurationFile(contentsOf: $0) }) throws -> [String] {
-        guard let command = arguments.first, let keys = commands[command] else { return arguments }
+    /// The alternative data sources: when the command line gives a field of one, the file's fields of the others are reset.
+    static let dataSourceGroups: [[String]] = [
+        ["dataset"],
+        ["csv", "target", "task", "categorical", "numeric", "ignore", "missing_values", "min_category_count", "target_transform"],
+        ["idx_images", "idx_labels"],
+    ]
+
+    /// The `--config` file of `arguments` (without the executable's name) read into a run, or nil when the subcommand
+    /// takes no configuration or none is given.
+    /// - Throws: `ConfigurationError` naming the file (and the line and key) for a file that cannot be used.
+    static func load(_ arguments: [String],
+                     read: (String) throws -> ConfigurationFile = { try ConfigurationFile(contentsOf: $0) }) throws -> Loaded? {
+        guard let command = arguments.first, commands.contains(command) else { return nil }
         let commandLine = Array(arguments.dropFirst())
         var paths: [String] = []
         var index = 0
@@ -84,82 +76,45 @@ enum ConfigurationArguments {
             }
             index += 1
         }
-        guard let path = paths.first else { return arguments }
+        guard let path = paths.first else { return nil }
         guard paths.count == 1 else {
             throw ConfigurationError(path: paths[1], reason: "--config is given \(paths.count) times; give one file")
         }
-        let file = try read(path)
-        return [command] + (try flags(from: file, keys: keys, commandLine: commandLine)) + commandLine
+        let (specification, keys) = try SpecificationFile.read(try read(path))
+        return Loaded(path: path, specification: specification, keys: keys, given: givenFields(commandLine))
     }
 
-    /// The flags of `file`'s entries that `commandLine` does not already set.
-    static func flags(from file: ConfigurationFile, keys: Keys, commandLine: [String]) throws -> [String] {
-        func given(_ key: String) -> Bool {
-            commandLine.contains { $0 == "--\(key)" || $0.hasPrefix("--\(key)=") }
+    /// The fields whose long flags `commandLine` gives (`--epochs 5`, `--epochs=5`), as keys with `_`; nothing after `--`.
+    static func givenFields(_ commandLine: [String]) -> Set<String> {
+        var given: Set<String> = []
+        for token in commandLine {
+            if token == "--" { break }
+            guard token.hasPrefix("--") else { continue }
+            let name = token.dropFirst(2).split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            if let field = RunSpecification.field(named: name) { given.insert(field.key) }
         }
-        var seen: [String: String] = [:]
-        var flags: [String] = []
-        for entry in file.entries {
-            let key = entry.key.replacingOccurrences(of: "_", with: "-")
-            func failure(_ reason: String) -> ConfigurationError {
-                ConfigurationError(path: file.path, line: entry.line, reason: reason)
-            }
-            guard let kind = keys.kinds[key] else {
-                var reason = "unknown key '\(CaretExcerpt.cut(entry.key))'"
-                if let nearest = nearestKey(to: key, in: Array(keys.kinds.keys)) { reason += "; did you mean '\(nearest)'?" }
-                throw failure(reason + " (the keys are the long flag names of the command, e.g. learning-rate)")
-            }
-            if let earlier = seen[key] {
-                throw failure("the key '\(CaretExcerpt.cut(entry.key))' repeats '\(CaretExcerpt.cut(earlier))' (a '-' and a '_' name the same flag)")
-            }
-            seen[key] = entry.key
-            let text = try argument(entry.value, kind: kind, key: entry.key, failure: failure)
-            let overridden = given(key) || keys.exclusiveGroups.contains { group in
-                group.contains { $0.contains(key) } && group.contains { !$0.contains(key) && $0.contains(where: given) }
-            }
-            guard let text, !overridden, kind != .record else { continue }
-            // An empty value (`hidden = []`: no hidden layer) goes as its own word: ArgumentParser reads
-            // "--hidden=" as a flag without its value.
-            if text.isEmpty {
-                flags += kind == .flag ? ["--\(key)"] : ["--\(key)", ""]
-            } else {
-                flags.append("--\(key)=\(text)")
-            }
-        }
-        return flags
+        return given
     }
 
-    /// The flag's value as it would be typed ("" for a flag that is on, nil for one that is off).
-    private static func argument(_ value: ConfigurationFile.Value, kind: Kind, key: String,
-                                 failure: (String) -> ConfigurationError) throws -> String? {
-        let mismatch = failure("'\(CaretExcerpt.cut(key))' must be \(kind.expected), not \(value.described)")
-        switch (kind, value) {
-        case let (.integer, .integer(number)): return "\(number)"
-        case let (.number, .integer(number)): return "\(number)"
-        case let (.number, .number(number)): return "\(number)"
-        // YAML 1.1 reads 5e-2 (no dot) as a string: a string that is a number is taken as one.
-        case let (.integer, .string(text)) where Int(text) != nil: return text
-        case let (.number, .string(text)) where Double(text) != nil: return text
-        case let (.string, .string(text)): return text
-        case let (.sizes, .string(text)): return text
-        case let (.sizes, .integer(number)): return "\(number)"
-        case let (.sizes, .list(items)):
-            return try items.map { item -> String in
-                guard case let .integer(size) = item else { throw mismatch }
-                return "\(size)"
-            }.joined(separator: ",")
-        case let (.flag, .boolean(on)): return on ? "" : nil
-        case let (.numberOr, .integer(number)): return "\(number)"
-        case let (.numberOr, .number(number)): return "\(number)"
-        case let (.numberOr(words), .string(text)) where words.contains(text) || Double(text) != nil: return text
-        case let (.record, .integer(number)): return "\(number)"
-        case let (.record, .number(number)): return "\(number)"
-        case let (.record, .string(text)) where Double(text) != nil: return text
-        default: throw mismatch
+    /// The run of `file` with the fields the command line gives (`flags`'s values of `given`) over it, and the data
+    /// source the command line chose replacing the file's.
+    /// - Throws: `RunSpecificationError` naming a field (not expected: `flags` is a specification already).
+    static func merge(_ file: RunSpecification, flags: RunSpecification, given: Set<String>) throws -> RunSpecification {
+        var merged = file
+        let chosen = dataSourceGroups.filter { $0.contains(where: given.contains) }
+        if !chosen.isEmpty {
+            let defaults = RunSpecification()
+            for group in dataSourceGroups where !chosen.contains(group) {
+                for key in group { try merged.set(key, to: defaults.value(of: key)) }
+            }
         }
+        for field in RunSpecification.fields where given.contains(field.key) {
+            try merged.set(field.key, to: flags.value(of: field.key))
+        }
+        return merged
     }
 
-    /// The known key closest to `key` by edit distance, if it is close (at most a third of its letters differ).
+    /// The field closest to `key` by edit distance, if it is close (at most a third of its letters differ).
     static func nearestKey(to key: String, in keys: [String]) -> String? {
         func distance(_ a: [Character], _ b: [Character]) -> Int {
             var previous = Array(0...b.count)
@@ -172,7 +127,7 @@ enum ConfigurationArguments {
             }
             return previous[b.count]
         }
-        guard key.count <= 64 else { return nil }   // no flag is that long; and the distance costs length²
+        guard key.count <= 64 else { return nil }   // no field is that long; and the distance costs length²
         let scored = keys.map { ($0, distance(Array(key), Array($0))) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         guard let best = scored.first, best.1 <= Swift.max(1, key.count / 3) else { return nil }
         return best.0

@@ -1,10 +1,12 @@
 import ArgumentParser
 
-/// `--config FILE`: flags read from a TOML or YAML file before the command line (see `ConfigurationArguments`).
+/// `--config FILE`: a run read from a TOML, YAML or JSON file into a run specification, the command line's flags over it
+/// (see `ConfigurationArguments`).
 struct ConfigurationOption: ParsableArguments {
     @Option(name: .customLong("config"),
-            help: ArgumentHelp("Read flags from a TOML (.toml) or YAML (.yaml, .yml) file, keys named as the long flags "
-                               + "(learning-rate or learning_rate); a flag on the command line wins over the file.",
+            help: ArgumentHelp("Run the run a TOML (.toml), YAML (.yaml, .yml) or JSON (.json) file describes (as --save-config "
+                               + "writes it; keys are the long flags with _ or -, e.g. learning_rate); a flag on the command line "
+                               + "wins over the file.",
                                valueName: "file"))
     var path: String?
 }

@@ -115,7 +115,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     private func runTest() throws {
         let spec = try specification()
-        let setup = try TrainingSetup(spec, tabular: data.tabularOptions)
+        let setup = try TrainingSetup(spec)
         if let saveConfig { try SpecificationFile.write(spec, to: saveConfig) }
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)

@@ -39,10 +39,11 @@ struct TrainingSetup {
     /// `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else square one-channel images
     /// (the digits' 64 features as 1×8×8). `savedCard`, a warm start's model card, decides the standardisation.
     /// `loaded`, when given, is the data the specification's source holds, already read (a tune worker reads it once).
-    /// `tabular`: the raw-table options the flags asked for (nil: the defaults, a plain numeric file read as before);
-    /// `fold`: one fold of `--folds` as the validation part.
-    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil, tabular: TabularOptions? = nil,
+    /// A raw table is read with the specification's raw-table fields (`spec.tabularOptions`; nil: the defaults, a plain
+    /// numeric file read as before); `fold`: one fold of `--folds` as the validation part.
+    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil,
          fold: (index: Int, count: Int)? = nil) throws {
+        let tabular = spec.tabularOptions
         let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
         let (idxImages, idxLabels, hidden, channels) = (spec.idxImages, spec.idxLabels, spec.hidden, spec.channels)
         let (validationFraction, standardize, seed, batchSize, kind) = (spec.validationFraction, spec.standardize, spec.seed,
