@@ -151,10 +151,12 @@ public struct RunSpecification: Codable, Sendable, Equatable {
         schedule ?? (learningRate.isAutomatic && !optimizer.isLearningRateFree ? "cosine" : "constant")
     }
 
-    /// The trainer's settings: epochs, batch size, seed, patience, and the guard (at its defaults) unless off.
+    /// The trainer's settings: epochs, batch size, seed, patience, the guard (at its defaults) unless off, the noise-scale interval.
     public var trainingConfiguration: TrainingConfiguration {
-        TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, earlyStoppingPatience: patience,
-                              divergenceGuard: divergenceGuard ? DivergenceGuard() : nil)
+        var configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, earlyStoppingPatience: patience,
+                                                  divergenceGuard: divergenceGuard ? DivergenceGuard() : nil)
+        configuration.noiseScaleInterval = trackNoiseScale
+        return configuration
     }
 
     /// This run without its outputs (checkpoint directory, saved weights, report, log, TensorBoard) and its execution
