@@ -2,10 +2,11 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// What `descent train` and `descent range-test` share: the data (a bundled set or a CSV
-/// file), its training/validation split (features standardised with the training part's
-/// statistics unless told not to), the objective it implies, and the multilayer perceptron
-/// `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)` with weights drawn from `seed`.
+/// What `descent train`, `descent range-test` and each tune trial share: the data (a bundled set, a CSV
+/// file — a raw table through its preprocessing — or IDX files), its training/validation split (features
+/// standardised with the training part's statistics unless told not to), the objective it implies, and the
+/// model with weights drawn from `seed`: the multilayer perceptron `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)`
+/// (`model` mlp, the `hidden` widths) or the convolutional network of `channels` (`model` cnn).
 ///
 /// ```swift
 /// let setup = try TrainingSetup(RunSpecification(dataset: "iris"))
