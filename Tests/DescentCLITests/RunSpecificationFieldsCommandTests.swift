@@ -71,4 +71,22 @@ final class RunSpecificationFieldsCommandTests: XCTestCase {
         let threads = try CommandLineRunner.run(run + ["--resume", "--epochs", "3", "--threads", "1", "--track-sharpness", "5"])
         XCTAssertEqual(threads.status, 0, threads.standardError)
     }
+
+    /// A tune study's identity holds the new fields that shape a trial: resumed with another, refused naming it; the
+    /// reproduce line carries them.
+    func testATuneStudysIdentityHoldsTheNewFields() throws {
+        let storage = "sqlite:" + path("studies.sqlite")
+        let tune = ["tune", "--dataset", "iris", "--hidden", "4", "--epochs", "1", "--search", "lr=loguniform(1e-3,1e-1)",
+                    "--storage", storage, "--study", "weighted", "--class-weights", "balanced"]
+        let first = try CommandLineRunner.run(tune + ["--trials", "1", "--json"])
+        XCTAssertEqual(first.status, 0, first.standardError)
+        let line = try XCTUnwrap(first.standardOutput.split(separator: "\n").last)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertTrue((summary["command"] as? String ?? "").contains("--class-weights balanced"), "\(summary["command"] ?? "")")
+        let changed = try CommandLineRunner.run(tune.map { $0 == "balanced" ? "none" : $0 } + ["--trials", "2"])
+        XCTAssertEqual(changed.status, 1)
+        XCTAssertTrue(changed.standardError.contains("--class-weights is balanced there, none here"), changed.standardError)
+        let same = try CommandLineRunner.run(tune + ["--trials", "2", "--json"])
+        XCTAssertEqual(same.status, 0, same.standardError)
+    }
 }
