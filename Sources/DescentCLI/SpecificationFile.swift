@@ -53,7 +53,8 @@ enum SpecificationFile {
             do {
                 try set(field, from: entry.value, in: &spec)
             } catch let error as RunSpecificationError {
-                throw failure("'\(name)' \(error.reason)")
+                // The value echoed is cut (a 2 MB value is not printed back) and kept on one line.
+                throw failure("'\(name)' " + DescentCommand.cutEchoes(error.reason).replacingOccurrences(of: "\n", with: "\\n"))
             }
         }
         return (spec, keys)
