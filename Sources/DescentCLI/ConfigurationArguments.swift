@@ -9,7 +9,9 @@ import Foundation
 /// decoded field by field (`SpecificationFile.read`); nothing is turned into command-line words. The command
 /// then takes the file's run and sets on it each field whose flag the command line gives, so a flag on the
 /// command line always wins over the file; so does a choice of data source (`--csv` on the command line drops
-/// the file's `dataset` and the other way round, with the raw-table fields that go with `csv`).
+/// the file's `dataset` and the other way round, with the raw-table fields that go with `csv`). `range-test` takes
+/// the file's data, model, optimizer and momentum; `tune` also its rate, weight decay and epochs (the run every
+/// trial starts from); the other fields are `train`'s.
 ///
 /// ```
 /// $ cat run.toml
@@ -46,7 +48,7 @@ enum ConfigurationArguments {
     @TaskLocal static var current: Loaded?
 
     /// The subcommands that take `--config`.
-    static let commands: Set<String> = ["train"]
+    static let commands: Set<String> = ["train", "range-test", "tune"]
 
     /// The alternative data sources: when the command line gives a field of one, the file's fields of the others are reset.
     static let dataSourceGroups: [[String]] = [
@@ -96,20 +98,16 @@ enum ConfigurationArguments {
         return given
     }
 
-    /// The run of `file` with the fields the command line gives (`flags`'s values of `given`) over it, and the data
-    /// source the command line chose replacing the file's.
-    /// - Throws: `RunSpecificationError` naming a field (not expected: `flags` is a specification already).
-    static func merge(_ file: RunSpecification, flags: RunSpecification, given: Set<String>) throws -> RunSpecification {
-        var merged = file
+    /// The command's run (`flags`: its flags, the command's defaults where none is given) with each field the file
+    /// names (`keys`) set from the file's run, but those the command line gives; a data source the command line chose
+    /// keeps the file's other sources (and the raw-table fields that go with `csv`) out.
+    /// - Throws: `RunSpecificationError` naming a field (not expected: both runs are specifications already).
+    static func merge(_ file: RunSpecification, keys: [String], flags: RunSpecification, given: Set<String>) throws -> RunSpecification {
+        var merged = flags
         let chosen = dataSourceGroups.filter { $0.contains(where: given.contains) }
-        if !chosen.isEmpty {
-            let defaults = RunSpecification()
-            for group in dataSourceGroups where !chosen.contains(group) {
-                for key in group { try merged.set(key, to: defaults.value(of: key)) }
-            }
-        }
-        for field in RunSpecification.fields where given.contains(field.key) {
-            try merged.set(field.key, to: flags.value(of: field.key))
+        for key in keys where !given.contains(key) {
+            if !chosen.isEmpty, let group = dataSourceGroups.first(where: { $0.contains(key) }), !chosen.contains(group) { continue }
+            try merged.set(key, to: file.value(of: key))
         }
         return merged
     }
@@ -131,5 +129,42 @@ enum ConfigurationArguments {
         let scored = keys.map { ($0, distance(Array(key), Array($0))) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         guard let best = scored.first, best.1 <= Swift.max(1, key.count / 3) else { return nil }
         return best.0
+    }
+}
+
+/// A command whose settings are a run specification, so `--config FILE` can give them (`train`, `range-test`, `tune`).
+protocol SpecificationCommand {
+    /// `--config FILE`.
+    var configurationFile: ConfigurationOption { get }
+    /// The run the command's settings describe.
+    func specification() throws -> RunSpecification
+    /// Sets the command's settings from `spec` (the fields it has; the inverse of `specification()` on those).
+    mutating func take(_ spec: RunSpecification)
+}
+
+extension SpecificationCommand {
+    /// Takes the `--config` file's run, the flags given on the command line winning; nothing without `--config`.
+    /// Returns what was read (nil: no `--config`).
+    /// - Throws: `ValidationError` for a file that cannot be used (when not read before the parse) or a flag that cannot be read.
+    @discardableResult
+    mutating func adoptConfigurationFile() throws -> ConfigurationArguments.Loaded? {
+        guard let path = configurationFile.path else { return nil }
+        do {
+            let loaded: ConfigurationArguments.Loaded
+            if let current = ConfigurationArguments.current, current.path == path {
+                loaded = current
+            } else {
+                // Parsed outside `descent`'s main: the process's own command line says which flags were given.
+                let (specification, keys) = try SpecificationFile.read(try ConfigurationFile(contentsOf: path))
+                loaded = .init(path: path, specification: specification, keys: keys,
+                               given: ConfigurationArguments.givenFields(Array(CommandLine.arguments.dropFirst())))
+            }
+            take(try ConfigurationArguments.merge(loaded.specification, keys: loaded.keys, flags: try specification(), given: loaded.given))
+            return loaded
+        } catch let error as ConfigurationError {
+            throw ValidationError("\(error)")
+        } catch let error as RunSpecificationError {
+            throw ValidationError(error.flagDescription)
+        }
     }
 }

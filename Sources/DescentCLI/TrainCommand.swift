@@ -119,7 +119,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     mutating func validate() throws {
-        try adoptConfigurationFile()
+        try adoptConfiguration()
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }

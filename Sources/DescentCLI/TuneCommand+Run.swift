@@ -76,6 +76,17 @@ extension TuneCommand {
         return spec
     }
 
+    /// A `--config` run's data, preprocessing, model, optimizer, rate (when a number), weight decay, momentum and
+    /// epochs on this command: the run every trial starts from.
+    mutating func take(_ spec: RunSpecification) {
+        data.take(spec)
+        optimizer = spec.optimizer
+        if case let .fixed(rate) = spec.learningRate { learningRate = rate }
+        weightDecay = spec.weightDecay
+        momentum = spec.momentum
+        epochs = spec.epochs
+    }
+
     /// The run of a trial: the study's run with the trial's parameters set on it.
     func specification(for parameters: [String: ParameterValue]) throws -> RunSpecification {
         var spec = try specification()

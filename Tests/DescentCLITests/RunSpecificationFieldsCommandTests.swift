@@ -89,4 +89,30 @@ final class RunSpecificationFieldsCommandTests: XCTestCase {
         let same = try CommandLineRunner.run(tune + ["--trials", "2", "--json"])
         XCTAssertEqual(same.status, 0, same.standardError)
     }
+
+    /// range-test and tune take --config too: the file's run (data, model, optimizer; for tune also rate, weight decay
+    /// and epochs) with the command line's flags over it.
+    func testRangeTestAndTuneReadTheRunFromConfig() throws {
+        try Data("dataset = \"iris\"\nhidden = [5]\noptimizer = \"sgd\"\nmomentum = 0.5\nepochs = 2\nlearning_rate = 0.02\n".utf8)
+            .write(to: URL(fileURLWithPath: path("run.toml")))
+        let range = try CommandLineRunner.run(["range-test", "--config", path("run.toml"), "--repeats", "1", "--iterations", "20",
+                                               "--hidden", "6", "--save-config", path("range.json"), "--json"])
+        XCTAssertEqual(range.status, 0, range.standardError)
+        let swept = try RunSpecification(jsonText: try String(contentsOfFile: path("range.json"), encoding: .utf8))
+        XCTAssertEqual(swept.dataset, "iris")
+        XCTAssertEqual(swept.hidden, [6], "the command line wins")
+        XCTAssertEqual(swept.optimizer, .sgd)
+        XCTAssertEqual(swept.momentum, 0.5)
+        let tune = try CommandLineRunner.run(["tune", "--config", path("run.toml"), "--search", "wd=loguniform(1e-5,1e-3)", "--trials", "1",
+                                              "--storage", "memory", "--json"])
+        XCTAssertEqual(tune.status, 0, tune.standardError)
+        let line = try XCTUnwrap(tune.standardOutput.split(separator: "\n").last)
+        let command = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["command"] as? String)
+        for part in ["--dataset iris", "--hidden 5", "--optimizer sgd", "--momentum 0.5", "--learning-rate 0.02", "--epochs 2"] {
+            XCTAssertTrue(command.contains(part), "\(part) missing from \(command)")
+        }
+        let unknown = try CommandLineRunner.run(["tune", "--config", path("run.toml"), "--search", "lr=uniform(0.1,0.2)", "--storage", "memory",
+                                                 "--config", path("other.toml")])
+        XCTAssertEqual(unknown.status, 2)
+    }
 }
