@@ -15,8 +15,10 @@ import Foundation
 /// Its keys are the long flag names of `descent train` with `_` for `-`, so a file of it is a file of
 /// flags: `learning_rate`, `batch_size`, `no_standardize`, `checkpoint_dir`, … Unset optional fields
 /// are left out. A rate chosen automatically is written as `learning_rate = "auto"` with the rate
-/// the range test chose beside it (`chosen_learning_rate`); replaying the file runs the range test
-/// again, which on the same build of Descent chooses the same rate.
+/// it chose beside it (`chosen_learning_rate`); replaying the file runs auto again (the range test,
+/// then the race), which on the same build of Descent chooses the same rate. Every field has a role
+/// (`fields`): what shapes the run is compared on resume and identifies a tuning study; the outputs and
+/// the execution details (threads, the sharpness and noise-scale trackers) are not.
 ///
 /// ```swift
 /// var run = RunSpecification(dataset: "iris")
