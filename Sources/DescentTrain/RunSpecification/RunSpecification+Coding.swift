@@ -98,7 +98,7 @@ extension RunSpecification {
         if let dataset, !Datasets.availableNames.contains(dataset) {
             throw fail("dataset", "'\(dataset.count > 40 ? String(dataset.prefix(40)) + "…" : dataset)' is unknown; available: \(Datasets.availableNames.joined(separator: ", "))")
         }
-        guard validationFraction > 0, validationFraction < 1 else { throw fail("validation_fraction", "must be in (0, 1)") }
+        guard validationFraction >= 0, validationFraction < 1 else { throw fail("validation_fraction", "must be in [0, 1) (0: no validation part)") }
         for (key, names) in [("categorical", categorical), ("numeric", numeric), ("ignore", ignore)] {
             guard let names else { continue }
             if csv == nil { throw fail(key, "goes with csv (it names the file's columns)") }
