@@ -35,6 +35,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // TLS to PostgreSQL (sslmode=require, verify-full, …): postgres-nio's own TLS library, named for its types.
         .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+        // What DescentTunePostgres imports beside postgres-nio (its event loops and its logger), declared rather than
+        // reached through postgres-nio, at the versions postgres-nio 1.33.2 resolves to.
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         // `descent train --config`: YAML files of flags (TOML is read by DescentFiles' own TOMLReader).
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
@@ -63,13 +67,15 @@ let package = Package(
         // The system's SQLite (libsqlite3-dev on Debian, as GRDB needed before), called directly by the study storage.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
-        .target(name: "DescentTune", dependencies: ["DescentTrain", "CSQLite"]),
+        .target(name: "DescentTune", dependencies: ["DescentTensor", "CSQLite"]),
         // Study storage on PostgreSQL, in its own module so that users who never touch PostgreSQL do not build it.
         // Built empty but for the URL redaction unless the PostgreSQL trait is on (its code sits under `#if PostgreSQL`).
         .target(name: "DescentTunePostgres", dependencies: [
             "DescentTune",
             .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             .product(name: "NIOSSL", package: "swift-nio-ssl", condition: .when(traits: ["PostgreSQL"])),
+            .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["PostgreSQL"])),
+            .product(name: "Logging", package: "swift-log", condition: .when(traits: ["PostgreSQL"])),
         ]),
         // Charts and reports take plain series and know nothing about training.
         .target(name: "DescentReport", dependencies: ["DescentFiles"]),

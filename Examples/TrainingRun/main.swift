@@ -1,7 +1,7 @@
 import Descent
 
 var run = RunSpecification(dataset: "iris")
-run.learningRate = .automatic(chosen: nil)   // a range test picks the peak rate for this run's budget
+run.learningRate = .automatic(chosen: nil)   // as descent train: a range test, then a race on validation loss
 run.schedule = "warmup(20) >> cosine"        // its span is bound from epochs × batches
 run.epochs = 30                              // the divergence guard is on unless run.divergenceGuard = false
 do {

@@ -14,23 +14,24 @@ extension DescentCommand {
         // A failed write to standard output ends the process with status 1 (StandardOutput).
         StandardOutput.install()
         let given = joiningNegativeNumbers(arguments ?? Array(CommandLine.arguments.dropFirst()))
-        // A --config file's flags go before the command line's own (ConfigurationArguments).
-        let expanded: [String]
+        // A --config file is read into a run specification before the parse; the command takes it (the flags given
+        // on the command line over it) when it checks its settings (ConfigurationArguments).
+        let configuration: ConfigurationArguments.Loaded?
         do {
-            expanded = try ConfigurationArguments.expand(given)
+            configuration = try ConfigurationArguments.load(given)
         } catch {
             if given.contains("--json") { print(FailureJSON.line(kind: "usage", message: "\(error)")) }
             StandardOutput.error("error: \(error)\n")
             StandardOutput.ending(with: usageErrorStatus)
             Foundation.exit(usageErrorStatus)
         }
-        let fromConfiguration = Array(expanded.dropFirst().prefix(expanded.count - given.count))
+        let fromConfiguration = configuration?.adoptedFlags ?? []
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot(expanded)
+            command = try ConfigurationArguments.$current.withValue(configuration) { try parseAsRoot(given) }
         } catch {
             // A bad command line with --json still ends with one JSON object (the command never ran).
-            if expanded.contains("--json"), exitCode(for: error) != .success {
+            if given.contains("--json"), exitCode(for: error) != .success {
                 print(FailureJSON.line(kind: exitCode(for: error) == .validationFailure ? "usage" : "failed",
                                        message: cutEchoes(message(for: error))))
             }

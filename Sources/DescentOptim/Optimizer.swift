@@ -30,14 +30,28 @@ import DescentTensor
 public struct Optimizer<Rule: OptimizerRule>: Sendable {
     /// The per-tensor update rule and its hyperparameters.
     public var rule: Rule
-    /// The base learning rate (of parameters outside any group).
+    /// The base learning rate (of parameters outside any group): the rate with no schedule, the rate a multiplier
+    /// schedule scales, and for a rate-free rule the multiplier of the step size it learns.
     ///
-    /// The rate has one home: with a schedule of DescentSchedules attached (`.schedule(_:)`), the schedule *is* the
-    /// rate — `rate(t) = schedule(t) × controllers' scale` — and this value is not read for the step's rate (set the
-    /// rate through the schedule's `baseLearningRate`). It is read with no schedule, by a multiplier schedule
-    /// (PyTorch's `LambdaLR`: `.multiplier { step in factor(step) }` gives `learningRate × factor(step)`), and by a
-    /// rate-free rule as the multiplier of the step size it learns.
-    public var learningRate: Double
+    /// With a schedule of DescentSchedules attached (`.schedule(_:)`) the schedule *is* the rate —
+    /// `rate(t) = schedule(t) × controllers' scale` — and this value is not read: the rate has one home. A rate
+    /// that multiplies the base rate (PyTorch's `LambdaLR`) is a multiplier schedule:
+    ///
+    /// ```swift
+    /// // LambdaLR(lr_lambda=lambda epoch: 0.95 ** epoch), one epoch = 100 steps: 0.1 × 0.95^⌊t/100⌋.
+    /// var optimizer = try Optimizer(SGD(), learningRate: 0.1,
+    ///                               schedule: .multiplier { step in pow(0.95, Double(step / 100)) })
+    /// optimizer.currentLearningRate   // 0.1 at step 0; 0.095 from step 100
+    /// ```
+    public var baseLearningRate: Double
+    /// The base learning rate under its old name: a second source of the rate, ignored once a schedule of
+    /// DescentSchedules is attached. Read and set `baseLearningRate`, or give the rate to the schedule.
+    @available(*, deprecated, renamed: "baseLearningRate",
+               message: "ignored once a schedule is attached (.schedule(_:) is the rate); use baseLearningRate, or a multiplier schedule (.multiplier { step in factor(step) }, PyTorch's LambdaLR) to scale it")
+    public var learningRate: Double {
+        get { baseLearningRate }
+        set { baseLearningRate = newValue }
+    }
     /// The weight-decay coefficient (of parameters outside any group); each rule applies it as its reference does.
     public var weightDecay: Double
     /// How the rate moves with the step; `nil` keeps it constant.
@@ -83,7 +97,7 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
         }
         for limit in clipping { try limit.validate() }
         self.rule = rule
-        self.learningRate = learningRate
+        self.baseLearningRate = learningRate
         self.weightDecay = weightDecay
         self.schedule = schedule
         self.groups = groups
@@ -115,7 +129,7 @@ public struct Optimizer<Rule: OptimizerRule>: Sendable {
     }
 
     func rate(group: ParameterGroup?, at step: Int) -> Double {
-        let base = group?.learningRate ?? learningRate
+        let base = group?.learningRate ?? baseLearningRate
         let scheduled = (group?.schedule ?? schedule).map { $0.rate(step, base) } ?? base
         return LearningRateControllers.rate(scheduled, controllers: controllers)
     }

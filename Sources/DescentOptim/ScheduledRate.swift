@@ -4,7 +4,8 @@ import DescentSchedules
 ///
 /// The rate of step `t` (0-based: the number of updates already taken) is
 /// `rate(t, baseRate)`; the optimizer then multiplies it by its controllers'
-/// scale. A multiplier schedule scales the base rate, an absolute one ignores it.
+/// scale. A multiplier schedule (PyTorch's `LambdaLR`) scales the base rate; a schedule of
+/// DescentSchedules (`.schedule(_:)`) is the rate itself and ignores it.
 /// `momentum(t)`, when present and not nil at `t`, replaces SGD's momentum or Adam's beta1 at step
 /// `t` (one-cycle and cyclic schedules move it inversely to the rate, as PyTorch does).
 ///
@@ -57,11 +58,5 @@ public struct ScheduledRate: Sendable {
         let rate: @Sendable (Int, Double) -> Double = { step, _ in schedule(step) }
         guard let momentumSchedule = cycled else { return ScheduledRate(schedule: value, rate: rate, momentum: nil) }
         return ScheduledRate(schedule: value, rate: rate, momentum: { step in momentumSchedule(step) })
-    }
-
-    /// rate(t) = absolute(t), whatever the base rate.
-    public static func absolute(_ rate: @escaping @Sendable (Int) -> Double,
-                                momentum: (@Sendable (Int) -> Double?)? = nil) -> ScheduledRate {
-        ScheduledRate(rate: { step, _ in rate(step) }, momentum: momentum)
     }
 }

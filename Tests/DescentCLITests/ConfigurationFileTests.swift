@@ -3,14 +3,22 @@ import Foundation
 import Descent
 import XCTest
 
-/// `--config FILE`: TOML and YAML files turned into flags that the command line overrides, and the
-/// errors that name the file and the key.
+/// `--config FILE`: TOML, YAML and JSON files decoded straight into a run specification, the command line's flags
+/// over it, and the errors that name the file and the key.
 final class ConfigurationFileTests: XCTestCase {
-    private func expand(_ arguments: [String], _ text: String, format: String = "toml") throws -> [String] {
-        try ConfigurationArguments.expand(arguments) { path in try ConfigurationFile(text: text, format: format, path: path) }
+    /// The run `arguments`' `--config` file (of `text`) describes, merged with the flags given as `train` does.
+    private func load(_ arguments: [String], _ text: String, format: String = "toml") throws -> ConfigurationArguments.Loaded? {
+        try ConfigurationArguments.load(arguments) { path in try ConfigurationFile(text: text, format: format, path: path) }
     }
 
-    func testTOMLKeysBecomeFlagsBeforeTheCommandLine() throws {
+    /// The run `train` parses from `arguments` with its `--config` file of `text` (as `descent` parses it: the file read first).
+    private func merged(_ arguments: [String], _ text: String, format: String = "toml") throws -> RunSpecification? {
+        guard let loaded = try load(arguments, text, format: format) else { return nil }
+        let command = try ConfigurationArguments.$current.withValue(loaded) { try TrainCommand.parse(Array(arguments.dropFirst())) }
+        return try command.specification()
+    }
+
+    func testTOMLDecodesIntoTheSpecification() throws {
         let toml = """
         # a run
         dataset = "digits"
@@ -18,24 +26,33 @@ final class ConfigurationFileTests: XCTestCase {
         epochs = 30
         hidden = [64, 32]
         no-standardize = true
-        json = false
         seed = 7
         """
-        XCTAssertEqual(try expand(["train", "--config", "run.toml"], toml), [
-            "train", "--dataset=digits", "--epochs=30", "--hidden=64,32", "--learning-rate=0.05", "--no-standardize",
-            "--seed=7", "--config", "run.toml",
-        ])
+        let loaded = try XCTUnwrap(load(["train", "--config", "run.toml"], toml))
+        var expected = RunSpecification(dataset: "digits")
+        (expected.learningRate, expected.epochs, expected.hidden, expected.standardize, expected.seed) = (.fixed(0.05), 30, [64, 32], false, 7)
+        XCTAssertEqual(loaded.specification, expected)
+        XCTAssertEqual(loaded.keys, ["dataset", "epochs", "hidden", "learning_rate", "no_standardize", "seed"])
+        XCTAssertEqual(loaded.given, [])
     }
 
     func testTheCommandLineWinsOverTheFile() throws {
-        let toml = "dataset = \"digits\"\nepochs = 30\nlearning-rate = 0.05\n"
-        XCTAssertEqual(try expand(["train", "--epochs", "5", "--config=run.toml", "--learning-rate=0.1"], toml),
-                       ["train", "--dataset=digits", "--epochs", "5", "--config=run.toml", "--learning-rate=0.1"])
-        // A choice on the command line drops the other side of it from the file.
-        XCTAssertEqual(try expand(["train", "--config", "run.toml", "--csv", "data.csv"], "dataset = \"digits\"\nepochs = 3\n"),
-                       ["train", "--epochs=3", "--config", "run.toml", "--csv", "data.csv"])
-        XCTAssertEqual(try expand(["train", "--dataset", "iris", "--config", "c.toml"], "csv = \"d.csv\"\ntarget = \"y\"\n"),
-                       ["train", "--dataset", "iris", "--config", "c.toml"])
+        let toml = "dataset = \"digits\"\nepochs = 30\nlearning-rate = 0.05\nno_guard = true\n"
+        let run = try XCTUnwrap(merged(["train", "--epochs", "5", "--config=run.toml", "--learning-rate=0.1"], toml))
+        XCTAssertEqual(run.dataset, "digits")
+        XCTAssertEqual(run.epochs, 5)
+        XCTAssertEqual(run.learningRate, .fixed(0.1))
+        XCTAssertFalse(run.divergenceGuard, "the file's no_guard stays")
+        // The command line's --epochs 20 (train's default) still wins over the file's 30.
+        XCTAssertEqual(try merged(["train", "--config", "run.toml", "--epochs", "20"], toml)?.epochs, 20)
+        // A choice of data source on the command line drops the other side of it from the file.
+        let csv = try XCTUnwrap(merged(["train", "--config", "run.toml", "--csv", "data.csv"], "dataset = \"digits\"\nepochs = 3\n"))
+        XCTAssertEqual([csv.dataset, csv.csv], [nil, "data.csv"])
+        XCTAssertEqual(csv.epochs, 3)
+        let bundled = try XCTUnwrap(merged(["train", "--dataset", "iris", "--config", "c.toml"],
+                                           "csv = \"d.csv\"\ntarget = \"y\"\ncategorical = \"a\"\nmin_category_count = 2\n"))
+        XCTAssertEqual([bundled.dataset, bundled.csv, bundled.target, bundled.categorical], ["iris", nil, nil, nil])
+        XCTAssertEqual(bundled.minCategoryCount, 5)
     }
 
     func testYAMLReadsTheSameAndKnowsItsLines() throws {
@@ -45,23 +62,23 @@ final class ConfigurationFileTests: XCTestCase {
         hidden: [64, 32]
         schedule: "warmup(50) >> cosine"
         epochs: 30
-        json: true
+        categorical: [a, b]
         """
-        XCTAssertEqual(try expand(["train", "--config", "run.yaml"], yaml, format: "yaml"), [
-            "train", "--dataset=digits", "--learning-rate=0.05", "--hidden=64,32", "--schedule=warmup(50) >> cosine",
-            "--epochs=30", "--json", "--config", "run.yaml",
-        ])
-        XCTAssertThrowsError(try expand(["train", "--config", "run.yaml"], "dataset: digits\nepochs: ten\n", format: "yaml")) { error in
-            XCTAssertEqual("\(error)", "--config 'run.yaml', line 2: 'epochs' must be an integer, not the string \"ten\"")
+        let loaded = try XCTUnwrap(load(["train", "--config", "run.yaml"], yaml, format: "yaml"))
+        XCTAssertEqual(loaded.specification.learningRate, .fixed(0.05))
+        XCTAssertEqual(loaded.specification.schedule, "warmup(50) >> cosine")
+        XCTAssertEqual(loaded.specification.categorical, "a,b")
+        XCTAssertThrowsError(try load(["train", "--config", "run.yaml"], "dataset: digits\nepochs: ten\n", format: "yaml")) { error in
+            XCTAssertEqual("\(error)", "--config 'run.yaml', line 2: 'epochs' must be a whole number, got 'ten'")
         }
     }
 
     func testAnUnknownKeyIsNamedWithTheNearestKnownOne() {
-        XCTAssertThrowsError(try expand(["train", "--config", "run.toml"], "learnin_rate = 0.1\n")) { error in
-            XCTAssertEqual("\(error)", "--config 'run.toml': unknown key 'learnin_rate'; did you mean 'learning-rate'? "
-                + "(the keys are the long flag names of the command, e.g. learning-rate)")
+        XCTAssertThrowsError(try load(["train", "--config", "run.toml"], "learnin_rate = 0.1\n")) { error in
+            XCTAssertEqual("\(error)", "--config 'run.toml': unknown key 'learnin_rate'; did you mean 'learning_rate'? "
+                + "(the keys are the fields of a run: descent train's long flags, e.g. learning_rate)")
         }
-        XCTAssertThrowsError(try expand(["train", "--config", "run.toml"], "colour = \"red\"\n")) { error in
+        XCTAssertThrowsError(try load(["train", "--config", "run.toml"], "colour = \"red\"\n")) { error in
             XCTAssertTrue("\(error)".hasPrefix("--config 'run.toml': unknown key 'colour' (the keys"), "\(error)")
         }
     }
@@ -69,90 +86,94 @@ final class ConfigurationFileTests: XCTestCase {
     func testAWrongTypeNamesTheKeyAndTheExpectedType() {
         let cases: [(String, String)] = [
             ("epochs = 2.5", "'epochs' must be an integer, not the number 2.5"),
-            ("learning_rate = \"fast\"", "'learning_rate' must be a number or \"auto\", not the string \"fast\""),
-            ("momentum = \"auto\"", "'momentum' must be a number, not the string \"auto\""),
-            ("json = \"yes\"", "'json' must be true or false, not the string \"yes\""),
-            ("dataset = 3", "'dataset' must be a string, not the integer 3"),
+            ("learning_rate = \"fast\"", "'learning_rate' must be a positive number or auto, got 'fast'"),
+            ("momentum = \"auto\"", "'momentum' must be a number, got 'auto'"),
+            ("no_guard = \"yes\"", "'no_guard' must be true or false, not the string \"yes\""),
+            ("dataset = 3", "'dataset' must be text, not the integer 3"),
             ("hidden = [64, \"x\"]", "'hidden' must be a list of integers (or a string such as \"64,32\"), not a list"),
-            ("[optimizer]\nname = \"sgd\"", "'optimizer' must be a string, not a table"),
+            ("[optimizer]\nname = \"sgd\"", "'optimizer' must be one of \(OptimizerRegistry.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), not a table"),
+            ("json = true", "'json' is not part of a run (it is how the command runs): give --json on the command line"),
         ]
         for (toml, message) in cases {
-            XCTAssertThrowsError(try expand(["train", "--config", "c.toml"], toml), toml) { error in
+            XCTAssertThrowsError(try load(["train", "--config", "c.toml"], toml), toml) { error in
                 XCTAssertEqual("\(error)", "--config 'c.toml': " + message)
             }
         }
-        XCTAssertThrowsError(try expand(["train", "--config", "c.toml"], "learning_rate = 0.1\nlearning-rate = 0.2\n")) { error in
+        XCTAssertThrowsError(try load(["train", "--config", "c.toml"], "learning_rate = 0.1\nlearning-rate = 0.2\n")) { error in
             XCTAssertTrue("\(error)".contains("repeats"), "\(error)")
         }
     }
 
     func testMalformedFilesAreNamed() {
-        XCTAssertThrowsError(try expand(["train", "--config", "c.toml"], "epochs = = 3\n")) { error in
+        XCTAssertThrowsError(try load(["train", "--config", "c.toml"], "epochs = = 3\n")) { error in
             XCTAssertTrue("\(error)".hasPrefix("--config 'c.toml', line 1: not valid TOML at column"), "\(error)")
         }
-        XCTAssertThrowsError(try expand(["train", "--config", "c.yaml"], "epochs: [1, 2\n", format: "yaml")) { error in
+        XCTAssertThrowsError(try load(["train", "--config", "c.yaml"], "epochs: [1, 2\n", format: "yaml")) { error in
             XCTAssertTrue("\(error)".hasPrefix("--config 'c.yaml', line 2: not valid YAML: "), "\(error)")  // the line is named
         }
-        XCTAssertThrowsError(try expand(["train", "--config", "c.yaml"], "- 1\n- 2\n", format: "yaml")) { error in
+        XCTAssertThrowsError(try load(["train", "--config", "c.yaml"], "- 1\n- 2\n", format: "yaml")) { error in
             XCTAssertTrue("\(error)".contains("must be a mapping"), "\(error)")
         }
-        XCTAssertThrowsError(try ConfigurationArguments.expand(["train", "--config", "/nonexistent/run.toml"])) { error in
+        XCTAssertThrowsError(try ConfigurationArguments.load(["train", "--config", "/nonexistent/run.toml"])) { error in
             XCTAssertEqual("\(error)", "--config '/nonexistent/run.toml': no such file")
         }
-        XCTAssertThrowsError(try ConfigurationArguments.expand(["train", "--config", "run.ini"])) { error in
+        XCTAssertThrowsError(try ConfigurationArguments.load(["train", "--config", "run.ini"])) { error in
             XCTAssertEqual("\(error)", "--config 'run.ini': unknown format '.ini': give a .toml, .yaml, .yml or .json file")
         }
-        XCTAssertThrowsError(try expand(["train", "--config", "a.toml", "--config", "b.toml"], "")) { error in
+        XCTAssertThrowsError(try load(["train", "--config", "a.toml", "--config", "b.toml"], "")) { error in
             XCTAssertTrue("\(error)".contains("given 2 times"), "\(error)")
         }
     }
 
     func testOtherCommandsAndCommandLinesWithoutConfigAreUntouched() throws {
-        XCTAssertEqual(try expand(["inspect", "--config", "x.toml"], "bad = = toml"), ["inspect", "--config", "x.toml"])
-        XCTAssertEqual(try expand(["train", "--dataset", "iris"], "bad = = toml"), ["train", "--dataset", "iris"])
-        XCTAssertEqual(try expand([], ""), [])
+        XCTAssertNil(try load(["inspect", "--config", "x.toml"], "bad = = toml"))
+        XCTAssertNil(try load(["train", "--dataset", "iris"], "bad = = toml"))
+        XCTAssertNil(try load([], ""))
     }
 
-    /// Every long flag of `train` is a configuration key, and every key a flag.
-    func testTheKeysAreExactlyTrainsFlags() throws {
+    /// Every long flag of `train` is a field of a run (so --save-config writes it and --config reads it back), but
+    /// the few that say how the command runs.
+    func testEveryFlagOfTrainIsAFieldOfTheRun() throws {
         let result = try CommandLineRunner.run(["train", "--experimental-dump-help"])
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         let command = try XCTUnwrap(object["command"] as? [String: Any])
         let arguments = try XCTUnwrap(command["arguments"] as? [[String: Any]])
-        var flags: [String: String] = [:]
+        var flags: Set<String> = []
         for argument in arguments {
             let names = (argument["names"] as? [[String: String]]) ?? []
             guard let long = names.first(where: { $0["kind"] == "long" })?["name"] else { continue }
-            flags[long] = argument["kind"] as? String
+            flags.insert(long.replacingOccurrences(of: "-", with: "_"))
         }
-        for excluded in ["help", "version", "config"] { flags[excluded] = nil }
-        var keys = TrainCommand.configurationKeys.kinds
-        XCTAssertEqual(keys.removeValue(forKey: "chosen-learning-rate"), .record)
-        XCTAssertEqual(Set(keys.keys), Set(flags.keys))
-        for (name, kind) in keys {
-            XCTAssertEqual(kind == .flag, flags[name] == "flag", "\(name): a flag in one, an option in the other")
-        }
+        flags.subtract(["version"] + SpecificationFile.commandFlags)
+        let fields = Set(RunSpecification.fields.map(\.key)).subtracting(["chosen_learning_rate"])
+        XCTAssertEqual(flags.subtracting(fields), [], "flags of train that are no field of a run")
+        XCTAssertEqual(fields.subtracting(flags), [], "fields of a run that train has no flag for")
     }
-}
 
-extension ConfigurationFileTests {
-    /// Every field of a run specification is a key of `train`'s configuration (so a saved run reads back), and a
-    /// key the table does not list is refused naming the nearest one (the table is the one list; no help-text dump).
-    func testEveryFieldOfARunIsAKeyAndAnUnlistedKeyIsRefused() throws {
-        let keys = TrainCommand.configurationKeys
-        for field in RunSpecification.fields {
-            XCTAssertNotNil(keys.kinds[field.key.replacingOccurrences(of: "_", with: "-")], field.key)
+    /// `take` is the inverse of `specification()`: a run with every field away from its default goes onto the
+    /// command and comes back the same (a field `take` forgot would come back at its default).
+    func testEveryFieldGoesOntoTheCommandAndBack() throws {
+        var spec = RunSpecification()
+        spec.csv = "d.csv"; spec.target = "y"; spec.task = .regression; spec.standardize = false; spec.validationFraction = 0.3
+        spec.categorical = "a"; spec.numeric = "b"; spec.ignore = "c"; spec.missingValues = ",-"; spec.minCategoryCount = 2
+        spec.targetTransform = .log; spec.classWeights = .balanced; spec.folds = 3
+        spec.model = .cnn; spec.hidden = [8, 4]; spec.channels = [4]; spec.optimizer = .sgd; spec.learningRate = .fixed(0.2)
+        spec.weightDecay = 0.01; spec.momentum = 0.5; spec.schedule = "cosine"; spec.reduceOnPlateau = true
+        spec.plateauPatience = 3; spec.plateauFactor = 0.5; spec.divergenceGuard = false; spec.scaleRate = .squareRoot
+        spec.threads = 3; spec.trackNoiseScale = 7; spec.trackSharpness = 9; spec.epochs = 4; spec.batchSize = 8; spec.seed = 11
+        spec.patience = 2; spec.initWeights = "i.safetensors"; spec.checkpointDirectory = "ck"; spec.saveWeights = "w.safetensors"
+        spec.report = "r.html"; spec.log = "l.jsonl"; spec.tensorboard = "tb"
+        let defaults = RunSpecification()
+        for field in RunSpecification.fields where field.role != .record && !["dataset", "idx_images", "idx_labels"].contains(field.key) {
+            XCTAssertNotEqual(spec.value(of: field.key), defaults.value(of: field.key), "set \(field.key) away from its default here")
         }
-        var fewer = keys
-        fewer.kinds["epochs"] = nil
-        let file = try ConfigurationFile(text: "epochs = 3\njson = true\n", format: "toml", path: "c.toml")
-        XCTAssertThrowsError(try ConfigurationArguments.flags(from: file, keys: fewer, commandLine: [])) { error in
-            XCTAssertTrue("\(error)".contains("unknown key 'epochs'"), "\(error)")
-        }
-        let valid = try ConfigurationFile(text: "epochs = 3\njson = true\nchosen_learning_rate = 0.01\n", format: "toml", path: "c.toml")
-        XCTAssertEqual(try ConfigurationArguments.flags(from: valid, keys: keys, commandLine: []), ["--epochs=3", "--json"])
-        let json = try ConfigurationFile(text: #"{"epochs": 3, "hidden": [8, 4], "learning_rate": "auto"}"#, format: "json", path: "c.json")
-        XCTAssertEqual(try ConfigurationArguments.flags(from: json, keys: keys, commandLine: []),
-                       ["--epochs=3", "--hidden=8,4", "--learning-rate=auto"])
+        var command = try TrainCommand.parse(["--dataset", "iris"])
+        command.take(spec)
+        XCTAssertEqual(try command.specification(), spec)
+        // idx files: the third data source.
+        var images = RunSpecification()
+        (images.idxImages, images.idxLabels) = ("i.idx", "l.idx")
+        command.take(images)
+        XCTAssertEqual(try command.specification(), images)
     }
 }

@@ -35,12 +35,17 @@ final class LibraryExampleTests: XCTestCase {
         XCTAssertEqual(spec.schedule, "warmup(20) >> cosine")
         guard case .automatic(chosen: let chosen?) = spec.learningRate else { return XCTFail("\(spec.learningRate)") }
 
-        // The same run through the command line at the rate the library's range test chose: the same weights, bit for bit
-        // (the library's auto is the range-test rule; train's auto adds a race on validation loss).
+        // The same run through the command line, its rate automatic too: the library's auto is train's (the range test,
+        // then the race on validation loss, one call), so it chooses the same rate and trains the same weights, bit for bit.
         let weights = directory.appendingPathComponent("train.safetensors").path
-        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--learning-rate", "\(chosen)", "--schedule", "warmup(20) >> cosine",
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--schedule", "warmup(20) >> cosine",
                                                "--epochs", "30", "--save-weights", weights, "--json"])
         XCTAssertEqual(train.status, 0, train.standardError)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data((train.standardOutput.split(separator: "\n").last ?? "").utf8))
+                                    as? [String: Any])
+        let automatic = try XCTUnwrap(summary["automatic_learning_rate"] as? [String: Any])
+        XCTAssertEqual(automatic["source"] as? String, "validation-race", "iris has 30 validation rows: the race decides")
+        XCTAssertEqual(try XCTUnwrap(automatic["learning_rate"] as? Double), chosen, "the same rate, chosen the same way")
         let cli = try ModelFile.load(path: weights)
         XCTAssertEqual(cli.tensors.keys.sorted(), saved.tensors.keys.sorted())
         for (name, tensor) in saved.tensors {

@@ -127,9 +127,9 @@ final class TrainLogsCommandTests: XCTestCase {
 
     func testAConfigFileSetsTheFlagsAndTheCommandLineWins() throws {
         let config = path("run.toml")
-        try Data("dataset = \"iris\"\nepochs = 6\nlearning_rate = 0.01\nhidden = [8]\njson = true\n".utf8)
+        try Data("dataset = \"iris\"\nepochs = 6\nlearning_rate = 0.01\nhidden = [8]\n".utf8)
             .write(to: URL(fileURLWithPath: config))
-        let result = try CommandLineRunner.run(["train", "--config", config, "--epochs", "2"])
+        let result = try CommandLineRunner.run(["train", "--config", config, "--epochs", "2", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
         let summary = try lastJSON(result.standardOutput)
         let epochs = try XCTUnwrap(summary["epochs"] as? [[String: Any]])
@@ -137,8 +137,8 @@ final class TrainLogsCommandTests: XCTestCase {
         XCTAssertEqual(epochs.first?["learning_rate"] as? Double, 0.01, "the rate comes from the file")
 
         let yaml = path("run.yaml")
-        try Data("dataset: iris\nepochs: 2\nlearning-rate: 1e-2\njson: true\n".utf8).write(to: URL(fileURLWithPath: yaml))
-        let fromYAML = try CommandLineRunner.run(["train", "--config", yaml])
+        try Data("dataset: iris\nepochs: 2\nlearning-rate: 1e-2\n".utf8).write(to: URL(fileURLWithPath: yaml))
+        let fromYAML = try CommandLineRunner.run(["train", "--config", yaml, "--json"])
         XCTAssertEqual(fromYAML.status, 0, fromYAML.standardError)
         XCTAssertEqual(try XCTUnwrap(lastJSON(fromYAML.standardOutput)["epochs"] as? [[String: Any]]).count, 2)
     }
@@ -149,11 +149,11 @@ final class TrainLogsCommandTests: XCTestCase {
         let unknown = try CommandLineRunner.run(["train", "--config", config])
         XCTAssertEqual(unknown.status, 2)
         XCTAssertEqual(unknown.standardError, "error: --config '\(config)': unknown key 'epoch'; did you mean 'epochs'? "
-            + "(the keys are the long flag names of the command, e.g. learning-rate)\n")
+            + "(the keys are the fields of a run: descent train's long flags, e.g. learning_rate)\n")
         try Data("dataset = \"iris\"\nepochs = \"three\"\n".utf8).write(to: URL(fileURLWithPath: config))
         let mistyped = try CommandLineRunner.run(["train", "--config", config])
         XCTAssertEqual(mistyped.status, 2)
-        XCTAssertTrue(mistyped.standardError.contains("'epochs' must be an integer, not the string \"three\""), mistyped.standardError)
+        XCTAssertTrue(mistyped.standardError.contains("'epochs' must be a whole number, got 'three'"), mistyped.standardError)
         let missing = try CommandLineRunner.run(["train", "--config", path("none.toml")])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.standardError.contains("none.toml': no such file"), missing.standardError)

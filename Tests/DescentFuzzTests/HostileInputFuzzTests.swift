@@ -95,7 +95,7 @@ final class HostileInputFuzzTests: XCTestCase {
             if let trace { _ = FileManager.default.createFile(atPath: trace, contents: Data(text.utf8)) }
             do {
                 let file = try ConfigurationFile(text: text, format: format, path: "fuzz.\(format)")
-                _ = try ConfigurationArguments.flags(from: file, keys: TrainCommand.configurationKeys, commandLine: [])
+                _ = try SpecificationFile.read(file)
             } catch let error as ConfigurationError {
                 // Errors are one line, the echoed input cut.
                 if error.description.contains("\n") || error.description.count > 600 {

@@ -12,11 +12,6 @@ import DescentOptim
 /// let optimizer = try OptimizerFactory.make(reference: "Adam", parameters: ["lr": 0.01, "amsgrad": true])
 /// ```
 public enum OptimizerFactory {
-    /// Names this factory accepts.
-    public static let referenceNames = ["SGD", "Adam", "AdamW", "NAdam", "RAdam", "Adamax", "RMSprop", "Adagrad",
-                                        "Adadelta", "Lion", "LAMB", "LARS", "SGDScheduleFree", "AdamWScheduleFree",
-                                        "Prodigy", "DAdaptSGD", "DAdaptAdam"]
-
     /// The entry of DescentOptim's one registry for a reference name, when the registry builds that rule
     /// (`AdamW` → `.adamw`, `AdamWScheduleFree` → `.scheduleFreeAdamW`, `Prodigy` → `.prodigy`; nil for the rules
     /// only conformance builds, such as `Lion`): the reference's names mapped onto the registry, not a second list.

@@ -24,7 +24,7 @@ extension AutomaticLearningRate {
     public static func find<Model: Module, Rule: OptimizerRule>(model: Model, optimizer: Optimizer<Rule>, data: Dataset,
                                                                 budget: Budget, seed: UInt64 = 0, sweepRepeats: Int? = nil) throws -> Choice {
         if budget.family == .learningRateFree {
-            return optimizerDefault(optimizer.learningRate, optimizer: optimizer.ruleName)
+            return optimizerDefault(optimizer.baseLearningRate, optimizer: optimizer.ruleName)
         }
         let fallbackRate = fallbackLearningRate(for: budget.family)
         guard data.count / 2 >= budget.batchSize || data.count >= minimumSweepRows else {

@@ -99,6 +99,22 @@ extension RunSpecification {
             throw fail("dataset", "'\(dataset.count > 40 ? String(dataset.prefix(40)) + "…" : dataset)' is unknown; available: \(Datasets.availableNames.joined(separator: ", "))")
         }
         guard validationFraction >= 0, validationFraction < 1 else { throw fail("validation_fraction", "must be in [0, 1) (0: no validation part)") }
+        for (key, names) in [("categorical", categorical), ("numeric", numeric), ("ignore", ignore)] {
+            guard let names else { continue }
+            if csv == nil { throw fail(key, "goes with csv (it names the file's columns)") }
+            if Self.columnNames(names).isEmpty { throw fail(key, "needs one or more column names, e.g. a,b") }
+        }
+        if csv == nil, missingValues != nil || minCategoryCount != 5 || targetTransform != .none {
+            throw fail(missingValues != nil ? "missing_values" : minCategoryCount != 5 ? "min_category_count" : "target_transform",
+                       "goes with csv (it says how a raw table is read)")
+        }
+        guard (1...1_000_000).contains(minCategoryCount) else { throw fail("min_category_count", "must be in 1...1000000, got \(minCategoryCount)") }
+        if let folds, !(2...100).contains(folds) { throw fail("folds", "must be from 2 to 100, got \(folds)") }
+        if let threads, !(1...4096).contains(threads) { throw fail("threads", "must be in 1...4096, got \(threads)") }
+        if let trackNoiseScale, trackNoiseScale < 1 { throw fail("track_noise_scale", "must be at least 1 step, got \(trackNoiseScale)") }
+        if let trackSharpness, trackSharpness < 1 {
+            throw fail("track_sharpness", "must be at least 1 (steps between measurements), got \(trackSharpness)")
+        }
         if let bad = hidden.first(where: { $0 < 1 }) { throw fail("hidden", "'\(bad)' is not a positive layer size") }
         guard !channels.isEmpty else { throw fail("channels", "needs at least one width, e.g. 16,32") }
         if let bad = channels.first(where: { !(1...4096).contains($0) }) { throw fail("channels", "'\(bad)' is not a width in 1...4096") }

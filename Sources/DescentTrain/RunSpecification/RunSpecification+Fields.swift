@@ -67,6 +67,9 @@ extension RunSpecification {
         case output
         /// A record of what happened (the rate `auto` chose).
         case record
+        /// How the run is carried out or what it measures alongside (threads, the sharpness and noise-scale
+        /// trackers): the weights are the same whatever it is, so neither compared nor part of a study's identity.
+        case execution
     }
 
     /// One field: its key (the long flag with `_`), kind, role, and how it is read and written.
@@ -103,6 +106,22 @@ extension RunSpecification {
                 spec[keyPath: path] = on != inverted
             })
         }
+        func optionalInteger(_ key: String, _ path: WritableKeyPath<RunSpecification, Int?> & Sendable, role: FieldRole) -> Field {
+            Field(key: key, kind: .integer, role: role, get: { $0[keyPath: path].map(RunFieldValue.integer) }, set: { spec, value in
+                spec[keyPath: path] = try value.map { try Self.integerValue($0, key: key) }
+            })
+        }
+        func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
+            _ key: String, _ path: WritableKeyPath<RunSpecification, Choice> & Sendable
+        ) -> Field where Choice.RawValue == String {
+            let words = Choice.allCases.map(\.rawValue)
+            return Field(key: key, kind: .choice(words), role: .shapesTheRun, get: { .text($0[keyPath: path].rawValue) }, set: { spec, value in
+                guard let choice = value.flatMap({ Choice(rawValue: $0.description) }) else {
+                    throw RunSpecificationError(field: key, reason: "must be \(words.joined(separator: " or ")), not '\(value?.description ?? "")'")
+                }
+                spec[keyPath: path] = choice
+            })
+        }
         func sizes(_ key: String, _ path: WritableKeyPath<RunSpecification, [Int]> & Sendable) -> Field {
             Field(key: key, kind: .sizes, role: .shapesTheRun, get: { .sizes($0[keyPath: path]) }, set: { spec, value in
                 switch value {
@@ -126,6 +145,10 @@ extension RunSpecification {
             text("idx_images", \.idxImages), text("idx_labels", \.idxLabels),
             flag("no_standardize", inverted: true, \.standardize),
             number("validation_fraction", \.validationFraction),
+            text("categorical", \.categorical), text("numeric", \.numeric), text("ignore", \.ignore),
+            text("missing_values", \.missingValues), integer("min_category_count", \.minCategoryCount),
+            choice("target_transform", \.targetTransform), choice("class_weights", \.classWeights),
+            optionalInteger("folds", \.folds, role: .shapesTheRun),
             Field(key: "model", kind: .choice(ModelArchitecture.Kind.allCases.map(\.rawValue)), role: .shapesTheRun,
                   get: { .text($0.model.rawValue) }, set: { spec, value in
                       guard let kind = value.flatMap({ ModelArchitecture.Kind(rawValue: $0.description) }) else {
@@ -174,6 +197,17 @@ extension RunSpecification {
             flag("reduce_on_plateau", inverted: false, \.reduceOnPlateau),
             integer("plateau_patience", \.plateauPatience), number("plateau_factor", \.plateauFactor),
             flag("no_guard", inverted: true, \.divergenceGuard),
+            Field(key: "scale_rate", kind: .choice(RateScaling.allCases.map(\.rawValue)), role: .shapesTheRun,
+                  get: { $0.scaleRate.map { .text($0.rawValue) } }, set: { spec, value in
+                      guard let value else { spec.scaleRate = nil; return }
+                      guard let rule = RateScaling(rawValue: value.description) else {
+                          throw RunSpecificationError(field: "scale_rate", reason: "must be linear, sqrt or none, not '\(value)'")
+                      }
+                      spec.scaleRate = rule
+                  }),
+            optionalInteger("threads", \.threads, role: .execution),
+            optionalInteger("track_noise_scale", \.trackNoiseScale, role: .execution),
+            optionalInteger("track_sharpness", \.trackSharpness, role: .execution),
             integer("epochs", \.epochs, role: .length), integer("batch_size", \.batchSize),
             Field(key: "seed", kind: .integer, role: .shapesTheRun, get: { spec in
                 spec.seed <= UInt64(Int.max) ? .integer(Int(spec.seed)) : .text("\(spec.seed)")

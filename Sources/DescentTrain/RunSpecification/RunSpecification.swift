@@ -15,8 +15,10 @@ import Foundation
 /// Its keys are the long flag names of `descent train` with `_` for `-`, so a file of it is a file of
 /// flags: `learning_rate`, `batch_size`, `no_standardize`, `checkpoint_dir`, … Unset optional fields
 /// are left out. A rate chosen automatically is written as `learning_rate = "auto"` with the rate
-/// the range test chose beside it (`chosen_learning_rate`); replaying the file runs the range test
-/// again, which on the same build of Descent chooses the same rate.
+/// it chose beside it (`chosen_learning_rate`); replaying the file runs auto again (the range test,
+/// then the race), which on the same build of Descent chooses the same rate. Every field has a role
+/// (`fields`): what shapes the run is compared on resume and identifies a tuning study; the outputs and
+/// the execution details (threads, the sharpness and noise-scale trackers) are not.
 ///
 /// ```swift
 /// var run = RunSpecification(dataset: "iris")
@@ -46,6 +48,25 @@ public struct RunSpecification: Codable, Sendable, Equatable {
     public var standardize: Bool = true
     /// The fraction of the rows held out for validation, in (0, 1).
     public var validationFraction: Double = 0.2
+
+    // MARK: A raw table's columns (with `csv`; `TabularOptions`)
+
+    /// Columns of `csv` read as categories, comma-separated (nil: by the column-role rules).
+    public var categorical: String?
+    /// Columns of `csv` read as numbers, comma-separated.
+    public var numeric: String?
+    /// Columns of `csv` left out, comma-separated.
+    public var ignore: String?
+    /// Cell texts that mean missing, comma-separated, compared without case (nil: `,NA,NaN,?,null`).
+    public var missingValues: String?
+    /// Categories seen fewer times in the training part share one level, (other); in 1...1,000,000.
+    public var minCategoryCount: Int = 5
+    /// A regression target's transform (`log` for positive, skewed values).
+    public var targetTransform: TargetTransform = .none
+    /// How each class weighs in the training loss (`balanced`: n / (classes × count)).
+    public var classWeights: ClassWeighting = .none
+    /// Cross-validate on this many folds first and train at the median of their rates (nil: no folds); 2...100.
+    public var folds: Int?
 
     // MARK: The model
 
@@ -79,6 +100,18 @@ public struct RunSpecification: Codable, Sendable, Equatable {
     public var plateauFactor: Double = 0.1
     /// Whether the divergence guard rolls back and backs the rate off when the loss blows up.
     public var divergenceGuard: Bool = true
+
+    // MARK: Data parallelism and what is measured alongside
+
+    /// Under mpirun, how the rate follows the global batch (nil: the optimizer family's standard, `RateScaling.standard`).
+    public var scaleRate: RateScaling?
+    /// Threads of this process (nil: the cores, shared among the processes on the machine); an execution
+    /// detail: the thread pool splits work by fixed blocks, so the weights do not depend on it.
+    public var threads: Int?
+    /// Estimate the gradient noise scale every N steps (measured on the gradients the step computes anyway).
+    public var trackNoiseScale: Int?
+    /// Measure λmax of the loss's Hessian every N steps (on its own copy: the weights are not touched).
+    public var trackSharpness: Int?
 
     // MARK: Length, batches, seed
 
@@ -120,17 +153,21 @@ public struct RunSpecification: Codable, Sendable, Equatable {
         schedule ?? (learningRate.isAutomatic && !optimizer.isLearningRateFree ? "cosine" : "constant")
     }
 
-    /// The trainer's settings: epochs, batch size, seed, patience, and the guard (at its defaults) unless off.
+    /// The trainer's settings: epochs, batch size, seed, patience, the guard (at its defaults) unless off, the noise-scale interval.
     public var trainingConfiguration: TrainingConfiguration {
-        TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, earlyStoppingPatience: patience,
-                              divergenceGuard: divergenceGuard ? DivergenceGuard() : nil)
+        var configuration = TrainingConfiguration(epochs: epochs, batchSize: batchSize, seed: seed, earlyStoppingPatience: patience,
+                                                  divergenceGuard: divergenceGuard ? DivergenceGuard() : nil)
+        configuration.noiseScaleInterval = trackNoiseScale
+        return configuration
     }
 
-    /// This run without its outputs (checkpoint directory, saved weights, report, log, TensorBoard): how a model
-    /// was made, the same wherever its files went (as a model card stores it).
+    /// This run without its outputs (checkpoint directory, saved weights, report, log, TensorBoard) and its execution
+    /// details (threads, the trackers): how a model was made, the same wherever its files went and however many
+    /// threads made it (as a model card stores it).
     public var withoutOutputs: RunSpecification {
         var copy = self
         (copy.checkpointDirectory, copy.saveWeights, copy.report, copy.log, copy.tensorboard) = (nil, nil, nil, nil, nil)
+        (copy.threads, copy.trackNoiseScale, copy.trackSharpness) = (nil, nil, nil)
         return copy
     }
 

@@ -6,13 +6,13 @@ import DescentTensor
 import Foundation
 
 /// A whole run from its specification, for Swift programs: the data loaded, split and standardised,
-/// the model built from the seed, the rate chosen by a range test when it is `auto`, the schedule's
+/// the model built from the seed, the rate chosen as `descent train` chooses it when it is `auto`, the schedule's
 /// span bound to epochs × batches, the plateau controller and the divergence guard attached, and the
 /// result ready to save and to predict with — what `descent train` does, without the command line.
 ///
 /// ```swift
 /// var spec = RunSpecification(dataset: "iris")
-/// spec.learningRate = .automatic(chosen: nil)   // a range test picks it, weighing the run's budget
+/// spec.learningRate = .automatic(chosen: nil)   // a range test, then a race on validation loss, picks it
 /// spec.schedule = "warmup(20) >> cosine"        // the span is bound from epochs × batches
 /// spec.epochs = 30
 /// let trained = try TrainingRun(spec).train { event in
@@ -23,8 +23,9 @@ import Foundation
 /// ```
 ///
 /// A run is deterministic, and at a fixed rate it trains the same weights, bit for bit, as `descent train` with the
-/// same flags. An automatic rate here is `AutomaticLearningRate.find`'s (the range test weighed by the budget);
-/// `descent train`'s `auto` adds a race of candidates on validation loss, which is not yet part of this type.
+/// same flags; an automatic rate is chosen as `descent train` chooses it (`AutomaticLearningRate.choose`: the range
+/// test's first look, then a race of candidates on validation loss, the run going on from the winner), so it is
+/// the same rate on the same data and seed.
 public struct TrainingRun: Sendable {
     /// The run, validated.
     public let specification: RunSpecification
@@ -107,26 +108,39 @@ public struct TrainingRun: Sendable {
         let observe: (TrainingEvent) throws -> Void
 
         func run<Rule: OptimizerRule>(_ rule: Rule) throws -> (TrainingOutcome, Double, AutomaticLearningRate.Choice?) {
+            var configuration = spec.trainingConfiguration
+            if let labels = split.train.targets.classIndices {
+                configuration.classWeights = spec.classWeights.weights(labels: labels, classes: Objective(for: split.train).outputSize)
+            }
+            func makeOptimizer(_ rate: Double) throws -> Optimizer<Rule> {
+                let schedule = try ScheduleParser.parse(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
+                var optimizer = try Optimizer(rule, learningRate: rate, weightDecay: spec.weightDecay, schedule: .schedule(schedule))
+                if spec.reduceOnPlateau {
+                    optimizer.controllers.append(try ReduceOnPlateau(factor: spec.plateauFactor, patience: spec.plateauPatience))
+                }
+                return optimizer
+            }
             var choice: AutomaticLearningRate.Choice?
+            var start: TrainingCheckpoint<Rule>?
             let rate: Double
             if case let .fixed(value) = spec.learningRate {
                 rate = value
             } else {
+                // `descent train`'s automatic rate: the range test's first look, then the race on validation loss; the
+                // run goes on from the winner, keeping its best epoch.
                 let family = spec.optimizer.family
-                let start = spec.optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: family)
-                let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: spec.batchSize, family: family,
-                                                          momentum: spec.momentum)
-                let probe = try Optimizer(rule, learningRate: start, weightDecay: spec.weightDecay)
-                let found = try AutomaticLearningRate.find(model: model, optimizer: probe, data: split.train, budget: budget, seed: spec.seed)
-                (rate, choice) = (found.learningRate, found)
+                let reference = spec.optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: family)
+                let probe = try Optimizer(rule, learningRate: reference, weightDecay: spec.weightDecay)
+                let found = try AutomaticLearningRate.choose(
+                    model: model, probe: probe, training: split.train, validation: split.validation, configuration: configuration,
+                    totalSteps: totalSteps, family: family, momentum: spec.momentum, makeOptimizer: makeOptimizer)
+                (rate, choice, start) = (found.choice.learningRate, found.choice, found.checkpoint)
+                if found.choice.keepsBestEpoch == true, spec.patience == nil { configuration.keepsBestWeights = true }
             }
-            let schedule = try ScheduleParser.parse(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
-            var optimizer = try Optimizer(rule, learningRate: rate, weightDecay: spec.weightDecay, schedule: .schedule(schedule))
-            if spec.reduceOnPlateau {
-                optimizer.controllers.append(try ReduceOnPlateau(factor: spec.plateauFactor, patience: spec.plateauPatience))
-            }
-            let outcome = try Trainer(configuration: spec.trainingConfiguration)
-                .run(model, optimizer: &optimizer, training: split.train, validation: split.validation, observe: observe)
+            var optimizer = try makeOptimizer(rate)
+            let outcome = try Trainer(configuration: configuration)
+                .run(model, optimizer: &optimizer, training: split.train, validation: split.validation, resumingFrom: start,
+                     observe: observe)
             return (outcome, rate, choice)
         }
     }

@@ -88,7 +88,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     @Option(help: "Cross-validate first: train K models on K folds (stratified for classification), report the mean and spread of the validation metric and of the rate, then train the run at the median of the folds' rates.")
     var folds: Int?
 
-    /// The run these flags describe (a `--config` file's settings are flags by now; the command line won over them).
+    /// The run these flags describe (after `validate()`, a `--config` file's run with the flags given on the command line over it).
     /// - Throws: `ValidationError` naming the flag of a list (`--hidden`, `--channels`) that cannot be read.
     func specification() throws -> RunSpecification {
         var spec = RunSpecification()
@@ -110,10 +110,16 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         spec.report = reportPath
         spec.log = outputs.logPath
         spec.tensorboard = outputs.tensorboardDirectory
+        spec.folds = folds
+        spec.scaleRate = scaleRate
+        spec.threads = threads
+        spec.trackNoiseScale = trackNoiseScale
+        spec.trackSharpness = trackSharpness
         return spec
     }
 
-    func validate() throws {
+    mutating func validate() throws {
+        try adoptConfiguration()
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -216,7 +222,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         var spec = try specification()
         let initialFile = try initWeights.map { try ModelFile.loadVerified(path: $0) }
-        let setup = try TrainingSetup(spec, savedCard: initialFile?.card, tabular: data.tabularOptions)
+        let setup = try TrainingSetup(spec, savedCard: initialFile?.card)
         let (split, objective, model) = (setup.split, setup.objective, setup.model)
         summary.metricName = objective.metricName
         if let initialFile { try loadInitialWeights(initialFile, into: setup) }
@@ -233,7 +239,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         var trainingConfiguration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
         trainingConfiguration.noiseScaleInterval = trackNoiseScale
         trainingConfiguration.earlyStoppingPatience = patience
-        trainingConfiguration.classWeights = data.classWeights(for: setup)
+        trainingConfiguration.classWeights = DataModelOptions<Self>.classWeights(spec, for: setup)
         if noGuard { trainingConfiguration.divergenceGuard = nil }
         // --learning-rate auto: a range test on the training part, then a race on validation loss (TrainCommand+Auto).
         // Under mpirun it searches at the global batch (as one process with batch N·B), and every process takes rank 0's rate.

@@ -2,10 +2,11 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// What `descent train` and `descent range-test` share: the data (a bundled set or a CSV
-/// file), its training/validation split (features standardised with the training part's
-/// statistics unless told not to), the objective it implies, and the multilayer perceptron
-/// `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)` with weights drawn from `seed`.
+/// What `descent train`, `descent range-test` and each tune trial share: the data (a bundled set, a CSV
+/// file — a raw table through its preprocessing — or IDX files), its training/validation split (features
+/// standardised with the training part's statistics unless told not to), the objective it implies, and the
+/// model with weights drawn from `seed`: the multilayer perceptron `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)`
+/// (`model` mlp, the `hidden` widths) or the convolutional network of `channels` (`model` cnn).
 ///
 /// ```swift
 /// let setup = try TrainingSetup(RunSpecification(dataset: "iris"))
@@ -39,10 +40,11 @@ struct TrainingSetup {
     /// `ConvolutionalModel` with `channels` for images: an IDX file's own shape, else square one-channel images
     /// (the digits' 64 features as 1×8×8). `savedCard`, a warm start's model card, decides the standardisation.
     /// `loaded`, when given, is the data the specification's source holds, already read (a tune worker reads it once).
-    /// `tabular`: the raw-table options the flags asked for (nil: the defaults, a plain numeric file read as before);
-    /// `fold`: one fold of `--folds` as the validation part.
-    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil, tabular: TabularOptions? = nil,
+    /// A raw table is read with the specification's raw-table fields (`spec.tabularOptions`; nil: the defaults, a plain
+    /// numeric file read as before); `fold`: one fold of `--folds` as the validation part.
+    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil,
          fold: (index: Int, count: Int)? = nil) throws {
+        let tabular = spec.tabularOptions
         let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
         let (idxImages, idxLabels, hidden, channels) = (spec.idxImages, spec.idxLabels, spec.hidden, spec.channels)
         let (validationFraction, standardize, seed, batchSize, kind) = (spec.validationFraction, spec.standardize, spec.seed,

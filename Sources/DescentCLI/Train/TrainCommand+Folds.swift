@@ -79,7 +79,7 @@ extension TrainCommand {
         if !json { print("Cross-validation: \(count) folds\(data.task == .regression ? "" : " (stratified for classification)")") }
         let spec = try specification()
         for index in 0..<count {
-            var setup = try data.makeSetup(spec, fold: (index, count))
+            var setup = try TrainingSetup(spec, fold: (index, count))
             if summary == nil { summary = CrossValidationSummary(metric: setup.objective.metricName) }
             let (fullBatches, remainder) = setup.split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
             let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
@@ -87,11 +87,11 @@ extension TrainCommand {
             var configuration = TrainingConfiguration(epochs: epochs, batchSize: data.batchSize, seed: data.seed)
             configuration.earlyStoppingPatience = patience
             if noGuard { configuration.divergenceGuard = nil }
-            configuration.classWeights = data.classWeights(for: setup)
+            configuration.classWeights = DataModelOptions<TrainCommand>.classWeights(spec, for: setup)
             let rate = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: configuration).rate
             if learningRate == .automatic {
                 // The choice may have trained the model (a race): the fold trains a fresh one at the chosen rate.
-                setup = try data.makeSetup(spec, fold: (index, count))
+                setup = try TrainingSetup(spec, fold: (index, count))
             }
             let parsed = try Self.parseSchedule(scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
             let baseline = TrivialBaseline(for: setup.split.validation)

@@ -19,7 +19,7 @@ import Foundation
 ///   - the four suggestions span 2.24 decades (1.45e-03 to 2.51e-01): they disagree, prefer valley
 ///   ...
 /// ```
-struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
+struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, SpecificationCommand {
     static let csvHelp = "A CSV file with a header row to use instead of a bundled data set."
     static let validationFractionHelp = "Fraction held out (as in `descent train`); the test never sees it."
 
@@ -76,10 +76,12 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
             help: ArgumentHelp("Write the run this test sweeps (data, model, optimizer; learning_rate auto) to this .toml, .yaml "
                                + "or .json file: descent train --config FILE [--learning-rate RATE] trains it.", valueName: "file"))
     var saveConfig: String?
+    @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        try adoptConfigurationFile()
         try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
         guard end.isFinite, end > start else { throw ValidationError("--end must be greater than --start (\(start)), got \(end)") }
@@ -95,7 +97,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
         guard repeats >= 1, repeats <= 100 else { throw ValidationError("--repeats must be between 1 and 100, got \(repeats)") }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
-        try TrainCommand.validateOutputs([("--report", reportPath), ("--save-config", saveConfig)], inputs: data.inputFiles)
+        try TrainCommand.validateOutputs([("--report", reportPath), ("--save-config", saveConfig)],
+                                         inputs: data.inputFiles + [("--config", configurationFile.path)])
         if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
     }
 
@@ -114,9 +117,16 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         return spec
     }
 
+    /// A `--config` run's data, preprocessing, model, optimizer and momentum on this command (what the test sweeps).
+    mutating func take(_ spec: RunSpecification) {
+        data.take(spec)
+        optimizer = spec.optimizer
+        momentum = spec.momentum
+    }
+
     private func runTest() throws {
         let spec = try specification()
-        let setup = try TrainingSetup(spec, tabular: data.tabularOptions)
+        let setup = try TrainingSetup(spec)
         if let saveConfig { try SpecificationFile.write(spec, to: saveConfig) }
         let test = try LearningRateRangeTest(startLearningRate: start, endLearningRate: end, iterations: iterations,
                                              batchSize: data.batchSize, seed: data.seed)

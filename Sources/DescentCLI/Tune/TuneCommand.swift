@@ -6,7 +6,7 @@ import Foundation
 /// `descent tune`: a study of learning rate, batch size, optimizer and weight decay together —
 /// Optuna's loop for a Descent model, with its samplers and pruners, shared by any number of
 /// worker processes on this machine (`--workers`) and others (same `--storage` and `--study`).
-struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
+struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, SpecificationCommand {
     static let csvHelp = "A CSV file with a header row to tune on instead of a bundled data set."
     static let validationFractionHelp = "Fraction of the data held out for validation (each trial's score is its final validation loss)."
 
@@ -88,12 +88,14 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording {
             help: ArgumentHelp("Write the run every trial starts from (its searched fields at the flags' values) to this .toml, "
                                + ".yaml or .json file.", valueName: "file"))
     var saveConfig: String?
+    @OptionGroup var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
     @Flag(name: .customLong("worker"), help: .hidden)
     var isWorker = false
 
-    func validate() throws {
+    mutating func validate() throws {
+        try adoptConfigurationFile()
         try data.validateSourceAndModel()
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
         guard (1...1_000_000).contains(epochs) else { throw ValidationError("--epochs must be in 1…1000000, got \(epochs)") }

@@ -64,19 +64,15 @@ extension TrainCommand {
         return decision
     }
 
-    /// `AutomaticLearningRate.find` (one sweep when a race follows) and `AutomaticLearningRate.race` with the optimizer the user chose.
+    /// `AutomaticLearningRate.choose` (the range test's first look, then the race) with the optimizer the user chose:
+    /// the same call `TrainingRun` makes.
     private struct AutoTask: OptimizerTask {
         let command: TrainCommand, setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration
         func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticDecision {
-            let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: configuration.batchSize,
-                                                      family: command.optimizer.family, momentum: command.momentum)
-            let validation = setup.split.validation   // empty with --validation-fraction 0: the race falls back, said
-            let races = validation.count >= AutomaticLearningRate.minimumRaceValidationRows && command.epochs > 1
-            let first = try AutomaticLearningRate.find(model: setup.model, optimizer: optimizer, data: setup.split.train, budget: budget,
-                                                       seed: command.data.seed, sweepRepeats: races ? 1 : nil)
-            let (choice, checkpoint) = try AutomaticLearningRate.race(
-                after: first, model: setup.model, configuration: configuration, training: setup.split.train,
-                validation: validation, makeOptimizer: { rate in
+            let (choice, checkpoint) = try AutomaticLearningRate.choose(
+                model: setup.model, probe: optimizer, training: setup.split.train, validation: setup.split.validation,
+                configuration: configuration, totalSteps: totalSteps, family: command.optimizer.family, momentum: command.momentum,
+                makeOptimizer: { rate in
                     let schedule = try TrainCommand.parseSchedule(command.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
                     return try TrainRun.makeOptimizer(optimizer.rule, learningRate: rate, schedule: schedule, command: command)
                 })

@@ -53,7 +53,4 @@ struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     var classWeights: ClassWeighting = .none
 }
 
-/// `--class-weights`: how each class's examples weigh in the training loss.
-enum ClassWeighting: String, ExpressibleByArgument, CaseIterable {
-    case none, balanced
-}
+extension ClassWeighting: ExpressibleByArgument {}

@@ -76,6 +76,17 @@ extension TuneCommand {
         return spec
     }
 
+    /// A `--config` run's data, preprocessing, model, optimizer, rate (when a number), weight decay, momentum and
+    /// epochs on this command: the run every trial starts from.
+    mutating func take(_ spec: RunSpecification) {
+        data.take(spec)
+        optimizer = spec.optimizer
+        if case let .fixed(rate) = spec.learningRate { learningRate = rate }
+        weightDecay = spec.weightDecay
+        momentum = spec.momentum
+        epochs = spec.epochs
+    }
+
     /// The run of a trial: the study's run with the trial's parameters set on it.
     func specification(for parameters: [String: ParameterValue]) throws -> RunSpecification {
         var spec = try specification()
@@ -127,9 +138,12 @@ extension TuneCommand {
             throw failWork("\(where_) was created with another setup (\(CaretExcerpt.cut(stored))); resume it with the same flags, "
                 + "or choose another --study")
         }
+        // A field the stored identity lacks (added to runs after the study was made) matches when it is at its default.
+        let defaults = RunSpecification()
+        let added = Set(ours.keys).subtracting(theirs.keys).filter { ours[$0] == defaults.value(of: $0)?.description }
         let first = ["search", "sampler", "pruner"]
-        let keys = first + Set(theirs.keys).union(ours.keys).subtracting(first).sorted()
-        let key = keys.first { theirs[$0] != ours[$0] } ?? "search"
+        let keys = first + Set(theirs.keys).union(ours.keys).subtracting(first).subtracting(added).sorted()
+        guard let key = keys.first(where: { theirs[$0] != ours[$0] }) else { return }
         let flag = "--" + key.replacingOccurrences(of: "_", with: "-")
         throw failWork("\(where_) was created with another setup: \(flag) is \(CaretExcerpt.cut(theirs[key] ?? "not set")) there, "
             + "\(CaretExcerpt.cut(ours[key] ?? "not set")) here (everything that shapes a trial identifies the study); resume it "
@@ -153,7 +167,7 @@ extension TuneCommand {
     }
 
     /// The setup of the study's specification (a raw table goes through the preprocessing the flags ask for).
-    func makeSetup() throws -> TrainingSetup { try TrainingSetup(try specification(), tabular: data.tabularOptions) }
+    func makeSetup() throws -> TrainingSetup { try TrainingSetup(try specification()) }
 
     /// This process's worker loop: load the data once, then train trial after trial.
     private func runWorker(study: Study, space: SearchSpace, showProgress: Bool, stop: StopRequest) throws {
@@ -187,12 +201,12 @@ extension TuneCommand {
         let spec = try specification(for: trial.parameters)
         // The data source is never searched: the worker's data, read once, with this trial's split, scaling and model.
         // A raw table (data nil) is read again: its preprocessing is fitted on each trial's own training part.
-        let setup = try TrainingSetup(spec, loaded: data, tabular: self.data.tabularOptions)
+        let setup = try TrainingSetup(spec, loaded: data)
         let (_, totalSteps) = try RunAssembly.steps(spec, trainingExamples: setup.split.train.count)
         let rate = spec.learningRate.value ?? learningRate
         let schedule = try TrainCommand.parseSchedule(spec.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
         var configuration = spec.trainingConfiguration
-        configuration.classWeights = self.data.classWeights(for: setup)
+        configuration.classWeights = DataModelOptions<TuneCommand>.classWeights(spec, for: setup)
         let fit = TrialFit(trainer: Trainer(configuration: configuration), spec: spec, setup: setup, rate: rate,
                            schedule: schedule, trial: trial, pause: pause, stop: stop)
         return try spec.optimizer.withRule(fit, momentum: spec.momentum)

@@ -49,23 +49,36 @@ extension DataModelOptions {
         spec.channels = try Self.channelWidths(channels)
         spec.batchSize = batchSize
         spec.seed = seed
+        spec.categorical = tabular.categorical
+        spec.numeric = tabular.numeric
+        spec.ignore = tabular.ignore
+        spec.missingValues = tabular.missingValues
+        spec.minCategoryCount = tabular.minCategoryCount
+        spec.targetTransform = tabular.targetTransform
+        spec.classWeights = classWeights
     }
 
-    /// The training setup these options describe for one fold of `--folds` (the rest of the run as `spec`).
-    func makeSetup(_ spec: RunSpecification, savedCard: ModelCard? = nil, fold: (index: Int, count: Int)? = nil) throws -> TrainingSetup {
-        try TrainingSetup(spec, savedCard: savedCard, tabular: tabularOptions, fold: fold)
+    /// `spec`'s data, preprocessing and model fields on these options (the inverse of `apply(to:)`): how a `--config`
+    /// file's run becomes the command's settings.
+    mutating func take(_ spec: RunSpecification) {
+        (dataset, csv, target, task, idxImages, idxLabels) = (spec.dataset, spec.csv, spec.target, spec.task, spec.idxImages, spec.idxLabels)
+        noStandardize = !spec.standardize
+        validationFraction = spec.validationFraction
+        model = spec.model
+        hidden = spec.hidden.map(String.init).joined(separator: ",")
+        channels = spec.channels.map(String.init).joined(separator: ",")
+        (batchSize, seed) = (spec.batchSize, spec.seed)
+        (tabular.categorical, tabular.numeric, tabular.ignore) = (spec.categorical, spec.numeric, spec.ignore)
+        tabular.missingValues = spec.missingValues
+        tabular.minCategoryCount = spec.minCategoryCount
+        tabular.targetTransform = spec.targetTransform
+        classWeights = spec.classWeights
     }
 
-    /// The raw-table options when a flag asked for them (nil: the defaults, and a plain numeric file is read as before).
-    var tabularOptions: TabularOptions? {
-        guard csv != nil, tabular.isGiven else { return nil }
-        return tabular.options(target: target, task: task)
-    }
-
-    /// The training loss's class weights for `--class-weights` (nil: unweighted, or a regression).
-    func classWeights(for setup: TrainingSetup) -> [Float]? {
-        guard classWeights == .balanced, let labels = setup.split.train.targets.classIndices else { return nil }
-        return Objective.balancedClassWeights(labels: labels, classes: setup.objective.outputSize)
+    /// The training loss's class weights of `spec` for `setup` (nil: unweighted, or a regression).
+    static func classWeights(_ spec: RunSpecification, for setup: TrainingSetup) -> [Float]? {
+        guard let labels = setup.split.train.targets.classIndices else { return nil }
+        return spec.classWeights.weights(labels: labels, classes: setup.objective.outputSize)
     }
 
     /// The widths of `--channels` ("16,32").
