@@ -1,3 +1,4 @@
+import DescentFiles
 import Foundation
 
 /// A CSV file read as text: the header and every cell as a string, with the line each row starts on —
@@ -16,6 +17,7 @@ import Foundation
 /// table.header.count      // 9
 /// table.rows[0][2]        // "Torgersen"
 /// table.lines[0]          // 2
+/// table.contentSHA256     // as `sha256sum penguins.csv` prints it
 /// ```
 public struct RawTable: Sendable, Equatable {
     /// The file (or source) named in errors.
@@ -26,12 +28,17 @@ public struct RawTable: Sendable, Equatable {
     public var rows: [[String]]
     /// The 1-based line on which each row starts.
     public var lines: [Int]
+    /// The SHA-256 of the bytes the table was read from (64 hex digits, as `sha256sum` prints them); nil for a
+    /// table built in memory. The data set made from it carries it (`Dataset.contentSHA256`), so a checkpoint
+    /// knows a raw table by its contents, as it knows a numeric CSV file.
+    public var contentSHA256: String?
 
-    public init(file: String, header: [String], rows: [[String]], lines: [Int]) {
+    public init(file: String, header: [String], rows: [[String]], lines: [Int], contentSHA256: String? = nil) {
         self.file = file
         self.header = header
         self.rows = rows
         self.lines = lines
+        self.contentSHA256 = contentSHA256
     }
 
     /// The number of data rows.
@@ -40,10 +47,13 @@ public struct RawTable: Sendable, Equatable {
     /// The 0-based position of the column `name`, nil if the header has none.
     public func index(of name: String) -> Int? { header.firstIndex(of: name) }
 
-    /// Reads `path` (UTF-8 CSV with a header row).
+    /// Reads `path` (UTF-8 CSV with a header row); `contentSHA256` is the digest of its bytes.
     /// - Throws: `DataError` naming the file, and the line where there is one.
     public static func read(path: String) throws -> RawTable {
-        try parse(bytes: try CSVTable.readFile(path), file: path)
+        let bytes = try CSVTable.readFile(path)
+        var table = try parse(bytes: bytes, file: path)
+        table.contentSHA256 = SHA256.hex(bytes)
+        return table
     }
 
     /// Parses CSV bytes held in memory; `file` names them in errors.
