@@ -65,37 +65,47 @@ public struct RawTable: Sendable, Equatable {
             guard let headerLine = try tokenizer.nextRecord(&fields) else {
                 throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
             }
-            // An empty name (R's write.csv leaves the row-name column unnamed) becomes "column_N", as pandas' "Unnamed: N".
-            var header = fields.map { tokenizer.string($0) }
-            if header.count == 1 && header[0].isEmpty {
-                throw DataError.malformedCSV(file: file, line: headerLine, column: 1, columnName: nil, "empty column name in the header row")
-            }
-            for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
-            var seen: [String: Int] = [:]
-            for (index, name) in header.enumerated() {
-                if let first = seen[name] {
-                    throw DataError.malformedCSV(file: file, line: headerLine, column: index + 1, columnName: name,
-                        "the column name \"\(name)\" appears twice (columns \(first + 1) and \(index + 1)); give each column its own name")
-                }
-                seen[name] = index
-            }
+            let header = try Self.header(fields.map { tokenizer.string($0) }, file: file, line: headerLine)
             let width = header.count
             var rows: [[String]] = []
             var lines: [Int] = []
             while let line = try tokenizer.nextRecord(&fields) {
-                guard fields.count == width else {
-                    let separator = width == 1 ? [";", "\t", "|"].first { header[0].contains($0) } : nil
-                    let hint = separator.map { s in
-                        "; the header is a single column containing \(s == "\t" ? "tabs" : "'\(s)'"): columns must be separated by commas"
-                    } ?? ""
-                    throw DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
-                        "expected \(width) cells (as in the header), found \(fields.count)" + hint)
-                }
+                guard fields.count == width else { throw Self.widthError(header: header, cells: fields.count, file: file, line: line) }
                 rows.append(fields.map { tokenizer.string($0) })
                 lines.append(line)
             }
             guard !rows.isEmpty else { throw DataError.invalidCSV(file: file, "no data rows after the header") }
             return RawTable(file: file, header: header, rows: rows, lines: lines)
         }
+    }
+
+    /// The header row's names checked: an empty name (R's `write.csv` leaves the row-name column unnamed) becomes
+    /// "column_N", as pandas' "Unnamed: N"; a header of one empty name, or a name twice, is an error.
+    static func header(_ names: [String], file: String, line: Int) throws -> [String] {
+        var header = names
+        if header.count == 1 && header[0].isEmpty {
+            throw DataError.malformedCSV(file: file, line: line, column: 1, columnName: nil, "empty column name in the header row")
+        }
+        for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
+        var seen: [String: Int] = [:]
+        for (index, name) in header.enumerated() {
+            if let first = seen[name] {
+                throw DataError.malformedCSV(file: file, line: line, column: index + 1, columnName: name,
+                    "the column name \"\(name)\" appears twice (columns \(first + 1) and \(index + 1)); give each column its own name")
+            }
+            seen[name] = index
+        }
+        return header
+    }
+
+    /// A row of `cells` cells where the header has another number, with a hint when the header is one column
+    /// holding `;`, tabs or `|` (columns not separated by commas).
+    static func widthError(header: [String], cells: Int, file: String, line: Int) -> DataError {
+        let separator = header.count == 1 ? [";", "\t", "|"].first { header[0].contains($0) } : nil
+        let hint = separator.map { s in
+            "; the header is a single column containing \(s == "\t" ? "tabs" : "'\(s)'"): columns must be separated by commas"
+        } ?? ""
+        return DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
+                                      "expected \(header.count) cells (as in the header), found \(cells)" + hint)
     }
 }
