@@ -70,7 +70,9 @@ public struct RawTable: Sendable, Equatable {
             var rows: [[String]] = []
             var lines: [Int] = []
             while let line = try tokenizer.nextRecord(&fields) {
-                guard fields.count == width else { throw Self.widthError(header: header, cells: fields.count, file: file, line: line) }
+                guard fields.count == width else {
+                    throw Self.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line)
+                }
                 rows.append(fields.map { tokenizer.string($0) })
                 lines.append(line)
             }
@@ -98,14 +100,30 @@ public struct RawTable: Sendable, Equatable {
         return header
     }
 
-    /// A row of `cells` cells where the header has another number, with a hint when the header is one column
-    /// holding `;`, tabs or `|` (columns not separated by commas).
-    static func widthError(header: [String], cells: Int, file: String, line: Int) -> DataError {
-        let separator = header.count == 1 ? [";", "\t", "|"].first { header[0].contains($0) } : nil
-        let hint = separator.map { s in
-            "; the header is a single column containing \(s == "\t" ? "tabs" : "'\(s)'"): columns must be separated by commas"
-        } ?? ""
+    /// A row of `cells` where the header has another number of cells, with a hint when the header is one column
+    /// holding `;`, tabs or `|`, or when the row is separated by one of those where the header is by commas.
+    ///
+    /// ```
+    /// a.csv: line 51: expected 4 cells (as in the header), found 1; the line is separated by ';', the header by
+    /// commas: a file must use one delimiter
+    /// ```
+    static func widthError(header: [String], cells: [String], file: String, line: Int) -> DataError {
+        var hint = delimiterHint(header: header)
+        if hint.isEmpty && header.count > 1, cells.count < header.count {
+            let text = cells.joined(separator: ",")
+            if let separator = [";", "\t", "|"].first(where: { text.split(separator: Character($0), omittingEmptySubsequences: false).count == header.count }) {
+                hint = "; the line is separated by \(separator == "\t" ? "tabs" : "'\(separator)'"), the header by commas: a file must use one delimiter"
+            }
+        }
         return DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
-                                      "expected \(header.count) cells (as in the header), found \(cells)" + hint)
+                                      "expected \(header.count) cells (as in the header), found \(cells.count)" + hint)
+    }
+
+    /// "; the header is a single column containing ';': columns must be separated by commas" when the header is one
+    /// column holding `;`, tabs or `|` (a file separated by another delimiter); "" otherwise. Added to the errors that
+    /// list a file's columns (an unknown target, a column a model reads).
+    public static func delimiterHint(header: [String]) -> String {
+        guard header.count == 1, let separator = [";", "\t", "|"].first(where: { header[0].contains($0) }) else { return "" }
+        return "; the header is a single column containing \(separator == "\t" ? "tabs" : "'\(separator)'"): columns must be separated by commas"
     }
 }

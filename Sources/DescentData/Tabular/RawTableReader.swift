@@ -59,7 +59,9 @@ public final class RawTableReader {
                 var tokenizer = CSVTokenizer(bytes: buffer, file: file, firstLine: blocks.line)
                 var fields: [CSVField] = []
                 while let line = try tokenizer.nextRecord(&fields) {
-                    guard fields.count == width else { throw RawTable.widthError(header: header, cells: fields.count, file: file, line: line) }
+                    guard fields.count == width else {
+                        throw RawTable.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line)
+                    }
                     table.rows.append(fields.map { tokenizer.string($0) })
                     table.lines.append(line)
                 }

@@ -41,7 +41,7 @@ public struct TabularDataset: Sendable {
         let targetName = full.header[targetIndex]
         guard !profile.featureColumns.isEmpty else {
             throw DataError.invalidCSV(file: file, "no feature columns to train on: "
-                + (profile.ignoredColumns.isEmpty ? "the only column is the target \"\(targetName)\""
+                + (profile.ignoredColumns.isEmpty ? "the only column is the target \"\(targetName)\"" + RawTable.delimiterHint(header: full.header)
                    : "besides the target \"\(targetName)\", every column is dropped (\(profile.ignoredColumns.joined(separator: ", ")))"))
         }
         // Rows with a target.

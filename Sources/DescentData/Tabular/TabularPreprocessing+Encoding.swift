@@ -114,7 +114,7 @@ extension TabularPreprocessing {
         try columns.map { column in
             guard let index = header.firstIndex(of: column.name) else {
                 throw DataError.invalidCSV(file: file, "no column \"\(column.name)\", which the model reads; the columns are: "
-                                           + header.joined(separator: ", "))
+                                           + header.joined(separator: ", ") + RawTable.delimiterHint(header: header))
             }
             return index
         }

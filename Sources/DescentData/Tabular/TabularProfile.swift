@@ -77,7 +77,7 @@ public struct TabularProfile: Sendable, Equatable {
         if let target = options.target {
             guard let index = table.index(of: target) else {
                 throw DataError.invalidCSV(file: file, "unknown target column \"\(target)\"; the columns are: "
-                                           + table.header.joined(separator: ", "))
+                                           + table.header.joined(separator: ", ") + RawTable.delimiterHint(header: table.header))
             }
             targetIndex = index
         } else {
