@@ -5,6 +5,7 @@ import Foundation
 
 /// `descent bench train --workload NAME`: seconds per training epoch of a fixed workload
 /// (`TrainingWorkload`), measured with the library's own training loop (`Trainer`).
+/// `--profile` adds where a step's time goes (`StepTimes`), and the JSON always has `seconds_per_step` by phase.
 ///
 /// One warm-up epoch, then `--epochs` timed epochs; the result is the median epoch. With
 /// `--json` the last line is `{"workload": NAME, "seconds_per_epoch": …, "samples_per_second": …, "cpu_seconds_per_epoch": …}`
@@ -30,6 +31,10 @@ struct BenchTrainCommand: AsyncParsableCommand {
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
+
+    @Flag(help: ArgumentHelp("Print where a step's time goes (batch, forward and backward, all-reduce, optimizer, …) in milliseconds.",
+                             discussion: "Under mpirun a barrier before each all-reduce tells the wait for the slower process from the transfer (one more collective per step)."))
+    var profile = false
 
     @Flag(help: "Print the result as JSON on the last line.")
     var json = false
@@ -60,8 +65,9 @@ struct BenchTrainCommand: AsyncParsableCommand {
         let model = try workload.makeModel(seed: 0)
         var optimizer = try Optimizer(Adam(), learningRate: 1e-3)
         // The run as a specification (one warm-up epoch more than measured): its trainer's settings, as train builds them.
-        let trainer = Trainer(configuration: workload.specification(epochs: epochs + 1).trainingConfiguration,
+        var trainer = Trainer(configuration: workload.specification(epochs: epochs + 1).trainingConfiguration,
                               communicator: job.communicator)
+        trainer.separatesWaitFromTransfer = profile && job.size > 1
         var ends: [UInt64] = [DispatchTime.now().uptimeNanoseconds]
         var processorEnds: [Double] = [Self.processorSeconds()]
         let outcome = try trainer.run(model, optimizer: &optimizer, training: data, observe: { event in
@@ -80,10 +86,21 @@ struct BenchTrainCommand: AsyncParsableCommand {
               + (job.size > 1 ? "\(job.size) processes × " : "") + "batch \(workload.batchSize), \(Parallel.threadCount) threads: "
               + "median \(String(format: "%.4f", median)) s/epoch (min \(String(format: "%.4f", times[0])) s, "
               + "CPU \(String(format: "%.4f", processorTimes[processorTimes.count / 2])) s), \(Int(rate.rounded())) samples/s")
+        let stepTimes = outcome.stepTimes
+        if profile {
+            // Per step, over every epoch (the warm-up included), in milliseconds.
+            let phases = stepTimes.phases.map { "\($0.name) \(String(format: "%.3f", 1000 * stepTimes.perStep($0.seconds)))" }
+            print("per step (ms, \(stepTimes.steps) steps): " + phases.joined(separator: ", ")
+                  + ", measured \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.total)))")
+        }
         if json {
+            let phases = stepTimes.phases.map { "\"\($0.name)\": \(stepTimes.perStep($0.seconds))" }.joined(separator: ", ")
             print("{\"workload\": \"\(workload.rawValue)\", \"seconds_per_epoch\": \(median), \"samples_per_second\": \(rate), "
                   + "\"cpu_seconds_per_epoch\": \(processorTimes[processorTimes.count / 2]), \"world_size\": \(job.size), "
-                  + "\"communication_share\": \(communicationShare.isFinite ? communicationShare : 0)}")
+                  + "\"threads\": \(Parallel.threadCount), "
+                  + (job.size > 1 ? "\"mpi_wait\": \"\(MPICommunicator.waitPolicy.rawValue)\", " : "")
+                  + "\"communication_share\": \(communicationShare.isFinite ? communicationShare : 0), "
+                  + "\"seconds_per_step\": {\(phases)}}")
         }
     }
 

@@ -26,7 +26,8 @@ import DescentTensor
 /// **Data-parallel training.** With a `communicator` of N processes (`MPICommunicator` under
 /// `mpirun -np N`), `configuration.batchSize` is each process's batch B and a step takes a global
 /// batch of N·B rows of the epoch's seeded order, each process its shard (`DataParallelStep`);
-/// the gradient and loss sums, example counts and stop requests are all-reduced, so every process
+/// the gradients (each weighted by its process's share of the global batch, class weights included),
+/// the loss and the stop requests are all-reduced, so every process
 /// applies the same averaged gradient and the guard, the controllers and early stopping decide on
 /// the same global losses at the same step. Rank 0's initial weights and reference loss are
 /// broadcast; only rank 0 evaluates the validation set (its loss and metric are broadcast). Each
@@ -37,6 +38,9 @@ public struct Trainer: Sendable {
     public var configuration: TrainingConfiguration
     /// The processes of a data-parallel job (one by default).
     public var communicator: any Communicator
+    /// With N processes, a barrier before each step's all-reduce, so that `TrainingOutcome.stepTimes` tells the wait
+    /// for the slowest process (`wait`) from the transfer (`allReduce`); it costs one more collective per step.
+    public var separatesWaitFromTransfer = false
 
     public init(configuration: TrainingConfiguration, communicator: any Communicator = SingleProcessCommunicator()) {
         self.configuration = configuration
@@ -105,13 +109,15 @@ public struct Trainer: Sendable {
                                                    specification: specification))
         }
         var dataParallel: DataParallelStep?
+        var stepTimes = StepTimes()
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
             let kept = status == .stoppedEarly || (status == .completed && configuration.keepsBestWeights)
                 ? loop.progress.earlyStopping?.bestEpoch : nil
             var result = TrainingOutcome(history: loop.progress.history, status: status, rollbacks: loop.progress.guardState.rollbacks,
                                          resumedFromEpoch: resumedFromEpoch, rateScale: optimizer.controllers.reduce(1) { $0 * $1.scale },
                                          keptEpoch: kept)
-            result.communicationSeconds = dataParallel?.communicationSeconds ?? 0
+            result.communicationSeconds = stepTimes.communication
+            result.stepTimes = stepTimes
             result.noiseScaleTrack = loop.progress.noiseScaleTrack?.finished(epoch: loop.progress.epoch, step: optimizer.step) ?? []
             return result
         }
@@ -139,19 +145,20 @@ public struct Trainer: Sendable {
                                           seed: configuration.seed &+ UInt64(epoch))
             model.train()
             let trainable = model.trainableParameters   // once per epoch: discovery walks the tree by reflection
-            if parallel, dataParallel == nil { dataParallel = DataParallelStep(communicator: communicator, trainable: trainable) }
+            if parallel, dataParallel == nil {
+                dataParallel = DataParallelStep(communicator: communicator, trainable: trainable, separatesWait: separatesWaitFromTransfer)
+            }
             var divergence: (step: Int, loss: Double)?
             for index in stride(from: loop.progress.batchIndex, to: batches.count, by: 1) {
                 let value: Double, gradients: [String: Tensor], exampleCount: Int
-                if var step = dataParallel {
+                stepTimes.steps += 1
+                if let step = dataParallel {
                     // The stop request travels with the step's sums, so every process stops at the same step.
                     let start = index * globalBatch   // < training.count: index < batches.count
-                    let rows = DataParallelStep.shard(of: start..<(start + Swift.min(globalBatch, training.count - start)),
-                                                      rank: communicator.rank, size: communicator.size)
-                    let shard = rows.isEmpty ? nil : training.subset(Array(batches.order[rows]))
-                    let result = try step.run(model: model, trainable: trainable, objective: objective, shard: shard,
-                                              stopRequested: stopRequest?.isRequested == true)
-                    dataParallel = step
+                    let rows = batches.order[start..<(start + Swift.min(globalBatch, training.count - start))]
+                    let result = try step.run(model: model, trainable: trainable, objective: objective, classWeights: classWeights,
+                                              training: training, rows: rows, stopRequested: stopRequest?.isRequested == true,
+                                              times: &stepTimes)
                     if result.stop {
                         try checkpointNow()
                         return outcome(.interrupted)
@@ -168,10 +175,18 @@ public struct Trainer: Sendable {
                         try checkpointNow()
                         return outcome(.interrupted)
                     }
+                    var clock = monotonicNanoseconds()
                     let batch = batches.batch(at: index)
+                    let now = monotonicNanoseconds()
+                    stepTimes.batch += seconds(from: clock, to: now)
+                    clock = now
+                    var forwardEnd = clock
                     let (loss, localGradients) = try valueWithGradient(at: model, parameters: trainable) { model in
-                        try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
+                        defer { forwardEnd = monotonicNanoseconds() }
+                        return try objective.loss(model(batch.features), batch.targets, classWeights: classWeights)
                     }
+                    stepTimes.forward += seconds(from: clock, to: forwardEnd)
+                    stepTimes.backward += seconds(from: forwardEnd, to: monotonicNanoseconds())
                     (value, gradients, exampleCount) = (Double(loss.item), localGradients, batch.count)
                     if let interval = configuration.noiseScaleInterval, optimizer.step % interval == 0,
                        batch.count == configuration.batchSize, batch.count >= 2 {
@@ -193,7 +208,9 @@ public struct Trainer: Sendable {
                 }
                 let rate = optimizer.currentLearningRate
                 do {
+                    let clock = monotonicNanoseconds()
                     try optimizer.update(trainable, along: gradients)
+                    stepTimes.optimizer += seconds(from: clock, to: monotonicNanoseconds())
                 } catch OptimizerError.nonFiniteGradient {
                     // Without a guard nothing can be rolled back: the run ends as diverged, with its history.
                     guard configuration.divergenceGuard != nil else {

@@ -29,6 +29,8 @@ public struct TrainingOutcome: Sendable, Equatable {
     public var rateScale: Double
     /// Seconds spent in the all-reduces of data-parallel training (0 for one process).
     public var communicationSeconds: Double = 0
+    /// Where the steps' time went (forward and backward, the all-reduce, the optimizer, …), summed over the steps of this run.
+    public var stepTimes = StepTimes()
     /// The gradient noise scale estimated at each epoch's end (`TrainingConfiguration.noiseScaleInterval`).
     public var noiseScaleTrack: [NoiseScaleTrack.Entry] = []
     /// The last estimate of the gradient noise scale.

@@ -125,7 +125,13 @@ final class TuneCommandTests: XCTestCase {
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: database) && process.isRunning && Date() < deadline { usleep(10_000) }
-        usleep(1_500_000)
+        // Wait until the study stores a running trial (not a fixed pause: under load the workers start late).
+        func aTrialIsRunning() -> Bool {
+            guard let show = try? CommandLineRunner.run(["study", "show", "--storage", "sqlite:" + database, "--study", "signal", "--json"]),
+                  let trials = (try? lastJSON(show.standardOutput))?["trials"] as? [[String: Any]] else { return false }
+            return trials.contains { $0["state"] as? String == "running" }
+        }
+        while process.isRunning && !aTrialIsRunning() && Date() < deadline { usleep(100_000) }
         kill(process.processIdentifier, SIGTERM)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
