@@ -55,16 +55,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     private func diagnoseLog() throws {
         var summary = Summary(file: path)
-        let contents: TrainingLogContents
-        do {
-            contents = try TrainingLog.curves(contentsOf: path)
-        } catch {
-            throw CommandFailure(.input, "\(error)")
-        }
-        if let line = contents.incompleteLastLine {
-            StandardOutput.error(
-                "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n")
-        }
+        let contents = try TrainingLogReading.read(path)
         let curves = contents.curves
         // A log without a single loss (a run killed before its first step) has no curve to read.
         guard !curves.epochs.isEmpty || !curves.steps.isEmpty || curves.finalDivergence != nil else {

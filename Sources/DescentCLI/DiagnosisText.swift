@@ -22,8 +22,29 @@ enum DiagnosisText {
             + ["Advice: \(advice(diagnosis, rerun: rerun))"]
     }
 
-    /// The advice with the rate it names (`diagnosis.learningRate`) and, given the run's command, the command that follows it.
+    /// The advice with the rate it names (`diagnosis.learningRate`) and, given the run's command, the command that follows it;
+    /// for a rate outside what the optimizer normally uses that the verdict shows was trouble, how to find one for it
+    /// (`unusualRateAdvice`); a run that went well at an unusual rate gets the fact in the evidence only.
     static func advice(_ diagnosis: Diagnosis, rerun: Rerun? = nil) -> String {
+        adviceForVerdict(diagnosis, rerun: rerun)
+            + (diagnosis.unusualLearningRate.flatMap { $0.matchesVerdict ? "; " + unusualRateAdvice($0) : nil } ?? "")
+    }
+
+    /// "0.3 is unusual for adamw: if it came from `descent range-test --optimizer sgd`, run the range test for adamw
+    /// (`descent range-test --optimizer adamw`) or leave --learning-rate out (auto chooses one for adamw)".
+    static func unusualRateAdvice(_ unusual: UnusualLearningRate) -> String {
+        let rate = String(format: "%.3g", unusual.learningRate)
+        let other: String? = switch unusual.likelyFamily {
+        case .momentumSGD?: "--optimizer sgd"
+        case .adaptive?: "--optimizer adam or adamw"
+        default: nil
+        }
+        return "\(rate) is unusual for \(unusual.optimizer)"
+            + (other.map { ": if it came from `descent range-test \($0)`, run the range test for \(unusual.optimizer) (`descent range-test --optimizer \(unusual.optimizer)`) or" } ?? ": to check it, run `descent range-test --optimizer \(unusual.optimizer)` or")
+            + " leave --learning-rate out (auto chooses one for \(unusual.optimizer))"
+    }
+
+    private static func adviceForVerdict(_ diagnosis: Diagnosis, rerun: Rerun?) -> String {
         let rate = diagnosis.learningRate.map(Advice.rate)
         switch diagnosis.advice {
         case .lowerLearningRate(let factor, let keepGuard):

@@ -36,7 +36,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         times on reshuffled minibatches (seeds seed…seed+K−1) and reports the median of each \
         suggestion and its spread log10(max/min) in decades; a valley that moves by more than half \
         a decade lowers the confidence. A sweep over which the loss does not move suggests nothing. \
-        The optimizer defaults to train's (adamw), so a suggestion can be passed to a plain `descent train`. \
+        The optimizer defaults to train's (adamw); the train command printed at the end (train_command in the JSON) \
+        names the optimizer swept, since a rate suits only its own family (SGD's are 10–100× the Adam family's). \
         --ceiling adds λmax of the training loss's Hessian measured at the starting weights (power iteration \
         on finite-difference Hessian-vector products) and the stability ceiling that applies to the optimizer: \
         2(1+β)/λmax for SGD with momentum β (2/λmax without); none for the Adam family, whose step is not the \
@@ -44,7 +45,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         averages: track it during training with train --track-sharpness N). Sharpness grows during training, so \
         the ceiling at the start is an upper bound only at the start. With --json the \
         last line is {"suggestions":{"valley":…,"slide":…,"minimum":…,"steep":…},"confidence":\
-        "high|medium|low","reasons":[…],"diverged":…,"flat":…,"repeats":K,"spread_decades":\
+        "high|medium|low","optimizer":…,"momentum":…|null,"train_command":…|null,"reasons":[…],"diverged":…,"flat":…,"repeats":K,"spread_decades":\
         {"valley":…,…},"ceiling":{"lambda_max":…,"learning_rate":…,"for_optimizer":…|null,"measured_at":"start","iterations":…,"converged":…}|null,\
         "lrs":[…],"losses":[smoothed…],"raw_losses":[…]} (the curve of the run with the median \
         valley; null for a non-finite number).
@@ -189,6 +190,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
                          + "(%ld power iterations%@). ", ceiling.lambdaMax, ceiling.iterations, ceiling.converged ? "" : ", not converged")
                   + ceilingWords(ceiling))
         }
+        for line in nextLines(repeated) { print(line) }
     }
 
     /// The noise scale at the starting weights: 32 pairs of batches of --batch-size and 8 × that (at most a quarter of the rows).
@@ -238,7 +240,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording {
         let ceilingText = ceiling.map { "{\"lambda_max\":\(number($0.lambdaMax)),\"learning_rate\":\(number($0.learningRate)),"
             + "\"for_optimizer\":\(number(ceilingRate($0))),\"measured_at\":\"start\","
             + "\"iterations\":\($0.iterations),\"converged\":\($0.converged)}" } ?? "null"
+        let command = nextCommand(repeated).map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" } ?? "null"
         print("{\"suggestions\":\(suggestions),\"confidence\":\"\(repeated.confidence.level.rawValue)\","
+              + "\"optimizer\":\"\(optimizer.rawValue)\",\"momentum\":\(optimizer == .sgd ? "\(momentum)" : "null"),\"train_command\":\(command),"
               + "\"reasons\":[\(reasons.joined(separator: ","))],\"diverged\":\(result.diverged),\"flat\":\(result.flat),"
               + "\"noise_scale\":\(noise.map(Self.noiseJSON) ?? "null"),"
               + "\"repeats\":\(repeated.results.count),\"spread_decades\":\(spreads),\"ceiling\":\(ceilingText),"

@@ -54,16 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
     private func report() throws {
         var runs: [RunComparison.Run] = []
         for path in logs {
-            let contents: TrainingLogContents
-            do {
-                contents = try TrainingLog.curves(contentsOf: path)
-            } catch {
-                throw CommandFailure(.input, "\(error)")
-            }
-            if let line = contents.incompleteLastLine {
-                StandardOutput.error(
-                    "note: \(path):\(line) is cut short (the run was killed while writing it); it is left out\n")
-            }
+            let contents = try TrainingLogReading.read(path)
             guard !contents.curves.steps.isEmpty || !contents.curves.epochs.isEmpty else {
                 throw CommandFailure(.input, "\(path): no steps or epochs logged (\(contents.entryCount) "
                     + "entr\(contents.entryCount == 1 ? "y" : "ies"); the run stopped before its first step)")

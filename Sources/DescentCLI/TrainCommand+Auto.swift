@@ -4,8 +4,9 @@ import Foundation
 
 /// `descent train --learning-rate auto` — the default when no `--learning-rate` is given: a range test on the
 /// training part, weighed by the run's budget (`AutomaticLearningRate`), gives the first look (the rate of its
-/// rule and the edge above which nothing is tried); a race on validation loss among four candidates around it
-/// (`AutomaticLearningRate.race`, successive halving over the run's own schedule) decides, and the run goes on
+/// rule and the edge above which nothing is tried); a race on validation loss among four to six candidates around
+/// it (`AutomaticLearningRate.race`, successive halving over the run's own schedule; more candidates when the run is
+/// long) decides, and the run goes on
 /// from the winner, keeping its best epoch's weights. The run is cosine-annealed from the chosen peak (or uses
 /// the `--schedule` given, scaled to peak there). What it saw and why it chose is printed, and the JSON summary
 /// carries it as `"automatic_learning_rate"`.
@@ -42,6 +43,12 @@ extension TrainCommand {
         let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)
         var decision = try optimizer.perform(task, with: OptimizerSettings(learningRate: rate, weightDecay: weightDecay, momentum: momentum))
         if learningRateOption == nil {
+            if data.validationFraction == 0, decision.choice?.source != .optimizerDefault {
+                // Said once, naming the flag (the race's own "no validation data" line would repeat it).
+                decision.choice?.reasons.removeAll { $0.hasPrefix("no validation data:") }
+                decision.choice?.reasons.insert("--validation-fraction 0 leaves no validation data to race the candidates on, so "
+                    + "auto falls back to the range-test rule (the sweep's rate, weighed by the run's budget)", at: 0)
+            }
             decision.choice?.reasons.insert("no --learning-rate was given, so auto chose it (the default); give one, e.g. "
                 + "--learning-rate 3e-3, to train at exactly that rate", at: 0)
         }
@@ -63,7 +70,7 @@ extension TrainCommand {
         func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticDecision {
             let budget = AutomaticLearningRate.Budget(totalSteps: totalSteps, batchSize: configuration.batchSize,
                                                       family: command.optimizer.family, momentum: command.momentum)
-            let validation = setup.split.validation
+            let validation = setup.split.validation   // empty with --validation-fraction 0: the race falls back, said
             let races = validation.count >= AutomaticLearningRate.minimumRaceValidationRows && command.epochs > 1
             let first = try AutomaticLearningRate.find(model: setup.model, optimizer: optimizer, data: setup.split.train, budget: budget,
                                                        seed: command.data.seed, sweepRepeats: races ? 1 : nil)

@@ -119,9 +119,14 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         if learningRateOption == .automatic, data.validationFraction == 0 {
             throw ValidationError("--learning-rate auto decides on validation loss, and --validation-fraction 0 leaves no validation "
-                + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate")
+                + "data: give a fraction in (0, 1) (e.g. 0.2) or a fixed --learning-rate (without --learning-rate, auto falls back "
+                + "to the range-test rule)")
         }
-        guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
+        // 0: no validation part (the run trains on every row; without --learning-rate auto falls back to the range-test rule, said).
+        guard data.validationFraction >= 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in [0, 1)") }
+        if data.validationFraction == 0, let patience {
+            throw ValidationError("--patience \(patience) stops on validation loss, and --validation-fraction 0 leaves no validation data")
+        }
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
@@ -243,7 +248,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         }
         let (chosenRate, automatic) = (decision.rate, decision.choice)
         summary.automaticLearningRate = automatic
-        summary.trivialValidationLoss = TrivialBaseline(for: split.validation).loss
+        summary.trivialValidationLoss = split.validation.count > 0 ? TrivialBaseline(for: split.validation).loss : nil
         if automatic?.keepsBestEpoch == true, patience == nil { trainingConfiguration.keepsBestWeights = true }
         if spec.learningRate.isAutomatic { spec.learningRate = .automatic(chosen: chosenRate) }
         if let saveConfig {
@@ -440,7 +445,11 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if history.contains(where: { $0.validationLoss != nil }) {
             print(chart.render(history.map { $0.validationLoss ?? .nan }, title: "validation loss per epoch", firstIndex: firstEpoch))
         }
-        print(String(format: "Final validation %@: %.4f", objective.metricName, last.validationMetric ?? .nan))
+        if let metric = last.validationMetric {
+            print(String(format: "Final validation %@: %.4f", objective.metricName, metric))
+        } else {
+            print("No validation part (--validation-fraction 0): no validation \(objective.metricName) to show")
+        }
         if let line = SharpnessText.summary(sharpness) { print(line) }
         printDiagnosis(diagnosis, rerun: rerun)
     }
@@ -464,8 +473,10 @@ extension TrainCommand {
         case .adam, .adamw, .scheduleFreeAdamW, .prodigy: 0.9
         case .rmsprop: nil
         }
-        return RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
+        var settings = RunSettings(optimizer: optimizer.rawValue, family: optimizer.family, momentum: momentumValue, learningRate: baseRate,
                            schedule: schedule, totalSteps: totalSteps, lengthIndependent: longer.map { "\($0)" == "\(schedule)" } ?? false,
                            epochs: epochs, stepsPerEpoch: stepsPerEpoch, guardOn: !noGuard)
+        settings.learningRateChosenAutomatically = learningRate == .automatic
+        return settings
     }
 }

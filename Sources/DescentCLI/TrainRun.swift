@@ -120,7 +120,9 @@ struct TrainRun {
         }
         var recovering: Double?
         let (json, metricName) = (command.json, Objective(for: split.train).metricName)
-        return try trainer.run(model, optimizer: &optimizer, training: split.train, validation: split.validation,
+        // --validation-fraction 0: no validation part, so none is evaluated (the controllers watch the training loss).
+        return try trainer.run(model, optimizer: &optimizer, training: split.train,
+                               validation: split.validation.count > 0 ? split.validation : nil,
                                resumingFrom: checkpoint, description: description, specification: specification,
                                stopRequest: stopRequest,
                                saveCheckpoint: save) { [observers] event in
@@ -217,8 +219,13 @@ struct TrainRun {
     /// One epoch's line.
     func printEpoch(_ record: TrainingRecord, metricName: String) {
         // %ld: Swift's Int is 64-bit, and %d would print only its low 32 bits.
+        guard let validationLoss = record.validationLoss else {
+            // No validation part (--validation-fraction 0): the training loss alone.
+            print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f", record.epoch, command.epochs, record.learningRate, record.trainingLoss))
+            return
+        }
         print(String(format: "epoch %3ld/%ld  lr %.3e  loss %.4f  validation loss %.4f  %@ %.4f",
                      record.epoch, command.epochs, record.learningRate, record.trainingLoss,
-                     record.validationLoss ?? .nan, metricName, record.validationMetric ?? .nan))
+                     validationLoss, metricName, record.validationMetric ?? .nan))
     }
 }

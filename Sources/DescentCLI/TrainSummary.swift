@@ -91,6 +91,8 @@ struct TrainSummary: Encodable {
         var verdict: String, message: String, confidence: String, evidence: [String], advice: String
         var adviceKind: String, adviceRateFactor: Double?
         var adviceLearningRate: Double?, adviceEpochs: Int?
+        /// The given rate outside what the optimizer normally uses (`UnusualLearningRate`); absent when it is not.
+        var unusualLearningRate: UnusualLearningRate?
 
         init(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
             verdict = diagnosis.verdict.rawValue
@@ -107,12 +109,14 @@ struct TrainSummary: Encodable {
             evidence = diagnosis.evidence
             adviceKind = diagnosis.advice.kind
             adviceRateFactor = diagnosis.advice.rateFactor
+            unusualLearningRate = diagnosis.unusualLearningRate
         }
 
         enum CodingKeys: String, CodingKey {
             case verdict, message, confidence, evidence, advice
             case adviceKind = "advice_kind", adviceRateFactor = "advice_rate_factor"
             case adviceLearningRate = "advice_learning_rate", adviceEpochs = "advice_epochs"
+            case unusualLearningRate = "unusual_learning_rate"
         }
     }
 

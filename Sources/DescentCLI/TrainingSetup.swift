@@ -78,7 +78,8 @@ struct TrainingSetup {
         // --folds: fold `index` of the K folds is the validation part.
         var split = try fold.map { fold in data.split(fold: fold.index, of: try data.folds(fold.count, seed: seed)) }
             ?? data.split(validationFraction: validationFraction, seed: seed)
-        guard split.validation.count > 0 else {
+        // --validation-fraction 0 asks for no validation part; any other fraction must leave one.
+        guard split.validation.count > 0 || validationFraction == 0 else {
             // round(n × fraction) must be at least 1.
             let smallest = 0.5 / Double(data.count)
             // The data is too small for the split: a failure of the input (status 1), with the way out.

@@ -7,6 +7,15 @@ public enum OptimizerFamily: String, Codable, Sendable, CaseIterable {
     case adaptive
     /// Prodigy, Schedule-Free: the optimizer sets its own step size; the rate is its default.
     case learningRateFree = "learning-rate-free"
+
+    /// The family in words: "SGD with momentum", "the Adam family (Adam, AdamW, RMSprop)", "the learning-rate-free optimizers".
+    public var words: String {
+        switch self {
+        case .momentumSGD: return "SGD with momentum"
+        case .adaptive: return "the Adam family (Adam, AdamW, RMSprop)"
+        case .learningRateFree: return "the learning-rate-free optimizers (Prodigy, Schedule-Free AdamW)"
+        }
+    }
 }
 
 /// The one registry of the optimizers a run can name: each name, the rule it builds, and what is known
@@ -69,6 +78,30 @@ public enum OptimizerRegistry: String, Codable, Sendable, CaseIterable {
         case .rmsprop: return 1e-2
         case .scheduleFreeAdamW: return 2.5e-3
         case .prodigy: return 1.0
+        }
+    }
+
+    /// The rates this rule is normally trained at: a rule of thumb for saying that a rate given to it is unusual
+    /// (most often one a range test found for another family), never a bound. nil for the learning-rate-free
+    /// rules, whose rate only multiplies the step size they learn.
+    ///
+    /// * Adam, AdamW: 1e-5 to 1e-2 — two decades below to one above the reference default 1e-3 (Kingma & Ba
+    ///   2015; PyTorch), the span searches for them cover (e.g. Optuna's and Keras Tuner's examples: 1e-5…1e-2).
+    /// * RMSprop: 1e-4 to 1e-1 around PyTorch's 1e-2 (Keras: 1e-3).
+    /// * SGD (with momentum): 1e-3 to 1 — ResNets train at 0.1 (He et al. 2016; 0.1 × batch/256, Goyal et al.
+    ///   2017), small networks at 0.01 to 0.5; with the step rate × gradient, an SGD rate is typically 10 to 100
+    ///   times an Adam rate on the same problem.
+    ///
+    /// ```swift
+    /// OptimizerRegistry.adamw.typicalLearningRates?.contains(0.3)   // false: 0.3 is an SGD-sized rate
+    /// OptimizerRegistry.sgd.typicalLearningRates?.contains(0.3)     // true
+    /// ```
+    public var typicalLearningRates: ClosedRange<Double>? {
+        switch self {
+        case .sgd: return 1e-3...1
+        case .adam, .adamw: return 1e-5...1e-2
+        case .rmsprop: return 1e-4...1e-1
+        case .scheduleFreeAdamW, .prodigy: return nil
         }
     }
 

@@ -44,6 +44,12 @@ public struct AxisTicks: Sendable, Equatable {
     ///
     /// Equal ends are widened (a constant series still gets an axis); with `integersOnly`
     /// the step is at least 1 (for epoch numbers). Non-finite ends give the axis 0…1.
+    ///
+    /// Counts that start at 1 (epochs, steps) never get an axis that starts at 0: with `integersOnly`,
+    /// data from 1 (or any whole number below the first step) starts the axis at its first value, which is
+    /// labelled, followed by the whole steps at least half a step above it. Example: epochs 1…20 with
+    /// step 5 give the ticks 1, 5, 10, 15, 20 on an axis from 1 to 20 (not 0, 5, …, 20, which would show an
+    /// epoch 0 that never ran); epochs 1…3 give 1, 2, 3.
     public static func linear(low: Double, high: Double, targetCount: Int = 5, integersOnly: Bool = false) -> AxisTicks {
         var (low, high) = (Swift.min(low, high), Swift.max(low, high))
         if !low.isFinite || !high.isFinite { (low, high) = (0, 1) }
@@ -58,6 +64,11 @@ public struct AxisTicks: Sendable, Equatable {
         let first = (low / step + 1e-9).rounded(.down)
         let last = (high / step - 1e-9).rounded(.up)
         let firstIndex = first, lastIndex = Swift.max(last, first + 1)
+        if integersOnly, low >= 1, firstIndex * step < 1 {
+            // A count from 1 (epochs): the axis starts where the data does, not at a 0 that was never run.
+            let later = stride(from: firstIndex + 1, through: lastIndex, by: 1).map { $0 * step }.filter { $0 - low >= step / 2 }
+            return AxisTicks(low: low, high: lastIndex * step, values: [low] + later.prefix(999), step: step)
+        }
         var values: [Double] = []
         var index = firstIndex
         while index <= lastIndex && values.count < 1_000 {

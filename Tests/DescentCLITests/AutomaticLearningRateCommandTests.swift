@@ -24,7 +24,15 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         XCTAssertEqual(first, Swift.max(edge * factor, valley), accuracy: 1e-12 * first)
         // The kept candidate is the one with the lowest validation loss among those that reached the last rung.
         let candidates = try XCTUnwrap(choice["candidates"] as? [[String: Any]])
-        XCTAssertEqual(candidates.count, 4)
+        // Half-decade steps from a decade below the first look up to the edge, four to six of them.
+        XCTAssertTrue((4...6).contains(candidates.count), "\(candidates.count)")
+        let candidateRates = candidates.compactMap { $0["learning_rate"] as? Double }
+        for (higher, lower) in zip(candidateRates, candidateRates.dropFirst()) {
+            XCTAssertEqual(higher / lower, Foundation.pow(10, 0.5), accuracy: 1e-9)
+        }
+        XCTAssertLessThanOrEqual(try XCTUnwrap(candidateRates.first), edge * (1 + 1e-9))
+        XCTAssertTrue(candidateRates.contains { abs($0 - first) <= 1e-12 * first })
+        XCTAssertLessThanOrEqual(try XCTUnwrap(candidateRates.last), first / 10 * (1 + 1e-9))
         let kept = try XCTUnwrap(candidates.first { $0["kept"] as? Bool == true })
         XCTAssertEqual(kept["learning_rate"] as? Double, rate)
         let finalists = candidates.filter { ($0["epochs_trained"] as? Int) == (kept["epochs_trained"] as? Int) }
@@ -169,6 +177,45 @@ final class AutomaticLearningRateCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.standardError.contains("--learning-rate auto decides on validation loss"), result.standardError)
         XCTAssertTrue(result.standardError.contains("--validation-fraction 0"), result.standardError)
+        XCTAssertTrue(result.standardError.contains("without --learning-rate, auto falls back to the range-test rule"), result.standardError)
+    }
+
+    /// No --learning-rate and --validation-fraction 0: nothing to race on, so the range-test rule decides, named in the
+    /// words and in the JSON's reasons; the rate is the rule's max(edge × factor, valley) and the run trains on every row.
+    func testTheDefaultRateWithoutValidationDataFallsBackToTheRangeTestRuleSaid() throws {
+        let result = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "3", "--optimizer", "adam",
+                                                "--validation-fraction", "0", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let summary = try lastLineJSON(result.standardOutput)
+        let choice = try XCTUnwrap(summary["automatic_learning_rate"] as? [String: Any])
+        XCTAssertEqual(choice["source"] as? String, "range-test")
+        XCTAssertTrue(choice["candidates"] is NSNull)
+        let reasons = choice["reasons"] as? [String] ?? []
+        XCTAssertTrue(reasons.contains { $0.contains("--validation-fraction 0 leaves no validation data") && $0.contains("range-test rule") },
+                      "\(reasons)")
+        let (edge, factor, valley) = (try XCTUnwrap(choice["edge"] as? Double), try XCTUnwrap(choice["factor"] as? Double),
+                                      try XCTUnwrap(choice["valley"] as? Double))
+        XCTAssertEqual(try XCTUnwrap(summary["learning_rate"] as? Double), Swift.max(edge * factor, valley), accuracy: 1e-9 * edge)
+        XCTAssertTrue(summary["trivial_validation_loss"] is NSNull)
+        let epochs = try XCTUnwrap(summary["epochs"] as? [[String: Any]])
+        XCTAssertEqual(epochs.count, 3)
+        XCTAssertTrue(epochs.allSatisfy { $0["validation_loss"] == nil || $0["validation_loss"] is NSNull }, "\(epochs)")
+        // In words: the rule named, all 150 rows trained on, no validation numbers.
+        let text = try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "3", "--optimizer", "adam",
+                                              "--validation-fraction", "0"])
+        XCTAssertEqual(text.status, 0, text.standardError)
+        XCTAssertTrue(text.standardOutput.contains("(range-test)"), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("--validation-fraction 0 leaves no validation data"), text.standardOutput)
+        XCTAssertTrue(text.standardOutput.contains("150 training and 0 validation examples"), text.standardOutput)
+        XCTAssertFalse(text.standardOutput.contains("nan"), text.standardOutput)
+        // A fixed rate trains without validation too; --patience, which stops on validation loss, is refused naming both flags.
+        XCTAssertEqual(try CommandLineRunner.run(["train", "--dataset", "iris", "--hidden", "8", "--epochs", "2", "--learning-rate", "0.01",
+                                                  "--validation-fraction", "0"]).status, 0)
+        let patience = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "2", "--learning-rate", "0.01",
+                                                  "--validation-fraction", "0", "--patience", "3"])
+        XCTAssertEqual(patience.status, 2)
+        XCTAssertTrue(patience.standardError.contains("--patience 3") && patience.standardError.contains("--validation-fraction 0"),
+                      patience.standardError)
     }
 
     func testThePatienceGivenWinsAndIsSaid() throws {

@@ -39,6 +39,25 @@ final class AxisTicksTests: XCTestCase {
         XCTAssertEqual(epochs.values, [1, 2, 3])
     }
 
+    /// Epochs count from 1: an epoch axis whose tick step is above 1 starts at epoch 1, labelled, not at an epoch 0.
+    func testEpochAxisWithAStepAboveOneStartsAtTheFirstEpoch() {
+        let twenty = AxisTicks.linear(low: 1, high: 20, targetCount: 4, integersOnly: true)
+        XCTAssertEqual(twenty.step, 5)
+        XCTAssertEqual(twenty.low, 1)
+        XCTAssertEqual(twenty.high, 20)
+        XCTAssertEqual(twenty.values, [1, 5, 10, 15, 20])
+        // Step 2 over epochs 1…9: 1, then 2 is half a step above it and kept, … up to 10 (the axis ends on a whole step).
+        let nine = AxisTicks.linear(low: 1, high: 9, targetCount: 5, integersOnly: true)
+        XCTAssertEqual(nine.step, 2)
+        XCTAssertEqual(nine.values, [1, 2, 4, 6, 8, 10])
+        XCTAssertEqual(nine.low, 1)
+        // A resumed run's epochs 11…30 are on whole steps already; real numbers from 0.5 still start at a whole step (0).
+        XCTAssertEqual(AxisTicks.linear(low: 11, high: 30, targetCount: 4, integersOnly: true).values, [10, 15, 20, 25, 30])
+        XCTAssertEqual(AxisTicks.linear(low: 0.5, high: 20, targetCount: 4).low, 0)
+        // Trial numbers from 0 keep their 0.
+        XCTAssertEqual(AxisTicks.linear(low: 0, high: 20, targetCount: 4, integersOnly: true).values, [0, 5, 10, 15, 20])
+    }
+
     func testConstantAndNonFiniteRangesStillGiveAnAxis() {
         let constant = AxisTicks.linear(low: 5, high: 5)
         XCTAssertLessThan(constant.low, 5)

@@ -50,6 +50,21 @@ final class SVGLineChartTests: XCTestCase {
         XCTAssertEqual(marker.attribute("x1"), "381.00")
     }
 
+    /// A chart of 20 epochs (x = 1…20, a tick step of 5) labels its first tick 1 at the plot's left edge, and no epoch 0.
+    func testEpochChartStartsAtEpochOne() throws {
+        let epochs = (1...20).map(Double.init)
+        let chart = SVGLineChart(title: "Loss per epoch", xLabel: "epoch",
+                                 series: [ChartSeries(name: "loss", x: epochs, y: epochs.map { 2 / $0 })])
+        let root = try XCTUnwrap(parseXML(chart.svg()).rootElement())
+        // The x axis's tick labels are the centred ones under the plot.
+        let xLabels = try root.elements(named: "text").filter { $0.attribute("text-anchor") == "middle" && $0.attribute("class") == "dc-text dc-tick" }
+        XCTAssertEqual(xLabels.compactMap(\.stringValue), ["1", "5", "10", "15", "20"])
+        // Epoch 1 is labelled at the plot's left edge (x = 66), where the path starts.
+        XCTAssertEqual(xLabels.first?.attribute("x"), "66.00")
+        let d = try XCTUnwrap(root.elements(named: "path").first?.attribute("d"))
+        XCTAssertTrue(d.hasPrefix("M66.00 "), d)
+    }
+
     func testMarkersAtTheSameXAreMerged() throws {
         let chart = SVGLineChart(title: "t", series: [ChartSeries(name: "a", x: [0, 10], y: [1, 2])],
                                  markers: [ChartMarker(x: 7, label: "rollback"), ChartMarker(x: 7, label: "rollback"),

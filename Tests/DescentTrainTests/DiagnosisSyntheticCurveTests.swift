@@ -97,6 +97,30 @@ final class DiagnosisSyntheticCurveTests: XCTestCase {
         XCTAssertEqual(diagnosis.confidence, .medium)   // 0.39 / 0.25 = 1.6: holds, but within 2× of the threshold
     }
 
+    /// The digits CNN of #22 under the automatic rate: 3 epochs, the first the race's (its steps not kept), so the curve is
+    /// 90 minibatch losses in 10 bins of 9. A slow fall under minibatch noise (s ≈ 0.046) climbs between bins by chance
+    /// (≈ 0.08 in all, 1.5× its net fall of 0.054); that is not a bounce, and the run whose validation loss fell at every
+    /// epoch is still improving, not "rate too high (high confidence)" as it was read before the noise allowance.
+    func testMinibatchNoiseBetweenBinnedStepsIsNotABounce() {
+        var curves = TrainingCurves(baseline: digitsLike)
+        var state: UInt64 = 42
+        func uniform() -> Double {   // a fixed LCG: the same noise on every machine
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for step in 46...135 {
+            let noise = (uniform() - 0.5) * 0.16   // uniform on ±0.08: s = 0.16/√12 ≈ 0.046
+            curves.record(.stepEnded(step: step, loss: 0.15 * exp(-Double(step - 46) / 200) + 0.05 + noise, learningRate: 0.019))
+        }
+        for (epoch, validation) in [(1, 0.32), (2, 0.163), (3, 0.147)] {
+            curves.record(.epochEnded(TrainingRecord(epoch: epoch, step: 45 * epoch, learningRate: 0.019, trainingLoss: 0.9 / Double(epoch * epoch),
+                                                     validationLoss: validation, validationMetric: 0.95)))
+        }
+        let diagnosis = diagnose(curves)
+        XCTAssertNotEqual(diagnosis.verdict, .rateTooHigh, diagnosis.message)
+        XCTAssertFalse(diagnosis.evidence.contains { $0.contains("bounces") }, "\(diagnosis.evidence)")
+    }
+
     func testAStepLossThatFallsThenClimbsIsARateTooHigh() {
         // Only steps (two epochs' worth): 2·e^(−t/10) down to step 40, then up linearly to 3× that minimum.
         var curves = TrainingCurves()

@@ -65,19 +65,61 @@ final class LearningRateRaceTests: XCTestCase {
         XCTAssertEqual(outcome.keptValidationLoss ?? .nan, 0, accuracy: 1e-9)
     }
 
-    func testTheCandidatesStepByHalfDecadesAndStayAtOrBelowTheEdge() {
-        let around = AutomaticLearningRate.raceRates(around: 0.01, edge: 0.3)
-        XCTAssertEqual(around.count, 4)
-        for (rate, exponent) in zip(around, [0.5, 0, -0.5, -1.0]) { XCTAssertEqual(rate, 0.01 * Foundation.pow(10, exponent), accuracy: 1e-15) }
+    func testTheCandidatesStepByHalfDecadesFromADecadeBelowToHalfADecadeBelowTheEdge() {
+        // A short run's rule sits a decade below the edge: four candidates, r·10^0.5 … r·10^−1.
+        let short = AutomaticLearningRate.raceRates(around: 0.01, edge: 0.1)
+        XCTAssertEqual(short.count, 4)
+        for (rate, exponent) in zip(short, [0.5, 0, -0.5, -1]) { XCTAssertEqual(rate, 0.01 * Foundation.pow(10, exponent), accuracy: 1e-15) }
+        // An edge close to the rate: at least four, filled below, none above the edge.
         let capped = AutomaticLearningRate.raceRates(around: 0.01, edge: 0.02)
         XCTAssertEqual(capped.first, 0.01)
         XCTAssertEqual(capped.count, 4)
         XCTAssertTrue(capped.allSatisfy { $0 <= 0.02 })
+        XCTAssertEqual(try XCTUnwrap(capped.last), 0.01 * Foundation.pow(10, -1.5), accuracy: 1e-15)
+        // A long run's rule sits far below the edge (wine at 200 epochs: 0.0139, edge 0.575): the span reaches up to
+        // half a decade below the edge (0.182): 0.139 is in, 0.439 is not.
+        let long = AutomaticLearningRate.raceRates(around: 0.0139, edge: 0.575)
+        XCTAssertEqual(long.count, 5)
+        XCTAssertEqual(try XCTUnwrap(long.first), 0.139, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(long.last), 0.00139, accuracy: 1e-12)
+        for (higher, lower) in zip(long, long.dropFirst()) { XCTAssertEqual(higher / lower, Foundation.pow(10, 0.5), accuracy: 1e-12) }
+        // At most six, the highest dropped first: r·10^1.5 … r·10^−1.
+        let far = AutomaticLearningRate.raceRates(around: 0.001, edge: 10)
+        XCTAssertEqual(far.count, AutomaticLearningRate.maximumRaceCandidates)
+        XCTAssertEqual(try XCTUnwrap(far.first), 0.001 * Foundation.pow(10, 1.5), accuracy: 1e-15)
+        XCTAssertEqual(try XCTUnwrap(far.last), 0.0001, accuracy: 1e-15)
+        // Without an edge (a fallback rate): half a decade above to a decade below.
+        XCTAssertEqual(AutomaticLearningRate.raceRates(around: 0.01, edge: nil).count, 4)
         XCTAssertEqual(LearningRateRace.rungs(epochs: 30), [4, 8])
         XCTAssertEqual(LearningRateRace.rungs(epochs: 200), [25, 50])
         XCTAssertEqual(LearningRateRace.rungs(epochs: 5), [1])
         XCTAssertEqual(LearningRateRace.rungs(epochs: 2), [1])
         XCTAssertEqual(LearningRateRace.rungs(epochs: 1), [])
+    }
+
+    /// One rung per halving, the last after 3/8 of the run, so the race's epochs stay about 1.6 runs:
+    /// n·r₁ + ⌈n/2⌉·(r₂ − r₁) + … + (E − r_last), counted here by hand.
+    func testTheRungsHalveTheFieldOncePerRungAndTheRaceCostsAboutOnePointSixRuns() {
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 30, candidates: 4), [4, 11])
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 30, candidates: 5), [2, 4, 11])
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 200, candidates: 6), [13, 25, 75])
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 200, candidates: 8), [13, 25, 75])
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 5, candidates: 6), [1, 2])
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 2, candidates: 4), [1])
+        XCTAssertEqual(LearningRateRace.rungs(epochs: 1, candidates: 6), [])
+        func cost(epochs: Int, candidates: Int) -> Int {
+            let rungs = LearningRateRace.rungs(epochs: epochs, candidates: candidates)
+            var alive = candidates, trained = 0, previous = 0
+            for (index, rung) in rungs.enumerated() {
+                trained += alive * (rung - previous)
+                previous = rung
+                alive = index == rungs.count - 1 ? 1 : (alive + 1) / 2
+            }
+            return trained + epochs - previous
+        }
+        // 200 epochs, six candidates: 6·13 + 3·12 + 2·50 + 125 = 339 epochs (1.7 runs); 30 epochs, four: 4·4 + 2·7 + 19 = 49.
+        XCTAssertEqual(cost(epochs: 200, candidates: 6), 339)
+        XCTAssertEqual(cost(epochs: 30, candidates: 4), 49)
     }
 
     /// Validation y = 2x while training pulls w to 3: at η = 0.9 the weight oscillates around 3 with factor −0.8,

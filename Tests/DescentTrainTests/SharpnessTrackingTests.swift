@@ -123,4 +123,18 @@ final class SharpnessTrackingTests: XCTestCase {
         XCTAssertThrowsError(try SharpnessTracking(interval: 5, rows: 0))
         XCTAssertThrowsError(try SharpnessTracking(interval: 5, tolerance: 1))
     }
+
+    /// A cosine schedule reaches a rate of 0 at its last step, where the edge 2(1 + β)/η is infinite: the measurement is written
+    /// with a null edge (JSON has no infinity), so a run's summary still encodes, and reads back as infinite.
+    func testAMeasurementAtRateZeroEncodesAndDecodes() throws {
+        let measurement = SharpnessMeasurement(step: 180, lambdaMax: 0.47, learningRate: 0, momentum: 0.9, iterations: 12, seconds: 0.03, rows: 1_024)
+        XCTAssertEqual(measurement.edge, .infinity)
+        let data = try JSONEncoder().encode(measurement)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertTrue(object["edge"] is NSNull, "\(object)")
+        XCTAssertEqual(object["lambda_max"] as? Double, 0.47)
+        XCTAssertEqual(try JSONDecoder().decode(SharpnessMeasurement.self, from: data), measurement)
+        let adam = SharpnessMeasurement(step: 180, lambdaMax: 3, learningRate: 0, preconditionedLambdaMax: 40, beta1: 0.9)
+        XCTAssertEqual(try JSONDecoder().decode(SharpnessMeasurement.self, from: try JSONEncoder().encode(adam)), adam)
+    }
 }

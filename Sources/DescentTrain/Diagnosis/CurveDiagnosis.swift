@@ -123,10 +123,16 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
 
     /// The verdict on `curves`, with evidence, advice and confidence. With `curves.settings` the advice names
     /// values (`Diagnosis.learningRate`, epochs to add) and fits the run (no decaying schedule suggested to a run
-    /// already on one); with sharpness measurements the evidence says whether the run sat at the edge of stability.
+    /// already on one); with sharpness measurements the evidence says whether the run sat at the edge of stability;
+    /// a given rate outside what the optimizer is normally trained at is named (`UnusualLearningRate`).
     public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
         var diagnosis = verdict(curves)
         if let edge = edgeEvidence(curves) { diagnosis.evidence.append(edge) }
+        if var unusual = UnusualLearningRate.check(curves) {
+            unusual.matchesVerdict = unusual.matches(diagnosis.verdict)
+            diagnosis.unusualLearningRate = unusual
+            diagnosis.evidence.append(unusual.sentence)
+        }
         if let rate = curves.settings?.learningRate, rate > 0, diagnosis.learningRate == nil,
            let factor = diagnosis.advice.rateFactor {
             diagnosis.learningRate = rate * factor
@@ -194,9 +200,13 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         // A net fall below a thousandth of the loss is float noise, not a descent to bounce on.
         if points.count >= 4, let first = points.first, let minimum = points.min(), first - minimum > stalledFraction * Swift.abs(first) {
             let climbed = zip(points, points.dropFirst()).reduce(0.0) { $0 + Swift.max(0, $1.1 - $1.0) }
-            let ratio = climbed / (first - minimum)
+            // Points that are means of binned minibatch losses climb by chance too: only the climb beyond that counts.
+            let noise = binnedStepNoiseClimb(curves)
+            let ratio = Swift.max(0, climbed - noise) / (first - minimum)
             if ratio >= climbBackRatio {
-                evidence.append("on its way down from \(format(first)) to \(format(minimum)) the training loss climbed back up by \(format(climbed)) in all, \(percent(ratio)) of its net fall: it bounces instead of descending")
+                evidence.append("on its way down from \(format(first)) to \(format(minimum)) the training loss climbed back up by \(format(climbed)) in all, "
+                    + (noise > 0 ? "\(percent(ratio)) of its net fall beyond the \(format(noise)) the minibatch noise of the binned steps explains"
+                        : "\(percent(ratio)) of its net fall") + ": it bounces instead of descending")
                 margins.append(ratio / climbBackRatio)
             }
         }
@@ -503,6 +513,28 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     }
 
     // MARK: - Helpers
+
+    /// When the curve's points are bins of step losses (`CurveShape`: fewer than 6 epochs), the climb between neighbouring
+    /// bins that minibatch noise alone gives: each bin's mean has the standard error s_b/√n_b (s_b the standard deviation of
+    /// its steps' losses, which includes the bin's own trend, so the allowance errs on the side of not calling a bounce),
+    /// and the rise of the difference of two independent means, E[max(0, d)] = σ_d/√(2π), σ_d² = se_b² + se_{b+1}², summed
+    /// over neighbours. 0 when the points are epochs. Example: 10 bins of 9 steps of a loss with s = 0.1 give
+    /// 9 · √(2 · 0.1²/9)/√(2π) ≈ 0.12.
+    private func binnedStepNoiseClimb(_ curves: TrainingCurves) -> Double {
+        guard curves.epochs.count < 6 else { return 0 }
+        let losses = curves.steps.map(\.loss).filter(\.isFinite)
+        let binCount = Swift.min(10, losses.count / 5)
+        guard binCount >= 2 else { return 0 }
+        let errors: [Double] = (0..<binCount).map { bin in
+            let slice = losses[(bin * losses.count / binCount)..<((bin + 1) * losses.count / binCount)]
+            let count = Double(slice.count)
+            guard count > 1 else { return 0 }
+            let mean = slice.reduce(0, +) / count
+            let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (count - 1)
+            return (variance / count).squareRoot()
+        }
+        return zip(errors, errors.dropFirst()).reduce(0.0) { $0 + ($1.0 * $1.0 + $1.1 * $1.1).squareRoot() } / (2 * Double.pi).squareRoot()
+    }
 
     private func rollbackEvidence(_ curves: TrainingCurves) -> [String] {
         guard let first = curves.rollbacks.first else { return [] }

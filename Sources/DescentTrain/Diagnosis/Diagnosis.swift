@@ -56,6 +56,9 @@ public struct Diagnosis: Codable, Sendable, Equatable {
     /// The learning rate the advice points to, when the run's settings are known (`TrainingCurves.settings`):
     /// the base rate × the advice's factor, or the rate the guard settled on. Nil otherwise.
     public var learningRate: Double?
+    /// The rate given lies outside what the run's optimizer is normally trained at (a rate found for another
+    /// family, most often); nil when it does not, or the settings are not known. Its sentence is in `evidence` too.
+    public var unusualLearningRate: UnusualLearningRate?
 
     public init(verdict: Verdict, evidence: [String], advice: Advice, confidence: Confidence, learningRate: Double? = nil) {
         self.verdict = verdict

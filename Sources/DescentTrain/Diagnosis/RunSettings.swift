@@ -37,6 +37,8 @@ public struct RunSettings: Codable, Sendable, Equatable {
     public var stepsPerEpoch: Int
     /// Whether the divergence guard was on.
     public var guardOn: Bool
+    /// Whether the rate was chosen automatically (measured on this run) rather than given; nil: not known (given).
+    public var learningRateChosenAutomatically: Bool?
 
     public init(optimizer: String, family: AutomaticLearningRate.OptimizerFamily, momentum: Double?, learningRate: Double,
                 schedule: String, scheduleDecays: Bool, scheduleIndependentOfLength: Bool, epochs: Int, stepsPerEpoch: Int,
@@ -60,6 +62,7 @@ public struct RunSettings: Codable, Sendable, Equatable {
         case scheduleIndependentOfLength = "schedule_independent_of_length"
         case stepsPerEpoch = "steps_per_epoch"
         case guardOn = "guard"
+        case learningRateChosenAutomatically = "learning_rate_chosen_automatically"
     }
 
     /// Settings with `scheduleDecays` read off `schedule` over `totalSteps`: the rate at the last step is

@@ -4,9 +4,10 @@ import DescentOptim
 /// Chooses the peak learning rate of a run from a range test, weighing the run's budget.
 ///
 /// Since issue #21 this rule is the first, cheap look: `race(after:model:configuration:training:validation:…)`
-/// then races four candidates around its rate on validation loss and keeps the best epoch, which met the
-/// target on all 16 data sets of `benchmarks/auto_lr_results.md` where this rule alone missed wine (13.5×)
-/// and breast cancer (2.2×). The rule alone still decides with fewer than 20 validation rows.
+/// then races four to six candidates around its rate on validation loss (more when the run is long and the rule
+/// sits far below the sweep's edge) and keeps the best epoch, which met the target on all 16 data sets and the
+/// epochs/batch variants of `benchmarks/auto_lr_results.md` where this rule alone missed wine (13.5×) and breast
+/// cancer (2.2×). The rule alone still decides with fewer than 20 validation rows.
 ///
 /// fastai's recipe — run the range test, take the valley, train one-cycle peaking there — is the
 /// anchor, and it is too timid for short runs: measured in PyTorch, iris (≈120 steps) ends at 2.3×

@@ -98,7 +98,7 @@ extension RunSpecification {
         if let dataset, !Datasets.availableNames.contains(dataset) {
             throw fail("dataset", "'\(dataset.count > 40 ? String(dataset.prefix(40)) + "…" : dataset)' is unknown; available: \(Datasets.availableNames.joined(separator: ", "))")
         }
-        guard validationFraction > 0, validationFraction < 1 else { throw fail("validation_fraction", "must be in (0, 1)") }
+        guard validationFraction >= 0, validationFraction < 1 else { throw fail("validation_fraction", "must be in [0, 1) (0: no validation part)") }
         if let bad = hidden.first(where: { $0 < 1 }) { throw fail("hidden", "'\(bad)' is not a positive layer size") }
         guard !channels.isEmpty else { throw fail("channels", "needs at least one width, e.g. 16,32") }
         if let bad = channels.first(where: { !(1...4096).contains($0) }) { throw fail("channels", "'\(bad)' is not a width in 1...4096") }

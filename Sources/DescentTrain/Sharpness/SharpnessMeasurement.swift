@@ -64,6 +64,40 @@ public struct SharpnessMeasurement: Codable, Sendable, Equatable {
         case learningRate = "learning_rate"
     }
 
+    /// Decodes what `encode(to:)` writes: a null edge is an infinite one (a rate of 0, the last step of a cosine), a null
+    /// λmax is not a number.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        step = try container.decode(Int.self, forKey: .step)
+        lambdaMax = try container.decodeIfPresent(Double.self, forKey: .lambdaMax) ?? .nan
+        edge = try container.decodeIfPresent(Double.self, forKey: .edge) ?? .infinity
+        preconditionedLambdaMax = try container.decodeIfPresent(Double.self, forKey: .preconditionedLambdaMax)
+        preconditionedEdge = try container.decodeIfPresent(Double.self, forKey: .preconditionedEdge)
+            ?? (container.contains(.preconditionedEdge) ? .infinity : nil)
+        learningRate = try container.decode(Double.self, forKey: .learningRate)
+        iterations = try container.decode(Int.self, forKey: .iterations)
+        seconds = try container.decode(Double.self, forKey: .seconds)
+        rows = try container.decode(Int.self, forKey: .rows)
+    }
+
+    /// Writes every number as JSON can hold it: a non-finite one (the edge at a rate of 0, which a cosine schedule reaches
+    /// at its last step) as null, so that a run's JSON summary, checkpoint curves and report never fail to encode.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        func finite(_ value: Double?) -> Double? { value.flatMap { $0.isFinite ? $0 : nil } }
+        try container.encode(step, forKey: .step)
+        try container.encode(finite(lambdaMax), forKey: .lambdaMax)
+        try container.encode(finite(edge), forKey: .edge)
+        if let preconditionedLambdaMax {
+            try container.encode(finite(preconditionedLambdaMax), forKey: .preconditionedLambdaMax)
+            try container.encode(finite(preconditionedEdge), forKey: .preconditionedEdge)
+        }
+        try container.encode(learningRate, forKey: .learningRate)
+        try container.encode(iterations, forKey: .iterations)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(rows, forKey: .rows)
+    }
+
     /// The measure that bounds this optimizer's rate over its edge: the preconditioned one for the Adam
     /// family, λmax otherwise. About 1 at the edge of stability; above 1 the sharpest direction is unstable.
     public var fractionOfEdge: Double {
