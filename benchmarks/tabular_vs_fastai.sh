@@ -86,7 +86,8 @@ def fastai_run(path, target, task, seed):
                        y_names=target, splits=splits,
                        y_block=CategoryBlock() if task == "classification" else RegressionBlock())
     dls = to.dataloaders(bs=64)
-    learn = tabular_learner(dls, metrics=accuracy if task == "classification" else R2Score())
+    # path=work: lr_find saves and reloads the model under models/ there, not in the repository.
+    learn = tabular_learner(dls, metrics=accuracy if task == "classification" else R2Score(), path=work)
     with learn.no_bar(), learn.no_logging():
         rate = learn.lr_find(show_plot=False).valley
         learn.fit_one_cycle(10, rate)
