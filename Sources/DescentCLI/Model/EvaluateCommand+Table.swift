@@ -6,64 +6,77 @@ extension EvaluateCommand {
     /// Scores a model trained on a raw CSV file on a raw table of the same shape: the rows go through the
     /// model's preprocessing (as `predict`), rows whose target is missing are left out (counted), a row with a
     /// malformed cell is reported and skipped (exit status 3), a regression is scored in the target's units.
+    /// The file is streamed a few megabytes of rows at a time (`RawTableReader`), as `predict` streams it.
     func evaluateRawTable(predictor: ModelPredictor, targetName: String) throws {
         let card = predictor.card
-        let full = try RawTable.read(path: csv)
-        guard let targetIndex = full.index(of: targetName) else {
-            throw DataError.invalidCSV(file: csv, "no target column \"\(targetName)\"; the columns are: " + full.header.joined(separator: ", "))
+        let reader = try RawTableReader(path: csv)
+        guard let targetIndex = reader.header.firstIndex(of: targetName) else {
+            throw DataError.invalidCSV(file: csv, "no target column \"\(targetName)\"; the columns are: " + reader.header.joined(separator: ", "))
         }
+        _ = try card.preprocessing?.positions(in: reader.header, file: csv)
         var missingOptions = TabularOptions()
         missingOptions.missingValues = card.preprocessing?.missingValues ?? TabularOptions.defaultMissingValues
         let isMissing = missingOptions.missingCellTest
-        var table = RawTable(file: full.file, header: full.header, rows: [], lines: [])
-        for (row, cells) in full.rows.enumerated() where !isMissing(cells[targetIndex]) {
-            table.rows.append(cells)
-            table.lines.append(full.lines[row])
-        }
-        let withoutTarget = full.count - table.count
-        guard table.count > 0 else { throw CommandFailure(.input, "\(csv): every target cell of \"\(targetName)\" is missing") }
-        let (features, encoding) = try predictor.encode(table)
-        if !json { PredictCommand.reportSkipped(encoding, file: csv) }
-        if withoutTarget > 0 && !json { print("note: \(withoutTarget) row(s) without a target left out") }
-        let outputs = try predictor.outputs(features)
         let column = targetIndex + 1
-        if let names = card.classNames {
-            var index: [String: Int] = [:]
-            for (position, name) in names.enumerated() { index[name] = position }
-            let labels = try encoding.rowsKept.map { row in
-                try Self.classIndex(table.rows[row][targetIndex], index: index, names: names,
-                                    place: (csv, table.lines[row], column, targetName))
+        var classIndex: [String: Int] = [:]
+        for (position, name) in (card.classNames ?? []).enumerated() { classIndex[name] = position }
+        var classification = card.classNames.map { ClassificationTally(classNames: $0) }
+        var regression = RegressionTally()
+        var tally = RawRowsTally()
+        var rowsRead = 0
+        while let block = try reader.next() {
+            rowsRead += block.count
+            var table = RawTable(file: block.file, header: block.header, rows: [], lines: [])
+            for (row, cells) in block.rows.enumerated() where !isMissing(cells[targetIndex]) {
+                table.rows.append(cells)
+                table.lines.append(block.lines[row])
             }
-            var tally = ClassificationTally(classNames: names)
-            try tally.add(outputs: outputs, labels: labels)
+            guard table.count > 0 else { continue }
+            let (features, encoding) = try predictor.encode(table, checkingColumnKinds: tally.isFirstBlock)
+            tally.add(encoding, rows: table.count)
+            guard !encoding.rowsKept.isEmpty else { continue }
+            let outputs = try predictor.outputs(features)
+            if let names = card.classNames {
+                let labels = try encoding.rowsKept.map { row in
+                    try Self.classIndex(table.rows[row][targetIndex], index: classIndex, names: names,
+                                        place: (csv, table.lines[row], column, targetName))
+                }
+                try classification?.add(outputs: outputs, labels: labels)
+            } else {
+                let targets = try encoding.rowsKept.map { row -> Float in
+                    let text = table.rows[row][targetIndex]
+                    guard let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite else {
+                        throw DataError.malformedCSV(file: csv, line: table.lines[row], column: column, columnName: targetName,
+                            "\"\(text.prefix(80))\" is not a finite number (the target of a regression must be numeric)")
+                    }
+                    return Float(value)
+                }
+                regression.add(predictions: predictor.values(outputs), targets: targets)
+            }
+        }
+        guard rowsRead > 0 else { throw DataError.invalidCSV(file: csv, "no data rows after the header") }
+        guard tally.rows > 0 else { throw CommandFailure(.input, "\(csv): every target cell of \"\(targetName)\" is missing") }
+        if let error = tally.columnKindError(card.preprocessing, file: csv) { throw error }
+        let withoutTarget = rowsRead - tally.rows
+        if !json { tally.report(file: csv) }
+        if withoutTarget > 0 && !json { print("note: \(withoutTarget) row(s) without a target left out") }
+        if let classification {
             if json {
-                var report = ClassificationReport(tally)
-                report.skippedRows = encoding.skipped.count
-                report.unknownCategories = encoding.unknownCategories
+                var report = ClassificationReport(classification)
+                report.skippedRows = tally.skippedCount
+                report.unknownCategories = tally.unknownCategories
                 print(PredictCommand.line(report))
             } else {
-                printReport(tally)
+                printReport(classification)
             }
+        } else if json {
+            print(PredictCommand.line(RegressionReport(rows: regression.count, loss: regression.meanSquaredError, r2: regression.rSquared,
+                                                       meanAbsoluteError: regression.meanAbsoluteError, skippedRows: tally.skippedCount,
+                                                       unknownCategories: tally.unknownCategories)))
         } else {
-            let targets = try encoding.rowsKept.map { row -> Float in
-                let text = table.rows[row][targetIndex]
-                guard let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite else {
-                    throw DataError.malformedCSV(file: csv, line: table.lines[row], column: column, columnName: targetName,
-                        "\"\(text.prefix(80))\" is not a finite number (the target of a regression must be numeric)")
-                }
-                return Float(value)
-            }
-            var tally = RegressionTally()
-            tally.add(predictions: predictor.values(outputs), targets: targets)
-            if json {
-                print(PredictCommand.line(RegressionReport(rows: tally.count, loss: tally.meanSquaredError, r2: tally.rSquared,
-                                                           meanAbsoluteError: tally.meanAbsoluteError, skippedRows: encoding.skipped.count,
-                                                           unknownCategories: encoding.unknownCategories)))
-            } else {
-                print(String(format: "%ld rows: loss (mean squared error, in the target's units) %.6g, R² %.4f, mean absolute error %.6g",
-                             tally.count, tally.meanSquaredError, tally.rSquared, tally.meanAbsoluteError))
-            }
+            print(String(format: "%ld rows: loss (mean squared error, in the target's units) %.6g, R² %.4f, mean absolute error %.6g",
+                         regression.count, regression.meanSquaredError, regression.rSquared, regression.meanAbsoluteError))
         }
-        if !encoding.skipped.isEmpty { throw ExitCode(skippedRowsExitStatus) }
+        if tally.skippedCount > 0 { throw ExitCode(skippedRowsExitStatus) }
     }
 }

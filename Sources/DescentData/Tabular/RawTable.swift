@@ -1,3 +1,4 @@
+import DescentFiles
 import Foundation
 
 /// A CSV file read as text: the header and every cell as a string, with the line each row starts on —
@@ -16,6 +17,7 @@ import Foundation
 /// table.header.count      // 9
 /// table.rows[0][2]        // "Torgersen"
 /// table.lines[0]          // 2
+/// table.contentSHA256     // as `sha256sum penguins.csv` prints it
 /// ```
 public struct RawTable: Sendable, Equatable {
     /// The file (or source) named in errors.
@@ -26,12 +28,17 @@ public struct RawTable: Sendable, Equatable {
     public var rows: [[String]]
     /// The 1-based line on which each row starts.
     public var lines: [Int]
+    /// The SHA-256 of the bytes the table was read from (64 hex digits, as `sha256sum` prints them); nil for a
+    /// table built in memory. The data set made from it carries it (`Dataset.contentSHA256`), so a checkpoint
+    /// knows a raw table by its contents, as it knows a numeric CSV file.
+    public var contentSHA256: String?
 
-    public init(file: String, header: [String], rows: [[String]], lines: [Int]) {
+    public init(file: String, header: [String], rows: [[String]], lines: [Int], contentSHA256: String? = nil) {
         self.file = file
         self.header = header
         self.rows = rows
         self.lines = lines
+        self.contentSHA256 = contentSHA256
     }
 
     /// The number of data rows.
@@ -40,10 +47,13 @@ public struct RawTable: Sendable, Equatable {
     /// The 0-based position of the column `name`, nil if the header has none.
     public func index(of name: String) -> Int? { header.firstIndex(of: name) }
 
-    /// Reads `path` (UTF-8 CSV with a header row).
+    /// Reads `path` (UTF-8 CSV with a header row); `contentSHA256` is the digest of its bytes.
     /// - Throws: `DataError` naming the file, and the line where there is one.
     public static func read(path: String) throws -> RawTable {
-        try parse(bytes: try CSVTable.readFile(path), file: path)
+        let bytes = try CSVTable.readFile(path)
+        var table = try parse(bytes: bytes, file: path)
+        table.contentSHA256 = SHA256.hex(bytes)
+        return table
     }
 
     /// Parses CSV bytes held in memory; `file` names them in errors.
@@ -55,31 +65,13 @@ public struct RawTable: Sendable, Equatable {
             guard let headerLine = try tokenizer.nextRecord(&fields) else {
                 throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
             }
-            // An empty name (R's write.csv leaves the row-name column unnamed) becomes "column_N", as pandas' "Unnamed: N".
-            var header = fields.map { tokenizer.string($0) }
-            if header.count == 1 && header[0].isEmpty {
-                throw DataError.malformedCSV(file: file, line: headerLine, column: 1, columnName: nil, "empty column name in the header row")
-            }
-            for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
-            var seen: [String: Int] = [:]
-            for (index, name) in header.enumerated() {
-                if let first = seen[name] {
-                    throw DataError.malformedCSV(file: file, line: headerLine, column: index + 1, columnName: name,
-                        "the column name \"\(name)\" appears twice (columns \(first + 1) and \(index + 1)); give each column its own name")
-                }
-                seen[name] = index
-            }
+            let header = try Self.header(fields.map { tokenizer.string($0) }, file: file, line: headerLine)
             let width = header.count
             var rows: [[String]] = []
             var lines: [Int] = []
             while let line = try tokenizer.nextRecord(&fields) {
                 guard fields.count == width else {
-                    let separator = width == 1 ? [";", "\t", "|"].first { header[0].contains($0) } : nil
-                    let hint = separator.map { s in
-                        "; the header is a single column containing \(s == "\t" ? "tabs" : "'\(s)'"): columns must be separated by commas"
-                    } ?? ""
-                    throw DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
-                        "expected \(width) cells (as in the header), found \(fields.count)" + hint)
+                    throw Self.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line)
                 }
                 rows.append(fields.map { tokenizer.string($0) })
                 lines.append(line)
@@ -87,5 +79,51 @@ public struct RawTable: Sendable, Equatable {
             guard !rows.isEmpty else { throw DataError.invalidCSV(file: file, "no data rows after the header") }
             return RawTable(file: file, header: header, rows: rows, lines: lines)
         }
+    }
+
+    /// The header row's names checked: an empty name (R's `write.csv` leaves the row-name column unnamed) becomes
+    /// "column_N", as pandas' "Unnamed: N"; a header of one empty name, or a name twice, is an error.
+    static func header(_ names: [String], file: String, line: Int) throws -> [String] {
+        var header = names
+        if header.count == 1 && header[0].isEmpty {
+            throw DataError.malformedCSV(file: file, line: line, column: 1, columnName: nil, "empty column name in the header row")
+        }
+        for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
+        var seen: [String: Int] = [:]
+        for (index, name) in header.enumerated() {
+            if let first = seen[name] {
+                throw DataError.malformedCSV(file: file, line: line, column: index + 1, columnName: name,
+                    "the column name \"\(name)\" appears twice (columns \(first + 1) and \(index + 1)); give each column its own name")
+            }
+            seen[name] = index
+        }
+        return header
+    }
+
+    /// A row of `cells` where the header has another number of cells, with a hint when the header is one column
+    /// holding `;`, tabs or `|`, or when the row is separated by one of those where the header is by commas.
+    ///
+    /// ```
+    /// a.csv: line 51: expected 4 cells (as in the header), found 1; the line is separated by ';', the header by
+    /// commas: a file must use one delimiter
+    /// ```
+    static func widthError(header: [String], cells: [String], file: String, line: Int) -> DataError {
+        var hint = delimiterHint(header: header)
+        if hint.isEmpty && header.count > 1, cells.count < header.count {
+            let text = cells.joined(separator: ",")
+            if let separator = [";", "\t", "|"].first(where: { text.split(separator: Character($0), omittingEmptySubsequences: false).count == header.count }) {
+                hint = "; the line is separated by \(separator == "\t" ? "tabs" : "'\(separator)'"), the header by commas: a file must use one delimiter"
+            }
+        }
+        return DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,
+                                      "expected \(header.count) cells (as in the header), found \(cells.count)" + hint)
+    }
+
+    /// "; the header is a single column containing ';': columns must be separated by commas" when the header is one
+    /// column holding `;`, tabs or `|` (a file separated by another delimiter); "" otherwise. Added to the errors that
+    /// list a file's columns (an unknown target, a column a model reads).
+    public static func delimiterHint(header: [String]) -> String {
+        guard header.count == 1, let separator = [";", "\t", "|"].first(where: { header[0].contains($0) }) else { return "" }
+        return "; the header is a single column containing \(separator == "\t" ? "tabs" : "'\(separator)'"): columns must be separated by commas"
     }
 }

@@ -41,12 +41,12 @@ public struct TabularDataset: Sendable {
         let targetName = full.header[targetIndex]
         guard !profile.featureColumns.isEmpty else {
             throw DataError.invalidCSV(file: file, "no feature columns to train on: "
-                + (profile.ignoredColumns.isEmpty ? "the only column is the target \"\(targetName)\""
+                + (profile.ignoredColumns.isEmpty ? "the only column is the target \"\(targetName)\"" + RawTable.delimiterHint(header: full.header)
                    : "besides the target \"\(targetName)\", every column is dropped (\(profile.ignoredColumns.joined(separator: ", ")))"))
         }
         // Rows with a target.
         let missingCells = options.missingCells
-        var kept = RawTable(file: file, header: full.header, rows: [], lines: [])
+        var kept = RawTable(file: file, header: full.header, rows: [], lines: [], contentSHA256: full.contentSHA256)
         for (row, cells) in full.rows.enumerated() where !missingCells.contains(cells[targetIndex]) {
             kept.rows.append(cells)
             kept.lines.append(full.lines[row])
@@ -93,6 +93,8 @@ public struct TabularDataset: Sendable {
         if let first = encoded.skipped.first { throw first }
         dataset = try Dataset(features: try Tensor(shape: [kept.count, preprocessing.inputWidth], scalars: encoded.features),
                               targets: targets, featureNames: preprocessing.inputNames, targetName: targetName, source: file)
+        // The file's bytes, as read: a checkpoint knows the data by them (a renamed copy is the same data).
+        dataset.contentSHA256 = full.contentSHA256
     }
 }
 

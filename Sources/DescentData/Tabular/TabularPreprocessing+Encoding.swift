@@ -8,6 +8,9 @@ public struct TabularEncoding: Sendable {
     public var skipped: [DataError]
     /// Cells of categorical columns holding a value not seen in training (encoded as "(unknown)"), per column name.
     public var unknownCategories: [String: Int]
+    /// Cells that could not be read, per column the preprocessing reads (in `TabularPreprocessing.columns`' order):
+    /// what `TabularPreprocessing.columnKindError` judges, over one table or the blocks of a streamed file.
+    public var malformedCells: [Int] = []
 
     /// All unknown category cells.
     public var unknownCount: Int { unknownCategories.values.reduce(0, +) }
@@ -21,18 +24,12 @@ extension TabularPreprocessing {
     /// in training: "(unknown)", a zero vector (no one-hot input set; the embedding's row 0, kept at zero),
     /// counted in `unknownCategories`; a numeric cell that is not a number (or a boolean cell outside its pair) skips the
     /// row, reported as a `DataError` naming the line and column.
-    /// - Throws: `DataError` when a column the model reads is not in the header, or when a numeric column
-    ///   holds text in most rows (numeric in training, text here).
-    public func encode(_ table: RawTable, training: Bool = false) throws -> TabularEncoding {
+    /// - Throws: `DataError` when a column the model reads is not in the header, or (`checkingColumnKinds`) when a
+    ///   numeric column holds text in most rows (numeric in training, text here; a streamed file's later blocks
+    ///   pass false and are judged together by `columnKindError` at the end).
+    public func encode(_ table: RawTable, training: Bool = false, checkingColumnKinds: Bool = true) throws -> TabularEncoding {
         let missingCells = MissingCells(missingValues)
-        var positions: [Int] = []
-        for column in columns {
-            guard let index = table.index(of: column.name) else {
-                throw DataError.invalidCSV(file: table.file, "no column \"\(column.name)\", which the model reads; the columns are: "
-                                           + table.header.joined(separator: ", "))
-            }
-            positions.append(index)
-        }
+        let positions = try positions(in: table.header, file: table.file)
         let width = inputWidth, dense = denseWidth
         var features = [Float](repeating: 0, count: table.count * width)
         var rowsKept: [Int] = []
@@ -103,12 +100,40 @@ extension TabularPreprocessing {
             }
         }
         features.removeLast(features.count - rowsKept.count * width)
-        // A column that is numeric in training and text here: an error naming it, not a file of skipped rows.
-        for (number, count) in malformedPerColumn.enumerated() where count > 0 && count * 2 > table.count {
-            throw DataError.invalidCSV(file: table.file, "column \"\(columns[number].name)\" was \(columns[number].kind.rawValue) in training "
-                + "but \(count) of \(table.count) cells here are not (e.g. \(skipped.first.map { "\($0)" } ?? "")); is it the same kind of file?")
+        if checkingColumnKinds, let error = columnKindError(malformedCells: malformedPerColumn, rows: table.count, file: table.file,
+                                                            example: skipped.first) {
+            throw error
         }
-        return TabularEncoding(features: features, rowsKept: rowsKept, skipped: skipped, unknownCategories: unknown)
+        return TabularEncoding(features: features, rowsKept: rowsKept, skipped: skipped, unknownCategories: unknown,
+                               malformedCells: malformedPerColumn)
+    }
+
+    /// The position in `header` of each column the preprocessing reads (in `columns`' order), found by name.
+    /// - Throws: `DataError.invalidCSV` naming the first column the header lacks, and the columns it has.
+    public func positions(in header: [String], file: String) throws -> [Int] {
+        try columns.map { column in
+            guard let index = header.firstIndex(of: column.name) else {
+                throw DataError.invalidCSV(file: file, "no column \"\(column.name)\", which the model reads; the columns are: "
+                                           + header.joined(separator: ", ") + RawTable.delimiterHint(header: header))
+            }
+            return index
+        }
+    }
+
+    /// A column that was numeric (or yes/no) in training and is text here: more than half of `rows` cells could not
+    /// be read. An error naming it, rather than a file of skipped rows; nil when no column is so.
+    ///
+    /// ```swift
+    /// // bill_length_mm holds "long"/"short" in 300 of 344 rows
+    /// preprocessing.columnKindError(malformedCells: [0, 0, 300, …], rows: 344, file: "new.csv", example: first)
+    /// // new.csv: column "bill_length_mm" was numeric in training but 300 of 344 cells here are not (e.g. …); is it the same kind of file?
+    /// ```
+    public func columnKindError(malformedCells: [Int], rows: Int, file: String, example: DataError?) -> DataError? {
+        for (number, count) in malformedCells.enumerated() where number < columns.count && count > 0 && count * 2 > rows {
+            return DataError.invalidCSV(file: file, "column \"\(columns[number].name)\" was \(columns[number].kind.rawValue) in training "
+                + "but \(count) of \(rows) cells here are not (e.g. \(example.map { "\($0)" } ?? "")); is it the same kind of file?")
+        }
+        return nil
     }
 
     /// Whether a cell's text is one of the level names the encoding reserves ("(unknown)", "(other)", "(missing)").

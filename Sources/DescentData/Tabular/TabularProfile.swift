@@ -37,7 +37,9 @@ public struct ColumnProfile: Sendable, Equatable {
 ///    integers forming a run (1, 2, 3 … in any order) or, in the first column of at least 10 rows, rising down the
 ///    file (2, 5, 9 …: R's row names after rows were removed), a row number: identifier; when at least 95% of the
 ///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
-///    that is not is an error (line, column) rather than a text column;
+///    that is not is an error (line, column) rather than a text column — unless every text value among the
+///    numbers recurs (seen at least twice: grade 9 … 12 and "other", hours "<1", 1 … 4, "5+"), which makes the
+///    column categorical, as pandas reads it: a typo is a value seen once;
 /// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
 ///    other text is categorical.
 ///
@@ -67,6 +69,8 @@ public struct TabularProfile: Sendable, Equatable {
 
     /// The fraction of numeric cells from which a non-number is a malformed cell rather than a sign of text.
     public static let numericShare = 0.95
+    /// A text value seen at least this often among numbers is a level (the column is categorical), not a malformed cell.
+    public static let recurringTextCount = 2
 
     /// Infers the roles of `table`'s columns under `options`.
     /// - Throws: `DataError` naming the column: an unknown target or override name, a column named by two
@@ -77,7 +81,7 @@ public struct TabularProfile: Sendable, Equatable {
         if let target = options.target {
             guard let index = table.index(of: target) else {
                 throw DataError.invalidCSV(file: file, "unknown target column \"\(target)\"; the columns are: "
-                                           + table.header.joined(separator: ", "))
+                                           + table.header.joined(separator: ", ") + RawTable.delimiterHint(header: table.header))
             }
             targetIndex = index
         } else {
@@ -156,9 +160,11 @@ public struct TabularProfile: Sendable, Equatable {
         if options.ignore.contains(name) { return make(.ignored, "--ignore") }
         if options.categorical.contains(name) { return make(.categorical, "--categorical") }
         func malformed(_ detail: String) -> DataError {
-            // The first row (in file order) holding a cell that is not a number.
+            // The first row (in file order) holding a cell that is not a number: one seen once (a typo) first, then
+            // one that starts like a number, then any.
             let bad = { (cell: String) in !missingCells.contains(cell) && numbers[cell] == nil }
-            let row = table.rows.firstIndex { bad($0[column]) && Self.startsLikeANumber($0[column]) }
+            let row = table.rows.firstIndex { bad($0[column]) && counts[$0[column]] == 1 }
+                ?? table.rows.firstIndex { bad($0[column]) && Self.startsLikeANumber($0[column]) }
                 ?? table.rows.firstIndex { bad($0[column]) } ?? 0
             return DataError.malformedCSV(file: table.file, line: table.lines[row], column: column + 1, columnName: name,
                                           Self.notANumber(table.rows[row][column]) + detail)
@@ -194,8 +200,15 @@ public struct TabularProfile: Sendable, Equatable {
             return make(.numeric, "numbers")
         }
         // A column of numbers with a bad cell: at least 95% numbers, or a majority of numbers and a cell that
-        // starts like one ("12abc", "0x10", "1,5") — a malformed number, not a category.
+        // starts like one ("12abc", "0x10", "1,5") — a malformed number, not a category. Unless every text value
+        // recurs: codes with a few text levels beside them (a school grade 9 … 12 or "other"; hours "<1", 1 … 4,
+        // "5+"), read as categories, as pandas reads them; a typo is a value seen once.
         let share = Double(present - textCells) / Double(present)
+        let textValues = counts.filter { numbers[$0.key] == nil }
+        if textValues.allSatisfy({ $0.value >= recurringTextCount }) {
+            let shown = textValues.sorted { $0.value > $1.value }.prefix(3).map { "\"\($0.key.prefix(20))\" \($0.value)×" }
+            return make(.categorical, "numbers and recurring text (\(shown.joined(separator: ", "))\(textValues.count > 3 ? ", …" : ""))")
+        }
         if share >= numericShare || (share >= 0.5 && counts.keys.contains { numbers[$0] == nil && Self.startsLikeANumber($0) }) {
             throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
                             + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")

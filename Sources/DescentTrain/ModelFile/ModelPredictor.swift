@@ -50,11 +50,12 @@ public struct ModelPredictor {
     /// A raw table's rows as the network's inputs through the card's preprocessing (columns by name, missing
     /// cells filled, unseen categories "(unknown)"; rows with a malformed cell skipped and reported).
     /// - Throws: `ModelFileError` when the model has no preprocessing, `DataError` as `TabularPreprocessing.encode`.
-    public func encode(_ table: RawTable) throws -> (features: Tensor, encoding: TabularEncoding) {
+    /// `checkingColumnKinds`: as `TabularPreprocessing.encode` (false for a streamed file's later blocks).
+    public func encode(_ table: RawTable, checkingColumnKinds: Bool = true) throws -> (features: Tensor, encoding: TabularEncoding) {
         guard let preprocessing = card.preprocessing else {
             throw ModelFileError.invalidMetadata(file: table.file, key: ModelCard.Key.preprocessing, "the model has no preprocessing")
         }
-        let encoding = try preprocessing.encode(table)
+        let encoding = try preprocessing.encode(table, checkingColumnKinds: checkingColumnKinds)
         let features = try Tensor(shape: [encoding.rowsKept.count, preprocessing.inputWidth], scalars: encoding.features)
         return (features, encoding)
     }
