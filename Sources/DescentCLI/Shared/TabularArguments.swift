@@ -41,25 +41,15 @@ struct TabularArguments: ParsableArguments {
         categorical != nil || numeric != nil || ignore != nil || missingValues != nil || minCategoryCount != 5 || targetTransform != .none
     }
 
-    /// The options these flags describe for `target` and `task`.
+    /// The options these flags describe for `target` and `task` (read as a specification's fields are).
     func options(target: String?, task: PredictionTask?) -> TabularOptions {
-        var options = TabularOptions(target: target, task: task)
-        options.categorical = categorical.map(Self.names) ?? []
-        options.numeric = numeric.map(Self.names) ?? []
-        options.ignore = ignore.map(Self.names) ?? []
-        if let missingValues {
-            options.missingValues = missingValues.split(separator: ",", omittingEmptySubsequences: false)
-                .map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        options.minimumCategoryCount = minCategoryCount
-        options.targetTransform = targetTransform
-        return options
+        RunSpecification.tabularOptions(target: target, task: task, categorical: categorical, numeric: numeric, ignore: ignore,
+                                        missingValues: missingValues, minCategoryCount: minCategoryCount,
+                                        targetTransform: targetTransform)
     }
 
     /// "a, b,c" → ["a", "b", "c"].
-    static func names(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
+    static func names(_ text: String) -> [String] { RunSpecification.columnNames(text) }
 }
 
 extension TargetTransform: ExpressibleByArgument {}

@@ -28,10 +28,20 @@ extension RunSpecification {
         let given = categorical != nil || numeric != nil || ignore != nil || missingValues != nil || minCategoryCount != 5
             || targetTransform != .none
         guard given else { return nil }
+        return Self.tabularOptions(target: target, task: task, categorical: categorical, numeric: numeric, ignore: ignore,
+                                   missingValues: missingValues, minCategoryCount: minCategoryCount,
+                                   targetTransform: targetTransform)
+    }
+
+    /// The raw-table options the fields' texts describe (`categorical = "a,b"`, `missing_values = ",NA"`, …):
+    /// the one reading of them, for a specification and for `descent inspect`'s flags alike.
+    public static func tabularOptions(target: String?, task: PredictionTask?, categorical: String?, numeric: String?,
+                                      ignore: String?, missingValues: String?, minCategoryCount: Int,
+                                      targetTransform: TargetTransform) -> TabularOptions {
         var options = TabularOptions(target: target, task: task)
-        options.categorical = categorical.map(Self.columnNames) ?? []
-        options.numeric = numeric.map(Self.columnNames) ?? []
-        options.ignore = ignore.map(Self.columnNames) ?? []
+        options.categorical = categorical.map(columnNames) ?? []
+        options.numeric = numeric.map(columnNames) ?? []
+        options.ignore = ignore.map(columnNames) ?? []
         if let missingValues {
             options.missingValues = missingValues.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
