@@ -172,24 +172,23 @@ static int polite_allreduce(void *values, int count, handle type, handle operati
     }
 }
 
-int descent_mpi_allreduce_float(float *values, long count, int operation) {
+/* An all-reduce of `count` elements of `size` bytes each, in pieces of at most PIECE (MPI counts are ints). */
+static int allreduce_in_pieces(char *values, long count, size_t size, handle type, int operation) {
     REQUIRE_LOADED();
     for (long start = 0; start < count; start += PIECE) {
         long piece = count - start < PIECE ? count - start : PIECE;
-        int status = polite_allreduce(values + start, (int)piece, mpi.type_float, operation_handle(operation));
+        int status = polite_allreduce(values + start * (long)size, (int)piece, type, operation_handle(operation));
         if (status != 0) return status;
     }
     return 0;
 }
 
+int descent_mpi_allreduce_float(float *values, long count, int operation) {
+    return allreduce_in_pieces((char *)values, count, sizeof(float), mpi.type_float, operation);
+}
+
 int descent_mpi_allreduce_double(double *values, long count, int operation) {
-    REQUIRE_LOADED();
-    for (long start = 0; start < count; start += PIECE) {
-        long piece = count - start < PIECE ? count - start : PIECE;
-        int status = polite_allreduce(values + start, (int)piece, mpi.type_double, operation_handle(operation));
-        if (status != 0) return status;
-    }
-    return 0;
+    return allreduce_in_pieces((char *)values, count, sizeof(double), mpi.type_double, operation);
 }
 
 int descent_mpi_broadcast_bytes(void *bytes, long count, int root) {
