@@ -35,6 +35,23 @@ final class OutputFilesTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
+    func testSaveConfigTakesPartInTheSameFileCheck() throws {
+        // Was: `train --save-config x --log x` trained, then the log replaced the saved settings (and
+        // `tune --save-config study.db --storage sqlite:study.db` would have replaced the study).
+        let path = directory + "/run.toml"
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--learning-rate", "0.01",
+                                               "--save-config", path, "--log", directory + "/./run.toml", "--json"])
+        XCTAssertEqual(train.status, 2, train.standardError)
+        XCTAssertTrue(train.standardOutput.contains("are the same file"), train.standardOutput)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        let database = directory + "/study.db"
+        let tune = try CommandLineRunner.run(["tune", "--dataset", "iris", "--trials", "1", "--search", "learning_rate=loguniform(1e-3,1e-1)",
+                                              "--storage", "sqlite:" + database, "--save-config", database])
+        XCTAssertEqual(tune.status, 2, tune.standardError)
+        XCTAssertTrue(tune.standardError.contains("is the input --storage file"), tune.standardError)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: database))
+    }
+
     func testAnOutputThatIsTheInputDataIsRefusedAndTheDataKept() throws {
         // Was: `--csv x --report x` trained and replaced the data with the HTML report.
         let data = directory + "/iris.csv"

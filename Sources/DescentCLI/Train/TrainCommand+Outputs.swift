@@ -10,7 +10,7 @@ extension TrainCommand {
     /// with the HTML. A bad output path is a usage error (exit 2), for every output flag alike.
     func validateOutputs() throws {
         // The checkpoint directory is created later, so its file takes part in the sameness check only.
-        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath)],
+        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath), ("--save-config", saveConfig)],
                                  alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" }),
                                                    ("--log", outputs.logPath)],
                                  inputs: data.inputFiles + [("--init-weights", initWeights), ("--config", configurationFile.path)])

@@ -132,7 +132,14 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, Specification
             }
         }
         try StudyStorageOption.validate(storage)
-        if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
+        if let saveConfig {
+            // As train and range-test: writable, and neither the data, the configuration nor the study database.
+            let database = storage.hasPrefix("sqlite:") ? String(storage.dropFirst("sqlite:".count)) : nil
+            try TrainCommand.validateOutputs([("--save-config", saveConfig)],
+                                             inputs: data.inputFiles + [("--config", configurationFile.path)]
+                                                 + ["", "-wal", "-shm", "-journal"].map { suffix in (flag: "--storage", path: database.map { $0 + suffix }) })
+            try SpecificationFile.checkPath(saveConfig, flag: "--save-config")
+        }
         _ = try TrainingSetup.hiddenSizes(data.hidden)
         do { try specification().validate() } catch let error as RunSpecificationError { throw ValidationError(error.flagDescription) }
         _ = try searchSpace()
