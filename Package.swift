@@ -90,10 +90,44 @@ let package = Package(
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
             "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance", "DescentDistributed",
         ]),
-        .target(name: "DescentCLI", dependencies: [
-            "Descent", "DescentFiles", "DescentTune", "DescentTunePostgres",
+        // The command line, in modules that compile side by side (a first build waits for the longest chain of
+        // modules, and one large module compiles on one core; benchmarks/build_time.md). Each depends on what it
+        // imports, not on the `Descent` umbrella, so that the commands start compiling once DescentTrain is built.
+        // Options, output, errors and --config/--save-config files shared by every command:
+        .target(name: "DescentCLIShared", dependencies: [
+            "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim", "DescentTrain", "DescentFiles",
+            "DescentDistributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
+        ]),
+        // `descent train` (and the diagnosis advice it shares with range-test, demo and diagnose):
+        .target(name: "DescentCLITrain", dependencies: [
+            "DescentCLIShared", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim",
+            "DescentTrain", "DescentFiles", "DescentDistributed", "DescentReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // `descent demo`, `range-test`, `bench`, `explore`: the commands that run training beside train.
+        .target(name: "DescentCLIRuns", dependencies: [
+            "DescentCLIShared", "DescentCLITrain", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
+            "DescentOptim", "DescentTrain", "DescentFiles", "DescentDistributed", "DescentReport", "DescentExplore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // `descent tune` and `descent study`:
+        .target(name: "DescentCLITune", dependencies: [
+            "DescentCLIShared", "DescentCLITrain", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
+            "DescentOptim", "DescentTrain", "DescentFiles", "DescentTune", "DescentTunePostgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The commands that read files: predict, evaluate, inspect, report, diagnose, schedule, conformance.
+        .target(name: "DescentCLITools", dependencies: [
+            "DescentCLIShared", "DescentCLITrain", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
+            "DescentOptim", "DescentTrain", "DescentFiles", "DescentReport", "DescentConformance",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The `descent` command itself: the list of subcommands and the entry point.
+        .target(name: "DescentCLI", dependencies: [
+            "Descent", "DescentCLIShared", "DescentCLITrain", "DescentCLIRuns", "DescentCLITune", "DescentCLITools",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "descent", dependencies: ["DescentCLI"]),
         // The README's library example, verbatim (a test compares the two and runs it): a whole run from a RunSpecification.
@@ -106,7 +140,9 @@ let package = Package(
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
         .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed"]),
-        .testTarget(name: "DescentCLITests", dependencies: ["DescentCLI", "DescentTunePostgres"]),
+        .testTarget(name: "DescentCLITests", dependencies: [
+            "DescentCLI", "DescentCLIShared", "DescentCLITrain", "DescentCLIRuns", "DescentCLITune", "DescentCLITools", "DescentTunePostgres",
+        ]),
         .testTarget(name: "DescentReportTests", dependencies: ["DescentReport"]),
         .testTarget(name: "DescentTuneTests", dependencies: ["DescentTune", "DescentTunePostgres"]),
         .testTarget(name: "DescentExploreTests", dependencies: ["DescentExplore", "DescentSchedules"]),
@@ -114,7 +150,7 @@ let package = Package(
         .testTarget(name: "DescentConformanceTests", dependencies: ["DescentConformance", "DescentFiles", "DescentSchedules", "DescentOptim", "DescentTrain"]),
         // Seeded property tests ("fuzzing") of every reader of user files and text.
         .testTarget(name: "DescentFuzzTests", dependencies: ["DescentData", "DescentSchedules", "DescentOptim", "DescentTrain", "DescentConformance",
-                                                     "DescentCLI", "DescentTune"]),
+                                                     "DescentCLI", "DescentCLIShared", "DescentTune"]),
     ],
     swiftLanguageModes: [.v6]
 )

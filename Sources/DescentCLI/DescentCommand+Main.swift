@@ -1,11 +1,12 @@
 import ArgumentParser
+import DescentCLIShared
 import Foundation
 
 @available(macOS 10.15, *)
 extension DescentCommand {
     /// Exit status for a usage error (bad flags, a missing argument, an invalid
     /// option value), as Unix tools and Python's argparse use; ArgumentParser's own is 64.
-    public static let usageErrorStatus: Int32 = 2
+    public static let usageErrorStatus: Int32 = CommandFailure.usageStatus
 
     /// Parses the command line and runs the command. Exit status: 0 on success,
     /// 1 when the work itself fails (malformed input, a failed conformance case),
@@ -33,7 +34,7 @@ extension DescentCommand {
             // A bad command line with --json still ends with one JSON object (the command never ran).
             if given.contains("--json"), exitCode(for: error) != .success {
                 print(FailureJSON.line(kind: exitCode(for: error) == .validationFailure ? "usage" : "failed",
-                                       message: cutEchoes(message(for: error))))
+                                       message: CaretExcerpt.cutEchoes(message(for: error))))
             }
             if exitCode(for: error) == .validationFailure { exitForUsage(error, fromConfiguration: fromConfiguration) }
             exitSucceeding(error)
@@ -66,7 +67,7 @@ extension DescentCommand {
 
     /// Prints a usage error (saying which of the flags it names a --config file set) and exits 2.
     private static func exitForUsage(_ error: Error, fromConfiguration: [String]) -> Never {
-        var message = cutEchoes(fullMessage(for: error)) + "\n"
+        var message = CaretExcerpt.cutEchoes(fullMessage(for: error)) + "\n"
         let named = fromConfiguration.filter { flag in
             let name = flag.split(separator: "=", maxSplits: 1).first.map(String.init) ?? flag
             return message.contains(name + " ") || message.contains(name + "\n") || message.contains(name + ":")
@@ -77,16 +78,6 @@ extension DescentCommand {
         StandardOutput.error(message)
         StandardOutput.ending(with: usageErrorStatus)
         Foundation.exit(usageErrorStatus)
-    }
-
-    /// `message` with every quoted value longer than 80 characters cut (``CaretExcerpt/cut(_:)``):
-    /// ArgumentParser echoes a bad value whole ("The value '999…' is invalid for '--epochs'"), and a
-    /// 100 000-character value must not come back twice on the terminal.
-    static func cutEchoes(_ message: String) -> String {
-        guard message.count > CaretExcerpt.width else { return message }
-        return message.split(separator: "'", omittingEmptySubsequences: false).enumerated()
-            .map { index, part in index % 2 == 1 ? CaretExcerpt.cut(String(part)) : String(part) }
-            .joined(separator: "'")
     }
 
     /// `--name -1` as `--name=-1`, so a negative number given to an option reaches the option's own

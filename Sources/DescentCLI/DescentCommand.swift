@@ -1,5 +1,9 @@
 import ArgumentParser
 import Descent
+import DescentCLIRuns
+import DescentCLITools
+import DescentCLITrain
+import DescentCLITune
 
 /// The `descent` command: train models by gradient descent with a managed learning rate.
 ///

@@ -1,4 +1,5 @@
 @testable import DescentCLI
+@testable import DescentCLITune
 import Descent
 import DescentTune
 import Foundation

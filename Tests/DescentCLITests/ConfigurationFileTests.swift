@@ -1,4 +1,6 @@
 @testable import DescentCLI
+@testable import DescentCLIShared
+@testable import DescentCLITrain
 import Foundation
 import Descent
 import XCTest

@@ -1,4 +1,5 @@
 @testable import DescentCLI
+@testable import DescentCLIRuns
 import Foundation
 import XCTest
 

@@ -1,4 +1,5 @@
 @testable import DescentCLI
+@testable import DescentCLITrain
 import Descent
 import Foundation
 import XCTest

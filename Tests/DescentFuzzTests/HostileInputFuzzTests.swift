@@ -1,4 +1,5 @@
 @testable import DescentCLI
+@testable import DescentCLIShared
 import DescentData
 import DescentNN
 import DescentOptim

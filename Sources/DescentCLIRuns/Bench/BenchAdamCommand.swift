@@ -1,5 +1,7 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentOptim
+import DescentTensor
 import Dispatch
 import Foundation
 
@@ -12,7 +14,7 @@ import Foundation
 /// steadier figure on a shared machine). Build with `-c release` for meaningful numbers;
 /// `benchmarks/adam.sh` compares with PyTorch's fused Adam in the same run.
 struct BenchAdamCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "adam",
         abstract: "Seconds per Adam step over many parameters."
     )
@@ -32,7 +34,7 @@ struct BenchAdamCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON on the last line.")
     var json = false
 
-    func validate() throws {
+    package func validate() throws {
         guard params > 0 else { throw ValidationError("--params must be positive, got \(params)") }
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -48,7 +50,7 @@ struct BenchAdamCommand: AsyncParsableCommand {
     /// `params` elements. Example: 10⁹ parameters need 1.6e10 bytes ≈ 14.9 GiB.
     static func estimatedBytes(params: Int) -> Double { 16 * Double(params) }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) { try benchmark() }
     }
 

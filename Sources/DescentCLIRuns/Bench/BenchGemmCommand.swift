@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentTensor
 import Foundation
 
 /// `descent bench gemm`: single-precision matrix-multiply throughput.
@@ -13,7 +14,7 @@ import Foundation
 ///
 /// Run a release build (`swift build -c release`); debug builds are far slower.
 struct BenchGemmCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "gemm",
         abstract: "Matrix-multiply throughput in GFLOPS.",
         discussion: """
@@ -65,7 +66,7 @@ struct BenchGemmCommand: AsyncParsableCommand {
         }
     }
 
-    func validate() throws {
+    package func validate() throws {
         _ = try parsedSizes()
         _ = try parsedShapes()
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -81,7 +82,7 @@ struct BenchGemmCommand: AsyncParsableCommand {
             MatrixMultiplyKernel.available.first { $0.name.hasPrefix(name) }
     }
 
-    func run() async throws { try await FailureJSON.run(json: json) { try benchmark() } }
+    package func run() async throws { try await FailureJSON.run(json: json) { try benchmark() } }
 
     func benchmark() throws {
         let sizes = try parsedSizes()

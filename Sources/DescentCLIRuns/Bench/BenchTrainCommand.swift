@@ -1,5 +1,10 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentDistributed
+import DescentOptim
+import DescentTensor
+import DescentTrain
 import Dispatch
 import Foundation
 
@@ -18,7 +23,7 @@ import Foundation
 /// {"workload": "mlp-digits", "seconds_per_epoch": 0.0071, "samples_per_second": 252000}
 /// ```
 struct BenchTrainCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Seconds per training epoch of a fixed workload (mlp-mnist, mlp-digits, cnn-digits)."
     )
@@ -39,7 +44,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON on the last line.")
     var json = false
 
-    func validate() throws {
+    package func validate() throws {
         guard TrainingWorkload(rawValue: workload) != nil else {
             throw ValidationError("--workload '\(workload)' is not one of \(TrainingWorkload.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -47,7 +52,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
         if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be in 1...1024, got \(threads)") }
     }
 
-    func run() async throws {
+    package func run() async throws {
         let workload = TrainingWorkload(rawValue: workload)!
         // Under mpirun: each process takes the workload's batch of every global batch (weak scaling), and
         // rank 0 reports the job's samples per second and the all-reduces' share of the time.

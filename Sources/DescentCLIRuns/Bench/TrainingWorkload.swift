@@ -1,4 +1,8 @@
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentNN
+import DescentTensor
+import DescentTrain
 
 /// The training runs `descent bench train` times, each defined exactly as `benchmarks/compare_pytorch.py`
 /// defines it for PyTorch: softmax cross-entropy, Adam at 1e-3, data reshuffled every epoch.
@@ -23,7 +27,7 @@ enum TrainingWorkload: String, CaseIterable {
 
     /// The run of `epochs` epochs as a specification: the model, Adam at 1e-3 with a constant rate, the batch
     /// size, the guard as `train` has it (its data is `makeDataset`'s, which no specification names: synthetic or rescaled).
-    func specification(epochs: Int) -> RunSpecification {
+    package func specification(epochs: Int) -> RunSpecification {
         var spec = RunSpecification(dataset: "digits")
         switch self {
         case .mlpMNIST: spec.hidden = [256]

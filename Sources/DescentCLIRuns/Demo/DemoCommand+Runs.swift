@@ -1,4 +1,10 @@
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentNN
+import DescentOptim
+import DescentReport
+import DescentSchedules
+import DescentTrain
 import Foundation
 
 /// One training run of the demo: its epochs, its curves, the error that ended it (if any) and the diagnosis.

@@ -1,5 +1,10 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentExplore
+import DescentOptim
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// `descent demo`: the tour of what Descent does with the learning rate, on the bundled digits, choosing the rate
@@ -27,8 +32,8 @@ import Foundation
 /// 5. Diagnosis ...
 /// Open descent-demo/index.html
 /// ```
-struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct DemoCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "A tour on the bundled digits: the rate chosen as train chooses it (range test, race on validation loss), training with sharpness tracked, a 10× run caught by the guard, reports.",
         discussion: """
@@ -60,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
     var guardedSharpnessInterval: Int { Swift.max(1, trackSharpness / 3) }
     static let pages = ["index.html", "training.html", "training-10x.html", "range-test.html", "explorer.html"]
 
-    func validate() throws {
+    package func validate() throws {
         guard (1...1_000).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 1000, got \(epochs)") }
         guard (1...100_000).contains(trackSharpness) else {
             throw ValidationError("--track-sharpness must be between 1 and 100000 steps, got \(trackSharpness)")
@@ -86,13 +91,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         // With --json a failure (a page that cannot be written on a full disk) still ends with one object.
         try await FailureJSON.run(json: json) { try runDemo() }
     }
 
     /// The demo's run: the digits, a 64-32-10 MLP, SGD with momentum 0.9, batches of 32, seed 0, an automatic rate on one-cycle.
-    static func specification(epochs: Int) -> RunSpecification {
+    package static func specification(epochs: Int) -> RunSpecification {
         var spec = RunSpecification(dataset: "digits")
         spec.hidden = hidden
         spec.optimizer = .sgd
@@ -306,6 +311,8 @@ struct DemoCommand: AsyncParsableCommand {
         return Exploration(landscape: .bowl, start: Landscape.bowl.defaultStart, optimizerName: "sgd (momentum 0)",
                            schedule: "constant", steps: 40, paths: paths, baseRates: rates)
     }
+
+    package init() {}
 }
 
 /// A failure of the demo that is not a library error.

@@ -1,4 +1,5 @@
-import Descent
+import DescentExplore
+import DescentReport
 import Foundation
 
 /// The paths of one `descent explore` run and what they did, as terminal text, a JSON line and

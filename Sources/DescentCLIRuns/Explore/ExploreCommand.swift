@@ -1,5 +1,10 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentExplore
+import DescentOptim
+import DescentReport
+import DescentSchedules
 import Foundation
 
 /// `descent explore`: the learning-rate explorer (the treasure field). Runs Descent's own
@@ -16,8 +21,8 @@ import Foundation
 /// rate 1.05 (1.05× the limit)   diverged   gap to the minimum 4 → 8194 after 40 steps (×2048, growing); 100% of steps overshot
 /// Wrote x.html
 /// ```
-struct ExploreCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ExploreCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "explore",
         abstract: "Watch optimizers at several learning rates on a 2-D loss: crawl, converge, oscillate, overshoot, diverge.",
         discussion: """
@@ -90,7 +95,7 @@ struct ExploreCommand: AsyncParsableCommand {
         return (x, y)
     }
 
-    func validate() throws {
+    package func validate() throws {
         _ = try rates()
         _ = try startPoint()
         guard (1...Self.maximumSteps).contains(steps) else {
@@ -110,7 +115,7 @@ struct ExploreCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         // A failure (a path that cannot be written: a full disk, /dev/full, a FIFO without a reader)
         // is one line on standard error and, with --json, the failure object as the last line.
         try await FailureJSON.run(json: json) {
@@ -154,6 +159,8 @@ struct ExploreCommand: AsyncParsableCommand {
         case .scheduleFreeAdamW: return try run(ScheduleFreeAdamW())
         }
     }
+
+    package init() {}
 }
 
 extension Landscape: ExpressibleByArgument {}

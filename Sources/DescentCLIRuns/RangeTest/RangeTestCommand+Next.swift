@@ -1,4 +1,7 @@
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentOptim
+import DescentTrain
 import Foundation
 
 /// The `descent train` command that follows a range test: the same data and model flags as given, the

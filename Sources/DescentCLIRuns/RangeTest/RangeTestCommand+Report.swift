@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentOptim
+import DescentTrain
 import Foundation
 
 extension RangeTestCommand {

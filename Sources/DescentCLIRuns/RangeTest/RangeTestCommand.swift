@@ -1,5 +1,11 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentData
+import DescentNN
+import DescentOptim
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// `descent range-test`: the learning-rate range test (fastai's LR finder) on the model
@@ -19,11 +25,11 @@ import Foundation
 ///   - the four suggestions span 2.24 decades (1.45e-03 to 2.51e-01): they disagree, prefer valley
 ///   ...
 /// ```
-struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, SpecificationCommand {
-    static let csvHelp = "A CSV file with a header row to use instead of a bundled data set."
-    static let validationFractionHelp = "Fraction held out (as in `descent train`); the test never sees it."
+package struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, SpecificationCommand {
+    package static let csvHelp = "A CSV file with a header row to use instead of a bundled data set."
+    package static let validationFractionHelp = "Fraction held out (as in `descent train`); the test never sees it."
 
-    static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "range-test",
         abstract: "Find a learning rate with the range test (fastai's LR finder) and say how sure it is.",
         discussion: """
@@ -76,11 +82,11 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
             help: ArgumentHelp("Write the run this test sweeps (data, model, optimizer; learning_rate auto) to this .toml, .yaml "
                                + "or .json file: descent train --config FILE [--learning-rate RATE] trains it.", valueName: "file"))
     var saveConfig: String?
-    @OptionGroup var configurationFile: ConfigurationOption
+    @OptionGroup package var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
 
-    mutating func validate() throws {
+    package mutating func validate() throws {
         try adoptConfigurationFile()
         try data.validateSourceAndModel()
         guard start > 0, start.isFinite else { throw ValidationError("--start must be a positive number, got \(start)") }
@@ -102,13 +108,13 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
         if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
     }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) { try runTest() }
     }
 
     /// The run whose rate this test sweeps: the data, preprocessing and model flags, the optimizer and its
     /// momentum, as `train` would run it; its rate is `auto` (give train --learning-rate to use one you pick).
-    func specification() throws -> RunSpecification {
+    package func specification() throws -> RunSpecification {
         var spec = RunSpecification()
         try data.apply(to: &spec)
         spec.optimizer = optimizer
@@ -118,7 +124,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
     }
 
     /// A `--config` run's data, preprocessing, model, optimizer and momentum on this command (what the test sweeps).
-    mutating func take(_ spec: RunSpecification) {
+    package mutating func take(_ spec: RunSpecification) {
         data.take(spec)
         optimizer = spec.optimizer
         momentum = spec.momentum
@@ -155,7 +161,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
         let test: RepeatedRangeTest
         let model: Sequential
         let data: Dataset
-        func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> RepeatedRangeTestResult {
+        package func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> RepeatedRangeTestResult {
             try test.run(model, optimizer: optimizer, data: data)
         }
     }
@@ -266,4 +272,6 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(NoiseScaleObject(scale))).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
+
+    package init() {}
 }

@@ -1,4 +1,5 @@
-import Descent
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// The HTML report of a learning-rate range test: the smoothed and raw loss against the rate on

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentTrain
 import Foundation
 
 /// `--config FILE`: a run read from a TOML, YAML or JSON file straight into a `RunSpecification`, with the flags
@@ -24,20 +24,20 @@ import Foundation
 /// A key that is no field of a run, or a value of the wrong kind, is an error naming the file, the line (YAML)
 /// and the key (with the nearest field as a suggestion); so is a missing, unreadable or malformed file. `descent`
 /// exits 2 for all of them: the file stands for flags, so its errors are usage errors.
-enum ConfigurationArguments {
+package enum ConfigurationArguments {
     /// A `--config` file's run and the flags the command line gives beside it.
-    struct Loaded: Sendable {
+    package struct Loaded: Sendable {
         /// The file, as given.
         var path: String
         /// The run the file describes (fields it does not name at their defaults).
         var specification: RunSpecification
         /// The fields the file names, in file order.
-        var keys: [String]
+        package var keys: [String]
         /// The fields whose flags the command line gives (keys with `_`).
-        var given: Set<String>
+        package var given: Set<String>
 
         /// The file's settings that the command line does not override, as flags (`--epochs=0`): named in a usage error they cause.
-        var adoptedFlags: [String] {
+        package var adoptedFlags: [String] {
             keys.filter { !given.contains($0) }.compactMap { key in
                 specification.value(of: key).map { "--\(key.replacingOccurrences(of: "_", with: "-"))=\($0)" }
             }
@@ -45,7 +45,7 @@ enum ConfigurationArguments {
     }
 
     /// The `--config` of the command being parsed (set by `DescentCommand.mainWithUsageStatus` around the parse).
-    @TaskLocal static var current: Loaded?
+    @TaskLocal package static var current: Loaded?
 
     /// The subcommands that take `--config`.
     static let commands: Set<String> = ["train", "range-test", "tune"]
@@ -60,7 +60,7 @@ enum ConfigurationArguments {
     /// The `--config` file of `arguments` (without the executable's name) read into a run, or nil when the subcommand
     /// takes no configuration or none is given.
     /// - Throws: `ConfigurationError` naming the file (and the line and key) for a file that cannot be used.
-    static func load(_ arguments: [String],
+    package static func load(_ arguments: [String],
                      read: (String) throws -> ConfigurationFile = { try ConfigurationFile(contentsOf: $0) }) throws -> Loaded? {
         guard let command = arguments.first, commands.contains(command) else { return nil }
         let commandLine = Array(arguments.dropFirst())
@@ -133,7 +133,7 @@ enum ConfigurationArguments {
 }
 
 /// A command whose settings are a run specification, so `--config FILE` can give them (`train`, `range-test`, `tune`).
-protocol SpecificationCommand {
+package protocol SpecificationCommand {
     /// `--config FILE`.
     var configurationFile: ConfigurationOption { get }
     /// The run the command's settings describe.
@@ -147,7 +147,7 @@ extension SpecificationCommand {
     /// Returns what was read (nil: no `--config`).
     /// - Throws: `ValidationError` for a file that cannot be used (when not read before the parse) or a flag that cannot be read.
     @discardableResult
-    mutating func adoptConfigurationFile() throws -> ConfigurationArguments.Loaded? {
+    package mutating func adoptConfigurationFile() throws -> ConfigurationArguments.Loaded? {
         guard let path = configurationFile.path else { return nil }
         do {
             let loaded: ConfigurationArguments.Loaded

@@ -21,7 +21,7 @@ import Yams
 /// learning-rate: 0.05
 /// hidden: [64, 32]
 /// ```
-struct ConfigurationFile: Equatable {
+package struct ConfigurationFile: Equatable {
     /// One value, whatever the format.
     enum Value: Equatable {
         case string(String)
@@ -59,7 +59,7 @@ struct ConfigurationFile: Equatable {
     static let extensions = ["toml", "yaml", "yml", "json"]
 
     /// Reads and parses the file at `path`.
-    init(contentsOf path: String) throws {
+    package init(contentsOf path: String) throws {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard Self.extensions.contains(format) else {
             throw ConfigurationError(path: path, reason: "unknown format '.\(format)': give a .toml, .yaml, .yml or .json file")

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentFiles
+import DescentTrain
 import Foundation
 
 /// `--save-config FILE`: a run specification written as TOML (`.toml`), YAML (`.yaml`, `.yml`) or JSON
@@ -14,7 +15,7 @@ import Foundation
 /// hidden = [64]
 /// learning_rate = "auto"
 /// ```
-enum SpecificationFile {
+package enum SpecificationFile {
     /// The formats, by extension.
     static let extensions = ["toml", "yaml", "yml", "json"]
 
@@ -54,7 +55,7 @@ enum SpecificationFile {
                 try set(field, from: entry.value, in: &spec)
             } catch let error as RunSpecificationError {
                 // The value echoed is cut (a 2 MB value is not printed back) and kept on one line.
-                throw failure("'\(name)' " + DescentCommand.cutEchoes(error.reason).replacingOccurrences(of: "\n", with: "\\n"))
+                throw failure("'\(name)' " + CaretExcerpt.cutEchoes(error.reason).replacingOccurrences(of: "\n", with: "\\n"))
             }
         }
         return (spec, keys)
@@ -110,7 +111,7 @@ enum SpecificationFile {
 
     /// Checks that `path` names a file of a known format that may be written.
     /// - Throws: `ValidationError` naming `flag`.
-    static func checkPath(_ path: String, flag: String) throws {
+    package static func checkPath(_ path: String, flag: String) throws {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard extensions.contains(format) else {
             throw ValidationError("\(flag): '\(CaretExcerpt.cut(path))' has no known extension; give a .toml, .yaml or .json file")
@@ -119,7 +120,7 @@ enum SpecificationFile {
     }
 
     /// Writes `spec` to `path` in the format of its extension (atomically).
-    static func write(_ spec: RunSpecification, to path: String) throws {
+    package static func write(_ spec: RunSpecification, to path: String) throws {
         try AtomicFile.write(try text(of: spec, format: URL(fileURLWithPath: path).pathExtension.lowercased()), to: path)
     }
 

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentData
+import DescentFiles
+import DescentNN
+import DescentTrain
 import Foundation
 
 /// Why a command failed, with one exit status per meaning:
@@ -16,8 +19,8 @@ import Foundation
 /// command with "error: data.csv has 1 row; …" on standard error, status 1, and with `--json` the
 /// last line of standard output
 /// `{"error":{"kind":"input","message":"data.csv has 1 row; …"},"status":"failed"}`.
-struct CommandFailure: Error, CustomStringConvertible {
-    enum Kind: String, Sendable {
+package struct CommandFailure: Error, CustomStringConvertible {
+    package enum Kind: String, Sendable {
         /// A flag, argument or value on the command line is wrong (status 2).
         case usage
         /// An input file is unreadable, malformed or unsuitable (status 1).
@@ -39,7 +42,7 @@ struct CommandFailure: Error, CustomStringConvertible {
     /// More fields for the `--json` failure object (e.g. a conformance run's counts).
     var extra: [String: JSONValue] = [:]
 
-    init(_ kind: Kind, _ message: String, excerpt: String? = nil, extra: [String: JSONValue] = [:]) {
+    package init(_ kind: Kind, _ message: String, excerpt: String? = nil, extra: [String: JSONValue] = [:]) {
         self.kind = kind
         self.message = message
         self.excerpt = excerpt
@@ -47,9 +50,13 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 
     /// 2 for a usage error, 1 for every failure of the work.
-    var status: Int32 { kind == .usage ? DescentCommand.usageErrorStatus : 1 }
+    /// The exit status of a usage error (bad flags, a missing argument, an invalid option value), as Unix tools
+    /// and Python's argparse use; ArgumentParser's own is 64. `DescentCommand.usageErrorStatus` is this value.
+    package static let usageStatus: Int32 = 2
 
-    var description: String { message }
+    var status: Int32 { kind == .usage ? Self.usageStatus : 1 }
+
+    package var description: String { message }
 
     /// The failure an error stands for: a `ValidationError` is a usage error; data, conformance
     /// and range-test errors are input errors; a write error is a write error; the rest `failed`.
@@ -61,7 +68,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// A message as one line of at most about 500 characters: the last guard against a message that
     /// echoes a whole input (each reader cuts its own echoes to about 80 characters around the problem).
-    static func bounded(_ message: String) -> String {
+    package static func bounded(_ message: String) -> String {
         let line = message.contains("\n") ? message.split(separator: "\n", omittingEmptySubsequences: true).joined(separator: " ") : message
         return line.count > 500 ? String(line.prefix(400)) + "… (\(line.count) characters)" : line
     }
@@ -73,7 +80,7 @@ struct CommandFailure: Error, CustomStringConvertible {
         case let error as DataError: return CommandFailure(.input, error.description)
         case let error as ModelFileError: return CommandFailure(.input, error.description)
         case let error as StateLoadError: return CommandFailure(.input, error.description)
-        case let error as ConformanceError: return CommandFailure(.input, error.description)
+        case let error as any InputFailure: return CommandFailure(.input, error.description)
         case let error as FileWriteError: return CommandFailure(.write, error.description)
         case let error as TrainingError: return CommandFailure(.diverged, "\(error)")
         default: return CommandFailure(.failed, "\(error)")
@@ -87,10 +94,14 @@ struct CommandFailure: Error, CustomStringConvertible {
     }
 }
 
+/// The exit status of `predict` and `evaluate` when the work was done but rows with a malformed cell were
+/// skipped (docs/exit-codes.md).
+package let skippedRowsExitStatus: Int32 = 3
+
 /// The failure object of `--json` runs, shared by every command (train's richer summary included).
-enum FailureJSON {
+package enum FailureJSON {
     /// `{"error":{"kind":KIND,"message":MESSAGE},"status":"failed"}` plus `extra` fields, one line.
-    static func line(kind: String, message: String, extra: [String: JSONValue] = [:]) -> String {
+    package static func line(kind: String, message: String, extra: [String: JSONValue] = [:]) -> String {
         var object = extra
         object["status"] = .string("failed")
         object["error"] = .object(["kind": .string(kind), "message": .string(message)])
@@ -103,7 +114,7 @@ enum FailureJSON {
     /// Runs a command's work; on failure prints "error: MESSAGE" on standard error and, with
     /// `json`, the failure object as the last line of standard output, then exits with the
     /// failure's status (``CommandFailure/status``).
-    static func run(json: Bool, _ body: () async throws -> Void) async throws {
+    package static func run(json: Bool, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let exit as ExitCode {

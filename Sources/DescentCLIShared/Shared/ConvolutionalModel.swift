@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentNN
+import DescentTensor
 
 /// The convolutional network of `descent train --model cnn` and `descent bench train --workload cnn-digits`:
 /// for each width c in `channels`, Conv2D(3×3, padding 1) → ReLU → MaxPool 2, then Flatten → Linear to the outputs.
@@ -13,10 +14,10 @@ import Descent
 /// let model = try ConvolutionalModel.make(image: [1, 8, 8], channels: [16, 32], outputs: 10, using: &generator)
 /// try model(Tensor.zeros([5, 64])).shape   // [5, 10]
 /// ```
-enum ConvolutionalModel {
+package enum ConvolutionalModel {
     /// - Throws: `ValidationError` naming `--channels` if a width is not positive or the image is too
     ///   small for one 2×2 pooling per convolution.
-    static func make(image: [Int], channels: [Int], outputs: Int, using generator: inout SeededGenerator) throws -> Sequential {
+    package static func make(image: [Int], channels: [Int], outputs: Int, using generator: inout SeededGenerator) throws -> Sequential {
         guard image.count == 3, image.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("a convolutional model needs images of shape channels×height×width, got \(image)")
         }

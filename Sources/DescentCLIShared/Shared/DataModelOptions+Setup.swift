@@ -1,5 +1,7 @@
 import ArgumentParser
-import Descent
+import DescentData
+import DescentNN
+import DescentTrain
 import Foundation
 
 /// The kind of model `--model` builds: `mlp` (the `--hidden` layer sizes) or `cnn` (the `--channels` widths,
@@ -11,7 +13,7 @@ extension ModelArchitecture.Kind: ExpressibleByArgument {}
 extension DataModelOptions {
     /// Checks the data-source and model options: exactly one of `--dataset`, `--csv` and `--idx-images`
     /// (which needs `--idx-labels`), `--target` only with `--csv`, and `--channels` a list of positive widths.
-    func validateSourceAndModel() throws {
+    package func validateSourceAndModel() throws {
         if tabular.isGiven && csv == nil {
             throw ValidationError("--categorical, --numeric, --ignore, --missing-values, --min-category-count and --target-transform go with --csv")
         }
@@ -29,13 +31,13 @@ extension DataModelOptions {
     }
 
     /// The data files these options read, by flag (nil: not given), for the check that no output replaces one.
-    var inputFiles: [(flag: String, path: String?)] {
+    package var inputFiles: [(flag: String, path: String?)] {
         [("--csv", csv), ("--idx-images", idxImages), ("--idx-labels", idxLabels)]
     }
 
     /// These options on `spec`: the data source, the preprocessing, the model, the batch size and the seed.
     /// - Throws: `ValidationError` naming the flag for `--hidden` or `--channels` that is not a list of widths.
-    func apply(to spec: inout RunSpecification) throws {
+    package func apply(to spec: inout RunSpecification) throws {
         spec.dataset = dataset
         spec.csv = csv
         spec.target = target
@@ -60,7 +62,7 @@ extension DataModelOptions {
 
     /// `spec`'s data, preprocessing and model fields on these options (the inverse of `apply(to:)`): how a `--config`
     /// file's run becomes the command's settings.
-    mutating func take(_ spec: RunSpecification) {
+    package mutating func take(_ spec: RunSpecification) {
         (dataset, csv, target, task, idxImages, idxLabels) = (spec.dataset, spec.csv, spec.target, spec.task, spec.idxImages, spec.idxLabels)
         noStandardize = !spec.standardize
         validationFraction = spec.validationFraction
@@ -76,7 +78,7 @@ extension DataModelOptions {
     }
 
     /// The training loss's class weights of `spec` for `setup` (nil: unweighted, or a regression).
-    static func classWeights(_ spec: RunSpecification, for setup: TrainingSetup) -> [Float]? {
+    package static func classWeights(_ spec: RunSpecification, for setup: TrainingSetup) -> [Float]? {
         guard let labels = setup.split.train.targets.classIndices else { return nil }
         return spec.classWeights.weights(labels: labels, classes: setup.objective.outputSize)
     }

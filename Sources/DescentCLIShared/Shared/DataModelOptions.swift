@@ -1,8 +1,10 @@
 import ArgumentParser
-import Descent
+import DescentData
+import DescentNN
+import DescentTrain
 
 /// The help texts that differ between the commands that share `DataModelOptions`.
-protocol DataModelOptionsWording {
+package protocol DataModelOptionsWording {
     /// Help for `--csv`.
     static var csvHelp: String { get }
     /// Help for `--validation-fraction`.
@@ -19,25 +21,25 @@ protocol DataModelOptionsWording {
 /// $ descent train --dataset digits --model cnn --channels 16,32
 /// $ descent train --idx-images train-images-idx3-ubyte --idx-labels train-labels-idx1-ubyte --model cnn
 /// ```
-struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
+package struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     @Option(help: "A bundled data set: \(BundledDataset.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var dataset: String?
+    package var dataset: String?
     @Option(help: ArgumentHelp(Wording.csvHelp))
-    var csv: String?
+    package var csv: String?
     @Option(help: "The target column of --csv (default: the last column).")
-    var target: String?
+    package var target: String?
     @Option(help: "The task of --csv's target: classification or regression (default: inferred, as `descent inspect` does).")
-    var task: PredictionTask?
+    package var task: PredictionTask?
     @Option(help: "Hidden layer sizes, comma-separated (empty for a linear model).")
-    var hidden: String = "64"
+    package var hidden: String = "64"
     @Option(name: .customLong("batch-size"), help: "Examples per minibatch.")
-    var batchSize: Int = 32
+    package var batchSize: Int = 32
     @Option(help: "Seed for the split, the initial weights and the shuffling.")
-    var seed: UInt64 = 0
+    package var seed: UInt64 = 0
     @Option(name: .customLong("validation-fraction"), help: ArgumentHelp(Wording.validationFractionHelp))
-    var validationFraction: Double = 0.2
+    package var validationFraction: Double = 0.2
     @Flag(name: .customLong("no-standardize"), help: "Keep the features as they are in the file.")
-    var noStandardize = false
+    package var noStandardize = false
     @Option(name: .customLong("idx-images"), help: "An IDX images file (MNIST's format) to train on, with --idx-labels.")
     var idxImages: String?
     @Option(name: .customLong("idx-labels"), help: "The IDX labels file that goes with --idx-images.")
@@ -51,6 +53,9 @@ struct DataModelOptions<Wording: DataModelOptionsWording>: ParsableArguments {
     @Option(name: .customLong("class-weights"),
             help: "Weigh the training loss per class: none, or balanced (n / (classes × count), scikit-learn's rule; the validation loss stays unweighted).")
     var classWeights: ClassWeighting = .none
+
+    package init() {}
 }
 
 extension ClassWeighting: ExpressibleByArgument {}
+extension PredictionTask: ExpressibleByArgument {}

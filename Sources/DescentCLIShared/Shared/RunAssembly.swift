@@ -1,13 +1,15 @@
 import ArgumentParser
-import Descent
+import DescentOptim
+import DescentSchedules
+import DescentTrain
 import Foundation
 
 /// The pieces of a run that `train` and each `tune` trial build the same way from a `RunSpecification`,
 /// so that a trial is exactly the `train` run its reproduce line prints: the steps, the schedule fitted
 /// to them, the optimizer with its controllers, and the trainer.
-enum RunAssembly {
+package enum RunAssembly {
     /// Steps per epoch and in the whole run; a run too long for a schedule to count is a usage error naming `--epochs`.
-    static func steps(_ spec: RunSpecification, trainingExamples: Int) throws -> (perEpoch: Int, total: Int) {
+    package static func steps(_ spec: RunSpecification, trainingExamples: Int) throws -> (perEpoch: Int, total: Int) {
         // Written so that a huge batch size or number of epochs cannot overflow.
         let (fullBatches, remainder) = trainingExamples.quotientAndRemainder(dividingBy: spec.batchSize)
         let stepsPerEpoch = fullBatches + (remainder == 0 ? 0 : 1)
@@ -19,7 +21,7 @@ enum RunAssembly {
     }
 
     /// The optimizer of `rule` at `rate` on `schedule`, with the specification's weight decay and, when asked, ReduceLROnPlateau.
-    static func optimizer<Rule: OptimizerRule>(_ rule: Rule, _ spec: RunSpecification, rate: Double,
+    package static func optimizer<Rule: OptimizerRule>(_ rule: Rule, _ spec: RunSpecification, rate: Double,
                                                schedule: AnySchedule) throws -> Optimizer<Rule> {
         var optimizer = try Optimizer(rule, learningRate: rate, weightDecay: spec.weightDecay, schedule: .schedule(schedule))
         if spec.reduceOnPlateau {

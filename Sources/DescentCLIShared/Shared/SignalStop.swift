@@ -1,4 +1,4 @@
-import Descent
+import DescentTrain
 import Foundation
 
 /// Turns SIGINT and SIGTERM into a `StopRequest` while training runs: the step in progress
@@ -13,13 +13,13 @@ import Foundation
 /// // ... trainer.run(..., stopRequest: signals.request) ...
 /// signals.exitStatus                  // 130 after SIGINT
 /// ```
-final class SignalStop: @unchecked Sendable {
-    let request = StopRequest()
+package final class SignalStop: @unchecked Sendable {
+    package let request = StopRequest()
     private var sources: [DispatchSourceSignal] = []
 
     /// - Parameter watching: false under MPI, whose processes never see these dispatch sources fire
     ///   (`MPICommunicator.watchStopSignals` sets `request` there).
-    init(json: Bool = false, watching: Bool = true) {
+    package init(json: Bool = false, watching: Bool = true) {
         for number in [SIGINT, SIGTERM] where watching {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -47,7 +47,7 @@ final class SignalStop: @unchecked Sendable {
     }
 
     /// 130 after SIGINT, 143 after SIGTERM (128 + the signal's number), nil when none came.
-    var exitStatus: Int32? {
+    package var exitStatus: Int32? {
         switch request.reason {
         case "SIGINT": return 128 + SIGINT
         case "SIGTERM": return 128 + SIGTERM
@@ -56,7 +56,7 @@ final class SignalStop: @unchecked Sendable {
     }
 
     /// Gives the signals back their default actions.
-    func restore() {
+    package func restore() {
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)

@@ -29,7 +29,7 @@ import Darwin
 /// Example: `descent schedule show cosine --steps 10 --json > /dev/full; echo $?` prints
 /// "error: cannot write to standard output: No space left on device …" and 1 (it printed nothing and
 /// said 0 before).
-enum StandardOutput {
+package enum StandardOutput {
     /// The `errno` of the first failed write to standard output (nil while all went well).
     nonisolated(unsafe) private static var failure: Int32?
     /// The failure was already said (by ``checkWritten()``): the exit check does not repeat it.
@@ -40,14 +40,14 @@ enum StandardOutput {
 
     /// Records that the process is ending with `status`; a failed write then keeps a non-zero status
     /// (a usage error stays 2) and turns 0 into 1.
-    static func ending(with status: Int32) {
+    package static func ending(with status: Int32) {
         lock.lock()
         defer { lock.unlock() }
         failingStatus = status
     }
 
     /// Registers the check at exit: flush, and on a failed write, the message and status 1.
-    static func install() {
+    package static func install() {
         atexit { StandardOutput.finishAtExit() }
     }
 
@@ -58,7 +58,7 @@ enum StandardOutput {
     private static let bufferSize = 1 << 16
 
     /// Writes `text` to standard output (buffered); see the type for what a failure does.
-    static func write(_ text: String) {
+    package static func write(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
         guard failure == nil else { return }
@@ -110,7 +110,7 @@ enum StandardOutput {
     }
 
     /// Writes `text` to standard error, unbuffered; a failure there is ignored.
-    static func error(_ text: String) {
+    package static func error(_ text: String) {
         _ = writeAll(Array(text.utf8), to: STDERR_FILENO)
     }
 
@@ -123,7 +123,7 @@ enum StandardOutput {
 
     /// Throws a `write` failure when a write to standard output failed (for a command that would
     /// otherwise go on producing output nobody gets); the exit check then does not say it again.
-    static func checkWritten() throws {
+    package static func checkWritten() throws {
         lock.lock()
         defer { lock.unlock() }
         guard let failure else { return }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Descent
+import DescentData
+import DescentTrain
 
 /// How a raw CSV file's columns are read (`descent train`, `range-test`, `tune` and `inspect`):
 /// role overrides, the missing-value markers, the rare-category threshold and the target transform.
@@ -10,7 +11,7 @@ import Descent
 /// $ descent train --csv penguins.csv --target species --ignore year --categorical island
 /// $ descent train --csv prices.csv --target price --target-transform log --missing-values ',NA,-'
 /// ```
-struct TabularArguments: ParsableArguments {
+package struct TabularArguments: ParsableArguments {
     @Option(help: "Columns of --csv to read as categories, comma-separated (e.g. a year or a code).")
     var categorical: String?
     @Option(help: "Columns of --csv to read as numbers, comma-separated (a cell that is not a number is then an error).")
@@ -27,7 +28,7 @@ struct TabularArguments: ParsableArguments {
     var targetTransform: TargetTransform = .none
 
     /// Checks the numbers and names.
-    func validate() throws {
+    package func validate() throws {
         guard (1...1_000_000).contains(minCategoryCount) else {
             throw ValidationError("--min-category-count must be in 1...1000000, got \(minCategoryCount)")
         }
@@ -42,7 +43,7 @@ struct TabularArguments: ParsableArguments {
     }
 
     /// The options these flags describe for `target` and `task` (read as a specification's fields are).
-    func options(target: String?, task: PredictionTask?) -> TabularOptions {
+    package func options(target: String?, task: PredictionTask?) -> TabularOptions {
         RunSpecification.tabularOptions(target: target, task: task, categorical: categorical, numeric: numeric, ignore: ignore,
                                         missingValues: missingValues, minCategoryCount: minCategoryCount,
                                         targetTransform: targetTransform)
@@ -50,6 +51,8 @@ struct TabularArguments: ParsableArguments {
 
     /// "a, b,c" → ["a", "b", "c"].
     static func names(_ text: String) -> [String] { RunSpecification.columnNames(text) }
+
+    package init() {}
 }
 
 extension TargetTransform: ExpressibleByArgument {}

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentData
+import DescentNN
+import DescentTensor
+import DescentTrain
 import Foundation
 
 /// What `descent train`, `descent range-test` and each tune trial share: the data (a bundled set, a CSV
@@ -13,27 +16,27 @@ import Foundation
 /// setup.split.train.count     // 120
 /// setup.model.parameterCount  // 4·64 + 64 + 64·3 + 3 = 515
 /// ```
-struct TrainingSetup {
+package struct TrainingSetup {
     /// The whole data set as loaded.
-    let data: Dataset
+    package let data: Dataset
     /// Training and validation parts (standardised when asked).
-    let split: DatasetSplit
+    package let split: DatasetSplit
     /// Classification or regression, from the data.
-    let objective: Objective
+    package let objective: Objective
     /// The freshly initialised model.
-    let model: Sequential
+    package let model: Sequential
     /// The model's layers in words, printed before training ("64 → 64 → 10, ReLU").
-    let architecture: String
+    package let architecture: String
     /// The standardisation fitted on the training part (nil with --no-standardize): saved with the model.
-    private(set) var standardizer: Standardizer?
+    package private(set) var standardizer: Standardizer?
     /// The model as a value (kind and sizes): saved with the model.
-    let modelArchitecture: ModelArchitecture
+    package let modelArchitecture: ModelArchitecture
     /// A raw table's fitted preprocessing (nil for a bundled set, IDX files or a plain numeric CSV): saved with the model.
-    private(set) var preprocessing: TabularPreprocessing?
+    package private(set) var preprocessing: TabularPreprocessing?
     /// The raw table's columns and roles (nil when `preprocessing` is).
-    private(set) var profile: TabularProfile?
+    package private(set) var profile: TabularProfile?
     /// Rows dropped because their target was missing.
-    private(set) var droppedRows = 0
+    package private(set) var droppedRows = 0
 
     /// The setup of the run `spec` describes (its data, preprocessing and model; `batchSize` sizes the memory
     /// check, as the activations of one minibatch are in memory at a time). `model` `.cnn` builds
@@ -42,7 +45,7 @@ struct TrainingSetup {
     /// `loaded`, when given, is the data the specification's source holds, already read (a tune worker reads it once).
     /// A raw table is read with the specification's raw-table fields (`spec.tabularOptions`; nil: the defaults, a plain
     /// numeric file read as before); `fold`: one fold of `--folds` as the validation part.
-    init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil,
+    package init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil,
          fold: (index: Int, count: Int)? = nil) throws {
         let tabular = spec.tabularOptions
         let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
@@ -146,7 +149,7 @@ struct TrainingSetup {
 
     /// The model in words for reports: "MLP 64 → 32 → 10, ReLU; 2,410 parameters" or
     /// "CNN 1×8×8 → conv 3×3 16, … → linear 128 → 10; 6,090 parameters".
-    var modelSummary: String { "\(architecture); \(model.parameterCount) parameters" }
+    package var modelSummary: String { "\(architecture); \(model.parameterCount) parameters" }
 
     /// `data` made to fit a warm start's saved model: the same task and feature count, and its classes
     /// numbered as the model's (`Targets.relabeled(to:)`), so each class trains the output that predicts it.
@@ -185,7 +188,7 @@ struct TrainingSetup {
 
     /// The most bytes a run may need: half the machine's memory, so `--hidden 4000000000` is an
     /// error naming the flag, not a failed allocation (SIGABRT) part-way through.
-    static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
+    package static var memoryBudget: Double { Double(ProcessInfo.processInfo.physicalMemory) / 2 }
 
     /// A rough upper estimate of the bytes an MLP with these layer widths needs (in Double, so it
     /// cannot overflow): 16 bytes a parameter (weights, gradients, two optimizer moments) and
@@ -198,10 +201,10 @@ struct TrainingSetup {
     }
 
     /// One line on the data: source, sizes and the task.
-    var dataSummary: String { "\(data.source): \(dataShape)" }
+    package var dataSummary: String { "\(data.source): \(dataShape)" }
 
     /// The data's sizes and task without its name: "120 training and 30 validation examples, 4 features, 3 classes".
-    var dataShape: String {
+    package var dataShape: String {
         "\(split.train.count) training and \(split.validation.count) validation examples, "
             + "\(data.featureCount) features, \(objective.metricName == "accuracy" ? "\(objective.outputSize) classes" : "regression")"
     }
@@ -218,7 +221,7 @@ struct TrainingSetup {
     }
 
     /// The layer sizes of `--hidden` ("64", "128,64", "" for a linear model).
-    static func hiddenSizes(_ text: String) throws -> [Int] {
+    package static func hiddenSizes(_ text: String) throws -> [Int] {
         // "" (or only spaces) is a linear model; otherwise every comma separates a size: "64,,32" and ",64"
         // are refused rather than read as 64,32 and 64.
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }

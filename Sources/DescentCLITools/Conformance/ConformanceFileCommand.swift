@@ -1,5 +1,7 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentConformance
+import DescentFiles
 import Foundation
 
 /// The file and flag every `descent conformance` command takes.

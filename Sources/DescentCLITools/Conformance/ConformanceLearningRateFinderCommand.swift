@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentConformance
 import Foundation
 
 /// `descent conformance lr-finder FILE`: runs every case of a range-test conformance file

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentConformance
 import Foundation
 
 /// `descent conformance optimizers FILE`: runs every case of an optimizer conformance file with

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentConformance
 import Foundation
 
 /// `descent conformance schedules FILE`: runs every case of a schedules conformance file (the form

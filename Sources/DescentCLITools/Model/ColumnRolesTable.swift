@@ -1,4 +1,6 @@
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentData
 import DescentFiles
 import Foundation
 

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentNN
+import DescentTrain
 import Foundation
 
 extension EvaluateCommand {

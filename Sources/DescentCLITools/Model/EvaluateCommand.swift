@@ -1,5 +1,9 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentNN
+import DescentTensor
+import DescentTrain
 import Foundation
 
 /// `descent evaluate --model FILE --csv DATA.csv [--target COL] [--json]`: how a saved model scores on
@@ -21,8 +25,8 @@ import Foundation
 /// class        precision  recall  support
 /// setosa          1.0000  1.0000       50
 /// ```
-struct EvaluateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct EvaluateCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Score a saved model on a labelled CSV file: loss, accuracy or R², confusion matrix.",
         discussion: """
@@ -41,7 +45,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     @Flag(help: "End standard output with one line of JSON.")
     var json = false
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) {
             let predictor = try ModelPredictor(try ModelFile.loadVerified(path: model))
             let card = predictor.card
@@ -125,4 +129,6 @@ struct EvaluateCommand: AsyncParsableCommand {
                 + pad(String(tally.support(index)), 9))
         }
     }
+
+    package init() {}
 }

@@ -1,4 +1,6 @@
-import Descent
+import DescentCLITrain
+import DescentNN
+import DescentTrain
 import Foundation
 
 /// `descent evaluate --json` for a classifier: `{"accuracy":…,"confusion_matrix":{"counts":[[…]],"labels":[…]},

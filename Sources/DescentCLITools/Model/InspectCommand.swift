@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentTensor
+import DescentTrain
 import Foundation
 
 /// `descent inspect FILE [--target COLUMN] [--task classification|regression] [--json]`:
@@ -22,8 +25,8 @@ import Foundation
 /// ...
 /// target: species (column 5), task: classification, 3 classes
 /// ```
-struct InspectCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct InspectCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Look inside a CSV data file or a safetensors weights file.",
         discussion: """
@@ -49,7 +52,7 @@ struct InspectCommand: AsyncParsableCommand {
     /// How a CSV file's columns are read: the roles shown are those training will use with the same flags.
     @OptionGroup var tabular: TabularArguments
 
-    func validate() throws {
+    package func validate() throws {
         if kind == nil {
             throw ValidationError("cannot tell the format of '\(file)': inspect reads .csv, .safetensors and .npy files")
         }
@@ -66,7 +69,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) {
             do {
                 switch kind {
@@ -172,6 +175,6 @@ struct InspectCommand: AsyncParsableCommand {
         let text = String(format: "%.6g", value)
         return text
     }
-}
 
-extension PredictionTask: ExpressibleByArgument {}
+    package init() {}
+}

@@ -1,4 +1,4 @@
-import Descent
+import DescentTrain
 import Foundation
 
 extension ModelCard {

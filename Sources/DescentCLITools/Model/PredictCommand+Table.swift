@@ -1,11 +1,9 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentTrain
 import DescentFiles
 import Foundation
-
-/// The exit status of `predict` and `evaluate` when the work was done but rows with a malformed cell were
-/// skipped (docs/exit-codes.md).
-let skippedRowsExitStatus: Int32 = 3
 
 extension PredictCommand {
     /// Predicts for a raw table through the model's preprocessing (a model trained on a raw CSV file):

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentData
+import DescentTensor
+import DescentTrain
 import DescentFiles
 import Foundation
 
@@ -19,8 +23,8 @@ import Foundation
 /// prediction,probability_setosa,probability_versicolor,probability_virginica
 /// setosa,0.9731,0.0268,0.0001
 /// ```
-struct PredictCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct PredictCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Predict with a saved model for every row of a CSV file.",
         discussion: """
@@ -41,7 +45,7 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(help: "End standard output with one line of JSON.")
     var json = false
 
-    func validate() throws {
+    package func validate() throws {
         if let out {
             try TrainCommand.validateOutputs([("--out", out)])
             if FileDestination.same(out, csv) { throw ValidationError("--out '\(out)' is the input --csv file; give the predictions their own path") }
@@ -49,7 +53,7 @@ struct PredictCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) {
             let started = Date()
             let predictor = try ModelPredictor(try ModelFile.loadVerified(path: model))
@@ -142,4 +146,6 @@ struct PredictCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? #"{"status":"failed"}"#
     }
+
+    package init() {}
 }

@@ -1,4 +1,4 @@
-import Descent
+import DescentData
 import Foundation
 
 /// What `predict` and `evaluate` saw while streaming a raw table through a model's preprocessing, block by block

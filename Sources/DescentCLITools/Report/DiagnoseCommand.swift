@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// `descent diagnose FILE.jsonl`: what the curves of a logged run show, as `descent train` says it
@@ -16,8 +19,8 @@ import Foundation
 ///   - the validation accuracy is 0.981, 98% of the way from the trivial 0.102 to 1
 /// Advice: keep these settings
 /// ```
-struct DiagnoseCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct DiagnoseCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "diagnose",
         abstract: "Say what the curves of a run logged with descent train --log show.",
         discussion: "Reads the JSON Lines log and prints the diagnosis (rate too high or too low, overfitting, "
@@ -49,7 +52,7 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) { try diagnoseLog() }
     }
 
@@ -90,4 +93,6 @@ struct DiagnoseCommand: AsyncParsableCommand {
         }
         for line in DiagnosisText.lines(diagnosis) { print(line) }
     }
+
+    package init() {}
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentReport
 import Foundation
 
 /// `descent report run1.jsonl run2.jsonl …`: one HTML page overlaying several runs logged with
@@ -15,8 +17,8 @@ import Foundation
 /// fast  20 epochs, 80 steps, 0 rollbacks; best validation loss 0.0639 at epoch 17
 /// Wrote runs.html
 /// ```
-struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ReportCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Compare runs logged with descent train --log on one HTML page (loss and rate curves overlaid).",
         discussion: """
@@ -39,7 +41,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     static let maximumRuns = ChartPalette.colors.count
 
-    func validate() throws {
+    package func validate() throws {
         guard !logs.isEmpty else { throw ValidationError("give at least one log written by descent train --log") }
         guard logs.count <= Self.maximumRuns else {
             throw ValidationError("at most \(Self.maximumRuns) logs (one colour each), got \(logs.count)")
@@ -47,7 +49,7 @@ struct ReportCommand: AsyncParsableCommand {
         try TrainCommand.validateOutputs([("--out", out)], inputs: logs.map { (flag: "log", path: $0) })
     }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) { try report() }
     }
 
@@ -74,4 +76,6 @@ struct ReportCommand: AsyncParsableCommand {
             print("Wrote \(out)")
         }
     }
+
+    package init() {}
 }

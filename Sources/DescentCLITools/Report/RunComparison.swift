@@ -1,4 +1,6 @@
-import Descent
+import DescentFiles
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// Several logged runs side by side: the page, the terminal lines and the JSON of `descent report`.

@@ -1,4 +1,5 @@
-import Descent
+import DescentCLIShared
+import DescentTrain
 import Foundation
 
 /// Reading a run logged with `descent train --log` for a command (`report`, `diagnose`): the one place

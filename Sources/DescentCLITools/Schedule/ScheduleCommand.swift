@@ -1,10 +1,12 @@
 import ArgumentParser
 
 /// `descent schedule ...`: look at learning-rate schedules.
-struct ScheduleCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct ScheduleCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "schedule",
         abstract: "Show learning-rate schedules.",
         subcommands: [ScheduleShowCommand.self]
     )
+
+    package init() {}
 }

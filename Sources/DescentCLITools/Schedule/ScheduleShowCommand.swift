@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentFiles
+import DescentReport
+import DescentSchedules
 import Foundation
 
 /// `descent schedule show "<spec>" --steps N [--base-lr X] [--json]`: a schedule's values and a

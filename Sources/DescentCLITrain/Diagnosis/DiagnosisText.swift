@@ -1,4 +1,4 @@
-import Descent
+import DescentTrain
 import Foundation
 
 /// The diagnosis in words, as `train`, `diagnose`, the demo and the reports print it: the verdict,
@@ -9,14 +9,19 @@ import Foundation
 /// makes the change and nothing else: `--epochs 20` becomes `--epochs 40` (with `--resume` when the run
 /// keeps checkpoints and its schedule does not depend on its length, so it goes on from where it stopped),
 /// `--learning-rate 0.39` becomes `--learning-rate 3.90e-02`.
-enum DiagnosisText {
+package enum DiagnosisText {
     /// The run the advice is about: its arguments (as `CommandLine.arguments`) and whether it kept checkpoints.
-    struct Rerun {
+    package struct Rerun {
         var arguments: [String]
         var checkpointed: Bool
+
+        package init(arguments: [String], checkpointed: Bool) {
+            self.arguments = arguments
+            self.checkpointed = checkpointed
+        }
     }
 
-    static func lines(_ diagnosis: Diagnosis, rerun: Rerun? = nil) -> [String] {
+    package static func lines(_ diagnosis: Diagnosis, rerun: Rerun? = nil) -> [String] {
         ["Diagnosis: \(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence)"]
             + diagnosis.evidence.map { "  - \($0)" }
             + ["Advice: \(advice(diagnosis, rerun: rerun))"]
@@ -25,7 +30,7 @@ enum DiagnosisText {
     /// The advice with the rate it names (`diagnosis.learningRate`) and, given the run's command, the command that follows it;
     /// for a rate outside what the optimizer normally uses that the verdict shows was trouble, how to find one for it
     /// (`unusualRateAdvice`); a run that went well at an unusual rate gets the fact in the evidence only.
-    static func advice(_ diagnosis: Diagnosis, rerun: Rerun? = nil) -> String {
+    package static func advice(_ diagnosis: Diagnosis, rerun: Rerun? = nil) -> String {
         adviceForVerdict(diagnosis, rerun: rerun)
             + (diagnosis.unusualLearningRate.flatMap { $0.matchesVerdict ? "; " + unusualRateAdvice($0) : nil } ?? "")
     }
@@ -114,7 +119,7 @@ enum DiagnosisText {
 
     /// `arguments` with each option in `replacing` given its new value (`--epochs 20` and `--epochs=20` alike;
     /// appended when absent), the flags in `dropping` removed and those in `adding` appended when absent.
-    static func edited(_ arguments: [String], _ replacing: [String: String], adding: [String] = [], dropping: [String] = []) -> [String] {
+    package static func edited(_ arguments: [String], _ replacing: [String: String], adding: [String] = [], dropping: [String] = []) -> [String] {
         var result: [String] = []
         var replaced = Set<String>()
         var index = 0

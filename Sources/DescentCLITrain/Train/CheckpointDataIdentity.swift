@@ -1,4 +1,5 @@
-import Descent
+import DescentCLIShared
+import DescentTrain
 import Foundation
 
 /// What a checkpoint knows its data by: the data's shape (rows of the training and validation parts,

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import DescentCLIShared
 
 /// The value of `--learning-rate`: a positive number, or `auto` to choose it with a range test
 /// weighed by the run's budget (`AutomaticLearningRate`).

@@ -1,4 +1,4 @@
-import Descent
+import DescentTrain
 import Foundation
 
 /// The gradient noise scale in words (`descent train`, `descent range-test --noise-scale`).
@@ -7,8 +7,8 @@ import Foundation
 /// Gradient noise scale (an estimate of the critical batch): 412 ± 38 (from 64 pairs of gradient norms at batches 32 and 128)
 ///   the global batch 128 is below it: more processes still scale near-linearly
 /// ```
-enum NoiseScaleText {
-    static func line(_ scale: GradientNoiseScale, globalBatch: Int?) -> String {
+package enum NoiseScaleText {
+    package static func line(_ scale: GradientNoiseScale, globalBatch: Int?) -> String {
         guard scale.value.isFinite else {
             return "Gradient noise scale: beyond what batches \(scale.smallBatch) and \(scale.bigBatch) resolve (the full-data "
                 + "gradient's squared norm came out ≤ 0 from \(scale.measurements) pairs of norms: the gradient is mostly noise here, "
@@ -31,11 +31,11 @@ enum NoiseScaleText {
 
 /// The noise scale as JSON: `value`, `standard_error`, `small_batch`, `big_batch`, `measurements`,
 /// `gradient_norm_squared`, `trace_covariance` (null for a non-finite number), and `estimate: true`.
-struct NoiseScaleObject: Encodable {
+package struct NoiseScaleObject: Encodable {
     let scale: GradientNoiseScale
-    init(_ scale: GradientNoiseScale) { self.scale = scale }
+    package init(_ scale: GradientNoiseScale) { self.scale = scale }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: TrainSummary.Key.self)
         try container.encodeNumber(scale.value, forKey: .init("value"))
         try container.encodeNumber(scale.standardError, forKey: .init("standard_error"))

@@ -1,4 +1,6 @@
-import Descent
+import DescentOptim
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// Sharpness measurements (`descent train --track-sharpness N`) in words and as the training report's chart:

@@ -1,4 +1,7 @@
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentNN
+import DescentTrain
 import Foundation
 
 /// What `descent train` says about a raw table besides the losses: the columns dropped and why, the rows

@@ -1,4 +1,5 @@
-import Descent
+import DescentReport
+import DescentTrain
 import Foundation
 
 /// Writes the scalars of a training run to a TensorBoard event file (`descent train --tensorboard DIR`).

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentOptim
+import DescentTrain
 import Foundation
 
 /// `descent train --learning-rate auto` — the default when no `--learning-rate` is given: a range test on the
@@ -25,19 +27,19 @@ extension TrainCommand {
 
     /// The schedule text: `--schedule`, else cosine for `auto` (the grid's schedule: one-cycle's warm-up made the race's
     /// early rungs favour too high a rate in 5-epoch runs) and constant for a fixed rate.
-    var scheduleText: String { schedule ?? (learningRate == .automatic && !optimizer.isLearningRateFree ? "cosine" : "constant") }
+    package var scheduleText: String { schedule ?? (learningRate == .automatic && !optimizer.isLearningRateFree ? "cosine" : "constant") }
 
     /// What `auto` decided: the base rate, how (printed here unless --json), and the race winner's run to go on from.
-    struct AutomaticDecision {
-        var rate: Double
-        var choice: AutomaticLearningRate.Choice?
+    package struct AutomaticDecision {
+        package var rate: Double
+        package var choice: AutomaticLearningRate.Choice?
         /// The race winner's `TrainingCheckpoint` (nil: no race ran, or a fixed rate).
-        var raceCheckpoint: (any Sendable)?
+        package var raceCheckpoint: (any Sendable)?
     }
 
     /// The base rate of the run and, for `auto`, how it was chosen: the range test's first look, then a race on
     /// validation loss (`AutomaticLearningRate.race`) whose winner the run goes on from.
-    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration) throws -> AutomaticDecision {
+    package func resolveLearningRate(setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration) throws -> AutomaticDecision {
         guard learningRate == .automatic else { return AutomaticDecision(rate: learningRate.fixedValue ?? 3e-3, choice: nil) }
         let task = AutoTask(command: self, setup: setup, totalSteps: totalSteps, configuration: configuration)
         let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)

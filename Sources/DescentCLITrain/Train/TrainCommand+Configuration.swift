@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentTrain
 import Foundation
 
 /// `descent train --config FILE`: the file's run (`ConfigurationArguments.Loaded`, decoded into a `RunSpecification`)
@@ -14,7 +15,7 @@ extension TrainCommand: SpecificationCommand {
 
     /// `spec`'s fields on this command's settings: the inverse of `specification()` (a test checks that every field
     /// goes there and back).
-    mutating func take(_ spec: RunSpecification) {
+    package mutating func take(_ spec: RunSpecification) {
         data.take(spec)
         optimizer = spec.optimizer
         switch spec.learningRate {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentDistributed
+import DescentTrain
 import Foundation
 
 extension RateScaling: ExpressibleByArgument {}
@@ -16,20 +17,20 @@ extension RateScaling: ExpressibleByArgument {}
 /// $ mpirun -np 4 descent train --dataset digits --optimizer sgd --learning-rate 0.1 --batch-size 32
 /// 4 processes × batch 32 = 128: rate 0.1 → 0.4 (linear), warmup 5 epochs added
 /// ```
-struct DataParallelJob {
-    let launch: DataParallelLaunch
-    let communicator: any Communicator
+package struct DataParallelJob {
+    package let launch: DataParallelLaunch
+    package let communicator: any Communicator
 
     /// The job this process belongs to; a launch that cannot be served is a failure (exit 1) in words.
-    static func start() throws -> DataParallelJob {
+    package static func start() throws -> DataParallelJob {
         let launch = DataParallelLaunch.detect()
         return DataParallelJob(launch: launch, communicator: try launch.communicator())
     }
 
-    var size: Int { communicator.size }
+    package var size: Int { communicator.size }
 
     /// Sends this process's standard output to /dev/null (ranks other than 0).
-    static func silenceStandardOutput() {
+    package static func silenceStandardOutput() {
         fflush(nil)   // every output stream (stdout is a C global Swift 6 will not touch)
         let null = open("/dev/null", O_WRONLY)
         guard null >= 0 else { return }
@@ -39,7 +40,7 @@ struct DataParallelJob {
 
     /// Ends this process's part of the job: MPI finalised after success or a failure every rank shares
     /// (divergence is decided on reduced losses, so all ranks fail together); otherwise the job is aborted.
-    func end(after error: Error?) {
+    package func end(after error: Error?) {
         guard MPICommunicator.isActive else { return }
         if let error, !Self.isShared(error) {
             fflush(nil)   // every output stream (stdout is a C global Swift 6 will not touch)

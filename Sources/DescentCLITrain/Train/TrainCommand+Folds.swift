@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentTrain
 import Foundation
 
 /// `descent train --folds K`: K-fold cross-validation before the run. Each fold trains a fresh model with

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentNN
+import DescentSchedules
+import DescentTrain
 import Foundation
 
 /// `descent train --save-weights FILE` writes a self-describing model file (``ModelFile``: the tensors

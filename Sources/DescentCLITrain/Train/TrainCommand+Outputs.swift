@@ -19,7 +19,7 @@ extension TrainCommand {
     /// The check for any list of output flags and their paths (nil: not given); `others` are
     /// outputs that must only differ from them; no output may be one of the `inputs` (the data, the
     /// weights or the configuration the run reads: `--csv x --report x` once replaced the data with HTML).
-    static func validateOutputs(_ outputs: [(flag: String, path: String?)],
+    package static func validateOutputs(_ outputs: [(flag: String, path: String?)],
                                 alsoDistinctFrom others: [(flag: String, path: String?)] = [],
                                 inputs: [(flag: String, path: String?)] = []) throws {
         let checked = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }

@@ -1,4 +1,8 @@
-import Descent
+import DescentCLIShared
+import DescentOptim
+import DescentReport
+import DescentSchedules
+import DescentTrain
 import Foundation
 
 extension TrainCommand {
@@ -40,7 +44,7 @@ extension TrainCommand {
 
     /// The report's "Automatic learning rate" section: the decision, its reasons, and the race's candidates as a table
     /// (rate, epochs trained, best validation loss, fate).
-    static func automaticSection(_ choice: AutomaticLearningRate.Choice, keptEpoch: Int?) -> HTMLReport.Section {
+    package static func automaticSection(_ choice: AutomaticLearningRate.Choice, keptEpoch: Int?) -> HTMLReport.Section {
         var blocks: [HTMLReport.Block] = [
             .paragraph(String(format: "%.3g (%@): %@", choice.learningRate, choice.source.rawValue, choice.rule)),
             .list(choice.reasons),

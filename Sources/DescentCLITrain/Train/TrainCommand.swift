@@ -1,5 +1,13 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentDistributed
+import DescentFiles
+import DescentNN
+import DescentOptim
+import DescentReport
+import DescentSchedules
+import DescentTensor
+import DescentTrain
 import Foundation
 
 /// `descent train`: train a perceptron (`--hidden`) or a convolutional network (`--model cnn`) on a bundled data set, a CSV or IDX files,
@@ -12,11 +20,11 @@ import Foundation
 /// guard (on unless `--no-guard`) rolls back and backs the rate off when the loss blows up.
 /// `--checkpoint-dir` saves the whole run at each epoch's end and `--resume` goes on from there,
 /// bit-identical to the run left alone; SIGINT or SIGTERM finish the step, save, and exit 130/143.
-struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
-    static let csvHelp = "A CSV file with a header row to train on instead of a bundled data set."
-    static let validationFractionHelp = "Fraction of the data held out for validation."
+package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
+    package static let csvHelp = "A CSV file with a header row to train on instead of a bundled data set."
+    package static let validationFractionHelp = "Fraction of the data held out for validation."
 
-    static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model on a bundled or CSV data set.",
         discussion: """
@@ -78,7 +86,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             help: ArgumentHelp("Every N steps, measure λmax of the training loss's Hessian (and Adam's preconditioned sharpness) on up to 1,024 training rows, against the edge of stability 2(1+β)/η; logged, charted in --report, read by the diagnosis.",
                                valueName: "N"))
     var trackSharpness: Int?
-    @OptionGroup var configurationFile: ConfigurationOption
+    @OptionGroup package var configurationFile: ConfigurationOption
     @Option(name: .customLong("save-config"),
             help: ArgumentHelp("Write the whole run (every setting; an automatic rate as auto with the rate it chose) to this "
                                + ".toml, .yaml or .json file; --config FILE runs it again.", valueName: "file"))
@@ -90,7 +98,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     /// The run these flags describe (after `validate()`, a `--config` file's run with the flags given on the command line over it).
     /// - Throws: `ValidationError` naming the flag of a list (`--hidden`, `--channels`) that cannot be read.
-    func specification() throws -> RunSpecification {
+    package func specification() throws -> RunSpecification {
         var spec = RunSpecification()
         try data.apply(to: &spec)
         spec.optimizer = optimizer
@@ -118,7 +126,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         return spec
     }
 
-    mutating func validate() throws {
+    package mutating func validate() throws {
         try adoptConfiguration()
         try data.validateSourceAndModel()
         guard epochs > 0 else { throw ValidationError("--epochs must be positive") }
@@ -157,7 +165,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
 
     func hiddenSizes() throws -> [Int] { try TrainingSetup.hiddenSizes(data.hidden) }
 
-    func run() async throws {
+    package func run() async throws {
         let job: DataParallelJob
         do {
             job = try DataParallelJob.start()
@@ -370,7 +378,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     }
 
     /// Parses `--schedule`; an error names the flag and points at the column with a caret.
-    static func parseSchedule(_ text: String, totalSteps: Int, baseLearningRate: Double) throws -> AnySchedule {
+    package static func parseSchedule(_ text: String, totalSteps: Int, baseLearningRate: Double) throws -> AnySchedule {
         do {
             return try ScheduleParser.parse(text, totalSteps: totalSteps, baseLearningRate: baseLearningRate)
         } catch let error as ScheduleError {
@@ -459,6 +467,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if let line = SharpnessText.summary(sharpness) { print(line) }
         printDiagnosis(diagnosis, rerun: rerun)
     }
+
+    package init() {}
 }
 
 // MARK: - What the curves show
@@ -470,7 +480,7 @@ extension TrainCommand {
     }
 
     /// What the diagnosis needs to know of this run to give advice that fits it.
-    func runSettings(schedule: AnySchedule, totalSteps: Int, stepsPerEpoch: Int, baseRate: Double) -> RunSettings {
+    package func runSettings(schedule: AnySchedule, totalSteps: Int, stepsPerEpoch: Int, baseRate: Double) -> RunSettings {
         // The schedule is independent of the run's length when parsing it for twice the steps gives the same schedule.
         let longer = try? ScheduleParser.parse(scheduleText, totalSteps: Swift.min(totalSteps * 2, ScheduleParser.maximumTotalSteps),
                                                baseLearningRate: baseRate)

@@ -1,4 +1,5 @@
-import Descent
+import DescentReport
+import DescentTrain
 import Foundation
 
 extension TrainingAttempts {
@@ -31,7 +32,7 @@ extension TrainingAttempts {
 
 /// The HTML report of one `descent train` run: a summary table, the per-step loss with the
 /// learning rate, training against validation loss per epoch, and the validation metric.
-struct TrainReport {
+package struct TrainReport {
     var summary: [(key: String, value: String)]
     var history: [TrainingRecord]
     var curves: TrainingCurves
@@ -41,9 +42,21 @@ struct TrainReport {
     /// The error that ended the run, for a run that failed.
     var failure: String?
     /// Sections shown after the summary (the diagnosis of the curves).
-    var sections: [HTMLReport.Section] = []
+    package var sections: [HTMLReport.Section] = []
 
-    func document() -> HTMLReport {
+    package init(summary: [(key: String, value: String)], history: [TrainingRecord], curves: TrainingCurves, metricName: String,
+                 stepsPerEpoch: Int, command: String, failure: String? = nil, sections: [HTMLReport.Section] = []) {
+        self.summary = summary
+        self.history = history
+        self.curves = curves
+        self.metricName = metricName
+        self.stepsPerEpoch = stepsPerEpoch
+        self.command = command
+        self.failure = failure
+        self.sections = sections
+    }
+
+    package func document() -> HTMLReport {
         let source = summary.first?.value.split(separator: ":").first.map(String.init) ?? "training"
         var subtitle = "\(source) · \(history.count) epochs"
         if failure != nil {
@@ -130,7 +143,7 @@ struct TrainReport {
     }
 
     /// The command line, with arguments quoted where the shell would need it.
-    static func commandLine(_ arguments: [String]) -> String {
+    package static func commandLine(_ arguments: [String]) -> String {
         arguments.enumerated().map { index, argument in
             let word = index == 0 ? URL(fileURLWithPath: argument).lastPathComponent : argument
             let safe = !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+@%".contains($0) }

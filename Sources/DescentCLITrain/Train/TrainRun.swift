@@ -1,5 +1,12 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentData
+import DescentFiles
+import DescentNN
+import DescentOptim
+import DescentReport
+import DescentSchedules
+import DescentTrain
 import Foundation
 
 /// One `descent train` run once its settings are checked: the trainer, the model and data, the
@@ -8,7 +15,7 @@ import Foundation
 struct TrainRun {
     let command: TrainCommand
     /// The run: every setting that decides it (the command's flags mapped onto it).
-    let specification: RunSpecification
+    package let specification: RunSpecification
     let trainer: Trainer
     let model: Sequential
     let split: DatasetSplit

@@ -1,4 +1,4 @@
-import Descent
+import DescentTrain
 import Foundation
 
 /// The JSON summary `descent train --json` prints as its last line, in every case — completed,
@@ -21,7 +21,7 @@ import Foundation
 /// ```json
 /// {"status":"completed","epochs_run":20,"learning_rate":0.003,"rollbacks":0,"final_validation_accuracy":0.98, ...}
 /// ```
-struct TrainSummary: Encodable {
+package struct TrainSummary: Encodable {
     enum Status: String, Encodable {
         case completed, stoppedEarly = "stopped_early", diverged, interrupted, failed
     }
@@ -63,12 +63,12 @@ struct TrainSummary: Encodable {
     /// `--folds`: each fold's result and their mean and spread.
     var crossValidation: CrossValidationSummary?
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    package struct Key: CodingKey {
+        package var stringValue: String
+        package var intValue: Int? { nil }
+        package init(_ string: String) { stringValue = string }
+        package init?(stringValue: String) { self.stringValue = stringValue }
+        package init?(intValue: Int) { nil }
     }
 
     struct Epoch: Encodable {
@@ -87,14 +87,14 @@ struct TrainSummary: Encodable {
 
     /// The diagnosis as `train --json` and `diagnose --json` write it: the advice phrased for this CLI,
     /// and beside it the library's structured advice (`advice_kind`, `advice_rate_factor`).
-    struct DiagnosisObject: Encodable {
+    package struct DiagnosisObject: Encodable {
         var verdict: String, message: String, confidence: String, evidence: [String], advice: String
         var adviceKind: String, adviceRateFactor: Double?
         var adviceLearningRate: Double?, adviceEpochs: Int?
         /// The given rate outside what the optimizer normally uses (`UnusualLearningRate`); absent when it is not.
         var unusualLearningRate: UnusualLearningRate?
 
-        init(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
+        package init(_ diagnosis: Diagnosis, rerun: DiagnosisText.Rerun? = nil) {
             verdict = diagnosis.verdict.rawValue
             advice = DiagnosisText.advice(diagnosis, rerun: rerun)
             adviceLearningRate = diagnosis.learningRate
@@ -120,7 +120,7 @@ struct TrainSummary: Encodable {
         }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(status, forKey: Key("status"))
         try container.encode(message ?? outcomeMessage, forKey: Key("message"))
@@ -192,7 +192,7 @@ struct TrainSummary: Encodable {
 
 extension KeyedEncodingContainer {
     /// Encodes a number, or `null` when it is absent or not finite (JSON has no NaN or infinity).
-    mutating func encodeNumber(_ value: Double?, forKey key: Key) throws {
+    package mutating func encodeNumber(_ value: Double?, forKey key: Key) throws {
         if let value, value.isFinite { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }

@@ -1,4 +1,4 @@
-import Descent
+import DescentTrain
 import Foundation
 
 /// Everything that watches a training run besides the printed epoch lines: the progress line,

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentTrain
 import Foundation
 
 /// `descent train`'s flags for following a run as it goes: `--log FILE.jsonl` (one JSON line per

@@ -1,4 +1,5 @@
-import Descent
+import DescentCLIShared
+import DescentTrain
 import Foundation
 
 /// The live progress line of `descent train` on a terminal: epoch, step, smoothed loss, rate and

@@ -1,16 +1,18 @@
 import ArgumentParser
-import Descent
+import DescentCLITrain
 import DescentFiles
 import DescentTune
 import Foundation
 
 /// `descent study`: look at the studies in a storage — list them, show one, export its trials.
-struct StudyCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct StudyCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "List, show or export the studies of `descent tune`.",
         subcommands: [StudyListCommand.self, StudyShowCommand.self, StudyExportCommand.self, StudyReportCommand.self]
     )
+
+    package init() {}
 }
 
 /// The `--storage` and `--study` options of the study subcommands, and opening them.

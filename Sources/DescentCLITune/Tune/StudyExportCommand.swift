@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentReport
 import DescentFiles
 import DescentTune
 import Foundation
@@ -13,7 +14,7 @@ struct StudyExportCommand: AsyncParsableCommand {
 
     func validate() throws { try location.refuseOverwritingStorage("--csv", csv) }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: false) { try export() }
     }
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
 import DescentFiles
 import DescentTune
 import Foundation
@@ -14,7 +14,7 @@ struct StudyListCommand: AsyncParsableCommand {
 
     func validate() throws { try StudyStorageOption.validate(storage) }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) { try list() }
     }
 

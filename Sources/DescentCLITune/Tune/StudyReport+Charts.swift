@@ -1,4 +1,5 @@
-import Descent
+import DescentNN
+import DescentReport
 import DescentTune
 import Foundation
 

@@ -1,4 +1,4 @@
-import Descent
+import DescentReport
 import DescentTune
 import Foundation
 

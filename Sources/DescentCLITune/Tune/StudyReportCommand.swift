@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
 import DescentFiles
 import DescentTune
 import Foundation
@@ -13,7 +13,7 @@ struct StudyReportCommand: AsyncParsableCommand {
 
     func validate() throws { try location.refuseOverwritingStorage("--out", out) }
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: false) { try report() }
     }
 

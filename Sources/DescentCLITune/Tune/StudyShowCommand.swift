@@ -1,5 +1,5 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
 import DescentFiles
 import DescentTune
 import Foundation
@@ -12,7 +12,7 @@ struct StudyShowCommand: AsyncParsableCommand {
     @Flag(help: "Print the study as one JSON object on the last line.")
     var json = false
 
-    func run() async throws {
+    package func run() async throws {
         try await FailureJSON.run(json: json) { try show() }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import DescentTune
 import DescentTunePostgres
 import Foundation
+import DescentCLIShared
 
 /// `--storage`: `sqlite:PATH`, `postgres://…` or `memory`; a bare path is refused (the message says sqlite:PATH).
 /// The default is `sqlite:descent-studies.sqlite` in the working directory. PostgreSQL needs a build

@@ -1,10 +1,16 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentData
+import DescentOptim
+import DescentSchedules
+import DescentTensor
+import DescentTrain
 import DescentTune
 import Foundation
 
 extension TuneCommand {
-    func run() async throws {
+    package func run() async throws {
         var signalStatus: Int32?
         try await FailureJSON.run(json: json) { signalStatus = try tune() }
         // After the summary (with --json its one object is the last line): 130 after SIGINT, 143 after SIGTERM,
@@ -65,7 +71,7 @@ extension TuneCommand {
 
     /// The run every trial starts from: the data, preprocessing and model flags, the optimizer, rate, weight
     /// decay and momentum when not searched, and the epochs; each trial sets its parameters on it.
-    func specification() throws -> RunSpecification {
+    package func specification() throws -> RunSpecification {
         var spec = RunSpecification()
         try data.apply(to: &spec)
         spec.optimizer = optimizer
@@ -78,7 +84,7 @@ extension TuneCommand {
 
     /// A `--config` run's data, preprocessing, model, optimizer, rate (when a number), weight decay, momentum and
     /// epochs on this command: the run every trial starts from.
-    mutating func take(_ spec: RunSpecification) {
+    package mutating func take(_ spec: RunSpecification) {
         data.take(spec)
         optimizer = spec.optimizer
         if case let .fixed(rate) = spec.learningRate { learningRate = rate }
@@ -88,7 +94,7 @@ extension TuneCommand {
     }
 
     /// The run of a trial: the study's run with the trial's parameters set on it.
-    func specification(for parameters: [String: ParameterValue]) throws -> RunSpecification {
+    package func specification(for parameters: [String: ParameterValue]) throws -> RunSpecification {
         var spec = try specification()
         for name in parameters.keys.sorted() {
             guard let value = parameters[name] else { continue }
@@ -222,7 +228,7 @@ extension TuneCommand {
         /// Set by SIGINT/SIGTERM: the trial ends after the step in progress.
         let stop: StopRequest
 
-        func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Double {
+        package func run<Rule: OptimizerRule>(_ rule: Rule) throws -> Double {
             var optimizer = try RunAssembly.optimizer(rule, spec, rate: rate, schedule: schedule)
             let outcome = try trainer.run(setup.model, optimizer: &optimizer, training: setup.split.train,
                                           validation: setup.split.validation, observe: { event in

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentTrain
 import DescentTune
 import Foundation
 

@@ -1,16 +1,19 @@
 import ArgumentParser
-import Descent
+import DescentCLIShared
+import DescentCLITrain
+import DescentOptim
+import DescentTrain
 import DescentTune
 import Foundation
 
 /// `descent tune`: a study of learning rate, batch size, optimizer and weight decay together —
 /// Optuna's loop for a Descent model, with its samplers and pruners, shared by any number of
 /// worker processes on this machine (`--workers`) and others (same `--storage` and `--study`).
-struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, SpecificationCommand {
-    static let csvHelp = "A CSV file with a header row to tune on instead of a bundled data set."
-    static let validationFractionHelp = "Fraction of the data held out for validation (each trial's score is its final validation loss)."
+package struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, SpecificationCommand {
+    package static let csvHelp = "A CSV file with a header row to tune on instead of a bundled data set."
+    package static let validationFractionHelp = "Fraction of the data held out for validation (each trial's score is its final validation loss)."
 
-    static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "tune",
         abstract: "Search learning rate, batch size, optimizer and more with a study (TPE, grid or random; pruning).",
         discussion: """
@@ -88,13 +91,13 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, Specification
             help: ArgumentHelp("Write the run every trial starts from (its searched fields at the flags' values) to this .toml, "
                                + ".yaml or .json file.", valueName: "file"))
     var saveConfig: String?
-    @OptionGroup var configurationFile: ConfigurationOption
+    @OptionGroup package var configurationFile: ConfigurationOption
     @Flag(help: "Print a JSON summary as the last line.")
     var json = false
     @Flag(name: .customLong("worker"), help: .hidden)
     var isWorker = false
 
-    mutating func validate() throws {
+    package mutating func validate() throws {
         try adoptConfigurationFile()
         try data.validateSourceAndModel()
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
@@ -232,4 +235,6 @@ struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, Specification
         case let .categorical(choices): return choices.map { Double($0) ?? .nan }
         }
     }
+
+    package init() {}
 }
