@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DescentData", targets: ["DescentData"]),
         .library(name: "DescentOptim", targets: ["DescentOptim"]),
         .library(name: "DescentTrain", targets: ["DescentTrain"]),
+        .library(name: "DescentDiagnosis", targets: ["DescentDiagnosis"]),
         .library(name: "DescentReport", targets: ["DescentReport"]),
         .library(name: "DescentTune", targets: ["DescentTune"]),
         .library(name: "DescentTunePostgres", targets: ["DescentTunePostgres"]),
@@ -64,6 +65,9 @@ let package = Package(
         // Data-parallel jobs: the communicator (Open MPI's or a single process's) and how the process was launched.
         .target(name: "DescentDistributed", dependencies: ["CDescentMPI"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim", "DescentDistributed"]),
+        // What a run's curves say (CurveDiagnosis, its advice) and the JSON-lines training log they are read back from.
+        // Nothing in DescentTrain uses them: a module of their own compiles beside the commands' shared module.
+        .target(name: "DescentDiagnosis", dependencies: ["DescentTrain", "DescentOptim", "DescentData", "DescentFiles", "DescentSchedules"]),
         // The system's SQLite (libsqlite3-dev on Debian, as GRDB needed before), called directly by the study storage.
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         // The tuner: search spaces, samplers, pruners, studies and their SQLite storage.
@@ -88,40 +92,42 @@ let package = Package(
         ]),
         .target(name: "Descent", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance", "DescentDistributed",
+            "DescentOptim", "DescentTrain", "DescentDiagnosis", "DescentReport", "DescentFiles", "DescentExplore", "DescentConformance",
+            "DescentDistributed",
         ]),
         // The command line, in modules that compile side by side (a first build waits for the longest chain of
-        // modules, and one large module compiles on one core; benchmarks/build_time.md). Each depends on what it
-        // imports, not on the `Descent` umbrella, so that the commands start compiling once DescentTrain is built.
+        // modules, and a module compiles as one job; benchmarks/build_time.md). Each depends on what it imports,
+        // not on the `Descent` umbrella, so that the commands start compiling as soon as DescentTrain is built.
+        // What one uses of another is `package`, not public.
         // Options, output, errors and --config/--save-config files shared by every command:
         .target(name: "DescentCLIShared", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim", "DescentTrain", "DescentFiles",
-            "DescentDistributed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        // `descent train` (and the diagnosis advice it shares with range-test, demo and diagnose):
+        // `descent train`, and the diagnosis in words it shares with range-test, demo and diagnose:
         .target(name: "DescentCLITrain", dependencies: [
             "DescentCLIShared", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim",
-            "DescentTrain", "DescentFiles", "DescentDistributed", "DescentReport",
+            "DescentTrain", "DescentDiagnosis", "DescentFiles", "DescentDistributed", "DescentReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // `descent demo`, `range-test`, `bench`, `explore`: the commands that run training beside train.
+        // `descent demo`, `range-test` and `explore` (the demo shows a range test and the explorer):
         .target(name: "DescentCLIRuns", dependencies: [
-            "DescentCLIShared", "DescentCLITrain", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentFiles", "DescentDistributed", "DescentReport", "DescentExplore",
+            "DescentCLIShared", "DescentCLITrain", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim",
+            "DescentTrain", "DescentDiagnosis", "DescentReport", "DescentExplore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `descent tune` and `descent study`:
         .target(name: "DescentCLITune", dependencies: [
             "DescentCLIShared", "DescentCLITrain", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentFiles", "DescentTune", "DescentTunePostgres",
+            "DescentOptim", "DescentTrain", "DescentFiles", "DescentReport", "DescentTune", "DescentTunePostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // The commands that read files: predict, evaluate, inspect, report, diagnose, schedule, conformance.
+        // predict, evaluate, inspect, report, diagnose, schedule, conformance and bench:
         .target(name: "DescentCLITools", dependencies: [
             "DescentCLIShared", "DescentCLITrain", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData",
-            "DescentOptim", "DescentTrain", "DescentFiles", "DescentReport", "DescentConformance",
+            "DescentOptim", "DescentTrain", "DescentDiagnosis", "DescentDistributed", "DescentFiles", "DescentReport",
+            "DescentConformance",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The `descent` command itself: the list of subcommands and the entry point.
@@ -138,7 +144,7 @@ let package = Package(
         .testTarget(name: "DescentOptimTests", dependencies: ["DescentOptim", "DescentSchedules", "DescentConformance", "DescentFiles"]),
         .testTarget(name: "DescentDataTests", dependencies: ["DescentData"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DescentNNTests", dependencies: ["DescentNN", "DescentData", "DescentOptim"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain"]),
+        .testTarget(name: "DescentTrainTests", dependencies: ["DescentTrain", "DescentDiagnosis"]),
         .testTarget(name: "DescentDistributedTests", dependencies: ["DescentDistributed"]),
         .testTarget(name: "DescentCLITests", dependencies: [
             "DescentCLI", "DescentCLIShared", "DescentCLITrain", "DescentCLIRuns", "DescentCLITune", "DescentCLITools", "DescentTunePostgres",

@@ -5,6 +5,7 @@
 @_exported import DescentData
 @_exported import DescentOptim
 @_exported import DescentTrain
+@_exported import DescentDiagnosis
 @_exported import DescentReport
 @_exported import DescentExplore
 @_exported import DescentFiles

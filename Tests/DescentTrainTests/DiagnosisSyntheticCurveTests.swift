@@ -1,4 +1,5 @@
 import DescentData
+import DescentDiagnosis
 import DescentTrain
 import Foundation
 import XCTest

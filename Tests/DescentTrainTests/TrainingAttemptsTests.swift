@@ -1,3 +1,4 @@
+import DescentDiagnosis
 import DescentTrain
 import XCTest
 

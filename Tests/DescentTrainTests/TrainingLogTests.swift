@@ -1,4 +1,5 @@
 import DescentData
+import DescentDiagnosis
 import DescentNN
 import DescentOptim
 import DescentTensor

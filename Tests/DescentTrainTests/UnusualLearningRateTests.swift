@@ -1,4 +1,5 @@
 import DescentData
+import DescentDiagnosis
 import DescentOptim
 import DescentSchedules
 import DescentTrain

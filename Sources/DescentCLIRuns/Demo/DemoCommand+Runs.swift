@@ -1,5 +1,6 @@
 import DescentCLIShared
 import DescentCLITrain
+import DescentDiagnosis
 import DescentNN
 import DescentOptim
 import DescentReport

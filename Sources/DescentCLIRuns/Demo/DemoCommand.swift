@@ -1,6 +1,7 @@
 import ArgumentParser
 import DescentCLIShared
 import DescentCLITrain
+import DescentDiagnosis
 import DescentExplore
 import DescentOptim
 import DescentReport

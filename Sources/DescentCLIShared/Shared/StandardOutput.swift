@@ -166,7 +166,8 @@ package enum StandardOutput {
 }
 
 /// `print` for every command of DescentCLI: the standard library's, through ``StandardOutput`` so a
-/// failed write is noticed (this function shadows `Swift.print` inside the module).
-func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+/// failed write is noticed. It shadows `Swift.print` in every file that imports DescentCLIShared (a module's
+/// declaration shadows the one of a module it imports), so every command file that prints imports it.
+package func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
     StandardOutput.write(items.map { "\($0)" }.joined(separator: separator) + terminator)
 }

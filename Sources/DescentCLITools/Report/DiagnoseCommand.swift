@@ -1,6 +1,7 @@
 import ArgumentParser
 import DescentCLIShared
 import DescentCLITrain
+import DescentDiagnosis
 import DescentReport
 import DescentTrain
 import Foundation

@@ -1,3 +1,4 @@
+import DescentDiagnosis
 import DescentFiles
 import DescentReport
 import DescentTrain

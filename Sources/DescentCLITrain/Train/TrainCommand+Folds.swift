@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentCLIShared
+import DescentDiagnosis
 import DescentTrain
 import Foundation
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentCLIShared
+import DescentDiagnosis
 import DescentDistributed
 import DescentFiles
 import DescentNN

@@ -1,3 +1,4 @@
+import DescentDiagnosis
 import DescentReport
 import DescentTrain
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DescentCLIShared
 import DescentData
+import DescentDiagnosis
 import DescentFiles
 import DescentNN
 import DescentOptim

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DescentDiagnosis
 import DescentTrain
 import Foundation
 

@@ -1,4 +1,5 @@
 import DescentCLIShared
+import DescentDiagnosis
 import DescentTrain
 import Foundation
 

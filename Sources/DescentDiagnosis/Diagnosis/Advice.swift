@@ -1,3 +1,4 @@
+import DescentTrain
 import Foundation
 
 /// What to do about a diagnosis, as a kind and its numbers. The library decides *what* to do;

@@ -1,3 +1,4 @@
+import DescentTrain
 import Foundation
 
 /// Reads training curves and says what they show: diverged, rate too high, rate too low,

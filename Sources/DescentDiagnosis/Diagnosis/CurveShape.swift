@@ -1,3 +1,4 @@
+import DescentTrain
 import Foundation
 
 /// The shape of a loss curve, measured on a short, low-noise version of it: the epoch means

@@ -1,3 +1,4 @@
+import DescentTrain
 /// What the training curves show, in plain words: a verdict, the measurements behind it
 /// (each a sentence with numbers), what to do about it, and how sure the reading is.
 ///

@@ -1,4 +1,5 @@
 import DescentSchedules
+import DescentTrain
 
 /// The settings of a run that the diagnosis needs to give advice that fits it: the optimizer and its
 /// momentum, the base rate, the schedule (and whether it already decays the rate, and whether it depends

@@ -1,3 +1,4 @@
+import DescentTrain
 /// The steps of a run split into the path it kept and the attempts its rollbacks threw away.
 ///
 /// When the divergence guard rolls back, the trainer restores an earlier state and does the

@@ -1,3 +1,4 @@
+import DescentTrain
 /// Everything a training run showed, collected from the trainer's events: the loss and
 /// rate of every step, the record of every epoch, the rollbacks of the divergence guard,
 /// the early stop, and a run that ended in divergence. It is the input of `diagnose(_:)`.

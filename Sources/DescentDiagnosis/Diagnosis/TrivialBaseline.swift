@@ -1,4 +1,5 @@
 import DescentData
+import DescentTrain
 import Foundation
 
 /// What a model that learned nothing about the features scores: it predicts the class

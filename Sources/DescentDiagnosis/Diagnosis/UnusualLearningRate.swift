@@ -1,4 +1,5 @@
 import DescentOptim
+import DescentTrain
 import Foundation
 
 /// A rate given to a run that lies outside what its optimizer is normally trained at

@@ -1,4 +1,5 @@
 import DescentFiles
+import DescentTrain
 import Foundation
 
 /// What a training log holds, read back: the curves the diagnosis reads, and what was odd about the file.

@@ -1,3 +1,4 @@
+import DescentTrain
 import Foundation
 
 /// Writes a training run to a JSON Lines file as it happens: one `TrainingLogEntry` per step,

@@ -1,3 +1,4 @@
+import DescentTrain
 /// One line of a training log (`descent train --log run.jsonl`): a JSON object whose `kind` says what it records.
 ///
 /// | kind | written | fields |

@@ -1,3 +1,4 @@
+import DescentTrain
 /// Why a training log could not be written or read; each case names the file (and the line).
 public enum TrainingLogError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The log cannot be opened or written (a directory, a special file, no permission, a full disk).
