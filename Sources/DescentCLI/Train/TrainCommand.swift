@@ -183,6 +183,19 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let folds {
                 // Cross-validation, then the run itself at the median of the folds' rates (and their schedule).
                 let crossValidation = try crossValidate(folds: folds, stopRequest: signals.request)
+                summary.crossValidation = crossValidation
+                if signals.request.isRequested {
+                    // Stopped during the folds: the run itself does not start (its checkpoint would be a step-0 one).
+                    summary.status = .interrupted
+                    summary.automaticLearningRate = crossValidation.interruptedChoice
+                    summary.message = "interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation after "
+                        + "\(crossValidation.folds.count) of \(folds) folds: the run itself was not trained"
+                    summary.seconds = Date().timeIntervalSince(started)
+                    if !json { print("Interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation") }
+                    if json { print(summary.line()) }
+                    if let status = signals.exitStatus { throw ExitCode(status) }
+                    return
+                }
                 var final = self
                 final.schedule = scheduleText
                 final.learningRateOption = .fixed(crossValidation.medianLearningRate)
@@ -191,7 +204,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
                 try final.train(&summary, stopRequest: signals.request, job: job)
             } else {
-                try train(&summary, stopRequest: signals.request, job: job)
+                try startingOverIfNothingWasTrained(job: job).train(&summary, stopRequest: signals.request, job: job)
             }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
@@ -245,12 +258,20 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         // Under mpirun it searches at the global batch (as one process with batch N·B), and every process takes rank 0's rate.
         var searchConfiguration = trainingConfiguration
         searchConfiguration.batchSize = globalBatch
-        var decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: searchConfiguration)
+        var decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: searchConfiguration,
+                                               stopRequest: stopRequest)
         if job.size > 1 {
-            var rate = [decision.rate]
+            // Rank 0's rate, and whether a signal stopped its choice (then every process ends here with it).
+            var rate = [decision.rate, decision.choice?.interruption == nil ? 0 : 1]
             try job.communicator.broadcast(&rate, from: 0)
             decision.rate = rate[0]
             decision.choice?.learningRate = rate[0]
+            let own = decision.choice?.interruption
+            decision.choice?.interruption = rate[1] == 0 ? nil
+                : own ?? .init(stage: .rangeTest, sweepIterations: nil, reason: stopRequest.reason)
+        }
+        if let choice = decision.choice, choice.interruption != nil {
+            return try endBeforeTraining(choice, summary: &summary, checkpointPath: checkpointPath, stopRequest: stopRequest)
         }
         let (chosenRate, automatic) = (decision.rate, decision.choice)
         summary.automaticLearningRate = automatic
