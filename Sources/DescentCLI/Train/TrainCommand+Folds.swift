@@ -112,15 +112,18 @@ extension TrainCommand {
             var curves = TrainingCurves(baseline: baseline)
             let outcome = try run.fit(optimizer, momentum: momentum, &curves)
             try? observers.finish(status: outcome.status.rawValue)
+            if outcome.status == .interrupted { break }   // a fold cut short is not counted among the folds
             let last = outcome.history.last
             let fold = CrossValidationSummary.Fold(fold: index + 1, learningRate: rate, validationLoss: last?.validationLoss,
                                                    validationMetric: last?.validationMetric)
             summary?.folds.append(fold)
             if !json { print(String(format: "  fold %ld/%ld: validation %@ %.4f, learning rate %.3g", index + 1, count,
                                     setup.objective.metricName, fold.validationMetric ?? Double.nan, rate)) }
-            if outcome.status == .interrupted { break }
         }
-        guard let summary else { throw ValidationError("--folds \(count): no fold was trained") }
+        guard let summary else {
+            if stopRequest.isRequested { return CrossValidationSummary(metric: "") }   // stopped before the first fold's data was read
+            throw ValidationError("--folds \(count): no fold was trained")
+        }
         if !json, let last = summary.lines.last { print(last) }
         return summary
     }

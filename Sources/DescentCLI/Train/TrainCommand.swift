@@ -189,20 +189,16 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                     summary.status = .interrupted
                     summary.automaticLearningRate = crossValidation.interruptedChoice
                     summary.message = "interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation after "
-                        + "\(crossValidation.folds.count) of \(folds) folds: the run itself was not trained"
-                    summary.seconds = Date().timeIntervalSince(started)
-                    if !json { print("Interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation") }
-                    if json { print(summary.line()) }
-                    if let status = signals.exitStatus { throw ExitCode(status) }
-                    return
+                        + "\(crossValidation.folds.count) of \(folds) folds (a fold cut short is left out): the run itself was not trained"
+                    if !json { print("Interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation: the run itself was not trained") }
+                } else {
+                    var final = self
+                    final.schedule = scheduleText
+                    final.learningRateOption = .fixed(crossValidation.medianLearningRate)
+                    summary.learningRate = crossValidation.medianLearningRate
+                    if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
+                    try final.train(&summary, stopRequest: signals.request, job: job)
                 }
-                var final = self
-                final.schedule = scheduleText
-                final.learningRateOption = .fixed(crossValidation.medianLearningRate)
-                summary.crossValidation = crossValidation
-                summary.learningRate = crossValidation.medianLearningRate
-                if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
-                try final.train(&summary, stopRequest: signals.request, job: job)
             } else {
                 try startingOverIfNothingWasTrained(job: job).train(&summary, stopRequest: signals.request, job: job)
             }

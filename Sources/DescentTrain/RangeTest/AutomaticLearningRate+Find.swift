@@ -50,7 +50,8 @@ extension AutomaticLearningRate {
             return interrupted(Interruption(stage: .rangeTest, sweepIterations: swept, reason: stopRequest.reason))
         }
         // The ceiling bounds plain and heavy-ball gradient descent only; adaptive rules rescale the gradient.
-        let ceiling = budget.family == .momentumSGD ? try? StabilityCeiling.estimate(model: model, data: data, seed: seed) : nil
+        let ceiling = budget.family == .momentumSGD ? try? StabilityCeiling.estimate(model: model, data: data, seed: seed,
+                                                                                             stopRequest: stopRequest) : nil
         if let stopRequest, stopRequest.isRequested, budget.family == .momentumSGD {
             return interrupted(Interruption(stage: .stabilityCeiling, sweepIterations: swept, reason: stopRequest.reason))
         }
