@@ -112,8 +112,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
         if let words = stopped.value, let status = signals.exitStatus {
             let message = "stopped by \(signals.request.reason ?? "a signal") \(words); nothing was written"
             if json {
-                print(FailureJSON.line(kind: "interrupted", message: message)
-                    .replacingOccurrences(of: #""status":"failed""#, with: #""status":"interrupted""#))
+                StandardOutput.writeLast(FailureJSON.line(kind: "interrupted", message: message)
+                    .replacingOccurrences(of: #""status":"failed""#, with: #""status":"interrupted""#) + "\n")
             } else {
                 print("Interrupted: \(message)")
             }

@@ -206,7 +206,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
             summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
             summary.seconds = Date().timeIntervalSince(started)
-            if json { print(summary.line()) }
+            if json { StandardOutput.writeLast(summary.line() + "\n") }
             if error is ValidationError || error is ExitCode { throw error }
             let rank = job.size > 1 ? "rank \(job.communicator.rank): " : ""
             StandardOutput.error("error: \(rank)\(CommandFailure.bounded("\(error)"))\n")
@@ -214,7 +214,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             throw ExitCode(1)
         }
         summary.seconds = Date().timeIntervalSince(started)
-        if json { print(summary.line()) }
+        if json { StandardOutput.writeLast(summary.line() + "\n") }
         if summary.status == .interrupted, let status = signals.exitStatus { throw ExitCode(status) }
     }
 
