@@ -84,6 +84,35 @@ final class TrainInterruptDuringAutoTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.json"))
     }
 
+    /// Two SIGINTs at once: whichever ends the run (the first's summary or the second's "stopped at once" object),
+    /// the output ends with exactly one JSON object and the status is 130.
+    func testTwoSignalsAtOnceLeaveExactlyOneJSONObject() throws {
+        for attempt in 0..<3 {
+            let checkpoints = directory.appendingPathComponent("twice-\(attempt)").path
+            let process = Process()
+            process.executableURL = CommandLineRunner.executable
+            process.arguments = ["train", "--dataset", "digits", "--hidden", "64", "--epochs", "40", "--checkpoint-dir", checkpoints, "--json"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(120)
+            while !FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.lock") && process.isRunning && Date() < deadline {
+                usleep(2_000)
+            }
+            usleep(UInt32(attempt) * 20_000)
+            kill(process.processIdentifier, SIGINT)
+            usleep(UInt32(attempt) * 1_000)
+            kill(process.processIdentifier, SIGINT)
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 130, printed)
+            let objects = printed.split(separator: "\n").filter { $0.hasPrefix("{") }
+            XCTAssertEqual(objects.count, 1, printed)
+            XCTAssertEqual(try lastObject(printed)["status"] as? String, "interrupted")
+        }
+    }
+
     /// Without the note, a directory with no checkpoint is still refused by --resume.
     func testResumeWithoutACheckpointOrTheNoteIsStillRefused() throws {
         let checkpoints = directory.appendingPathComponent("empty").path
