@@ -227,7 +227,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         defer { lock?.release() }
         // Only rank 0 reads the checkpoint (and broadcasts it): the other hosts need no copy.
         if resume, job.communicator.isPrimary, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
-            throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
+            let before = FileManager.default.fileExists(atPath: URL(fileURLWithPath: checkpointPath).deletingLastPathComponent()
+                .appendingPathComponent(Self.interruptedBeforeTrainingFileName).path)
+            throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))"
+                + (before ? "; the run there was stopped before it trained: run it again without --resume" : ""))
         }
         var spec = try specification()
         let initialFile = try initWeights.map { try ModelFile.loadVerified(path: $0) }
@@ -267,7 +270,8 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
                 : own ?? .init(stage: .rangeTest, sweepIterations: nil, reason: stopRequest.reason)
         }
         if let choice = decision.choice, choice.interruption != nil {
-            return try endBeforeTraining(choice, summary: &summary, checkpointPath: checkpointPath, stopRequest: stopRequest)
+            return try endBeforeTraining(choice, summary: &summary, checkpointPath: job.communicator.isPrimary ? checkpointPath : nil,
+                                         stopRequest: stopRequest)
         }
         let (chosenRate, automatic) = (decision.rate, decision.choice)
         summary.automaticLearningRate = automatic
