@@ -38,6 +38,16 @@ int descent_mpi_allreduce_float(float *values, long count, int operation);
 int descent_mpi_allreduce_double(double *values, long count, int operation);
 int descent_mpi_broadcast_bytes(void *bytes, long count, int root);
 int descent_mpi_barrier(void);
+/// The processes of the job on this machine: the size of MPI_Comm_split_type(MPI_COMM_TYPE_SHARED), computed
+/// once; 1 when the library lacks MPI-3's shared-memory functions.
+int descent_mpi_node_size(int *size);
+/// A window of at least `bytes` per process on this machine (MPI_Win_allocate_shared over the processes
+/// of `descent_mpi_node_size`, collective over them), kept until finalize and reused while large enough;
+/// `bases[r]` receives process r's part, every part readable and writable by all (`count` = the node size).
+int descent_mpi_shared_window(long bytes, void **bases, int count);
+/// MPI_Win_sync, a barrier over this machine's processes, MPI_Win_sync: every store into the window before the
+/// call, by any process, is visible to every process after it. Waits as the all-reduces do (spinning or sleeping).
+int descent_mpi_shared_synchronize(void);
 /// MPI_Finalize, once; nothing when MPI was never initialised.
 int descent_mpi_finalize(void);
 /// MPI_Abort(MPI_COMM_WORLD, code): ends every process of the job.
