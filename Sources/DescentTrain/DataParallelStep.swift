@@ -247,11 +247,12 @@ final class DataParallelStep {
         let own = parts[communicator.rank]
         let factor = Float(share)
         var localNormSquared = 0.0
+        // Each gradient scaled and streamed into this process's part (zeros for an empty shard).
         var gradients = gradients
         for entry in layout {
             if let gradient = gradients[entry.name] {
                 gradient.withUnsafeBufferPointer { values in
-                    localNormSquared += scaledCopy(values, into: own + entry.offset, factor: factor)
+                    localNormSquared += SharedMemoryWindow.store(values, scaledBy: factor, into: own + entry.offset)
                 }
             } else {
                 (own + entry.offset).update(repeating: 0, count: entry.count)
@@ -274,10 +275,11 @@ final class DataParallelStep {
         var result: [String: Tensor] = [:]
         result.reserveCapacity(layout.count)
         for entry in layout {
+            // Into the tensor the backward pass made (reading its own part from the window measured alike).
             var tensor = try gradients.removeValue(forKey: entry.name) ?? Tensor.zeros(entry.shape)
             tensor.withUnsafeMutableBufferPointer { values in
                 guard let target = values.baseAddress else { return }
-                globalNormSquared += sumInRankOrder(parts, offset: entry.offset, count: entry.count, into: target)
+                globalNormSquared += sumInRankOrder(parts.map { UnsafePointer($0 + entry.offset) }, count: entry.count, into: target)
             }
             result[entry.name] = tensor
         }
@@ -289,12 +291,11 @@ final class DataParallelStep {
     }
 }
 
-/// Writes Σ_k parts[k][offset + i] (k in rank order, the same additions on every process) to `target[i]` and
-/// returns Σ target[i]², in eight Float lanes within blocks of 1,024 and in Double across blocks.
-private func sumInRankOrder(_ parts: [UnsafeMutablePointer<Float>], offset: Int, count: Int, into target: UnsafeMutablePointer<Float>)
-    -> Double {
+/// Writes Σ_k sources[k][i] (k in rank order: the same additions on every process) to `target[i]` (which may be one
+/// of the sources) and returns Σ target[i]², in eight Float lanes within blocks of 1,024 and in Double across blocks.
+private func sumInRankOrder(_ sources: [UnsafePointer<Float>], count: Int, into target: UnsafeMutablePointer<Float>) -> Double {
     let stride = MemoryLayout<Float>.stride
-    let sources = parts.map { UnsafeRawPointer($0 + offset) }
+    let bytes = sources.map { UnsafeRawPointer($0) }
     let targetBytes = UnsafeMutableRawPointer(target)
     var total = 0.0
     var start = 0
@@ -302,8 +303,8 @@ private func sumInRankOrder(_ parts: [UnsafeMutablePointer<Float>], offset: Int,
         let end = Swift.min(count, start + 1024)
         var lanes = SIMD8<Float>()
         var index = start
-        if sources.count == 2 {
-            let first = sources[0], second = sources[1]
+        if bytes.count == 2 {
+            let first = bytes[0], second = bytes[1]
             while index + 8 <= end {
                 let sum = first.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
                     + second.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
@@ -313,8 +314,8 @@ private func sumInRankOrder(_ parts: [UnsafeMutablePointer<Float>], offset: Int,
             }
         } else {
             while index + 8 <= end {
-                var sum = sources[0].loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
-                for source in sources.dropFirst() { sum += source.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) }
+                var sum = bytes[0].loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
+                for source in bytes.dropFirst() { sum += source.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) }
                 targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
                 lanes += sum * sum
                 index += 8
@@ -322,8 +323,8 @@ private func sumInRankOrder(_ parts: [UnsafeMutablePointer<Float>], offset: Int,
         }
         var block = lanes.sum()
         while index < end {
-            var sum = parts[0][offset + index]
-            for part in parts.dropFirst() { sum += part[offset + index] }
+            var sum = sources[0][index]
+            for source in sources.dropFirst() { sum += source[index] }
             target[index] = sum
             block += sum * sum
             index += 1
