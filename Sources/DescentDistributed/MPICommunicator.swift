@@ -138,14 +138,18 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     }
 
     /// One MPI-3 shared window over the job when every process is on this machine (nil when some are elsewhere,
-    /// or the library lacks MPI-3's functions). One window is kept for the process's life and reused while large
-    /// enough; asking for more replaces it (collectively).
+    /// the library lacks MPI-3's functions, or the window cannot be made on some process — e.g. under
+    /// `--mca osc pt2pt`, whose windows are not shared memory: the processes agree on it with an all-reduce).
+    /// One window is kept for the process's life and reused while large enough; asking for more replaces it
+    /// (collectively).
     public func sharedMemoryWindow(bytesPerProcess: Int) throws -> SharedMemoryWindow? {
         guard size > 1, bytesPerProcess > 0, try processesOnThisMachine() == size else { return nil }
         var bases = [UnsafeMutableRawPointer?](repeating: nil, count: size)
-        try Self.check(descent_mpi_shared_window(bytesPerProcess, &bases, Int32(size)), "MPI_Win_allocate_shared", rank: rank)
+        let status = descent_mpi_shared_window(bytesPerProcess, &bases, Int32(size))
         let parts = bases.compactMap { $0 }
-        guard parts.count == size else { return nil }
+        var failed = [status == 0 && parts.count == size ? 0.0 : 1.0]
+        try allReduce(&failed, .maximum)
+        guard failed[0] == 0 else { return nil }
         let rank = rank
         return SharedMemoryWindow(parts: parts) {
             try Self.check(descent_mpi_shared_synchronize(), "shared-window synchronisation", rank: rank)

@@ -19,7 +19,14 @@ import Foundation
 /// Each process's share W_r / Σ W is known before anything travels (every process has the data and
 /// the epoch's order), so each scales its own gradient by it and the all-reduce's sum is the answer.
 ///
-/// **Few collectives, few copies.** Gradients of at least `inPlaceElements` floats are all-reduced in
+/// **On one machine, a shared window** (`reduction == .sharedWindow`, the default when every process is on
+/// this machine): each process streams its scaled gradients, loss, stop request and |ḡ_r|² into its part of
+/// an MPI-3 shared window, all synchronise once, and each adds the parts in rank order into its gradient
+/// tensors (`reduceThroughWindow`): the same bits on every process, no messages. Measured on 2 cores: the
+/// transfer 0.13–0.21 ms a step against 0.2–0.6 ms for the `MPI_Allreduce` way below (which without the
+/// single-copy transport, as in Docker, costs 0.63 ms for the sum alone against the window's 0.18–0.20).
+///
+/// **Across machines, few collectives, few copies.** Gradients of at least `inPlaceElements` floats are all-reduced in
 /// their own tensor (scaled in place: no copy in or out); the smaller ones are packed, in the order of
 /// the parameters' names (the same on every process), into one buffer whose tail holds the loss, the
 /// stop request and |ḡ_r|², all-reduced by one call. The 784-256-10 MLP takes 2 calls a step (its first

@@ -147,6 +147,11 @@ final class MPITrainTests: XCTestCase {
         XCTAssertEqual(reducedSummary["gradient_reduction"] as? String, "allreduce")
         XCTAssertEqual(sharedSummary["rollbacks"] as? Int, reducedSummary["rollbacks"] as? Int)
         assertClose(try weights(path("shared.safetensors")), try weights(path("allreduce.safetensors")), tolerance: 0)
+        // Where MPI cannot make a shared window (the pt2pt one-sided component has none), the job takes MPI_Allreduce.
+        let fallback = try run(2, arguments("fallback.safetensors"), environment: ["OMPI_MCA_osc": "pt2pt"])
+        XCTAssertEqual(fallback.status, 0, fallback.standardError)
+        XCTAssertEqual(try summary(fallback.standardOutput)["gradient_reduction"] as? String, "allreduce")
+        assertClose(try weights(path("fallback.safetensors")), try weights(path("allreduce.safetensors")), tolerance: 0)
     }
 
     /// An uneven last batch smaller than the processes, through the shared window: the digits' 1,797 rows in global
