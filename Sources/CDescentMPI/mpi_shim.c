@@ -266,7 +266,7 @@ static int free_window(void) {
     return status;
 }
 
-int descent_mpi_shared_window(long bytes, void **bases, int count) {
+int descent_mpi_shared_window(long bytes, void **bases, int count, long *capacity) {
     REQUIRE_LOADED();
     int size = 0;
     int status = descent_mpi_node_size(&size);
@@ -292,6 +292,7 @@ int descent_mpi_shared_window(long bytes, void **bases, int count) {
         window_bytes = bytes;
     }
     for (int rank = 0; rank < size; rank++) bases[rank] = window_bases[rank];
+    *capacity = window_bytes;
     return 0;
 }
 

@@ -145,13 +145,14 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     public func sharedMemoryWindow(bytesPerProcess: Int) throws -> SharedMemoryWindow? {
         guard size > 1, bytesPerProcess > 0, try processesOnThisMachine() == size else { return nil }
         var bases = [UnsafeMutableRawPointer?](repeating: nil, count: size)
-        let status = descent_mpi_shared_window(bytesPerProcess, &bases, Int32(size))
+        var capacity = 0
+        let status = descent_mpi_shared_window(bytesPerProcess, &bases, Int32(size), &capacity)
         let parts = bases.compactMap { $0 }
         var failed = [status == 0 && parts.count == size ? 0.0 : 1.0]
         try allReduce(&failed, .maximum)
         guard failed[0] == 0 else { return nil }
         let rank = rank
-        return SharedMemoryWindow(parts: parts) {
+        return SharedMemoryWindow(parts: parts, bytesPerProcess: capacity) {
             try Self.check(descent_mpi_shared_synchronize(), "shared-window synchronisation", rank: rank)
         }
     }

@@ -20,10 +20,14 @@ import CDescentMPI
 public final class SharedMemoryWindow: @unchecked Sendable {
     /// Process r's part of the window, `bytesPerProcess` or more, in the address space of this process.
     public let parts: [UnsafeMutableRawPointer]
+    /// The bytes of each part (at least those asked for: the window MPI keeps may be larger). The same window, of
+    /// the same size, serves every later request that fits, until a larger one replaces it.
+    public let bytesPerProcess: Int
     private let synchronization: () throws -> Void
 
-    public init(parts: [UnsafeMutableRawPointer], synchronize: @escaping () throws -> Void) {
+    public init(parts: [UnsafeMutableRawPointer], bytesPerProcess: Int, synchronize: @escaping () throws -> Void) {
         self.parts = parts
+        self.bytesPerProcess = bytesPerProcess
         synchronization = synchronize
     }
 

@@ -72,11 +72,15 @@ final class DataParallelStep {
     /// How this step sums the gradients: through a shared-memory window when every process is on this machine
     /// (unless `DESCENT_MPI_REDUCE=allreduce` or `reduction` says otherwise), else with `MPI_Allreduce`.
     let reduction: GradientReduction
-    /// The shared window's part of each process, in floats, and this step's generation (0 or 1: a process writes
-    /// one generation while a slower one may still read the other, so one synchronisation a step is enough).
+    /// The shared window, the floats of each of its two halves (generations) in a process's part, and the next
+    /// step's generation (0 or 1: a process writes one half while a slower one may still read the other, so one
+    /// synchronisation a step is enough). The halves and the generation are the window's, not this object's: the
+    /// window outlives a run (MPI keeps it), and a process that starts the next run (an automatic rate's race) may
+    /// be ahead of one still reading the last step of the previous, with only a broadcast, which does not wait,
+    /// in between.
     private var window: SharedMemoryWindow?
     private let windowStride: Int
-    private var generation = 0
+    nonisolated(unsafe) private static var generation = 0
 
     init(communicator: any Communicator, trainable: [(name: String, parameter: Parameter)], separatesWait: Bool = false,
          reduction requested: GradientReduction = .requested()) throws {
@@ -85,12 +89,14 @@ final class DataParallelStep {
         let sorted = trainable.sorted(by: { $0.name < $1.name })
         // Packed floats of every gradient and the tail, rounded up to 64 bytes, twice (two generations).
         let total = sorted.reduce(0) { $0 + $1.parameter.value.count }
-        windowStride = (total + Tail.allCases.count + 15) / 16 * 16
+        let needed = (total + Tail.allCases.count + 15) / 16 * 16
         if requested == .sharedWindow, communicator.size > 1,
-           let window = try communicator.sharedMemoryWindow(bytesPerProcess: 2 * windowStride * MemoryLayout<Float>.stride) {
+           let window = try communicator.sharedMemoryWindow(bytesPerProcess: 2 * needed * MemoryLayout<Float>.stride) {
             self.window = window
+            windowStride = window.bytesPerProcess / (2 * MemoryLayout<Float>.stride) / 16 * 16   // ≥ needed
             reduction = .sharedWindow
         } else {
+            windowStride = needed
             reduction = .allReduce
         }
         var layout: [(name: String, shape: [Int], offset: Int, count: Int, inPlace: Bool)] = []
@@ -249,8 +255,8 @@ final class DataParallelStep {
         -> (loss: Double, gradients: [String: Tensor], stop: Bool, meanLocalNormSquared: Double, globalNormSquared: Double,
             globalCount: Int) {
         var clock = start
-        let parts = window.parts.map { $0.assumingMemoryBound(to: Float.self) + generation * windowStride }
-        generation ^= 1
+        let parts = window.parts.map { $0.assumingMemoryBound(to: Float.self) + Self.generation * windowStride }
+        Self.generation ^= 1
         let own = parts[communicator.rank]
         let factor = Float(share)
         var localNormSquared = 0.0

@@ -43,8 +43,9 @@ int descent_mpi_barrier(void);
 int descent_mpi_node_size(int *size);
 /// A window of at least `bytes` per process on this machine (MPI_Win_allocate_shared over the processes
 /// of `descent_mpi_node_size`, collective over them), kept until finalize and reused while large enough;
-/// `bases[r]` receives process r's part, every part readable and writable by all (`count` = the node size).
-int descent_mpi_shared_window(long bytes, void **bases, int count);
+/// `bases[r]` receives process r's part, every part readable and writable by all (`count` = the node size),
+/// and `capacity` the bytes of each part (`bytes` or more: those of the window kept).
+int descent_mpi_shared_window(long bytes, void **bases, int count, long *capacity);
 /// MPI_Win_sync, a barrier over this machine's processes, MPI_Win_sync: every store into the window before the
 /// call, by any process, is visible to every process after it. Waits as the all-reduces do (spinning or sleeping).
 int descent_mpi_shared_synchronize(void);
