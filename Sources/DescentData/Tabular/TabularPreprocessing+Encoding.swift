@@ -14,6 +14,12 @@ public struct TabularEncoding: Sendable {
 
     /// All unknown category cells.
     public var unknownCount: Int { unknownCategories.values.reduce(0, +) }
+
+    public init(features: [Float], rowsKept: [Int], skipped: [DataError], unknownCategories: [String: Int],
+                malformedCells: [Int] = []) {
+        (self.features, self.rowsKept, self.skipped) = (features, rowsKept, skipped)
+        (self.unknownCategories, self.malformedCells) = (unknownCategories, malformedCells)
+    }
 }
 
 extension TabularPreprocessing {
