@@ -30,11 +30,13 @@ public struct ColumnEncoding: Codable, Sendable, Equatable {
     public var levels: [String]?
     /// Categorical with an embedding: its dimension (nil: one-hot).
     public var embeddingDimension: Int?
+    /// Numeric: how the numbers are written when not plainly ("1,234", "27,5"); nil: plain.
+    public var numberFormat: NumberFormat?
 
     enum CodingKeys: String, CodingKey {
         case name, kind, median, mean, levels
         case standardDeviation = "standard_deviation", missingIndicator = "missing_indicator", trueText = "true_text"
-        case embeddingDimension = "embedding_dimension"
+        case embeddingDimension = "embedding_dimension", numberFormat = "number_format"
     }
 
     public static let unknownLevel = "(unknown)"

@@ -58,7 +58,7 @@ extension TabularPreprocessing {
                     var value = Double(column.median ?? 0)
                     if !isMissing {
                         let parsed = column.kind == .boolean
-                            ? Self.booleanValue(cell, trueText: column.trueText ?? "1") : NumberParser.parse(cell)
+                            ? Self.booleanValue(cell, trueText: column.trueText ?? "1") : (column.numberFormat ?? .plain).parse(cell)
                         guard let parsed, parsed.isFinite, Float(parsed).isFinite else {
                             malformedPerColumn[number] += 1
                             let detail = column.kind == .boolean

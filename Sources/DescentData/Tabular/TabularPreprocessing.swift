@@ -40,8 +40,18 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         public var transform: TargetTransform
         public var mean: Double?
         public var standardDeviation: Double?
+        /// How the target's numbers are written when not plainly ("1,234"); nil: plain (or classes).
+        public var numberFormat: NumberFormat?
 
-        enum CodingKeys: String, CodingKey { case name, transform, mean, standardDeviation = "standard_deviation" }
+        enum CodingKeys: String, CodingKey {
+            case name, transform, mean, standardDeviation = "standard_deviation", numberFormat = "number_format"
+        }
+
+        public init(name: String, transform: TargetTransform, mean: Double?, standardDeviation: Double?,
+                    numberFormat: NumberFormat? = nil) {
+            (self.name, self.transform, self.mean, self.standardDeviation) = (name, transform, mean, standardDeviation)
+            self.numberFormat = numberFormat
+        }
 
         /// A network output (standardised) in the target's own units.
         public func original(_ value: Float) -> Float {
@@ -83,7 +93,7 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
                     if missingCells.contains(cell) { missing += 1; continue }
                     if let trueText, let value = Self.booleanValue(cell, trueText: trueText) {
                         values.append(value)
-                    } else if trueText == nil, let value = NumberParser.parse(cell) {
+                    } else if trueText == nil, let value = column.numberFormat.parse(cell) {
                         values.append(value)
                     } else {
                         throw DataError.malformedCSV(file: table.file, line: table.lines[row], column: column.index + 1,
@@ -101,6 +111,7 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
                 encoding.standardDeviation = deviation > 0 && Float(deviation).isNormal ? Float(deviation) : 1
                 encoding.missingIndicator = missing > 0
                 encoding.trueText = trueText
+                encoding.numberFormat = column.numberFormat == .plain || trueText != nil ? nil : column.numberFormat
             case .categorical:
                 var counts: [String: Int] = [:]
                 var missing = 0

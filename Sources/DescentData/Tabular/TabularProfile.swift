@@ -15,6 +15,8 @@ public struct ColumnProfile: Sendable, Equatable {
     public var reason: String
     /// Whether every non-missing cell is a number.
     public var isNumeric = false
+    /// How the column's numbers are written (`plain` unless every cell reads in another format: "1,234", "27,5").
+    public var numberFormat: NumberFormat = .plain
 
     public init(name: String, index: Int, role: ColumnRole, distinct: Int, missing: Int, reason: String) {
         self.name = name
@@ -39,7 +41,8 @@ public struct ColumnProfile: Sendable, Equatable {
 ///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
 ///    that is not is an error (line, column) rather than a text column — unless every text value among the
 ///    numbers recurs (seen at least twice: grade 9 … 12 and "other", hours "<1", 1 … 4, "5+"), which makes the
-///    column categorical, as pandas reads it: a typo is a value seen once;
+///    column categorical, as pandas reads it: a typo is a value seen once; numbers written with thousands
+///    separators (`"1,234"`) or decimal commas (`27,5`, in a file of `;`) are numbers (`NumberFormat`);
 /// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
 ///    other text is categorical.
 ///
@@ -63,7 +66,8 @@ public struct TabularProfile: Sendable, Equatable {
     /// number, none missing, no identifier and none ignored (a constant column is then kept, as before).
     public var isPlainNumeric: Bool {
         columns.allSatisfy { column in
-            column.role == .target || (column.isNumeric && column.missing == 0 && column.role != .identifier && column.role != .ignored)
+            column.numberFormat == .plain && (column.role == .target
+                || (column.isNumeric && column.missing == 0 && column.role != .identifier && column.role != .ignored))
         }
     }
 
@@ -150,10 +154,21 @@ public struct TabularProfile: Sendable, Equatable {
                 textCells += count
             }
         }
+        // Numbers written with thousands separators ("1,234") or decimal commas ("27,5"): every present cell reads so.
+        var format = NumberFormat.plain
+        if textCells > 0, !options.categorical.contains(name), !options.ignore.contains(name),
+           let found = NumberFormat.detect(counts.keys, delimiter: table.delimiter) {
+            format = found
+            numbers = counts.keys.reduce(into: [:]) { numbers, text in numbers[text] = found.parse(text) }
+            textCells = 0
+        }
         let present = table.count - missing
         func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
-            var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason)
+            let written = format == .thousandsSeparators ? " (written with thousands separators: 1,234)"
+                : format == .decimalComma ? " (written with decimal commas: 27,5)" : ""
+            var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason + written)
             profile.isNumeric = textCells == 0 && distinct > 0
+            profile.numberFormat = format
             return profile
         }
         if isTarget { return make(.target, "--target") }

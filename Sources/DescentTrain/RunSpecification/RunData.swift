@@ -6,8 +6,8 @@ import Foundation
 /// table sent through its fitted preprocessing, split into training and validation parts, and standardised with the
 /// training part's statistics — what `descent train` and `TrainingRun` both train on, built once here.
 ///
-/// A CSV file of plain numbers (every feature cell a number, none missing, no identifier column, no raw-table field
-/// set) is read as before (`Dataset.loadCSV`, then `Standardizer`). Any other CSV — text categories, yes/no columns,
+/// A CSV file of plain numbers (comma-separated, every feature cell a plain number, none missing, no identifier
+/// column, no raw-table field set) is read as before (`Dataset.loadCSV`, then `Standardizer`). Any other CSV — text categories, yes/no columns,
 /// missing cells, a row-number column, or a specification that sets a raw-table field (`categorical`, `numeric`,
 /// `ignore`, `missing_values`, `min_category_count`, `target_transform`) — goes through `TabularDataset`: column
 /// roles inferred (`TabularProfile`), the preprocessing fitted on the training part only (`TabularPreprocessing`:
@@ -64,7 +64,7 @@ public struct RunData {
             let table = try RawTable.read(path: csv)
             let found = try TabularProfile(table: table, options: options)
             if found.isPlainNumeric && found.columns[found.targetIndex].missing == 0 && tabular == nil
-                && savedCard?.preprocessing == nil {
+                && savedCard?.preprocessing == nil && table.delimiter == RawTable.comma {
                 data = try Dataset.loadCSV(path: csv, targetColumn: spec.target, task: spec.task)
             } else {
                 let loaded = try TabularDataset(table: table, options: options, validationFraction: spec.validationFraction,
