@@ -16,6 +16,7 @@ within 1e-5.
 """
 import argparse
 import csv
+import datetime
 import hashlib
 import json
 import re
@@ -96,6 +97,23 @@ def parse_number(cell, number_format):
     return float(cell)
 
 
+DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?Z?)?")
+
+
+def date_part(cell, part):
+    """A part of a year-first date cell as Descent's DatePart computes it (ValueError when it is not a date)."""
+    match = DATE.fullmatch(cell)
+    if not match:
+        raise ValueError(cell)
+    day = datetime.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))   # ValueError for 2019-02-29
+    seconds = 0.0
+    if match.group(5) is not None:
+        seconds = int(match.group(5)) * 3600 + int(match.group(6)) * 60 + int(match.group(7) or 0) + float("0." + (match.group(8) or "0"))
+    days = day.toordinal() - datetime.date(1970, 1, 1).toordinal()
+    return {"elapsed_days": days + seconds / 86400, "year": day.year, "month": day.month, "day": day.day,
+            "day_of_week": day.isoweekday(), "day_of_year": day.timetuple().tm_yday, "hour": seconds / 3600}[part]
+
+
 def delimiter_of(path):
     """The delimiter Descent's RawTable finds in the header line: a comma if there is one outside quotes, else the most
     frequent of ';', tab and '|'."""
@@ -134,7 +152,8 @@ def encode(row, preprocessing):
                 else:
                     value = 1.0 if lowered == true_text else 0.0
             else:
-                value = parse_number(cell, column.get("number_format"))   # ValueError: the row is skipped, as descent predict skips it
+                value = (date_part(cell, column["date_part"]) if column.get("date_part")
+                         else parse_number(cell, column.get("number_format")))   # ValueError: the row is skipped, as descent predict skips it
             dense.append((value - column["mean"]) / column["standard_deviation"])
             if column.get("missing_indicator"):
                 dense.append(1.0 if is_missing else 0.0)

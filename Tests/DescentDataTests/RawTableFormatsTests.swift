@@ -113,3 +113,48 @@ final class RawTableFormatsTests: XCTestCase {
         XCTAssertEqual(plain.columns[0].numberFormat, .plain)
     }
 }
+
+/// Columns of year-first dates become numbers of the date (`DatePart`), fitted and applied like numeric columns.
+final class DateColumnTests: XCTestCase {
+    func testDatesParseAndGiveTheirParts() throws {
+        let cell = try XCTUnwrap(DateCell.parse("2016/01/01 06:30:00"))
+        XCTAssertEqual(cell.daysSinceEpoch, 16_801)   // Python: (date(2016, 1, 1) - date(1970, 1, 1)).days
+        XCTAssertEqual(DatePart.dayOfWeek.value(of: cell), 5)   // a Friday
+        XCTAssertEqual(DatePart.hour.value(of: cell), 6.5)
+        XCTAssertEqual(DatePart.elapsedDays.value(of: cell), 16_801 + 6.5 / 24)
+        let leap = try XCTUnwrap(DateCell.parse("2016-12-31"))
+        XCTAssertEqual(DatePart.dayOfYear.value(of: leap), 366)
+        XCTAssertEqual(DatePart.dayOfWeek.value(of: leap), 6)   // a Saturday
+        XCTAssertEqual(DateCell.parse("1969-12-31")?.daysSinceEpoch, -1)
+        XCTAssertEqual(DateCell.parse("2013-01-01T05:00:00Z")?.secondsOfDay, 5 * 3600)
+        for text in ["2019-02-29", "01/02/2016", "2016-13-01", "2016-01-01 25:00", "20160101", "2016-01-01x", "2016"] {
+            XCTAssertNil(DateCell.parse(text), text)
+        }
+    }
+
+    /// A table whose only feature is a date (mosaicData's Births reduced to date and births) trains: the date was an
+    /// identifier (every value distinct) and the table had no features; now it gives six inputs, standardised.
+    func testADateColumnIsEncodedByItsParts() throws {
+        var text = "date,births\n"
+        for day in 1...28 { text += String(format: "2015-02-%02d,%d\n", day, 9000 + day % 7 * 100) }
+        text += "NA,9100\n"
+        let raw = try RawTable.parse(bytes: Array(text.utf8), file: "births.csv")
+        let options = TabularOptions(target: "births")
+        let profile = try TabularProfile(table: raw, options: options)
+        XCTAssertEqual(profile.columns[0].role, .date)
+        let preprocessing = try TabularPreprocessing(fitting: raw, profile: profile, options: options, trainingRows: Array(0..<raw.count))
+        XCTAssertEqual(preprocessing.inputNames, ["date.elapsed_days", "date_missing", "date.year", "date.month", "date.day",
+                                                  "date.day_of_week", "date.day_of_year"])
+        let month = preprocessing.columns[2]
+        XCTAssertEqual(month.standardDeviation, 1, "one year: a deviation of 0 is taken as 1")
+        let later = try RawTable.parse(bytes: Array("births,date\n1,2015-03-02\n2,March 2\n".utf8), file: "later.csv")
+        let encoded = try preprocessing.encode(later)
+        XCTAssertEqual(encoded.rowsKept, [0])
+        let weekday = preprocessing.columns[4]
+        // 2015-03-02 was a Monday (1).
+        XCTAssertEqual(Double(encoded.features[5]) * Double(weekday.standardDeviation ?? 1) + Double(weekday.mean ?? 0), 1, accuracy: 1e-5)
+        XCTAssertEqual(encoded.skipped.first?.description.contains("\"March 2\" is not a date"), true, "\(encoded.skipped)")
+        let loaded = try TabularDataset(table: raw, options: options, validationFraction: 0.2, seed: 0)
+        XCTAssertEqual(loaded.dataset.featureCount, 7)
+    }
+}

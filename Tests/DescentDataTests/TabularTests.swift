@@ -57,6 +57,14 @@ final class TabularTests: XCTestCase {
         // Seen once, it is still a malformed cell.
         assertDataError(try TabularProfile(table: try table(levels + "oter,4,1\n"), options: TabularOptions(target: "y")),
                         contains: ["line 64", "column 1", "\"grade\"", "oter"])
+        // Ten different text values among numbers are codes, not typos (Seattle's pet licences: ZIP codes and a few
+        // ZIP+4 codes, each seen once): categorical. Nine are still malformed cells.
+        var zips = "zip,y\n"
+        for row in 0..<400 { zips += "\(98100 + row % 40),\(row % 2)\n" }
+        let plus4 = (0..<10).map { "9810\($0)-48\($0)\($0),1\n" }.joined()
+        XCTAssertEqual(try TabularProfile(table: try table(zips + plus4), options: TabularOptions(target: "y")).columns[0].role, .categorical)
+        assertDataError(try TabularProfile(table: try table(zips + plus4.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"),
+                                           options: TabularOptions(target: "y")), contains: ["\"zip\"", "is not a number"])
         // Missing markers are not malformed.
         let withMissing = try table("x,y\n1,a\nNA,b\n?,a\n,b\nnull,a\nNaN,b\n4,a\n")
         let profile = try TabularProfile(table: withMissing, options: TabularOptions(target: "y"))

@@ -54,6 +54,10 @@ struct ColumnRolesTable {
             switch column.role {
             case .target: training = "predicted"
             case .identifier, .constant, .ignored: training = "dropped (\(column.reason))"
+            case .date:
+                let parts = (preprocessing?.columns ?? []).filter { $0.name == column.name }.compactMap(\.datePart)
+                training = "date parts: " + parts.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")
+                    + ", standardised" + (column.missing > 0 ? ", missing → median + \(column.name)_missing" : "")
             case .numeric, .boolean, .categorical:
                 let encoding = preprocessing?.columns.first { $0.name == column.name }
                 switch encoding?.kind {

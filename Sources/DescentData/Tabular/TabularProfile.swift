@@ -40,10 +40,13 @@ public struct ColumnProfile: Sendable, Equatable {
 ///    file (2, 5, 9 …: R's row names after rows were removed), a row number: identifier; when at least 95% of the
 ///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
 ///    that is not is an error (line, column) rather than a text column — unless every text value among the
-///    numbers recurs (seen at least twice: grade 9 … 12 and "other", hours "<1", 1 … 4, "5+"), which makes the
-///    column categorical, as pandas reads it: a typo is a value seen once; numbers written with thousands
+///    numbers recurs (seen at least twice: grade 9 … 12 and "other", hours "<1", 1 … 4, "5+"), or there are at
+///    least 10 distinct text values (ZIP codes beside ZIP+4 codes "98115-4820"), which makes the column
+///    categorical, as pandas reads it: a typo is a value seen once, and one of a few; numbers written with thousands
 ///    separators (`"1,234"`) or decimal commas (`27,5`, in a file of `;`) are numbers (`NumberFormat`);
-/// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
+/// 6. a column of year-first dates (`2016-08-15`, `2016/01/01 00:47:36`; `DateCell`) is a date: its parts
+///    (`DatePart`: days since 1970, year, month, day, day of week, day of year, hour) are numeric inputs;
+/// 7. a text column whose every value is distinct (and present) is an identifier (names, keys);
 ///    other text is categorical.
 ///
 /// ```swift
@@ -75,6 +78,8 @@ public struct TabularProfile: Sendable, Equatable {
     public static let numericShare = 0.95
     /// A text value seen at least this often among numbers is a level (the column is categorical), not a malformed cell.
     public static let recurringTextCount = 2
+    /// This many distinct text values among numbers make the column codes (categorical), not numbers with typos.
+    public static let codeTextValues = 10
 
     /// Infers the roles of `table`'s columns under `options`.
     /// - Throws: `DataError` naming the column: an unknown target or override name, a column named by two
@@ -190,6 +195,13 @@ public struct TabularProfile: Sendable, Equatable {
         }
         if distinct == 0 { return make(.constant, "every cell missing") }
         if distinct == 1 && missing == 0 && table.count >= 2 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
+        // Year-first dates (and times): numbers of the date (DatePart), not categories of days never seen again.
+        if textCells == present, distinct >= 2 {
+            let dates = counts.keys.map(DateCell.parse)
+            if dates.allSatisfy({ $0 != nil }) {
+                return make(.date, dates.contains { $0?.secondsOfDay != nil } ? "dates and times" : "dates")
+            }
+        }
         if distinct <= 2 {
             let lowered = Set(counts.keys.map { $0.lowercased() })
             if booleanPairs.contains(where: { lowered.isSubset(of: $0) }) && distinct == lowered.count {
@@ -225,6 +237,12 @@ public struct TabularProfile: Sendable, Equatable {
             return make(.categorical, "numbers and recurring text (\(shown.joined(separator: ", "))\(textValues.count > 3 ? ", …" : ""))")
         }
         if share >= numericShare || (share >= 0.5 && counts.keys.contains { numbers[$0] == nil && Self.startsLikeANumber($0) }) {
+            // Many different text values among the numbers are codes written two ways (ZIP codes beside ZIP+4
+            // "98115-4820", "A12" beside "12"), not typos: categories, as pandas reads them.
+            if textValues.count >= codeTextValues {
+                let first = table.rows.first { numbers[$0[column]] == nil && !missingCells.contains($0[column]) }?[column] ?? ""
+                return make(.categorical, "numbers and \(textValues.count) distinct text values (e.g. \"\(first.prefix(20))\"): codes")
+            }
             throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
                             + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
         }
