@@ -65,6 +65,11 @@ final class TabularTests: XCTestCase {
         XCTAssertEqual(try TabularProfile(table: try table(zips + plus4), options: TabularOptions(target: "y")).columns[0].role, .categorical)
         assertDataError(try TabularProfile(table: try table(zips + plus4.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"),
                                            options: TabularOptions(target: "y")), contains: ["\"zip\"", "is not a number"])
+        // Text keys with a few repeats (Seattle's licence numbers) are identifiers; names that recur are categories.
+        var keys = "licence,name,y\n"
+        for row in 0..<40 { keys += "L\(row < 38 ? row : 0),n\(row % 8),\(row % 2)\n" }
+        let keyed = try TabularProfile(table: try table(keys), options: TabularOptions(target: "y"))
+        XCTAssertEqual(keyed.columns.map(\.role), [.identifier, .categorical, .target])
         // Missing markers are not malformed.
         let withMissing = try table("x,y\n1,a\nNA,b\n?,a\n,b\nnull,a\nNaN,b\n4,a\n")
         let profile = try TabularProfile(table: withMissing, options: TabularOptions(target: "y"))
@@ -142,8 +147,8 @@ final class TabularTests: XCTestCase {
     /// 1,000 levels kept (--min-category-count 1): 1,002 × 77 = 77,154 parameters, over a limit of 50,000 (the
     /// default, 50 million, refuses 100,000 levels: 100,002 × 600).
     func testAnEmbeddingTooLargeIsRefusedWithItsSize() throws {
-        var rows = (0..<1_000).map { ["k\($0)", $0 % 2 == 0 ? "a" : "b"] }
-        rows.append(["NA", "a"])   // one missing cell: not every value distinct, so not an identifier
+        var rows = (0..<2_000).map { ["k\($0 % 1_000)", $0 % 2 == 0 ? "a" : "b"] }   // each key twice: not a key column
+        rows.append(["NA", "a"])
         let raw = RawTable(file: "big.csv", header: ["key", "y"], rows: rows, lines: Array(2..<(rows.count + 2)))
         var options = TabularOptions(target: "y")
         options.minimumCategoryCount = 1

@@ -46,7 +46,8 @@ public struct ColumnProfile: Sendable, Equatable {
 ///    separators (`"1,234"`) or decimal commas (`27,5`, in a file of `;`) are numbers (`NumberFormat`);
 /// 6. a column of year-first dates (`2016-08-15`, `2016/01/01 00:47:36`; `DateCell`) is a date: its parts
 ///    (`DatePart`: days since 1970, year, month, day, day of week, day of year, hour) are numeric inputs;
-/// 7. a text column whose every value is distinct (and present) is an identifier (names, keys);
+/// 7. a text column whose every value is distinct (and present), or of at least 20 present cells 95% distinct
+///    (licence numbers with a few repeats), is an identifier (names, keys);
 ///    other text is categorical.
 ///
 /// ```swift
@@ -80,6 +81,10 @@ public struct TabularProfile: Sendable, Equatable {
     public static let recurringTextCount = 2
     /// This many distinct text values among numbers make the column codes (categorical), not numbers with typos.
     public static let codeTextValues = 10
+    /// A text column with distinct values in at least this share of its present cells (and at least
+    /// `nearlyDistinctMinimum` of them) is a key: an identifier.
+    public static let nearlyDistinctShare = 0.95
+    public static let nearlyDistinctMinimum = 20
 
     /// Infers the roles of `table`'s columns under `options`.
     /// - Throws: `DataError` naming the column: an unknown target or override name, a column named by two
@@ -231,6 +236,9 @@ public struct TabularProfile: Sendable, Equatable {
         // recurs: codes with a few text levels beside them (a school grade 9 … 12 or "other"; hours "<1", 1 … 4,
         // "5+"), read as categories, as pandas reads them; a typo is a value seen once.
         let share = Double(present - textCells) / Double(present)
+        // Text keys with a few repeats (licence numbers, 52,497 distinct in 52,519): a category of one level, (other),
+        // in training and (unknown) at prediction — no information, and an input that shifts. Dropped as keys.
+        let nearlyDistinct = present >= nearlyDistinctMinimum && Double(distinct) >= nearlyDistinctShare * Double(present)
         let textValues = counts.filter { numbers[$0.key] == nil }
         if textValues.allSatisfy({ $0.value >= recurringTextCount }) {
             let shown = textValues.sorted { $0.value > $1.value }.prefix(3).map { "\"\($0.key.prefix(20))\" \($0.value)×" }
@@ -240,6 +248,7 @@ public struct TabularProfile: Sendable, Equatable {
             // Many different text values among the numbers are codes written two ways (ZIP codes beside ZIP+4
             // "98115-4820", "A12" beside "12"), not typos: categories, as pandas reads them.
             if textValues.count >= codeTextValues {
+                if nearlyDistinct { return make(.identifier, "codes, \(distinct) distinct in \(present) cells (a key)") }
                 let first = table.rows.first { numbers[$0[column]] == nil && !missingCells.contains($0[column]) }?[column] ?? ""
                 return make(.categorical, "numbers and \(textValues.count) distinct text values (e.g. \"\(first.prefix(20))\"): codes")
             }
@@ -247,6 +256,7 @@ public struct TabularProfile: Sendable, Equatable {
                             + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
         }
         if missing == 0, distinct == present, distinct >= 3 { return make(.identifier, "text, every value distinct (a key or name)") }
+        if nearlyDistinct { return make(.identifier, "text, \(distinct) distinct in \(present) cells (a key)") }
         return make(.categorical, "text")
     }
 }
