@@ -56,6 +56,19 @@ final class TrainingRunRawTableTests: XCTestCase {
         try compare(spec, flags: ["--target", "body_mass_g", "--learning-rate", "0.01", "--epochs", "3", "--target-transform", "log"])
     }
 
+    /// What only `descent train` does (cross-validation, a warm start) is refused by name, not left out of the run.
+    func testFoldsAndInitialWeightsAreRefusedByName() throws {
+        var spec = RunSpecification()
+        (spec.csv, spec.target, spec.folds) = (penguins, "species", 3)
+        XCTAssertThrowsError(try TrainingRun(spec).train()) { error in
+            XCTAssertEqual((error as? RunSpecificationError)?.field, "folds", "\(error)")
+        }
+        (spec.folds, spec.initWeights) = (nil, "model.safetensors")
+        XCTAssertThrowsError(try TrainingRun(spec).train()) { error in
+            XCTAssertEqual((error as? RunSpecificationError)?.field, "init_weights", "\(error)")
+        }
+    }
+
     private func compare(_ spec: RunSpecification, flags: [String]) throws {
         let trained = try TrainingRun(spec).train()
         let card = trained.predictor.card

@@ -42,10 +42,18 @@ public struct TrainingRun: Sendable {
 
     /// Loads the data, builds the model and trains it; `observe` sees every event as it happens (an error
     /// it throws ends the run).
-    /// - Throws: the data's errors (`DataError`), `RunSpecificationError` for a model that does not fit the data,
+    /// - Throws: the data's errors (`DataError`), `RunSpecificationError` for a model that does not fit the data or
+    ///   for `folds` or `init_weights` set (what `descent train` alone does),
     ///   `ScheduleError` for a schedule that does not parse, `TrainingError.diverged` when the guard gave up.
     public func train(observe: (TrainingEvent) throws -> Void = { _ in }) throws -> TrainedRun {
         var spec = specification
+        // What only `descent train` does is refused by name rather than left out of a run that would differ.
+        if spec.folds != nil {
+            throw RunSpecificationError(field: "folds", reason: "is run by descent train --folds (cross-validation, then the run at the folds' median rate); TrainingRun trains the one run: leave folds unset")
+        }
+        if spec.initWeights != nil {
+            throw RunSpecificationError(field: "init_weights", reason: "is read by descent train --init-weights; TrainingRun starts from the seed's weights: leave init_weights unset")
+        }
         // The data as `descent train` reads it: a raw table through its fitted preprocessing, the split, the standardisation.
         let prepared = try RunData(spec)
         let (data, split) = (prepared.data, prepared.split)
