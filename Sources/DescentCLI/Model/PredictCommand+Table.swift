@@ -42,10 +42,11 @@ extension PredictCommand {
         var tally = RawRowsTally()
         var pendingHeader: String? = header.map(Self.quoted).joined(separator: ",") + "\n"
         while let block = try reader.next() {
-            let (features, encoding) = try predictor.encode(block, checkingColumnKinds: tally.isFirstBlock)
+            // The library's prediction on raw rows (ModelPredictor.predict); this command words it.
+            let predicted = try predictor.predict(block, checkingColumnKinds: tally.isFirstBlock)
+            let encoding = predicted.encoding
             tally.add(encoding, rows: block.count)
-            let lines = encoding.rowsKept.isEmpty ? [] : try Self.lines(try predictor.outputs(features), predictor: predictor,
-                                                                         probabilities: probabilities)
+            let lines = encoding.rowsKept.isEmpty ? [] : try Self.lines(predicted.outputs, predictor: predictor, probabilities: probabilities)
                 .split(separator: "\n", omittingEmptySubsequences: false)
             var text = pendingHeader ?? ""
             pendingHeader = nil
