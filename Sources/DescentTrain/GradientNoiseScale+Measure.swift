@@ -13,9 +13,11 @@ extension GradientNoiseScale {
     /// let scale = try GradientNoiseScale.measure(model: model, data: split.train, smallBatch: 32, bigBatch: 256, pairs: 16)
     /// scale.value           // e.g. ≈ 400 on the digits at the start of training
     /// ```
-    /// - Throws: `TrainingError.invalidConfiguration` for batches that are not 1 ≤ small < big ≤ rows, or pairs < 2.
+    /// - Parameter stopRequest: checked before each pair; once set the measurement ends by throwing `StopRequest.Stopped`.
+    /// - Throws: `TrainingError.invalidConfiguration` for batches that are not 1 ≤ small < big ≤ rows, or pairs < 2;
+    ///   `StopRequest.Stopped` when `stopRequest` was set part-way.
     public static func measure(model: some Module, data: Dataset, smallBatch: Int, bigBatch: Int, pairs: Int,
-                               seed: UInt64 = 0) throws -> GradientNoiseScale {
+                               seed: UInt64 = 0, stopRequest: StopRequest? = nil) throws -> GradientNoiseScale {
         guard smallBatch >= 1, bigBatch > smallBatch, bigBatch <= data.count else {
             throw TrainingError.invalidConfiguration(
                 "the noise scale needs batches 1 ≤ small < big ≤ \(data.count) rows, got \(smallBatch) and \(bigBatch)")
@@ -33,6 +35,7 @@ extension GradientNoiseScale {
             return squaredNorm(gradients)
         }
         for _ in 0..<pairs {
+            try stopRequest?.check()
             let order = try MiniBatches(dataset: data, batchSize: bigBatch, shuffle: true, generator: &generator).order
             let big = Array(order.prefix(bigBatch))
             measurements.append((small: try norm(Array(big.prefix(smallBatch))), big: try norm(big)))

@@ -37,4 +37,16 @@ public final class StopRequest: @unchecked Sendable {
         defer { lock.unlock() }
         return reasonText
     }
+
+    /// Thrown from inside a long measurement (the stability ceiling's or the sharpness's power iterations) when the
+    /// request is set part-way, so the caller stops within one Hessian-vector product instead of after fifty.
+    public struct Stopped: Error, CustomStringConvertible {
+        public var reason: String?
+        public var description: String { "stopped (\(reason ?? "stop requested"))" }
+    }
+
+    /// Throws `Stopped` once the request is set.
+    public func check() throws {
+        if isRequested { throw Stopped(reason: reason) }
+    }
 }

@@ -226,7 +226,15 @@ public struct Trainer: Sendable {
                 let gradientNorm = configuration.measuresGradientNorm ? globalGradientNorm(gradients) : nil
                 try observe(.stepEnded(step: optimizer.step, loss: value, learningRate: rate, gradientNorm: gradientNorm))
                 if var tracker = sharpness, tracker.isDue(afterStep: optimizer.step) {
-                    let measurement = try tracker.measure(model, optimizer: optimizer)
+                    let measurement: SharpnessMeasurement
+                    do {
+                        // A stop part-way through a measurement (one process: under mpirun the step carries the stop).
+                        measurement = try tracker.measure(model, optimizer: optimizer, stopRequest: parallel ? nil : stopRequest)
+                    } catch is StopRequest.Stopped {
+                        model.train()
+                        try checkpointNow()
+                        return outcome(.interrupted)
+                    }
                     sharpness = tracker
                     try observe(.sharpnessMeasured(measurement))
                     model.train()

@@ -103,7 +103,22 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
     }
 
     func run() async throws {
-        try await FailureJSON.run(json: json) { try runTest() }
+        // SIGINT/SIGTERM end the sweep after the step in progress: nothing is printed but the note, no report is
+        // written, and the command exits 130/143 (with --json after one object, status "interrupted").
+        let signals = SignalStop(json: json)
+        defer { signals.restore() }
+        let stopped = Box<String?>(nil)
+        try await FailureJSON.run(json: json) { stopped.value = try runTest(stopRequest: signals.request) }
+        if let words = stopped.value, let status = signals.exitStatus {
+            let message = "stopped by \(signals.request.reason ?? "a signal") \(words); nothing was written"
+            if json {
+                StandardOutput.writeLast(FailureJSON.line(kind: "interrupted", message: message)
+                    .replacingOccurrences(of: #""status":"failed""#, with: #""status":"interrupted""#) + "\n")
+            } else {
+                print("Interrupted: \(message)")
+            }
+            throw ExitCode(status)
+        }
     }
 
     /// The run whose rate this test sweeps: the data, preprocessing and model flags, the optimizer and its
@@ -124,7 +139,8 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
         momentum = spec.momentum
     }
 
-    private func runTest() throws {
+    /// Runs the test; returns where a stop request ended it (nil: it ran to the end and printed its result).
+    private func runTest(stopRequest: StopRequest) throws -> String? {
         let spec = try specification()
         let setup = try TrainingSetup(spec)
         if let saveConfig { try SpecificationFile.write(spec, to: saveConfig) }
@@ -140,14 +156,29 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
                   + (repeats > 1 ? ", \(repeats) reshuffles (seeds \(data.seed)…\(data.seed &+ UInt64(repeats - 1)))" : ""))
         }
         // Measured before the sweep, at the starting weights.
-        let noise = noiseScale ? try measureNoiseScale(setup) : nil
+        let noise: GradientNoiseScale?
+        do {
+            noise = noiseScale ? try measureNoiseScale(setup, stopRequest: stopRequest) : nil
+        } catch is StopRequest.Stopped {
+            return "while the noise scale was measured, before the sweep"
+        }
         if let noise, !json { print(NoiseScaleText.line(noise, globalBatch: nil)) }
         let repeated = try optimizer.perform(RangeTestTask(test: try RepeatedRangeTest(test: test, repeats: repeats),
-                                                           model: setup.model, data: setup.split.train),
+                                                           model: setup.model, data: setup.split.train, stopRequest: stopRequest),
                                              with: OptimizerSettings(learningRate: start, momentum: momentum))
-        let stability = ceiling ? try StabilityCeiling.estimate(model: setup.model, data: setup.split.train, seed: data.seed) : nil
+        if stopRequest.isRequested {
+            return "after \(repeated.results.reduce(0) { $0 + $1.iterationsRun }) sweep steps (sweep \(repeated.results.count) of \(repeats))"
+        }
+        let stability: StabilityCeiling?
+        do {
+            stability = ceiling ? try StabilityCeiling.estimate(model: setup.model, data: setup.split.train, seed: data.seed,
+                                                                stopRequest: stopRequest) : nil
+        } catch is StopRequest.Stopped {
+            return "while the stability ceiling was measured, after the sweep"
+        }
         json ? printJSON(repeated, ceiling: stability, noise: noise) : printReport(repeated, ceiling: stability)
         if let reportPath { try writeReport(repeated, ceiling: stability, setup: setup, to: reportPath) }
+        return nil
     }
 
     /// The repeated sweep with the optimizer the user chose.
@@ -155,8 +186,9 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
         let test: RepeatedRangeTest
         let model: Sequential
         let data: Dataset
+        var stopRequest: StopRequest? = nil
         func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> RepeatedRangeTestResult {
-            try test.run(model, optimizer: optimizer, data: data)
+            try test.run(model, optimizer: optimizer, data: data, stopRequest: stopRequest)
         }
     }
 
@@ -204,7 +236,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
     }
 
     /// The noise scale at the starting weights: 32 pairs of batches of --batch-size and 8 × that (at most a quarter of the rows).
-    private func measureNoiseScale(_ setup: TrainingSetup) throws -> GradientNoiseScale {
+    private func measureNoiseScale(_ setup: TrainingSetup, stopRequest: StopRequest) throws -> GradientNoiseScale {
         let rows = setup.split.train.count
         let big = Swift.min(8 * data.batchSize, rows / 4)
         guard big > data.batchSize else {
@@ -212,7 +244,7 @@ struct RangeTestCommand: AsyncParsableCommand, DataModelOptionsWording, Specific
                 + "\(rows) training rows; use a batch of at most \(Swift.max(1, rows / 8))")
         }
         return try GradientNoiseScale.measure(model: setup.model, data: setup.split.train, smallBatch: data.batchSize,
-                                              bigBatch: big, pairs: 32, seed: data.seed)
+                                              bigBatch: big, pairs: 32, seed: data.seed, stopRequest: stopRequest)
     }
 
     /// The ceiling that applies to the chosen optimizer, or why none does.

@@ -67,12 +67,26 @@ enum StandardOutput {
     }
 
     /// Writes `text` and flushes, unless another thread is inside a write (blocked on a full pipe, say):
-    /// then nothing, at once. For the last words of a process that must end now (a second Ctrl-C).
+    /// then nothing, at once. For the last words of a process that must end now (a second Ctrl-C). After
+    /// ``writeLast(_:)`` only flushes: the object a `--json` output ends with stays the last line.
     static func writeAndFlushIfFree(_ text: String) {
         guard lock.try() else { return }
         defer { lock.unlock() }
         guard failure == nil else { return }
+        if !lastWritten { buffer.append(contentsOf: text.utf8) }
+        drain()
+    }
+
+    /// Set by ``writeLast(_:)``.
+    nonisolated(unsafe) private static var lastWritten = false
+
+    /// Writes the output's last line (a `--json` summary) and flushes: a second signal arriving after it adds nothing.
+    static func writeLast(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard failure == nil else { return }
         buffer.append(contentsOf: text.utf8)
+        lastWritten = true
         drain()
     }
 

@@ -36,12 +36,16 @@ extension TrainCommand {
     }
 
     /// The base rate of the run and, for `auto`, how it was chosen: the range test's first look, then a race on
-    /// validation loss (`AutomaticLearningRate.race`) whose winner the run goes on from.
-    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration) throws -> AutomaticDecision {
+    /// validation loss (`AutomaticLearningRate.race`) whose winner the run goes on from. A `stopRequest` set while it
+    /// runs (SIGINT, SIGTERM) ends it within a step: the decision's `choice.interruption` then says where, no rate was
+    /// chosen and nothing is printed (the caller words it).
+    func resolveLearningRate(setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration,
+                             stopRequest: StopRequest? = nil) throws -> AutomaticDecision {
         guard learningRate == .automatic else { return AutomaticDecision(rate: learningRate.fixedValue ?? 3e-3, choice: nil) }
-        let task = AutoTask(command: self, setup: setup, totalSteps: totalSteps, configuration: configuration)
+        let task = AutoTask(command: self, setup: setup, totalSteps: totalSteps, configuration: configuration, stopRequest: stopRequest)
         let rate = optimizer.referenceLearningRate ?? AutomaticLearningRate.fallbackLearningRate(for: optimizer.family)
         var decision = try optimizer.perform(task, with: OptimizerSettings(learningRate: rate, weightDecay: weightDecay, momentum: momentum))
+        if decision.choice?.interruption != nil { return decision }
         if learningRateOption == nil {
             if data.validationFraction == 0, decision.choice?.source != .optimizerDefault {
                 // Said once, naming the flag (the race's own "no validation data" line would repeat it).
@@ -64,15 +68,63 @@ extension TrainCommand {
         return decision
     }
 
+    /// The file a run stopped while its automatic rate was chosen leaves in its checkpoint directory (it has no
+    /// checkpoint yet): `--resume` then starts the run from the beginning instead of failing for want of one.
+    static let interruptedBeforeTrainingFileName = "interrupted-before-training.json"
+
+    /// Ends a run whose automatic rate a signal stopped before it was chosen: nothing was trained, so no model,
+    /// report, settings or checkpoint is written (a checkpoint would hold a rate never chosen), and the summary says
+    /// where it stopped (`automatic_learning_rate.interruption`). With `--checkpoint-dir` the directory gets
+    /// `interrupted-before-training.json` (the stage, the reason), so the same command with `--resume` starts over.
+    func endBeforeTraining(_ choice: AutomaticLearningRate.Choice, summary: inout TrainSummary, checkpointPath: String?,
+                           stopRequest: StopRequest) throws {
+        let reason = stopRequest.reason ?? "stop requested"
+        let stage = choice.interruption?.stage.rawValue ?? "range-test"
+        summary.status = .interrupted
+        summary.automaticLearningRate = choice
+        summary.learningRate = nil
+        summary.message = "interrupted (\(reason)) during the automatic learning rate's \(stage): no rate was chosen and "
+            + "nothing was trained or saved"
+        if let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
+            let marker = URL(fileURLWithPath: checkpointPath).deletingLastPathComponent()
+                .appendingPathComponent(Self.interruptedBeforeTrainingFileName).path
+            let record: [String: Any] = ["status": "interrupted", "stage": stage, "reason": reason,
+                                         "note": "stopped while the automatic learning rate was chosen; nothing was trained. "
+                                             + "--resume starts the run from the beginning"]
+            try AtomicFile.write([UInt8](try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])), to: marker)
+        }
+        if !json {
+            print("Interrupted (\(reason)) while the automatic learning rate was chosen (\(stage)): no rate was chosen and "
+                + "nothing was trained or saved" + (checkpointPath == nil ? "" : "; --resume starts the run from the beginning"))
+        }
+    }
+
+    /// This command, or with `--resume` on a checkpoint directory that holds no checkpoint but the record of a run stopped
+    /// before it trained (`interrupted-before-training.json`), the same command without `--resume`: the run starts over
+    /// (said on standard error). One process only: under mpirun a missing checkpoint stays an error.
+    func startingOverIfNothingWasTrained(job: DataParallelJob) -> TrainCommand {
+        guard resume, job.size == 1, let directory = checkpointDirectory else { return self }
+        let folder = URL(fileURLWithPath: directory)
+        guard !FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoint.json").path),
+              FileManager.default.fileExists(atPath: folder.appendingPathComponent(Self.interruptedBeforeTrainingFileName).path)
+        else { return self }
+        StandardOutput.error("note: --resume: the run in \(directory) was stopped before it trained (while its automatic learning "
+            + "rate was chosen), so there is no checkpoint; it starts from the beginning\n")
+        var fresh = self
+        fresh.resume = false
+        return fresh
+    }
+
     /// `AutomaticLearningRate.choose` (the range test's first look, then the race) with the optimizer the user chose:
     /// the same call `TrainingRun` makes.
     private struct AutoTask: OptimizerTask {
         let command: TrainCommand, setup: TrainingSetup, totalSteps: Int, configuration: TrainingConfiguration
+        let stopRequest: StopRequest?
         func run<Rule: OptimizerRule>(_ optimizer: Optimizer<Rule>) throws -> AutomaticDecision {
             let (choice, checkpoint) = try AutomaticLearningRate.choose(
                 model: setup.model, probe: optimizer, training: setup.split.train, validation: setup.split.validation,
                 configuration: configuration, totalSteps: totalSteps, family: command.optimizer.family, momentum: command.momentum,
-                makeOptimizer: { rate in
+                stopRequest: stopRequest, makeOptimizer: { rate in
                     let schedule = try TrainCommand.parseSchedule(command.scheduleText, totalSteps: totalSteps, baseLearningRate: rate)
                     return try TrainRun.makeOptimizer(optimizer.rule, learningRate: rate, schedule: schedule, command: command)
                 })
@@ -86,7 +138,10 @@ extension TrainCommand {
 /// (range-test, ceiling, optimizer-default, fallback, validation-race), `rule`, `reasons`, the curve's numbers `edge`,
 /// `valley`, `factor`, `ceiling` (null where they do not apply), and for the race `range_test_rate`, `keeps_best_epoch`
 /// and `candidates` (each: `learning_rate`, `epochs_trained`, `validation_losses`, `best_validation_loss`,
-/// `eliminated_after_epoch`, `kept`, `note`).
+/// `eliminated_after_epoch`, `kept`, `note`); `interrupted` (false, or true when SIGINT/SIGTERM stopped the choice)
+/// and, when true, `interruption`: `stage` (range-test, stability-ceiling, race), `sweep_iterations` (null in the
+/// race), `race_epochs`, `reason`. An interrupted choice chose no rate: `learning_rate` is null in the range test
+/// and the range test's rate in the race, no candidate is `kept`.
 struct AutomaticChoiceObject: Encodable {
     let choice: AutomaticLearningRate.Choice
 
@@ -104,14 +159,36 @@ struct AutomaticChoiceObject: Encodable {
         try container.encodeNumber(choice.ceiling, forKey: .init("ceiling"))
         try container.encodeNumber(choice.rangeTestRate, forKey: .init("range_test_rate"))
         try container.encode(choice.keepsBestEpoch ?? false, forKey: .init("keeps_best_epoch"))
-        try container.encode(choice.candidates.map { $0.map(CandidateObject.init) }, forKey: .init("candidates"))
+        let interrupted = choice.interruption != nil
+        try container.encode(choice.candidates.map { $0.map { CandidateObject($0, interrupted: interrupted) } }, forKey: .init("candidates"))
+        try container.encode(interrupted, forKey: .init("interrupted"))
+        if let interruption = choice.interruption {
+            try container.encode(InterruptionObject(interruption: interruption), forKey: .init("interruption"))
+        }
+    }
+
+    /// Where SIGINT/SIGTERM stopped the choice: `stage`, `sweep_iterations`, `race_epochs`, `reason`.
+    struct InterruptionObject: Encodable {
+        let interruption: AutomaticLearningRate.Interruption
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: TrainSummary.Key.self)
+            try container.encode(interruption.stage.rawValue, forKey: .init("stage"))
+            try container.encode(interruption.sweepIterations, forKey: .init("sweep_iterations"))
+            try container.encode(interruption.raceEpochs, forKey: .init("race_epochs"))
+            try container.encode(interruption.reason, forKey: .init("reason"))
+        }
     }
 
     /// One race candidate: `learning_rate`, `epochs_trained`, `validation_losses`, `best_validation_loss`,
     /// `eliminated_after_epoch` (null for the one kept), `kept`, `note`.
     struct CandidateObject: Encodable {
         let candidate: LearningRateRace.Candidate
-        init(_ candidate: LearningRateRace.Candidate) { self.candidate = candidate }
+        /// A race stopped before its winner: no candidate was kept.
+        var interrupted = false
+        init(_ candidate: LearningRateRace.Candidate, interrupted: Bool = false) {
+            self.candidate = candidate
+            self.interrupted = interrupted
+        }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: TrainSummary.Key.self)
             try container.encodeNumber(candidate.learningRate, forKey: .init("learning_rate"))
@@ -119,7 +196,8 @@ struct AutomaticChoiceObject: Encodable {
             try container.encode(candidate.validationLosses.map { $0.flatMap { $0.isFinite ? $0 : nil } }, forKey: .init("validation_losses"))
             try container.encodeNumber(candidate.bestValidationLoss, forKey: .init("best_validation_loss"))
             try container.encode(candidate.eliminatedAfterEpoch, forKey: .init("eliminated_after_epoch"))
-            try container.encode(candidate.eliminatedAfterEpoch == nil && candidate.bestValidationLoss != nil, forKey: .init("kept"))
+            try container.encode(!interrupted && candidate.eliminatedAfterEpoch == nil && candidate.bestValidationLoss != nil,
+                                 forKey: .init("kept"))
             try container.encode(candidate.note, forKey: .init("note"))
         }
     }

@@ -25,6 +25,8 @@ struct CrossValidationSummary: Encodable {
     }
     var folds: [Fold] = []
     var metric: String
+    /// The automatic rate's choice of the fold a signal stopped it in (nil: none was stopped there).
+    var interruptedChoice: AutomaticLearningRate.Choice?
 
     /// Mean and sample standard deviation of the finite values (nil when there are none).
     static func spread(_ values: [Double]) -> (mean: Double, deviation: Double)? {
@@ -79,6 +81,7 @@ extension TrainCommand {
         if !json { print("Cross-validation: \(count) folds\(data.task == .regression ? "" : " (stratified for classification)")") }
         let spec = try specification()
         for index in 0..<count {
+            if stopRequest.isRequested { break }   // a signal between folds: no further fold starts
             var setup = try TrainingSetup(spec, fold: (index, count))
             if summary == nil { summary = CrossValidationSummary(metric: setup.objective.metricName) }
             let (fullBatches, remainder) = setup.split.train.count.quotientAndRemainder(dividingBy: data.batchSize)
@@ -88,7 +91,13 @@ extension TrainCommand {
             configuration.earlyStoppingPatience = patience
             if noGuard { configuration.divergenceGuard = nil }
             configuration.classWeights = DataModelOptions<TrainCommand>.classWeights(spec, for: setup)
-            let rate = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: configuration).rate
+            let decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: configuration,
+                                                   stopRequest: stopRequest)
+            if let choice = decision.choice, choice.interruption != nil {
+                summary?.interruptedChoice = choice   // stopped while this fold's rate was chosen: the fold is not trained
+                break
+            }
+            let rate = decision.rate
             if learningRate == .automatic {
                 // The choice may have trained the model (a race): the fold trains a fresh one at the chosen rate.
                 setup = try TrainingSetup(spec, fold: (index, count))
@@ -103,15 +112,18 @@ extension TrainCommand {
             var curves = TrainingCurves(baseline: baseline)
             let outcome = try run.fit(optimizer, momentum: momentum, &curves)
             try? observers.finish(status: outcome.status.rawValue)
+            if outcome.status == .interrupted { break }   // a fold cut short is not counted among the folds
             let last = outcome.history.last
             let fold = CrossValidationSummary.Fold(fold: index + 1, learningRate: rate, validationLoss: last?.validationLoss,
                                                    validationMetric: last?.validationMetric)
             summary?.folds.append(fold)
             if !json { print(String(format: "  fold %ld/%ld: validation %@ %.4f, learning rate %.3g", index + 1, count,
                                     setup.objective.metricName, fold.validationMetric ?? Double.nan, rate)) }
-            if outcome.status == .interrupted { break }
         }
-        guard let summary else { throw ValidationError("--folds \(count): no fold was trained") }
+        guard let summary else {
+            if stopRequest.isRequested { return CrossValidationSummary(metric: "") }   // stopped before the first fold's data was read
+            throw ValidationError("--folds \(count): no fold was trained")
+        }
         if !json, let last = summary.lines.last { print(last) }
         return summary
     }

@@ -183,21 +183,30 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if let folds {
                 // Cross-validation, then the run itself at the median of the folds' rates (and their schedule).
                 let crossValidation = try crossValidate(folds: folds, stopRequest: signals.request)
-                var final = self
-                final.schedule = scheduleText
-                final.learningRateOption = .fixed(crossValidation.medianLearningRate)
                 summary.crossValidation = crossValidation
-                summary.learningRate = crossValidation.medianLearningRate
-                if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
-                try final.train(&summary, stopRequest: signals.request, job: job)
+                if signals.request.isRequested {
+                    // Stopped during the folds: the run itself does not start (its checkpoint would be a step-0 one).
+                    summary.status = .interrupted
+                    summary.automaticLearningRate = crossValidation.interruptedChoice
+                    summary.message = "interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation after "
+                        + "\(crossValidation.folds.count) of \(folds) folds (a fold cut short is left out): the run itself was not trained"
+                    if !json { print("Interrupted (\(signals.request.reason ?? "stop requested")) during cross-validation: the run itself was not trained") }
+                } else {
+                    var final = self
+                    final.schedule = scheduleText
+                    final.learningRateOption = .fixed(crossValidation.medianLearningRate)
+                    summary.learningRate = crossValidation.medianLearningRate
+                    if !json { print(String(format: "Training the model at the folds' median rate %.3g", crossValidation.medianLearningRate)) }
+                    try final.train(&summary, stopRequest: signals.request, job: job)
+                }
             } else {
-                try train(&summary, stopRequest: signals.request, job: job)
+                try startingOverIfNothingWasTrained(job: job).train(&summary, stopRequest: signals.request, job: job)
             }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
             summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
             summary.seconds = Date().timeIntervalSince(started)
-            if json { print(summary.line()) }
+            if json { StandardOutput.writeLast(summary.line() + "\n") }
             if error is ValidationError || error is ExitCode { throw error }
             let rank = job.size > 1 ? "rank \(job.communicator.rank): " : ""
             StandardOutput.error("error: \(rank)\(CommandFailure.bounded("\(error)"))\n")
@@ -205,7 +214,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             throw ExitCode(1)
         }
         summary.seconds = Date().timeIntervalSince(started)
-        if json { print(summary.line()) }
+        if json { StandardOutput.writeLast(summary.line() + "\n") }
         if summary.status == .interrupted, let status = signals.exitStatus { throw ExitCode(status) }
     }
 
@@ -218,7 +227,10 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         defer { lock?.release() }
         // Only rank 0 reads the checkpoint (and broadcasts it): the other hosts need no copy.
         if resume, job.communicator.isPrimary, let checkpointPath, !FileManager.default.fileExists(atPath: checkpointPath) {
-            throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))")
+            let before = FileManager.default.fileExists(atPath: URL(fileURLWithPath: checkpointPath).deletingLastPathComponent()
+                .appendingPathComponent(Self.interruptedBeforeTrainingFileName).path)
+            throw TrainingError.invalidCheckpoint("--resume: there is no checkpoint in \(checkpointDirectory ?? "") (no \(checkpointPath))"
+                + (before ? "; the run there was stopped before it trained: run it again without --resume" : ""))
         }
         var spec = try specification()
         let initialFile = try initWeights.map { try ModelFile.loadVerified(path: $0) }
@@ -245,12 +257,21 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         // Under mpirun it searches at the global batch (as one process with batch N·B), and every process takes rank 0's rate.
         var searchConfiguration = trainingConfiguration
         searchConfiguration.batchSize = globalBatch
-        var decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: searchConfiguration)
+        var decision = try resolveLearningRate(setup: setup, totalSteps: totalSteps, configuration: searchConfiguration,
+                                               stopRequest: stopRequest)
         if job.size > 1 {
-            var rate = [decision.rate]
+            // Rank 0's rate, and whether a signal stopped its choice (then every process ends here with it).
+            var rate = [decision.rate, decision.choice?.interruption == nil ? 0 : 1]
             try job.communicator.broadcast(&rate, from: 0)
             decision.rate = rate[0]
             decision.choice?.learningRate = rate[0]
+            let own = decision.choice?.interruption
+            decision.choice?.interruption = rate[1] == 0 ? nil
+                : own ?? .init(stage: .rangeTest, sweepIterations: nil, reason: stopRequest.reason)
+        }
+        if let choice = decision.choice, choice.interruption != nil {
+            return try endBeforeTraining(choice, summary: &summary, checkpointPath: job.communicator.isPrimary ? checkpointPath : nil,
+                                         stopRequest: stopRequest)
         }
         let (chosenRate, automatic) = (decision.rate, decision.choice)
         summary.automaticLearningRate = automatic

@@ -152,7 +152,7 @@ extension TuneCommand {
             object["best"] = best.map { StudyExport.trialObject($0) as Any } ?? NSNull()
             object["command"] = command.map { $0 as Any } ?? NSNull()
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            StandardOutput.writeLast(String(decoding: data, as: UTF8.self) + "\n")   // a second signal adds nothing after it
             return
         }
         if let interrupted { print("Interrupted (\(interrupted)): the trials in progress are stored as failed; run the same command to go on") }

@@ -14,6 +14,9 @@ extension AutomaticLearningRate {
     ///   - probe: the run's optimizer at the rule's reference rate (the sweep moves its rate).
     ///   - configuration: the run's trainer settings (epochs, batch size, seed, patience, guard, class weights).
     ///   - totalSteps: the run's steps (epochs × batches), for the budget.
+    ///   - stopRequest: checked between the sweep's steps and the race's steps; once set, `choose` returns within a
+    ///     step with `Choice.interruption` set (the stage reached, the work done, the race's candidates so far), no
+    ///     checkpoint, and `model` holding the weights it started with. Give the same request to `Trainer.run`.
     ///   - makeOptimizer: the run's optimizer at peak rate r (its schedule, weight decay and controllers).
     ///
     /// ```swift
@@ -28,13 +31,14 @@ extension AutomaticLearningRate {
     public static func choose<Model: Module, Rule: OptimizerRule>(
         model: Model, probe: Optimizer<Rule>, training: Dataset, validation: Dataset?, configuration: TrainingConfiguration,
         totalSteps: Int, family: OptimizerFamily, momentum: Double, description: [String: String] = [:],
-        makeOptimizer: (Double) throws -> Optimizer<Rule>
+        stopRequest: StopRequest? = nil, makeOptimizer: (Double) throws -> Optimizer<Rule>
     ) throws -> (choice: Choice, checkpoint: TrainingCheckpoint<Rule>?) {
         let budget = Budget(totalSteps: totalSteps, batchSize: configuration.batchSize, family: family, momentum: momentum)
         let races = (validation?.count ?? 0) >= minimumRaceValidationRows && configuration.epochs > 1
         let first = try find(model: model, optimizer: probe, data: training, budget: budget, seed: configuration.seed,
-                             sweepRepeats: races ? 1 : nil)
+                             sweepRepeats: races ? 1 : nil, stopRequest: stopRequest)
+        if first.interruption != nil { return (first, nil) }
         return try race(after: first, model: model, configuration: configuration, training: training, validation: validation,
-                        description: description, makeOptimizer: makeOptimizer)
+                        description: description, stopRequest: stopRequest, makeOptimizer: makeOptimizer)
     }
 }

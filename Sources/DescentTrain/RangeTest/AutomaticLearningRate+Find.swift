@@ -20,9 +20,12 @@ extension AutomaticLearningRate {
     ///                                             data: split.train, budget: budget, seed: 0)
     /// choice.learningRate   // iris, MLP 4-32-3: 0.0331
     /// ```
+    /// * `stopRequest` set (before or during the sweeps, or before the ceiling): returns at once, the model restored,
+    ///   with `Choice.interruption` saying where (no rate: `learningRate` is NaN).
     /// - Throws: model and optimizer errors other than a non-finite starting loss (shape mismatches).
     public static func find<Model: Module, Rule: OptimizerRule>(model: Model, optimizer: Optimizer<Rule>, data: Dataset,
-                                                                budget: Budget, seed: UInt64 = 0, sweepRepeats: Int? = nil) throws -> Choice {
+                                                                budget: Budget, seed: UInt64 = 0, sweepRepeats: Int? = nil,
+                                                                stopRequest: StopRequest? = nil) throws -> Choice {
         if budget.family == .learningRateFree {
             return optimizerDefault(optimizer.baseLearningRate, optimizer: optimizer.ruleName)
         }
@@ -35,12 +38,23 @@ extension AutomaticLearningRate {
         let sweep = try sweep(for: budget, trainingExamples: data.count, seed: seed, repeats: sweepRepeats)
         let repeated: RepeatedRangeTestResult
         do {
-            repeated = try sweep.run(model, optimizer: optimizer, data: data)
+            repeated = try sweep.run(model, optimizer: optimizer, data: data, stopRequest: stopRequest)
         } catch let error as TrainingError {
+            if let stopRequest, stopRequest.isRequested {
+                return interrupted(Interruption(stage: .rangeTest, sweepIterations: 0, reason: stopRequest.reason))
+            }
             return fallback(fallbackRate, because: "the range test could not run: \(error)")
         }
+        let swept = repeated.results.reduce(0) { $0 + $1.iterationsRun }
+        if let stopRequest, stopRequest.isRequested {
+            return interrupted(Interruption(stage: .rangeTest, sweepIterations: swept, reason: stopRequest.reason))
+        }
         // The ceiling bounds plain and heavy-ball gradient descent only; adaptive rules rescale the gradient.
-        let ceiling = budget.family == .momentumSGD ? try? StabilityCeiling.estimate(model: model, data: data, seed: seed) : nil
+        let ceiling = budget.family == .momentumSGD ? try? StabilityCeiling.estimate(model: model, data: data, seed: seed,
+                                                                                             stopRequest: stopRequest) : nil
+        if let stopRequest, stopRequest.isRequested, budget.family == .momentumSGD {
+            return interrupted(Interruption(stage: .stabilityCeiling, sweepIterations: swept, reason: stopRequest.reason))
+        }
         return choose(from: repeated, budget: budget, ceiling: ceiling)
     }
 }

@@ -53,6 +53,8 @@ extension AutomaticLearningRate {
     ///
     /// * a learning-rate-free optimizer's default: kept, no race.
     /// * no validation data, or fewer than `minimumRaceValidationRows` rows: the range-test rule decides.
+    /// * `stopRequest` set during the race: returns within a step with `interruption` (stage `.race`, the epochs
+    ///   trained), the candidates as far as they got, no checkpoint, and `model` holding the weights it started with.
     /// * `configuration.earlyStoppingPatience` given: it wins — candidates and the run stop on it (restoring
     ///   the best epoch) instead of training on while keeping the best epoch.
     ///
@@ -65,7 +67,7 @@ extension AutomaticLearningRate {
     /// ```
     public static func race<Model: Module, Rule: OptimizerRule>(
         after choice: Choice, model: Model, configuration: TrainingConfiguration, training: Dataset, validation: Dataset?,
-        description: [String: String] = [:], makeOptimizer: (Double) throws -> Optimizer<Rule>
+        description: [String: String] = [:], stopRequest: StopRequest? = nil, makeOptimizer: (Double) throws -> Optimizer<Rule>
     ) throws -> (choice: Choice, checkpoint: TrainingCheckpoint<Rule>?) {
         var decided = choice
         guard choice.source != .optimizerDefault else { return (decided, nil) }
@@ -90,9 +92,22 @@ extension AutomaticLearningRate {
         } else {
             settings.keepsBestWeights = true
         }
-        let result = try LearningRateRace(rates: rates, rungs: rungs).run(
-            model: model, configuration: settings, training: training, validation: validation, description: description,
-            makeOptimizer: makeOptimizer)
+        let result: LearningRateRace.Result<Rule>
+        do {
+            result = try LearningRateRace(rates: rates, rungs: rungs).run(
+                model: model, configuration: settings, training: training, validation: validation, description: description,
+                stopRequest: stopRequest, makeOptimizer: makeOptimizer)
+        } catch let stopped as LearningRateRace.Interrupted {
+            decided.rangeTestRate = choice.learningRate
+            decided.candidates = stopped.candidates
+            decided.interruption = Interruption(stage: .race, sweepIterations: nil, raceEpochs: stopped.epochsTrained,
+                                                reason: stopRequest?.reason)
+            decided.reasons.append(String(format: "stopped by %@ during the race on validation loss among %@ after %ld epochs of "
+                + "its candidates together: no rate was chosen (the range test's was %.3g) and nothing of the run was trained",
+                stopRequest?.reason ?? "a stop request", rates.map { String(format: "%.3g", $0) }.joined(separator: ", "),
+                stopped.epochsTrained, choice.learningRate))
+            return (decided, nil)
+        }
         let winner = result.candidates[result.winner]
         decided.rangeTestRate = choice.learningRate
         decided.learningRate = winner.learningRate

@@ -169,6 +169,56 @@ public enum AutomaticLearningRate {
         public var candidates: [LearningRateRace.Candidate]?
         /// Whether the run keeps its best epoch's weights (early stopping's restore) instead of its last.
         public var keepsBestEpoch: Bool?
+        /// Set when a `StopRequest` ended the choice before it was made: the stage it reached and the work done.
+        /// The rate is then not decided: `learningRate` is the range test's first look when the race was stopped,
+        /// NaN when the range test itself was.
+        public var interruption: Interruption? = nil
+    }
+
+    /// Where a stop request (SIGINT, SIGTERM, a caller's `StopRequest`) ended the automatic rate's choice.
+    ///
+    /// ```swift
+    /// let stop = StopRequest()
+    /// stop.request(reason: "SIGINT")    // e.g. from a signal handler while `choose` runs
+    /// let (choice, checkpoint) = try AutomaticLearningRate.choose(..., stopRequest: stop) { rate in ... }
+    /// choice.interruption?.stage            // .rangeTest
+    /// choice.interruption?.sweepIterations  // 0: it stopped before the first step of the sweep
+    /// checkpoint                            // nil: nothing of the run was trained
+    /// ```
+    public struct Interruption: Codable, Sendable, Equatable {
+        /// The stage the choice had reached.
+        public enum Stage: String, Codable, Sendable {
+            /// The sweep(s) of the range test.
+            case rangeTest = "range-test"
+            /// The SGD family's stability ceiling (a few Hessian-vector products after the sweep).
+            case stabilityCeiling = "stability-ceiling"
+            /// The race of candidates on validation loss.
+            case race
+        }
+        public var stage: Stage
+        /// Sweep iterations (optimizer steps) run before the stop, all sweeps together; nil when the sweeps had
+        /// ended (a stop during the race).
+        public var sweepIterations: Int?
+        /// Epochs the race's candidates trained before the stop, all together (0 before the race).
+        public var raceEpochs: Int
+        /// Why the stop was requested, when said (e.g. "SIGINT").
+        public var reason: String?
+
+        public init(stage: Stage, sweepIterations: Int?, raceEpochs: Int = 0, reason: String? = nil) {
+            self.stage = stage
+            self.sweepIterations = sweepIterations
+            self.raceEpochs = raceEpochs
+            self.reason = reason
+        }
+    }
+
+    /// The choice of a run stopped during the range test (or before the stability ceiling was measured): no rate.
+    static func interrupted(_ interruption: Interruption) -> Choice {
+        Choice(learningRate: .nan, source: .rangeTest, rule: "interrupted during the \(interruption.stage.rawValue)",
+               reasons: ["stopped by \(interruption.reason ?? "a stop request") during the \(interruption.stage.rawValue) after "
+                         + "\(interruption.sweepIterations ?? 0) sweep steps: no rate was chosen and nothing of the run was trained"],
+               edge: nil, valley: nil, factor: nil, ceiling: nil, rangeTestRate: nil, candidates: nil, keepsBestEpoch: nil,
+               interruption: interruption)
     }
 
     /// The reference default rates named by the fallback: SGD 0.01, adaptive 1e-3 (PyTorch's Adam), rate-free 1.

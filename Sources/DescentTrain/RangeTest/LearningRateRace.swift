@@ -116,17 +116,27 @@ public struct LearningRateRace: Sendable, Equatable {
         return rungs(epochs: epochs, fractions: fractions)
     }
 
+    /// The race ended by a `StopRequest` before it had a winner (thrown by `run`): every candidate as far as it got.
+    public struct Interrupted: Error, Sendable {
+        /// The candidates, the one stopped noted; epochs cut short by the stop are not counted.
+        public var candidates: [Candidate]
+        /// Epochs trained by all candidates together before the stop.
+        public var epochsTrained: Int { candidates.reduce(0) { $0 + $1.epochsTrained } }
+    }
+
     /// Trains the candidates on `training`, ranks them on `validation`, and returns the winner's checkpoint.
     /// `model` is left holding the weights it started with.
     /// - Parameters:
     ///   - configuration: the run's configuration (its `epochs` is the run's length; the race trains to its rungs).
     ///   - description: the run's description, stored in the checkpoint the run resumes from.
+    ///   - stopRequest: checked before each step of each candidate (`Trainer.run`); once set the race ends there.
     ///   - makeOptimizer: the run's optimizer, schedule and controllers for a peak rate.
-    /// - Throws: `TrainingError.invalidConfiguration` when there are no candidates or no rungs; the model's
+    /// - Throws: `Interrupted` when `stopRequest` was set before the race had a winner;
+    ///   `TrainingError.invalidConfiguration` when there are no candidates or no rungs; the model's
     ///   and data's errors. A candidate that diverges is dropped (noted), not thrown.
     public func run<Model: Module, Rule: OptimizerRule>(
         model: Model, configuration: TrainingConfiguration, training: Dataset, validation: Dataset,
-        description: [String: String] = [:], makeOptimizer: (Double) throws -> Optimizer<Rule>
+        description: [String: String] = [:], stopRequest: StopRequest? = nil, makeOptimizer: (Double) throws -> Optimizer<Rule>
     ) throws -> Result<Rule> {
         guard !rates.isEmpty else { throw TrainingError.invalidConfiguration("a learning-rate race needs at least one candidate") }
         guard let lastRung = rungs.last, lastRung >= 1, lastRung <= configuration.epochs,
@@ -141,6 +151,7 @@ public struct LearningRateRace: Sendable, Equatable {
         var alive = Array(rates.indices)
         for (rungIndex, rung) in rungs.enumerated() {
             for index in alive where !finished[index] {
+                if stopRequest?.isRequested == true { throw Interrupted(candidates: candidates) }
                 var stage = configuration
                 stage.epochs = rung
                 stage.checkpointsEachEpoch = false
@@ -150,8 +161,15 @@ public struct LearningRateRace: Sendable, Equatable {
                 do {
                     let outcome = try Trainer(configuration: stage).run(
                         model, optimizer: &optimizer, training: training, validation: validation,
-                        resumingFrom: checkpoints[index], description: description,
+                        resumingFrom: checkpoints[index], description: description, stopRequest: stopRequest,
                         saveCheckpoint: { latest.checkpoint = $0 })
+                    if outcome.status == .interrupted {
+                        candidates[index].validationLosses = outcome.history.map { $0.validationLoss.flatMap { $0.isFinite ? $0 : nil } }
+                        candidates[index].epochsTrained = outcome.history.count
+                        candidates[index].bestValidationLoss = candidates[index].validationLosses.compactMap { $0 }.min()
+                        candidates[index].note = "stopped during epoch \(outcome.history.count + 1) (\(stopRequest?.reason ?? "stop requested"))"
+                        throw Interrupted(candidates: candidates)
+                    }
                     if outcome.status == .stoppedEarly {
                         finished[index] = true
                         candidates[index].note = "stopped early after epoch \(outcome.history.count) (patience)"

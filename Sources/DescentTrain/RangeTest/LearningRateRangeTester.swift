@@ -127,11 +127,14 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
 
     /// Runs the test on `model` with a copy of `optimizer`, on minibatches of `data`, and
     /// restores the model. The objective (cross-entropy or mean squared error) follows from `data`.
-    /// - Parameter observe: called after each iteration with (index, rate, raw loss, smoothed loss).
+    /// - Parameters:
+    ///   - stopRequest: checked before each iteration; once set the sweep ends there (the model is restored as
+    ///     always) and the result holds the iterations run so far (`RangeTestResult.interrupted`).
+    ///   - observe: called after each iteration with (index, rate, raw loss, smoothed loss).
     /// - Throws: `RangeTestError.invalidSetting` for bad settings or an empty data set; errors of
     ///   the model or the optimizer (shape mismatches). A non-finite gradient is not an error: it ends the test.
     public func run<Model: Module, Rule: OptimizerRule>(
-        _ model: Model, optimizer: Optimizer<Rule>, data: Dataset,
+        _ model: Model, optimizer: Optimizer<Rule>, data: Dataset, stopRequest: StopRequest? = nil,
         observe: (_ index: Int, _ learningRate: Double, _ loss: Double, _ smoothedLoss: Double) -> Void = { _, _, _, _ in }
     ) throws -> RangeTestResult {
         try validate()
@@ -153,7 +156,12 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
         var pass: UInt64 = 0
         var batches = try makeBatches(data, pass: pass)
         var position = 0
+        var interrupted = false
         for index in 0..<iterations {
+            if stopRequest?.isRequested == true {
+                interrupted = true
+                break
+            }
             if position == batches.count {
                 pass += 1
                 batches = try makeBatches(data, pass: pass)
@@ -189,8 +197,10 @@ public struct LearningRateRangeTest: Codable, Sendable, Equatable {
             guard let saved = savedState[name] else { return true }
             return !parameter.value.isEqual(to: saved)
         }
-        return RangeTestResult(settings: self, learningRates: rates, rawLosses: rawLosses,
-                               smoothedLosses: smoothedLosses, diverged: diverged, parametersMoved: moved)
+        var result = RangeTestResult(settings: self, learningRates: rates, rawLosses: rawLosses,
+                                     smoothedLosses: smoothedLosses, diverged: diverged, parametersMoved: moved)
+        if interrupted { result.interrupted = true }
+        return result
     }
 
     /// The optimizer the test steps: the caller's rule and state, with the sweep's exponential schedule

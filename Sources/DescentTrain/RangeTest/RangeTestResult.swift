@@ -30,6 +30,9 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
     public var suggestions: LearningRateSuggestions?
     /// How far to trust the suggestions, with reasons.
     public var confidence: RangeTestConfidence
+    /// True when a `StopRequest` ended the sweep before its last iteration (the series hold the iterations run);
+    /// nil for a sweep that ran to its end or to divergence.
+    public var interrupted: Bool?
 
     /// Builds the result of a recorded curve: suggestions and confidence are computed from it.
     /// - Parameter parametersMoved: whether any step changed a weight (false: the sweep is flat).

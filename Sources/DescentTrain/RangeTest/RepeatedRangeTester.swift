@@ -56,13 +56,16 @@ public struct RepeatedRangeTest: Codable, Sendable, Equatable {
     }
 
     /// Runs the sweeps (each restores the model, so all start from the same weights).
-    public func run<Model: Module, Rule: OptimizerRule>(_ model: Model, optimizer: Optimizer<Rule>, data: Dataset) throws
-        -> RepeatedRangeTestResult {
+    /// - Parameter stopRequest: checked before each iteration of each sweep; once set, no further sweep starts and
+    ///   the result holds the sweeps run so far, the last one cut short (`RangeTestResult.interrupted`).
+    public func run<Model: Module, Rule: OptimizerRule>(_ model: Model, optimizer: Optimizer<Rule>, data: Dataset,
+                                                        stopRequest: StopRequest? = nil) throws -> RepeatedRangeTestResult {
         var results: [RangeTestResult] = []
         for index in 0..<repeats {
             var settings = test
             settings.seed = test.seed &+ UInt64(index)
-            results.append(try settings.run(model, optimizer: optimizer, data: data))
+            results.append(try settings.run(model, optimizer: optimizer, data: data, stopRequest: stopRequest))
+            if stopRequest?.isRequested == true { break }
         }
         return RepeatedRangeTestResult(results: results)
     }

@@ -164,10 +164,12 @@ public struct StabilityCeiling: Codable, Sendable, Equatable {
     /// up to `maximumRows` of its rows, in order) with respect to `model`'s trainable parameters
     /// at their current values. The model is left exactly as it was. The tolerance is looser than for an
     /// exact gradient (1e-3): the finite differences of Float32 gradients carry noise of about that size.
+    /// - Parameter stopRequest: checked before each gradient; once set the estimate ends (the model restored).
     /// - Throws: `RangeTestError.invalidSetting` when the model has no trainable parameters or the
-    ///   data set is empty; model errors (shape mismatches).
+    ///   data set is empty; `StopRequest.Stopped` when `stopRequest` was set part-way; model errors (shape mismatches).
     public static func estimate<Model: Module>(model: Model, data: Dataset, maximumRows: Int = 2048, maximumIterations: Int = 50,
-                                               tolerance: Double = 1e-3, seed: UInt64 = 0) throws -> StabilityCeiling {
+                                               tolerance: Double = 1e-3, seed: UInt64 = 0,
+                                               stopRequest: StopRequest? = nil) throws -> StabilityCeiling {
         let parameters = model.trainableParameters
         guard !parameters.isEmpty, parameters.contains(where: { $0.parameter.value.count > 0 }) else {
             throw RangeTestError.invalidSetting(name: "model", message: "has no trainable parameters: there is no Hessian")
@@ -177,8 +179,10 @@ public struct StabilityCeiling: Codable, Sendable, Equatable {
         let batch = try MiniBatches(dataset: data, batchSize: rows, shuffle: false, dropLast: false, seed: 0).batch(at: 0)
         let loss = try LossGradient(model: model, features: batch.features, targets: batch.targets, objective: Objective(for: data))
         defer { loss.restore() }
-        return try estimate(at: loss.point, maximumIterations: maximumIterations, tolerance: tolerance, seed: seed,
-                            gradient: loss.gradient)
+        return try estimate(at: loss.point, maximumIterations: maximumIterations, tolerance: tolerance, seed: seed) { point in
+            try stopRequest?.check()
+            return try loss.gradient(point)
+        }
     }
 
     private static func normalize(_ vector: inout [Double]) {

@@ -38,9 +38,12 @@ public struct TrainingRun: Sendable {
 
     /// Loads the data, builds the model and trains it; `observe` sees every event as it happens (an error
     /// it throws ends the run).
+    /// - Parameter stopRequest: checked between steps, those of an automatic rate's range test and race included:
+    ///   once set the run ends within a step with `outcome.status == .interrupted` (stopped while the rate was being
+    ///   chosen: no epochs, the model untrained, `automaticChoice?.interruption` saying where).
     /// - Throws: the data's errors (`DataError`), `RunSpecificationError` for a model that does not fit the data,
     ///   `ScheduleError` for a schedule that does not parse, `TrainingError.diverged` when the guard gave up.
-    public func train(observe: (TrainingEvent) throws -> Void = { _ in }) throws -> TrainedRun {
+    public func train(stopRequest: StopRequest? = nil, observe: (TrainingEvent) throws -> Void = { _ in }) throws -> TrainedRun {
         var spec = specification
         let data: Dataset
         if let name = spec.dataset {
@@ -69,10 +72,10 @@ public struct TrainingRun: Sendable {
             throw RunSpecificationError(field: "epochs", reason: "\(spec.epochs) makes more steps than a schedule can count (10^15)")
         }
         let (outcome, rate, choice) = try withoutActuallyEscaping(observe) { observe in
-            try spec.optimizer.withRule(Fit(spec: spec, model: model, split: split, totalSteps: totalSteps, observe: observe),
-                                        momentum: spec.momentum)
+            try spec.optimizer.withRule(Fit(spec: spec, model: model, split: split, totalSteps: totalSteps, stopRequest: stopRequest,
+                                            observe: observe), momentum: spec.momentum)
         }
-        if spec.learningRate.isAutomatic { spec.learningRate = .automatic(chosen: rate) }
+        if spec.learningRate.isAutomatic, choice?.interruption == nil { spec.learningRate = .automatic(chosen: rate) }
 
         let last = outcome.history.last
         let training = ModelCard.TrainingDescription(
@@ -105,6 +108,7 @@ public struct TrainingRun: Sendable {
     /// the run's steps, the controllers, the trainer.
     private struct Fit: OptimizerRuleTask {
         let spec: RunSpecification, model: Sequential, split: DatasetSplit, totalSteps: Int
+        let stopRequest: StopRequest?
         let observe: (TrainingEvent) throws -> Void
 
         func run<Rule: OptimizerRule>(_ rule: Rule) throws -> (TrainingOutcome, Double, AutomaticLearningRate.Choice?) {
@@ -133,14 +137,21 @@ public struct TrainingRun: Sendable {
                 let probe = try Optimizer(rule, learningRate: reference, weightDecay: spec.weightDecay)
                 let found = try AutomaticLearningRate.choose(
                     model: model, probe: probe, training: split.train, validation: split.validation, configuration: configuration,
-                    totalSteps: totalSteps, family: family, momentum: spec.momentum, makeOptimizer: makeOptimizer)
+                    totalSteps: totalSteps, family: family, momentum: spec.momentum, stopRequest: stopRequest,
+                    makeOptimizer: makeOptimizer)
+                if found.choice.interruption != nil {
+                    // Stopped before a rate was chosen: nothing trained (the card names the rule's reference rate).
+                    let named = found.choice.learningRate.isFinite ? found.choice.learningRate : reference
+                    return (TrainingOutcome(history: [], status: .interrupted, rollbacks: 0, resumedFromEpoch: 0, rateScale: 1),
+                            named, found.choice)
+                }
                 (rate, choice, start) = (found.choice.learningRate, found.choice, found.checkpoint)
                 if found.choice.keepsBestEpoch == true, spec.patience == nil { configuration.keepsBestWeights = true }
             }
             var optimizer = try makeOptimizer(rate)
             let outcome = try Trainer(configuration: configuration)
                 .run(model, optimizer: &optimizer, training: split.train, validation: split.validation, resumingFrom: start,
-                     observe: observe)
+                     stopRequest: stopRequest, observe: observe)
             return (outcome, rate, choice)
         }
     }

@@ -81,11 +81,17 @@ struct SharpnessTracker {
     func isDue(afterStep step: Int) -> Bool { step > 0 && step % settings.interval == 0 }
 
     /// Measures at the model's current weights; the model is left exactly as it was.
-    mutating func measure<Model: Module, Rule: OptimizerRule>(_ model: Model, optimizer: Optimizer<Rule>) throws -> SharpnessMeasurement {
+    /// - Throws: `StopRequest.Stopped` when `stopRequest` is set part-way (checked before each Hessian-vector product).
+    mutating func measure<Model: Module, Rule: OptimizerRule>(_ model: Model, optimizer: Optimizer<Rule>,
+                                                              stopRequest: StopRequest? = nil) throws -> SharpnessMeasurement {
         let started = DispatchTime.now().uptimeNanoseconds
         let loss = try LossGradient(model: model, features: rows.features, targets: rows.targets, objective: objective)
         defer { loss.restore() }
-        let product = try StabilityCeiling.hessianVectorProduct(at: loss.point, gradient: loss.gradient)
+        let exact = try StabilityCeiling.hessianVectorProduct(at: loss.point, gradient: loss.gradient)
+        let product: ([Double]) throws -> [Double] = { vector in
+            try stopRequest?.check()
+            return try exact(vector)
+        }
         let raw = try StabilityCeiling.largestEigenvalue(dimension: loss.point.count, start: rawVector,
                                                          maximumIterations: settings.maximumIterations,
                                                          tolerance: settings.tolerance, product: product)
