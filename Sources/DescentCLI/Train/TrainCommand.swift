@@ -358,6 +358,7 @@ struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.rollbacks = outcome.rollbacks
         summary.rateScale = outcome.rateScale
         if job.size > 1 { summary.communicationSeconds = outcome.communicationSeconds }
+        summary.gradientReduction = outcome.gradientReduction?.rawValue
         summary.noiseScale = outcome.noiseScale
         if let noiseScale = outcome.noiseScale, !json { print(NoiseScaleText.line(noiseScale, globalBatch: globalBatch)) }
         summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
