@@ -16,8 +16,10 @@ within 1e-5.
 """
 import argparse
 import csv
+import datetime
 import hashlib
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -78,6 +80,58 @@ def verify_checksums(path, metadata):
     print(f"checksums: the {len(names)} tensors match their recorded SHA-256 (hashlib)")
 
 
+def parse_number(cell, number_format):
+    """A cell as Descent's NumberFormat reads it: plain, "1,234.5" (thousands_separators) or "1.234,5" (decimal_comma)."""
+    if number_format == "thousands_separators" and "," in cell:
+        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cell):
+            raise ValueError(cell)
+        cell = cell.replace(",", "")
+    elif number_format == "decimal_comma":
+        if "." in cell:
+            if not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", cell):
+                raise ValueError(cell)
+            cell = cell.replace(".", "")
+        if not re.fullmatch(r"[+-]?\d*(,\d*)?", cell):
+            raise ValueError(cell)
+        cell = cell.replace(",", ".")
+    return float(cell)
+
+
+DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?Z?)?")
+
+
+def date_part(cell, part):
+    """A part of a year-first date cell as Descent's DatePart computes it (ValueError when it is not a date)."""
+    match = DATE.fullmatch(cell)
+    if not match:
+        raise ValueError(cell)
+    day = datetime.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))   # ValueError for 2019-02-29
+    seconds = 0.0
+    if match.group(5) is not None:
+        seconds = int(match.group(5)) * 3600 + int(match.group(6)) * 60 + int(match.group(7) or 0) + float("0." + (match.group(8) or "0"))
+    days = day.toordinal() - datetime.date(1970, 1, 1).toordinal()
+    return {"elapsed_days": days + seconds / 86400, "year": day.year, "month": day.month, "day": day.day,
+            "day_of_week": day.isoweekday(), "day_of_year": day.timetuple().tm_yday, "hour": seconds / 3600}[part]
+
+
+def delimiter_of(path):
+    """The delimiter Descent's RawTable finds in the header line: a comma if there is one outside quotes, else the most
+    frequent of ';', tab and '|'."""
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        line = next((text for text in handle if text.strip()), "")
+    counts, quoted = {}, False
+    for character in line:
+        if character == '"':
+            quoted = not quoted
+        elif not quoted and character in ",;\t|":
+            counts[character] = counts.get(character, 0) + 1
+    if counts.get(","):
+        return ","
+    others = [(counts.get(c, 0), c) for c in ";\t|"]
+    best = max(others, key=lambda pair: pair[0])
+    return best[1] if best[0] > 0 else ","
+
+
 def encode(row, preprocessing):
     """A raw CSV row (dict of strings) as the network's inputs, as Descent's TabularPreprocessing encodes it."""
     missing = {value.strip().lower() for value in preprocessing["missing_values"]}
@@ -98,7 +152,8 @@ def encode(row, preprocessing):
                 else:
                     value = 1.0 if lowered == true_text else 0.0
             else:
-                value = float(cell)   # ValueError: the row is skipped, as descent predict skips it
+                value = (date_part(cell, column["date_part"]) if column.get("date_part")
+                         else parse_number(cell, column.get("number_format")))   # ValueError: the row is skipped, as descent predict skips it
             dense.append((value - column["mean"]) / column["standard_deviation"])
             if column.get("missing_indicator"):
                 dense.append(1.0 if is_missing else 0.0)
@@ -143,8 +198,8 @@ def main():
     network.eval()
     print(f"torch: nn.Sequential loaded the state dict (strict): {network}")
 
-    with open(arguments.csv, newline="") as handle:
-        reader = csv.DictReader(handle)
+    with open(arguments.csv, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle, delimiter=delimiter_of(arguments.csv))
         every = list(reader)
     # Rows spread evenly over the file (the first rows of a sorted file are often all one class).
     step = max(1, len(every) // arguments.rows)

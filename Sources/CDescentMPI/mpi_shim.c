@@ -31,7 +31,25 @@ static struct {
     int (*comm_set_errhandler)(handle, handle);
     int (*iallreduce)(const void *, void *, int, handle, handle, handle, handle *);
     int (*test)(handle *, int *, void *);
+    // MPI-3 shared memory (optional: without them every reduction goes through MPI_Allreduce).
+    handle info_null;
+    int (*comm_split_type)(handle, int, int, handle, handle *);
+    int (*comm_free)(handle *);
+    int (*win_allocate_shared)(long, int, handle, handle, void *, handle *);
+    int (*win_shared_query)(handle, int, long *, int *, void *);
+    int (*win_lock_all)(int, handle);
+    int (*win_unlock_all)(handle);
+    int (*win_sync)(handle);
+    int (*win_free)(handle *);
+    int (*ibarrier)(handle, handle *);
 } mpi;
+
+// The processes that share this machine's memory (MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)), and the one
+// shared window, with each process's base address.
+static handle node = NULL;
+static handle window = NULL;
+static long window_bytes = 0;
+static void **window_bases = NULL;
 
 static int finalized_here = 0;
 
@@ -39,6 +57,9 @@ static int finalized_here = 0;
 #define OPEN_MPI_IN_PLACE ((void *)1)
 #define OPEN_MPI_THREAD_FUNNELED 1
 #define PIECE (1L << 30)
+// MPI_COMM_TYPE_SHARED (the first of Open MPI's split types) and MPI_MODE_NOCHECK, from Open MPI's mpi.h.
+#define OPEN_MPI_COMM_TYPE_SHARED 0
+#define OPEN_MPI_MODE_NOCHECK 1
 
 static int lookup(void **slot, const char *name, char *message, size_t capacity) {
     *slot = dlsym(mpi.library, name);
@@ -105,6 +126,19 @@ int descent_mpi_load(char *message, size_t capacity) {
         && lookup((void **)&mpi.comm_set_errhandler, "MPI_Comm_set_errhandler", message, capacity)
         && lookup((void **)&mpi.iallreduce, "MPI_Iallreduce", message, capacity)
         && lookup((void **)&mpi.test, "MPI_Test", message, capacity);
+    if (complete) {
+        // MPI-3's shared-memory windows (Open MPI >= 1.7): optional.
+        mpi.info_null = dlsym(library, "ompi_mpi_info_null");
+        mpi.comm_split_type = dlsym(library, "MPI_Comm_split_type");
+        mpi.comm_free = dlsym(library, "MPI_Comm_free");
+        mpi.win_allocate_shared = dlsym(library, "MPI_Win_allocate_shared");
+        mpi.win_shared_query = dlsym(library, "MPI_Win_shared_query");
+        mpi.win_lock_all = dlsym(library, "MPI_Win_lock_all");
+        mpi.win_unlock_all = dlsym(library, "MPI_Win_unlock_all");
+        mpi.win_sync = dlsym(library, "MPI_Win_sync");
+        mpi.win_free = dlsym(library, "MPI_Win_free");
+        mpi.ibarrier = dlsym(library, "MPI_Ibarrier");
+    }
     if (!complete) {
         dlclose(library);
         memset(&mpi, 0, sizeof mpi);
@@ -203,12 +237,96 @@ int descent_mpi_broadcast_bytes(void *bytes, long count, int root) {
 
 int descent_mpi_barrier(void) { REQUIRE_LOADED(); return mpi.barrier(mpi.world); }
 
+static int has_shared_memory(void) {
+    return mpi.info_null && mpi.comm_split_type && mpi.comm_free && mpi.win_allocate_shared && mpi.win_shared_query
+        && mpi.win_lock_all && mpi.win_unlock_all && mpi.win_sync && mpi.win_free && mpi.ibarrier;
+}
+
+int descent_mpi_node_size(int *size) {
+    REQUIRE_LOADED();
+    *size = 1;
+    if (!has_shared_memory()) return 0;
+    if (node == NULL) {
+        int status = mpi.comm_split_type(mpi.world, OPEN_MPI_COMM_TYPE_SHARED, 0, mpi.info_null, &node);
+        if (status != 0) { node = NULL; return status; }
+        status = mpi.comm_set_errhandler(node, mpi.errors_return);
+        if (status != 0) return status;
+    }
+    return mpi.comm_size(node, size);
+}
+
+static int free_window(void) {
+    if (window == NULL) return 0;
+    mpi.win_unlock_all(window);
+    int status = mpi.win_free(&window);
+    window = NULL;
+    window_bytes = 0;
+    free(window_bases);
+    window_bases = NULL;
+    return status;
+}
+
+int descent_mpi_shared_window(long bytes, void **bases, int count, long *capacity) {
+    REQUIRE_LOADED();
+    int size = 0;
+    int status = descent_mpi_node_size(&size);
+    if (status != 0) return status;
+    if (node == NULL || count != size) return -1;
+    if (window == NULL || window_bytes < bytes) {
+        status = free_window();
+        if (status != 0) return status;
+        void *own = NULL;
+        status = mpi.win_allocate_shared(bytes, 1, mpi.info_null, node, &own, &window);
+        if (status != 0) { window = NULL; return status; }
+        window_bases = calloc((size_t)size, sizeof(void *));
+        if (window_bases == NULL) return -1;
+        for (int rank = 0; rank < size; rank++) {
+            long length = 0;
+            int unit = 0;
+            status = mpi.win_shared_query(window, rank, &length, &unit, &window_bases[rank]);
+            if (status != 0) return status;
+        }
+        // One passive-target epoch for the window's whole life: MPI_Win_sync is then allowed at any time.
+        status = mpi.win_lock_all(OPEN_MPI_MODE_NOCHECK, window);
+        if (status != 0) return status;
+        window_bytes = bytes;
+    }
+    for (int rank = 0; rank < size; rank++) bases[rank] = window_bases[rank];
+    *capacity = window_bytes;
+    return 0;
+}
+
+int descent_mpi_shared_synchronize(void) {
+    REQUIRE_LOADED();
+    if (window == NULL) return -1;
+    int status = mpi.win_sync(window);  // this process's stores are visible ...
+    if (status != 0) return status;
+    if (!sleeps_while_waiting) {
+        status = mpi.barrier(node);     // ... once every process has made its own so
+    } else {
+        handle request = NULL;
+        status = mpi.ibarrier(node, &request);
+        struct timespec pause = {0, 50000};
+        for (long tries = 0; status == 0; tries++) {
+            int done = 0;
+            status = mpi.test(&request, &done, NULL);
+            if (done) break;
+            if (tries > 200) nanosleep(&pause, NULL);
+        }
+    }
+    if (status != 0) return status;
+    return mpi.win_sync(window);        // and this process sees theirs
+}
+
 int descent_mpi_finalize(void) {
     if (!descent_mpi_is_initialized()) return 0;
     int flag = 0;
     mpi.finalized(&flag);
     if (flag) return 0;
     finalized_here = 1;
+    free_window();
+    if (node != NULL) mpi.comm_free(&node);
+    node = NULL;
     return mpi.finalize();
 }
 
@@ -260,3 +378,38 @@ void descent_watch_stop_signals(void) {
 }
 
 int descent_stop_signal(void) { return stop_signal; }
+
+typedef float eight_floats __attribute__((vector_size(32)));
+
+double descent_streaming_scaled_copy(const float *values, float *target, long count, float factor) {
+    double total = 0;
+    long index = 0;
+    float head = 0;
+    // Plain stores up to a 32-byte boundary of the target, then 8 floats at a time past the caches.
+    for (; index < count && ((unsigned long)(target + index) & 31) != 0; index++) {
+        float value = values[index];
+        target[index] = value * factor;
+        head += value * value;
+    }
+    total += head;
+    while (index < count) {
+        long end = count - index > 1024 ? index + 1024 : count;
+        eight_floats lanes = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (; index + 8 <= end; index += 8) {
+            eight_floats value;
+            memcpy(&value, values + index, sizeof value);
+            __builtin_nontemporal_store(value * factor, (eight_floats *)(target + index));
+            lanes += value * value;
+        }
+        float block = 0;
+        for (int lane = 0; lane < 8; lane++) block += lanes[lane];
+        for (; index < end; index++) {
+            float value = values[index];
+            target[index] = value * factor;
+            block += value * value;
+        }
+        total += block;
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);  // the streaming stores are done before anything that follows
+    return total;
+}

@@ -29,11 +29,17 @@ public protocol Communicator: AnyObject, Sendable {
     func broadcast(_ bytes: UnsafeMutableRawBufferPointer, from root: Int) throws
     /// Returns once every process has reached it.
     func barrier() throws
+    /// A window of memory shared by all the job's processes when they all run on one machine (MPI-3
+    /// `MPI_Win_allocate_shared`), else nil. Collective: every process calls it with the same size.
+    func sharedMemoryWindow(bytesPerProcess: Int) throws -> SharedMemoryWindow?
 }
 
 extension Communicator {
     /// Whether this process is the one that writes checkpoints, logs, reports and the model file.
     public var isPrimary: Bool { rank == 0 }
+
+    /// No shared memory by default: the all-reduce carries everything.
+    public func sharedMemoryWindow(bytesPerProcess: Int) throws -> SharedMemoryWindow? { nil }
 
     /// `allReduce` of an array.
     public func allReduce(_ values: inout [Float], _ operation: ReductionOperation) throws {

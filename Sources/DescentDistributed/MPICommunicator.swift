@@ -130,6 +130,33 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
 
     public func barrier() throws { try Self.check(descent_mpi_barrier(), "barrier", rank: rank) }
 
+    /// The processes of the job that share this machine's memory (`MPI_Comm_split_type(MPI_COMM_TYPE_SHARED)`).
+    public func processesOnThisMachine() throws -> Int {
+        var count: Int32 = 1
+        try Self.check(descent_mpi_node_size(&count), "MPI_Comm_split_type", rank: rank)
+        return Int(count)
+    }
+
+    /// One MPI-3 shared window over the job when every process is on this machine (nil when some are elsewhere,
+    /// the library lacks MPI-3's functions, or the window cannot be made on some process — e.g. under
+    /// `--mca osc pt2pt`, whose windows are not shared memory: the processes agree on it with an all-reduce).
+    /// One window is kept for the process's life and reused while large enough; asking for more replaces it
+    /// (collectively).
+    public func sharedMemoryWindow(bytesPerProcess: Int) throws -> SharedMemoryWindow? {
+        guard size > 1, bytesPerProcess > 0, try processesOnThisMachine() == size else { return nil }
+        var bases = [UnsafeMutableRawPointer?](repeating: nil, count: size)
+        var capacity = 0
+        let status = descent_mpi_shared_window(bytesPerProcess, &bases, Int32(size), &capacity)
+        let parts = bases.compactMap { $0 }
+        var failed = [status == 0 && parts.count == size ? 0.0 : 1.0]
+        try allReduce(&failed, .maximum)
+        guard failed[0] == 0 else { return nil }
+        let rank = rank
+        return SharedMemoryWindow(parts: parts, bytesPerProcess: capacity) {
+            try Self.check(descent_mpi_shared_synchronize(), "shared-window synchronisation", rank: rank)
+        }
+    }
+
     private static func code(_ operation: ReductionOperation) -> Int32 {
         switch operation {
         case .sum: return DESCENT_MPI_SUM

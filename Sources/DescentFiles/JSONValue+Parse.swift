@@ -226,3 +226,26 @@ extension JSONValue {
         }
     }
 }
+
+extension JSONValue.ParseError: CustomStringConvertible {
+    /// The problem and the byte where it was found (1-based): `unexpected end of JSON at byte 1`.
+    /// ``described(in:)`` says the line and column instead, for the text it was read from.
+    package var description: String { "\(message) at byte \(offset + 1)" }
+
+    /// The problem at its line and column (1-based, the column counted in characters) of `bytes`,
+    /// the text it was read from: `{"epochs": 1,\n  "epochs": 2}` gives
+    /// `line 2, column 3: the key "epochs" appears twice`.
+    package func described(in bytes: [UInt8]) -> String {
+        let end = Swift.min(Swift.max(offset, 0), bytes.count)
+        var line = 1, column = 1
+        for byte in bytes[..<end] {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return "line \(line), column \(column): \(message)"
+    }
+}

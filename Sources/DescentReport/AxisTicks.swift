@@ -86,8 +86,9 @@ public struct AxisTicks: Sendable, Equatable {
         var lowDecade = floor(log10(low) + 1e-9)
         var highDecade = ceil(log10(high) - 1e-9)
         if highDecade <= lowDecade { highDecade = lowDecade + 1 }
-        lowDecade = Swift.max(lowDecade, -300)
-        highDecade = Swift.min(highDecade, 300)
+        // Decades of a Double's normal range, at least one apart (low 1e305 … high 1e308 once clamped to none).
+        lowDecade = Swift.min(Swift.max(lowDecade, -300), 299)
+        highDecade = Swift.max(Swift.min(highDecade, 300), lowDecade + 1)
         let decades = highDecade - lowDecade
         var values: [Double] = []
         if decades <= 2 {
@@ -101,9 +102,12 @@ public struct AxisTicks: Sendable, Equatable {
                 }
                 decade += 1
             }
-            let first = candidates.lastIndex { $0 <= low * (1 + 1e-9) } ?? 0
-            let last = candidates.firstIndex { $0 >= high * (1 - 1e-9) } ?? candidates.count - 1
-            values = Array(candidates[first...Swift.max(last, first + 1)])
+            // Values beyond the clamped decades (a loss of 1e308) lie past every candidate: the axis then ends on
+            // the last two (was: an index past the end, a trap, for `descent report` of such a log).
+            let last = Swift.min(Swift.max(candidates.firstIndex { $0 >= high * (1 - 1e-9) } ?? candidates.count - 1, 1),
+                                 candidates.count - 1)
+            let first = Swift.min(candidates.lastIndex { $0 <= low * (1 + 1e-9) } ?? 0, last - 1)
+            values = Array(candidates[first...last])
             return AxisTicks(low: values.first!, high: values.last!, values: values, step: 0)
         } else {
             let stride = Swift.max(1, (decades / 8).rounded(.up))
@@ -113,8 +117,9 @@ public struct AxisTicks: Sendable, Equatable {
                 decade += stride
             }
             highDecade = values.last.map { log10($0).rounded() } ?? highDecade
-            if highDecade < ceil(log10(high) - 1e-9) {
-                highDecade += stride
+            // The axis reaches past `high` by one more stride, but not past 1e300 (was: a tick at 10^375 = inf).
+            if highDecade < Swift.min(ceil(log10(high) - 1e-9), 300) {
+                highDecade = Swift.min(highDecade + stride, 300)
                 values.append(pow(10, highDecade))
             }
         }

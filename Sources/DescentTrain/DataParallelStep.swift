@@ -19,7 +19,14 @@ import Foundation
 /// Each process's share W_r / Σ W is known before anything travels (every process has the data and
 /// the epoch's order), so each scales its own gradient by it and the all-reduce's sum is the answer.
 ///
-/// **Few collectives, few copies.** Gradients of at least `inPlaceElements` floats are all-reduced in
+/// **On one machine, a shared window** (`reduction == .sharedWindow`, the default when every process is on
+/// this machine): each process streams its scaled gradients, loss, stop request and |ḡ_r|² into its part of
+/// an MPI-3 shared window, all synchronise once, and each adds the parts in rank order into its gradient
+/// tensors (`reduceThroughWindow`): the same bits on every process, no messages. Measured on 2 cores: the
+/// transfer 0.13–0.21 ms a step against 0.2–0.6 ms for the `MPI_Allreduce` way below (which without the
+/// single-copy transport, as in Docker, costs 0.63 ms for the sum alone against the window's 0.18–0.20).
+///
+/// **Across machines, few collectives, few copies.** Gradients of at least `inPlaceElements` floats are all-reduced in
 /// their own tensor (scaled in place: no copy in or out); the smaller ones are packed, in the order of
 /// the parameters' names (the same on every process), into one buffer whose tail holds the loss, the
 /// stop request and |ḡ_r|², all-reduced by one call. The 784-256-10 MLP takes 2 calls a step (its first
@@ -62,20 +69,48 @@ final class DataParallelStep {
         case loss, stop, localNormSquared
     }
 
-    init(communicator: any Communicator, trainable: [(name: String, parameter: Parameter)], separatesWait: Bool = false) {
+    /// How this step sums the gradients: through a shared-memory window when every process is on this machine
+    /// (unless `DESCENT_MPI_REDUCE=allreduce` or `reduction` says otherwise), else with `MPI_Allreduce`.
+    let reduction: GradientReduction
+    /// The shared window, the floats of each of its two halves (generations) in a process's part, and the next
+    /// step's generation (0 or 1: a process writes one half while a slower one may still read the other, so one
+    /// synchronisation a step is enough). The halves and the generation are the window's, not this object's: the
+    /// window outlives a run (MPI keeps it), and a process that starts the next run (an automatic rate's race) may
+    /// be ahead of one still reading the last step of the previous, with only a broadcast, which does not wait,
+    /// in between.
+    private var window: SharedMemoryWindow?
+    private let windowStride: Int
+    nonisolated(unsafe) private static var generation = 0
+
+    init(communicator: any Communicator, trainable: [(name: String, parameter: Parameter)], separatesWait: Bool = false,
+         reduction requested: GradientReduction = .requested()) throws {
         self.communicator = communicator
         self.separatesWait = separatesWait
+        let sorted = trainable.sorted(by: { $0.name < $1.name })
+        // Packed floats of every gradient and the tail, rounded up to 64 bytes, twice (two generations).
+        let total = sorted.reduce(0) { $0 + $1.parameter.value.count }
+        let needed = (total + Tail.allCases.count + 15) / 16 * 16
+        if requested == .sharedWindow, communicator.size > 1,
+           let window = try communicator.sharedMemoryWindow(bytesPerProcess: 2 * needed * MemoryLayout<Float>.stride) {
+            self.window = window
+            windowStride = window.bytesPerProcess / (2 * MemoryLayout<Float>.stride) / 16 * 16   // ≥ needed
+            reduction = .sharedWindow
+        } else {
+            windowStride = needed
+            reduction = .allReduce
+        }
         var layout: [(name: String, shape: [Int], offset: Int, count: Int, inPlace: Bool)] = []
         var offset = 0
-        for (name, parameter) in trainable.sorted(by: { $0.name < $1.name }) {
+        for (name, parameter) in sorted {
             let count = parameter.value.count
-            let inPlace = count >= Self.inPlaceElements
+            // Through the window every gradient is packed (it must be copied into the window anyway).
+            let inPlace = window == nil && count >= Self.inPlaceElements
             layout.append((name, parameter.value.shape, inPlace ? 0 : offset, count, inPlace))
             if !inPlace { offset += count }
         }
         self.layout = layout
         packedCount = offset
-        buffer = [Float](repeating: 0, count: offset + Tail.allCases.count)
+        buffer = [Float](repeating: 0, count: window == nil ? offset + Tail.allCases.count : 0)
     }
 
     /// Rows `⌊rank·n/size⌋ ..< ⌊(rank+1)·n/size⌋` of a batch's `rows`.
@@ -133,6 +168,10 @@ final class DataParallelStep {
             times.forward += seconds(from: clock, to: forwardEnd)
             times.backward += seconds(from: forwardEnd, to: now)
             clock = now
+        }
+        if let window {
+            return try reduceThroughWindow(window, gradients: gradients, share: share, lossShare: lossShare,
+                                           stopRequested: stopRequested, globalCount: rows.count, clock: clock, times: &times)
         }
         // Scale each gradient by the share (in place, or into the packed buffer), measuring |ḡ_r|² on the way.
         var localNormSquared = 0.0
@@ -205,6 +244,108 @@ final class DataParallelStep {
         return (Double(buffer[tail + Tail.loss.rawValue]), result, buffer[tail + Tail.stop.rawValue] > 0,
                 Double(buffer[tail + Tail.localNormSquared.rawValue]) / Double(communicator.size), globalNormSquared, rows.count)
     }
+
+    /// The reduction through the shared window: this process writes W_r/ΣW · ḡ_r (and its loss, stop request and
+    /// |ḡ_r|²) into its part, all synchronise once, and each adds every part in rank order into its own gradient
+    /// tensors (the same additions in the same order on every process: the same bits), |g|² on the way.
+    /// Phases: `pack` the write, `wait` the synchronisation (mostly the wait for the slowest process), `allReduce`
+    /// the sum.
+    private func reduceThroughWindow(_ window: SharedMemoryWindow, gradients: [String: Tensor], share: Double, lossShare: Double,
+                                     stopRequested: Bool, globalCount: Int, clock start: UInt64, times: inout StepTimes) throws
+        -> (loss: Double, gradients: [String: Tensor], stop: Bool, meanLocalNormSquared: Double, globalNormSquared: Double,
+            globalCount: Int) {
+        var clock = start
+        let parts = window.parts.map { $0.assumingMemoryBound(to: Float.self) + Self.generation * windowStride }
+        Self.generation ^= 1
+        let own = parts[communicator.rank]
+        let factor = Float(share)
+        var localNormSquared = 0.0
+        // Each gradient scaled and streamed into this process's part (zeros for an empty shard).
+        var gradients = gradients
+        for entry in layout {
+            if let gradient = gradients[entry.name] {
+                gradient.withUnsafeBufferPointer { values in
+                    localNormSquared += SharedMemoryWindow.store(values, scaledBy: factor, into: own + entry.offset)
+                }
+            } else {
+                (own + entry.offset).update(repeating: 0, count: entry.count)
+            }
+        }
+        let tail = packedCount
+        own[tail + Tail.loss.rawValue] = Float(lossShare)
+        own[tail + Tail.stop.rawValue] = stopRequested ? 1 : 0
+        own[tail + Tail.localNormSquared.rawValue] = Float(localNormSquared)
+        var now = monotonicNanoseconds()
+        times.pack += seconds(from: clock, to: now)
+        clock = now
+
+        try window.synchronize()
+        now = monotonicNanoseconds()
+        times.wait += seconds(from: clock, to: now)
+        clock = now
+
+        var globalNormSquared = 0.0
+        var result: [String: Tensor] = [:]
+        result.reserveCapacity(layout.count)
+        for entry in layout {
+            // Into the tensor the backward pass made (reading its own part from the window measured alike).
+            var tensor = try gradients.removeValue(forKey: entry.name) ?? Tensor.zeros(entry.shape)
+            tensor.withUnsafeMutableBufferPointer { values in
+                guard let target = values.baseAddress else { return }
+                globalNormSquared += sumInRankOrder(parts.map { UnsafePointer($0 + entry.offset) }, count: entry.count, into: target)
+            }
+            result[entry.name] = tensor
+        }
+        func tailSum(_ item: Tail) -> Float { parts.reduce(Float(0)) { $0 + $1[tail + item.rawValue] } }
+        let loss = tailSum(.loss), stop = tailSum(.stop), normSquared = tailSum(.localNormSquared)
+        now = monotonicNanoseconds()
+        times.allReduce += seconds(from: clock, to: now)
+        return (Double(loss), result, stop > 0, Double(normSquared) / Double(communicator.size), globalNormSquared, globalCount)
+    }
+}
+
+/// Writes Σ_k sources[k][i] (k in rank order: the same additions on every process) to `target[i]` (which may be one
+/// of the sources) and returns Σ target[i]², in eight Float lanes within blocks of 1,024 and in Double across blocks.
+private func sumInRankOrder(_ sources: [UnsafePointer<Float>], count: Int, into target: UnsafeMutablePointer<Float>) -> Double {
+    let stride = MemoryLayout<Float>.stride
+    let bytes = sources.map { UnsafeRawPointer($0) }
+    let targetBytes = UnsafeMutableRawPointer(target)
+    var total = 0.0
+    var start = 0
+    while start < count {
+        let end = Swift.min(count, start + 1024)
+        var lanes = SIMD8<Float>()
+        var index = start
+        if bytes.count == 2 {
+            let first = bytes[0], second = bytes[1]
+            while index + 8 <= end {
+                let sum = first.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
+                    + second.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
+                targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
+                lanes += sum * sum
+                index += 8
+            }
+        } else {
+            while index + 8 <= end {
+                var sum = bytes[0].loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
+                for source in bytes.dropFirst() { sum += source.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) }
+                targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
+                lanes += sum * sum
+                index += 8
+            }
+        }
+        var block = lanes.sum()
+        while index < end {
+            var sum = sources[0][index]
+            for source in sources.dropFirst() { sum += source[index] }
+            target[index] = sum
+            block += sum * sum
+            index += 1
+        }
+        total += Double(block)
+        start = end
+    }
+    return total
 }
 
 /// Σ values[i]², in eight Float lanes within blocks of 1,024 and in Double across blocks.

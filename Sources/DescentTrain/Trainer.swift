@@ -118,6 +118,7 @@ public struct Trainer: Sendable {
                                          keptEpoch: kept)
             result.communicationSeconds = stepTimes.communication
             result.stepTimes = stepTimes
+            result.gradientReduction = dataParallel?.reduction
             result.noiseScaleTrack = loop.progress.noiseScaleTrack?.finished(epoch: loop.progress.epoch, step: optimizer.step) ?? []
             return result
         }
@@ -146,7 +147,7 @@ public struct Trainer: Sendable {
             model.train()
             let trainable = model.trainableParameters   // once per epoch: discovery walks the tree by reflection
             if parallel, dataParallel == nil {
-                dataParallel = DataParallelStep(communicator: communicator, trainable: trainable, separatesWait: separatesWaitFromTransfer)
+                dataParallel = try DataParallelStep(communicator: communicator, trainable: trainable, separatesWait: separatesWaitFromTransfer)
             }
             var divergence: (step: Int, loss: Double)?
             for index in stride(from: loop.progress.batchIndex, to: batches.count, by: 1) {

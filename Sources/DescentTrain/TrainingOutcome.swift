@@ -29,6 +29,8 @@ public struct TrainingOutcome: Sendable, Equatable {
     public var rateScale: Double
     /// Seconds spent in the all-reduces of data-parallel training (0 for one process).
     public var communicationSeconds: Double = 0
+    /// How the gradients were summed across processes (nil for one process).
+    public var gradientReduction: GradientReduction?
     /// Where the steps' time went (forward and backward, the all-reduce, the optimizer, …), summed over the steps of this run.
     public var stepTimes = StepTimes()
     /// The gradient noise scale estimated at each epoch's end (`TrainingConfiguration.noiseScaleInterval`).

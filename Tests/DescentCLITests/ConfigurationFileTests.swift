@@ -127,6 +127,19 @@ final class ConfigurationFileTests: XCTestCase {
         }
     }
 
+    func testMalformedJSONIsNamedByLineAndColumnInWords() {
+        // Was: `not valid JSON: ParseError(message: "unexpected end of JSON", offset: 0, duplicateKey: nil)`.
+        let cases = [("", "--config 'c.json': not valid JSON at line 1, column 1: unexpected end of JSON"),
+                     ("{\"epochs\": 1,\n  \"epochs\": 2}", "--config 'c.json': not valid JSON at line 2, column 3: the key \"epochs\" appears twice"),
+                     ("{\"név\": ]}", "--config 'c.json': not valid JSON at line 1, column 9:")]
+        for (text, expected) in cases {
+            XCTAssertThrowsError(try load(["train", "--config", "c.json"], text, format: "json")) { error in
+                XCTAssertTrue("\(error)".hasPrefix(expected), "\(error)")
+                XCTAssertFalse("\(error)".contains("ParseError"), "\(error)")
+            }
+        }
+    }
+
     func testOtherCommandsAndCommandLinesWithoutConfigAreUntouched() throws {
         XCTAssertNil(try load(["inspect", "--config", "x.toml"], "bad = = toml"))
         XCTAssertNil(try load(["train", "--dataset", "iris"], "bad = = toml"))

@@ -37,12 +37,13 @@ final class MPITrainTests: XCTestCase {
         return found
     }
 
-    private func launch(_ processes: Int, _ arguments: [String]) throws -> Process {
+    private func launch(_ processes: Int, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try mpirun())
-        process.arguments = ["--oversubscribe", "-np", "\(processes)", "--mca", "btl_vader_single_copy_mechanism", "none",
-                             CommandLineRunner.executable.path] + arguments
+        process.arguments = ["--oversubscribe", "-np", "\(processes)", "--mca", "btl_vader_single_copy_mechanism", "none"]
+            + extra.keys.sorted().flatMap { ["-x", $0] } + [CommandLineRunner.executable.path] + arguments
         var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { $1 }
         environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         process.environment = environment
@@ -50,8 +51,8 @@ final class MPITrainTests: XCTestCase {
     }
 
     /// Runs `mpirun -np processes descent …` to the end and returns its status, output and errors.
-    private func run(_ processes: Int, _ arguments: [String]) throws -> CommandLineRunner.Result {
-        let process = try launch(processes, arguments)
+    private func run(_ processes: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandLineRunner.Result {
+        let process = try launch(processes, arguments, environment: environment)
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
@@ -126,6 +127,61 @@ final class MPITrainTests: XCTestCase {
     func testTwoProcessesFollowOneProcessWithTheGlobalBatch() throws { try assertProcessesFollowOneProcess(2) }
 
     func testFourProcessesFollowOneProcessWithTheGlobalBatch() throws { try assertProcessesFollowOneProcess(4) }
+
+    /// The two ways of summing gradients on one machine agree: through the MPI-3 shared window (the default when
+    /// every process is on this machine) and through `MPI_Allreduce` (`DESCENT_MPI_REDUCE=allreduce`, the way across
+    /// machines). With 2 processes each element is one float addition either way (a + b = b + a exactly), so the
+    /// weights after 2 epochs (90 steps, the last batch 5 rows: shards of 2 and 3) and the rollbacks are identical.
+    func testTheSharedWindowAndTheAllReduceGiveTheSameWeights() throws {
+        _ = try mpirun()
+        func arguments(_ weights: String) -> [String] {
+            ["train", "--dataset", "digits", "--hidden", "16", "--epochs", "2", "--optimizer", "sgd", "--momentum", "0.9",
+             "--learning-rate", "1", "--batch-size", "16", "--scale-rate", "none", "--threads", "1", "--save-weights", path(weights), "--json"]
+        }
+        let shared = try run(2, arguments("shared.safetensors"), environment: ["DESCENT_MPI_REDUCE": "shared"])
+        XCTAssertEqual(shared.status, 0, shared.standardError)
+        let reduced = try run(2, arguments("allreduce.safetensors"), environment: ["DESCENT_MPI_REDUCE": "allreduce"])
+        XCTAssertEqual(reduced.status, 0, reduced.standardError)
+        let sharedSummary = try summary(shared.standardOutput), reducedSummary = try summary(reduced.standardOutput)
+        XCTAssertEqual(sharedSummary["gradient_reduction"] as? String, "shared_window")
+        XCTAssertEqual(reducedSummary["gradient_reduction"] as? String, "allreduce")
+        XCTAssertEqual(sharedSummary["rollbacks"] as? Int, reducedSummary["rollbacks"] as? Int)
+        assertClose(try weights(path("shared.safetensors")), try weights(path("allreduce.safetensors")), tolerance: 0)
+        // Where MPI cannot make a shared window (the pt2pt one-sided component has none), the job takes MPI_Allreduce.
+        let fallback = try run(2, arguments("fallback.safetensors"), environment: ["OMPI_MCA_osc": "pt2pt"])
+        XCTAssertEqual(fallback.status, 0, fallback.standardError)
+        XCTAssertEqual(try summary(fallback.standardOutput)["gradient_reduction"] as? String, "allreduce")
+        assertClose(try weights(path("fallback.safetensors")), try weights(path("allreduce.safetensors")), tolerance: 0)
+    }
+
+    /// An uneven last batch smaller than the processes, through the shared window: the digits' 1,797 rows in global
+    /// batches of 4 × 449 = 1,796 leave a last batch of 1 row, so 3 of the 4 processes contribute empty shards
+    /// (zero gradients, weight 0). Every epoch's two steps must match one process with batch 1,796 (its last batch
+    /// the same single row), and the MPI_Allreduce path (which adds the 4 parts in another order: float rounding).
+    func testAnUnevenLastBatchThroughTheSharedWindowFollowsOneProcess() throws {
+        _ = try mpirun()
+        func arguments(batch: Int, weights: String) -> [String] {
+            ["train", "--dataset", "digits", "--hidden", "16", "--epochs", "6", "--optimizer", "adam", "--learning-rate", "0.01",
+             "--batch-size", "\(batch)", "--scale-rate", "none", "--threads", "1", "--save-weights", path(weights), "--json"]
+        }
+        let single = try CommandLineRunner.run(arguments(batch: 1796, weights: "one.safetensors"))
+        XCTAssertEqual(single.status, 0, single.standardError)
+        let shared = try run(4, arguments(batch: 449, weights: "shared.safetensors"), environment: ["DESCENT_MPI_REDUCE": "shared"])
+        XCTAssertEqual(shared.status, 0, shared.standardError + shared.standardOutput)
+        let reduced = try run(4, arguments(batch: 449, weights: "allreduce.safetensors"), environment: ["DESCENT_MPI_REDUCE": "allreduce"])
+        XCTAssertEqual(reduced.status, 0, reduced.standardError + reduced.standardOutput)
+        let sharedSummary = try summary(shared.standardOutput)
+        XCTAssertEqual(sharedSummary["gradient_reduction"] as? String, "shared_window")
+        XCTAssertEqual(sharedSummary["global_batch_size"] as? Int, 1796)
+        let oneEpochs = try XCTUnwrap(try summary(single.standardOutput)["epochs"] as? [[String: Any]])
+        let manyEpochs = try XCTUnwrap(sharedSummary["epochs"] as? [[String: Any]])
+        XCTAssertEqual(oneEpochs.count, manyEpochs.count)
+        for (one, many) in zip(oneEpochs, manyEpochs) {
+            XCTAssertEqual(one["training_loss"] as? Double ?? .nan, many["training_loss"] as? Double ?? 0, accuracy: 1e-4)
+        }
+        assertClose(try weights(path("shared.safetensors")), try weights(path("one.safetensors")), tolerance: 1e-4)
+        assertClose(try weights(path("shared.safetensors")), try weights(path("allreduce.safetensors")), tolerance: 1e-5)
+    }
 
     /// The rate follows the global batch: SGD linear, with Goyal's warmup added, said in words and in the JSON.
     func testTheRateIsScaledAndWarmedUp() throws {

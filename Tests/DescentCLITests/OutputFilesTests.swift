@@ -52,6 +52,22 @@ final class OutputFilesTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: database))
     }
 
+    func testEveryFileOfTheCheckpointDirectoryTakesPartInTheSameFileCheck() throws {
+        // Was: `--checkpoint-dir ck --log ck/checkpoint.lock` trained, appended the log to the lock file and the
+        // run's end removed it: the log was gone. `--save-weights ck/curves.json` was replaced by the curves.
+        let checkpoints = directory + "/ck"
+        try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
+        for (flag, name) in [("--log", "checkpoint.lock"), ("--save-weights", "curves.json"), ("--report", "checkpoint.json")] {
+            let output = checkpoints + "/" + name
+            let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--learning-rate", "0.01",
+                                                   "--checkpoint-dir", checkpoints, flag, output])
+            XCTAssertEqual(train.status, 2, "\(flag): \(train.standardError)")
+            XCTAssertTrue(train.standardError.contains("are the same file"), train.standardError)
+            XCTAssertTrue(train.standardError.contains("--checkpoint-dir '\(output)'"), train.standardError)
+            XCTAssertTrue(train.standardError.contains("\(flag) '\(output)'"), train.standardError)
+        }
+    }
+
     func testAnOutputThatIsTheInputDataIsRefusedAndTheDataKept() throws {
         // Was: `--csv x --report x` trained and replaced the data with the HTML report.
         let data = directory + "/iris.csv"

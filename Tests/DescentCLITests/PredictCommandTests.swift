@@ -158,4 +158,38 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertEqual(diabetes.status, 1)
         XCTAssertTrue(diabetes.standardError.contains("regression task"), diabetes.standardError)
     }
+
+    func testSIGTERMEndsPredictWithOneObjectAndNoPartialFile() throws {
+        // Was: killed by the signal: no JSON object, `.out.csv.PID.N.partial` left beside --out.
+        let model = directory + "/iris.safetensors"
+        let train = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--hidden", "3", "--learning-rate", "0.03",
+                                               "--save-weights", model])
+        XCTAssertEqual(train.status, 0, train.standardError)
+        let csv = directory + "/rows.csv"
+        let row = "5.1,3.5,1.4,0.2\n"
+        try ("sepal_length,sepal_width,petal_length,petal_width\n" + String(repeating: row, count: 400_000))
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let out = directory + "/out.csv"
+        try "old predictions\n".write(toFile: out, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = ["predict", "--model", model, "--csv", csv, "--out", out, "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func partials() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".partial") } }
+        let deadline = Date().addingTimeInterval(60)
+        while partials().isEmpty && process.isRunning && Date() < deadline { usleep(1_000) }
+        kill(process.processIdentifier, SIGTERM)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let summary = try lastJSON(printed)
+        guard summary["status"] as? String != "completed" else { return }   // it finished before the signal arrived
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertEqual(summary["status"] as? String, "interrupted")
+        XCTAssertTrue(((summary["error"] as? [String: Any])?["message"] as? String)?.contains("stopped by SIGTERM after") == true, "\(summary)")
+        XCTAssertEqual(partials(), [])
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "old predictions\n")
+    }
 }

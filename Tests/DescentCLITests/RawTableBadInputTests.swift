@@ -58,10 +58,42 @@ final class RawTableBadInputTests: XCTestCase {
                        "error: \(directory)/mixed.csv: line 41: expected 4 cells (as in the header), found 1; the line is separated by "
                        + "';', the header by commas: a file must use one delimiter")
 
-        // A file of semicolons throughout: one column named "rownames;color;size;label" (was: the columns listed, no hint).
+        // A file of semicolons throughout is read with ';' (was refused: "the header is a single column containing ';'").
         let semicolons = try write("semicolons.csv", rows.map { $0.replacingOccurrences(of: ",", with: ";") })
-        XCTAssertTrue(errorLine(try train(semicolons), status: 1)
-            .hasSuffix("the header is a single column containing ';': columns must be separated by commas"))
+        let trained = try train(semicolons)
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        XCTAssertTrue(trained.standardOutput.contains("rownames"), "the row numbers are named as dropped: \(trained.standardOutput)")
+    }
+
+    /// A European spreadsheet's export (BOM, CRLF, ';', decimal commas, a point grouping thousands) trains, is inspected
+    /// with its delimiter and number format named, and predicts and evaluates on rows written the same way.
+    func testASpreadsheetExportTrainsPredictsAndEvaluates() throws {
+        let lines = ["\u{FEFF}rownames;colour;weight;income;label"] + (1...80).map { row in
+            let weight = String(format: "%d,%d", 40 + row % 37, row % 10)
+            let income = row % 4 == 0 ? "NA" : String(format: "%d.%03d,50", 1 + row % 9, (row * 37) % 1000)
+            return "\(row);\(["red", "green", "blue"][row % 3]);\(weight);\(income);\(row % 37 > 18 ? "heavy" : "light")"
+        }
+        let path = directory + "/export.csv"
+        try (lines.joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let inspect = try CommandLineRunner.run(["inspect", path, "--target", "label"])
+        XCTAssertEqual(inspect.status, 0, inspect.standardError)
+        XCTAssertTrue(inspect.standardOutput.contains("80 rows, 5 columns (separated by ';')"), inspect.standardOutput)
+        XCTAssertTrue(inspect.standardOutput.contains("read as 27,5 = 27.5, standardised"), inspect.standardOutput)
+
+        let model = directory + "/export.safetensors"
+        let trained = try CommandLineRunner.run(["train", "--csv", path, "--target", "label", "--epochs", "20", "--learning-rate", "0.01",
+                                                 "--save-weights", model, "--json"])
+        XCTAssertEqual(trained.status, 0, trained.standardError)
+        let predicted = try CommandLineRunner.run(["predict", "--model", model, "--csv", path])
+        XCTAssertEqual(predicted.status, 0, predicted.standardError)
+        XCTAssertEqual(predicted.standardOutput.split(separator: "\n").count, 81)
+        let evaluated = try CommandLineRunner.run(["evaluate", "--model", model, "--csv", path, "--json"])
+        XCTAssertEqual(evaluated.status, 0, evaluated.standardError)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data((evaluated.standardOutput.split(separator: "\n").last ?? "").utf8))
+                                   as? [String: Any])
+        XCTAssertEqual(report["rows"] as? Int, 80)
+        // The label follows the weight (row % 37): a model that reads "40,5" as 40.5 separates the classes.
+        XCTAssertGreaterThan(try XCTUnwrap(report["accuracy"] as? Double), 0.9)
     }
 
     func testPredictionRefusesTextInANumericColumnAndSkipsMalformedRows() throws {

@@ -125,6 +125,19 @@ final class TrainLogsCommandTests: XCTestCase {
         XCTAssertTrue(missing.standardError.contains("no such file"), missing.standardError)
     }
 
+    func testALogOfHugeLossesIsReported() throws {
+        // Was: `descent report` trapped ("Array index is out of range" in the log axis's ticks) on a loss of 1e308.
+        let log = path("huge.jsonl")
+        let lines = [#"{"kind":"step","epoch":1,"step":1,"learning_rate":0.01,"loss":1e308}"#,
+                     #"{"kind":"step","epoch":1,"step":2,"learning_rate":0.01,"loss":1e-320}"#,
+                     #"{"kind":"epoch","epoch":1,"step":2,"learning_rate":0.01,"training_loss":1e308,"validation_loss":1e308}"#]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: log))
+        let result = try CommandLineRunner.run(["report", log, "--out", path("huge.html"), "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertEqual(try lastJSON(result.standardOutput)["out"] as? String, path("huge.html"))
+        XCTAssertFalse(try String(contentsOfFile: path("huge.html"), encoding: .utf8).contains("inf"))
+    }
+
     func testAConfigFileSetsTheFlagsAndTheCommandLineWins() throws {
         let config = path("run.toml")
         try Data("dataset = \"iris\"\nepochs = 6\nlearning_rate = 0.01\nhidden = [8]\n".utf8)

@@ -92,6 +92,38 @@ final class TrainResumeTests: XCTestCase {
         XCTAssertEqual(try summary(resumed.standardOutput)["epochs_run"] as? Int, 14)
     }
 
+    func testSIGINTBeforeTheFirstEpochEndsKeepsTheModelAlreadySaved() throws {
+        // Was: Ctrl-C half a second into `train --save-weights m.safetensors` replaced the model there with the
+        // untrained initial weights (epochs_run 0).
+        let weights = path("model.safetensors"), checkpoints = path("checkpoints")
+        let old = Data("a model trained last week".utf8)
+        try old.write(to: URL(fileURLWithPath: weights))
+        let process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = ["train", "--dataset", "digits", "--hidden", "256", "--batch-size", "1", "--epochs", "3",
+                             "--learning-rate", "0.001", "--checkpoint-dir", checkpoints, "--save-weights", weights, "--json"]
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        // The lock is taken just before training starts; the first epoch (1 438 steps of one row) is far from over.
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: checkpoints + "/checkpoint.lock") && process.isRunning && Date() < deadline {
+            usleep(2_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let said = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let result = try summary(printed)
+        guard result["epochs_run"] as? Int == 0 else { return }   // an epoch ended before the signal arrived
+        XCTAssertEqual(process.terminationStatus, 130, said)
+        XCTAssertEqual(result["status"] as? String, "interrupted")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: weights)), old)
+        XCTAssertTrue(said.contains("note: nothing was saved to \(weights): the run was interrupted before its first epoch ended "
+                                    + "(the file there is as it was)"), said)
+    }
+
     func testCheckpointBadInputIsAClearError() throws {
         let file = path("a-file")
         XCTAssertTrue(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))

@@ -150,6 +150,26 @@ final class TuneCommandTests: XCTestCase {
         XCTAssertFalse(trials.contains { $0["state"] as? String == "running" })
     }
 
+    func testAStudyWhoseEveryTrialFailedFailsAndSaysWhy() throws {
+        // Was: `--search hidden=choice(1000000000)` ended "completed" with status 0 and "2 failed", the reason
+        // (the model needs 596 GiB) said only by `study export`.
+        let database = temporaryDirectory().appendingPathComponent("study.sqlite").path
+        let run = try CommandLineRunner.run(["tune", "--dataset", "iris", "--epochs", "1", "--trials", "2", "--storage", "sqlite:" + database,
+                                             "--search", "hidden=choice(1000000000)", "--json"])
+        XCTAssertEqual(run.status, 1, run.standardError)
+        XCTAssertTrue(run.standardError.contains("note: trial #0 failed: --hidden 1000000000: a model with layer widths"), run.standardError)
+        XCTAssertTrue(run.standardError.contains("error: every trial of the study failed (2); trial #1: --hidden 1000000000"), run.standardError)
+        let summary = try lastJSON(run.standardOutput)
+        XCTAssertEqual(summary["status"] as? String, "failed")
+        XCTAssertEqual(summary["failed"] as? Int, 2)
+        let error = try XCTUnwrap(summary["error"] as? [String: Any])
+        XCTAssertTrue((error["message"] as? String)?.contains("more memory than") == true, "\(error)")
+        // One good trial among failed ones: the study did its work.
+        let mixed = try CommandLineRunner.run(["tune", "--dataset", "iris", "--epochs", "1", "--trials", "4", "--sampler", "grid",
+                                               "--storage", "sqlite:" + database + "2", "--search", "hidden=choice(1000000000,3)"])
+        XCTAssertEqual(mixed.status, 0, mixed.standardError)
+    }
+
     func testMalformedSearchIsAUsageErrorPointingAtTheColumn() throws {
         let cases: [(String, String, Int)] = [
             ("lr=lognormal(1,2)", "unknown distribution", 4),

@@ -57,6 +57,19 @@ final class TabularTests: XCTestCase {
         // Seen once, it is still a malformed cell.
         assertDataError(try TabularProfile(table: try table(levels + "oter,4,1\n"), options: TabularOptions(target: "y")),
                         contains: ["line 64", "column 1", "\"grade\"", "oter"])
+        // Ten different text values among numbers are codes, not typos (Seattle's pet licences: ZIP codes and a few
+        // ZIP+4 codes, each seen once): categorical. Nine are still malformed cells.
+        var zips = "zip,y\n"
+        for row in 0..<400 { zips += "\(98100 + row % 40),\(row % 2)\n" }
+        let plus4 = (0..<10).map { "9810\($0)-48\($0)\($0),1\n" }.joined()
+        XCTAssertEqual(try TabularProfile(table: try table(zips + plus4), options: TabularOptions(target: "y")).columns[0].role, .categorical)
+        assertDataError(try TabularProfile(table: try table(zips + plus4.split(separator: "\n").dropLast().joined(separator: "\n") + "\n"),
+                                           options: TabularOptions(target: "y")), contains: ["\"zip\"", "is not a number"])
+        // Text keys with a few repeats (Seattle's licence numbers) are identifiers; names that recur are categories.
+        var keys = "licence,name,y\n"
+        for row in 0..<40 { keys += "L\(row < 38 ? row : 0),n\(row % 8),\(row % 2)\n" }
+        let keyed = try TabularProfile(table: try table(keys), options: TabularOptions(target: "y"))
+        XCTAssertEqual(keyed.columns.map(\.role), [.identifier, .categorical, .target])
         // Missing markers are not malformed.
         let withMissing = try table("x,y\n1,a\nNA,b\n?,a\n,b\nnull,a\nNaN,b\n4,a\n")
         let profile = try TabularProfile(table: withMissing, options: TabularOptions(target: "y"))
@@ -134,8 +147,8 @@ final class TabularTests: XCTestCase {
     /// 1,000 levels kept (--min-category-count 1): 1,002 × 77 = 77,154 parameters, over a limit of 50,000 (the
     /// default, 50 million, refuses 100,000 levels: 100,002 × 600).
     func testAnEmbeddingTooLargeIsRefusedWithItsSize() throws {
-        var rows = (0..<1_000).map { ["k\($0)", $0 % 2 == 0 ? "a" : "b"] }
-        rows.append(["NA", "a"])   // one missing cell: not every value distinct, so not an identifier
+        var rows = (0..<2_000).map { ["k\($0 % 1_000)", $0 % 2 == 0 ? "a" : "b"] }   // each key twice: not a key column
+        rows.append(["NA", "a"])
         let raw = RawTable(file: "big.csv", header: ["key", "y"], rows: rows, lines: Array(2..<(rows.count + 2)))
         var options = TabularOptions(target: "y")
         options.minimumCategoryCount = 1
@@ -157,7 +170,8 @@ final class TabularTests: XCTestCase {
                                            validationFraction: 0.5, seed: 0), contains: ["single class"])
         assertDataError(try TabularProfile(table: try table("x,y\n1,a\n"), options: TabularOptions(target: "z")),
                         contains: ["unknown target column \"z\""])
-        assertDataError(try table("a;b;y\n1;2;3\n1,2\n"), contains: ["line 3", "';'"])
+        // A file of ';' with a row of commas: a file mixing delimiters, named (a file of ';' throughout reads: RawTableFormatsTests).
+        assertDataError(try table("a;b;y\n1;2;3\n1,2,3\n"), contains: ["line 3", "separated by commas, the header by ';'"])
     }
 
     /// A regression target is standardised with the training part's statistics (log first when asked) and maps back.

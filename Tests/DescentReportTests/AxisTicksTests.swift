@@ -116,4 +116,18 @@ final class AxisTicksTests: XCTestCase {
         XCTAssertEqual(ChartNumberFormat.value(.nan), "nan")
         XCTAssertEqual(ChartNumberFormat.value(-.infinity), "-inf")
     }
+
+    func testLogTicksOfAnyPositiveSpanAreOrderedAndFinite() {
+        // Was: low 1e305 … high 1e308 (a logged loss of 1e308) trapped with an index past the end.
+        let exponents = stride(from: -330.0, through: 308, by: 7).map { pow(10, $0) } + [1e308, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        for low in exponents {
+            for high in exponents where high >= low {
+                let ticks = AxisTicks.logarithmic(low: low, high: high)
+                XCTAssertGreaterThanOrEqual(ticks.values.count, 2, "\(low)…\(high)")
+                XCTAssertTrue(ticks.values.allSatisfy { $0.isFinite && $0 > 0 }, "\(low)…\(high): \(ticks.values)")
+                XCTAssertEqual(ticks.values, ticks.values.sorted(), "\(low)…\(high)")
+                XCTAssertLessThan(ticks.low, ticks.high, "\(low)…\(high)")
+            }
+        }
+    }
 }

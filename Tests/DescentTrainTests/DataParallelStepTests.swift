@@ -20,3 +20,15 @@ final class DataParallelStepTests: XCTestCase {
         }
     }
 }
+
+/// Which way the gradients are summed, as `DESCENT_MPI_REDUCE` asks.
+final class GradientReductionTests: XCTestCase {
+    func testTheEnvironmentChoosesTheAllReduceOrTheSharedWindow() {
+        XCTAssertEqual(GradientReduction.requested(environment: [:]), .sharedWindow)
+        XCTAssertEqual(GradientReduction.requested(environment: ["DESCENT_MPI_REDUCE": "allreduce"]), .allReduce)
+        XCTAssertEqual(GradientReduction.requested(environment: ["DESCENT_MPI_REDUCE": "AllReduce"]), .allReduce)
+        XCTAssertEqual(GradientReduction.requested(environment: ["DESCENT_MPI_REDUCE": "shared"]), .sharedWindow)
+        XCTAssertEqual(GradientReduction.allReduce.rawValue, "allreduce")
+        XCTAssertEqual(GradientReduction.sharedWindow.rawValue, "shared_window")
+    }
+}

@@ -139,4 +139,61 @@ final class ModelFileIntegrityTests: XCTestCase {
         short["0.bias"] = "abc"
         XCTAssertThrowsError(try load(text(short))) { XCTAssertTrue("\($0)".contains("0.bias is not 64 hexadecimal digits"), "\($0)") }
     }
+
+    // MARK: the metadata's checksum (hostile pass 3)
+
+    func testTheMetadataChecksumIsTheDocumentedDigest() throws {
+        // From Python: sha256(b"".join(b"%d:%s%d:%s" % (len(k), k, len(v), v) for k, v in sorted(m.items()))) over the
+        // map without its own key (UTF-8 lengths: "é" is 2 bytes).
+        let map = ["format": "pt", "descent.task": "classification", "descent.metadata_sha256": "ignored", "é": "x"]
+        XCTAssertEqual(ModelFile.metadataSHA256(map), "abaf370fe61f8f14a30c97e97d973bc448371cb8d4a868a3defb14dd6ed9b221")
+    }
+
+    func testEveryBitFlipInTheMetadataIsRefusedOrChangesNothing() throws {
+        // Was: 105 of the 1 928 header bytes of an iris model could be flipped without a word: a digit of the
+        // standardisation's mean (every prediction shifted), a class label, or the key `descent.standardizer`
+        // itself (the model then read raw features).
+        var generator = SeededGenerator(seed: 7)
+        let model = try architecture.makeModel(using: &generator)
+        var card = card()
+        card.standardizer = try Standardizer(mean: [5.84, 3.05, 3.76, 1.2], standardDeviation: [0.83, 0.43, 1.76, 0.76])
+        let path = directory + "/m.safetensors"
+        try ModelFile.save(model, card: card, to: path)
+        let saved = try ModelFile.load(path: path)
+        XCTAssertTrue(saved.metadataVerified)
+        XCTAssertEqual(saved.card, card)
+        let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let header = try Safetensors.readHeader(path: path)
+        let flipped = directory + "/flipped.safetensors"
+        var silent = 0
+        for offset in 8..<(8 + header.headerByteCount) {
+            var bytes = original
+            bytes[offset] ^= 0x01
+            try Data(bytes).write(to: URL(fileURLWithPath: flipped))
+            guard let loaded = try? ModelFile.load(path: flipped) else { continue }
+            // Loaded: only a flip in the checksum's own key name may do that, and then the card is the saved one, unverified.
+            XCTAssertEqual(loaded.card, card, "a flip at byte \(offset) changed the card without an error")
+            XCTAssertFalse(loaded.metadataVerified, "byte \(offset)")
+            silent += 1
+        }
+        XCTAssertEqual(silent, ModelCard.Key.metadataChecksum.utf8.count)
+    }
+
+    func testAChangedStandardizationIsRefusedInWords() throws {
+        var generator = SeededGenerator(seed: 7)
+        let model = try architecture.makeModel(using: &generator)
+        var metadata = try card().metadata()
+        metadata[ModelCard.Key.metadataChecksum] = ModelFile.metadataSHA256(metadata)
+        metadata[ModelCard.Key.standardizer] = #"{"mean":[1,2,3,4],"standard_deviation":[1,1,1,1]}"#
+        let path = directory + "/edited.safetensors"
+        try Safetensors.save(model.stateDictionary, metadata: metadata, to: path)
+        XCTAssertThrowsError(try ModelFile.load(path: path)) { error in
+            XCTAssertEqual(error as? ModelFileError, .damagedMetadata(file: path))
+            XCTAssertTrue("\(error)".contains("its metadata (the model card: standardisation, features, classes) does not match the checksum"), "\(error)")
+        }
+        // Without the checksum (an older descent's file) it loads, marked as not verified.
+        metadata[ModelCard.Key.metadataChecksum] = nil
+        try Safetensors.save(model.stateDictionary, metadata: metadata, to: path)
+        XCTAssertFalse(try ModelFile.load(path: path).metadataVerified)
+    }
 }

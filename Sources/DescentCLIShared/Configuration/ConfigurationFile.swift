@@ -114,10 +114,12 @@ package struct ConfigurationFile: Equatable {
     /// A JSON object of keys to values (as `--save-config run.json` writes), read by the strict, depth-limited parser.
     private static func jsonEntries(_ text: String, path: String) throws -> [Entry] {
         let document: JSONValue
+        let bytes = Array(text.utf8)
         do {
-            document = try JSONValue.parse(Array(text.utf8)[...])
-        } catch {
-            throw ConfigurationError(path: path, reason: "not valid JSON: \(error)")
+            document = try JSONValue.parse(bytes[...])
+        } catch let error as JSONValue.ParseError {
+            // Was: `not valid JSON: ParseError(message: "unexpected end of JSON", offset: 0, duplicateKey: nil)`.
+            throw ConfigurationError(path: path, reason: "not valid JSON at \(error.described(in: bytes))")
         }
         guard let object = document.object else {
             throw ConfigurationError(path: path, reason: "the file must be a JSON object of keys to values")

@@ -10,6 +10,9 @@ extension ModelFile {
         if file.tensorChecksums == nil {
             FileHandle.standardError.write(Data(("note: \(path) records no tensor checksums (written by another tool or an older "
                 + "descent): its weights were not verified\n").utf8))
+        } else if !file.metadataVerified {
+            FileHandle.standardError.write(Data(("note: \(path) records no checksum of its metadata (written by an older descent): "
+                + "its model card was not verified\n").utf8))
         }
         return file
     }

@@ -47,42 +47,22 @@ package struct TrainingSetup {
     /// numeric file read as before); `fold`: one fold of `--folds` as the validation part.
     package init(_ spec: RunSpecification, savedCard: ModelCard? = nil, loaded: Dataset? = nil,
          fold: (index: Int, count: Int)? = nil) throws {
-        let tabular = spec.tabularOptions
-        let (dataset, csv, target, task) = (spec.dataset, spec.csv, spec.target, spec.task)
-        let (idxImages, idxLabels, hidden, channels) = (spec.idxImages, spec.idxLabels, spec.hidden, spec.channels)
-        let (validationFraction, standardize, seed, batchSize, kind) = (spec.validationFraction, spec.standardize, spec.seed,
-                                                                        spec.batchSize, spec.model)
-        var data: Dataset
-        if let loaded {
-            data = loaded
-        } else if let name = dataset {
-            data = try Datasets.load(named: name)
-        } else if let csv {
-            // A raw table goes through the preprocessing unless it is plain numbers (read as before) and no flag asks otherwise.
-            let options = tabular ?? TabularOptions(target: target, task: task)
-            let table = try RawTable.read(path: csv)
-            let profile = try TabularProfile(table: table, options: options)
-            if profile.isPlainNumeric && profile.columns[profile.targetIndex].missing == 0 && tabular == nil
-                && savedCard?.preprocessing == nil {
-                data = try Dataset.loadCSV(path: csv, targetColumn: target, task: task)
-            } else {
-                let loaded = try TabularDataset(table: table, options: options, validationFraction: validationFraction, seed: seed,
-                                                fitted: savedCard?.preprocessing, fold: fold)
-                data = loaded.dataset
-                preprocessing = loaded.preprocessing
-                self.profile = loaded.profile
-                droppedRows = loaded.droppedRows
-            }
-        } else if let idxImages, let idxLabels {
-            data = try IDX.loadDataset(images: idxImages, labels: idxLabels)
-        } else {
+        let (dataset, csv) = (spec.dataset, spec.csv)
+        let (idxImages, hidden, channels) = (spec.idxImages, spec.hidden, spec.channels)
+        let (validationFraction, seed, batchSize, kind) = (spec.validationFraction, spec.seed, spec.batchSize, spec.model)
+        guard dataset != nil || csv != nil || (idxImages != nil && spec.idxLabels != nil) || loaded != nil else {
             throw ValidationError("give exactly one of --dataset NAME, --csv FILE or --idx-images FILE --idx-labels FILE")
         }
-        if let savedCard { data = try Self.fitting(data, to: savedCard, source: csv ?? dataset ?? idxImages ?? "the data") }
-        self.data = data
-        // --folds: fold `index` of the K folds is the validation part.
-        var split = try fold.map { fold in data.split(fold: fold.index, of: try data.folds(fold.count, seed: seed)) }
-            ?? data.split(validationFraction: validationFraction, seed: seed)
+        // The data as the library's `TrainingRun` loads it (RunData): the raw table's preprocessing, the split, the standardisation.
+        let prepared: RunData
+        do {
+            prepared = try RunData(spec, savedCard: savedCard, loaded: loaded, fold: fold)
+        } catch let error as RunSpecificationError where error.field == "init_weights" {
+            throw CommandFailure(.input, "--init-weights: \(error.reason)")
+        }
+        (data, preprocessing, profile, droppedRows, standardizer) = (prepared.data, prepared.preprocessing, prepared.profile,
+                                                                     prepared.droppedRows, prepared.standardizer)
+        let split = prepared.split
         // --validation-fraction 0 asks for no validation part; any other fraction must leave one.
         guard split.validation.count > 0 || validationFraction == 0 else {
             // round(n × fraction) must be at least 1.
@@ -94,20 +74,6 @@ package struct TrainingSetup {
             }
             throw CommandFailure(.input, "\(csv ?? dataset ?? "the data set"): --validation-fraction \(validationFraction) of "
                 + "\(data.count) rows leaves no validation rows; use at least \(String(format: "%.3g", smallest * 1.001))")
-        }
-        if preprocessing != nil {
-            // The preprocessing standardised the numeric columns with the training part's statistics.
-        } else if let savedCard {
-            // A warm start: the saved model's own statistics (or none, as it was trained), so its weights
-            // see features on their scale; `standardize` does not apply.
-            if let given = savedCard.standardizer {
-                split = try split.standardized(with: given)
-                standardizer = given
-            }
-        } else if standardize {
-            let standardized = try split.standardized()
-            split = standardized.split
-            standardizer = standardized.standardizer
         }
         self.split = split
         objective = Objective(for: data)
@@ -130,8 +96,7 @@ package struct TrainingSetup {
             return
         }
         let tables = preprocessing?.embeddingTables ?? []
-        modelArchitecture = ModelArchitecture(kind: .mlp, inputSize: data.featureCount, hiddenSizes: hidden, outputSize: objective.outputSize,
-                                              embeddings: tables.isEmpty ? nil : tables.map { [$0.count, $0.dimension] })
+        modelArchitecture = prepared.multilayerPerceptron(hidden: hidden)
         let widths = [modelArchitecture.linearInputSize] + hidden + [objective.outputSize]
         // Rows in flight: one minibatch in training, one chunk of the validation part when evaluating.
         let rows = Swift.max(Swift.min(batchSize, split.train.count), Swift.min(split.validation.count, evaluationRowsAtATime))
@@ -150,30 +115,6 @@ package struct TrainingSetup {
     /// The model in words for reports: "MLP 64 → 32 → 10, ReLU; 2,410 parameters" or
     /// "CNN 1×8×8 → conv 3×3 16, … → linear 128 → 10; 6,090 parameters".
     package var modelSummary: String { "\(architecture); \(model.parameterCount) parameters" }
-
-    /// `data` made to fit a warm start's saved model: the same task and feature count, and its classes
-    /// numbered as the model's (`Targets.relabeled(to:)`), so each class trains the output that predicts it.
-    /// - Throws: `CommandFailure(.input)` naming what differs.
-    static func fitting(_ data: Dataset, to card: ModelCard, source: String) throws -> Dataset {
-        guard data.task == card.task else {
-            throw CommandFailure(.input, "--init-weights: the saved model does \(card.task.rawValue), \(source) is a \(data.task.rawValue) task")
-        }
-        guard data.featureCount == card.featureNames.count else {
-            throw CommandFailure(.input, "--init-weights: the saved model standardises and reads \(card.featureNames.count) features, "
-                + "\(source) has \(data.featureCount)")
-        }
-        guard let names = card.classNames, let own = data.targets.classNames else { return data }
-        let unknown = own.filter { !names.contains($0) }
-        guard unknown.isEmpty else {
-            throw CommandFailure(.input, "--init-weights: \(source) has class\(unknown.count == 1 ? "" : "es") "
-                + unknown.prefix(5).map { "\"\($0)\"" }.joined(separator: ", ") + (unknown.count > 5 ? ", …" : "")
-                + " that the saved model does not predict (it predicts " + names.prefix(10).joined(separator: ", ")
-                + (names.count > 10 ? ", …" : "") + ")")
-        }
-        var copy = data
-        copy.targets = try data.targets.relabeled(to: names)
-        return copy
-    }
 
     /// The one-channel square image of `features` pixels (64 → [1, 8, 8]).
     /// - Throws: `ValidationError` if `features` is not a square.

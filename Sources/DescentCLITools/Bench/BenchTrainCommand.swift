@@ -103,7 +103,9 @@ struct BenchTrainCommand: AsyncParsableCommand {
             let phases: [String] = stepTimes.phases.map { (phase) -> String in
                 "\(phase.name) \(String(format: "%.3f", 1000 * stepTimes.perStep(phase.seconds)))"
             }
-            var profileLine = "per step (ms, \(stepTimes.steps) steps): " + phases.joined(separator: ", ")
+            var profileLine = "per step (ms, \(stepTimes.steps) steps"
+            if let reduction = outcome.gradientReduction { profileLine += ", \(reduction.rawValue)" }
+            profileLine += "): " + phases.joined(separator: ", ")
             profileLine += ", measured \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.total)))"
             print(profileLine)
         }
@@ -115,6 +117,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
             object += "\"cpu_seconds_per_epoch\": \(processorMedian), \"world_size\": \(job.size), "
             object += "\"threads\": \(Parallel.threadCount), "
             if job.size > 1 { object += "\"mpi_wait\": \"\(MPICommunicator.waitPolicy.rawValue)\", " }
+            if let reduction = outcome.gradientReduction { object += "\"gradient_reduction\": \"\(reduction.rawValue)\", " }
             object += "\"communication_share\": \(share), "
             object += "\"seconds_per_step\": {\(phases)}}"
             print(object)

@@ -46,7 +46,7 @@ struct ColumnRolesTable {
             var values: [Double] = []
             if column.isNumeric {
                 for row in table.rows where !isMissing(row[column.index]) {
-                    if let value = NumberParser.parse(row[column.index]), value.isFinite { values.append(Double(Float(value))) }
+                    if let value = column.numberFormat.parse(row[column.index]), value.isFinite { values.append(Double(Float(value))) }
                 }
             }
             statistics.append(Statistics(name: column.name, numeric: column.isNumeric, count: table.count - column.missing,
@@ -56,6 +56,10 @@ struct ColumnRolesTable {
             switch column.role {
             case .target: training = "predicted"
             case .identifier, .constant, .ignored: training = "dropped (\(column.reason))"
+            case .date:
+                let parts = (preprocessing?.columns ?? []).filter { $0.name == column.name }.compactMap(\.datePart)
+                training = "date parts: " + parts.map { $0.rawValue.replacingOccurrences(of: "_", with: " ") }.joined(separator: ", ")
+                    + ", standardised" + (column.missing > 0 ? ", missing → median + \(column.name)_missing" : "")
             case .numeric, .boolean, .categorical:
                 let encoding = preprocessing?.columns.first { $0.name == column.name }
                 switch encoding?.kind {
@@ -66,7 +70,8 @@ struct ColumnRolesTable {
                         training += " (values seen < \(options.minimumCategoryCount) times share (other))"
                     }
                 case .numeric, .boolean:
-                    training = (column.role == .boolean ? "0/1, " : "") + "standardised"
+                    training = (column.role == .boolean ? "0/1, " : "") + (column.numberFormat == .thousandsSeparators
+                        ? "read as 1,234 = 1234, " : column.numberFormat == .decimalComma ? "read as 27,5 = 27.5, " : "") + "standardised"
                     if column.missing > 0 {
                         training += ", missing → median \(String(format: "%.4g", encoding?.median ?? 0)) + \(column.name)_missing"
                     }
@@ -126,8 +131,10 @@ extension InspectCommand {
         guard !texts.isEmpty else {
             throw DataError.invalidCSV(file: file, "target column \"\(targetName)\" (column \(targetIndex + 1)) has no values: every cell is missing")
         }
+        texts = TabularDataset.plainTexts(texts, format: profile.columns[targetIndex].numberFormat)
         let targets = try TabularDataset.targets(texts: texts, lines: lines, task: options.task, file: file, column: targetIndex, name: targetName)
-        print("\(file): \(table.count) rows, \(table.header.count) columns")
+        print("\(file): \(table.count) rows, \(table.header.count) columns"
+              + (table.delimiter == RawTable.comma ? "" : " (separated by \(RawTable.named(table.delimiter)))"))
         for line in roles.lines { print(line) }
         let dropped = table.count - texts.count
         if dropped > 0 { print("rows without a target (dropped in training): \(dropped)") }

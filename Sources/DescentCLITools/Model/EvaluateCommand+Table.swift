@@ -48,7 +48,7 @@ extension EvaluateCommand {
             } else {
                 let targets = try encoding.rowsKept.map { row -> Float in
                     let text = table.rows[row][targetIndex]
-                    guard let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite else {
+                    guard let value = (card.preprocessing?.target.numberFormat ?? .plain).parse(text), value.isFinite, Float(value).isFinite else {
                         throw DataError.malformedCSV(file: csv, line: table.lines[row], column: column, columnName: targetName,
                             "\"\(text.prefix(80))\" is not a finite number (the target of a regression must be numeric)")
                     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DescentCLIShared
+import DescentCLITrain
 import DescentData
 import DescentTrain
 import DescentFiles
@@ -15,7 +16,8 @@ extension PredictCommand {
     /// the number of rows. A file whose columns the model does not find, or whose first block holds text in most
     /// cells of a numeric column, fails before any prediction is written; the same judged over the whole file
     /// at the end fails too (`--out` is then not written).
-    func predictRawTable(predictor: ModelPredictor, started: Date) throws {
+    /// `stop` set (SIGINT, SIGTERM): the temporary file is removed and `stopped` holds the rows written, with no summary.
+    func predictRawTable(predictor: ModelPredictor, started: Date, stop: StopRequest, stopped: Box<Int?>) throws {
         let card = predictor.card
         let reader = try RawTableReader(path: csv)
         _ = try card.preprocessing?.positions(in: reader.header, file: csv)
@@ -40,10 +42,16 @@ extension PredictCommand {
         var tally = RawRowsTally()
         var pendingHeader: String? = header.map(Self.quoted).joined(separator: ",") + "\n"
         while let block = try reader.next() {
-            let (features, encoding) = try predictor.encode(block, checkingColumnKinds: tally.isFirstBlock)
+            if stop.isRequested {
+                stream?.abandon()
+                stopped.value = tally.rowsKept
+                return
+            }
+            // The library's prediction on raw rows (ModelPredictor.predict); this command words it.
+            let predicted = try predictor.predict(block, checkingColumnKinds: tally.isFirstBlock)
+            let encoding = predicted.encoding
             tally.add(encoding, rows: block.count)
-            let lines = encoding.rowsKept.isEmpty ? [] : try Self.lines(try predictor.outputs(features), predictor: predictor,
-                                                                         probabilities: probabilities)
+            let lines = encoding.rowsKept.isEmpty ? [] : try Self.lines(predicted.outputs, predictor: predictor, probabilities: probabilities)
                 .split(separator: "\n", omittingEmptySubsequences: false)
             var text = pendingHeader ?? ""
             pendingHeader = nil

@@ -54,6 +54,12 @@ package struct PredictCommand: AsyncParsableCommand {
     }
 
     package func run() async throws {
+        // SIGINT/SIGTERM end the chunk in progress: --out's temporary file is removed (a file already there stays as
+        // it was) and the command exits 130/143, with --json after one object, status "interrupted" (was: killed by
+        // the signal, no object, `.NAME.PID.N.partial` left beside --out).
+        let signals = SignalStop(json: json)
+        defer { signals.restore() }
+        let stopped = Box<Int?>(nil)
         try await FailureJSON.run(json: json) {
             let started = Date()
             let predictor = try ModelPredictor(try ModelFile.loadVerified(path: model))
@@ -62,7 +68,7 @@ package struct PredictCommand: AsyncParsableCommand {
                 throw ValidationError("--probabilities: \(model) is a regression model (of \"\(card.targetName)\"); it has no classes")
             }
             if card.preprocessing != nil {
-                try predictRawTable(predictor: predictor, started: started)
+                try predictRawTable(predictor: predictor, started: started, stop: signals.request, stopped: stopped)
                 return
             }
             let reader = try CSVChunkReader(path: csv, featureNames: card.featureNames)
@@ -85,6 +91,11 @@ package struct PredictCommand: AsyncParsableCommand {
             try emit(header.map(Self.quoted).joined(separator: ",") + "\n")
             var rows = 0
             while let chunk = try reader.next() {
+                if signals.request.isRequested {
+                    stream?.abandon()
+                    stopped.value = rows
+                    return
+                }
                 let features = try Tensor(shape: [chunk.rows, card.featureNames.count], scalars: chunk.features)
                 let outputs = try predictor.outputs(features)
                 try emit(try Self.lines(outputs, predictor: predictor, probabilities: probabilities))
@@ -99,6 +110,17 @@ package struct PredictCommand: AsyncParsableCommand {
                                             seconds: Date().timeIntervalSince(started))
                 print(Self.line(object))
             }
+        }
+        if let rows = stopped.value, let status = signals.exitStatus {
+            let message = "stopped by \(signals.request.reason ?? "a signal") after \(rows) rows"
+                + (out.map { "; nothing was written to \($0)" } ?? "")
+            if json {
+                StandardOutput.writeLast(FailureJSON.line(kind: "interrupted", message: message)
+                    .replacingOccurrences(of: #""status":"failed""#, with: #""status":"interrupted""#) + "\n")
+            } else {
+                StandardOutput.error("Interrupted: \(message)\n")
+            }
+            throw ExitCode(status)
         }
     }
 

@@ -9,12 +9,16 @@ extension TrainCommand {
     /// a symbolic link, a hard link) — `--report x --save-weights x` once overwrote the weights
     /// with the HTML. A bad output path is a usage error (exit 2), for every output flag alike.
     func validateOutputs() throws {
-        // The checkpoint directory is created later, so its file takes part in the sameness check only.
+        // The checkpoint directory is created later, so its files take part in the sameness check only: all
+        // of them (`--log DIR/checkpoint.lock` was appended to the lock file, which the run's end removed).
+        let checkpointFiles = Self.checkpointFileNames.map { name in ("--checkpoint-dir", checkpointDirectory.map { $0 + "/" + name }) }
         try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath), ("--save-config", saveConfig)],
-                                 alsoDistinctFrom: [("--checkpoint-dir", checkpointDirectory.map { $0 + "/checkpoint.json" }),
-                                                   ("--log", outputs.logPath)],
+                                 alsoDistinctFrom: checkpointFiles + [("--log", outputs.logPath)],
                                  inputs: data.inputFiles + [("--init-weights", initWeights), ("--config", configurationFile.path)])
     }
+
+    /// The files `train --checkpoint-dir DIR` writes in DIR: the checkpoint, the curves beside it and the lock.
+    static let checkpointFileNames = ["checkpoint.json", "curves.json", "checkpoint.lock"]
 
     /// The check for any list of output flags and their paths (nil: not given); `others` are
     /// outputs that must only differ from them; no output may be one of the `inputs` (the data, the

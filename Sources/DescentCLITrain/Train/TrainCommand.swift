@@ -367,6 +367,7 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         summary.rollbacks = outcome.rollbacks
         summary.rateScale = outcome.rateScale
         if job.size > 1 { summary.communicationSeconds = outcome.communicationSeconds }
+        summary.gradientReduction = outcome.gradientReduction?.rawValue
         summary.noiseScale = outcome.noiseScale
         if let noiseScale = outcome.noiseScale, !json { print(NoiseScaleText.line(noiseScale, globalBatch: globalBatch)) }
         summary.resumedFromEpoch = resume ? outcome.resumedFromEpoch : 0
@@ -383,7 +384,12 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             print("Interrupted (\(stopRequest.reason ?? "stop requested")) after step \(curves.steps.last?.step ?? 0)"
                 + (checkpointPath.map { "; the run is saved in \($0): go on with --resume" } ?? ""))
         }
-        if let path = saveWeights {
+        // A run stopped before its first epoch ended has only its initial weights: saving them would replace a
+        // model already at the path with an untrained one (Ctrl-C half a second in once did).
+        if let path = saveWeights, outcome.status == .interrupted, outcome.history.isEmpty {
+            StandardOutput.error("note: nothing was saved to \(path): the run was interrupted before its first epoch ended"
+                + (FileManager.default.fileExists(atPath: path) ? " (the file there is as it was)" : "") + "\n")
+        } else if let path = saveWeights {
             try ModelFile.save(model, card: modelCard(setup: setup, history: outcome.history, learningRate: baseRate,
                                                       schedule: parsed, status: summary.status, specification: spec), to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }

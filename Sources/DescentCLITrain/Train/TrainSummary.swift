@@ -50,6 +50,8 @@ package struct TrainSummary: Encodable {
     var rateScaling: RateScalingPlan?
     /// Seconds in the all-reduces (`communication_seconds`, data-parallel runs).
     var communicationSeconds: Double?
+    /// How the gradients were summed (`gradient_reduction`: shared_window or allreduce; absent for one process).
+    var gradientReduction: String?
     /// The gradient noise scale measured during the run (`noise_scale`, with --track-noise-scale or under mpirun).
     var noiseScale: GradientNoiseScale?
     /// The epoch whose weights the model holds when they are not the last's (`kept_epoch`), and its validation loss.
@@ -150,6 +152,7 @@ package struct TrainSummary: Encodable {
         if let globalBatchSize { try container.encode(globalBatchSize, forKey: Key("global_batch_size")) }
         try container.encode(rateScaling, forKey: Key("rate_scaling"))
         if let communicationSeconds { try container.encodeNumber(communicationSeconds, forKey: Key("communication_seconds")) }
+        if let gradientReduction { try container.encode(gradientReduction, forKey: Key("gradient_reduction")) }
         if let noiseScale { try container.encode(NoiseScaleObject(noiseScale), forKey: Key("noise_scale")) }
         if !sharpness.isEmpty {
             struct Sharpness: Encodable {

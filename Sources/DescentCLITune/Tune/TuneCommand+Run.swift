@@ -57,7 +57,9 @@ extension TuneCommand {
         } catch let error as StudyStorageError {
             throw failWork(error.description)
         }
-        // A dead worker fails the command after the summary (its one JSON object says so), with status 1.
+        // A dead worker fails the command after the summary (its one JSON object says so), with status 1;
+        // so does a study whose every trial failed (`hidden=choice(1000000000)` once ended "completed", status 0).
+        if !isWorker, signals.request.reason == nil, let everyTrial = try everyTrialFailed(study) { workerFailures.append(everyTrial) }
         let failure = workerFailures.isEmpty ? nil : workerFailures.joined(separator: "; ")
         if !isWorker {
             try printSummary(study: study, seconds: Date().timeIntervalSince(start), interrupted: signals.request.reason, failure: failure)
@@ -67,6 +69,20 @@ extension TuneCommand {
             return signals.exitStatus ?? 1
         }
         return signals.exitStatus
+    }
+
+    /// When the study holds trials and every one failed: a sentence with the last one's error; nil otherwise.
+    func everyTrialFailed(_ study: Study) throws -> String? {
+        let trials: [TrialRecord]
+        do { trials = try study.trials() } catch let error as StudyStorageError { throw failWork(error.description) }
+        guard let last = trials.max(by: { $0.number < $1.number }), trials.allSatisfy({ $0.state == .failed }) else { return nil }
+        return "every trial of the study failed (\(trials.count)); trial #\(last.number): " + Self.firstLine(last.message ?? "no message")
+    }
+
+    /// A trial's stored error as one line (our own messages; at most 500 characters).
+    static func firstLine(_ message: String) -> String {
+        let line = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? ""
+        return line.count > 500 ? String(line.prefix(499)) + "…" : line
     }
 
     /// The run every trial starts from: the data, preprocessing and model flags, the optimizer, rate, weight
@@ -185,6 +201,10 @@ extension TuneCommand {
         try study.optimize(trials: trials, finished: { trial in
             if trial.state == .complete, let value = trial.value, best.map({ value < $0 }) ?? true { best = value }
             if showProgress { print(Self.progressLine(trial, total: trials, best: best)) }
+            // Why a trial failed, whether or not progress is shown (it was said nowhere but `study export`).
+            if trial.state == .failed, let message = trial.message {
+                FileHandle.standardError.write(Data("note: trial #\(trial.number) failed: \(Self.firstLine(message))\n".utf8))
+            }
         }, stopRequested: { stop.isRequested }) { trial in
             try train(trial, data: setup.preprocessing == nil ? setup.data : nil, pause: pause, stop: stop)
         }

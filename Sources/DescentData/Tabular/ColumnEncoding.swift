@@ -9,6 +9,8 @@ import Foundation
 ///   values (a deviation of 0 is taken as 1).
 ///   Example: bill_length_mm with median 44.45, mean 43.92, deviation 5.46: "39.1" → −0.883; "NA" → 0.097
 ///   and bill_length_mm_missing = 1.
+/// * a date column (`datePart` set) gives one numeric encoding per `DatePart`, all reading the same cell (the
+///   first alone with the `<name>_missing` indicator): `date` 2016-01-01 → date.elapsed_days 16801, date.year 2016, …
 /// * categorical: `levels[0]` is "(unknown)" (a value not seen in training, at prediction: it contributes
 ///   a zero vector), then "(other)" when the training part had levels seen fewer than the minimum count,
 ///   "(missing)" when it had missing cells, then the other levels sorted. With `embeddingDimension` nil
@@ -30,11 +32,15 @@ public struct ColumnEncoding: Codable, Sendable, Equatable {
     public var levels: [String]?
     /// Categorical with an embedding: its dimension (nil: one-hot).
     public var embeddingDimension: Int?
+    /// Numeric: how the numbers are written when not plainly ("1,234", "27,5"); nil: plain.
+    public var numberFormat: NumberFormat?
+    /// Numeric, from a column of dates: the part of each cell's date this input is (`name.part` in `denseNames`).
+    public var datePart: DatePart?
 
     enum CodingKeys: String, CodingKey {
         case name, kind, median, mean, levels
         case standardDeviation = "standard_deviation", missingIndicator = "missing_indicator", trueText = "true_text"
-        case embeddingDimension = "embedding_dimension"
+        case embeddingDimension = "embedding_dimension", numberFormat = "number_format", datePart = "date_part"
     }
 
     public static let unknownLevel = "(unknown)"
@@ -52,7 +58,9 @@ public struct ColumnEncoding: Codable, Sendable, Equatable {
     /// The names of the dense inputs ("bill_length_mm", "bill_length_mm_missing", "island=Biscoe", …).
     public var denseNames: [String] {
         switch kind {
-        case .numeric, .boolean: return (missingIndicator ?? false) ? [name, name + "_missing"] : [name]
+        case .numeric, .boolean:
+            let value = datePart.map { "\(name).\($0.rawValue)" } ?? name
+            return (missingIndicator ?? false) ? [value, name + "_missing"] : [value]
         case .categorical: return embeddingDimension == nil ? (levels ?? []).dropFirst().map { "\(name)=\($0)" } : []
         }
     }

@@ -5,11 +5,12 @@ import Foundation
 /// the input of column-role inference (`TabularProfile`) and of `TabularPreprocessing`, which decide
 /// what the cells mean.
 ///
-/// Quoting follows RFC 4180 (`"a, b"`); a UTF-8 byte-order mark is skipped; blank lines are skipped.
-/// An empty column name in the header (R's `write.csv` row names) is read as `column_N` (N from 1).
-/// A row with a different number of cells than the header is an error naming its line (with a hint
-/// when the header is one column holding `;`, tabs or `|`: a file whose columns are not separated by
-/// commas).
+/// Quoting follows RFC 4180 (`"a, b"`); a UTF-8 byte-order mark is skipped; blank lines are skipped; lines may
+/// end in `\n` or `\r\n`. The delimiter is found in the header line (`delimiter(of:)`): a comma when the line
+/// holds one outside quotes, else the most frequent of `;`, tab and `|` (a European spreadsheet's export, a TSV
+/// file), so `a;b;y` is three columns. An empty column name in the header (R's `write.csv` row names) is read as
+/// `column_N` (N from 1). A row with a different number of cells than the header is an error naming its line
+/// (with a hint when the row is separated by another delimiter than the header: a file must use one).
 ///
 /// ```swift
 /// // penguins.csv: rownames,species,island,bill_length_mm,…
@@ -32,6 +33,8 @@ public struct RawTable: Sendable, Equatable {
     /// table built in memory. The data set made from it carries it (`Dataset.contentSHA256`), so a checkpoint
     /// knows a raw table by its contents, as it knows a numeric CSV file.
     public var contentSHA256: String?
+    /// The byte that separates the cells: `,` (`comma`), or `;`, tab or `|` when the header line is separated by one.
+    public var delimiter: UInt8 = RawTable.comma
 
     public init(file: String, header: [String], rows: [[String]], lines: [Int], contentSHA256: String? = nil) {
         self.file = file
@@ -39,6 +42,42 @@ public struct RawTable: Sendable, Equatable {
         self.rows = rows
         self.lines = lines
         self.contentSHA256 = contentSHA256
+    }
+
+    /// `,`, the delimiter of a CSV file.
+    public static let comma = UInt8(ascii: ",")
+    /// The delimiters other than the comma a file may be separated by: `;`, tab, `|`.
+    static let otherDelimiters: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+
+    /// The delimiter of a file whose bytes begin with `bytes`, from its first non-blank line (the header), counting
+    /// only bytes outside double quotes: a comma when there is one (a file of commas with a stray `;` row is then a
+    /// file mixing delimiters, an error naming the line), else the most frequent of `;`, tab and `|`, else a comma.
+    ///
+    /// ```swift
+    /// RawTable.delimiter(of: Array("a;b;\"c;d\"\n1;2;3\n".utf8))   // UInt8(ascii: ";")
+    /// RawTable.delimiter(of: Array("a,b;c\n".utf8))                  // UInt8(ascii: ",")
+    /// ```
+    public static func delimiter(of bytes: some Collection<UInt8>) -> UInt8 {
+        var counts: [UInt8: Int] = [:]
+        var quoted = false
+        var seenText = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "\"") { quoted.toggle(); seenText = true; continue }
+            if !quoted && (byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")) {
+                if seenText { break }
+                continue
+            }
+            if byte != 0xEF && byte != 0xBB && byte != 0xBF { seenText = true }
+            if !quoted && (byte == comma || otherDelimiters.contains(byte)) { counts[byte, default: 0] += 1 }
+        }
+        if counts[comma, default: 0] > 0 { return comma }
+        return otherDelimiters.max { counts[$0, default: 0] < counts[$1, default: 0] }.flatMap { counts[$0, default: 0] > 0 ? $0 : nil }
+            ?? comma
+    }
+
+    /// A delimiter in words: "commas", "';'", "tabs", "'|'".
+    public static func named(_ delimiter: UInt8) -> String {
+        delimiter == comma ? "commas" : delimiter == UInt8(ascii: "\t") ? "tabs" : "'\(Character(Unicode.Scalar(delimiter)))'"
     }
 
     /// The number of data rows.
@@ -59,8 +98,9 @@ public struct RawTable: Sendable, Equatable {
     /// Parses CSV bytes held in memory; `file` names them in errors.
     public static func parse(bytes: [UInt8], file: String) throws -> RawTable {
         try CSVTable.checkText(bytes, file: file)
+        let delimiter = Self.delimiter(of: bytes.prefix(1 << 20))
         return try bytes.withUnsafeBufferPointer { buffer in
-            var tokenizer = CSVTokenizer(bytes: buffer, file: file)
+            var tokenizer = CSVTokenizer(bytes: buffer, file: file, delimiter: delimiter)
             var fields: [CSVField] = []
             guard let headerLine = try tokenizer.nextRecord(&fields) else {
                 throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
@@ -71,13 +111,16 @@ public struct RawTable: Sendable, Equatable {
             var lines: [Int] = []
             while let line = try tokenizer.nextRecord(&fields) {
                 guard fields.count == width else {
-                    throw Self.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line)
+                    throw Self.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line,
+                                          delimiter: delimiter)
                 }
                 rows.append(fields.map { tokenizer.string($0) })
                 lines.append(line)
             }
             guard !rows.isEmpty else { throw DataError.invalidCSV(file: file, "no data rows after the header") }
-            return RawTable(file: file, header: header, rows: rows, lines: lines)
+            var table = RawTable(file: file, header: header, rows: rows, lines: lines)
+            table.delimiter = delimiter
+            return table
         }
     }
 
@@ -101,18 +144,19 @@ public struct RawTable: Sendable, Equatable {
     }
 
     /// A row of `cells` where the header has another number of cells, with a hint when the header is one column
-    /// holding `;`, tabs or `|`, or when the row is separated by one of those where the header is by commas.
+    /// holding `;`, tabs or `|`, or when the row is separated by another delimiter than the header's.
     ///
     /// ```
     /// a.csv: line 51: expected 4 cells (as in the header), found 1; the line is separated by ';', the header by
     /// commas: a file must use one delimiter
     /// ```
-    static func widthError(header: [String], cells: [String], file: String, line: Int) -> DataError {
+    static func widthError(header: [String], cells: [String], file: String, line: Int, delimiter: UInt8 = comma) -> DataError {
         var hint = delimiterHint(header: header)
         if hint.isEmpty && header.count > 1, cells.count < header.count {
-            let text = cells.joined(separator: ",")
-            if let separator = [";", "\t", "|"].first(where: { text.split(separator: Character($0), omittingEmptySubsequences: false).count == header.count }) {
-                hint = "; the line is separated by \(separator == "\t" ? "tabs" : "'\(separator)'"), the header by commas: a file must use one delimiter"
+            let text = cells.joined(separator: String(Character(Unicode.Scalar(delimiter))))
+            if let separator = ([comma] + otherDelimiters).filter({ $0 != delimiter }).first(where: { separator in
+                text.split(separator: Character(Unicode.Scalar(separator)), omittingEmptySubsequences: false).count == header.count }) {
+                hint = "; the line is separated by \(named(separator)), the header by \(named(delimiter)): a file must use one delimiter"
             }
         }
         return DataError.malformedCSV(file: file, line: line, column: nil, columnName: nil,

@@ -21,6 +21,8 @@ public final class RawTableReader {
     public let header: [String]
     /// The data rows read so far.
     public private(set) var rowsRead = 0
+    /// The delimiter found in the header line (`RawTable.delimiter(of:)`).
+    public private(set) var delimiter = RawTable.comma
     private let blocks: CSVRecordBlocks
 
     /// Opens `path` and reads its header row.
@@ -30,12 +32,14 @@ public final class RawTableReader {
         file = path
         blocks = try CSVRecordBlocks(path: path, blockSize: blockSize)
         var found: (names: [String], line: Int)?
+        var delimiter = RawTable.comma
         while found == nil {
             guard let bytes = try blocks.next() else {
                 throw DataError.invalidCSV(file: path, "the file is empty: expected a header row naming the columns")
             }
-            let consumed = try bytes.withUnsafeBufferPointer { [blocks] buffer -> Int? in
-                var tokenizer = CSVTokenizer(bytes: buffer, file: path, firstLine: blocks.line)
+            delimiter = RawTable.delimiter(of: bytes)
+            let consumed = try bytes.withUnsafeBufferPointer { [blocks, delimiter] buffer -> Int? in
+                var tokenizer = CSVTokenizer(bytes: buffer, file: path, delimiter: delimiter, firstLine: blocks.line)
                 var fields: [CSVField] = []
                 defer { blocks.line = tokenizer.line }
                 guard let line = try tokenizer.nextRecord(&fields) else { return nil }
@@ -47,6 +51,7 @@ public final class RawTableReader {
         }
         guard let found else { throw DataError.invalidCSV(file: path, "the file is empty: expected a header row naming the columns") }
         header = try RawTable.header(found.names, file: path, line: found.line)
+        self.delimiter = delimiter
     }
 
     /// The next block of rows (never empty), or nil at the end of the file.
@@ -54,13 +59,15 @@ public final class RawTableReader {
     public func next() throws -> RawTable? {
         while let bytes = try blocks.next() {
             var table = RawTable(file: file, header: header, rows: [], lines: [])
+            table.delimiter = delimiter
             let width = header.count
-            try bytes.withUnsafeBufferPointer { [blocks, header, file] buffer in
-                var tokenizer = CSVTokenizer(bytes: buffer, file: file, firstLine: blocks.line)
+            try bytes.withUnsafeBufferPointer { [blocks, header, file, delimiter] buffer in
+                var tokenizer = CSVTokenizer(bytes: buffer, file: file, delimiter: delimiter, firstLine: blocks.line)
                 var fields: [CSVField] = []
                 while let line = try tokenizer.nextRecord(&fields) {
                     guard fields.count == width else {
-                        throw RawTable.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line)
+                        throw RawTable.widthError(header: header, cells: fields.map { tokenizer.string($0) }, file: file, line: line,
+                                                  delimiter: delimiter)
                     }
                     table.rows.append(fields.map { tokenizer.string($0) })
                     table.lines.append(line)

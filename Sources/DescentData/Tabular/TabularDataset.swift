@@ -57,13 +57,17 @@ public struct TabularDataset: Sendable {
                                        + "every one of its \(full.count) cells is missing")
         }
         table = kept
-        var targets = try CSVTable.targets(texts: kept.rows.map { $0[targetIndex] }, lines: kept.lines, task: options.task,
+        // A target written with thousands separators or decimal commas is read as the numbers they are.
+        let targetFormat = profile.columns[targetIndex].numberFormat
+        let targetTexts = Self.plainTexts(kept.rows.map { $0[targetIndex] }, format: targetFormat)
+        var targets = try CSVTable.targets(texts: targetTexts, lines: kept.lines, task: options.task,
                                            file: file, column: targetIndex, columnName: targetName)
         // The split only depends on the targets and the seed: make it once here to fit on the training part.
         let placeholder = try Dataset(features: Tensor.zeros([kept.count, 1]), targets: targets, targetName: targetName, source: file)
         let trainingRows = try fold.map { fold in placeholder.split(fold: fold.index, of: try placeholder.folds(fold.count, seed: seed)).trainIndices }
             ?? placeholder.split(validationFraction: validationFraction, seed: seed).trainIndices
         var preprocessing = try fitted ?? TabularPreprocessing(fitting: kept, profile: profile, options: options, trainingRows: trainingRows)
+        if fitted == nil, targetFormat != .plain, targets.classNames == nil { preprocessing.target.numberFormat = targetFormat }
         if case .values(let values) = targets {
             var numbers = values.scalars.map(Double.init)
             if preprocessing.target.transform == .log {
@@ -99,6 +103,16 @@ public struct TabularDataset: Sendable {
 }
 
 extension TabularDataset {
+    /// A column's cells written in `format` as plain numbers ("215,000" → "215000", "27,5" → "27.5"); a cell that is not
+    /// a number so written is left as it is.
+    public static func plainTexts(_ cells: [String], format: NumberFormat) -> [String] {
+        guard format != .plain else { return cells }
+        return cells.map { cell in
+            guard let value = format.parse(cell) else { return cell }
+            return value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+        }
+    }
+
     /// A target column's present cells as classes or values, the task inferred as `Dataset.loadCSV` does
     /// (`task` nil); `lines` are the cells' lines, for errors.
     /// - Throws: `DataError` naming the column: a single class, a non-numeric regression target.

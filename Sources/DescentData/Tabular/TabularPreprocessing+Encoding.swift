@@ -14,6 +14,12 @@ public struct TabularEncoding: Sendable {
 
     /// All unknown category cells.
     public var unknownCount: Int { unknownCategories.values.reduce(0, +) }
+
+    public init(features: [Float], rowsKept: [Int], skipped: [DataError], unknownCategories: [String: Int],
+                malformedCells: [Int] = []) {
+        (self.features, self.rowsKept, self.skipped) = (features, rowsKept, skipped)
+        (self.unknownCategories, self.malformedCells) = (unknownCategories, malformedCells)
+    }
 }
 
 extension TabularPreprocessing {
@@ -51,12 +57,14 @@ extension TabularPreprocessing {
                 case .numeric, .boolean:
                     var value = Double(column.median ?? 0)
                     if !isMissing {
-                        let parsed = column.kind == .boolean
-                            ? Self.booleanValue(cell, trueText: column.trueText ?? "1") : NumberParser.parse(cell)
+                        let parsed = column.kind == .boolean ? Self.booleanValue(cell, trueText: column.trueText ?? "1")
+                            : column.datePart.map { part in DateCell.parse(cell).map(part.value) }
+                            ?? (column.numberFormat ?? .plain).parse(cell)
                         guard let parsed, parsed.isFinite, Float(parsed).isFinite else {
                             malformedPerColumn[number] += 1
-                            let detail = column.kind == .boolean
-                                ? "\"\(cell.prefix(80))\" is not a value of this yes/no column" : TabularProfile.notANumber(cell)
+                            let detail = column.kind == .boolean ? "\"\(cell.prefix(80))\" is not a value of this yes/no column"
+                            : column.datePart != nil ? "\"\(cell.prefix(80))\" is not a date (year first: 2016-08-15)"
+                            : TabularProfile.notANumber(cell)
                             failure = failure ?? DataError.malformedCSV(file: table.file, line: table.lines[row],
                                                                         column: positions[number] + 1, columnName: column.name, detail)
                             continue

@@ -40,8 +40,18 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         public var transform: TargetTransform
         public var mean: Double?
         public var standardDeviation: Double?
+        /// How the target's numbers are written when not plainly ("1,234"); nil: plain (or classes).
+        public var numberFormat: NumberFormat?
 
-        enum CodingKeys: String, CodingKey { case name, transform, mean, standardDeviation = "standard_deviation" }
+        enum CodingKeys: String, CodingKey {
+            case name, transform, mean, standardDeviation = "standard_deviation", numberFormat = "number_format"
+        }
+
+        public init(name: String, transform: TargetTransform, mean: Double?, standardDeviation: Double?,
+                    numberFormat: NumberFormat? = nil) {
+            (self.name, self.transform, self.mean, self.standardDeviation) = (name, transform, mean, standardDeviation)
+            self.numberFormat = numberFormat
+        }
 
         /// A network output (standardised) in the target's own units.
         public func original(_ value: Float) -> Float {
@@ -72,6 +82,10 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         var columns: [ColumnEncoding] = []
         for column in profile.featureColumns {
             var encoding = ColumnEncoding(name: column.name, kind: .numeric)
+            if column.role == .date {
+                columns += Self.dateEncodings(table: table, column: column, trainingRows: trainingRows, missingCells: missingCells)
+                continue
+            }
             switch column.role {
             case .numeric, .boolean:
                 let trueText = column.role == .boolean ? Self.trueText(table: table, column: column.index, missingCells: missingCells) : nil
@@ -83,24 +97,17 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
                     if missingCells.contains(cell) { missing += 1; continue }
                     if let trueText, let value = Self.booleanValue(cell, trueText: trueText) {
                         values.append(value)
-                    } else if trueText == nil, let value = NumberParser.parse(cell) {
+                    } else if trueText == nil, let value = column.numberFormat.parse(cell) {
                         values.append(value)
                     } else {
                         throw DataError.malformedCSV(file: table.file, line: table.lines[row], column: column.index + 1,
                                                      columnName: column.name, CSVTable.notANumber(cell))
                     }
                 }
-                let median = Self.median(values)
-                let filled = values + Array(repeating: median, count: missing)
-                let mean = filled.isEmpty ? 0 : filled.reduce(0, +) / Double(filled.count)
-                let variance = filled.isEmpty ? 0 : filled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(filled.count)
-                let deviation = variance.squareRoot()
                 encoding.kind = column.role == .boolean ? .boolean : .numeric
-                encoding.median = Float(median)
-                encoding.mean = Float(mean)
-                encoding.standardDeviation = deviation > 0 && Float(deviation).isNormal ? Float(deviation) : 1
-                encoding.missingIndicator = missing > 0
+                Self.fitNumber(&encoding, values: values, missing: missing)
                 encoding.trueText = trueText
+                encoding.numberFormat = column.numberFormat == .plain || trueText != nil ? nil : column.numberFormat
             case .categorical:
                 var counts: [String: Int] = [:]
                 var missing = 0
@@ -138,6 +145,37 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         missingValues = options.missingValues
         target = TargetEncoding(name: profile.columns[profile.targetIndex].name, transform: options.targetTransform, mean: nil,
                                 standardDeviation: nil)
+    }
+
+    /// The fill value (the median of `values`), the standardisation of the filled values and the missing indicator.
+    static func fitNumber(_ encoding: inout ColumnEncoding, values: [Double], missing: Int) {
+        let median = Self.median(values)
+        let filled = values + Array(repeating: median, count: missing)
+        let mean = filled.isEmpty ? 0 : filled.reduce(0, +) / Double(filled.count)
+        let variance = filled.isEmpty ? 0 : filled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(filled.count)
+        let deviation = variance.squareRoot()
+        encoding.median = Float(median)
+        encoding.mean = Float(mean)
+        encoding.standardDeviation = deviation > 0 && Float(deviation).isNormal ? Float(deviation) : 1
+        encoding.missingIndicator = missing > 0
+    }
+
+    /// A date column's numeric encodings, one per `DatePart` (the hour when the training part has times), fitted on
+    /// the training rows; the first carries the missing indicator.
+    static func dateEncodings(table: RawTable, column: ColumnProfile, trainingRows: [Int], missingCells: MissingCells) -> [ColumnEncoding] {
+        var dates: [DateCell] = []
+        var missing = 0
+        for row in trainingRows {
+            let cell = table.rows[row][column.index]
+            if missingCells.contains(cell) { missing += 1 } else if let date = DateCell.parse(cell) { dates.append(date) } else { missing += 1 }
+        }
+        return DatePart.parts(withTime: dates.contains { $0.secondsOfDay != nil }).enumerated().map { number, part in
+            var encoding = ColumnEncoding(name: column.name, kind: .numeric)
+            encoding.datePart = part
+            fitNumber(&encoding, values: dates.map { part.value(of: $0) }, missing: missing)
+            if number > 0 { encoding.missingIndicator = nil }
+            return encoding
+        }
     }
 
     /// The lowercased text of a boolean column read as 1: yes, true, y or t for a column of words, "1" for 0/1.

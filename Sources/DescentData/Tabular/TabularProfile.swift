@@ -15,6 +15,8 @@ public struct ColumnProfile: Sendable, Equatable {
     public var reason: String
     /// Whether every non-missing cell is a number.
     public var isNumeric = false
+    /// How the column's numbers are written (`plain` unless every cell reads in another format: "1,234", "27,5").
+    public var numberFormat: NumberFormat = .plain
 
     public init(name: String, index: Int, role: ColumnRole, distinct: Int, missing: Int, reason: String) {
         self.name = name
@@ -38,9 +40,14 @@ public struct ColumnProfile: Sendable, Equatable {
 ///    file (2, 5, 9 …: R's row names after rows were removed), a row number: identifier; when at least 95% of the
 ///    cells are numbers (or at least half, and a cell starts like a number: "12abc", "0x10"), the first
 ///    that is not is an error (line, column) rather than a text column — unless every text value among the
-///    numbers recurs (seen at least twice: grade 9 … 12 and "other", hours "<1", 1 … 4, "5+"), which makes the
-///    column categorical, as pandas reads it: a typo is a value seen once;
-/// 6. a text column whose every value is distinct (and present) is an identifier (names, keys);
+///    numbers recurs (seen at least twice: grade 9 … 12 and "other", hours "<1", 1 … 4, "5+"), or there are at
+///    least 10 distinct text values (ZIP codes beside ZIP+4 codes "98115-4820"), which makes the column
+///    categorical, as pandas reads it: a typo is a value seen once, and one of a few; numbers written with thousands
+///    separators (`"1,234"`) or decimal commas (`27,5`, in a file of `;`) are numbers (`NumberFormat`);
+/// 6. a column of year-first dates (`2016-08-15`, `2016/01/01 00:47:36`; `DateCell`) is a date: its parts
+///    (`DatePart`: days since 1970, year, month, day, day of week, day of year, hour) are numeric inputs;
+/// 7. a text column whose every value is distinct (and present), or of at least 20 present cells 95% distinct
+///    (licence numbers with a few repeats), is an identifier (names, keys);
 ///    other text is categorical.
 ///
 /// ```swift
@@ -63,7 +70,8 @@ public struct TabularProfile: Sendable, Equatable {
     /// number, none missing, no identifier and none ignored (a constant column is then kept, as before).
     public var isPlainNumeric: Bool {
         columns.allSatisfy { column in
-            column.role == .target || (column.isNumeric && column.missing == 0 && column.role != .identifier && column.role != .ignored)
+            column.numberFormat == .plain && (column.role == .target
+                || (column.isNumeric && column.missing == 0 && column.role != .identifier && column.role != .ignored))
         }
     }
 
@@ -71,6 +79,12 @@ public struct TabularProfile: Sendable, Equatable {
     public static let numericShare = 0.95
     /// A text value seen at least this often among numbers is a level (the column is categorical), not a malformed cell.
     public static let recurringTextCount = 2
+    /// This many distinct text values among numbers make the column codes (categorical), not numbers with typos.
+    public static let codeTextValues = 10
+    /// A text column with distinct values in at least this share of its present cells (and at least
+    /// `nearlyDistinctMinimum` of them) is a key: an identifier.
+    public static let nearlyDistinctShare = 0.95
+    public static let nearlyDistinctMinimum = 20
 
     /// Infers the roles of `table`'s columns under `options`.
     /// - Throws: `DataError` naming the column: an unknown target or override name, a column named by two
@@ -150,10 +164,21 @@ public struct TabularProfile: Sendable, Equatable {
                 textCells += count
             }
         }
+        // Numbers written with thousands separators ("1,234") or decimal commas ("27,5"): every present cell reads so.
+        var format = NumberFormat.plain
+        if textCells > 0, !options.categorical.contains(name), !options.ignore.contains(name),
+           let found = NumberFormat.detect(counts.keys, delimiter: table.delimiter) {
+            format = found
+            numbers = counts.keys.reduce(into: [:]) { numbers, text in numbers[text] = found.parse(text) }
+            textCells = 0
+        }
         let present = table.count - missing
         func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
-            var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason)
+            let written = format == .thousandsSeparators ? " (written with thousands separators: 1,234)"
+                : format == .decimalComma ? " (written with decimal commas: 27,5)" : ""
+            var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason + written)
             profile.isNumeric = textCells == 0 && distinct > 0
+            profile.numberFormat = format
             return profile
         }
         if isTarget { return make(.target, "--target") }
@@ -175,6 +200,13 @@ public struct TabularProfile: Sendable, Equatable {
         }
         if distinct == 0 { return make(.constant, "every cell missing") }
         if distinct == 1 && missing == 0 && table.count >= 2 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
+        // Year-first dates (and times): numbers of the date (DatePart), not categories of days never seen again.
+        if textCells == present, distinct >= 2 {
+            let dates = counts.keys.map(DateCell.parse)
+            if dates.allSatisfy({ $0 != nil }) {
+                return make(.date, dates.contains { $0?.secondsOfDay != nil } ? "dates and times" : "dates")
+            }
+        }
         if distinct <= 2 {
             let lowered = Set(counts.keys.map { $0.lowercased() })
             if booleanPairs.contains(where: { lowered.isSubset(of: $0) }) && distinct == lowered.count {
@@ -204,16 +236,27 @@ public struct TabularProfile: Sendable, Equatable {
         // recurs: codes with a few text levels beside them (a school grade 9 … 12 or "other"; hours "<1", 1 … 4,
         // "5+"), read as categories, as pandas reads them; a typo is a value seen once.
         let share = Double(present - textCells) / Double(present)
+        // Text keys with a few repeats (licence numbers, 52,497 distinct in 52,519): a category of one level, (other),
+        // in training and (unknown) at prediction — no information, and an input that shifts. Dropped as keys.
+        let nearlyDistinct = present >= nearlyDistinctMinimum && Double(distinct) >= nearlyDistinctShare * Double(present)
         let textValues = counts.filter { numbers[$0.key] == nil }
         if textValues.allSatisfy({ $0.value >= recurringTextCount }) {
             let shown = textValues.sorted { $0.value > $1.value }.prefix(3).map { "\"\($0.key.prefix(20))\" \($0.value)×" }
             return make(.categorical, "numbers and recurring text (\(shown.joined(separator: ", "))\(textValues.count > 3 ? ", …" : ""))")
         }
         if share >= numericShare || (share >= 0.5 && counts.keys.contains { numbers[$0] == nil && Self.startsLikeANumber($0) }) {
+            // Many different text values among the numbers are codes written two ways (ZIP codes beside ZIP+4
+            // "98115-4820", "A12" beside "12"), not typos: categories, as pandas reads them.
+            if textValues.count >= codeTextValues {
+                if nearlyDistinct { return make(.identifier, "codes, \(distinct) distinct in \(present) cells (a key)") }
+                let first = table.rows.first { numbers[$0[column]] == nil && !missingCells.contains($0[column]) }?[column] ?? ""
+                return make(.categorical, "numbers and \(textValues.count) distinct text values (e.g. \"\(first.prefix(20))\"): codes")
+            }
             throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
                             + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
         }
         if missing == 0, distinct == present, distinct >= 3 { return make(.identifier, "text, every value distinct (a key or name)") }
+        if nearlyDistinct { return make(.identifier, "text, \(distinct) distinct in \(present) cells (a key)") }
         return make(.categorical, "text")
     }
 }

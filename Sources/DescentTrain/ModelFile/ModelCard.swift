@@ -20,6 +20,7 @@ import Foundation
 /// | `descent.training` | `{"data":"iris: 120 training …","epochs_run":20,"learning_rate":0.003,…}` |
 /// | `descent.run` | the `RunSpecification` that trained it: `{"dataset":"iris","epochs":20,"hidden":[64],…}` (version 2 on) |
 /// | `descent.tensor_sha256` | `{"0.bias":"5f0c…","0.weight":"a3e1…",…}`: the SHA-256 of each tensor's bytes, written and checked by ``ModelFile`` (optional) |
+/// | `descent.metadata_sha256` | the SHA-256 of every other metadata entry (``ModelFile/metadataSHA256(_:)``), written and checked by ``ModelFile``: a changed standardisation, class label or key is refused (optional) |
 /// | `descent.preprocessing` | a raw table's fitted `TabularPreprocessing` (absent for a plain numeric file): `{"columns":[{"kind":"numeric","median":44.45,…},{"kind":"categorical","levels":["(unknown)","Biscoe",…]}],"ignored_columns":["rownames"],"missing_values":["","NA",…],"target":{…}}` |
 ///
 /// With a preprocessing, `descent.features` names the network's inputs (`island=Biscoe`, `bill_length_mm_missing`, …)
@@ -125,6 +126,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
         public static let run = "descent.run"
         /// Not part of the card: ``ModelFile`` writes and verifies it (the tensors' checksums).
         public static let tensorChecksums = "descent.tensor_sha256"
+        /// Not part of the card: ``ModelFile`` writes and verifies it (the checksum of every other metadata entry).
+        public static let metadataChecksum = "descent.metadata_sha256"
         public static let preprocessing = "descent.preprocessing"
     }
 

@@ -30,6 +30,9 @@ public struct ModelFile: Sendable {
     /// and found equal on loading; nil for a file without them (another tool's or an older Descent's),
     /// whose tensors were not verified.
     public var tensorChecksums: [String: String]?
+    /// Whether the metadata carried its checksum (`descent.metadata_sha256`) and matched it; false for a file
+    /// without one (another tool's or an older Descent's), whose card was not verified.
+    public var metadataVerified = false
 
     /// Writes `model`'s state dictionary and `card` to `path` (atomically), with the SHA-256 of each
     /// tensor's bytes in the metadata (`descent.tensor_sha256`, a JSON object by tensor name).
@@ -39,6 +42,7 @@ public struct ModelFile: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         metadata[ModelCard.Key.tensorChecksums] = String(decoding: try encoder.encode(Safetensors.tensorSHA256(tensors)), as: UTF8.self)
+        metadata[ModelCard.Key.metadataChecksum] = metadataSHA256(metadata)
         try Safetensors.save(tensors, metadata: metadata, to: path)
     }
 
@@ -51,6 +55,11 @@ public struct ModelFile: Sendable {
     public static func load(path: String) throws -> ModelFile {
         let bytes = try Safetensors.readFile(path)
         let (tensors, metadata) = try Safetensors.decode(bytes, source: path)
+        // The card first: a changed standardisation or class label changes every prediction without a word.
+        let metadataVerified = metadata[ModelCard.Key.metadataChecksum] != nil
+        if let recorded = metadata[ModelCard.Key.metadataChecksum], recorded != metadataSHA256(metadata) {
+            throw ModelFileError.damagedMetadata(file: path)
+        }
         var checksums: [String: String]?
         if let text = metadata[ModelCard.Key.tensorChecksums] {
             let recorded = try recordedChecksums(text, path: path)
@@ -75,7 +84,27 @@ public struct ModelFile: Sendable {
             }
         }
         let card = ModelCard.isPresent(in: metadata) ? try ModelCard(metadata: metadata, source: path) : nil
-        return ModelFile(path: path, tensors: tensors, metadata: metadata, card: card, tensorChecksums: checksums)
+        return ModelFile(path: path, tensors: tensors, metadata: metadata, card: card, tensorChecksums: checksums,
+                         metadataVerified: metadataVerified)
+    }
+
+    /// The SHA-256 of every metadata entry but `descent.metadata_sha256` itself, in key order, each key and
+    /// value as its UTF-8 byte count, a colon and the bytes — `5:format2:pt` for `format` = `pt` — so that no
+    /// two different maps hash the same text. In Python:
+    /// `sha256(b"".join(b"%d:%s%d:%s" % (len(k.encode()), k.encode(), len(v.encode()), v.encode()) for k, v in sorted(m.items()))).hexdigest()`
+    /// (keys sorted by their UTF-8 bytes).
+    public static func metadataSHA256(_ metadata: [String: String]) -> String {
+        var digest = SHA256()
+        let entries = metadata.filter { $0.key != ModelCard.Key.metadataChecksum }
+            .map { (key: Array($0.key.utf8), value: Array($0.value.utf8)) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        for entry in entries {
+            for bytes in [entry.key, entry.value] {
+                digest.update(Array("\(bytes.count):".utf8))
+                digest.update(bytes)
+            }
+        }
+        return digest.finalizeHex()
     }
 
     /// The recorded checksums: a JSON object of 64-hex-digit strings by tensor name.

@@ -14,6 +14,8 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
     case tensorsDoNotFit(file: String, String)
     /// A tensor's bytes differ from the checksum recorded when the file was saved.
     case damagedTensor(file: String, tensor: String)
+    /// The metadata (the card: standardisation, classes, features, …) differs from the checksum recorded when the file was saved.
+    case damagedMetadata(file: String)
     /// A weight is NaN or infinite (`element` counts in C order from 0).
     case nonFiniteWeight(file: String, tensor: String, element: Int, value: Double)
 
@@ -30,6 +32,9 @@ public enum ModelFileError: Error, CustomStringConvertible, Equatable, Sendable 
         case let .damagedTensor(file, tensor):
             return "\(file): tensor \(tensor) does not match the checksum saved with it: the file was changed or damaged "
                 + "after it was written; train again or use a good copy"
+        case let .damagedMetadata(file):
+            return "\(file): its metadata (the model card: standardisation, features, classes) does not match the checksum saved "
+                + "with it: the file was changed or damaged after it was written; train again or use a good copy"
         case let .nonFiniteWeight(file, tensor, element, value):
             return "\(file): tensor \(tensor) holds \(value.isNaN ? "NaN" : value > 0 ? "+infinity" : "-infinity") at element "
                 + "\(element); a model with a non-finite weight predicts only NaN: train it again"

@@ -22,6 +22,10 @@ import Foundation
 /// let classes = try trained.predictor.labels(try trained.predictor.outputs(Tensor([[5.1, 3.5, 1.4, 0.2]])))
 /// ```
 ///
+/// A CSV file is read as `descent train --csv` reads it (`RunData`): a raw table (text categories, missing cells, a
+/// row-number column, or any raw-table field set) goes through the preprocessing fitted on the training part, which
+/// the model card carries, so `trained.predictor.predict(rows:)` takes raw cells as `descent predict` does.
+///
 /// A run is deterministic, and at a fixed rate it trains the same weights, bit for bit, as `descent train` with the
 /// same flags; an automatic rate is chosen as `descent train` chooses it (`AutomaticLearningRate.choose`: the range
 /// test's first look, then a race of candidates on validation loss, the run going on from the winner), so it is
@@ -41,28 +45,26 @@ public struct TrainingRun: Sendable {
     /// - Parameter stopRequest: checked between steps, those of an automatic rate's range test and race included:
     ///   once set the run ends within a step with `outcome.status == .interrupted` (stopped while the rate was being
     ///   chosen: no epochs, the model untrained, `automaticChoice?.interruption` saying where).
-    /// - Throws: the data's errors (`DataError`), `RunSpecificationError` for a model that does not fit the data,
+    /// - Throws: the data's errors (`DataError`), `RunSpecificationError` for a model that does not fit the data or
+    ///   for `folds` or `init_weights` set (what `descent train` alone does),
     ///   `ScheduleError` for a schedule that does not parse, `TrainingError.diverged` when the guard gave up.
     public func train(stopRequest: StopRequest? = nil, observe: (TrainingEvent) throws -> Void = { _ in }) throws -> TrainedRun {
         var spec = specification
-        let data: Dataset
-        if let name = spec.dataset {
-            data = try Datasets.load(named: name)
-        } else if let csv = spec.csv {
-            data = try Dataset.loadCSV(path: csv, targetColumn: spec.target, task: spec.task)
-        } else if let images = spec.idxImages, let labels = spec.idxLabels {
-            data = try IDX.loadDataset(images: images, labels: labels)
-        } else {
-            throw RunSpecificationError(field: "dataset", reason: "is missing: give one of dataset, csv or idx_images with idx_labels")
+        // What only `descent train` does is refused by name rather than left out of a run that would differ.
+        if spec.folds != nil {
+            throw RunSpecificationError(field: "folds", reason: "is run by descent train --folds (cross-validation, then the run at the folds' median rate); TrainingRun trains the one run: leave folds unset")
         }
-        var split = try data.split(validationFraction: spec.validationFraction, seed: spec.seed)
+        if spec.initWeights != nil {
+            throw RunSpecificationError(field: "init_weights", reason: "is read by descent train --init-weights; TrainingRun starts from the seed's weights: leave init_weights unset")
+        }
+        // The data as `descent train` reads it: a raw table through its fitted preprocessing, the split, the standardisation.
+        let prepared = try RunData(spec)
+        let (data, split) = (prepared.data, prepared.split)
         guard split.train.count > 0, split.validation.count > 0 else {
             throw RunSpecificationError(field: "validation_fraction", reason: "\(spec.validationFraction) of \(data.count) rows leaves a part empty")
         }
-        var standardizer: Standardizer?
-        if spec.standardize { (split, standardizer) = try split.standardized() }
-        let objective = Objective(for: data)
-        let architecture = try Self.architecture(spec, features: data.featureCount, outputs: objective.outputSize)
+        let objective = prepared.objective
+        let architecture = try Self.architecture(spec, data: prepared)
         var generator = SeededGenerator(seed: spec.seed)
         let model = try architecture.makeModel(using: &generator)
 
@@ -82,18 +84,18 @@ public struct TrainingRun: Sendable {
             data: data.source, optimizer: spec.optimizer.rawValue, learningRate: rate, schedule: spec.scheduleText,
             epochsRun: outcome.history.count, status: outcome.status.rawValue, finalTrainingLoss: last?.trainingLoss,
             finalValidationLoss: last?.validationLoss, metricName: objective.metricName, finalValidationMetric: last?.validationMetric)
-        var card = ModelCard(architecture: architecture, trainedOn: data, standardizer: standardizer, training: training)
+        var card = ModelCard(architecture: architecture, trainedOn: data, standardizer: prepared.standardizer, training: training)
         card.specification = spec.withoutOutputs
+        card.preprocessing = prepared.preprocessing
         return TrainedRun(specification: spec, outcome: outcome, automaticChoice: choice,
                           predictor: ModelPredictor(card: card, model: model))
     }
 
-    /// The network the specification describes for data of `features` columns and `outputs` outputs: the MLP of
-    /// `hidden`, or the CNN of `channels` on square one-channel images (the digits' 64 features as 1×8×8).
-    static func architecture(_ spec: RunSpecification, features: Int, outputs: Int) throws -> ModelArchitecture {
-        guard spec.model == .cnn else {
-            return .multilayerPerceptron(inputSize: features, hiddenSizes: spec.hidden, outputSize: outputs)
-        }
+    /// The network the specification describes for `data`: the MLP of `hidden` (after a raw table's embeddings), or
+    /// the CNN of `channels` on square one-channel images (the digits' 64 features as 1×8×8).
+    static func architecture(_ spec: RunSpecification, data: RunData) throws -> ModelArchitecture {
+        guard spec.model == .cnn else { return data.multilayerPerceptron(hidden: spec.hidden) }
+        let (features, outputs) = (data.data.featureCount, data.objective.outputSize)
         let side = Int(Double(features).squareRoot().rounded())
         guard side * side == features, side >= 2 else {
             throw RunSpecificationError(field: "model", reason: "cnn needs square images: \(features) features are not side × side pixels")
