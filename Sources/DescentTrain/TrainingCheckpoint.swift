@@ -1,3 +1,4 @@
+import DescentFiles
 import DescentOptim
 import DescentTensor
 import Foundation
@@ -42,12 +43,13 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
     /// The run's specification (nil in checkpoints written without one): a resume compares it field by field.
     public var specification: RunSpecification?
 
-    /// The checkpoint as JSON.
+    /// The checkpoint as JSON, sealed with the SHA-256 of its bytes as its first member (``ContentChecksum``,
+    /// `contentSHA256`), so that a bit flip anywhere in it is refused on resume.
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+        return Data(ContentChecksum.seal([UInt8](try encoder.encode(self))))
     }
 
     /// Decodes a checkpoint written by `encoded()`; `source` names the file in errors. Every number is
@@ -55,11 +57,23 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
     /// (`rule.name`, e.g. "Adam"), turns a checkpoint of another optimizer into an error that says so
     /// rather than one about a missing field of the other optimizer's state.
     public static func decode(_ data: Data, source: String, optimizer: String? = nil) throws -> TrainingCheckpoint {
+        try read(data, source: source, optimizer: optimizer).checkpoint
+    }
+
+    /// ``decode(_:source:optimizer:)``, and whether the checkpoint carried its content checksum (`contentSHA256`)
+    /// and matched it; false for a checkpoint written before checkpoints were sealed, which was not verified.
+    /// - Throws: `TrainingError.invalidCheckpoint` — for a checksum that does not match: "`source` is damaged: its
+    ///   contents do not match the checksum saved with it (contentSHA256); it cannot be resumed".
+    public static func read(_ data: Data, source: String, optimizer: String? = nil)
+        throws -> (checkpoint: TrainingCheckpoint, contentVerified: Bool) {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let version = try? decoder.decode(CheckpointVersion.self, from: data) else {
             throw TrainingError.invalidCheckpoint("\(source) is not a checkpoint (truncated or not JSON)")
         }
+        // The seal before any field: a flipped digit of a loss or a character of a tensor decodes without a word.
+        let verdict = ContentChecksum.open([UInt8](data))
+        if verdict == .damaged { throw TrainingError.invalidCheckpoint(damaged(source)) }
         guard version.formatVersion == currentFormatVersion else {
             throw TrainingError.invalidCheckpoint(
                 "\(source) has format version \(version.formatVersion.map(String.init) ?? "none"), this build reads \(currentFormatVersion)")
@@ -78,7 +92,13 @@ public struct TrainingCheckpoint<Rule: OptimizerRule>: Codable, Sendable {
             throw TrainingError.invalidCheckpoint("\(source) could not be read: \(Self.describe(error))")
         }
         try checkpoint.checkRanges(source: source)
-        return checkpoint
+        return (checkpoint, verdict != .unsealed)
+    }
+
+    /// What a checkpoint file whose checksum does not match is: "`file` is damaged: …".
+    static func damaged(_ file: String) -> String {
+        "\(file) is damaged: its contents do not match the checksum saved with it (\(ContentChecksum.key)); "
+            + "it cannot be resumed (nothing was overwritten): resume from a copy, or train afresh"
     }
 
     /// `text` as an error message echoes it: whole up to 80 characters, else its first 60, "…" and its

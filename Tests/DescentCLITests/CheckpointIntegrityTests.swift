@@ -69,9 +69,9 @@ final class CheckpointIntegrityTests: XCTestCase {
         let (csv, checkpoints) = (path("iris.csv"), path("old"))
         try iris.write(toFile: csv, atomically: true, encoding: .utf8)
         XCTAssertEqual(try train(csv, epochs: 2, checkpoints: checkpoints, resume: false).status, 0)
-        // Rewrite its description as checkpoints had it: the data named by its file, no digest.
+        // Rewrite its description as checkpoints had it: the data named by its file, no digest (and no checksum of the contents).
         let file = checkpoints + "/checkpoint.json"
-        var text = try String(contentsOfFile: file, encoding: .utf8)
+        var text = CheckpointRewriting.unsealed(try String(contentsOfFile: file, encoding: .utf8))
         let digest = try XCTUnwrap(text.range(of: #","data_sha256":"[0-9a-f]{64}""#, options: .regularExpression))
         text.removeSubrange(digest)
         let shape = "120 training and 30 validation examples, 4 features, 3 classes"
@@ -88,7 +88,7 @@ final class CheckpointIntegrityTests: XCTestCase {
         // Under the old rule it is still a name: another file name is another run.
         let other = path("copy.csv")
         try iris.write(toFile: other, atomically: true, encoding: .utf8)
-        var legacy = try String(contentsOfFile: file, encoding: .utf8)
+        var legacy = CheckpointRewriting.unsealed(try String(contentsOfFile: file, encoding: .utf8))
         legacy.removeSubrange(try XCTUnwrap(legacy.range(of: #","data_sha256":"[0-9a-f]{64}""#, options: .regularExpression)))
         legacy = legacy.replacingOccurrences(of: #""data":"\#(shape)""#, with: #""data":"\#(csv): \#(shape)""#)
         try legacy.write(toFile: file, atomically: true, encoding: .utf8)
@@ -131,5 +131,39 @@ final class CheckpointIntegrityTests: XCTestCase {
                       third.standardError)
         // A run that ends releases the lock and removes its file.
         XCTAssertFalse(FileManager.default.fileExists(atPath: lockFile))
+    }
+
+    /// A digit changed in a checkpoint's losses, or in the curves beside it: refused in one line naming the file, the
+    /// checkpoint left as it was (was: resumed silently); a checkpoint without a checksum resumes with a note.
+    func testADamagedCheckpointOrCurvesFileIsRefusedNamingItAndNotOverwritten() throws {
+        let (csv, checkpoints) = (path("iris.csv"), path("run"))
+        try iris.write(toFile: csv, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try train(csv, epochs: 2, checkpoints: checkpoints, resume: false).status, 0)
+        for name in ["checkpoint.json", "curves.json"] {
+            let file = checkpoints + "/" + name
+            let original = try Data(contentsOf: URL(fileURLWithPath: file))
+            var bytes = [UInt8](original)
+            // The first digit after "trainingLoss": one more (a 4 becomes a 5): still a number, still valid JSON.
+            let key = Array(#""trainingLoss":"#.utf8)
+            let start = try XCTUnwrap((0..<(bytes.count - key.count)).first { bytes[$0..<($0 + key.count)].elementsEqual(key) })
+            let digit = try XCTUnwrap((start + key.count..<bytes.count).first { (48...56).contains(bytes[$0]) })
+            bytes[digit] += 1
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(bytes)))
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let resumed = try train(csv, epochs: 3, checkpoints: checkpoints, resume: true)
+            XCTAssertEqual(resumed.status, 1, resumed.standardError)
+            XCTAssertEqual(resumed.standardError.split(separator: "\n").count, 1, resumed.standardError)
+            XCTAssertTrue(resumed.standardError.contains("\(file) is damaged: its contents do not match the checksum saved with it"),
+                          resumed.standardError)
+            XCTAssertEqual(try summary(resumed.standardOutput)["status"] as? String, "failed")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), Data(bytes), "nothing was overwritten")
+            try original.write(to: URL(fileURLWithPath: file))
+        }
+        // Without a checksum (an older descent's): resumed, with one note.
+        let file = checkpoints + "/checkpoint.json"
+        try CheckpointRewriting.unsealed(try String(contentsOfFile: file, encoding: .utf8)).write(toFile: file, atomically: true, encoding: .utf8)
+        let older = try train(csv, epochs: 3, checkpoints: checkpoints, resume: true)
+        XCTAssertEqual(older.status, 0, older.standardError)
+        XCTAssertEqual(older.standardError.components(separatedBy: "records no checksum of its contents").count - 1, 1, older.standardError)
     }
 }

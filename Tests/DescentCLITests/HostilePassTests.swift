@@ -155,8 +155,7 @@ final class HostilePassTests: XCTestCase {
 
     private func resume(_ directory: String, _ object: [String: Any], optimizer: String = "sgd", epochs: String = "3")
         throws -> CommandLineRunner.Result {
-        let data = try JSONSerialization.data(withJSONObject: object)
-        try data.write(to: URL(fileURLWithPath: directory + "/checkpoint.json"))
+        try CheckpointRewriting.sealed(object).write(to: URL(fileURLWithPath: directory + "/checkpoint.json"))
         return try run(["train", "--dataset", "iris", "--epochs", epochs, "--hidden", "3", "--optimizer", optimizer, "--learning-rate", "0.01",
                         "--checkpoint-dir", directory, "--resume", "--json"])
     }
@@ -201,8 +200,7 @@ final class HostilePassTests: XCTestCase {
     func testACheckpointOfAnotherModelShowsTheDifferenceInWords() throws {
         // Was: Swift's debug text of an array of (key:, value:) tuples, and the whole of it.
         let (checkpoints, object) = try checkpoint()
-        let data = try JSONSerialization.data(withJSONObject: object)
-        try data.write(to: URL(fileURLWithPath: checkpoints + "/checkpoint.json"))
+        try CheckpointRewriting.sealed(object).write(to: URL(fileURLWithPath: checkpoints + "/checkpoint.json"))
         let result = try run(["train", "--dataset", "iris", "--epochs", "3", "--hidden", "5", "--optimizer", "sgd",
                               "--learning-rate", "0.01", "--checkpoint-dir", checkpoints, "--resume"])
         XCTAssertEqual(result.status, 1, result.standardError)

@@ -1,6 +1,7 @@
 @testable import DescentCLI
 @testable import DescentCLIShared
 import DescentData
+import DescentFiles
 import DescentNN
 import DescentOptim
 import DescentSchedules
@@ -137,7 +138,10 @@ final class HostileInputFuzzTests: XCTestCase {
         var saved: Data?
         _ = try Trainer(configuration: configuration).run(model, optimizer: &optimizer, training: data, validation: data,
                                                          saveCheckpoint: { saved = try $0.encoded() })
-        return (try JSONSerialization.jsonObject(with: try XCTUnwrap(saved)), data, configuration)
+        // Without its checksum (as an older descent wrote it): each changed number must meet its range check, not the checksum.
+        var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: try XCTUnwrap(saved)) as? [String: Any])
+        XCTAssertNotNil(object.removeValue(forKey: ContentChecksum.key))
+        return (object, data, configuration)
     }
 
     /// The paths of every number in `value` (tensor bytes are strings and left alone).

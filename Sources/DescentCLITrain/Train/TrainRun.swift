@@ -85,7 +85,12 @@ struct TrainRun {
                 }
             }
             try communicator.broadcast(&bytes, from: 0)
-            checkpoint = try TrainingCheckpoint<Rule>.decode(Data(bytes), source: checkpointPath, optimizer: rule.name)
+            let read = try TrainingCheckpoint<Rule>.read(Data(bytes), source: checkpointPath, optimizer: rule.name)
+            checkpoint = read.checkpoint
+            if !read.contentVerified, communicator.isPrimary {
+                StandardOutput.error("note: \(checkpointPath) records no checksum of its contents (written by an older descent): "
+                    + "a damaged number in it could not be found\n")
+            }
             let saved = checkpoint?.run[TrainCommand.worldSizeKey] ?? "1"
             if saved != "\(communicator.size)" {
                 throw ValidationError("--resume: the checkpoint in \(checkpointPath) was written by a job of world_size \(saved) "
@@ -103,7 +108,7 @@ struct TrainRun {
             // The diagnosis and the report see the whole run, not only the part after the resume: the curves saved
             // beside the checkpoint (every step, rollback and sharpness measurement), else the epochs it holds.
             let history = checkpoint?.progress.history ?? []
-            if communicator.isPrimary, let saved = Self.savedCurves(beside: checkpointPath), saved.epochs == history {
+            if communicator.isPrimary, let saved = try Self.savedCurves(beside: checkpointPath), saved.epochs == history {
                 curves.steps = saved.steps
                 curves.rollbacks = saved.rollbacks
                 curves.sharpness = saved.sharpness
@@ -213,12 +218,19 @@ struct TrainRun {
     static func saveCurves(_ curves: TrainingCurves, beside checkpointPath: String) throws {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try AtomicFile.write([UInt8](try encoder.encode(curves)), to: curvesPath(beside: checkpointPath))
+        try AtomicFile.write(ContentChecksum.seal([UInt8](try encoder.encode(curves))), to: curvesPath(beside: checkpointPath))
     }
 
     /// The curves saved beside a checkpoint, or nil when there are none (a checkpoint of an older descent) or they do not read.
-    static func savedCurves(beside checkpointPath: String) -> TrainingCurves? {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: curvesPath(beside: checkpointPath))) else { return nil }
+    /// - Throws: `TrainingError.invalidCheckpoint` when they do not match the checksum saved with them (``ContentChecksum``):
+    ///   a changed loss would change the diagnosis of the resumed run without a word.
+    static func savedCurves(beside checkpointPath: String) throws -> TrainingCurves? {
+        let path = curvesPath(beside: checkpointPath)
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return nil }
+        if ContentChecksum.open([UInt8](data)) == .damaged {
+            throw TrainingError.invalidCheckpoint("\(path) is damaged: its contents do not match the checksum saved with it "
+                + "(\(ContentChecksum.key)); the checkpoint cannot be resumed (nothing was overwritten): resume from a copy, or train afresh")
+        }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try? decoder.decode(TrainingCurves.self, from: data)
