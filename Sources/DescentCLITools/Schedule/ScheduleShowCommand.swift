@@ -47,6 +47,13 @@ struct ScheduleShowCommand: AsyncParsableCommand {
         guard baseLearningRate.isFinite, baseLearningRate >= 0 else {
             throw ValidationError("--base-lr must be a finite rate ≥ 0, got \(baseLearningRate)")
         }
+        // Was: any width or height accepted and silently clamped.
+        guard (2...TerminalChart.maximumSize).contains(width) else {
+            throw ValidationError("--width must be from 2 to \(TerminalChart.maximumSize) characters, got \(width)")
+        }
+        guard (1...TerminalChart.maximumSize).contains(height) else {
+            throw ValidationError("--height must be from 1 to \(TerminalChart.maximumSize) lines, got \(height)")
+        }
     }
 
     func run() async throws {

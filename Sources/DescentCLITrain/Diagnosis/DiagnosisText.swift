@@ -64,6 +64,10 @@ package enum DiagnosisText {
         case .useGuardRate(let settled, let from, let rollbacks):
             return "train at \(Advice.rate(settled)), the rate the divergence guard settled on after \(rollbacks) rollback"
                 + (rollbacks == 1 ? "" : "s") + " (instead of \(Advice.rate(from)))" + command(rerun, ["--learning-rate": Advice.rate(settled)])
+        case .lowerWeightDecay(let to, let from, let limit, let rate):
+            return "lower --weight-decay from \(Advice.decay(from)) to \(Advice.decay(to)) or less (the learning rate \(Advice.rate(rate)) is ordinary; "
+                + "at it a weight decay above \(Advice.decay(limit)) makes the weights oscillate and grow by itself)"
+                + command(rerun, ["--weight-decay": Advice.decay(to)])
         case .continueTraining(let add, let total, let sameSchedule, let raise):
             var text = "train \(add) more epoch\(add == 1 ? "" : "s") (\(total) in all)"
             if sameSchedule, rerun?.checkpointed == true {
@@ -104,6 +108,9 @@ package enum DiagnosisText {
             return "train \(add) more epoch\(add == 1 ? "" : "s") (--epochs \(total)"
                 + (sameSchedule ? "; with --checkpoint-dir, --resume --epochs \(total) goes on from where it stopped)" : ")")
                 + (raise.map { ", or raise the learning rate ~\(Advice.times($0))×" } ?? "")
+        case .lowerWeightDecay(let to, let from, let limit, _):
+            return "lower --weight-decay from \(Advice.decay(from)) to \(Advice.decay(to)) or less (above \(Advice.decay(limit)) the decay alone "
+                + "makes the weights oscillate and grow at this rate)"
         case .regularise, .enlargeModel, .keepSettings, .useGuardRate:
             return advice.description
         case .trainLonger(let epochs):

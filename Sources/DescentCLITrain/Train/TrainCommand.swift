@@ -142,10 +142,9 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if data.validationFraction == 0, let patience {
             throw ValidationError("--patience \(patience) stops on validation loss, and --validation-fraction 0 leaves no validation data")
         }
-        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1, got \(patience)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
+        // Every number is range-checked by the specification's one table of limits (`RunSpecification.validate`, below):
+        // --patience, --weight-decay, --plateau-patience, --track-noise-scale, --track-sharpness.
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
-        guard plateauPatience >= 0 else { throw ValidationError("--plateau-patience must be ≥ 0, got \(plateauPatience)") }
         guard plateauFactor > 0, plateauFactor < 1 else { throw ValidationError("--plateau-factor must be in (0, 1), got \(plateauFactor)") }
         if resume && checkpointDirectory == nil { throw ValidationError("--resume needs --checkpoint-dir DIR (where the checkpoint is)") }
         if let folds {
@@ -155,8 +154,6 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             }
         }
         if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be in 1...4096, got \(threads)") }
-        if let trackNoiseScale, trackNoiseScale < 1 { throw ValidationError("--track-noise-scale must be at least 1 step, got \(trackNoiseScale)") }
-        if let trackSharpness, trackSharpness < 1 { throw ValidationError("--track-sharpness must be at least 1 (steps between measurements), got \(trackSharpness)") }
         _ = try hiddenSizes()
         do { try specification().validate() } catch let error as RunSpecificationError { throw ValidationError(error.flagDescription) }
         if let saveConfig { try SpecificationFile.checkPath(saveConfig, flag: "--save-config") }
@@ -213,6 +210,7 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             }
         } catch {
             if let trainingError = error as? TrainingError, case .diverged = trainingError { summary.status = .diverged } else { summary.status = .failed }
+            let error = Self.namingWeightDecay(error, diagnosis: summary.diagnosis, weightDecay: weightDecay)
             summary.message = CommandFailure.bounded((error as? ValidationError)?.message ?? "\(error)")
             summary.seconds = Date().timeIntervalSince(started)
             if json { StandardOutput.writeLast(summary.line() + "\n") }
@@ -521,6 +519,7 @@ extension TrainCommand {
                            schedule: schedule, totalSteps: totalSteps, lengthIndependent: longer.map { "\($0)" == "\(schedule)" } ?? false,
                            epochs: epochs, stepsPerEpoch: stepsPerEpoch, guardOn: !noGuard)
         settings.learningRateChosenAutomatically = learningRate == .automatic
+        settings.weightDecay = weightDecay
         return settings
     }
 }

@@ -94,6 +94,8 @@ package struct TrainSummary: Encodable {
         var verdict: String, message: String, confidence: String, evidence: [String], advice: String
         var adviceKind: String, adviceRateFactor: Double?
         var adviceLearningRate: Double?, adviceEpochs: Int?
+        /// The weight decay the advice names (`lower_weight_decay`); absent otherwise.
+        var adviceWeightDecay: Double?
         /// The given rate outside what the optimizer normally uses (`UnusualLearningRate`); absent when it is not.
         var unusualLearningRate: UnusualLearningRate?
 
@@ -107,6 +109,7 @@ package struct TrainSummary: Encodable {
             case .stopEarly(let epoch, _): adviceEpochs = epoch
             default: adviceEpochs = nil
             }
+            if case let .lowerWeightDecay(to, _, _, _) = diagnosis.advice { adviceWeightDecay = to }
             message = "\(diagnosis.verdict) (\(diagnosis.confidence.rawValue) confidence): \(advice)"
             confidence = diagnosis.confidence.rawValue
             evidence = diagnosis.evidence
@@ -119,6 +122,7 @@ package struct TrainSummary: Encodable {
             case verdict, message, confidence, evidence, advice
             case adviceKind = "advice_kind", adviceRateFactor = "advice_rate_factor"
             case adviceLearningRate = "advice_learning_rate", adviceEpochs = "advice_epochs"
+            case adviceWeightDecay = "advice_weight_decay"
             case unusualLearningRate = "unusual_learning_rate"
         }
     }

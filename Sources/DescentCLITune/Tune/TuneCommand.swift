@@ -104,7 +104,9 @@ package struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, Speci
         guard (1...1_000_000).contains(epochs) else { throw ValidationError("--epochs must be in 1…1000000, got \(epochs)") }
         guard data.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard data.validationFraction > 0, data.validationFraction < 1 else { throw ValidationError("--validation-fraction must be in (0, 1)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be a finite number ≥ 0") }
+        guard RunSpecification.weightDecayRange.contains(weightDecay) else {
+            throw ValidationError("--weight-decay must be from 0 to \(Int(RunSpecification.weightDecayRange.upperBound)), got \(weightDecay)")
+        }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1)") }
         guard (1...1_000_000).contains(trials) else { throw ValidationError("--trials must be in 1…1000000, got \(trials)") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be in 1…256, got \(workers)") }
@@ -113,8 +115,8 @@ package struct TuneCommand: AsyncParsableCommand, DataModelOptionsWording, Speci
         if let minimumResource, !(1...1_000_000).contains(minimumResource) {
             throw ValidationError("--minimum-resource must be in 1…1000000, got \(minimumResource)")
         }
-        guard warmupEpochs >= 0 else { throw ValidationError("--warmup-epochs must be ≥ 0") }
-        guard startupTrials >= 0 else { throw ValidationError("--startup-trials must be ≥ 0") }
+        guard (0...1_000_000).contains(warmupEpochs) else { throw ValidationError("--warmup-epochs must be in 0…1000000, got \(warmupEpochs)") }
+        guard (0...1_000_000).contains(startupTrials) else { throw ValidationError("--startup-trials must be in 0…1000000, got \(startupTrials)") }
         guard heartbeatInterval > 0, heartbeatInterval <= 3600 else { throw ValidationError("--heartbeat-interval must be in (0, 3600] seconds") }
         guard gracePeriod > heartbeatInterval, gracePeriod <= 86_400 else {
             throw ValidationError("--grace-period must be longer than --heartbeat-interval (\(heartbeatInterval)) and at most 86400 seconds")

@@ -41,6 +41,10 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The divergence guard backed the rate off and training went on well at the lower rate: train at
     /// `learningRate` (the base rate × the guard's scale) from the start instead of `from`.
     case useGuardRate(learningRate: Double, from: Double, rollbacks: Int)
+    /// The run diverged because of its weight decay, not its rate (an ordinary one): at the base rate `learningRate` a
+    /// decay of `from` is above `limit` (``RunSettings/weightDecayLimit``), where the decay alone makes the weights
+    /// oscillate and grow; train with a weight decay of `to` (a tenth of the limit, one significant digit) or less.
+    case lowerWeightDecay(to: Double, from: Double, limit: Double, learningRate: Double)
     /// The settings work. `tryDecayingSchedule`: the schedule is constant, so one that decays the rate
     /// (cosine) may add a little; a run already on a decaying schedule is not told to try one.
     case keepSettings(tryDecayingSchedule: Bool)
@@ -57,7 +61,7 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The kind as a snake-case word for JSON: "lower_learning_rate", "raise_learning_rate", "stop_early",
-    /// "regularise", "enlarge_model", "train_longer", "continue_training", "use_guard_rate", "keep_settings".
+    /// "regularise", "enlarge_model", "train_longer", "continue_training", "use_guard_rate", "keep_settings", "lower_weight_decay".
     public var kind: String {
         switch self {
         case .lowerLearningRate: return "lower_learning_rate"
@@ -69,6 +73,7 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
         case .continueTraining: return "continue_training"
         case .useGuardRate: return "use_guard_rate"
         case .keepSettings: return "keep_settings"
+        case .lowerWeightDecay: return "lower_weight_decay"
         }
     }
 
@@ -96,6 +101,9 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
                 + (raise.map { ", or raise the learning rate ~\(Advice.times($0))×" } ?? "")
         case .useGuardRate(let rate, let from, let rollbacks):
             return "train at \(Advice.rate(rate)), the rate the divergence guard settled on after \(rollbacks) rollback\(rollbacks == 1 ? "" : "s") (from \(Advice.rate(from)))"
+        case .lowerWeightDecay(let to, let from, let limit, let rate):
+            return "lower the weight decay from \(Advice.decay(from)) to \(Advice.decay(to)) or less: at the rate \(Advice.rate(rate)) "
+                + "a decay above \(Advice.decay(limit)) makes the weights oscillate and grow by itself"
         case .keepSettings(let tryDecaying):
             return tryDecaying ? "keep these settings; for more, try a schedule that decays the rate (cosine) or a little weight decay"
                 : "keep these settings; for more, a little weight decay"
@@ -104,6 +112,13 @@ public enum Advice: Codable, Sendable, Equatable, CustomStringConvertible {
 
     /// A rate as the advice writes it: "3.90e-02".
     public static func rate(_ value: Double) -> String { String(format: "%.2e", value) }
+
+    /// A weight decay as the advice writes it: "1000", "30", "0.05", "380" for 380.00000000000006.
+    public static func decay(_ value: Double) -> String {
+        let rounded = (value * 1000).rounded() / 1000
+        if value >= 1, rounded == rounded.rounded(), rounded < 1e7 { return String(Int(rounded)) }
+        return String(format: "%.3g", value)
+    }
 
     /// A factor as the advice writes it: "3" for 3, "2.5" for 2.5.
     public static func times(_ factor: Double) -> String {

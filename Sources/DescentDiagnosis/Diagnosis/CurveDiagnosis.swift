@@ -1,3 +1,4 @@
+import DescentOptim
 import DescentTrain
 import Foundation
 
@@ -128,6 +129,7 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
     /// a given rate outside what the optimizer is normally trained at is named (`UnusualLearningRate`).
     public func diagnose(_ curves: TrainingCurves) -> Diagnosis {
         var diagnosis = verdict(curves)
+        blameWeightDecay(&diagnosis, curves)
         if let edge = edgeEvidence(curves) { diagnosis.evidence.append(edge) }
         if var unusual = UnusualLearningRate.check(curves) {
             unusual.matchesVerdict = unusual.matches(diagnosis.verdict)
@@ -152,6 +154,26 @@ public struct CurveDiagnosis: Codable, Sendable, Equatable {
         if let diagnosis = stillImproving(curves, shape) { return diagnosis }
         if let diagnosis = underfitting(curves, shape, slopes) { return diagnosis }
         return goodFit(curves, shape)
+    }
+
+    /// A run that diverged or bounced at an ordinary rate (within `OptimizerRegistry.typicalLearningRates`, or chosen
+    /// automatically) with a weight decay above ``RunSettings/weightDecayLimit``: the decay, not the rate, is what to
+    /// lower (a rate lowered until the decay is stable would be far below what the optimizer trains well at).
+    private func blameWeightDecay(_ diagnosis: inout Diagnosis, _ curves: TrainingCurves) {
+        guard diagnosis.verdict == .diverged || diagnosis.verdict == .rateTooHigh, let settings = curves.settings,
+              let decay = settings.weightDecay, decay > 0, let limit = settings.weightDecayLimit, decay > limit else { return }
+        let ordinary = settings.learningRateChosenAutomatically == true
+            || OptimizerRegistry(rawValue: settings.optimizer)?.typicalLearningRates?.contains(settings.learningRate) == true
+        guard ordinary else { return }
+        // A tenth of the limit, rounded down to one significant digit: 380 → 30, 2000 → 200.
+        let tenth = limit / 10, magnitude = pow(10, floor(log10(tenth)))
+        let suggested = floor(tenth / magnitude) * magnitude
+        diagnosis.evidence.append("the weight decay \(format(decay)) at the rate \(format(settings.learningRate)) is above \(format(limit)), "
+            + (settings.optimizer == "sgd" ? "where η·λ passes 2(1 + β) = \(format(limit * settings.learningRate))"
+                : "where η·λ passes 2 and each step's decay 1 − η·λ flips the weights' sign")
+            + ": the decay alone makes the weights oscillate and grow, whatever the gradient")
+        diagnosis.advice = .lowerWeightDecay(to: suggested, from: decay, limit: limit, learningRate: settings.learningRate)
+        diagnosis.learningRate = nil
     }
 
     // MARK: - The checks

@@ -40,6 +40,8 @@ public struct RunSettings: Codable, Sendable, Equatable {
     public var guardOn: Bool
     /// Whether the rate was chosen automatically (measured on this run) rather than given; nil: not known (given).
     public var learningRateChosenAutomatically: Bool?
+    /// The weight decay (nil: not known, as in settings saved before it was recorded; 0: none).
+    public var weightDecay: Double?
 
     public init(optimizer: String, family: AutomaticLearningRate.OptimizerFamily, momentum: Double?, learningRate: Double,
                 schedule: String, scheduleDecays: Bool, scheduleIndependentOfLength: Bool, epochs: Int, stepsPerEpoch: Int,
@@ -64,6 +66,7 @@ public struct RunSettings: Codable, Sendable, Equatable {
         case stepsPerEpoch = "steps_per_epoch"
         case guardOn = "guard"
         case learningRateChosenAutomatically = "learning_rate_chosen_automatically"
+        case weightDecay = "weight_decay"
     }
 
     /// Settings with `scheduleDecays` read off `schedule` over `totalSteps`: the rate at the last step is
@@ -86,6 +89,21 @@ public struct RunSettings: Codable, Sendable, Equatable {
         let peak: Double = rates.filter { $0.isFinite }.max() ?? 0
         let end: Double = schedule(totalSteps - 1)
         return peak > 0 && end.isFinite && end < 0.5 * peak
+    }
+
+    /// The largest weight decay at which the decay alone is stable at the base rate η, or nil where the decay cannot make
+    /// a run diverge by itself (Adam and RMSprop add it to the gradient they normalise; the rate-free optimizers set their
+    /// own step). SGD adds λ·w to the gradient, a quadratic of curvature λ, which heavy-ball momentum β follows stably
+    /// only while η·λ < 2(1 + β) — the edge of stability of ``edgeOfStability(lambdaMax:)`` with λ for λmax; AdamW
+    /// multiplies the weights by 1 − η·λ each step (Loshchilov & Hutter 2019), which grows them in alternating sign once
+    /// η·λ > 2. Example: SGD at η = 0.01 with β = 0.9 → 380; AdamW at η = 1e-3 → 2000.
+    public var weightDecayLimit: Double? {
+        guard learningRate > 0, learningRate.isFinite else { return nil }
+        switch optimizer {
+        case "sgd": return 2 * (1 + (momentum ?? 0)) / learningRate
+        case "adamw": return 2 / learningRate
+        default: return nil
+        }
     }
 
     /// The largest stable rate along a curvature λ for this optimizer: 2(1 + β)/λ for SGD with momentum β (2/λ

@@ -85,6 +85,15 @@ extension RunSpecification {
     /// Checks every field's range and the combinations: exactly one data source, `target` and `task`
     /// only with `csv`, IDX files in pairs, positive widths, a rate > 0, fractions in (0, 1).
     /// - Throws: `RunSpecificationError` naming the first field out of range.
+    /// The weight decays a run takes: 0 to 1000. Above that no rate an optimizer trains at keeps the decay alone stable
+    /// (AdamW at 1e-3 is stable up to 2000, SGD at 0.01 with momentum 0.9 up to 380: ``weightDecay`` × rate past 2(1 + β)
+    /// makes the weights grow), and 1e308 overflows Float32 at the first step.
+    public static let weightDecayRange: ClosedRange<Double> = 0...1000
+    /// The most epochs `patience` and `plateau_patience` may wait (a million: more than any run has).
+    public static let maximumPatience = 1_000_000
+    /// The longest interval of the step trackers (`track_noise_scale`, `track_sharpness`): 10^15, a schedule's longest run.
+    public static let maximumStepInterval = 1_000_000_000_000_000
+
     public func validate() throws {
         func fail(_ field: String, _ reason: String) -> RunSpecificationError { RunSpecificationError(field: field, reason: reason) }
         let sources = [dataset != nil, csv != nil, idxImages != nil || idxLabels != nil].filter { $0 }.count
@@ -111,9 +120,11 @@ extension RunSpecification {
         guard (1...1_000_000).contains(minCategoryCount) else { throw fail("min_category_count", "must be in 1...1000000, got \(minCategoryCount)") }
         if let folds, !(2...100).contains(folds) { throw fail("folds", "must be from 2 to 100, got \(folds)") }
         if let threads, !(1...4096).contains(threads) { throw fail("threads", "must be in 1...4096, got \(threads)") }
-        if let trackNoiseScale, trackNoiseScale < 1 { throw fail("track_noise_scale", "must be at least 1 step, got \(trackNoiseScale)") }
-        if let trackSharpness, trackSharpness < 1 {
-            throw fail("track_sharpness", "must be at least 1 (steps between measurements), got \(trackSharpness)")
+        if let trackNoiseScale, !(1...Self.maximumStepInterval).contains(trackNoiseScale) {
+            throw fail("track_noise_scale", "must be from 1 to 10^15 steps, got \(trackNoiseScale)")
+        }
+        if let trackSharpness, !(1...Self.maximumStepInterval).contains(trackSharpness) {
+            throw fail("track_sharpness", "must be from 1 to 10^15 (steps between measurements), got \(trackSharpness)")
         }
         if let bad = hidden.first(where: { $0 < 1 }) { throw fail("hidden", "'\(bad)' is not a positive layer size") }
         guard !channels.isEmpty else { throw fail("channels", "needs at least one width, e.g. 16,32") }
@@ -124,14 +135,20 @@ extension RunSpecification {
         if case let .automatic(chosen?) = learningRate, !(chosen > 0 && chosen.isFinite) {
             throw fail("chosen_learning_rate", "must be a positive number, got \(chosen)")
         }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw fail("weight_decay", "must be a finite number ≥ 0") }
+        guard Self.weightDecayRange.contains(weightDecay) else {
+            throw fail("weight_decay", "must be from 0 to \(Int(Self.weightDecayRange.upperBound)), got \(weightDecay)")
+        }
         guard momentum >= 0, momentum < 1 else { throw fail("momentum", "must be in [0, 1)") }
         if let schedule, schedule.trimmingCharacters(in: .whitespaces).isEmpty { throw fail("schedule", "is empty") }
-        guard plateauPatience >= 0 else { throw fail("plateau_patience", "must be ≥ 0, got \(plateauPatience)") }
+        guard (0...Self.maximumPatience).contains(plateauPatience) else {
+            throw fail("plateau_patience", "must be from 0 to \(Self.maximumPatience) epochs, got \(plateauPatience)")
+        }
         guard plateauFactor > 0, plateauFactor < 1 else { throw fail("plateau_factor", "must be in (0, 1), got \(plateauFactor)") }
         guard epochs > 0 else { throw fail("epochs", "must be positive") }
         guard batchSize > 0 else { throw fail("batch_size", "must be positive") }
-        if let patience, patience < 1 { throw fail("patience", "must be at least 1, got \(patience)") }
+        if let patience, !(1...Self.maximumPatience).contains(patience) {
+            throw fail("patience", "must be from 1 to \(Self.maximumPatience) epochs, got \(patience)")
+        }
         for (key, path) in [("init_weights", initWeights), ("checkpoint_dir", checkpointDirectory), ("save_weights", saveWeights),
                             ("report", report), ("log", log), ("tensorboard", tensorboard), ("csv", csv),
                             ("idx_images", idxImages), ("idx_labels", idxLabels)] {
