@@ -21,8 +21,11 @@ import Foundation
 public enum AtomicFile {
     /// Throws ``FileWriteError`` if `path` cannot be written (a directory, a block device, a missing
     /// or read-only directory). Use before a long computation so its result is not lost at the end.
+    /// A FIFO is checked for a reader, and its write end held until the output is written (``FIFOReservation``):
+    /// with no reader it is refused here, before the work, not at the end of it.
     public static func check(_ path: String) throws {
-        _ = try FileDestination(path)
+        let destination = try FileDestination(path)
+        if destination.kind == .fifo { try FIFOReservation.reserve(destination.path, requestedPath: path) }
     }
 
     /// Writes `text` as UTF-8.
@@ -88,6 +91,8 @@ public enum AtomicFile {
         }
         let failure = writeAll(bytes, to: descriptor)
         close(descriptor)
+        // The output is whole: the write end held since the check (if any) goes too, so the reader sees the end.
+        if destination.kind == .fifo { FIFOReservation.release(destination.path) }
         if let failure {
             throw FileWriteError(path: destination.requestedPath, reason: "writing to the \(destination.kind == .fifo ? "FIFO" : "device") failed: \(failure)")
         }

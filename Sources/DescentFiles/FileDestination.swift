@@ -12,7 +12,7 @@ import Foundation
 /// | a symbolic link | the file it points to, atomically, in *that* file's directory; the link stays |
 /// | a character device (`/dev/null`, a terminal) | straight through, never replaced by a file |
 /// | a FIFO with a reader | straight through |
-/// | a FIFO with no reader | refused: blocking forever at the end of a long run helps nobody |
+/// | a FIFO with no reader | refused: blocking forever at the end of a long run helps nobody (``AtomicFile/check(_:)`` refuses it before the work and holds a reader's FIFO open until the write) |
 /// | a directory, block device or socket | refused |
 ///
 /// Example: with `ln -s runs/7/model.safetensors latest`, `FileDestination("latest").path` is
@@ -96,6 +96,10 @@ public struct FileDestination: Sendable, Equatable {
         }
         if kind == .newFile || kind.isRegularFile, access(directory, W_OK) != 0 {
             throw FileWriteError(path: path, reason: "the directory '\(directory)' is not writable")
+        }
+        // A device or FIFO is written in place: it must be writable itself (a read-only device fails at the end otherwise).
+        if kind == .characterDevice || kind == .fifo, access(current, W_OK) != 0 {
+            throw FileWriteError(path: path, reason: "it is not writable (\(String(cString: strerror(errno))))")
         }
     }
 

@@ -97,15 +97,17 @@ final class OutputFailureTests: XCTestCase {
         // Was: status 1 and no JSON object although --json promises one.
         let fifo = directory + "/fifo.html"
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // /dev/full fails when written (status 1, kind write); a FIFO with no reader is refused before the work, as
+        // every output path that cannot be written is (status 2, kind usage).
         for out in ["/dev/full", fifo] {
             let result = try CommandLineRunner.run(["explore", "--out", out, "--steps", "20", "--json"])
-            XCTAssertEqual(result.status, 1, result.standardError)
+            XCTAssertEqual(result.status, out == fifo ? 2 : 1, result.standardError)
             let object = try lastJSON(result.standardOutput)
             XCTAssertEqual(object["status"] as? String, "failed")
             let error = try XCTUnwrap(object["error"] as? [String: Any])
-            XCTAssertEqual(error["kind"] as? String, "write")
-            XCTAssertTrue((error["message"] as? String ?? "").contains(out == fifo ? "FIFO" : "No space left"), "\(error)")
-            XCTAssertEqual(result.standardError.split(separator: "\n").count, 1, result.standardError)
+            XCTAssertEqual(error["kind"] as? String, out == fifo ? "usage" : "write")
+            XCTAssertTrue((error["message"] as? String ?? "").contains(out == fifo ? "FIFO with no reader" : "No space left"), "\(error)")
+            if out != fifo { XCTAssertEqual(result.standardError.split(separator: "\n").count, 1, result.standardError) }
         }
     }
 

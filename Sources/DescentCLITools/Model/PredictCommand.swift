@@ -47,7 +47,7 @@ package struct PredictCommand: AsyncParsableCommand {
 
     package func validate() throws {
         if let out {
-            try TrainCommand.validateOutputs([("--out", out)])
+            try TrainCommand.validateOutputs([("--out", out)], streamed: ["--out"])
             if FileDestination.same(out, csv) { throw ValidationError("--out '\(out)' is the input --csv file; give the predictions their own path") }
             if FileDestination.same(out, model) { throw ValidationError("--out '\(out)' is the --model file; give the predictions their own path") }
         }

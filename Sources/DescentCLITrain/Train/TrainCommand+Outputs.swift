@@ -12,8 +12,16 @@ extension TrainCommand {
         // The checkpoint directory is created later, so its files take part in the sameness check only: all
         // of them (`--log DIR/checkpoint.lock` was appended to the lock file, which the run's end removed).
         let checkpointFiles = Self.checkpointFileNames.map { name in ("--checkpoint-dir", checkpointDirectory.map { $0 + "/" + name }) }
-        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath), ("--save-config", saveConfig)],
-                                 alsoDistinctFrom: checkpointFiles + [("--log", outputs.logPath)],
+        // The log is appended to as the run goes, by its own path (never through a symbolic link: TrainingLog opens it O_NOFOLLOW).
+        if let log = outputs.logPath {
+            var status = stat()
+            if lstat(log, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+                throw ValidationError("--log: '\(log)' is a symbolic link; give the file itself")
+            }
+        }
+        try Self.validateOutputs([("--save-weights", saveWeights), ("--report", reportPath), ("--save-config", saveConfig),
+                                  ("--log", outputs.logPath)],
+                                 alsoDistinctFrom: checkpointFiles,
                                  inputs: data.inputFiles + [("--init-weights", initWeights), ("--config", configurationFile.path)])
     }
 
@@ -23,9 +31,13 @@ extension TrainCommand {
     /// The check for any list of output flags and their paths (nil: not given); `others` are
     /// outputs that must only differ from them; no output may be one of the `inputs` (the data, the
     /// weights or the configuration the run reads: `--csv x --report x` once replaced the data with HTML).
+    ///
+    /// Each output is checked as ``AtomicFile/check(_:)`` checks it — a FIFO with no reader is refused here, before the
+    /// work (was: `--save-weights FIFO` failed after training); one with a reader is held open until the output is
+    /// written. `streamed` outputs (written piece by piece, ``AtomicFileStream``: predict's `--out`) take no FIFO at all.
     package static func validateOutputs(_ outputs: [(flag: String, path: String?)],
                                 alsoDistinctFrom others: [(flag: String, path: String?)] = [],
-                                inputs: [(flag: String, path: String?)] = []) throws {
+                                inputs: [(flag: String, path: String?)] = [], streamed: Set<String> = []) throws {
         let checked = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
         let given = checked + others.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
         for output in given {
@@ -36,6 +48,10 @@ extension TrainCommand {
             }
         }
         for output in checked {
+            if streamed.contains(output.flag), (try? FileDestination(output.path))?.kind == .fifo {
+                throw ValidationError("\(output.flag): '\(output.path)' is a FIFO; it is written piece by piece and may fail part-way, "
+                                      + "so only to a file, a device such as /dev/stdout, or standard output (leave \(output.flag) out)")
+            }
             do {
                 try AtomicFile.check(output.path)
             } catch let error as FileWriteError {

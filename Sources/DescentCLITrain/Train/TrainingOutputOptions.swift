@@ -16,19 +16,9 @@ struct TrainingOutputOptions: ParsableArguments {
                                valueName: "directory"))
     var tensorboardDirectory: String?
 
-    /// Fails before training when the log cannot be a regular file or the directory cannot be made.
+    /// Fails before training when the TensorBoard directory is a file (the log is checked with every other output,
+    /// `TrainCommand.validateOutputs`).
     func check() throws {
-        if let logPath {
-            var status = stat()
-            // As every output: a regular file or a new one, or a device such as /dev/null written straight through.
-            if lstat(logPath, &status) == 0, ![S_IFREG, S_IFCHR, S_IFIFO].contains(status.st_mode & S_IFMT) {
-                throw ValidationError("--log: '\(logPath)' is not a regular file or a device; give a file name such as run.jsonl")
-            }
-            let directory = URL(fileURLWithPath: logPath).deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: directory) else {
-                throw ValidationError("--log: the directory '\(directory)' does not exist")
-            }
-        }
         if let tensorboardDirectory {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: tensorboardDirectory, isDirectory: &isDirectory), !isDirectory.boolValue {
