@@ -27,26 +27,14 @@ extension PredictCommand {
             StandardOutput.error("note: \(csv): ignoring \(ignored.count) column(s) the model does not use: " + CSVChunkReader.listed(ignored) + "\n")
         }
         // --out: a temporary file renamed at the end; else standard output, block by block.
-        let stream = try out.map { try AtomicFileStream($0) }
-        func emit(_ text: String) throws {
-            if let stream {
-                try stream.write(text)
-            } else {
-                StandardOutput.write(text)
-                try StandardOutput.checkWritten()   // a full disk or /dev/full: stop, status 1
-            }
-        }
+        let output = try PredictionOutput(out: out, stop: stop, stopped: stopped)
         var header = ["prediction"]
         if probabilities, let names = card.classNames { header += names.map { "probability_" + $0 } }
         let blank = probabilities ? String(repeating: ",", count: card.classNames?.count ?? 0) : ""
         var tally = RawRowsTally()
         var pendingHeader: String? = header.map(Self.quoted).joined(separator: ",") + "\n"
         while let block = try reader.next() {
-            if stop.isRequested {
-                stream?.abandon()
-                stopped.value = tally.rowsKept
-                return
-            }
+            if output.stopsHere(afterRows: tally.rowsKept) { return }
             // The library's prediction on raw rows (ModelPredictor.predict); this command words it.
             let predicted = try predictor.predict(block, checkingColumnKinds: tally.isFirstBlock)
             let encoding = predicted.encoding
@@ -64,11 +52,11 @@ extension PredictCommand {
                     text += blank + "\n"
                 }
             }
-            try emit(text)
+            try output.emit(text)
         }
         guard tally.rows > 0 else { throw DataError.invalidCSV(file: csv, "no data rows after the header") }
         if let error = tally.columnKindError(card.preprocessing, file: csv) { throw error }
-        try stream?.commit()
+        try output.commit()
         tally.report(file: csv)
         if let out, !json { StandardOutput.error("Wrote \(tally.rowsKept) predictions to \(out)\n") }
         if json {

@@ -77,31 +77,19 @@ package struct PredictCommand: AsyncParsableCommand {
                     + CSVChunkReader.listed(reader.ignoredColumns) + "\n"))
             }
             // --out: a temporary file renamed at the end; else standard output, chunk by chunk.
-            let stream = try out.map { try AtomicFileStream($0) }
-            func emit(_ text: String) throws {
-                if let stream {
-                    try stream.write(text)
-                } else {
-                    StandardOutput.write(text)
-                    try StandardOutput.checkWritten()   // a full disk or /dev/full: stop, status 1
-                }
-            }
+            let output = try PredictionOutput(out: out, stop: signals.request, stopped: stopped)
             var header = ["prediction"]
             if probabilities, let names = card.classNames { header += names.map { "probability_" + $0 } }
-            try emit(header.map(Self.quoted).joined(separator: ",") + "\n")
+            try output.emit(header.map(Self.quoted).joined(separator: ",") + "\n")
             var rows = 0
             while let chunk = try reader.next() {
-                if signals.request.isRequested {
-                    stream?.abandon()
-                    stopped.value = rows
-                    return
-                }
+                if output.stopsHere(afterRows: rows) { return }
                 let features = try Tensor(shape: [chunk.rows, card.featureNames.count], scalars: chunk.features)
                 let outputs = try predictor.outputs(features)
-                try emit(try Self.lines(outputs, predictor: predictor, probabilities: probabilities))
+                try output.emit(try Self.lines(outputs, predictor: predictor, probabilities: probabilities))
                 rows += chunk.rows
             }
-            try stream?.commit()
+            try output.commit()
             if let out, !json {
                 StandardOutput.error("Wrote \(rows) predictions to \(out)\n")
             }
