@@ -205,9 +205,3 @@ struct AutomaticChoiceObject: Encodable {
         }
     }
 }
-
-/// A value shared by reference, so a task that cannot take `inout` can still hand it back.
-package final class Box<Value> {
-    package var value: Value
-    package init(_ value: Value) { self.value = value }
-}
