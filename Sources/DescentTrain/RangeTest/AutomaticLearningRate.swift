@@ -16,7 +16,9 @@ import DescentOptim
 /// rate where the sweep's loss stopped falling (and it overfits or rattles if it does not). So the rule
 /// starts from where the sweep broke and steps back by a factor that grows with the number of steps:
 ///
-///     edge   = the rate at the lowest smoothed loss of the sweep          (10 × fastai's `minimum`)
+///     edge   = the rate at the lowest smoothed loss of the sweep          (10 × fastai's `minimum`),
+///              at least b/100 when the sweep blew up at b and its descent is within 3× one batch's noise
+///              (`blowUpEdgeFactor`: such a lowest point is where the batches happened to be easy)
 ///     factor = clamp(f₀ · (T / T₀)^(−α),  f_min, f_max)                   T = epochs × ⌈n / batch⌉ steps
 ///     peak   = max(edge · factor, valley),  then ≤ 2(1 + β)/λmax for SGD when the ceiling was measured
 ///
@@ -140,7 +142,9 @@ public enum AutomaticLearningRate {
 
     /// The sweep `auto` runs: 1e-6 → 100 over 100 steps (fastai's density, 12.5 steps a decade, moved up
     /// two decades so a regression on raw targets still blows up inside it) at the run's batch size, with
-    /// no stop in the first 10 steps (which the suggestions drop anyway). It is repeated on reshuffles while
+    /// no stop in the first 10 steps (which the suggestions drop anyway) and a stop only on a confirmed blow-up
+    /// (`divergenceConfirmation`: the median of the last 5 raw losses past 4 × the minimum after those 10 steps,
+    /// so one extreme batch of a heavy-tailed regression does not end it). It is repeated on reshuffles while
     /// the sweeps cost at most a quarter of the run: repeats = clamp(⌊T / (4 · 100)⌋, 1, 3).
     public static func sweep(for budget: Budget, trainingExamples: Int, seed: UInt64, repeats: Int? = nil) throws -> RepeatedRangeTest {
         var test = try LearningRateRangeTest(startLearningRate: 1e-6, endLearningRate: 100, iterations: sweepIterations,
