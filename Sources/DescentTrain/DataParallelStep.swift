@@ -81,6 +81,7 @@ final class DataParallelStep {
     private var window: SharedMemoryWindow?
     private let windowStride: Int
     nonisolated(unsafe) private static var generation = 0
+    static let ownPartFromTensor = ProcessInfo.processInfo.environment["DESCENT_WINDOW_OWN"] != "window"
 
     init(communicator: any Communicator, trainable: [(name: String, parameter: Parameter)], separatesWait: Bool = false,
          reduction requested: GradientReduction = .requested()) throws {
@@ -287,12 +288,25 @@ final class DataParallelStep {
         var globalNormSquared = 0.0
         var result: [String: Tensor] = [:]
         result.reserveCapacity(layout.count)
+        let rank = communicator.rank
+        var sources = parts.map { UnsafePointer($0) }
+        var scales = [Float](repeating: 1, count: parts.count)
         for entry in layout {
-            // Into the tensor the backward pass made (reading its own part from the window measured alike).
-            var tensor = try gradients.removeValue(forKey: entry.name) ?? Tensor.zeros(entry.shape)
+            // Into the tensor the backward pass made. Its own part is read from that tensor (still in this core's
+            // cache from the write) and scaled again, the same product as the one written: the same bits, and half
+            // the reads from memory.
+            let computed = gradients.removeValue(forKey: entry.name)
+            var tensor = try computed ?? Tensor.zeros(entry.shape)
             tensor.withUnsafeMutableBufferPointer { values in
                 guard let target = values.baseAddress else { return }
-                globalNormSquared += sumInRankOrder(parts.map { UnsafePointer($0 + entry.offset) }, count: entry.count, into: target)
+                for part in parts.indices { sources[part] = UnsafePointer(parts[part] + entry.offset) }
+                if computed != nil, Self.ownPartFromTensor {
+                    sources[rank] = UnsafePointer(target)
+                    scales[rank] = factor
+                } else {
+                    scales[rank] = 1
+                }
+                globalNormSquared += sumInRankOrder(sources, scaledBy: scales, count: entry.count, into: target)
             }
             result[entry.name] = tensor
         }
@@ -304,9 +318,11 @@ final class DataParallelStep {
     }
 }
 
-/// Writes Σ_k sources[k][i] (k in rank order: the same additions on every process) to `target[i]` (which may be one
-/// of the sources) and returns Σ target[i]², in eight Float lanes within blocks of 1,024 and in Double across blocks.
-private func sumInRankOrder(_ sources: [UnsafePointer<Float>], count: Int, into target: UnsafeMutablePointer<Float>) -> Double {
+/// Writes Σ_k sources[k][i] × scales[k] (k in rank order: the same additions on every process; a scale of 1 is exact)
+/// to `target[i]` (which may be one of the sources) and returns Σ target[i]², in eight Float lanes within blocks of
+/// 1,024 and in Double across blocks.
+private func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: [Float], count: Int,
+                            into target: UnsafeMutablePointer<Float>) -> Double {
     let stride = MemoryLayout<Float>.stride
     let bytes = sources.map { UnsafeRawPointer($0) }
     let targetBytes = UnsafeMutableRawPointer(target)
@@ -318,17 +334,20 @@ private func sumInRankOrder(_ sources: [UnsafePointer<Float>], count: Int, into 
         var index = start
         if bytes.count == 2 {
             let first = bytes[0], second = bytes[1]
+            let firstScale = SIMD8<Float>(repeating: scales[0]), secondScale = SIMD8<Float>(repeating: scales[1])
             while index + 8 <= end {
-                let sum = first.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
-                    + second.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
+                let sum = first.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) * firstScale
+                    + second.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) * secondScale
                 targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
                 lanes += sum * sum
                 index += 8
             }
         } else {
             while index + 8 <= end {
-                var sum = bytes[0].loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self)
-                for source in bytes.dropFirst() { sum += source.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) }
+                var sum = bytes[0].loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) * scales[0]
+                for source in 1..<bytes.count {
+                    sum += bytes[source].loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) * scales[source]
+                }
                 targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
                 lanes += sum * sum
                 index += 8
@@ -336,8 +355,8 @@ private func sumInRankOrder(_ sources: [UnsafePointer<Float>], count: Int, into 
         }
         var block = lanes.sum()
         while index < end {
-            var sum = sources[0][index]
-            for source in sources.dropFirst() { sum += source[index] }
+            var sum = sources[0][index] * scales[0]
+            for source in 1..<sources.count { sum += sources[source][index] * scales[source] }
             target[index] = sum
             block += sum * sum
             index += 1

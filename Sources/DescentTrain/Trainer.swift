@@ -138,6 +138,7 @@ public struct Trainer: Sendable {
             return Tensor(weights)
         }
         while loop.progress.epoch < configuration.epochs {
+            let epochStart = monotonicNanoseconds()
             let epoch = loop.progress.epoch
             // The global batch: each process's batch × the processes (one process: the batch itself).
             let (product, overflow) = configuration.batchSize.multipliedReportingOverflow(by: communicator.size)
@@ -150,6 +151,14 @@ public struct Trainer: Sendable {
                 dataParallel = try DataParallelStep(communicator: communicator, trainable: trainable, separatesWait: separatesWaitFromTransfer)
             }
             var divergence: (step: Int, loss: Double)?
+            let stepsStart = monotonicNanoseconds(), phasesBefore = stepTimes.total
+            stepTimes.epochWork += seconds(from: epochStart, to: stepsStart)
+            var stepsEnd = stepsStart
+            defer {
+                // The epoch's work after its last step: from here to the end of this pass of the loop.
+                let end = monotonicNanoseconds()
+                stepTimes.epochWork += seconds(from: stepsEnd, to: end)
+            }
             for index in stride(from: loop.progress.batchIndex, to: batches.count, by: 1) {
                 let value: Double, gradients: [String: Tensor], exampleCount: Int
                 stepTimes.steps += 1
@@ -241,6 +250,8 @@ public struct Trainer: Sendable {
                     model.train()
                 }
             }
+            stepsEnd = monotonicNanoseconds()
+            stepTimes.betweenPhases += seconds(from: stepsStart, to: stepsEnd) - (stepTimes.total - phasesBefore)
             if let divergence, let settings = configuration.divergenceGuard {
                 let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)
                 try observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
