@@ -297,8 +297,9 @@ final class DataParallelStep {
             // the reads from memory.
             let computed = gradients.removeValue(forKey: entry.name)
             var tensor = try computed ?? Tensor.zeros(entry.shape)
-            tensor.withUnsafeMutableBufferPointer { values in
-                guard let target = values.baseAddress else { return }
+            // The sum's pass also checks every element finite, so the optimizer's check reads nothing again.
+            tensor.writeRecordingFiniteness({ values in
+                guard let target = values.baseAddress else { return true }
                 for part in parts.indices { sources[part] = UnsafePointer(parts[part] + entry.offset) }
                 if computed != nil, Self.ownPartFromTensor {
                     sources[rank] = UnsafePointer(target)
@@ -306,8 +307,10 @@ final class DataParallelStep {
                 } else {
                     scales[rank] = 1
                 }
-                globalNormSquared += sumInRankOrder(sources, scaledBy: scales, count: entry.count, into: target)
-            }
+                let (normSquared, finite) = sumInRankOrder(sources, scaledBy: scales, count: entry.count, into: target)
+                globalNormSquared += normSquared
+                return finite
+            })
             result[entry.name] = tensor
         }
         func tailSum(_ item: Tail) -> Float { parts.reduce(Float(0)) { $0 + $1[tail + item.rawValue] } }
@@ -320,13 +323,15 @@ final class DataParallelStep {
 
 /// Writes Σ_k sources[k][i] × scales[k] (k in rank order: the same additions on every process; a scale of 1 is exact)
 /// to `target[i]` (which may be one of the sources) and returns Σ target[i]², in eight Float lanes within blocks of
-/// 1,024 and in Double across blocks.
-private func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: [Float], count: Int,
-                            into target: UnsafeMutablePointer<Float>) -> Double {
+/// 1,024 and in Double across blocks, and whether every target[i] is finite (Σ (t − t) over the elements is 0 then,
+/// NaN otherwise: no branch in the loop).
+func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: [Float], count: Int,
+                            into target: UnsafeMutablePointer<Float>) -> (normSquared: Double, finite: Bool) {
     let stride = MemoryLayout<Float>.stride
     let bytes = sources.map { UnsafeRawPointer($0) }
     let targetBytes = UnsafeMutableRawPointer(target)
     var total = 0.0
+    var differences = SIMD8<Float>()
     var start = 0
     while start < count {
         let end = Swift.min(count, start + 1024)
@@ -340,6 +345,7 @@ private func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: 
                     + second.loadUnaligned(fromByteOffset: index * stride, as: SIMD8<Float>.self) * secondScale
                 targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
                 lanes += sum * sum
+                differences += sum - sum
                 index += 8
             }
         } else {
@@ -350,6 +356,7 @@ private func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: 
                 }
                 targetBytes.storeBytes(of: sum, toByteOffset: index * stride, as: SIMD8<Float>.self)
                 lanes += sum * sum
+                differences += sum - sum
                 index += 8
             }
         }
@@ -359,12 +366,13 @@ private func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: 
             for source in 1..<sources.count { sum += sources[source][index] * scales[source] }
             target[index] = sum
             block += sum * sum
+            differences[0] += sum - sum
             index += 1
         }
         total += Double(block)
         start = end
     }
-    return total
+    return (total, differences.sum() == 0)
 }
 
 /// Σ values[i]², in eight Float lanes within blocks of 1,024 and in Double across blocks.
