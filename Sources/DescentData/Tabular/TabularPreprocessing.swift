@@ -167,11 +167,12 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         var missing = 0
         for row in trainingRows {
             let cell = table.rows[row][column.index]
-            if missingCells.contains(cell) { missing += 1 } else if let date = DateCell.parse(cell) { dates.append(date) } else { missing += 1 }
+            if missingCells.contains(cell) { missing += 1 } else if let date = DateCell.parse(cell, order: column.dateOrder) { dates.append(date) } else { missing += 1 }
         }
         return DatePart.parts(withTime: dates.contains { $0.secondsOfDay != nil }).enumerated().map { number, part in
             var encoding = ColumnEncoding(name: column.name, kind: .numeric)
             encoding.datePart = part
+            encoding.dateOrder = column.dateOrder == .yearFirst ? nil : column.dateOrder
             fitNumber(&encoding, values: dates.map { part.value(of: $0) }, missing: missing)
             if number > 0 { encoding.missingIndicator = nil }
             return encoding
