@@ -107,7 +107,7 @@ def prepare(frame, target, dayfirst):
     drop = [c for c in frame.columns if c == "rownames" or c.startswith("Unnamed")]
     frame = frame.drop(columns=drop)
     for column in frame.columns:
-        if frame[column].dtype == object or str(frame[column].dtype).startswith("string"):
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column].dtype):
             cleaned = clean_number(frame[column])
             if cleaned is not None:
                 frame[column] = cleaned

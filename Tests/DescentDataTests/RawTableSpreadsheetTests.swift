@@ -143,4 +143,19 @@ final class RawTableSpreadsheetTests: XCTestCase {
         while let block = try reader.next() { streamed += block.rows }
         XCTAssertEqual(streamed, raw.rows)
     }
+
+    /// grants_other: a count column (chief investigators from a department) was 0 or 1 in every training row, a 0/1
+    /// column; a held-out row's 2 was refused ("\"2\" is not a value of this yes/no column") and its prediction left empty.
+    func testAZeroOneColumnReadsOtherNumbersAtPrediction() throws {
+        let raw = try table("count,y\n0,a\n1,b\n0,a\n1,b\n0,a\n")
+        let options = TabularOptions(target: "y")
+        let profile = try TabularProfile(table: raw, options: options)
+        XCTAssertEqual(profile.columns[0].role, .boolean)
+        let preprocessing = try TabularPreprocessing(fitting: raw, profile: profile, options: options, trainingRows: Array(0..<raw.count))
+        let encoded = try preprocessing.encode(try table("count\n2\n1\nyes\n"))
+        XCTAssertEqual(encoded.rowsKept, [0, 1])
+        let column = preprocessing.columns[0]   // mean 0.4, deviation of 0, 1, 0, 1, 0
+        XCTAssertEqual(Double(encoded.features[0]) * Double(column.standardDeviation ?? 1) + Double(column.mean ?? 0), 2, accuracy: 1e-5)
+        XCTAssertEqual(encoded.skipped.count, 1, "text is still not a number: \(encoded.skipped)")
+    }
 }
