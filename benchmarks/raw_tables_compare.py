@@ -29,7 +29,7 @@ warnings.filterwarnings("ignore")
 
 # file: (target, task, pandas read options, dayfirst)
 CASES = {
-    "trump_tweets.csv": ("source", "classification", {}, False),
+    "trump_tweets.csv": ("source", "classification", {"lineterminator": "\n"}, False),   # pandas splits rows at a lone CR
     "HHSCyberSecurityBreaches.csv": ("Covered.Entity.Type", "classification", {}, False),
     "DoctorContacts.csv": ("mdu", "regression", {}, False),
     "Treatment_currency.csv": ("treat", "classification", {}, False),
@@ -116,8 +116,11 @@ def prepare(frame, target, dayfirst):
                 frame[column] = frame[column].astype(str).str.strip()
                 continue
             values = frame[column].dropna()
-            dates = pd.to_datetime(values, errors="coerce", format="mixed", dayfirst=dayfirst, utc=True) if len(values) else values
-            if len(values) and dates.notna().mean() >= 0.95 and values.astype(str).str.contains(r"\d{4}").mean() > 0.95:
+            looks = len(values) and values.astype(str).str.fullmatch(r"[\w ,./:+-]{6,40}").mean() > 0.95 \
+                and values.astype(str).str.contains(r"\d{4}").mean() > 0.95
+            sample = values.head(500)
+            dates = pd.to_datetime(sample, errors="coerce", format="mixed", dayfirst=dayfirst, utc=True) if looks else sample
+            if looks and dates.notna().mean() >= 0.95:
                 full = pd.to_datetime(frame[column], errors="coerce", format="mixed", dayfirst=dayfirst, utc=True)
                 frame[column + "_days"] = (full - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds() / 86400
                 for part in ["year", "month", "day", "dayofweek", "dayofyear", "hour"]:
