@@ -79,12 +79,13 @@ extension YAMLParser {
         // What YAML 1.1 reads as a number and YAML 1.2 as another number or as text.
         let prefixed = unsigned.count > 2 && unsigned[0] == UInt8(ascii: "0") && "xXoObB".utf8.contains(unsigned[1])
             && unsigned.dropFirst(2).allSatisfy { Self.hexValue($0) != nil || $0 == UInt8(ascii: "_") }
-        let numberLike = !digits.isEmpty && unsigned.allSatisfy {
+        let startsLikeNumber = !digits.isEmpty || (unsigned.count > 1 && unsigned[0] == UInt8(ascii: ".") && Self.isDigit(unsigned[1]))
+        let numberLike = startsLikeNumber && unsigned.allSatisfy {
             Self.isDigit($0) || "_:.eE+-".utf8.contains($0)
         }
         let leadingZero = digits.count > 1 && digits.first == UInt8(ascii: "0") && numberLike
         let underscoreOrColon = numberLike && (unsigned.contains(UInt8(ascii: "_")) || unsigned.contains(UInt8(ascii: ":")))
-            && Self.isYAML11Number(unsigned)
+            && (Self.isYAML11Number(unsigned) || unsigned[0] == UInt8(ascii: "."))
         if prefixed || leadingZero || underscoreOrColon {
             let suggestion = leadingZero && unsigned.allSatisfy(Self.isDigit) ? String(Int(String(decoding: digits, as: UTF8.self)) ?? 0) : "10"
             throw error("\(owner)\(cut(text)) is not a decimal number (YAML 1.1 reads leading zeros as octal, '_' and ':' as digits, "

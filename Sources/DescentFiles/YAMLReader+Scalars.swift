@@ -42,11 +42,15 @@ extension YAMLParser {
             var breaks = 0
             var continues = false
             var contentAt = probe
+            var tabbed = false   // a tab in a continuation line's indentation ends the text (and is refused after it)
             while probe <= bytes.count {
                 let lineBegin = probe
                 var spaces = 0
                 while probe < bytes.count, bytes[probe] == UInt8(ascii: " ") { probe += 1; spaces += 1 }
-                while probe < bytes.count, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") { probe += 1 }
+                while probe < bytes.count, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") {
+                    if bytes[probe] == UInt8(ascii: "\t") { tabbed = true }
+                    probe += 1
+                }
                 if probe >= bytes.count { break }
                 if bytes[probe] == UInt8(ascii: "\n") {
                     breaks += 1
@@ -57,7 +61,7 @@ extension YAMLParser {
                     && (bytes[probe..<probe + 3].elementsEqual("---".utf8) || bytes[probe..<probe + 3].elementsEqual("...".utf8))
                     && (probe + 3 == bytes.count || Self.isBlankOrEnd(bytes[probe + 3]))
                 let comment = bytes[probe] == UInt8(ascii: "#")
-                continues = !marker && !comment && (flow || spaces >= minimumIndent)
+                continues = !marker && !comment && (flow || (spaces >= minimumIndent && !tabbed))
                 contentAt = probe
                 break
             }

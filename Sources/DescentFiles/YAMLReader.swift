@@ -252,7 +252,10 @@ struct YAMLParser {
             _ = try nextLine()
             return value
         }
-        guard Self.canStartPlain(byte, next: next, flow: false) else { throw error("\(found()) cannot begin a value") }
+        guard Self.canStartPlain(byte, next: next, flow: false) else {
+            if byte == UInt8(ascii: ":") { throw error("a key must be a plain name; this ':' has none before it", kind: .refused) }
+            throw error("\(found()) cannot begin a value")
+        }
         let start = mark
         let (text, moved) = try plainScalar(minimumIndent: parent + 1, flow: false)
         let value = try scalar(text, plain: true, tag: properties.tag, mark: start)
@@ -514,12 +517,8 @@ struct YAMLParser {
             while peek == UInt8(ascii: " ") { advance() }
             let indent = index - lineStart
             if peek == UInt8(ascii: "\t") {
-                var probe = index
-                while probe < bytes.count, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") { probe += 1 }
-                if probe < bytes.count, bytes[probe] != UInt8(ascii: "\n"), bytes[probe] != UInt8(ascii: "#") {
-                    throw error("a tab in the indentation (YAML indents with spaces only)")
-                }
-                skipSpaces()
+                // Even on a blank line, as ruamel.yaml and PyYAML refuse it.
+                throw error("a tab in the indentation (YAML indents with spaces only)")
             }
             guard let byte = peek else { return nil }
             if byte == UInt8(ascii: "#") {
