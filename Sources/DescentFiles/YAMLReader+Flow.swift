@@ -28,10 +28,11 @@ extension YAMLParser {
                 return sequence ? .sequence(items) : .mapping(mapping)
             }
             let entry = mark
-            if peek == UInt8(ascii: "?"), Self.isBlankOrEnd(peek(at: 1)) {
+            if peek == UInt8(ascii: "?") {
                 throw error("an explicit key ('? key') is not read; write 'key: value'", kind: .refused)
             }
             let node = try flowNode(opened: start, sequence: sequence)
+            let endOfNode = mark
             try skipFlowSpace(opened: start, sequence: sequence)
             var isPair = false
             if peek == UInt8(ascii: ":") {
@@ -39,6 +40,9 @@ extension YAMLParser {
                 var adjacent = false
                 if case let .scalar(_, plain, _, _, _, _) = node { adjacent = !plain } else { adjacent = true }
                 isPair = Self.isBlankOrEnd(next) || next.map(Self.isFlowIndicator) == true || adjacent
+            }
+            if isPair, case let .scalar(_, _, _, keyMark, _, _) = node, keyMark.line != line || endOfNode.line != line {
+                throw error("a key and its ':' must be on one line")
             }
             if sequence && !isPair {
                 items.append(try resolved(node))

@@ -244,7 +244,7 @@ extension YAMLParser {
             }
         }
         let beforeBlanks = index
-        skipSpaces()
+        try skipBlockSpaces()
         if peek == UInt8(ascii: "#") {
             if index == beforeBlanks { throw error("a comment needs a blank before its '#'") }
             while let byte = peek, byte != UInt8(ascii: "\n") { advance() }

@@ -225,7 +225,7 @@ struct YAMLParser {
         if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
             let value = try flowCollection()
             try checkCollectionTag(properties, value)
-            skipSpaces()
+            try skipBlockSpaces()
             if peek == UInt8(ascii: ":"), Self.isBlankOrEnd(peek(at: 1)) {
                 throw error("a key must be a plain name, not \(value.kindDescription)", kind: .refused)
             }
@@ -236,7 +236,7 @@ struct YAMLParser {
         if byte == UInt8(ascii: "*") {
             if properties.present { throw error("an alias cannot have an anchor or a tag") }
             let value = try alias()
-            skipSpaces()
+            try skipBlockSpaces()
             if peek == UInt8(ascii: ":"), Self.isBlankOrEnd(peek(at: 1)) {
                 throw error("a key must be a plain name, not an alias", kind: .refused)
             }
@@ -297,6 +297,9 @@ struct YAMLParser {
                 end += 1
             }
             guard let colon else { return nil }
+            if bytes[index..<colon].contains(UInt8(ascii: "\t")) {
+                throw error("a tab in a key (YAML readers take tabs only inside quotes, comments and flow collections); use spaces")
+            }
             var last = colon
             while last > index, bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == UInt8(ascii: "\t") { last -= 1 }
             text = String(decoding: bytes[index..<last], as: UTF8.self)
@@ -369,6 +372,9 @@ struct YAMLParser {
             guard let following = try implicitKey(inline: false) else {
                 if peek == UInt8(ascii: "?"), Self.isBlankOrEnd(peek(at: 1)) {
                     throw error("an explicit key ('? key') is not read; write 'key: value'", kind: .refused)
+                }
+                if peek == UInt8(ascii: ":"), Self.isBlankOrEnd(peek(at: 1)) {
+                    throw error("a key must be a plain name; this ':' has none before it", kind: .refused)
                 }
                 if peek == UInt8(ascii: "*") || peek == UInt8(ascii: "[") || peek == UInt8(ascii: "{") {
                     throw error("a key must be a plain name, not \(peek == UInt8(ascii: "*") ? "an alias" : "a collection")", kind: .refused)
