@@ -48,8 +48,6 @@ let package = Package(
         // reached through postgres-nio, at the versions postgres-nio 1.33.2 resolves to.
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
-        // `descent train --config`: YAML files of flags (TOML is read by DescentFiles' own TOMLReader).
-        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // The one atomic file writer (temp file + fsync + rename), used by data, reports and the CLI,
@@ -111,7 +109,6 @@ let package = Package(
         .target(name: "DescentCLIShared", dependencies: [
             "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim", "DescentTrain", "DescentFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Yams", package: "Yams"),
         ], swiftSettings: commandModuleSettings),
         // `descent train`, and the diagnosis in words it shares with range-test, demo and diagnose:
         .target(name: "DescentCLITrain", dependencies: [
