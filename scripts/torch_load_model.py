@@ -14,6 +14,7 @@ the raw rows in Python and rebuilds the embeddings as `nn.Embedding`s in a first
 names `0.tables.i.weight`). Exit status 0 when the labels agree on every row and the probabilities
 within 1e-5.
 """
+import math
 import argparse
 import csv
 import datetime
@@ -81,7 +82,30 @@ def verify_checksums(path, metadata):
 
 
 def parse_number(cell, number_format):
-    """A cell as Descent's NumberFormat reads it: plain, "1,234.5" (thousands_separators) or "1.234,5" (decimal_comma)."""
+    """A cell as Descent's NumberFormat reads it: plain, "1,234.5" (thousands_separators), "1.234,5" (decimal_comma),
+    "($1,234.50)", "13.99%" (accounting) or "12,50 €" (accounting_decimal_comma)."""
+    if number_format in ("accounting", "accounting_decimal_comma"):
+        try:
+            return float(cell)
+        except ValueError:
+            pass
+        body, negative = cell.strip(), False
+        if body.startswith("(") and body.endswith(")"):
+            negative, body = True, body[1:-1].strip()
+        if not negative and body.startswith("-"):
+            negative, body = True, body[1:]
+        if body[:1] and body[:1] in "$€£¥":
+            body = body[1:].strip()
+        elif body[-1:] and body[-1:] in "$€£¥":
+            body = body[:-1].strip()
+        if body.endswith("%"):
+            body = body[:-1].strip()
+        if not negative and body.startswith("-"):
+            negative, body = True, body[1:]
+        if not body[:1] or not (body[0].isdigit() or body[0] == "."):
+            raise ValueError(cell)
+        value = parse_number(body, "thousands_separators" if number_format == "accounting" else "decimal_comma")
+        return -value if negative else value
     if number_format == "thousands_separators" and "," in cell:
         if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cell):
             raise ValueError(cell)
@@ -97,27 +121,56 @@ def parse_number(cell, number_format):
     return float(cell)
 
 
-DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?Z?)?")
+TIME = r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(?:Z|[+-]\d{2}(?::?\d{2})?| UTC| GMT)?)?"
+YEAR_FIRST = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})" + TIME)
+YEAR_LAST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})" + TIME)
+NAME_FIRST = re.compile(r"([A-Za-z]+)\.? +(\d{1,2})[, ]+(\d{4})" + TIME)
+DAY_NAME = re.compile(r"(\d{1,2})([- ])([A-Za-z]+)\.?(?:\2|, *| +)(\d{4})" + TIME)
+MONTHS = {name: number for number, full in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                                      "september", "october", "november", "december"], start=1)
+          for name in (full, full[:3])}
+MONTHS["sept"] = 9
 
 
-def date_part(cell, part):
-    """A part of a year-first date cell as Descent's DatePart computes it (ValueError when it is not a date)."""
-    match = DATE.fullmatch(cell)
-    if not match:
+def date_part(cell, part, order=None):
+    """A part of a date cell as Descent's DateCell and DatePart compute it (ValueError when it is not a date): year first,
+    a month's English name, or day/month first as the column's date_order says; the time as written, the zone ignored."""
+    if match := YEAR_FIRST.fullmatch(cell):
+        year, month, day_of_month, time = int(match.group(1)), int(match.group(3)), int(match.group(4)), match.groups()[4:]
+    elif (match := NAME_FIRST.fullmatch(cell)) and match.group(1).lower() in MONTHS:
+        year, month, day_of_month, time = int(match.group(3)), MONTHS[match.group(1).lower()], int(match.group(2)), match.groups()[3:]
+    elif (match := DAY_NAME.fullmatch(cell)) and match.group(3).lower() in MONTHS:
+        year, month, day_of_month, time = int(match.group(4)), MONTHS[match.group(3).lower()], int(match.group(1)), match.groups()[4:]
+    elif (match := YEAR_LAST.fullmatch(cell)) and order in ("day_first", "month_first") and not (order == "month_first" and match.group(2) == "."):
+        first, second = int(match.group(1)), int(match.group(3))
+        day_of_month, month = (first, second) if order == "day_first" else (second, first)
+        year, time = int(match.group(4)), match.groups()[4:]
+    else:
         raise ValueError(cell)
-    day = datetime.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))   # ValueError for 2019-02-29
+    day = datetime.date(year, month, day_of_month)   # ValueError for 2019-02-29
     seconds = 0.0
-    if match.group(5) is not None:
-        seconds = int(match.group(5)) * 3600 + int(match.group(6)) * 60 + int(match.group(7) or 0) + float("0." + (match.group(8) or "0"))
+    if time[0] is not None:
+        seconds = int(time[0]) * 3600 + int(time[1]) * 60 + int(time[2] or 0) + float("0." + (time[3] or "0"))
     days = day.toordinal() - datetime.date(1970, 1, 1).toordinal()
     return {"elapsed_days": days + seconds / 86400, "year": day.year, "month": day.month, "day": day.day,
             "day_of_week": day.isoweekday(), "day_of_year": day.timetuple().tm_yday, "hour": seconds / 3600}[part]
 
 
+def encoding_of(path):
+    """utf-8-sig, or cp1252 (Windows-1252) for a file that is not UTF-8, as Descent's RawTable reads it."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            for _ in handle:
+                pass
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
 def delimiter_of(path):
     """The delimiter Descent's RawTable finds in the header line: a comma if there is one outside quotes, else the most
     frequent of ';', tab and '|'."""
-    with open(path, newline="", encoding="utf-8-sig") as handle:
+    with open(path, newline="", encoding=encoding_of(path), errors="replace") as handle:
         line = next((text for text in handle if text.strip()), "")
     counts, quoted = {}, False
     for character in line:
@@ -146,13 +199,13 @@ def encode(row, preprocessing):
                 true_text = column["true_text"]
                 lowered = cell.lower()
                 if true_text == "1":
-                    value = float(cell)
-                    if value not in (0.0, 1.0):
+                    value = float(cell)   # a 0/1 column reads any number at prediction (a count seen 0 or 1 times in training)
+                    if not math.isfinite(value):
                         raise ValueError(cell)
                 else:
                     value = 1.0 if lowered == true_text else 0.0
             else:
-                value = (date_part(cell, column["date_part"]) if column.get("date_part")
+                value = (date_part(cell, column["date_part"], column.get("date_order")) if column.get("date_part")
                          else parse_number(cell, column.get("number_format")))   # ValueError: the row is skipped, as descent predict skips it
             dense.append((value - column["mean"]) / column["standard_deviation"])
             if column.get("missing_indicator"):
@@ -198,7 +251,7 @@ def main():
     network.eval()
     print(f"torch: nn.Sequential loaded the state dict (strict): {network}")
 
-    with open(arguments.csv, newline="", encoding="utf-8-sig") as handle:
+    with open(arguments.csv, newline="", encoding=encoding_of(arguments.csv), errors="replace") as handle:
         reader = csv.DictReader(handle, delimiter=delimiter_of(arguments.csv))
         every = list(reader)
     # Rows spread evenly over the file (the first rows of a sorted file are often all one class).

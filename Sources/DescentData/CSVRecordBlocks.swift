@@ -24,10 +24,14 @@ final class CSVRecordBlocks {
     private var pending: [UInt8] = []
     private var atEnd = false
     private var isFirstBlock = true
+    /// Whether a block that is not UTF-8 is read as Windows-1252 (`Windows1252`) rather than refused: raw tables.
+    let readsWindows1252: Bool
+    /// Whether some block was read as Windows-1252.
+    private(set) var readWindows1252 = false
 
     /// Opens `path`.
     /// - Throws: `DataError.io` naming the file: no such file, a directory, unreadable.
-    init(path: String, blockSize: Int) throws {
+    init(path: String, blockSize: Int, readsWindows1252: Bool = false) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError.io(file: path, "no such file") }
         guard !isDirectory.boolValue else { throw DataError.io(file: path, "is a directory, not a file") }
@@ -35,6 +39,7 @@ final class CSVRecordBlocks {
         self.path = path
         self.handle = handle
         self.blockSize = Swift.max(64, blockSize)
+        self.readsWindows1252 = readsWindows1252
     }
 
     deinit { try? handle.close() }
@@ -58,14 +63,12 @@ final class CSVRecordBlocks {
             if atEnd {
                 let bytes = pending
                 pending = []
-                try checkUTF8(bytes)
-                return bytes
+                return try checkUTF8(bytes)
             }
             if let cut = Self.lastRecordBoundary(pending) {
                 let bytes = Array(pending[..<cut])
                 pending.removeFirst(cut)
-                try checkUTF8(bytes)
-                return bytes
+                return try checkUTF8(bytes)
             }
             // No complete record yet: read another block (a record may be longer than one block).
             if pending.count >= blockSize { try read() }
@@ -95,10 +98,16 @@ final class CSVRecordBlocks {
         return last
     }
 
-    private func checkUTF8(_ bytes: [UInt8]) throws {
+    /// The block as UTF-8: itself, or read as Windows-1252 when it is not UTF-8 and `readsWindows1252`.
+    private func checkUTF8(_ bytes: [UInt8]) throws -> [UInt8] {
         if let (found, column, byte) = CSVTable.firstNonUTF8(bytes) {
+            if readsWindows1252 {
+                readWindows1252 = true
+                return Windows1252.utf8(from: bytes)
+            }
             throw DataError.invalidCSV(file: path, "line \(line + found - 1) is not UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)) at "
                                        + "byte \(column) of the line, e.g. Latin-1); save the file as UTF-8")
         }
+        return bytes
     }
 }

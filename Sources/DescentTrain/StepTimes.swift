@@ -14,6 +14,11 @@ import Dispatch
 /// * `allReduce`: the all-reduce itself (the gradients, the loss and example sums and the stop request, in one call);
 /// * `optimizer`: the optimizer's update of the parameters.
 ///
+/// Outside the phases (not in `total`), per run: `betweenPhases`, the rest of the steps (events, bookkeeping,
+/// the guard); `epochWork`, each epoch's work before its first step and after its last (shuffling, parameter
+/// discovery, validation, controllers, checkpoints, the epoch's events). They tell what a data-parallel run
+/// pays that one process does not, outside the all-reduce.
+///
 /// ```swift
 /// let outcome = try trainer.run(model, optimizer: &optimizer, training: data)
 /// let times = outcome.stepTimes
@@ -30,6 +35,10 @@ public struct StepTimes: Sendable, Equatable {
     public var allReduce = 0.0
     public var unpack = 0.0
     public var optimizer = 0.0
+    /// Seconds inside the steps' loop but outside the phases.
+    public var betweenPhases = 0.0
+    /// Seconds of the epochs' work before their first step and after their last.
+    public var epochWork = 0.0
 
     public init() {}
 

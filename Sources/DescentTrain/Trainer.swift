@@ -30,7 +30,8 @@ import DescentTensor
 /// the loss and the stop requests are all-reduced, so every process
 /// applies the same averaged gradient and the guard, the controllers and early stopping decide on
 /// the same global losses at the same step. Rank 0's initial weights and reference loss are
-/// broadcast; only rank 0 evaluates the validation set (its loss and metric are broadcast). Each
+/// broadcast; each process evaluates its shard of the validation set and the sums are all-reduced
+/// (`evaluateInShards`; rank 0 alone for a model with buffers, its numbers broadcast). Each
 /// process must be given the same checkpoint to resume from (the CLI broadcasts rank 0's).
 /// Batch-norm statistics stay per process. Up to float rounding in the sums, N processes with
 /// batch B follow one process with batch N·B step for step.
@@ -109,6 +110,7 @@ public struct Trainer: Sendable {
                                                    specification: specification))
         }
         var dataParallel: DataParallelStep?
+        let validatesInShards = validation != nil && shardsEvaluation(of: model)
         var stepTimes = StepTimes()
         func outcome(_ status: TrainingStatus) -> TrainingOutcome {
             let kept = status == .stoppedEarly || (status == .completed && configuration.keepsBestWeights)
@@ -138,6 +140,7 @@ public struct Trainer: Sendable {
             return Tensor(weights)
         }
         while loop.progress.epoch < configuration.epochs {
+            let epochStart = monotonicNanoseconds()
             let epoch = loop.progress.epoch
             // The global batch: each process's batch × the processes (one process: the batch itself).
             let (product, overflow) = configuration.batchSize.multipliedReportingOverflow(by: communicator.size)
@@ -150,6 +153,14 @@ public struct Trainer: Sendable {
                 dataParallel = try DataParallelStep(communicator: communicator, trainable: trainable, separatesWait: separatesWaitFromTransfer)
             }
             var divergence: (step: Int, loss: Double)?
+            let stepsStart = monotonicNanoseconds(), phasesBefore = stepTimes.total
+            stepTimes.epochWork += seconds(from: epochStart, to: stepsStart)
+            var stepsEnd = stepsStart
+            defer {
+                // The epoch's work after its last step: from here to the end of this pass of the loop.
+                let end = monotonicNanoseconds()
+                stepTimes.epochWork += seconds(from: stepsEnd, to: end)
+            }
             for index in stride(from: loop.progress.batchIndex, to: batches.count, by: 1) {
                 let value: Double, gradients: [String: Tensor], exampleCount: Int
                 stepTimes.steps += 1
@@ -241,6 +252,8 @@ public struct Trainer: Sendable {
                     model.train()
                 }
             }
+            stepsEnd = monotonicNanoseconds()
+            stepTimes.betweenPhases += seconds(from: stepsStart, to: stepsEnd) - (stepTimes.total - phasesBefore)
             if let divergence, let settings = configuration.divergenceGuard {
                 let scale = try loop.rollBack(model: model, optimizer: &optimizer, settings: settings, at: divergence)
                 try observe(.rolledBack(step: divergence.step, loss: divergence.loss, rateScale: scale))
@@ -249,8 +262,13 @@ public struct Trainer: Sendable {
             loop.progress.noiseScaleTrack?.endEpoch(epoch + 1, step: optimizer.step)
             var record = TrainingRecord(epoch: epoch + 1, step: optimizer.step, learningRate: optimizer.currentLearningRate,
                                         trainingLoss: loop.progress.lossTotal / Double(Swift.max(loop.progress.exampleCount, 1)))
-            if let validation {
-                // Only rank 0 evaluates; every process takes its numbers, so all decide alike.
+            if let validation, validatesInShards {
+                // Each process evaluates its shard; the sums are all-reduced and rank 0's numbers broadcast.
+                let (loss, metric) = try evaluateInShards(model, optimizer: &optimizer, on: validation, objective: objective)
+                record.validationLoss = loss
+                record.validationMetric = metric
+            } else if let validation {
+                // Only rank 0 evaluates (a model with per-process buffers); every process takes its numbers, so all decide alike.
                 var numbers = [Double.nan, .nan]
                 if communicator.isPrimary {
                     let (loss, metric) = try evaluate(model, optimizer: &optimizer, on: validation, objective: objective)

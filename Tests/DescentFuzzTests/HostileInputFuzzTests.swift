@@ -115,12 +115,13 @@ final class HostileInputFuzzTests: XCTestCase {
         // 12 levels of 12 aliases: 12^12 ≈ 8.9 × 10^12 values, refused after reading 12 lines.
         var text = "a0: &a0 [1]\n"
         for level in 1...12 { text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 12).joined(separator: ",") + "]\n" }
-        XCTAssertThrowsError(try YAMLExpansionCheck.measure(text)) { error in
-            guard case let .tooManyNodes(line)? = error as? YAMLExpansionCheck.Problem else { return XCTFail("\(error)") }
-            XCTAssertLessThanOrEqual(line, 6, "refused as soon as the count passes the limit")
+        XCTAssertThrowsError(try YAMLReader.parse(text)) { error in
+            guard let error = error as? YAMLError, error.reason.contains("aliases expand to more than") else { return XCTFail("\(error)") }
+            XCTAssertLessThanOrEqual(error.line, 6, "refused as soon as the count passes the limit")
         }
         // The count is exact: the mapping, 2 keys, [1, 2] (3 nodes) and [*x, *x] (1 + 3 + 3).
-        XCTAssertEqual(try YAMLExpansionCheck.measure("a: &x [1, 2]\nb: [*x, *x]\n"), .init(nodes: 13, depth: 2))
+        XCTAssertNoThrow(try YAMLReader.parse("a: &x [1, 2]\nb: [*x, *x]\n", maximumNodes: 13))
+        XCTAssertThrowsError(try YAMLReader.parse("a: &x [1, 2]\nb: [*x, *x]\n", maximumNodes: 12))
     }
 
     // MARK: checkpoints

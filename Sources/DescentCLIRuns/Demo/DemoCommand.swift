@@ -296,10 +296,15 @@ package struct DemoCommand: AsyncParsableCommand {
     /// batch size, seed, schedule, epochs and sharpness tracking; the rate written in full (no rounding), or none
     /// (`rate` nil: train chooses it, as the demo's main run did: the same range test and race, the same rate).
     static func trainArguments(rate: Double?, epochs: Int, schedule: String?, trackSharpness: Int) -> [String] {
-        ["descent", "train", "--dataset", "digits", "--hidden", hidden.map(String.init).joined(separator: ","),
-         "--optimizer", "sgd", "--momentum", "\(momentum)", "--batch-size", "\(batchSize)", "--seed", "0"]
-            + (rate.map { ["--learning-rate", "\($0)"] } ?? []) + (schedule.map { ["--schedule", $0] } ?? [])
-            + ["--epochs", "\(epochs)", "--track-sharpness", "\(trackSharpness)"]
+        // Built step by step: one expression of `+`, `??` and literals took the type checker 13.6 s.
+        var arguments: [String] = ["descent", "train", "--dataset", "digits",
+                                   "--hidden", hidden.map(String.init).joined(separator: ","),
+                                   "--optimizer", "sgd", "--momentum", "\(momentum)",
+                                   "--batch-size", "\(batchSize)", "--seed", "0"]
+        if let rate { arguments += ["--learning-rate", "\(rate)"] }
+        if let schedule { arguments += ["--schedule", schedule] }
+        arguments += ["--epochs", "\(epochs)", "--track-sharpness", "\(trackSharpness)"]
+        return arguments
     }
 
     /// The explorer page of the demo: plain gradient descent on the bowl at 0.01, 0.5 and 1.05.

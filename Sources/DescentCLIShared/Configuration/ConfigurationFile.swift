@@ -1,10 +1,9 @@
 import DescentFiles
 import Foundation
-import Yams
 
 /// A configuration file of `descent train --config FILE`: flat `key = value` pairs whose keys are
 /// the command's long flag names (`learning-rate` or `learning_rate`), read from TOML (`.toml`,
-/// through DescentFiles' `TOMLReader`) or YAML (`.yaml`, `.yml`, through Yams), chosen by the file's extension.
+/// through DescentFiles' `TOMLReader`) or YAML (`.yaml`, `.yml`, through DescentFiles' `YAMLReader`), chosen by the file's extension.
 ///
 /// ```toml
 /// # digits.toml
@@ -138,108 +137,37 @@ package struct ConfigurationFile: Equatable {
         return object.keys.sorted().compactMap { key in object[key].map { Entry(key: key, value: value($0), line: nil) } }
     }
 
+    /// A YAML mapping of keys to values, read by DescentFiles' `YAMLReader` (YAML 1.2; what YAML 1.1 reads
+    /// otherwise, such as `010` or `yes`, is refused in words, and aliases are counted before they are expanded).
     private static func yamlEntries(_ text: String, path: String) throws -> [Entry] {
-        // Aliases are counted (and nesting measured) before anything is expanded (YAMLExpansionCheck).
+        let document: YAMLValue?
         do {
-            _ = try YAMLExpansionCheck.measure(text)
-        } catch let problem as YAMLExpansionCheck.Problem {
-            switch problem {
-            case let .tooManyNodes(line):
-                throw ConfigurationError(path: path, line: line, reason: "its aliases expand to more than \(YAMLExpansionCheck.maximumNodes) "
-                    + "values (a configuration holds a few dozen); nothing was expanded")
-            case let .tooDeep(line):
-                throw ConfigurationError(path: path, line: line, reason: "it nests more than \(YAMLExpansionCheck.maximumDepth) deep")
+            document = try YAMLReader.parse(text)
+        } catch let error as YAMLError {
+            let near = error.near.isEmpty ? "" : " (near '\(error.near)')"
+            switch error.kind {
+            case .invalid:
+                throw ConfigurationError(path: path, line: error.line, reason: "not valid YAML: \(error.reason) at column \(error.column)" + near)
+            case .refused:
+                throw ConfigurationError(path: path, line: error.line, reason: error.reason)
             }
         }
-        let document: Node?
-        do {
-            document = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            let (line, reason) = yamlProblem(error)
-            throw ConfigurationError(path: path, line: line, reason: "not valid YAML" + reason)
-        } catch {
-            throw ConfigurationError(path: path, reason: "not valid YAML (\(CaretExcerpt.cut("\(error)")))")
+        guard let document, document != .null else { return [] }   // an empty file sets nothing
+        guard case let .mapping(mapping) = document else {
+            throw ConfigurationError(path: path, line: 1, reason: "the file must be a mapping of keys to values, not \(document.kindDescription)")
         }
-        guard let document else { return [] }   // an empty file sets nothing
-        guard let mapping = document.mapping else {
-            throw ConfigurationError(path: path, line: document.mark.map { $0.line }, reason: "the file must be a mapping of keys to values")
-        }
-        func value(_ node: Node, key: String) throws -> Value {
+        func value(_ node: YAMLValue) -> Value {
             switch node {
-            case let .scalar(scalar):
-                // Quoted text is a string; a plain scalar is read as YAML's core types are.
-                guard scalar.style == .plain || scalar.style == .any else { return .string(scalar.string) }
-                if node.null != nil { return .other("null") }
-                if let value = node.bool { return .boolean(value) }
-                if let value = node.int {
-                    try Self.checkDecimal(scalar.string, key: key, path: path, line: node.mark?.line)
-                    return .integer(value)
-                }
-                if let value = node.float {
-                    try Self.checkDecimal(scalar.string, key: key, path: path, line: node.mark?.line)
-                    return .number(value)
-                }
-                return .string(scalar.string)
-            case let .sequence(sequence): return .list(try sequence.map { try value($0, key: key) })
+            case let .string(text): return .string(text)
+            case let .integer(number): return .integer(Int(number))
+            case let .float(number): return .number(number)
+            case let .boolean(on): return .boolean(on)
+            case .null: return .other("null")
+            case let .sequence(items): return .list(items.map(value))
             case .mapping: return .other("a mapping")
-            case .alias: return .other("an alias")
             }
         }
-        var entries: [Entry] = []
-        for (key, node) in mapping {
-            guard let name = key.scalar?.string else {
-                throw ConfigurationError(path: path, line: key.mark.map { $0.line }, reason: "a key must be a plain name")
-            }
-            entries.append(Entry(key: name, value: try value(node, key: name), line: key.mark.map { $0.line }))
-        }
-        return entries
-    }
-
-    /// Refuses a YAML number that YAML 1.1 and decimal reading disagree on, or that only YAML 1.1
-    /// reads as a number: a leading zero (`010` is octal 8 in YAML 1.1, 10 in YAML 1.2, an error in
-    /// TOML and JSON), `0o`/`0x`/`0b` prefixes, `_` between digits, and base-60 `1:30` (90).
-    static func checkDecimal(_ text: String, key: String, path: String, line: Int?) throws {
-        let unsigned = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
-        let digits = unsigned.prefix { $0.isASCII && $0.isNumber }
-        let special = [".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"].contains(String(unsigned))
-        let leadingZero = digits.count > 1 && digits.first == "0"
-        guard special || (!leadingZero && !unsigned.contains(where: { "_:xXoObB".contains($0) })) else {
-            throw ConfigurationError(path: path, line: line, reason: "'\(CaretExcerpt.cut(key))': \(CaretExcerpt.cut(text)) is not a decimal number "
-                + "(YAML 1.1 reads leading zeros as octal, '_' and ':' as digits); write it in decimal digits, e.g. "
-                + (leadingZero ? String(Int(digits.drop { $0 == "0" }) ?? 0) : "10"))
-        }
-    }
-
-    /// A Yams error as one line: the line (1-based) and ": PROBLEM at column C (near 'TEXT')", the text
-    /// cut to about 40 characters around the column (Yams's own description spans lines and echoes
-    /// whole lines, however long).
-    static func yamlProblem(_ error: YamlError) -> (line: Int?, reason: String) {
-        func near(_ yaml: String, _ mark: Mark) -> String {
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            guard mark.line >= 1, mark.line <= lines.count else { return "" }
-            let characters = Array(lines[mark.line - 1].unicodeScalars.map(Character.init))
-            let index = Swift.min(Swift.max(mark.column - 1, 0), characters.count)
-            let start = Swift.max(0, index - 20), end = Swift.min(characters.count, index + 20)
-            let shown = (start > 0 ? "…" : "") + String(characters[start..<end]) + (end < characters.count ? "…" : "")
-            return shown.trimmingCharacters(in: .whitespaces).isEmpty ? "" : " (near '\(shown)')"
-        }
-        func words(_ context: YamlError.Context?, _ problem: String) -> String {
-            // libyaml's own words (fixed texts, not the input): whole.
-            [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-        }
-        switch error {
-        case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml),
-             let .composer(context, problem, mark, yaml):
-            return (mark.line, ": \(words(context, problem)) at column \(mark.column)" + near(yaml, mark))
-        case let .reader(problem, offset, _, yaml):
-            let before = offset.map { yaml.utf8.prefix(Swift.max(0, $0)) }
-            let line = before.map { $0.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
-            return (line, ": " + CaretExcerpt.cut(problem))
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return (context.mark.line, ": the key '\(CaretExcerpt.cut(duplicates.sorted().first ?? ""))' is given twice")
-        default:
-            return (nil, " (" + CaretExcerpt.cut("\(error)".split(separator: "\n").first.map(String.init) ?? "") + ")")
-        }
+        return mapping.keys.compactMap { key in mapping[key].map { Entry(key: key, value: value($0), line: mapping.lines[key]) } }
     }
 }
 

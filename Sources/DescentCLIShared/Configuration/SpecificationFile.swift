@@ -61,7 +61,7 @@ package enum SpecificationFile {
         return (spec, keys)
     }
 
-    /// Sets `field` from a file's value: text as a flag takes it (YAML 1.1 reads `5e-2` as text), numbers, true/false,
+    /// Sets `field` from a file's value: text as a flag takes it ("5e-2" in quotes), numbers, true/false,
     /// a list of whole numbers (widths) or of names (columns, joined with commas).
     private static func set(_ field: RunSpecification.Field, from value: ConfigurationFile.Value, in spec: inout RunSpecification) throws {
         let mismatch = RunSpecificationError(field: field.key, reason: "must be \(expected(field.kind)), not \(value.described)")

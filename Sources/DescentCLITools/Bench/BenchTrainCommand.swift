@@ -107,6 +107,8 @@ struct BenchTrainCommand: AsyncParsableCommand {
             if let reduction = outcome.gradientReduction { profileLine += ", \(reduction.rawValue)" }
             profileLine += "): " + phases.joined(separator: ", ")
             profileLine += ", measured \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.total)))"
+            profileLine += "; outside the phases: between them \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.betweenPhases)))"
+            profileLine += ", epochs' work \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.epochWork)))"
             print(profileLine)
         }
         if json {

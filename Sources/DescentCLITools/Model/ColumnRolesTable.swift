@@ -71,7 +71,8 @@ struct ColumnRolesTable {
                     }
                 case .numeric, .boolean:
                     training = (column.role == .boolean ? "0/1, " : "") + (column.numberFormat == .thousandsSeparators
-                        ? "read as 1,234 = 1234, " : column.numberFormat == .decimalComma ? "read as 27,5 = 27.5, " : "") + "standardised"
+                        ? "read as 1,234 = 1234, " : column.numberFormat == .decimalComma ? "read as 27,5 = 27.5, "
+                        : column.numberFormat.isAccounting ? "read as ($1,234.50) = -1234.5, 12% = 12, " : "") + "standardised"
                     if column.missing > 0 {
                         training += ", missing → median \(String(format: "%.4g", encoding?.median ?? 0)) + \(column.name)_missing"
                     }
@@ -134,7 +135,8 @@ extension InspectCommand {
         texts = TabularDataset.plainTexts(texts, format: profile.columns[targetIndex].numberFormat)
         let targets = try TabularDataset.targets(texts: texts, lines: lines, task: options.task, file: file, column: targetIndex, name: targetName)
         print("\(file): \(table.count) rows, \(table.header.count) columns"
-              + (table.delimiter == RawTable.comma ? "" : " (separated by \(RawTable.named(table.delimiter)))"))
+              + (table.delimiter == RawTable.comma ? "" : " (separated by \(RawTable.named(table.delimiter)))")
+              + (table.readAsWindows1252 ? " (not UTF-8: read as Windows-1252, Latin-1)" : ""))
         for line in roles.lines { print(line) }
         let dropped = table.count - texts.count
         if dropped > 0 { print("rows without a target (dropped in training): \(dropped)") }

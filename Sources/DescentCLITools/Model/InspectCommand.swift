@@ -89,7 +89,7 @@ package struct InspectCommand: AsyncParsableCommand {
         let table = try RawTable.read(path: file)
         let profile = try TabularProfile(table: table, options: options)
         let roles = try ColumnRolesTable(table: table, profile: profile, options: options)
-        guard profile.isPlainNumeric && profile.columns[profile.targetIndex].missing == 0 && table.delimiter == RawTable.comma else {
+        guard profile.isPlainNumeric && profile.columns[profile.targetIndex].missing == 0 && table.isPlainCSV else {
             try inspectRawTable(table: table, profile: profile, roles: roles, options: options)
             return
         }

@@ -36,11 +36,14 @@ public struct ColumnEncoding: Codable, Sendable, Equatable {
     public var numberFormat: NumberFormat?
     /// Numeric, from a column of dates: the part of each cell's date this input is (`name.part` in `denseNames`).
     public var datePart: DatePart?
+    /// A date column written with the year last: the order of its day and month (nil: year first, or a month's name).
+    public var dateOrder: DateOrder?
 
     enum CodingKeys: String, CodingKey {
         case name, kind, median, mean, levels
         case standardDeviation = "standard_deviation", missingIndicator = "missing_indicator", trueText = "true_text"
         case embeddingDimension = "embedding_dimension", numberFormat = "number_format", datePart = "date_part"
+        case dateOrder = "date_order"
     }
 
     public static let unknownLevel = "(unknown)"

@@ -5,7 +5,7 @@
 /// | `numeric` | every non-missing cell is a number | median-filled, `<name>_missing` indicator, standardised |
 /// | `boolean` | two values: yes/no, true/false, y/n, t/f or the numbers 0/1 | 0/1, then as numeric |
 /// | `categorical` | text (or `--categorical`) | one-hot up to 10 levels, a learned embedding above |
-/// | `date` | every non-missing cell a year-first date (`2016-08-15`, `2016/01/01 00:47:36`) | `DatePart`s, each as numeric |
+/// | `date` | every non-missing cell a date (`2016-08-15`, `2016/01/01 00:47:36`, `Dec 31 2020`, `31/12/2020` in the column's order) | `DatePart`s, each as numeric |
 /// | `identifier` | every value distinct: sequential integers (1, 2, 3 …) or text keys | dropped |
 /// | `constant` | a single value in every row (or no value at all) | dropped |
 /// | `ignored` | named by `--ignore` | dropped |

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the numbers of a raw table's column are written, found by `TabularProfile` and kept in the model file
 /// (`ColumnEncoding.numberFormat`, `TargetEncoding.numberFormat`) so that prediction reads a file as training did.
 ///
@@ -9,7 +11,15 @@
 ///   optionally with points grouping the digits in threes (`1.234,5`); integers are read too. A point elsewhere
 ///   (`1.5`) is not a number.
 ///
+/// * `accounting`, `accountingDecimalComma`: numbers as a spreadsheet's currency, percent and accounting formats show
+///   them, in the grouping of `thousandsSeparators` or `decimalComma`: a currency sign before or after (`$1,234.50`,
+///   `-$5`, `12,50 €`), a percent sign after (`13.99%`, read as 13.99), a negative in parentheses (`(3.936)`,
+///   `($1,234.50)`); plain numbers are read too.
+///
 /// ```swift
+/// NumberFormat.accounting.parse("($1,234.50)")        // -1234.5
+/// NumberFormat.accounting.parse("13.99%")             // 13.99
+/// NumberFormat.accountingDecimalComma.parse("12,50 €") // 12.5
 /// NumberFormat.thousandsSeparators.parse("215,000")   // 215000
 /// NumberFormat.thousandsSeparators.parse("2,5")       // nil
 /// NumberFormat.decimalComma.parse("-79,5")            // -79.5
@@ -20,6 +30,34 @@ public enum NumberFormat: String, Codable, Sendable, CaseIterable {
     case plain
     case thousandsSeparators = "thousands_separators"
     case decimalComma = "decimal_comma"
+    case accounting
+    case accountingDecimalComma = "accounting_decimal_comma"
+
+    /// The signs a currency, percent or accounting format adds around a number.
+    static let currencySigns: Set<Character> = ["$", "€", "£", "¥"]
+    static let decorations: Set<Character> = currencySigns.union(["%", "(", ")"])
+
+    /// The number inside a decorated cell and whether it is negative: "($1,234.50)" → ("1,234.50", true),
+    /// "-$5" → ("5", true), "13.99%" → ("13.99", false); nil when a sign is left over or the body is empty.
+    static func undecorated(_ text: String) -> (body: String, negative: Bool)? {
+        var body = Substring(text.trimmingCharacters(in: .whitespaces))
+        var negative = false
+        if body.first == "(" && body.last == ")" {
+            negative = true
+            body = body.dropFirst().dropLast()
+        }
+        func trim() { while let first = body.first, first == " " || first == "\u{00A0}" { body = body.dropFirst() }
+                      while let last = body.last, last == " " || last == "\u{00A0}" { body = body.dropLast() } }
+        trim()
+        if !negative, body.first == "-" { negative = true; body = body.dropFirst() }
+        if let first = body.first, currencySigns.contains(first) { body = body.dropFirst(); trim() }
+        else if let last = body.last, currencySigns.contains(last) { body = body.dropLast(); trim() }
+        if body.last == "%" { body = body.dropLast(); trim() }
+        if !negative, body.first == "-" { negative = true; body = body.dropFirst() }
+        guard let first = body.first, first.isASCII, first.isNumber || first == ".",
+              !body.contains(where: { decorations.contains($0) }) else { return nil }
+        return (String(body), negative)
+    }
 
     /// The value of `text` written in this format, nil when it is not a number so written.
     public func parse(_ text: String) -> Double? {
@@ -42,8 +80,16 @@ public enum NumberFormat: String, Codable, Sendable, CaseIterable {
             guard plain.utf8.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-")
                                             || $0 == UInt8(ascii: "+") }) else { return nil }
             return NumberParser.parse(plain)
+        case .accounting, .accountingDecimalComma:
+            if let value = NumberParser.parse(text) { return value }
+            guard let (body, negative) = Self.undecorated(text),
+                  let value = (self == .accounting ? NumberFormat.thousandsSeparators : .decimalComma).parse(body) else { return nil }
+            return negative ? -value : value
         }
     }
+
+    /// Whether the format reads currency, percent and accounting signs.
+    public var isAccounting: Bool { self == .accounting || self == .accountingDecimalComma }
 
     /// Whether `text` is a sign, one to three digits, one or more groups of `group` and three digits, then optionally
     /// `decimal` and digits: "1,234", "-12,345,678.25" for (",", ".").
@@ -74,16 +120,21 @@ public enum NumberFormat: String, Codable, Sendable, CaseIterable {
     /// plain numbers: nil when some cell without a comma is not a plain number, or no format reads them all, or a format
     /// would read a plain number otherwise — unless that number is written in the format's own grouping (in a column
     /// with decimal commas, "1.013" beside "1.009,5" is 1013). In a file separated by `;` a decimal comma is tried
-    /// first (European spreadsheets), else thousands separators first — "1,234" reads as either.
+    /// first (European spreadsheets), else thousands separators first — "1,234" reads as either. Cells with a currency,
+    /// percent or parenthesis sign are tried in the accounting formats (in the same order) when no other reads them all.
     static func detect(_ texts: some Collection<String>, delimiter: UInt8) -> NumberFormat? {
         let unusual = texts.filter { NumberParser.parse($0).map { !$0.isFinite } ?? true }
-        guard !unusual.isEmpty, unusual.allSatisfy({ $0.contains(",") }) else { return nil }
-        let order: [NumberFormat] = delimiter == UInt8(ascii: ";") ? [.decimalComma, .thousandsSeparators]
+        guard !unusual.isEmpty else { return nil }
+        let decorated = unusual.contains { $0.contains(where: { decorations.contains($0) }) }
+        guard unusual.allSatisfy({ $0.contains(",") || $0.contains(where: { decorations.contains($0) }) }) else { return nil }
+        var order: [NumberFormat] = delimiter == UInt8(ascii: ";") ? [.decimalComma, .thousandsSeparators]
             : [.thousandsSeparators, .decimalComma]
+        if decorated { order = order.map { $0 == .decimalComma ? .accountingDecimalComma : .accounting } }
         return order.first { format in
             texts.allSatisfy { text in
                 guard let value = format.parse(text), value.isFinite, Float(value).isFinite else { return false }
-                if format == .decimalComma && isGrouped(text, group: UInt8(ascii: "."), decimal: UInt8(ascii: ",")) { return true }
+                if (format == .decimalComma || format == .accountingDecimalComma)
+                    && isGrouped(text, group: UInt8(ascii: "."), decimal: UInt8(ascii: ",")) { return true }
                 return NumberParser.parse(text).map { $0 == value } ?? true
             }
         }

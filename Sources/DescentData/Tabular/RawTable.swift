@@ -5,11 +5,12 @@ import Foundation
 /// the input of column-role inference (`TabularProfile`) and of `TabularPreprocessing`, which decide
 /// what the cells mean.
 ///
-/// Quoting follows RFC 4180 (`"a, b"`); a UTF-8 byte-order mark is skipped; blank lines are skipped; lines may
+/// Quoting follows RFC 4180 (`"a, b"`); a UTF-8 byte-order mark is skipped; a file that is not UTF-8 is read as
+/// Windows-1252 (Latin-1 and Excel's "CSV" on Windows; `readAsWindows1252`); blank lines are skipped; lines may
 /// end in `\n` or `\r\n`. The delimiter is found in the header line (`delimiter(of:)`): a comma when the line
 /// holds one outside quotes, else the most frequent of `;`, tab and `|` (a European spreadsheet's export, a TSV
 /// file), so `a;b;y` is three columns. An empty column name in the header (R's `write.csv` row names) is read as
-/// `column_N` (N from 1). A row with a different number of cells than the header is an error naming its line
+/// `column_N` (N from 1), a repeated name `name.1`, `name.2` (pandas' names). A row with a different number of cells than the header is an error naming its line
 /// (with a hint when the row is separated by another delimiter than the header: a file must use one).
 ///
 /// ```swift
@@ -35,6 +36,13 @@ public struct RawTable: Sendable, Equatable {
     public var contentSHA256: String?
     /// The byte that separates the cells: `,` (`comma`), or `;`, tab or `|` when the header line is separated by one.
     public var delimiter: UInt8 = RawTable.comma
+    /// Whether the bytes were not UTF-8 and were read as Windows-1252 (`Windows1252`: Excel's "CSV" on Windows, Latin-1).
+    public var readAsWindows1252 = false
+    /// Whether a header name was empty or repeated and was renamed (`column_N`, `name.1`).
+    public var renamedHeader = false
+    /// Whether the plain-numbers reader (`Dataset.loadCSV`) reads these bytes as they are: commas, UTF-8, no header name
+    /// renamed. Else a table of numbers goes through `TabularDataset` too.
+    public var isPlainCSV: Bool { delimiter == RawTable.comma && !readAsWindows1252 && !renamedHeader }
 
     public init(file: String, header: [String], rows: [[String]], lines: [Int], contentSHA256: String? = nil) {
         self.file = file
@@ -97,7 +105,10 @@ public struct RawTable: Sendable, Equatable {
 
     /// Parses CSV bytes held in memory; `file` names them in errors.
     public static func parse(bytes: [UInt8], file: String) throws -> RawTable {
-        try CSVTable.checkText(bytes, file: file)
+        if bytes.starts(with: [0x93] + Array("NUMPY".utf8)) { try CSVTable.checkText(bytes, file: file) }
+        // Not UTF-8: Windows-1252 (Latin-1), where every byte is a character, as Excel on Windows saves "CSV".
+        let isWindows1252 = CSVTable.firstNonUTF8(bytes) != nil
+        let bytes = isWindows1252 ? Windows1252.utf8(from: bytes) : bytes
         let delimiter = Self.delimiter(of: bytes.prefix(1 << 20))
         return try bytes.withUnsafeBufferPointer { buffer in
             var tokenizer = CSVTokenizer(bytes: buffer, file: file, delimiter: delimiter)
@@ -105,7 +116,8 @@ public struct RawTable: Sendable, Equatable {
             guard let headerLine = try tokenizer.nextRecord(&fields) else {
                 throw DataError.invalidCSV(file: file, "the file is empty: expected a header row naming the columns")
             }
-            let header = try Self.header(fields.map { tokenizer.string($0) }, file: file, line: headerLine)
+            let names = fields.map { tokenizer.string($0) }
+            let header = try Self.header(names, file: file, line: headerLine)
             let width = header.count
             var rows: [[String]] = []
             var lines: [Int] = []
@@ -120,25 +132,33 @@ public struct RawTable: Sendable, Equatable {
             guard !rows.isEmpty else { throw DataError.invalidCSV(file: file, "no data rows after the header") }
             var table = RawTable(file: file, header: header, rows: rows, lines: lines)
             table.delimiter = delimiter
+            table.readAsWindows1252 = isWindows1252
+            table.renamedHeader = header != names
             return table
         }
     }
 
     /// The header row's names checked: an empty name (R's `write.csv` leaves the row-name column unnamed) becomes
-    /// "column_N", as pandas' "Unnamed: N"; a header of one empty name, or a name twice, is an error.
+    /// "column_N", as pandas' "Unnamed: N"; a name seen before in the row becomes "name.1" (then ".2" …), as pandas
+    /// renames it; a header of one empty name is an error.
     static func header(_ names: [String], file: String, line: Int) throws -> [String] {
         var header = names
         if header.count == 1 && header[0].isEmpty {
             throw DataError.malformedCSV(file: file, line: line, column: 1, columnName: nil, "empty column name in the header row")
         }
         for index in header.indices where header[index].isEmpty { header[index] = "column_\(index + 1)" }
-        var seen: [String: Int] = [:]
-        for (index, name) in header.enumerated() {
-            if let first = seen[name] {
-                throw DataError.malformedCSV(file: file, line: line, column: index + 1, columnName: name,
-                    "the column name \"\(name)\" appears twice (columns \(first + 1) and \(index + 1)); give each column its own name")
+        // A name seen before becomes "name.1", "name.2" … (the first suffix no column has), as pandas' read_csv renames it.
+        var taken = Set(header)
+        var seen: Set<String> = []
+        for index in header.indices {
+            let name = header[index]
+            if seen.contains(name) {
+                var suffix = 1
+                while taken.contains("\(name).\(suffix)") { suffix += 1 }
+                header[index] = "\(name).\(suffix)"
+                taken.insert(header[index])
             }
-            seen[name] = index
+            seen.insert(header[index])
         }
         return header
     }

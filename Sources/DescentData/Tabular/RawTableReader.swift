@@ -4,7 +4,8 @@
 ///
 /// The rules are `RawTable.read`'s (RFC 4180 quoting, blank lines skipped, an empty header name read as
 /// `column_N`, a row with another number of cells than the header an error naming its line), applied one
-/// block (`CSVRecordBlocks`) at a time; each block's rows keep their lines in the file.
+/// block (`CSVRecordBlocks`) at a time; each block's rows keep their lines in the file. A block that is not UTF-8 is
+/// read as Windows-1252 (`Windows1252`), as `RawTable.read` reads such a file.
 ///
 /// ```swift
 /// // new.csv: the penguins' columns in any order, 1,000,000 rows
@@ -30,7 +31,7 @@ public final class RawTableReader {
     /// - Throws: `DataError` naming the file: no such file, an empty file, an empty or repeated column name.
     public init(path: String, blockSize: Int = 4 << 20) throws {
         file = path
-        blocks = try CSVRecordBlocks(path: path, blockSize: blockSize)
+        blocks = try CSVRecordBlocks(path: path, blockSize: blockSize, readsWindows1252: true)
         var found: (names: [String], line: Int)?
         var delimiter = RawTable.comma
         while found == nil {

@@ -58,12 +58,12 @@ extension TabularPreprocessing {
                     var value = Double(column.median ?? 0)
                     if !isMissing {
                         let parsed = column.kind == .boolean ? Self.booleanValue(cell, trueText: column.trueText ?? "1")
-                            : column.datePart.map { part in DateCell.parse(cell).map(part.value) }
+                            : column.datePart.map { part in DateCell.parse(cell, order: column.dateOrder ?? .yearFirst).map(part.value) }
                             ?? (column.numberFormat ?? .plain).parse(cell)
                         guard let parsed, parsed.isFinite, Float(parsed).isFinite else {
                             malformedPerColumn[number] += 1
                             let detail = column.kind == .boolean ? "\"\(cell.prefix(80))\" is not a value of this yes/no column"
-                            : column.datePart != nil ? "\"\(cell.prefix(80))\" is not a date (year first: 2016-08-15)"
+                            : column.datePart != nil ? "\"\(cell.prefix(80))\" is not a date (" + Self.dateExample(column.dateOrder) + ")"
                             : TabularProfile.notANumber(cell)
                             failure = failure ?? DataError.malformedCSV(file: table.file, line: table.lines[row],
                                                                         column: positions[number] + 1, columnName: column.name, detail)
@@ -149,4 +149,13 @@ extension TabularPreprocessing {
         cell == ColumnEncoding.unknownLevel || cell == ColumnEncoding.otherLevel || cell == ColumnEncoding.missingLevel
     }
 
+
+    /// How a date column's cells are written, for an error: "year first: 2016-08-15", "day first: 31/12/2016".
+    static func dateExample(_ order: DateOrder?) -> String {
+        switch order ?? .yearFirst {
+        case .yearFirst: return "year first: 2016-08-15"
+        case .dayFirst: return "day first: 31/12/2016"
+        case .monthFirst: return "month first: 12/31/2016"
+        }
+    }
 }

@@ -167,11 +167,12 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         var missing = 0
         for row in trainingRows {
             let cell = table.rows[row][column.index]
-            if missingCells.contains(cell) { missing += 1 } else if let date = DateCell.parse(cell) { dates.append(date) } else { missing += 1 }
+            if missingCells.contains(cell) { missing += 1 } else if let date = DateCell.parse(cell, order: column.dateOrder) { dates.append(date) } else { missing += 1 }
         }
         return DatePart.parts(withTime: dates.contains { $0.secondsOfDay != nil }).enumerated().map { number, part in
             var encoding = ColumnEncoding(name: column.name, kind: .numeric)
             encoding.datePart = part
+            encoding.dateOrder = column.dateOrder == .yearFirst ? nil : column.dateOrder
             fitNumber(&encoding, values: dates.map { part.value(of: $0) }, missing: missing)
             if number > 0 { encoding.missingIndicator = nil }
             return encoding
@@ -189,15 +190,17 @@ public struct TabularPreprocessing: Codable, Sendable, Equatable {
         return "1"
     }
 
-    /// A boolean cell as 0 or 1 (nil: not a value of the column's pair).
+    /// A boolean cell as 0 or 1 (nil: not a value of the column's pair); in a column of 0 and 1, any number as itself.
     static func booleanValue(_ cell: String, trueText: String) -> Double? {
         let lowered = cell.lowercased()
         if lowered == trueText { return 1 }
         if trueText != "1" {
             return TabularProfile.booleanPairs.first { $0.contains(trueText) }?.contains(lowered) == true ? 0 : nil
         }
-        guard let value = NumberParser.parse(cell) else { return nil }
-        return value == 1 ? 1 : value == 0 ? 0 : nil
+        // A column of 0 and 1 in training is a column of numbers that had two values there: a count seen 0 or 1 times
+        // in training (grants' ci_dept_2983) may be 2 in a later row, read as the number it is, not refused.
+        guard let value = NumberParser.parse(cell), value.isFinite else { return nil }
+        return value
     }
 
     static func median(_ values: [Double]) -> Double {

@@ -17,6 +17,8 @@ public struct ColumnProfile: Sendable, Equatable {
     public var isNumeric = false
     /// How the column's numbers are written (`plain` unless every cell reads in another format: "1,234", "27,5").
     public var numberFormat: NumberFormat = .plain
+    /// A date column's order of fields (`yearFirst` unless its dates are written `31/12/2020` or `12/31/2020`).
+    public var dateOrder: DateOrder = .yearFirst
 
     public init(name: String, index: Int, role: ColumnRole, distinct: Int, missing: Int, reason: String) {
         self.name = name
@@ -44,7 +46,8 @@ public struct ColumnProfile: Sendable, Equatable {
 ///    least 10 distinct text values (ZIP codes beside ZIP+4 codes "98115-4820"), which makes the column
 ///    categorical, as pandas reads it: a typo is a value seen once, and one of a few; numbers written with thousands
 ///    separators (`"1,234"`) or decimal commas (`27,5`, in a file of `;`) are numbers (`NumberFormat`);
-/// 6. a column of year-first dates (`2016-08-15`, `2016/01/01 00:47:36`; `DateCell`) is a date: its parts
+/// 6. a column of dates (`2016-08-15`, `2016/01/01 00:47:36`, `Dec 31 2020`, `31/12/2020` or `12/31/2020` in the order the
+///    column shows, `DateOrder`; `DateCell`) is a date: its parts
 ///    (`DatePart`: days since 1970, year, month, day, day of week, day of year, hour) are numeric inputs;
 /// 7. a text column whose every value is distinct (and present), or of at least 20 present cells 95% distinct
 ///    (licence numbers with a few repeats), is an identifier (names, keys);
@@ -175,7 +178,8 @@ public struct TabularProfile: Sendable, Equatable {
         let present = table.count - missing
         func make(_ role: ColumnRole, _ reason: String) -> ColumnProfile {
             let written = format == .thousandsSeparators ? " (written with thousands separators: 1,234)"
-                : format == .decimalComma ? " (written with decimal commas: 27,5)" : ""
+                : format == .decimalComma ? " (written with decimal commas: 27,5)"
+                : format.isAccounting ? " (written with currency, percent or accounting signs: $1,234.50, 12%, (3.5))" : ""
             var profile = ColumnProfile(name: name, index: column, role: role, distinct: distinct, missing: missing, reason: reason + written)
             profile.isNumeric = textCells == 0 && distinct > 0
             profile.numberFormat = format
@@ -202,9 +206,13 @@ public struct TabularProfile: Sendable, Equatable {
         if distinct == 1 && missing == 0 && table.count >= 2 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
         // Year-first dates (and times): numbers of the date (DatePart), not categories of days never seen again.
         if textCells == present, distinct >= 2 {
-            let dates = counts.keys.map(DateCell.parse)
-            if dates.allSatisfy({ $0 != nil }) {
-                return make(.date, dates.contains { $0?.secondsOfDay != nil } ? "dates and times" : "dates")
+            let keys = Array(counts.keys)
+            if let order = keys.allSatisfy({ DateCell.parse($0) != nil }) ? .yearFirst : DateCell.order(of: keys, delimiter: table.delimiter) {
+                let dates = keys.map { DateCell.parse($0, order: order) }
+                var profile = make(.date, (dates.contains { $0?.secondsOfDay != nil } ? "dates and times" : "dates")
+                                   + (order == .dayFirst ? ", day first (31/12/2020)" : order == .monthFirst ? ", month first (12/31/2020)" : ""))
+                profile.dateOrder = order
+                return profile
             }
         }
         if distinct <= 2 {

@@ -27,6 +27,15 @@ extension Tensor {
         return finite
     }
 
+    /// Writes through `body`, which returns whether every element is finite, having checked them as it wrote them
+    /// (while they were in cache); when it says so, `isFinite` answers without reading them again. The check fused
+    /// into the pass that writes, as the backward passes of `affine` and `conv2d` do: for the data-parallel sum of
+    /// the gradients, which the optimizer's finite-gradient check would otherwise read once more.
+    package mutating func writeRecordingFiniteness(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Bool)
+        rethrows {
+        if try withUnsafeMutableBufferPointer(body) { storage.isKnownFinite = true }
+    }
+
     /// Checks `isFinite` now (while the buffer is in cache) and returns the tensor.
     func checkedForFiniteness() -> Tensor {
         _ = isFinite

@@ -33,6 +33,10 @@ public struct RangeTestResult: Codable, Sendable, Equatable {
     /// True when a `StopRequest` ended the sweep before its last iteration (the series hold the iterations run);
     /// nil for a sweep that ran to its end or to divergence.
     public var interrupted: Bool?
+    /// With `LearningRateRangeTest.divergenceConfirmation` set: the rates at which the smoothed loss crossed the
+    /// blow-up threshold while the median of the recent raw losses stayed below it (a heavy-tailed batch, not a
+    /// blow-up), so the sweep went on; nil when the test stops at the first crossing.
+    public var unconfirmedBlowUps: [Double]? = nil
 
     /// Builds the result of a recorded curve: suggestions and confidence are computed from it.
     /// - Parameter parametersMoved: whether any step changed a weight (false: the sweep is flat).

@@ -64,7 +64,7 @@ public struct RunData {
             let table = try RawTable.read(path: csv)
             let found = try TabularProfile(table: table, options: options)
             if found.isPlainNumeric && found.columns[found.targetIndex].missing == 0 && tabular == nil
-                && savedCard?.preprocessing == nil && table.delimiter == RawTable.comma {
+                && savedCard?.preprocessing == nil && table.isPlainCSV {
                 data = try Dataset.loadCSV(path: csv, targetColumn: spec.target, task: spec.task)
             } else {
                 let loaded = try TabularDataset(table: table, options: options, validationFraction: spec.validationFraction,
