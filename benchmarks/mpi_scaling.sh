@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Data-parallel training on Open MPI against PyTorch DDP (gloo), in the same run (issue #24). About 2-3 minutes.
 #
-#   benchmarks/mpi_scaling.sh        (ROUNDS=3 EPOCHS=2 PYTHON=/work/venv/bin/python SKIP_BUILD= REALTIME=)
+#   benchmarks/mpi_scaling.sh        (ROUNDS=3 EPOCHS=2 PYTHON=/work/venv/bin/python SKIP_BUILD= REALTIME= BIND=none|core)
 #
 # The mlp-mnist workload of `descent bench train` (784-256-10 MLP, Adam 1e-3, 60,000 synthetic rows,
 # batch 128 per process), one thread per process, weak scaling (the global batch is processes x 128):
@@ -25,7 +25,8 @@ PYTHON="${PYTHON:-/work/venv/bin/python}"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 PREFIX=()
 [ -z "${REALTIME:-}" ] || PREFIX=(chrt -r 1)
-MPIRUN=("${PREFIX[@]}" mpirun --oversubscribe --bind-to none)
+BIND="${BIND:-none}"
+MPIRUN=("${PREFIX[@]}" mpirun --oversubscribe --bind-to "$BIND")
 
 [ -n "${SKIP_BUILD:-}" ] || swift build -c release --product descent >/dev/null
 DESCENT=.build/release/descent
