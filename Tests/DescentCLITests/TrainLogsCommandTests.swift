@@ -186,7 +186,7 @@ final class TrainLogsCommandTests: XCTestCase {
         XCTAssertTrue(result.standardError.contains("--tensorboard: '\(file)' is a file; give a directory"), result.standardError)
         let directoryLog = try CommandLineRunner.run(["train", "--dataset", "iris", "--epochs", "1", "--log", directory.path])
         XCTAssertEqual(directoryLog.status, 2)
-        XCTAssertTrue(directoryLog.standardError.contains("is not a regular file"), directoryLog.standardError)
+        XCTAssertTrue(directoryLog.standardError.contains("--log: cannot write '\(directory.path)': it is a directory"), directoryLog.standardError)
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "keep")
     }
 }
