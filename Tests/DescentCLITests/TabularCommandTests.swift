@@ -74,6 +74,32 @@ final class TabularCommandTests: XCTestCase {
     }
 
     /// Overrides, class weights, an embedded column and a log-transformed regression target, through the CLI.
+    /// A file saved as Latin-1 (Excel's "CSV" on Windows) trains, and the run says how its bytes were read; the
+    /// same table saved as UTF-8 says nothing of the kind.
+    func testALatin1FileTrainsAndSaysHowItWasRead() throws {
+        var text = "drink,size,y\n"
+        for row in 0..<60 { text += ["café", "thé", "eau"][row % 3] + ",\(row % 7),\(row % 3 == 0 ? "yes" : "no")\n" }
+        let utf8 = write("utf8.csv", text)
+        let latin1 = directory + "/latin1.csv"
+        XCTAssertTrue(FileManager.default.createFile(atPath: latin1, contents: try XCTUnwrap(text.data(using: .isoLatin1))))
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: latin1)), Data(text.utf8))   // é is one byte, 0xE9
+
+        let plain = try CommandLineRunner.run(["train", "--csv", latin1, "--target", "y", "--epochs", "2"])
+        XCTAssertEqual(plain.status, 0, plain.standardError)
+        XCTAssertTrue(plain.standardOutput.contains("The file is not UTF-8: read as Windows-1252 (Latin-1)"), plain.standardOutput)
+        let read = try CommandLineRunner.run(["train", "--csv", latin1, "--target", "y", "--epochs", "2", "--json"])
+        XCTAssertEqual(read.status, 0, read.standardError)
+        let preprocessing = try XCTUnwrap(try lastJSON(read.standardOutput)["preprocessing"] as? [String: Any])
+        XCTAssertEqual(preprocessing["text_encoding"] as? String, "windows-1252")
+        let columns = try XCTUnwrap(preprocessing["columns"] as? [[String: String]])
+        XCTAssertEqual(columns.first { $0["name"] == "drink" }?["role"], "categorical")
+
+        let asUTF8 = try CommandLineRunner.run(["train", "--csv", utf8, "--target", "y", "--epochs", "2", "--json"])
+        XCTAssertEqual(asUTF8.status, 0, asUTF8.standardError)
+        XCTAssertFalse(asUTF8.standardOutput.contains("Windows-1252"))
+        XCTAssertNil(try XCTUnwrap(try lastJSON(asUTF8.standardOutput)["preprocessing"] as? [String: Any])["text_encoding"])
+    }
+
     func testOverridesClassWeightsEmbeddingsAndLogTarget() throws {
         var text = "id,city,grade,member,price,buy\n"
         for row in 0..<200 {

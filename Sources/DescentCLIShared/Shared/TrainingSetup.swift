@@ -37,6 +37,8 @@ package struct TrainingSetup {
     package private(set) var profile: TabularProfile?
     /// Rows dropped because their target was missing.
     package private(set) var droppedRows = 0
+    /// Whether the CSV file was not UTF-8 and was read as Windows-1252 (`RunData.readAsWindows1252`).
+    package private(set) var readAsWindows1252 = false
 
     /// The setup of the run `spec` describes (its data, preprocessing and model; `batchSize` sizes the memory
     /// check, as the activations of one minibatch are in memory at a time). `model` `.cnn` builds
@@ -62,6 +64,7 @@ package struct TrainingSetup {
         }
         (data, preprocessing, profile, droppedRows, standardizer) = (prepared.data, prepared.preprocessing, prepared.profile,
                                                                      prepared.droppedRows, prepared.standardizer)
+        readAsWindows1252 = prepared.readAsWindows1252
         let split = prepared.split
         // --validation-fraction 0 asks for no validation part; any other fraction must leave one.
         guard split.validation.count > 0 || validationFraction == 0 else {

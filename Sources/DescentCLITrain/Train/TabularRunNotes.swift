@@ -18,6 +18,8 @@ struct TabularRunNotes {
     var ignoredColumns: [String] = []
     var reasons: [String: String] = [:]
     var droppedRows = 0
+    /// The file was not UTF-8 and was read as Windows-1252 (said before training; `text_encoding` in the JSON).
+    var readAsWindows1252 = false
     var classWeights: [Float]?
     var classNames: [String]?
     var smallestClassShare: Double?
@@ -41,8 +43,9 @@ struct TabularRunNotes {
                 smallestClassName = names[smallest]
             }
         }
+        readAsWindows1252 = setup.readAsWindows1252
         guard let profile = setup.profile, let preprocessing = setup.preprocessing else {
-            if classWeights == nil && (smallestClassShare ?? 1) >= 0.1 { return nil }
+            if classWeights == nil && (smallestClassShare ?? 1) >= 0.1 && !readAsWindows1252 { return nil }
             return
         }
         for column in profile.columns where column.role.isDropped {
@@ -69,6 +72,9 @@ struct TabularRunNotes {
     /// The lines printed before training.
     var lines: [String] {
         var lines: [String] = []
+        if readAsWindows1252 {
+            lines.append("The file is not UTF-8: read as Windows-1252 (Latin-1); if it is in another encoding, save it as UTF-8")
+        }
         if !columnRoles.isEmpty {
             lines.append("Columns: " + columnRoles.map { "\($0.name) (\($0.role): \($0.encoding))" }.joined(separator: "; "))
         }
@@ -138,6 +144,7 @@ struct TabularRunNotes {
         }
         var object = container.nestedContainer(keyedBy: TrainSummary.Key.self, forKey: .init("preprocessing"))
         try object.encode(droppedRows, forKey: .init("dropped_rows"))
+        if readAsWindows1252 { try object.encode("windows-1252", forKey: .init("text_encoding")) }
         try object.encode(reasons, forKey: .init("ignored_reasons"))
         try object.encode(columnRoles.map { ["name": $0.name, "role": $0.role, "encoding": $0.encoding] }, forKey: .init("columns"))
         try object.encode(classWeights.map { $0.map(Double.init) }, forKey: .init("class_weights"))

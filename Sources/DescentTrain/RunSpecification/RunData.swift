@@ -39,6 +39,9 @@ public struct RunData {
     public let profile: TabularProfile?
     /// Rows of a raw table dropped because their target was missing.
     public let droppedRows: Int
+    /// Whether the CSV file was not UTF-8 and was read as Windows-1252 (Latin-1, Excel's "CSV" on Windows;
+    /// `RawTable.readAsWindows1252`): a text value such as `café` is then what the bytes meant in that encoding.
+    public let readAsWindows1252: Bool
 
     /// The data of `spec`.
     /// - Parameters:
@@ -54,6 +57,7 @@ public struct RunData {
         let tabular = spec.tabularOptions
         var data: Dataset
         var (preprocessing, profile, droppedRows): (TabularPreprocessing?, TabularProfile?, Int) = (nil, nil, 0)
+        var readAsWindows1252 = false
         if let loaded {
             data = loaded
         } else if let name = spec.dataset {
@@ -62,6 +66,7 @@ public struct RunData {
             // A raw table goes through the preprocessing unless it is plain numbers (read as before) and no field asks otherwise.
             let options = tabular ?? TabularOptions(target: spec.target, task: spec.task)
             let table = try RawTable.read(path: csv)
+            readAsWindows1252 = table.readAsWindows1252
             let found = try TabularProfile(table: table, options: options)
             if found.isPlainNumeric && found.columns[found.targetIndex].missing == 0 && tabular == nil
                 && savedCard?.preprocessing == nil && table.isPlainCSV {
@@ -103,6 +108,7 @@ public struct RunData {
         self.preprocessing = preprocessing
         self.profile = profile
         self.droppedRows = droppedRows
+        self.readAsWindows1252 = readAsWindows1252
     }
 
     /// The multilayer perceptron of `hidden` widths on this data: `Linear(d, h₁) → ReLU → … → Linear(hₖ, outputs)`,
