@@ -29,14 +29,8 @@ extension Trainer {
         // This process's sums: Σ loss over its rows, Σ correct (classification) or Σ squared residual (regression).
         var sums = [0.0, 0.0]
         if !rows.isEmpty {
-            model.eval()
-            defer { model.train() }
-            model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(true, parameters: &parameters) }
-            defer {
-                model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(false, parameters: &parameters) }
-            }
             let shard = rows.count == dataset.count ? dataset : dataset.subset(Array(rows))
-            let outputs = try outputsInChunks(of: model, shard.features)
+            let outputs = try evaluationOutputs(of: model, optimizer: &optimizer, features: shard.features)
             let count = Double(rows.count)
             sums[0] = Double(try objective.loss(outputs, shard.targets).item) * count
             switch (objective, shard.targets) {

@@ -341,14 +341,22 @@ public struct Trainer: Sendable {
     public func evaluate<Model: Module, Rule: OptimizerRule>(
         _ model: Model, optimizer: inout Optimizer<Rule>, on dataset: Dataset, objective: Objective
     ) throws -> (loss: Double, metric: Double) {
+        let outputs = try evaluationOutputs(of: model, optimizer: &optimizer, features: dataset.features)
+        return (Double(try objective.loss(outputs, dataset.targets).item), try objective.metric(outputs, dataset.targets))
+    }
+
+    /// The model's outputs for `features` in evaluation mode (the model's `eval()`, and the optimizer's evaluation
+    /// weights, e.g. Schedule-Free's averaged point), `evaluationRowsAtATime` rows at a time; training mode after.
+    func evaluationOutputs<Model: Module, Rule: OptimizerRule>(
+        of model: Model, optimizer: inout Optimizer<Rule>, features: Tensor
+    ) throws -> Tensor {
         model.eval()
         defer { model.train() }
         model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(true, parameters: &parameters) }
         defer {
             model.withTrainableTensorsTaken { parameters in optimizer.setEvaluationMode(false, parameters: &parameters) }
         }
-        let outputs = try outputsInChunks(of: model, dataset.features)
-        return (Double(try objective.loss(outputs, dataset.targets).item), try objective.metric(outputs, dataset.targets))
+        return try outputsInChunks(of: model, features)
     }
 }
 
