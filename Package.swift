@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "DescentData", dependencies: ["DescentTensor", "DescentFiles"], resources: [.copy("Resources")]),
         .target(name: "DescentOptim", dependencies: ["DescentTensor", "DescentSchedules", "CDescentOptimKernels"]),
         // Open MPI, loaded at run time (dlopen), so the package builds and runs with only the Swift toolchain.
-        .target(name: "CDescentMPI", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CDescentMPI", dependencies: ["CDescentDispatch"], linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // Data-parallel jobs: the communicator (Open MPI's or a single process's) and how the process was launched.
         .target(name: "DescentDistributed", dependencies: ["CDescentMPI"]),
         .target(name: "DescentTrain", dependencies: ["DescentNN", "DescentData", "DescentOptim", "DescentDistributed"]),

@@ -378,38 +378,3 @@ void descent_watch_stop_signals(void) {
 }
 
 int descent_stop_signal(void) { return stop_signal; }
-
-typedef float eight_floats __attribute__((vector_size(32)));
-
-double descent_streaming_scaled_copy(const float *values, float *target, long count, float factor) {
-    double total = 0;
-    long index = 0;
-    float head = 0;
-    // Plain stores up to a 32-byte boundary of the target, then 8 floats at a time past the caches.
-    for (; index < count && ((unsigned long)(target + index) & 31) != 0; index++) {
-        float value = values[index];
-        target[index] = value * factor;
-        head += value * value;
-    }
-    total += head;
-    while (index < count) {
-        long end = count - index > 1024 ? index + 1024 : count;
-        eight_floats lanes = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (; index + 8 <= end; index += 8) {
-            eight_floats value;
-            memcpy(&value, values + index, sizeof value);
-            __builtin_nontemporal_store(value * factor, (eight_floats *)(target + index));
-            lanes += value * value;
-        }
-        float block = 0;
-        for (int lane = 0; lane < 8; lane++) block += lanes[lane];
-        for (; index < end; index++) {
-            float value = values[index];
-            target[index] = value * factor;
-            block += value * value;
-        }
-        total += block;
-    }
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);  // the streaming stores are done before anything that follows
-    return total;
-}

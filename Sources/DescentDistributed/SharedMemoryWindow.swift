@@ -38,9 +38,45 @@ public final class SharedMemoryWindow: @unchecked Sendable {
     /// Writes `factor × values[i]` to `target[i]` (in a part of the window) with streaming stores, which skip the
     /// caches: the target's lines need not be fetched first (from the core of another process that read them
     /// last), and the other processes read the values next anyway. Returns Σ values[i]². 800 KB on 2 cores:
-    /// 0.035–0.07 ms, against 0.35–0.45 ms with plain stores.
-    public static func store(_ values: UnsafeBufferPointer<Float>, scaledBy factor: Float, into target: UnsafeMutablePointer<Float>) -> Double {
+    /// 0.035–0.07 ms, against 0.35–0.45 ms with plain stores. A C kernel in AVX-512, AVX2 or baseline form, the
+    /// widest this processor runs (`kernelLevel`); `level` picks a narrower variant, for tests.
+    public static func store(_ values: UnsafeBufferPointer<Float>, scaledBy factor: Float, into target: UnsafeMutablePointer<Float>,
+                             level: Int? = nil) -> Double {
+        precondition(level.map { (0...kernelLevel).contains($0) } ?? true, "a kernel level this processor runs")
         guard let base = values.baseAddress, !values.isEmpty else { return 0 }
+        if let level { return descent_streaming_scaled_copy_at_level(Int32(level), base, target, values.count, factor) }
         return descent_streaming_scaled_copy(base, target, values.count, factor)
     }
+
+    /// Writes Σ_k sources[k][i] × scales[k] to `target[i]`, k in rank order, each product and each addition rounded
+    /// to Float (no fused multiply-add: the bits of `MPI_Allreduce`'s sum of the pre-scaled parts; a scale of 1 is
+    /// exact), where `target` may be one of the sources; returns Σ target[i]² (Float lanes within blocks of 1,024
+    /// elements, Double across blocks) and whether every target[i] is finite. Every process of a job on one machine
+    /// runs the same variant and adds the same numbers in the same order: the same bits.
+    ///
+    ///     // two parts, the second scaled by its share 0.25: target = [1 + 4 × 0.25, 2 + 8 × 0.25] = [2, 4]
+    ///     SharedMemoryWindow.sumInRankOrder([first, second], scaledBy: [1, 0.25], count: 2, into: first)   // (20, true)
+    ///
+    /// A C kernel (AVX-512, AVX2 or baseline, as `kernelLevel` says); `level` picks a narrower variant, for tests.
+    public static func sumInRankOrder(_ sources: [UnsafePointer<Float>], scaledBy scales: [Float], count: Int,
+                                      into target: UnsafeMutablePointer<Float>, level: Int? = nil) -> (normSquared: Double, finite: Bool) {
+        precondition(sources.count == scales.count && !sources.isEmpty, "one scale per source")
+        precondition(level.map { (0...kernelLevel).contains($0) } ?? true, "a kernel level this processor runs")
+        guard count > 0 else { return (0, true) }
+        var finite: Int32 = 1
+        let normSquared = sources.map { Optional($0) }.withUnsafeBufferPointer { pointers in
+            scales.withUnsafeBufferPointer { scales in
+                if let level {
+                    return descent_sum_in_rank_order_at_level(Int32(level), pointers.baseAddress, scales.baseAddress, sources.count,
+                                                              count, target, &finite)
+                }
+                return descent_sum_in_rank_order(pointers.baseAddress, scales.baseAddress, sources.count, count, target, &finite)
+            }
+        }
+        return (normSquared, finite != 0)
+    }
+
+    /// The instruction set of the window's kernels on this processor: 2 = AVX-512, 1 = AVX2, 0 = the baseline (SSE2 on
+    /// x86-64, NEON on arm64).
+    public static var kernelLevel: Int { Int(descent_window_kernels_level()) }
 }

@@ -54,6 +54,19 @@ int descent_mpi_shared_synchronize(void);
 /// For memory another process reads next: writing 800 KB into a shared window took 0.35–0.45 ms with plain
 /// stores (each line first fetched from the core that read it last), 0.035–0.07 ms streamed.
 double descent_streaming_scaled_copy(const float *values, float *target, long count, float factor);
+/// target[i] = ((sources[0][i] × scales[0] + sources[1][i] × scales[1]) + …), the `parts` sources in rank order, each
+/// product and each sum rounded to float (no fused multiply-add: the bits of MPI_Allreduce's sum of pre-scaled parts);
+/// `target` may be one of the sources. Returns Σ target[i]² (float lanes in blocks of 1,024, double across blocks)
+/// and sets *finite to 1 when every target[i] is finite, else 0. AVX-512, AVX2 or baseline, chosen at first use.
+double descent_sum_in_rank_order(const float *const *sources, const float *scales, long parts, long count, float *target,
+                                 int *finite);
+/// The instruction set the window's kernels use here: 2 = AVX-512, 1 = AVX2, 0 = baseline.
+int descent_window_kernels_level(void);
+/// The kernels above at one instruction-set level (0 ... descent_window_kernels_level()), for tests that check every
+/// variant this processor runs; -1 for a level it does not run.
+double descent_sum_in_rank_order_at_level(int level, const float *const *sources, const float *scales, long parts, long count,
+                                          float *target, int *finite);
+double descent_streaming_scaled_copy_at_level(int level, const float *values, float *target, long count, float factor);
 /// MPI_Finalize, once; nothing when MPI was never initialised.
 int descent_mpi_finalize(void);
 /// MPI_Abort(MPI_COMM_WORLD, code): ends every process of the job.

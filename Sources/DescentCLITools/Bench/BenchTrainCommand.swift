@@ -38,7 +38,7 @@ struct BenchTrainCommand: AsyncParsableCommand {
     var threads: Int?
 
     @Flag(help: ArgumentHelp("Print where a step's time goes (batch, forward and backward, all-reduce, optimizer, …) in milliseconds.",
-                             discussion: "Under mpirun a barrier before each all-reduce tells the wait for the slower process from the transfer (one more collective per step)."))
+                             discussion: "Under mpirun a barrier before each all-reduce tells the wait for the slower process from the transfer (one more collective per step); ranks other than 0 print their phases on standard error."))
     var profile = false
 
     @Flag(help: "Print the result as JSON on the last line.")
@@ -109,7 +109,13 @@ struct BenchTrainCommand: AsyncParsableCommand {
             profileLine += ", measured \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.total)))"
             profileLine += "; outside the phases: between them \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.betweenPhases)))"
             profileLine += ", epochs' work \(String(format: "%.3f", 1000 * stepTimes.perStep(stepTimes.epochWork)))"
-            print(profileLine)
+            if job.communicator.isPrimary {
+                print(profileLine)
+            } else {
+                // The other ranks' phases on standard error (their standard output is silenced): whose wait is longer
+                // tells which process the others wait for.
+                FileHandle.standardError.write(Data("rank \(job.communicator.rank) \(profileLine)\n".utf8))
+            }
         }
         if json {
             let phases: String = stepTimes.phases.map { (phase) -> String in "\"\(phase.name)\": \(stepTimes.perStep(phase.seconds))" }
