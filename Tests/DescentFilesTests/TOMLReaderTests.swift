@@ -22,7 +22,7 @@ final class TOMLReaderTests: XCTestCase {
     }
 
     /// The first difference between a read value and toml-test's tagged JSON of tomllib's value, or nil.
-    private func difference(_ value: TOMLValue, _ expected: Any, at path: String) -> String? {
+    private func difference(_ value: ConfigurationValue, _ expected: Any, at path: String) -> String? {
         func scalar(_ type: String, _ text: String) -> String? {
             guard let tagged = expected as? [String: String], tagged.count == 2, let want = tagged["value"] else {
                 return "\(path): read \(type) \(text), expected \(expected)"
@@ -40,6 +40,7 @@ final class TOMLReaderTests: XCTestCase {
         case let .integer(number): return scalar("integer", String(number))
         case let .float(number): return scalar("float", number.isNaN ? "nan" : "\(number)")
         case let .boolean(on): return scalar("bool", on ? "true" : "false")
+        case .null: return scalar("null", "")
         case let .array(items):
             guard let list = expected as? [Any], list.count == items.count else { return "\(path): read an array of \(items.count), expected \(expected)" }
             for (index, item) in items.enumerated() {
@@ -75,12 +76,12 @@ final class TOMLReaderTests: XCTestCase {
             } else if let line = item.expect["invalid"] as? Int {
                 switch outcome {
                 case .success: failures.append("\(item.name): read an invalid document")
-                case let .failure(error as TOMLError):
+                case let .failure(error as ConfigurationReadError):
                     // An unclosed string: tomllib names the end of the file, this reader the line the string opens on.
                     let unclosed = ["literal-unclosed", "multiline-unclosed", "multiline-literal-unclosed"].contains(item.name)
                     if error.line != line && !(unclosed && error.line == 1) { failures.append("\(item.name): refused on line \(error.line), tomllib on line \(line): \(error)") }
                     if error.reason.contains("\n") || error.reason.isEmpty { failures.append("\(item.name): not one line: \(error)") }
-                case let .failure(error): failures.append("\(item.name): not a TOMLError: \(error)")
+                case let .failure(error): failures.append("\(item.name): not a ConfigurationReadError: \(error)")
                 }
             } else if let what = item.expect["refused"] as? String {
                 let words = what == "date" ? "is a date or time, which no setting takes" : "does not fit in 64 bits"

@@ -22,7 +22,7 @@ final class YAMLReaderTests: XCTestCase {
     }
 
     /// The first difference between a read value and the tagged JSON of the reference's value, or nil.
-    private func difference(_ value: YAMLValue, _ expected: Any, at path: String) -> String? {
+    private func difference(_ value: ConfigurationValue, _ expected: Any, at path: String) -> String? {
         func scalar(_ type: String, _ text: String) -> String? {
             guard let tagged = expected as? [String: String], tagged.count == 2, let want = tagged["value"] else {
                 return "\(path): read \(type) \(text), expected \(expected)"
@@ -44,13 +44,13 @@ final class YAMLReaderTests: XCTestCase {
         case let .float(number): return scalar("float", number.isNaN ? "nan" : number.isInfinite ? (number > 0 ? "inf" : "-inf") : "\(number)")
         case let .boolean(on): return scalar("bool", on ? "true" : "false")
         case .null: return scalar("null", "")
-        case let .sequence(items):
+        case let .array(items):
             guard let list = expected as? [Any], list.count == items.count else { return "\(path): read a list of \(items.count), expected \(expected)" }
             for (index, item) in items.enumerated() {
                 if let found = difference(item, list[index], at: "\(path)[\(index)]") { return found }
             }
             return nil
-        case let .mapping(mapping):
+        case let .table(mapping):
             guard let object = expected as? [String: Any], !(object.count == 2 && object["type"] is String && object["value"] is String)
             else { return "\(path): read a mapping, expected \(expected)" }
             guard Set(mapping.keys) == Set(object.keys), mapping.keys.count == object.count else {
@@ -79,13 +79,13 @@ final class YAMLReaderTests: XCTestCase {
             } else if let lines = item.expect["invalid"] as? [Int] {
                 switch outcome {
                 case let .success(value): failures.append("\(item.name): read an invalid document: \(String(describing: value))")
-                case let .failure(error as YAMLError):
+                case let .failure(error as ConfigurationReadError):
                     if !lines.contains(error.line) { failures.append("\(item.name): refused on line \(error.line), the references on \(lines): \(error)") }
                     if error.description.contains("\n") || error.reason.isEmpty { failures.append("\(item.name): not one line: \(error)") }
-                case let .failure(error): failures.append("\(item.name): not a YAMLError: \(error)")
+                case let .failure(error): failures.append("\(item.name): not a ConfigurationReadError: \(error)")
                 }
             } else if let words = item.expect["refused"] as? String {
-                if case let .failure(error as YAMLError) = outcome, error.description.contains(words), error.kind == .refused,
+                if case let .failure(error as ConfigurationReadError) = outcome, error.description.contains(words), error.kind == .refused,
                    !error.description.contains("\n") { continue }
                 failures.append("\(item.name): expected a refusal (\(words)), got \(outcome)")
             } else {
@@ -117,7 +117,7 @@ final class YAMLReaderTests: XCTestCase {
 
     func testKeysKeepDocumentOrderAndTheirLines() throws {
         let value = try YAMLReader.parse("# run\nzeta: 1\n\nalpha:\n  beta: 2\ngamma: [3]\n")
-        guard case let .mapping(mapping)? = value else { return XCTFail("\(String(describing: value))") }
+        guard case let .table(mapping)? = value else { return XCTFail("\(String(describing: value))") }
         XCTAssertEqual(mapping.keys, ["zeta", "alpha", "gamma"])
         XCTAssertEqual(mapping.lines, ["zeta": 2, "alpha": 4, "gamma": 6])
     }
