@@ -15,8 +15,10 @@ public enum TOMLReader {
     /// Arrays and inline tables nested deeper than this are refused (a configuration nests one or two).
     public static let maximumDepth = 100
 
-    /// Reads `text` as one TOML document.
-    /// - Throws: ``ConfigurationReadError`` with the line and column where reading stopped.
+    /// Reads `text` as one TOML document: the same ``ConfigurationValue`` that ``YAMLReader`` gives, but
+    /// never `.null` (TOML has no null).
+    /// - Throws: ``ConfigurationReadError`` with the line and column where reading stopped (kind
+    ///   `.invalid`, no `near` text).
     public static func parse(_ text: String) throws -> ConfigurationTable {
         var bytes = Array(text.utf8)
         // As TOML (and tomllib): a CRLF line ending is a newline; a lone CR is not allowed anywhere.

@@ -35,8 +35,10 @@ public enum YAMLReader {
     /// Files larger than this are refused unread (a configuration is a few hundred bytes).
     public static let maximumBytes = 8 << 20
 
-    /// Reads `text` as one YAML document: nil when it holds no node (empty, comments only).
-    /// - Throws: ``ConfigurationReadError`` with the line and column where reading stopped.
+    /// Reads `text` as one YAML document: nil when it holds no node (empty, comments only); a sequence
+    /// is an `.array`, a mapping a `.table` (the same ``ConfigurationValue`` that ``TOMLReader`` gives).
+    /// - Throws: ``ConfigurationReadError`` with the line and column where reading stopped, the text
+    ///   near it, and whether the document is `.invalid` YAML or YAML Descent `.refused` on purpose.
     public static func parse(_ text: String, maximumDepth: Int = maximumDepth, maximumNodes: Int = maximumNodes,
                              maximumBytes: Int = maximumBytes) throws -> ConfigurationValue? {
         var bytes = Array(text.utf8)
