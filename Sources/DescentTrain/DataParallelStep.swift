@@ -26,7 +26,7 @@ import Foundation
 /// bits on every process, no messages. The sum also checks every element finite, so the optimizer's finite-gradient
 /// check reads nothing again (`Tensor.writeRecordingFiniteness`). The write and the sum are C kernels in AVX-512, AVX2
 /// or baseline form, chosen at run time (`SharedMemoryWindow.store`, `.sumInRankOrder`). Measured on 2 cores: the
-/// transfer (write + sum) 0.09–0.11 ms a step against 0.2–0.6 ms for the `MPI_Allreduce` way below (which without the
+/// transfer (write + sum) 0.09–0.12 ms a step against 0.2–0.6 ms for the `MPI_Allreduce` way below (which without the
 /// single-copy transport, as in Docker, costs 0.63 ms for the sum alone against the window's 0.18–0.20).
 ///
 /// **Across machines, few collectives, few copies.** Gradients of at least `inPlaceElements` floats are all-reduced in
