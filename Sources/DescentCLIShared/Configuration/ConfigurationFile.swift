@@ -70,7 +70,9 @@ package struct ConfigurationFile: Equatable {
         guard !isDirectory.boolValue else { throw ConfigurationError(path: path, reason: "it is a directory") }
         let data: Data
         do {
-            data = try FileContents.read(path)
+            // Bounded: a `.yaml` name on /dev/zero (or a 5 GB file) was read whole, without end, before the YAML reader's
+            // own 8 MiB check; TOML and JSON files had no limit at all.
+            data = try FileContents.read(path, limit: YAMLReader.maximumBytes)
         } catch let error as FileReadError {
             throw ConfigurationError(path: path, reason: "it cannot be read (\(error.reason))")
         }
