@@ -119,4 +119,15 @@ final class HostilePathTests: XCTestCase {
         XCTAssertEqual(written.split(separator: "\n").count, 1, written)
         XCTAssertTrue(written.contains(#""kind":"usage""#), written)
     }
+
+    func testEveryNumberOfAConfigurationIsRangeChecked() throws {
+        // Was: chosen_learning_rate (the record of an automatic rate) took .nan, .inf, -1 and 0 without a word (the same range as learning_rate).
+        for value in [".nan", ".inf", "-.inf", "-1", "0"] {
+            let file = path("run-\(value).yaml")
+            try Data("dataset: iris\nepochs: 1\nlearning_rate: auto\nchosen_learning_rate: \(value)\n".utf8).write(to: URL(fileURLWithPath: file))
+            let result = try CommandLineRunner.run(["train", "--config", file, "--json"])
+            XCTAssertEqual(result.status, 2, "\(value): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains("'chosen_learning_rate' must be a positive number"), "\(value): \(result.standardError)")
+        }
+    }
 }

@@ -190,6 +190,10 @@ extension RunSpecification {
             }, set: { spec, value in
                 guard let value else { return }
                 let rate = try Self.numberValue(value, key: "chosen_learning_rate")
+                // Range-checked as it is read (a --config file's .nan or 1e308 here was taken without a word).
+                guard rate > 0, rate.isFinite else {
+                    throw RunSpecificationError(field: "chosen_learning_rate", reason: "must be a positive number, got \(rate)")
+                }
                 if case .automatic = spec.learningRate { spec.learningRate = .automatic(chosen: rate) }
             }),
             number("weight_decay", \.weightDecay), number("momentum", \.momentum),
