@@ -50,6 +50,9 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var specification: RunSpecification?
     /// The fitted preprocessing of a raw table (nil: the features are the file's numeric columns).
     public var preprocessing: TabularPreprocessing?
+    /// How many models the file holds and prediction averages (`SmallTableEnsemble`; nil: one). Member 0's tensors
+    /// carry the plain names (`0.weight`, …), member k's `ensemble.k.0.weight`, … (`descent.ensemble`).
+    public var ensembleMembers: Int?
 
     /// How a model was trained, for people: shown by `descent inspect`.
     public struct TrainingDescription: Codable, Sendable, Equatable {
@@ -129,6 +132,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
         /// Not part of the card: ``ModelFile`` writes and verifies it (the checksum of every other metadata entry).
         public static let metadataChecksum = "descent.metadata_sha256"
         public static let preprocessing = "descent.preprocessing"
+        /// The number of models averaged at prediction (absent: one).
+        public static let ensemble = "descent.ensemble"
     }
 
     private struct StandardizerObject: Codable {
@@ -157,6 +162,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         if let training { metadata[Key.training] = try json(training) }
         if let specification { metadata[Key.run] = try json(specification) }
         if let preprocessing { metadata[Key.preprocessing] = try json(preprocessing) }
+        if let ensembleMembers { metadata[Key.ensemble] = String(ensembleMembers) }
         return metadata
     }
 
@@ -238,6 +244,14 @@ public struct ModelCard: Codable, Sendable, Equatable {
         preprocessing = metadata[Key.preprocessing] == nil ? nil : try decode(TabularPreprocessing.self, Key.preprocessing)
         if let preprocessing, preprocessing.inputWidth != architecture.inputSize {
             throw invalid(Key.preprocessing, "\(preprocessing.inputWidth) inputs for a model of \(architecture.inputSize)")
+        }
+        if let text = metadata[Key.ensemble] {
+            guard let members = Int(text), (2...SmallTableEnsemble.allowedMembers.upperBound).contains(members) else {
+                throw invalid(Key.ensemble, "'\(text.prefix(40))' is not a number of models from 2 to \(SmallTableEnsemble.allowedMembers.upperBound)")
+            }
+            ensembleMembers = members
+        } else {
+            ensembleMembers = nil
         }
     }
 

@@ -33,6 +33,9 @@ import Foundation
 public struct TrainingRun: Sendable {
     /// The run, validated.
     public let specification: RunSpecification
+    /// A card whose fitted preprocessing (or standardisation) the run applies as it is instead of fitting its own:
+    /// an ensemble member's (`SmallTableEnsemble.trainMember`), so every member reads rows as the first one does.
+    var sharing: ModelCard?
 
     /// - Throws: `RunSpecificationError` naming the first field out of range.
     public init(_ specification: RunSpecification) throws {
@@ -58,7 +61,7 @@ public struct TrainingRun: Sendable {
             throw RunSpecificationError(field: "init_weights", reason: "is read by descent train --init-weights; TrainingRun starts from the seed's weights: leave init_weights unset")
         }
         // The data as `descent train` reads it: a raw table through its fitted preprocessing, the split, the standardisation.
-        let prepared = try RunData(spec)
+        let prepared = try RunData(spec, savedCard: sharing)
         let (data, split) = (prepared.data, prepared.split)
         guard split.train.count > 0, split.validation.count > 0 else {
             throw RunSpecificationError(field: "validation_fraction", reason: "\(spec.validationFraction) of \(data.count) rows leaves a part empty")
@@ -86,7 +89,7 @@ public struct TrainingRun: Sendable {
             finalValidationLoss: last?.validationLoss, metricName: objective.metricName, finalValidationMetric: last?.validationMetric)
         var card = ModelCard(architecture: architecture, trainedOn: data, standardizer: prepared.standardizer, training: training)
         card.specification = spec.withoutOutputs
-        card.preprocessing = prepared.preprocessing
+        card.preprocessing = prepared.preprocessing ?? sharing?.preprocessing
         return TrainedRun(specification: spec, outcome: outcome, automaticChoice: choice,
                           predictor: ModelPredictor(card: card, model: model))
     }
