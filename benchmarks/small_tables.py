@@ -116,7 +116,7 @@ def main():
                     result.update(seconds=round(seconds, 1), rate=first.get("learning_rate"),
                                   best_epoch=first.get("kept_epoch"), validation_rows=None,
                                   kept_validation_loss=first.get("kept_validation_loss"), epochs=len(epochs),
-                                  small=first.get("small_table"))
+                                  ensemble_members=(first.get("ensemble") or {}).get("members", 1))
                 except Exception as error:
                     result["error"] = str(error)
                 print(json.dumps(result, default=str), flush=True)

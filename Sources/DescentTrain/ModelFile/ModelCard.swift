@@ -22,6 +22,7 @@ import Foundation
 /// | `descent.tensor_sha256` | `{"0.bias":"5f0c…","0.weight":"a3e1…",…}`: the SHA-256 of each tensor's bytes, written and checked by ``ModelFile`` (optional) |
 /// | `descent.metadata_sha256` | the SHA-256 of every other metadata entry (``ModelFile/metadataSHA256(_:)``), written and checked by ``ModelFile``: a changed standardisation, class label or key is refused (optional) |
 /// | `descent.preprocessing` | a raw table's fitted `TabularPreprocessing` (absent for a plain numeric file): `{"columns":[{"kind":"numeric","median":44.45,…},{"kind":"categorical","levels":["(unknown)","Biscoe",…]}],"ignored_columns":["rownames"],"missing_values":["","NA",…],"target":{…}}` |
+/// | `descent.ensemble` | `5`: the file holds that many models (`SmallTableEnsemble`, a small table's rule), member k's tensors named `ensemble.k.0.weight`, …; prediction averages them (absent: one model) |
 ///
 /// With a preprocessing, `descent.features` names the network's inputs (`island=Biscoe`, `bill_length_mm_missing`, …)
 /// and prediction reads the raw columns through the preprocessing; `descent.standardizer` is then absent.
