@@ -55,7 +55,14 @@ extension TrainCommand {
         var trained: [SmallTableEnsemble.Member] = []
         for index in 1..<count {
             if stopRequest.isRequested { break }
-            trained.append(try SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest))
+            do {
+                trained.append(try SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest))
+            } catch {
+                // A member that fails (diverges, say) does not fail the run: the run's own model is saved alone, said.
+                StandardOutput.error("note: ensemble member \(index + 1) of \(count) (seed \(SmallTableEnsemble.seed(of: index, runSeed: spec.seed))) "
+                    + "failed (\(CommandFailure.bounded("\(error)"))): the run's one model is saved\n")
+                return ([], nil)
+            }
         }
         // A signal during the members: the run is saved as one model (the members trained so far are dropped).
         guard trained.count == count - 1, !stopRequest.isRequested else { return ([], nil) }

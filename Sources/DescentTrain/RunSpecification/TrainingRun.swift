@@ -99,7 +99,9 @@ public struct TrainingRun: Sendable {
            SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble) > 1 {
             let count = SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble)
             for index in 1..<count where stopRequest?.isRequested != true {
-                members.append(try SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest).model)
+                // A member that fails leaves the run's one model, as `descent train` does (it says so).
+                guard let member = try? SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest) else { break }
+                members.append(member.model)
             }
             if members.count != count - 1 || stopRequest?.isRequested == true { members = [] }
         }
