@@ -44,14 +44,15 @@ extension TrainCommand {
     /// The ensemble's other members when the rule (or `--ensemble`) asks for more than one model and the model is saved
     /// (`--save-weights`: the ensemble is for prediction), for a table (`--csv`), one process, no `--folds` or
     /// `--init-weights`, a run not interrupted, with a validation part. The first member is the
-    /// run itself (`model`, with `rate`); the note is nil when one model is all.
+    /// run itself (`model`, with `rate`); the note is nil when one model is all; `interrupted`: a signal stopped the members
+    /// (the run's own model is then saved alone).
     func trainEnsembleMembers(spec: RunSpecification, setup: TrainingSetup, card: ModelCard, rate: Double,
                               validationMetric: Double?, completed: Bool, processes: Int,
-                              stopRequest: StopRequest) throws -> (members: [Sequential], note: EnsembleNote?) {
+                              stopRequest: StopRequest) throws -> (members: [Sequential], note: EnsembleNote?, interrupted: Bool) {
         let rows = setup.split.train.count
         let count = SmallTableEnsemble.members(trainingRows: rows, requested: ensemble)
         guard count > 1, saveWeights != nil, spec.csv != nil, processes == 1, folds == nil, initWeights == nil, completed,
-              setup.split.validation.count > 0 else { return ([], nil) }
+              setup.split.validation.count > 0 else { return ([], nil, false) }
         var trained: [SmallTableEnsemble.Member] = []
         for index in 1..<count {
             if stopRequest.isRequested { break }
@@ -61,11 +62,11 @@ extension TrainCommand {
                 // A member that fails (diverges, say) does not fail the run: the run's own model is saved alone, said.
                 StandardOutput.error("note: ensemble member \(index + 1) of \(count) (seed \(SmallTableEnsemble.seed(of: index, runSeed: spec.seed))) "
                     + "failed (\(CommandFailure.bounded("\(error)"))): the run's one model is saved\n")
-                return ([], nil)
+                return ([], nil, false)
             }
         }
         // A signal during the members: the run is saved as one model (the members trained so far are dropped).
-        guard trained.count == count - 1, !stopRequest.isRequested else { return ([], nil) }
+        guard trained.count == count - 1, !stopRequest.isRequested else { return ([], nil, true) }
         let why = ensemble == nil
             ? "small table (\(rows) training rows, under \(SmallTableEnsemble.rowLimit)): \(count) models averaged "
                 + "(one run on few rows hangs on its validation part and rate; --ensemble 1 trains one)"
@@ -81,6 +82,6 @@ extension TrainCommand {
             let metrics = note.validationMetrics.map { $0.map { String(format: "%.3f", $0) } ?? "–" }.joined(separator: ", ")
             print("  member validation \(setup.objective.metricName): \(metrics) (each on its own validation part)")
         }
-        return (trained.map(\.model), note)
+        return (trained.map(\.model), note, false)
     }
 }

@@ -398,10 +398,17 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         let card = modelCard(setup: setup, history: outcome.history, learningRate: baseRate, schedule: parsed, status: summary.status,
                              specification: spec)
         let kept = outcome.keptEpoch.flatMap { epoch in outcome.history.first { $0.epoch == epoch } } ?? outcome.history.last
-        let (members, ensembleNote) = try trainEnsembleMembers(
+        let (members, ensembleNote, membersInterrupted) = try trainEnsembleMembers(
             spec: spec, setup: setup, card: card, rate: baseRate, validationMetric: kept?.validationMetric,
             completed: outcome.status != .interrupted, processes: job.size, stopRequest: stopRequest)
         summary.ensemble = ensembleNote
+        if membersInterrupted {
+            // A signal while the ensemble's members trained: the run's own model is saved alone, and the exit status says so.
+            summary.status = .interrupted
+            summary.message = "interrupted (\(stopRequest.reason ?? "stop requested")) while the small table's ensemble members "
+                + "trained: the run's own model (\(outcome.history.count) epochs) is saved alone"
+            if !json { print("Interrupted while the ensemble's members trained: the run's own model is saved alone") }
+        }
         if let path = saveWeights, !(outcome.status == .interrupted && outcome.history.isEmpty) {
             try ModelFile.save(model, card: card, members: members, to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
