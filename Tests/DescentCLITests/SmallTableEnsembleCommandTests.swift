@@ -77,5 +77,9 @@ final class SmallTableEnsembleCommandTests: XCTestCase {
             XCTAssertEqual(refused.status, 2, "a usage error")
             XCTAssertTrue(refused.standardError.contains("--ensemble must be from 1 to 20 models, got \(bad)"), refused.standardError)
         }
+        let withFolds = try CommandLineRunner.run(["train", "--csv", training, "--target", "mpg", "--ensemble", "3", "--folds", "3"])
+        XCTAssertEqual(withFolds.status, 2)
+        XCTAssertTrue(withFolds.standardError.contains("--ensemble 3 trains fresh models on the table: it does not go with --folds"),
+                      withFolds.standardError)
     }
 }

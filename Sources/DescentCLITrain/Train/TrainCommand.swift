@@ -159,6 +159,9 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if let ensemble, !SmallTableEnsemble.allowedMembers.contains(ensemble) {
             throw ValidationError("--ensemble must be from 1 to \(SmallTableEnsemble.allowedMembers.upperBound) models, got \(ensemble)")
         }
+        if let ensemble, ensemble > 1, folds != nil || initWeights != nil {
+            throw ValidationError("--ensemble \(ensemble) trains fresh models on the table: it does not go with \(folds != nil ? "--folds" : "--init-weights")")
+        }
         if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be in 1...4096, got \(threads)") }
         _ = try hiddenSizes()
         do { try specification().validate() } catch let error as RunSpecificationError { throw ValidationError(error.flagDescription) }
