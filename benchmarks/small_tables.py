@@ -57,6 +57,9 @@ def main():
     parser.add_argument("--extra", default=""); parser.add_argument("--ensemble", type=int, default=1)
     parser.add_argument("--refit", action="store_true",
                         help="simulate a refit: train again on all rows (--validation-fraction 0) at the chosen rate for the kept epochs")
+    parser.add_argument("--split-seed", type=int, default=None,
+                        help="fix the 80/20 split at this seed while SEEDS vary descent's own seed (its validation part, "
+                             "initial weights, rate) alone")
     parser.add_argument("files", nargs="+")
     options = parser.parse_args()
     seeds = [int(s) for s in options.seeds.split(",")]
@@ -67,13 +70,14 @@ def main():
         for name in options.files:
             target, task, read, dayfirst = base.CASES[name]
             for seed in seeds:
-                train_path, test_path = base.split_file(Path(options.data) / name, seed, work)
+                split_seed = seed if options.split_seed is None else options.split_seed
+                train_path, test_path = base.split_file(Path(options.data) / name, split_seed, work)
                 read_options = dict(read, keep_default_na=True, na_values=["NA", ""])
                 read_options.setdefault("encoding", "utf-8-sig")
                 train = base.prepare(pd.read_csv(train_path, **read_options), target, dayfirst)
                 test = base.prepare(pd.read_csv(test_path, **read_options), target, dayfirst)
                 keep = test[target].notna() & (test[target].astype(str) != "nan")
-                key = f"{name}:{seed}"
+                key = f"{name}:{split_seed}"
                 if key not in cache:
                   try:
                     hgb, linear, truth = base.references(train[train[target].notna()], test[keep], target, task, seed)
@@ -85,7 +89,7 @@ def main():
                   except Exception as error:   # a reference that cannot read the table is left out, not fatal
                     cache[key] = {"hgb": None, "linear": None, "reference_error": str(error)[:200]}
                     cache_path.write_text(json.dumps(cache))
-                result = {"label": options.label, "file": name, "seed": seed, **cache[key]}
+                result = {"label": options.label, "file": name, "seed": seed, "split_seed": split_seed, **cache[key]}
                 try:
                     frames, summaries, seconds = [], [], 0.0
                     for member in range(options.ensemble):
