@@ -16,7 +16,8 @@ import Foundation
 /// hundred rows one run's result hangs on which 20% its validation part took and on a race of rates decided on ≈ 30
 /// validation rows; averaging five runs halved the seed-to-seed spread and raised the mean on 8 of 9 small tables
 /// (docs/tabular.md, "Small tables"), where a smaller validation part, smaller batches, a smaller model, weight decay or
-/// retraining on all rows did not help on average.
+/// retraining on all rows did not help on average; on eight held-out tables, on fixed splits, it halved the spread that
+/// descent's own seed puts on the result (standard deviation 0.063 → 0.029) and raised the mean by 0.013.
 ///
 /// ```swift
 /// SmallTableEnsemble.members(trainingRows: 93, requested: nil)     // 5 (a small table)
