@@ -52,7 +52,15 @@ final class SmallTableEnsembleCommandTests: XCTestCase {
         XCTAssertEqual(ensemble["seeds"] as? [Int], [0, 1000, 2000, 3000, 4000])
         XCTAssertEqual((ensemble["validation_metrics"] as? [Double])?.count, 5)
         XCTAssertTrue((ensemble["reason"] as? String)?.hasPrefix("small table (251 training rows, under 1000)") == true)
-        XCTAssertEqual(try ModelFile.load(path: model).card?.ensembleMembers, 5, "the model card records the ensemble")
+        let file = try ModelFile.load(path: model)
+        XCTAssertEqual(file.card?.ensembleMembers, 5, "the model card records the ensemble")
+        // Format version 3: a build that reads only version 2 says "update Descent" instead of failing on ensemble.k tensors.
+        XCTAssertEqual(file.metadata["descent.format_version"], "3")
+        var downgraded = file.metadata
+        downgraded["descent.format_version"] = "2"
+        XCTAssertThrowsError(try ModelCard(metadata: downgraded, source: "auto.safetensors")) { error in
+            XCTAssertTrue("\(error)".contains("a file of several models must have format version 3 or later, this one says 2"), "\(error)")
+        }
 
         let predictions = directory + "/predictions.csv"
         let predicted = try CommandLineRunner.run(["predict", "--model", model, "--csv", heldOut, "--out", predictions])
@@ -72,6 +80,7 @@ final class SmallTableEnsembleCommandTests: XCTestCase {
         let file = try ModelFile.load(path: model)
         XCTAssertNil(file.card?.ensembleMembers)
         XCTAssertNil(file.metadata["descent.ensemble"])
+        XCTAssertEqual(file.metadata["descent.format_version"], "2", "one model: still readable by builds of version 2")
         for bad in ["0", "21"] {
             let refused = try CommandLineRunner.run(["train", "--csv", training, "--target", "mpg", "--ensemble", bad])
             XCTAssertEqual(refused.status, 2, "a usage error")

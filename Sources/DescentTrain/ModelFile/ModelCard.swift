@@ -10,7 +10,7 @@ import Foundation
 /// | key | value (example: iris, `--hidden 64`) |
 /// | --- | --- |
 /// | `format` | `pt` (the tensors are PyTorch's `state_dict` names and layouts) |
-/// | `descent.format_version` | `2` (files of version 1, without `descent.run`, still load) |
+/// | `descent.format_version` | `2`, or `3` for a file of several models (`descent.ensemble`); files of version 1, without `descent.run`, still load |
 /// | `descent.model` | `{"activation":"relu","hidden_sizes":[64],"input_size":4,"kind":"mlp","output_size":3}` |
 /// | `descent.task` | `classification` or `regression` |
 /// | `descent.features` | `["sepal_length","sepal_width","petal_length","petal_width"]` |
@@ -31,8 +31,14 @@ import Foundation
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
 /// the softmax.
 public struct ModelCard: Codable, Sendable, Equatable {
-    /// The version of this layout; a file of a later version is refused with a message.
-    public static let currentFormatVersion = 2
+    /// The newest version of this layout this build reads; a file of a later version is refused with a message.
+    public static let currentFormatVersion = 3
+    /// The version a file of one model is written with: builds that read version 2 load it.
+    public static let singleModelFormatVersion = 2
+    /// The version a file of several models (`descent.ensemble`) is written with: a build that reads only version 2
+    /// refuses it with "version 3 is newer than this build of Descent reads; update Descent" instead of loading the
+    /// first model's tensors and failing on the `ensemble.k.` ones it does not know.
+    public static let ensembleFormatVersion = 3
 
     public var formatVersion: Int
     public var architecture: ModelArchitecture
@@ -96,7 +102,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
     public init(architecture: ModelArchitecture, task: PredictionTask, featureNames: [String], standardizer: Standardizer?,
                 classNames: [String]?, targetName: String, training: TrainingDescription? = nil) {
-        self.formatVersion = Self.currentFormatVersion
+        self.formatVersion = Self.singleModelFormatVersion
         self.architecture = architecture
         self.task = task
         self.featureNames = featureNames
@@ -247,6 +253,9 @@ public struct ModelCard: Codable, Sendable, Equatable {
             throw invalid(Key.preprocessing, "\(preprocessing.inputWidth) inputs for a model of \(architecture.inputSize)")
         }
         if let text = metadata[Key.ensemble] {
+            guard version >= Self.ensembleFormatVersion else {
+                throw invalid(Key.ensemble, "a file of several models must have format version \(Self.ensembleFormatVersion) or later, this one says \(version)")
+            }
             guard let members = Int(text), (2...SmallTableEnsemble.allowedMembers.upperBound).contains(members) else {
                 throw invalid(Key.ensemble, "'\(text.prefix(40))' is not a number of models from 2 to \(SmallTableEnsemble.allowedMembers.upperBound)")
             }

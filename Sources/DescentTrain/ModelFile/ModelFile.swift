@@ -42,6 +42,7 @@ public struct ModelFile: Sendable {
         var tensors = model.stateDictionary
         var card = card
         card.ensembleMembers = members.isEmpty ? nil : members.count + 1
+        if !members.isEmpty { card.formatVersion = max(card.formatVersion, ModelCard.ensembleFormatVersion) }
         for (offset, member) in members.enumerated() {
             for (name, tensor) in member.stateDictionary { tensors[ensemblePrefix(offset + 1) + name] = tensor }
         }
