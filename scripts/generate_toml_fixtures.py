@@ -10,11 +10,10 @@ Each case: {"name", "toml", "expect"} where expect is
                              (no setting takes one) or an integer outside 64 bits.
 Run: python3 scripts/generate_toml_fixtures.py (Python 3.11 or later)."""
 import datetime
-import json
-import math
-import os
 import re
 import tomllib
+
+from configuration_fixtures import tagged, write_cases
 
 VALID = {
     # comments, keys
@@ -195,24 +194,6 @@ REFUSED = {
 }
 
 
-def tagged(value):
-    """toml-test's tagged JSON form."""
-    if isinstance(value, dict):
-        return {key: tagged(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [tagged(item) for item in value]
-    if isinstance(value, bool):
-        return {"type": "bool", "value": "true" if value else "false"}
-    if isinstance(value, int):
-        return {"type": "integer", "value": str(value)}
-    if isinstance(value, float):
-        text = "nan" if math.isnan(value) else ("inf" if value == math.inf else "-inf" if value == -math.inf else repr(value))
-        return {"type": "float", "value": text}
-    if isinstance(value, str):
-        return {"type": "string", "value": value}
-    raise TypeError(type(value))
-
-
 def has_refused(value):
     """"date" or "range" for the first value Descent refuses on purpose, else False."""
     if isinstance(value, (dict, list)):
@@ -245,14 +226,7 @@ def main():
             else:
                 assert not refused, f"{name}: holds a {refused}"
                 cases.append({"name": name, "toml": text, "expect": {"valid": tagged(value)}})
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "Tests", "DescentFilesTests", "Fixtures", "toml", "cases.json")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w", encoding="utf-8") as file:
-        json.dump(cases, file, indent=1, ensure_ascii=False, sort_keys=True)
-        file.write("\n")
-    print(f"{len(cases)} cases: {sum('valid' in c['expect'] for c in cases)} valid, "
-          f"{sum('invalid' in c['expect'] for c in cases)} invalid, {sum('refused' in c['expect'] for c in cases)} refused")
+    print(write_cases(cases, "toml"))
 
 
 if __name__ == "__main__":

@@ -13,16 +13,15 @@ Each case: {"name", "yaml", "expect", "pyyaml"} where expect is
                               nesting past 64): the error must contain the words.
 and "pyyaml" says what PyYAML does: "same", "differs" (reads another value) or "refuses".
 Run: python3 scripts/generate_yaml_fixtures.py with pyyaml and ruamel.yaml installed (a venv outside the repo)."""
-import datetime
-import warnings
 import json
-import math
-import os
 import re
+import warnings
 
 import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from configuration_fixtures import tagged, write_cases
 
 VALID = {
     # structure
@@ -280,27 +279,6 @@ PYYAML_DIFFERS_ON_PURPOSE = {
 HOSTILE = {"alias-bomb"}
 
 
-def tagged(value):
-    if isinstance(value, dict):
-        return {str(key): tagged(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [tagged(item) for item in value]
-    if value is None:
-        return {"type": "null", "value": ""}
-    if isinstance(value, bool):
-        return {"type": "bool", "value": "true" if value else "false"}
-    if isinstance(value, int):
-        return {"type": "integer", "value": str(value)}
-    if isinstance(value, float):
-        text = "nan" if math.isnan(value) else ("inf" if value == math.inf else "-inf" if value == -math.inf else repr(value))
-        return {"type": "float", "value": text}
-    if isinstance(value, str):
-        return {"type": "string", "value": value}
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return {"type": "date", "value": str(value)}
-    raise TypeError(type(value))
-
-
 def ruamel():
     return YAML(typ="safe", pure=True)
 
@@ -384,15 +362,7 @@ def main():
             outcome = "ruamel refuses: " + type(error).__name__
         cases.append({"name": name, "yaml": text, "expect": {"refused": words}, "pyyaml": outcome})
     assert not problems, "\n".join(problems)
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = os.path.join(here, "..", "Tests", "DescentFilesTests", "Fixtures", "yaml", "cases.json")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with open(out, "w", encoding="utf-8") as file:
-        json.dump(cases, file, indent=1, ensure_ascii=False, sort_keys=True)
-        file.write("\n")
-    print(f"{len(cases)} cases: {sum('valid' in c['expect'] for c in cases)} valid, "
-          f"{sum('invalid' in c['expect'] for c in cases)} invalid, {sum('refused' in c['expect'] for c in cases)} refused; "
-          f"PyYAML differs on {sum(c['pyyaml'] != 'same' for c in cases if 'valid' in c['expect'])} valid ones")
+    print(write_cases(cases, "yaml") + f"; PyYAML differs on {sum(c['pyyaml'] != 'same' for c in cases if 'valid' in c['expect'])} valid ones")
 
 
 if __name__ == "__main__":

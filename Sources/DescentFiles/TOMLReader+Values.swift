@@ -1,6 +1,6 @@
 /// The values of a TOML document: strings (four kinds), numbers, booleans, arrays and inline tables.
 extension TOMLParser {
-    mutating func value() throws -> TOMLValue {
+    mutating func value() throws -> ConfigurationValue {
         guard let byte = peek else { throw error("a value is expected at the end of the file") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -21,11 +21,11 @@ extension TOMLParser {
     }
 
     /// `[1, 2, 3]`: any values, newlines and comments between them, a trailing comma allowed.
-    mutating func array() throws -> TOMLValue {
+    mutating func array() throws -> ConfigurationValue {
         try enterNesting()
         defer { depth -= 1 }
         advance()   // [
-        var items: [TOMLValue] = []
+        var items: [ConfigurationValue] = []
         while true {
             try skipWhitespaceNewlinesAndComments()
             if peek == UInt8(ascii: "]") {
@@ -45,7 +45,7 @@ extension TOMLParser {
     }
 
     /// `{ a = 1, b.c = "x" }`: on one line, no trailing comma (TOML 1.0); closed to later additions.
-    mutating func inlineTable() throws -> TOMLValue {
+    mutating func inlineTable() throws -> ConfigurationValue {
         try enterNesting()
         defer { depth -= 1 }
         advance()   // {
@@ -228,7 +228,7 @@ extension TOMLParser {
     // MARK: Numbers, booleans, dates
 
     /// A number, `true`/`false`, `inf`/`nan`; a date or time is refused in words.
-    mutating func scalar() throws -> TOMLValue {
+    mutating func scalar() throws -> ConfigurationValue {
         let start = mark
         let isDigit = { (byte: UInt8?) in byte.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } ?? false }
         if (0..<4).allSatisfy({ isDigit(peek(at: $0)) }) && peek(at: 4) == UInt8(ascii: "-")
@@ -259,7 +259,7 @@ extension TOMLParser {
     }
 
     /// `token` as a TOML integer or float, nil when it is neither.
-    static func number(_ token: [UInt8], text: String, at start: TOMLMark, parser: TOMLParser) throws -> TOMLValue? {
+    static func number(_ token: [UInt8], text: String, at start: TOMLMark, parser: TOMLParser) throws -> ConfigurationValue? {
         let plain = String(text.filter { $0 != "_" })
         let isDecimal = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
         if token.count > 2, token[0] == UInt8(ascii: "0"), let (radix, isDigit) = prefixedRadix(token[1]) {
@@ -289,7 +289,7 @@ extension TOMLParser {
             isFloat = true
         }
         guard position == token.count else { return nil }
-        if isFloat { return Double(plain).map(TOMLValue.float) }
+        if isFloat { return Double(plain).map(ConfigurationValue.float) }
         guard let integer = Int64(plain) else { throw parser.error("the integer '\(text)' does not fit in 64 bits", at: start) }
         return .integer(integer)
     }

@@ -1,4 +1,4 @@
-/// Reads a TOML 1.0 document (https://toml.io/en/v1.0.0) into a ``TOMLTable``: comments, bare,
+/// Reads a TOML 1.0 document (https://toml.io/en/v1.0.0) into a ``ConfigurationTable``: comments, bare,
 /// quoted and dotted keys, `[tables]` and `[[arrays of tables]]`, arrays, inline tables, basic,
 /// literal and multi-line strings with every escape, decimal, hexadecimal (`0x`), octal (`0o`) and
 /// binary (`0b`) integers with `_` between digits, floats with exponents, `inf` and `nan`, and
@@ -15,9 +15,11 @@ public enum TOMLReader {
     /// Arrays and inline tables nested deeper than this are refused (a configuration nests one or two).
     public static let maximumDepth = 100
 
-    /// Reads `text` as one TOML document.
-    /// - Throws: ``TOMLError`` with the line and column where reading stopped.
-    public static func parse(_ text: String) throws -> TOMLTable {
+    /// Reads `text` as one TOML document: the same ``ConfigurationValue`` that ``YAMLReader`` gives, but
+    /// never `.null` (TOML has no null).
+    /// - Throws: ``ConfigurationReadError`` with the line and column where reading stopped (kind
+    ///   `.invalid`, no `near` text).
+    public static func parse(_ text: String) throws -> ConfigurationTable {
         var bytes = Array(text.utf8)
         // As TOML (and tomllib): a CRLF line ending is a newline; a lone CR is not allowed anywhere.
         if bytes.contains(UInt8(ascii: "\r")) {
@@ -40,7 +42,7 @@ public enum TOMLReader {
 /// A table while the document is read: what defined it, so that a table defined twice is refused.
 final class TOMLTableBuilder {
     enum Item {
-        case value(TOMLValue)
+        case value(ConfigurationValue)
         case table(TOMLTableBuilder)
         case tables([TOMLTableBuilder])
     }
@@ -60,8 +62,8 @@ final class TOMLTableBuilder {
         }
     }
 
-    var table: TOMLTable {
-        var table = TOMLTable()
+    var table: ConfigurationTable {
+        var table = ConfigurationTable()
         for key in keys {
             guard let item = items[key], let line = lines[key] else { continue }
             switch item {
@@ -99,7 +101,7 @@ struct TOMLParser {
 
     // MARK: Document structure
 
-    mutating func document() throws -> TOMLTable {
+    mutating func document() throws -> ConfigurationTable {
         while true {
             skipWhitespace()
             guard let byte = peek else { break }
@@ -148,7 +150,7 @@ struct TOMLParser {
                     guard let last = existing.last else { throw error("'\(path())' is an empty array of tables", at: part.mark) }
                     table = last
                 case let .value(value)?:
-                    throw error("'\(path())' is \(value.kindDescription) (line \(table.lines[part.name] ?? 0)), not a table", at: part.mark)
+                    throw error("'\(path())' is \(value.kindDescription(in: .toml)) (line \(table.lines[part.name] ?? 0)), not a table", at: part.mark)
                 }
             } else if isArray {
                 let element = TOMLTableBuilder()
@@ -160,7 +162,7 @@ struct TOMLParser {
                     throw error("'\(path())' is a table (line \(table.lines[part.name] ?? 0)); [[\(path())]] cannot make it an array of tables",
                                 at: part.mark)
                 case let .value(value)?:
-                    throw error("'\(path())' is \(value.kindDescription) (line \(table.lines[part.name] ?? 0)); "
+                    throw error("'\(path())' is \(value.kindDescription(in: .toml)) (line \(table.lines[part.name] ?? 0)); "
                         + "[[\(path())]] cannot add tables to it", at: part.mark)
                 }
                 current = element
@@ -185,7 +187,7 @@ struct TOMLParser {
                     throw error("'\(path())' is an array of tables (line \(table.lines[part.name] ?? 0)); [\(path())] cannot define it again",
                                 at: part.mark)
                 case let .value(value)?:
-                    throw error("'\(path())' is \(value.kindDescription) (line \(table.lines[part.name] ?? 0)), not a table", at: part.mark)
+                    throw error("'\(path())' is \(value.kindDescription(in: .toml)) (line \(table.lines[part.name] ?? 0)), not a table", at: part.mark)
                 }
             }
         }
@@ -228,7 +230,7 @@ struct TOMLParser {
                 throw error("'\(path())' is an array of tables (line \(target.lines[part.name] ?? 0)); a dotted key cannot add to it",
                             at: part.mark)
             case let .value(value)?:
-                throw error("'\(path())' is already \(value.kindDescription) (line \(target.lines[part.name] ?? 0)), not a table",
+                throw error("'\(path())' is already \(value.kindDescription(in: .toml)) (line \(target.lines[part.name] ?? 0)), not a table",
                             at: part.mark)
             }
         }
@@ -354,10 +356,10 @@ struct TOMLParser {
     }
 
     /// An error at `place` (the current place if nil), its column counted in characters.
-    func error(_ reason: String, at place: TOMLMark? = nil) -> TOMLError {
+    func error(_ reason: String, at place: TOMLMark? = nil) -> ConfigurationReadError {
         let place = place ?? mark
         let end = Swift.min(place.index, bytes.count)
         let column = bytes[Swift.min(place.lineStart, end)..<end].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-        return TOMLError(line: place.line, column: column, reason: reason)
+        return ConfigurationReadError(line: place.line, column: column, reason: reason)
     }
 }

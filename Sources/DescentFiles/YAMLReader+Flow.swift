@@ -5,11 +5,11 @@ extension YAMLParser {
     /// only as a value) or a value already.
     enum FlowNode {
         case scalar(text: String, plain: Bool, tag: YAMLProperties.Tag?, mark: YAMLMark, anchor: String?, before: Int)
-        case value(YAMLValue)
+        case value(ConfigurationValue)
     }
 
     /// `[…]` or `{…}` at the current place.
-    mutating func flowCollection() throws -> YAMLValue {
+    mutating func flowCollection() throws -> ConfigurationValue {
         let start = mark
         let sequence = peek == UInt8(ascii: "[")
         let closing = sequence ? UInt8(ascii: "]") : UInt8(ascii: "}")
@@ -17,15 +17,15 @@ extension YAMLParser {
         defer { depth -= 1 }
         advance()
         try count(1)
-        var items: [YAMLValue] = []
-        var mapping = YAMLMapping()
+        var items: [ConfigurationValue] = []
+        var mapping = ConfigurationTable()
         let outerKey = key
         defer { key = outerKey }
         while true {
             try skipFlowSpace(opened: start, sequence: sequence)
             if peek == closing {
                 advance()
-                return sequence ? .sequence(items) : .mapping(mapping)
+                return sequence ? .array(items) : .table(mapping)
             }
             let entry = mark
             if peek == UInt8(ascii: "?") {
@@ -56,7 +56,7 @@ extension YAMLParser {
                 if let anchor { anchors[anchor] = (.string(text), 1) }
                 try count(1)
                 if text == "<<" { throw error("'<<' (a YAML 1.1 merge key) is not read; write the keys out", at: mark, kind: .refused) }
-                var value = YAMLValue.null
+                var value = ConfigurationValue.null
                 key = text
                 if isPair {
                     advance()   // ':'
@@ -74,9 +74,9 @@ extension YAMLParser {
                     try enter(at: entry)
                     depth -= 1
                     try count(1)
-                    var pair = YAMLMapping()
+                    var pair = ConfigurationTable()
                     pair.append(text, value, line: mark.line)
-                    items.append(.mapping(pair))
+                    items.append(.table(pair))
                 } else {
                     if mapping[text] != nil {
                         throw error("the key '\(cut(text))' is given twice (first on line \(mapping.lines[text] ?? 0))", at: mark)
@@ -128,7 +128,7 @@ extension YAMLParser {
     }
 
     /// A flow node as a value: a scalar resolved (and anchored).
-    mutating func resolved(_ node: FlowNode) throws -> YAMLValue {
+    mutating func resolved(_ node: FlowNode) throws -> ConfigurationValue {
         switch node {
         case let .value(value): return value
         case let .scalar(text, plain, tag, mark, anchor, before):
@@ -198,19 +198,19 @@ extension YAMLParser {
     }
 
     /// Checks a collection's tag and records its anchor (with the nodes it counts).
-    mutating func finish(_ properties: YAMLProperties, _ value: YAMLValue, before: Int) throws -> YAMLValue {
+    mutating func finish(_ properties: YAMLProperties, _ value: ConfigurationValue, before: Int) throws -> ConfigurationValue {
         if let anchor = properties.anchor { anchors[anchor] = (value, nodes - before) }
         return value
     }
 
     /// A collection may carry `!!seq`/`!!map` (as it is) or the non-specific `!`.
-    func checkCollectionTag(_ properties: YAMLProperties, _ value: YAMLValue) throws {
+    func checkCollectionTag(_ properties: YAMLProperties, _ value: ConfigurationValue) throws {
         guard let tag = properties.tag, tag.name != "!" else { return }
         switch value {
-        case .sequence where tag.name == "!!seq": return
-        case .mapping where tag.name == "!!map": return
-        case .sequence, .mapping:
-            throw error("the tag \(cut(tag.name)) cannot be on \(value.kindDescription)", at: tag.mark, kind: .refused)
+        case .array where tag.name == "!!seq": return
+        case .table where tag.name == "!!map": return
+        case .array, .table:
+            throw error("the tag \(cut(tag.name)) cannot be on \(value.kindDescription(in: .yaml))", at: tag.mark, kind: .refused)
         default: return
         }
     }

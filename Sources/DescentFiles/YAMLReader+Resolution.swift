@@ -15,7 +15,7 @@
 /// Example: `epochs: 010` throws `'epochs': 010 is not a decimal number …`; `rate: 5e-2` is 0.05.
 extension YAMLParser {
     /// The value of a scalar of `text`, counted as one node.
-    mutating func scalar(_ text: String, plain: Bool, tag: YAMLProperties.Tag?, mark: YAMLMark) throws -> YAMLValue {
+    mutating func scalar(_ text: String, plain: Bool, tag: YAMLProperties.Tag?, mark: YAMLMark) throws -> ConfigurationValue {
         try count(1)
         // The non-specific tag `!` changes nothing (as ruamel.yaml and PyYAML read it).
         if let tag, tag.name != "!" {
@@ -53,7 +53,7 @@ extension YAMLParser {
     var owner: String { key.map { "'\(cut($0))': " } ?? "" }
 
     /// A plain scalar by the core schema, refusing what YAML 1.1 reads otherwise.
-    mutating func resolve(_ text: String, mark: YAMLMark) throws -> YAMLValue {
+    mutating func resolve(_ text: String, mark: YAMLMark) throws -> ConfigurationValue {
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .boolean(true)

@@ -25,7 +25,7 @@
 /// (YAML 1.1) on the fixtures in Tests/DescentFilesTests/Fixtures/yaml.
 ///
 /// Example: `YAMLReader.parse("epochs: 30\nhidden: [64, 32]\n")` is a mapping with `epochs` =
-/// `.integer(30)` and `hidden` = `.sequence([.integer(64), .integer(32)])`; `"epochs: 010\n"` throws
+/// `.integer(30)` and `hidden` = `.array([.integer(64), .integer(32)])`; `"epochs: 010\n"` throws
 /// `line 1, column 9: 'epochs': 010 is not a decimal number …`.
 public enum YAMLReader {
     /// Collections nested deeper than this are refused (a configuration nests one or two).
@@ -35,13 +35,15 @@ public enum YAMLReader {
     /// Files larger than this are refused unread (a configuration is a few hundred bytes).
     public static let maximumBytes = 8 << 20
 
-    /// Reads `text` as one YAML document: nil when it holds no node (empty, comments only).
-    /// - Throws: ``YAMLError`` with the line and column where reading stopped.
+    /// Reads `text` as one YAML document: nil when it holds no node (empty, comments only); a sequence
+    /// is an `.array`, a mapping a `.table` (the same ``ConfigurationValue`` that ``TOMLReader`` gives).
+    /// - Throws: ``ConfigurationReadError`` with the line and column where reading stopped, the text
+    ///   near it, and whether the document is `.invalid` YAML or YAML Descent `.refused` on purpose.
     public static func parse(_ text: String, maximumDepth: Int = maximumDepth, maximumNodes: Int = maximumNodes,
-                             maximumBytes: Int = maximumBytes) throws -> YAMLValue? {
+                             maximumBytes: Int = maximumBytes) throws -> ConfigurationValue? {
         var bytes = Array(text.utf8)
         guard bytes.count <= maximumBytes else {
-            throw YAMLError(line: 1, column: 1, reason: "the file holds \(bytes.count) bytes; a configuration file is read "
+            throw ConfigurationReadError(line: 1, column: 1, reason: "the file holds \(bytes.count) bytes; a configuration file is read "
                 + "only up to \(maximumBytes >> 20) MiB", kind: .refused)
         }
         // A line break is LF, CRLF or CR (YAML 1.2, 5.4); all become LF.
@@ -85,7 +87,7 @@ struct YAMLParser {
     var nodes = 0
     /// Whether an alias was read: the node count past the limit is then said to come from aliases.
     var expandedAnAlias = false
-    var anchors: [String: (value: YAMLValue, nodes: Int)] = [:]
+    var anchors: [String: (value: ConfigurationValue, nodes: Int)] = [:]
     /// The nearest enclosing mapping key, for messages about a value.
     var key: String?
     let maximumDepth: Int
@@ -100,7 +102,7 @@ struct YAMLParser {
     // MARK: The stream
 
     /// Directives, one document, and nothing after it but comments and `...`.
-    mutating func stream() throws -> YAMLValue? {
+    mutating func stream() throws -> ConfigurationValue? {
         var directives = false
         var indent = try nextLine()
         while indent == 0, peek == UInt8(ascii: "%") {
@@ -109,7 +111,7 @@ struct YAMLParser {
             indent = try nextLine()
         }
         var explicitStart = false
-        var root: YAMLValue?
+        var root: ConfigurationValue?
         if atMarker("---") {
             explicitStart = true
             advance(3)
@@ -166,7 +168,7 @@ struct YAMLParser {
     /// A node in block context at the current place, inside a collection indented `parent` (-1 at
     /// the top). `inline` when it follows `key: ` or `--- ` on the same line (no block collection
     /// may begin there). Leaves the place at the next line's content (or the end).
-    mutating func blockNode(parent: Int, inline: Bool, sequenceAtParent: Bool = false) throws -> YAMLValue {
+    mutating func blockNode(parent: Int, inline: Bool, sequenceAtParent: Bool = false) throws -> ConfigurationValue {
         let start = mark
         let column = index - lineStart
         let before = nodes
@@ -177,7 +179,7 @@ struct YAMLParser {
                 // The node (if any) is on the lines below.
                 try finishLine(after: "the anchor or tag")
                 let indent = try nextLine()
-                let value: YAMLValue
+                let value: ConfigurationValue
                 if let indent, indent > parent || (sequenceAtParent && indent == parent && atSequenceEntry) {
                     value = try blockContent(parent: parent, inline: false, column: indent, properties: properties)
                 } else {
@@ -200,7 +202,7 @@ struct YAMLParser {
     }
 
     /// What follows a node's properties: a sequence, a block scalar, a flow collection, an alias or a scalar.
-    mutating func blockContent(parent: Int, inline: Bool, column: Int, properties: YAMLProperties = .none) throws -> YAMLValue {
+    mutating func blockContent(parent: Int, inline: Bool, column: Int, properties: YAMLProperties = .none) throws -> ConfigurationValue {
         guard let byte = peek else { return .null }
         let next = peek(at: 1)
         if byte == UInt8(ascii: "-"), Self.isBlankOrEnd(next) {
@@ -229,7 +231,7 @@ struct YAMLParser {
             try checkCollectionTag(properties, value)
             try skipBlockSpaces()
             if peek == UInt8(ascii: ":"), Self.isBlankOrEnd(peek(at: 1)) {
-                throw error("a key must be a plain name, not \(value.kindDescription)", kind: .refused)
+                throw error("a key must be a plain name, not \(value.kindDescription(in: .yaml))", kind: .refused)
             }
             try finishLine(after: "the \(byte == UInt8(ascii: "[") ? "list" : "mapping")")
             _ = try nextLine()
@@ -332,12 +334,12 @@ struct YAMLParser {
     }
 
     /// A block mapping whose keys are at column `indent`; the first key has been read up to its ':'.
-    mutating func blockMapping(indent: Int, first: (text: String, mark: YAMLMark)) throws -> YAMLValue {
+    mutating func blockMapping(indent: Int, first: (text: String, mark: YAMLMark)) throws -> ConfigurationValue {
         try enter(at: first.mark)
         defer { depth -= 1 }
         let outerKey = key
         defer { key = outerKey }
-        var mapping = YAMLMapping()
+        var mapping = ConfigurationTable()
         try count(1)
         var current = first
         while true {
@@ -352,7 +354,7 @@ struct YAMLParser {
             advance()   // ':'
             key = current.text
             try skipBlockSpaces()
-            let value: YAMLValue
+            let value: ConfigurationValue
             if atLineEnd {
                 try finishLine(after: "the key")
                 let next = try nextLine()
@@ -368,7 +370,7 @@ struct YAMLParser {
                 value = try blockNode(parent: indent, inline: true, sequenceAtParent: true)
             }
             mapping.append(current.text, value, line: current.mark.line)
-            guard let next = currentIndent, next >= indent else { return .mapping(mapping) }
+            guard let next = currentIndent, next >= indent else { return .table(mapping) }
             if next > indent { throw error("this line is indented more than the keys above it (column \(indent + 1))") }
             if atSequenceEntry { throw error("a list entry ('- ') cannot follow a key's value at the key's indentation") }
             guard let following = try implicitKey(inline: false) else {
@@ -393,10 +395,10 @@ struct YAMLParser {
     }
 
     /// A block sequence whose '-' are at column `indent`.
-    mutating func blockSequence(indent: Int) throws -> YAMLValue {
+    mutating func blockSequence(indent: Int) throws -> ConfigurationValue {
         try enter(at: mark)
         defer { depth -= 1 }
-        var items: [YAMLValue] = []
+        var items: [ConfigurationValue] = []
         try count(1)
         while true {
             advance()   // '-'
@@ -413,9 +415,9 @@ struct YAMLParser {
             } else {
                 items.append(try blockNode(parent: indent, inline: false))
             }
-            guard let next = currentIndent, next >= indent else { return .sequence(items) }
+            guard let next = currentIndent, next >= indent else { return .array(items) }
             if next > indent { throw error("this line is indented more than the list's '-' above it (column \(indent + 1))") }
-            guard atSequenceEntry else { return .sequence(items) }
+            guard atSequenceEntry else { return .array(items) }
         }
     }
 
@@ -440,7 +442,7 @@ struct YAMLParser {
     }
 
     /// `*name`: the anchored value, counted as the nodes it stands for.
-    mutating func alias() throws -> YAMLValue {
+    mutating func alias() throws -> ConfigurationValue {
         let start = mark
         advance()
         let name = anchorName()
@@ -592,7 +594,7 @@ struct YAMLParser {
     }
 
     /// An error at `place` (the current place if nil), its column counted in characters, with the text around it.
-    func error(_ reason: String, at place: YAMLMark? = nil, kind: YAMLError.Kind = .invalid) -> YAMLError {
+    func error(_ reason: String, at place: YAMLMark? = nil, kind: ConfigurationReadError.Kind = .invalid) -> ConfigurationReadError {
         let place = place ?? mark
         let end = Swift.min(place.index, bytes.count)
         let start = Swift.min(place.lineStart, end)
@@ -615,6 +617,6 @@ struct YAMLParser {
             if from > start { near = "…" + near }
             if to < bytes.count, bytes[to] != UInt8(ascii: "\n") { near += "…" }
         }
-        return YAMLError(line: place.line, column: column, reason: reason, near: near, kind: kind)
+        return ConfigurationReadError(line: place.line, column: column, reason: reason, near: near, kind: kind)
     }
 }

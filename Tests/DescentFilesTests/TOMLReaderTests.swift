@@ -6,81 +6,27 @@ import XCTest
 /// Fixtures/toml/cases.json (scripts/generate_toml_fixtures.py) is read to the value tomllib reads, refused
 /// on the line where tomllib refuses it, or refused on purpose (dates, integers outside 64 bits).
 final class TOMLReaderTests: XCTestCase {
-    private struct Case {
-        var name: String
-        var toml: String
-        var expect: [String: Any]
-    }
-
-    private func cases() throws -> [Case] {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "cases", withExtension: "json", subdirectory: "Fixtures/toml"))
-        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
-        return try list.map { item in
-            Case(name: try XCTUnwrap(item["name"] as? String), toml: try XCTUnwrap(item["toml"] as? String),
-                 expect: try XCTUnwrap(item["expect"] as? [String: Any]))
-        }
-    }
-
-    /// The first difference between a read value and toml-test's tagged JSON of tomllib's value, or nil.
-    private func difference(_ value: TOMLValue, _ expected: Any, at path: String) -> String? {
-        func scalar(_ type: String, _ text: String) -> String? {
-            guard let tagged = expected as? [String: String], tagged.count == 2, let want = tagged["value"] else {
-                return "\(path): read \(type) \(text), expected \(expected)"
-            }
-            guard tagged["type"] == type else { return "\(path): read \(type) \(text), expected \(tagged["type"] ?? "?") \(want)" }
-            if type == "float" {
-                guard let number = Double(text), let wanted = Double(want) else { return "\(path): float \(text) vs \(want)" }
-                let same = number.isNaN ? wanted.isNaN : number == wanted && number.sign == wanted.sign
-                return same ? nil : "\(path): read \(text), expected \(want)"
-            }
-            return text == want ? nil : "\(path): read \(type) \(text.debugDescription), expected \(want.debugDescription)"
-        }
-        switch value {
-        case let .string(text): return scalar("string", text)
-        case let .integer(number): return scalar("integer", String(number))
-        case let .float(number): return scalar("float", number.isNaN ? "nan" : "\(number)")
-        case let .boolean(on): return scalar("bool", on ? "true" : "false")
-        case let .array(items):
-            guard let list = expected as? [Any], list.count == items.count else { return "\(path): read an array of \(items.count), expected \(expected)" }
-            for (index, item) in items.enumerated() {
-                if let found = difference(item, list[index], at: "\(path)[\(index)]") { return found }
-            }
-            return nil
-        case let .table(table):
-            guard let object = expected as? [String: Any], !(object.count == 2 && object["type"] is String && object["value"] is String)
-            else { return "\(path): read a table, expected \(expected)" }
-            guard Set(table.keys) == Set(object.keys), table.keys.count == object.count else {
-                return "\(path): keys \(table.keys.sorted()), expected \(object.keys.sorted())"
-            }
-            for key in table.keys {
-                guard let item = table[key], let want = object[key] else { return "\(path).\(key) missing" }
-                if let found = difference(item, want, at: "\(path).\(key)") { return found }
-            }
-            return nil
-        }
-    }
-
     func testEveryFixtureReadsAsTomllibReadsIt() throws {
-        let all = try cases()
+        let all = try ConfigurationFixtures.cases("toml")
         XCTAssertGreaterThan(all.count, 150)
         var failures: [String] = []
         for item in all {
-            let outcome = Result { try TOMLReader.parse(item.toml) }
+            let outcome = Result { try TOMLReader.parse(item.document) }
             if let expected = item.expect["valid"] {
                 switch outcome {
                 case let .success(table):
-                    if let found = difference(.table(table), expected, at: item.name) { failures.append(found) }
+                    if let found = ConfigurationFixtures.difference(.table(table), expected, at: item.name, syntax: .toml) { failures.append(found) }
                 case let .failure(error): failures.append("\(item.name): refused a valid document: \(error)")
                 }
             } else if let line = item.expect["invalid"] as? Int {
                 switch outcome {
                 case .success: failures.append("\(item.name): read an invalid document")
-                case let .failure(error as TOMLError):
+                case let .failure(error as ConfigurationReadError):
                     // An unclosed string: tomllib names the end of the file, this reader the line the string opens on.
                     let unclosed = ["literal-unclosed", "multiline-unclosed", "multiline-literal-unclosed"].contains(item.name)
                     if error.line != line && !(unclosed && error.line == 1) { failures.append("\(item.name): refused on line \(error.line), tomllib on line \(line): \(error)") }
                     if error.reason.contains("\n") || error.reason.isEmpty { failures.append("\(item.name): not one line: \(error)") }
-                case let .failure(error): failures.append("\(item.name): not a TOMLError: \(error)")
+                case let .failure(error): failures.append("\(item.name): not a ConfigurationReadError: \(error)")
                 }
             } else if let what = item.expect["refused"] as? String {
                 let words = what == "date" ? "is a date or time, which no setting takes" : "does not fit in 64 bits"

@@ -6,86 +6,28 @@ import XCTest
 /// (scripts/generate_yaml_fixtures.py) is read to the value ruamel.yaml reads, refused on the line where the
 /// references refuse it, or refused on purpose in words (what YAML 1.1 and 1.2 read differently, dates, tags, bombs).
 final class YAMLReaderTests: XCTestCase {
-    private struct Case {
-        var name: String
-        var yaml: String
-        var expect: [String: Any]
-    }
-
-    private func cases() throws -> [Case] {
-        let url = try XCTUnwrap(Bundle.module.url(forResource: "cases", withExtension: "json", subdirectory: "Fixtures/yaml"))
-        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
-        return try list.map { item in
-            Case(name: try XCTUnwrap(item["name"] as? String), yaml: try XCTUnwrap(item["yaml"] as? String),
-                 expect: try XCTUnwrap(item["expect"] as? [String: Any]))
-        }
-    }
-
-    /// The first difference between a read value and the tagged JSON of the reference's value, or nil.
-    private func difference(_ value: YAMLValue, _ expected: Any, at path: String) -> String? {
-        func scalar(_ type: String, _ text: String) -> String? {
-            guard let tagged = expected as? [String: String], tagged.count == 2, let want = tagged["value"] else {
-                return "\(path): read \(type) \(text), expected \(expected)"
-            }
-            guard tagged["type"] == type else { return "\(path): read \(type) \(text), expected \(tagged["type"] ?? "?") \(want)" }
-            if type == "float" {
-                let parsed = ["inf": Double.infinity, "-inf": -Double.infinity, "nan": Double.nan]
-                guard let number = parsed[text] ?? Double(text), let wanted = parsed[want] ?? Double(want) else {
-                    return "\(path): float \(text) vs \(want)"
-                }
-                let same = number.isNaN ? wanted.isNaN : number == wanted && number.sign == wanted.sign
-                return same ? nil : "\(path): read \(text), expected \(want)"
-            }
-            return text == want ? nil : "\(path): read \(type) \(text.debugDescription), expected \(want.debugDescription)"
-        }
-        switch value {
-        case let .string(text): return scalar("string", text)
-        case let .integer(number): return scalar("integer", String(number))
-        case let .float(number): return scalar("float", number.isNaN ? "nan" : number.isInfinite ? (number > 0 ? "inf" : "-inf") : "\(number)")
-        case let .boolean(on): return scalar("bool", on ? "true" : "false")
-        case .null: return scalar("null", "")
-        case let .sequence(items):
-            guard let list = expected as? [Any], list.count == items.count else { return "\(path): read a list of \(items.count), expected \(expected)" }
-            for (index, item) in items.enumerated() {
-                if let found = difference(item, list[index], at: "\(path)[\(index)]") { return found }
-            }
-            return nil
-        case let .mapping(mapping):
-            guard let object = expected as? [String: Any], !(object.count == 2 && object["type"] is String && object["value"] is String)
-            else { return "\(path): read a mapping, expected \(expected)" }
-            guard Set(mapping.keys) == Set(object.keys), mapping.keys.count == object.count else {
-                return "\(path): keys \(mapping.keys.sorted()), expected \(object.keys.sorted())"
-            }
-            for key in mapping.keys {
-                guard let item = mapping[key], let want = object[key] else { return "\(path).\(key) missing" }
-                if let found = difference(item, want, at: "\(path).\(key)") { return found }
-            }
-            return nil
-        }
-    }
-
     func testEveryFixtureReadsAsTheReferencesReadIt() throws {
-        let all = try cases()
+        let all = try ConfigurationFixtures.cases("yaml")
         XCTAssertGreaterThan(all.count, 150)
         var failures: [String] = []
         for item in all {
-            let outcome = Result { try YAMLReader.parse(item.yaml) }
+            let outcome = Result { try YAMLReader.parse(item.document) }
             if let expected = item.expect["valid"] {
                 switch outcome {
                 case let .success(value):
-                    if let found = difference(value ?? .null, expected, at: item.name) { failures.append(found) }
+                    if let found = ConfigurationFixtures.difference(value ?? .null, expected, at: item.name, syntax: .yaml) { failures.append(found) }
                 case let .failure(error): failures.append("\(item.name): refused a valid document: \(error)")
                 }
             } else if let lines = item.expect["invalid"] as? [Int] {
                 switch outcome {
                 case let .success(value): failures.append("\(item.name): read an invalid document: \(String(describing: value))")
-                case let .failure(error as YAMLError):
+                case let .failure(error as ConfigurationReadError):
                     if !lines.contains(error.line) { failures.append("\(item.name): refused on line \(error.line), the references on \(lines): \(error)") }
                     if error.description.contains("\n") || error.reason.isEmpty { failures.append("\(item.name): not one line: \(error)") }
-                case let .failure(error): failures.append("\(item.name): not a YAMLError: \(error)")
+                case let .failure(error): failures.append("\(item.name): not a ConfigurationReadError: \(error)")
                 }
             } else if let words = item.expect["refused"] as? String {
-                if case let .failure(error as YAMLError) = outcome, error.description.contains(words), error.kind == .refused,
+                if case let .failure(error as ConfigurationReadError) = outcome, error.description.contains(words), error.kind == .refused,
                    !error.description.contains("\n") { continue }
                 failures.append("\(item.name): expected a refusal (\(words)), got \(outcome)")
             } else {
@@ -117,7 +59,7 @@ final class YAMLReaderTests: XCTestCase {
 
     func testKeysKeepDocumentOrderAndTheirLines() throws {
         let value = try YAMLReader.parse("# run\nzeta: 1\n\nalpha:\n  beta: 2\ngamma: [3]\n")
-        guard case let .mapping(mapping)? = value else { return XCTFail("\(String(describing: value))") }
+        guard case let .table(mapping)? = value else { return XCTFail("\(String(describing: value))") }
         XCTAssertEqual(mapping.keys, ["zeta", "alpha", "gamma"])
         XCTAssertEqual(mapping.lines, ["zeta": 2, "alpha": 4, "gamma": 6])
     }

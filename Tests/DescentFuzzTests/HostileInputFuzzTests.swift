@@ -116,7 +116,7 @@ final class HostileInputFuzzTests: XCTestCase {
         var text = "a0: &a0 [1]\n"
         for level in 1...12 { text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 12).joined(separator: ",") + "]\n" }
         XCTAssertThrowsError(try YAMLReader.parse(text)) { error in
-            guard let error = error as? YAMLError, error.reason.contains("aliases expand to more than") else { return XCTFail("\(error)") }
+            guard let error = error as? ConfigurationReadError, error.reason.contains("aliases expand to more than") else { return XCTFail("\(error)") }
             XCTAssertLessThanOrEqual(error.line, 6, "refused as soon as the count passes the limit")
         }
         // The count is exact: the mapping, 2 keys, [1, 2] (3 nodes) and [*x, *x] (1 + 3 + 3).

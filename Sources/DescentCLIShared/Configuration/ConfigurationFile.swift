@@ -93,23 +93,26 @@ package struct ConfigurationFile: Equatable {
     }
 
     private static func tomlEntries(_ text: String, path: String) throws -> [Entry] {
-        let table: TOMLTable
+        let table: ConfigurationTable
         do {
             table = try TOMLReader.parse(text)
-        } catch let error as TOMLError {
+        } catch let error as ConfigurationReadError {
             throw ConfigurationError(path: path, line: error.line, reason: "not valid TOML at column \(error.column): \(error.reason)")
         }
-        func value(_ node: TOMLValue) -> Value {
-            switch node {
-            case let .string(text): return .string(text)
-            case let .integer(number): return .integer(Int(number))
-            case let .float(number): return .number(number)
-            case let .boolean(on): return .boolean(on)
-            case let .array(items): return .list(items.map(value))
-            case .table: return .other("a table")
-            }
+        return table.keys.sorted().compactMap { key in table[key].map { Entry(key: key, value: value($0, in: .toml), line: nil) } }
+    }
+
+    /// A value of either reader as a flag's value; what no flag takes (a table, null) is named as `syntax`
+    /// names it ("a table" in TOML, "a mapping" in YAML).
+    private static func value(_ node: ConfigurationValue, in syntax: ConfigurationValue.Syntax) -> Value {
+        switch node {
+        case let .string(text): return .string(text)
+        case let .integer(number): return .integer(Int(number))
+        case let .float(number): return .number(number)
+        case let .boolean(on): return .boolean(on)
+        case let .array(items): return .list(items.map { value($0, in: syntax) })
+        case .null, .table: return .other(node.kindDescription(in: syntax))
         }
-        return table.keys.sorted().compactMap { key in table[key].map { Entry(key: key, value: value($0), line: nil) } }
     }
 
     /// A JSON object of keys to values (as `--save-config run.json` writes), read by the strict, depth-limited parser.
@@ -142,10 +145,10 @@ package struct ConfigurationFile: Equatable {
     /// A YAML mapping of keys to values, read by DescentFiles' `YAMLReader` (YAML 1.2; what YAML 1.1 reads
     /// otherwise, such as `010` or `yes`, is refused in words, and aliases are counted before they are expanded).
     private static func yamlEntries(_ text: String, path: String) throws -> [Entry] {
-        let document: YAMLValue?
+        let document: ConfigurationValue?
         do {
             document = try YAMLReader.parse(text)
-        } catch let error as YAMLError {
+        } catch let error as ConfigurationReadError {
             let near = error.near.isEmpty ? "" : " (near '\(error.near)')"
             switch error.kind {
             case .invalid:
@@ -155,21 +158,10 @@ package struct ConfigurationFile: Equatable {
             }
         }
         guard let document, document != .null else { return [] }   // an empty file sets nothing
-        guard case let .mapping(mapping) = document else {
-            throw ConfigurationError(path: path, line: 1, reason: "the file must be a mapping of keys to values, not \(document.kindDescription)")
+        guard case let .table(mapping) = document else {
+            throw ConfigurationError(path: path, line: 1, reason: "the file must be a mapping of keys to values, not \(document.kindDescription(in: .yaml))")
         }
-        func value(_ node: YAMLValue) -> Value {
-            switch node {
-            case let .string(text): return .string(text)
-            case let .integer(number): return .integer(Int(number))
-            case let .float(number): return .number(number)
-            case let .boolean(on): return .boolean(on)
-            case .null: return .other("null")
-            case let .sequence(items): return .list(items.map(value))
-            case .mapping: return .other("a mapping")
-            }
-        }
-        return mapping.keys.compactMap { key in mapping[key].map { Entry(key: key, value: value($0), line: mapping.lines[key]) } }
+        return mapping.keys.compactMap { key in mapping[key].map { Entry(key: key, value: value($0, in: .yaml), line: mapping.lines[key]) } }
     }
 }
 

@@ -149,6 +149,7 @@ extension RunSpecification {
             text("missing_values", \.missingValues), integer("min_category_count", \.minCategoryCount),
             choice("target_transform", \.targetTransform), choice("class_weights", \.classWeights),
             optionalInteger("folds", \.folds, role: .shapesTheRun),
+            optionalInteger("ensemble", \.ensemble, role: .shapesTheRun),
             Field(key: "model", kind: .choice(ModelArchitecture.Kind.allCases.map(\.rawValue)), role: .shapesTheRun,
                   get: { .text($0.model.rawValue) }, set: { spec, value in
                       guard let kind = value.flatMap({ ModelArchitecture.Kind(rawValue: $0.description) }) else {

@@ -67,6 +67,9 @@ public struct RunSpecification: Codable, Sendable, Equatable {
     public var classWeights: ClassWeighting = .none
     /// Cross-validate on this many folds first and train at the median of their rates (nil: no folds); 2...100.
     public var folds: Int?
+    /// How many models to train and average at prediction (`SmallTableEnsemble`): nil lets the rule decide (5 for a raw
+    /// table of fewer than 1,000 training rows, else 1); 1 turns it off; 1...20.
+    public var ensemble: Int?
 
     // MARK: The model
 
