@@ -130,4 +130,12 @@ final class HostilePathTests: XCTestCase {
             XCTAssertTrue(result.standardError.contains("'chosen_learning_rate' must be a positive number"), "\(value): \(result.standardError)")
         }
     }
+
+    func testAConfigurationWithoutAnExtensionSaysSo() throws {
+        // Was: "unknown format '.'".
+        let result = try CommandLineRunner.run(["train", "--config", "/dev/zero"])
+        XCTAssertEqual(result.status, 2, result.standardError)
+        XCTAssertTrue(result.standardError.contains("--config '/dev/zero': the name has no extension: give a .toml, .yaml, .yml or .json file"),
+                      result.standardError)
+    }
 }

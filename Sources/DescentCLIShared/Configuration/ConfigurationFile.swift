@@ -61,7 +61,9 @@ package struct ConfigurationFile: Equatable {
     package init(contentsOf path: String) throws {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard Self.extensions.contains(format) else {
-            throw ConfigurationError(path: path, reason: "unknown format '.\(format)': give a .toml, .yaml, .yml or .json file")
+            // A name without an extension (`--config /dev/zero`) was "unknown format '.'".
+            throw ConfigurationError(path: path, reason: (format.isEmpty ? "the name has no extension" : "unknown format '.\(format)'")
+                + ": give a .toml, .yaml, .yml or .json file")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
