@@ -57,7 +57,7 @@ public struct RunSpecification: Codable, Sendable, Equatable {
     public var numeric: String?
     /// Columns of `csv` left out, comma-separated.
     public var ignore: String?
-    /// Cell texts that mean missing, comma-separated, compared without case (nil: `,NA,NaN,?,null`).
+    /// Cell texts that mean missing, comma-separated, compared without case (nil: `TabularOptions.defaultMissingValues`).
     public var missingValues: String?
     /// Categories seen fewer times in the training part share one level, (other); in 1...1,000,000.
     public var minCategoryCount: Int = 5
