@@ -61,6 +61,8 @@ let package = Package(
         .target(name: "DescentTensor", dependencies: ["CDescentKernels", "CDescentElementwise"]),
         // Fused optimizer updates, likewise chosen at run time.
         .target(name: "CDescentOptimKernels", dependencies: ["CDescentDispatch"]),
+        // SIGINT and SIGTERM through one handler and a self-pipe, for the command line (ProcessSignals).
+        .target(name: "CDescentSignals"),
         // Learning-rate schedules and controllers: pure values, no dependencies.
         .target(name: "DescentSchedules"),
         .target(name: "DescentNN", dependencies: ["DescentTensor"]),
@@ -107,7 +109,7 @@ let package = Package(
         // What one uses of another is `package`, not public.
         // Options, output, errors and --config/--save-config files shared by every command:
         .target(name: "DescentCLIShared", dependencies: [
-            "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim", "DescentTrain", "DescentFiles",
+            "CDescentSignals", "DescentTensor", "DescentSchedules", "DescentNN", "DescentData", "DescentOptim", "DescentTrain", "DescentFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: commandModuleSettings),
         // `descent train`, and the diagnosis in words it shares with range-test, demo and diagnose:

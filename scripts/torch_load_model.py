@@ -245,11 +245,20 @@ def main():
     standardizer = json.loads(metadata["descent.standardizer"]) if "descent.standardizer" in metadata else None
     print(f"model {model_description}; task {metadata['descent.task']}; features {features}; classes {classes}")
 
-    network = build(model_description)
     state = load_file(arguments.model)
-    network.load_state_dict(state, strict=True)   # raises on any missing, extra or mis-shaped tensor
-    network.eval()
-    print(f"torch: nn.Sequential loaded the state dict (strict): {network}")
+    # An ensemble (`descent.ensemble`: K models, a small table's rule): the first model's tensors carry the plain names,
+    # member k's `ensemble.k.<name>`; prediction averages them (the mean output; the mean of the class probabilities).
+    members = int(metadata.get("descent.ensemble", "1"))
+    networks = []
+    for member in range(members):
+        prefix = f"ensemble.{member}." if member else ""
+        part = {name[len(prefix):]: tensor for name, tensor in state.items()
+                if (name.startswith(prefix) if member else not name.startswith("ensemble."))}
+        network = build(model_description)
+        network.load_state_dict(part, strict=True)   # raises on any missing, extra or mis-shaped tensor
+        network.eval()
+        networks.append(network)
+    print(f"torch: nn.Sequential loaded the state dict (strict): {networks[0]}" + (f" × {members} (an ensemble)" if members > 1 else ""))
 
     with open(arguments.csv, newline="", encoding=encoding_of(arguments.csv), errors="replace") as handle:
         reader = csv.DictReader(handle, delimiter=delimiter_of(arguments.csv))
@@ -273,7 +282,13 @@ def main():
     if standardizer:
         x = (raw - torch.tensor(standardizer["mean"])) / torch.tensor(standardizer["standard_deviation"])
     with torch.no_grad():
-        outputs = network(x)
+        each = [network(x) for network in networks]
+        if len(each) == 1:
+            outputs = each[0]
+        elif classes:
+            outputs = torch.log(torch.stack([torch.softmax(output, dim=1) for output in each]).mean(dim=0))
+        else:
+            outputs = torch.stack(each).mean(dim=0)
     if preprocessing and not classes and preprocessing["target"].get("mean") is not None:
         target = preprocessing["target"]
         outputs = outputs.double() * target["standard_deviation"] + target["mean"]

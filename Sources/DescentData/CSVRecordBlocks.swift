@@ -35,6 +35,7 @@ final class CSVRecordBlocks {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw DataError.io(file: path, "no such file") }
         guard !isDirectory.boolValue else { throw DataError.io(file: path, "is a directory, not a file") }
+        try CSVTable.refuseDevice(path)
         guard let handle = FileHandle(forReadingAtPath: path) else { throw DataError.io(file: path, "cannot be read") }
         self.path = path
         self.handle = handle

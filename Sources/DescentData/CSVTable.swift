@@ -34,10 +34,20 @@ struct CSVTable {
             throw DataError.io(file: path, "no such file")
         }
         guard !isDirectory.boolValue else { throw DataError.io(file: path, "is a directory, not a file") }
+        try refuseDevice(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError.io(file: path, "cannot be read")
         }
         return [UInt8](data)
+    }
+
+    /// Refuses a character or block device as a data file: `/dev/zero` never ends (predict read it until memory ran
+    /// out; train said only "cannot be read"). A FIFO or pipe (`--csv /dev/stdin` fed by `cat`) is read as a file.
+    static func refuseDevice(_ path: String) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        let type = status.st_mode & S_IFMT
+        if type == S_IFCHR || type == S_IFBLK { throw DataError.io(file: path, "is a device, not a file") }
     }
 
     /// A feature cell as Float32, nil for an empty cell; NaN, a number beyond Float32's range and text

@@ -85,6 +85,8 @@ struct YAMLParser {
     var lineStart = 0
     var depth = 0
     var nodes = 0
+    /// Whether an alias was read: the node count past the limit is then said to come from aliases.
+    var expandedAnAlias = false
     var anchors: [String: (value: ConfigurationValue, nodes: Int)] = [:]
     /// The nearest enclosing mapping key, for messages about a value.
     var key: String?
@@ -425,7 +427,10 @@ struct YAMLParser {
     mutating func count(_ added: Int, at place: YAMLMark? = nil) throws {
         nodes += added
         if nodes > maximumNodes {
-            throw error("its aliases expand to more than \(maximumNodes) values (a configuration holds a few dozen); nothing was expanded",
+            // Without an alias the file itself holds that many values (200 000 keys were said to be "aliases").
+            throw error(expandedAnAlias
+                ? "its aliases expand to more than \(maximumNodes) values (a configuration holds a few dozen); nothing was expanded"
+                : "it holds more than \(maximumNodes) values (a configuration holds a few dozen)",
                         at: place, kind: .refused)
         }
     }
@@ -445,6 +450,7 @@ struct YAMLParser {
         guard let anchored = anchors[name] else {
             throw error("the alias '*\(cut(name))' has no anchor '&\(cut(name))' before it", at: start)
         }
+        expandedAnAlias = true
         try count(anchored.nodes, at: start)
         return anchored.value
     }

@@ -171,7 +171,7 @@ final class ConfigurationFileTests: XCTestCase {
         var spec = RunSpecification()
         spec.csv = "d.csv"; spec.target = "y"; spec.task = .regression; spec.standardize = false; spec.validationFraction = 0.3
         spec.categorical = "a"; spec.numeric = "b"; spec.ignore = "c"; spec.missingValues = ",-"; spec.minCategoryCount = 2
-        spec.targetTransform = .log; spec.classWeights = .balanced; spec.folds = 3
+        spec.targetTransform = .log; spec.classWeights = .balanced; spec.folds = 3; spec.ensemble = 2
         spec.model = .cnn; spec.hidden = [8, 4]; spec.channels = [4]; spec.optimizer = .sgd; spec.learningRate = .fixed(0.2)
         spec.weightDecay = 0.01; spec.momentum = 0.5; spec.schedule = "cosine"; spec.reduceOnPlateau = true
         spec.plateauPatience = 3; spec.plateauFactor = 0.5; spec.divergenceGuard = false; spec.scaleRate = .squareRoot

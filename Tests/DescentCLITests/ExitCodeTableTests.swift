@@ -41,6 +41,8 @@ final class ExitCodeTableTests: XCTestCase {
             "damaged.safetensors": ModelFixture.linearClassifier(weights: [1, 0, 0, 1], extraMetadata: [
                 "descent.tensor_sha256": #"{"0.bias":"\#(String(repeating: "0", count: 64))","0.weight":"\#(String(repeating: "0", count: 64))"}"#]),
             "no-b.csv": Array("a,y\n1,0\n".utf8),
+            // ±1e308 (beyond Float32) in a raw table's column: refused, not read as a category.
+            "huge-column.csv": Array("a,c,y\n1e308,x,p\n-1e308,y,q\n1e308,x,q\n-1e308,y,p\n".utf8),
             "missing-cell.csv": Array("a,b,y\n1,2,0\n3,,1\n".utf8),
             "unknown-label.csv": Array("a,b,y\n1,2,0\n3,4,7\n".utf8),
             "empty.json": [],

@@ -95,6 +95,22 @@ final class TabularTests: XCTestCase {
         XCTAssertEqual(encoded.rowsKept, [0, 1, 2, 3, 4, 5])
     }
 
+    /// What pandas and spreadsheets write for a missing cell is missing by default (a numeric column stays numeric, with
+    /// its indicator); `none` is not (a real level in public tables), so a column holding it is categorical.
+    func testSpreadsheetAndPandasMissingMarkersAreMissingButNoneIsALevel() throws {
+        let raw = try table("x,c,y\n1,none,a\nN/A,some,b\n#N/A,none,a\n8,some,b\n<NA>,none,a\n5, n/a ,b\n-1.#IND,some,a\n2,#NA,b\n")
+        let options = TabularOptions(target: "y")
+        let profile = try TabularProfile(table: raw, options: options)
+        XCTAssertEqual(profile.columns[0].role, .numeric)
+        XCTAssertEqual(profile.columns[0].missing, 4)
+        XCTAssertEqual(profile.columns[1].role, .categorical)
+        XCTAssertEqual(profile.columns[1].missing, 2)
+        let preprocessing = try TabularPreprocessing(fitting: raw, profile: profile, options: options, trainingRows: Array(0..<8))
+        // Median of 1, 8, 5, 2 = 3.5 fills the four missing cells.
+        XCTAssertEqual(preprocessing.columns[0].median, 3.5)
+        XCTAssertTrue(preprocessing.inputNames.contains("x_missing"), "\(preprocessing.inputNames)")
+    }
+
     /// Rare levels share (other), missing has its own level, an unseen value is (unknown): zero one-hot, counted.
     func testCategoriesOtherMissingAndUnknown() throws {
         var text = "c,y\n"

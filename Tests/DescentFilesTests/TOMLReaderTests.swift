@@ -69,4 +69,14 @@ final class TOMLReaderTests: XCTestCase {
         let nested = "a = " + String(repeating: "[", count: 50) + String(repeating: "]", count: 50) + "\n"
         XCTAssertNoThrow(try TOMLReader.parse(nested))
     }
+
+    func testLongDottedKeysAreRefusedNotOverflowed() {
+        // 16 000 parts took 40 s and then overflowed the stack (status 139), in a key and in a table header alike.
+        for text in ["a" + String(repeating: ".a", count: 100_000) + " = 1\n", "[a" + String(repeating: ".a", count: 100_000) + "]\n"] {
+            XCTAssertThrowsError(try TOMLReader.parse(text)) { error in
+                XCTAssertTrue("\(error)".contains("a dotted key has more than \(TOMLReader.maximumDepth) parts"), "\(error)")
+            }
+        }
+        XCTAssertNoThrow(try TOMLReader.parse("a" + String(repeating: ".a", count: 50) + " = 1\n"))
+    }
 }

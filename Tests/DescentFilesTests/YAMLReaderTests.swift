@@ -89,4 +89,13 @@ final class YAMLReaderTests: XCTestCase {
         let nested = "a: " + String(repeating: "[", count: 50) + String(repeating: "]", count: 50) + "\n"
         XCTAssertNoThrow(try YAMLReader.parse(nested))
     }
+
+    func testAFileOfManyValuesWithoutAliasesIsNotSaidToExpandAliases() {
+        // 20 000 plain keys: the count passes the limit with no alias in the file (was: "its aliases expand to …").
+        let keys = (0..<20_000).map { "k\($0): \($0)\n" }.joined()
+        XCTAssertThrowsError(try YAMLReader.parse(keys)) { error in
+            XCTAssertTrue("\(error)".contains("it holds more than \(YAMLReader.maximumNodes) values"), "\(error)")
+            XCTAssertFalse("\(error)".contains("alias"), "\(error)")
+        }
+    }
 }

@@ -61,7 +61,9 @@ package struct ConfigurationFile: Equatable {
     package init(contentsOf path: String) throws {
         let format = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard Self.extensions.contains(format) else {
-            throw ConfigurationError(path: path, reason: "unknown format '.\(format)': give a .toml, .yaml, .yml or .json file")
+            // A name without an extension (`--config /dev/zero`) was "unknown format '.'".
+            throw ConfigurationError(path: path, reason: (format.isEmpty ? "the name has no extension" : "unknown format '.\(format)'")
+                + ": give a .toml, .yaml, .yml or .json file")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -70,7 +72,9 @@ package struct ConfigurationFile: Equatable {
         guard !isDirectory.boolValue else { throw ConfigurationError(path: path, reason: "it is a directory") }
         let data: Data
         do {
-            data = try FileContents.read(path)
+            // Bounded: a `.yaml` name on /dev/zero (or a 5 GB file) was read whole, without end, before the YAML reader's
+            // own 8 MiB check; TOML and JSON files had no limit at all.
+            data = try FileContents.read(path, limit: YAMLReader.maximumBytes)
         } catch let error as FileReadError {
             throw ConfigurationError(path: path, reason: "it cannot be read (\(error.reason))")
         }

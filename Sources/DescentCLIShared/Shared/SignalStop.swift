@@ -15,26 +15,28 @@ import Foundation
 /// ```
 package final class SignalStop: @unchecked Sendable {
     package let request = StopRequest()
-    private var sources: [DispatchSourceSignal] = []
+    private let watching: Bool
 
-    /// - Parameter watching: false under MPI, whose processes never see these dispatch sources fire
-    ///   (`MPICommunicator.watchStopSignals` sets `request` there).
+    /// Takes the signals over from ``ProcessSignals`` (arming it first when `main` did not): the handler that records
+    /// them stays, only what a signal means changes, so a signal that comes during the hand-over is never lost (one
+    /// before it ends the process at once, one after it asks the work to stop).
+    /// - Parameter watching: false under MPI, where `MPICommunicator.watchStopSignals` installs a handler of its own
+    ///   and sets `request`.
     package init(json: Bool = false, watching: Bool = true) {
-        for number in [SIGINT, SIGTERM] where watching {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [request, source] in
-                // Two signals close together may reach the handler as one event counting 2.
-                if request.isRequested || source.data > 1 {
+        self.watching = watching
+        SignalTestPause.here("before-signal-stop")
+        if watching, ProcessSignals.arm(json: json) {
+            ProcessSignals.handOver { [request] number in
+                // Signals come one at a time, in order, on one thread: a second finds the first's request.
+                if request.isRequested {
                     // Never waits: if the main thread is stuck writing, the object is left out and the process ends.
                     StandardOutput.writeAndFlushIfFree(json ? Self.secondSignalLine(number) + "\n" : "")
                     _exit(128 + number)
                 }
                 request.request(reason: number == SIGINT ? "SIGINT" : "SIGTERM")
             }
-            source.resume()
-            sources.append(source)
         }
+        SignalTestPause.here("after-signal-stop", until: { [request] in request.isRequested })
     }
 
     /// The `--json` object of a run ended at once by a second signal.
@@ -55,10 +57,14 @@ package final class SignalStop: @unchecked Sendable {
         }
     }
 
-    /// Gives the signals back their default actions.
+    /// Gives the signals back: to ``ProcessSignals`` (a signal from here ends the process at once, adding no JSON
+    /// object after the summary), or under MPI to their default actions.
     package func restore() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        if watching {
+            ProcessSignals.takeBack()
+        } else {
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
     }
 }

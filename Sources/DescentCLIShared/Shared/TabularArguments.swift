@@ -19,7 +19,7 @@ package struct TabularArguments: ParsableArguments {
     @Option(help: "Columns of --csv to leave out, comma-separated.")
     var ignore: String?
     @Option(name: .customLong("missing-values"),
-            help: "Cell texts that mean missing, comma-separated, compared without case (default: ',NA,NaN,?,null'; the empty cell is the leading empty item).")
+            help: "Cell texts that mean missing, comma-separated, compared without case (default: ',NA,NaN,?,null,N/A,<NA>,#N/A,#N/A N/A,#NA,-NaN,-1.#IND,1.#IND,-1.#QNAN,1.#QNAN': what R, pandas, the UCI files and spreadsheets write; the empty cell is the leading empty item).")
     var missingValues: String?
     @Option(name: .customLong("min-category-count"),
             help: "Categories seen fewer times in the training part share one level, (other) (default 5; 1 keeps every one).")

@@ -57,6 +57,10 @@ extension ModelCard {
             lines.append("  final training loss \(number(training.finalTrainingLoss)), validation loss \(number(training.finalValidationLoss)), "
                 + "validation \(training.metricName) \(number(training.finalValidationMetric))")
         }
+        if let members = ensembleMembers {
+            lines.append("ensemble: \(members) models (seeds S, S+1000, …: each its own validation part and rate) averaged at prediction; "
+                + "the training lines above are the first model's (docs/tabular.md, small tables)")
+        }
         if let specification {
             // Format version 2 on: the run itself, as the command line that trains it again.
             let words = specification.arguments(roles: [.shapesTheRun, .length]).map { word in

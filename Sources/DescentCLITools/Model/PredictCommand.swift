@@ -51,6 +51,8 @@ package struct PredictCommand: AsyncParsableCommand {
             if FileDestination.same(out, csv) { throw ValidationError("--out '\(out)' is the input --csv file; give the predictions their own path") }
             if FileDestination.same(out, model) { throw ValidationError("--out '\(out)' is the --model file; give the predictions their own path") }
         }
+        // `descent predict --csv new.csv >> new.csv` appended predictions to the file being read.
+        try TrainCommand.validateStandardOutput(outputs: [("--out", out)], inputs: [("--csv", csv), ("--model", model)])
     }
 
     package func run() async throws {

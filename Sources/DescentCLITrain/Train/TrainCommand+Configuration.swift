@@ -38,6 +38,7 @@ extension TrainCommand: SpecificationCommand {
         outputs.logPath = spec.log
         outputs.tensorboardDirectory = spec.tensorboard
         folds = spec.folds
+        ensemble = spec.ensemble
         scaleRate = spec.scaleRate
         threads = spec.threads
         trackNoiseScale = spec.trackNoiseScale

@@ -41,7 +41,7 @@ extension TrainCommand {
     func loadInitialWeights(_ file: ModelFile, into setup: TrainingSetup) throws {
         let path = initWeights ?? ""
         do {
-            try setup.model.load(parameters: file.tensors)
+            try setup.model.load(parameters: file.firstModelTensors)
         } catch let error as StateLoadError {
             let saved = file.card.map { "the file holds \($0.architecture.summary); " } ?? ""
             throw CommandFailure(.input, "--init-weights \(path): the tensors do not fit this run's model (\(saved)this run builds "

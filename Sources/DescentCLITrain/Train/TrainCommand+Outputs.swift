@@ -40,6 +40,7 @@ extension TrainCommand {
                                 inputs: [(flag: String, path: String?)] = [], streamed: Set<String> = []) throws {
         let checked = outputs.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
         let given = checked + others.compactMap { output in output.path.map { (flag: output.flag, path: $0) } }
+        try validateStandardOutput(outputs: given, inputs: inputs)
         for output in given {
             for input in inputs {
                 guard let path = input.path, FileDestination.same(output.path, path) else { continue }
@@ -65,6 +66,34 @@ extension TrainCommand {
                 throw ValidationError("\(first.flag) '\(first.path)' and \(second.flag) '\(second.path)' are the same file; "
                                       + "give each output its own path")
             }
+        }
+    }
+
+    /// Standard output redirected to a file (`> F`, `>> F`) must be neither an input nor another output: `descent train
+    /// --csv data.csv --json >> data.csv` appended the summary to the training data, and `--log F --json > F` wrote the
+    /// log and the summary over each other into one file. A usage error, before any work; onto an input, not even the
+    /// `--json` object is written there (standard output goes to /dev/null). An output spelled as standard
+    /// output itself (`--out /dev/stdout`) is what the user asked for and passes.
+    package static func validateStandardOutput(outputs: [(flag: String, path: String?)], inputs: [(flag: String, path: String?)]) throws {
+        var status = stat()
+        guard fstat(STDOUT_FILENO, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return }
+        let identity = "file:\(status.st_dev):\(status.st_ino)"
+        func isStandardOutput(_ path: String) -> Bool { (try? FileDestination(path))?.identity == identity }
+        for input in inputs {
+            guard let path = input.path, isStandardOutput(path) else { continue }
+            // Not even the refusal's --json object goes into the input: standard output is /dev/null from here.
+            let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+            if null >= 0 {
+                dup2(null, STDOUT_FILENO)
+                close(null)
+            }
+            throw ValidationError("standard output is redirected to the input \(input.flag) file '\(path)'; "
+                                  + "send it to another file (nothing was written to it)")
+        }
+        let spelledAsStandardOutput: Set<String> = ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "-"]
+        for output in outputs {
+            guard let path = output.path, !spelledAsStandardOutput.contains(path), isStandardOutput(path) else { continue }
+            throw ValidationError("\(output.flag) '\(path)' is the file standard output is redirected to; give each output its own path")
         }
     }
 }

@@ -96,6 +96,8 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
     var json = false
     @Option(help: "Cross-validate first: train K models on K folds (stratified for classification), report the mean and spread of the validation metric and of the rate, then train the run at the median of the folds' rates.")
     var folds: Int?
+    @Option(help: ArgumentHelp(TrainCommand.ensembleHelp, valueName: "models"))
+    var ensemble: Int?
 
     /// The run these flags describe (after `validate()`, a `--config` file's run with the flags given on the command line over it).
     /// - Throws: `ValidationError` naming the flag of a list (`--hidden`, `--channels`) that cannot be read.
@@ -120,6 +122,7 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         spec.log = outputs.logPath
         spec.tensorboard = outputs.tensorboardDirectory
         spec.folds = folds
+        spec.ensemble = ensemble
         spec.scaleRate = scaleRate
         spec.threads = threads
         spec.trackNoiseScale = trackNoiseScale
@@ -152,6 +155,12 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
             if resume || checkpointDirectory != nil || initWeights != nil {
                 throw ValidationError("--folds trains fresh models: it does not go with --resume, --checkpoint-dir or --init-weights")
             }
+        }
+        if let ensemble, !SmallTableEnsemble.allowedMembers.contains(ensemble) {
+            throw ValidationError("--ensemble must be from 1 to \(SmallTableEnsemble.allowedMembers.upperBound) models, got \(ensemble)")
+        }
+        if let ensemble, ensemble > 1, folds != nil || initWeights != nil {
+            throw ValidationError("--ensemble \(ensemble) trains fresh models on the table: it does not go with \(folds != nil ? "--folds" : "--init-weights")")
         }
         if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be in 1...4096, got \(threads)") }
         _ = try hiddenSizes()
@@ -387,9 +396,24 @@ package struct TrainCommand: AsyncParsableCommand, DataModelOptionsWording {
         if let path = saveWeights, outcome.status == .interrupted, outcome.history.isEmpty {
             StandardOutput.error("note: nothing was saved to \(path): the run was interrupted before its first epoch ended"
                 + (FileManager.default.fileExists(atPath: path) ? " (the file there is as it was)" : "") + "\n")
-        } else if let path = saveWeights {
-            try ModelFile.save(model, card: modelCard(setup: setup, history: outcome.history, learningRate: baseRate,
-                                                      schedule: parsed, status: summary.status, specification: spec), to: path)
+        }
+        // A small table: the ensemble's other members (SmallTableEnsemble; TrainCommand+Ensemble), saved with the model.
+        let card = modelCard(setup: setup, history: outcome.history, learningRate: baseRate, schedule: parsed, status: summary.status,
+                             specification: spec)
+        let kept = outcome.keptEpoch.flatMap { epoch in outcome.history.first { $0.epoch == epoch } } ?? outcome.history.last
+        let (members, ensembleNote, membersInterrupted) = try trainEnsembleMembers(
+            spec: spec, setup: setup, card: card, rate: baseRate, validationMetric: kept?.validationMetric,
+            completed: outcome.status != .interrupted, processes: job.size, stopRequest: stopRequest)
+        summary.ensemble = ensembleNote
+        if membersInterrupted {
+            // A signal while the ensemble's members trained: the run's own model is saved alone, and the exit status says so.
+            summary.status = .interrupted
+            summary.message = "interrupted (\(stopRequest.reason ?? "stop requested")) while the small table's ensemble members "
+                + "trained: the run's own model (\(outcome.history.count) epochs) is saved alone"
+            if !json { print("Interrupted while the ensemble's members trained: the run's own model is saved alone") }
+        }
+        if let path = saveWeights, !(outcome.status == .interrupted && outcome.history.isEmpty) {
+            try ModelFile.save(model, card: card, members: members, to: path)
             if !json { print("Saved the model to \(path) (use it with descent predict / evaluate --model \(path))") }
         }
         summary.tabular?.addValidationMetrics(model: model, setup: setup)

@@ -79,7 +79,9 @@ struct TrainRun {
             var bytes: [UInt8] = []
             if communicator.isPrimary {
                 do {
-                    bytes = [UInt8](try FileContents.read(checkpointPath))
+                    // A regular file only: a FIFO there was waited on for ever, /dev/zero read without end (a first
+                    // Ctrl-C could not stop either), and a checkpoint is always written as a regular file.
+                    bytes = [UInt8](try FileContents.read(checkpointPath, regularFileOnly: true))
                 } catch let error as FileReadError {
                     throw TrainingError.invalidCheckpoint("\(checkpointPath) cannot be read: \(error.reason)")
                 }
@@ -226,7 +228,8 @@ struct TrainRun {
     ///   a changed loss would change the diagnosis of the resumed run without a word.
     static func savedCurves(beside checkpointPath: String) throws -> TrainingCurves? {
         let path = curvesPath(beside: checkpointPath)
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return nil }
+        // A regular file only (a FIFO there was waited on for ever): anything else reads as no curves.
+        guard let data = try? FileContents.read(path, regularFileOnly: true) else { return nil }
         if ContentChecksum.open([UInt8](data)) == .damaged {
             throw TrainingError.invalidCheckpoint("\(path) is damaged: its contents do not match the checksum saved with it "
                 + "(\(ContentChecksum.key)); the checkpoint cannot be resumed (nothing was overwritten): resume from a copy, or train afresh")

@@ -65,6 +65,8 @@ package struct TrainSummary: Encodable {
     var tabular: TabularRunNotes?
     /// `--folds`: each fold's result and their mean and spread.
     var crossValidation: CrossValidationSummary?
+    /// What the small-table rule (or `--ensemble`) trained: `"ensemble"` (absent: one model).
+    var ensemble: TrainCommand.EnsembleNote?
 
     package struct Key: CodingKey {
         package var stringValue: String
@@ -172,6 +174,7 @@ package struct TrainSummary: Encodable {
         try container.encode(tabular?.ignoredColumns ?? [], forKey: Key("ignored_columns"))
         if let tabular { try tabular.encode(into: &container) }
         if let crossValidation { try container.encode(crossValidation, forKey: Key("cross_validation")) }
+        if let ensemble { try container.encode(ensemble, forKey: Key("ensemble")) }
     }
 
     /// The `message` of a run that did not fail: "completed 20 epochs", "stopped early after epoch 12

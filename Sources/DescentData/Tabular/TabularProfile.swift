@@ -160,11 +160,14 @@ public struct TabularProfile: Sendable, Equatable {
         // Numbers among the distinct values (each parsed once).
         var numbers: [String: Double] = [:]
         var textCells = 0
+        // Cells that are numbers beyond Float32's range (1e308, -1e308, inf): numbers, but not ones a model can take.
+        var outOfRangeCells = 0
         for (text, count) in counts {
             if let value = NumberParser.parse(text), value.isFinite, Float(value).isFinite {
                 numbers[text] = value
             } else {
                 textCells += count
+                if let value = NumberParser.parse(text), !value.isNaN { outOfRangeCells += count }
             }
         }
         // Numbers written with thousands separators ("1,234") or decimal commas ("27,5"): every present cell reads so.
@@ -202,6 +205,11 @@ public struct TabularProfile: Sendable, Equatable {
             if textCells > 0 { throw malformed(" (--numeric \(name))") }
             return make(.numeric, "--numeric")
         }
+        // A column of numbers some of which are beyond Float32 (and no text): refused, naming the first such cell (was:
+        // read as text — ±1e308 became a 2-level category, distinct huge values an ignored key, without a word).
+        let malformedHint = " (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
+            + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)"
+        if outOfRangeCells > 0, outOfRangeCells == textCells { throw malformed(present > textCells ? malformedHint : "") }
         if distinct == 0 { return make(.constant, "every cell missing") }
         if distinct == 1 && missing == 0 && table.count >= 2 { return make(.constant, "a single value, \"\(counts.keys.first ?? "")\"") }
         // Year-first dates (and times): numbers of the date (DatePart), not categories of days never seen again.
@@ -260,8 +268,7 @@ public struct TabularProfile: Sendable, Equatable {
                 let first = table.rows.first { numbers[$0[column]] == nil && !missingCells.contains($0[column]) }?[column] ?? ""
                 return make(.categorical, "numbers and \(textValues.count) distinct text values (e.g. \"\(first.prefix(20))\"): codes")
             }
-            throw malformed(" (\(present - textCells) of the column's \(present) cells are numbers: a malformed cell? "
-                            + "--categorical \(name) reads the column as categories, --missing-values adds a missing-value marker)")
+            throw malformed(malformedHint)
         }
         if missing == 0, distinct == present, distinct >= 3 { return make(.identifier, "text, every value distinct (a key or name)") }
         if nearlyDistinct { return make(.identifier, "text, \(distinct) distinct in \(present) cells (a key)") }

@@ -10,7 +10,7 @@ import Foundation
 /// | key | value (example: iris, `--hidden 64`) |
 /// | --- | --- |
 /// | `format` | `pt` (the tensors are PyTorch's `state_dict` names and layouts) |
-/// | `descent.format_version` | `2` (files of version 1, without `descent.run`, still load) |
+/// | `descent.format_version` | `2`, or `3` for a file of several models (`descent.ensemble`); files of version 1, without `descent.run`, still load |
 /// | `descent.model` | `{"activation":"relu","hidden_sizes":[64],"input_size":4,"kind":"mlp","output_size":3}` |
 /// | `descent.task` | `classification` or `regression` |
 /// | `descent.features` | `["sepal_length","sepal_width","petal_length","petal_width"]` |
@@ -22,6 +22,7 @@ import Foundation
 /// | `descent.tensor_sha256` | `{"0.bias":"5f0c…","0.weight":"a3e1…",…}`: the SHA-256 of each tensor's bytes, written and checked by ``ModelFile`` (optional) |
 /// | `descent.metadata_sha256` | the SHA-256 of every other metadata entry (``ModelFile/metadataSHA256(_:)``), written and checked by ``ModelFile``: a changed standardisation, class label or key is refused (optional) |
 /// | `descent.preprocessing` | a raw table's fitted `TabularPreprocessing` (absent for a plain numeric file): `{"columns":[{"kind":"numeric","median":44.45,…},{"kind":"categorical","levels":["(unknown)","Biscoe",…]}],"ignored_columns":["rownames"],"missing_values":["","NA",…],"target":{…}}` |
+/// | `descent.ensemble` | `5`: the file holds that many models (`SmallTableEnsemble`, a small table's rule), member k's tensors named `ensemble.k.0.weight`, …; prediction averages them (absent: one model) |
 ///
 /// With a preprocessing, `descent.features` names the network's inputs (`island=Biscoe`, `bill_length_mm_missing`, …)
 /// and prediction reads the raw columns through the preprocessing; `descent.standardizer` is then absent.
@@ -30,8 +31,14 @@ import Foundation
 /// as training did) and applies the network; a class is the arg-max of the outputs, its probability
 /// the softmax.
 public struct ModelCard: Codable, Sendable, Equatable {
-    /// The version of this layout; a file of a later version is refused with a message.
-    public static let currentFormatVersion = 2
+    /// The newest version of this layout this build reads; a file of a later version is refused with a message.
+    public static let currentFormatVersion = 3
+    /// The version a file of one model is written with: builds that read version 2 load it.
+    public static let singleModelFormatVersion = 2
+    /// The version a file of several models (`descent.ensemble`) is written with: a build that reads only version 2
+    /// refuses it with "version 3 is newer than this build of Descent reads; update Descent" instead of loading the
+    /// first model's tensors and failing on the `ensemble.k.` ones it does not know.
+    public static let ensembleFormatVersion = 3
 
     public var formatVersion: Int
     public var architecture: ModelArchitecture
@@ -50,6 +57,9 @@ public struct ModelCard: Codable, Sendable, Equatable {
     public var specification: RunSpecification?
     /// The fitted preprocessing of a raw table (nil: the features are the file's numeric columns).
     public var preprocessing: TabularPreprocessing?
+    /// How many models the file holds and prediction averages (`SmallTableEnsemble`; nil: one). Member 0's tensors
+    /// carry the plain names (`0.weight`, …), member k's `ensemble.k.0.weight`, … (`descent.ensemble`).
+    public var ensembleMembers: Int?
 
     /// How a model was trained, for people: shown by `descent inspect`.
     public struct TrainingDescription: Codable, Sendable, Equatable {
@@ -92,7 +102,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
 
     public init(architecture: ModelArchitecture, task: PredictionTask, featureNames: [String], standardizer: Standardizer?,
                 classNames: [String]?, targetName: String, training: TrainingDescription? = nil) {
-        self.formatVersion = Self.currentFormatVersion
+        self.formatVersion = Self.singleModelFormatVersion
         self.architecture = architecture
         self.task = task
         self.featureNames = featureNames
@@ -129,6 +139,8 @@ public struct ModelCard: Codable, Sendable, Equatable {
         /// Not part of the card: ``ModelFile`` writes and verifies it (the checksum of every other metadata entry).
         public static let metadataChecksum = "descent.metadata_sha256"
         public static let preprocessing = "descent.preprocessing"
+        /// The number of models averaged at prediction (absent: one).
+        public static let ensemble = "descent.ensemble"
     }
 
     private struct StandardizerObject: Codable {
@@ -157,6 +169,7 @@ public struct ModelCard: Codable, Sendable, Equatable {
         if let training { metadata[Key.training] = try json(training) }
         if let specification { metadata[Key.run] = try json(specification) }
         if let preprocessing { metadata[Key.preprocessing] = try json(preprocessing) }
+        if let ensembleMembers { metadata[Key.ensemble] = String(ensembleMembers) }
         return metadata
     }
 
@@ -238,6 +251,17 @@ public struct ModelCard: Codable, Sendable, Equatable {
         preprocessing = metadata[Key.preprocessing] == nil ? nil : try decode(TabularPreprocessing.self, Key.preprocessing)
         if let preprocessing, preprocessing.inputWidth != architecture.inputSize {
             throw invalid(Key.preprocessing, "\(preprocessing.inputWidth) inputs for a model of \(architecture.inputSize)")
+        }
+        if let text = metadata[Key.ensemble] {
+            guard version >= Self.ensembleFormatVersion else {
+                throw invalid(Key.ensemble, "a file of several models must have format version \(Self.ensembleFormatVersion) or later, this one says \(version)")
+            }
+            guard let members = Int(text), (2...SmallTableEnsemble.allowedMembers.upperBound).contains(members) else {
+                throw invalid(Key.ensemble, "'\(text.prefix(40))' is not a number of models from 2 to \(SmallTableEnsemble.allowedMembers.upperBound)")
+            }
+            ensembleMembers = members
+        } else {
+            ensembleMembers = nil
         }
     }
 

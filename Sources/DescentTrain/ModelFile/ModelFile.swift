@@ -36,8 +36,16 @@ public struct ModelFile: Sendable {
 
     /// Writes `model`'s state dictionary and `card` to `path` (atomically), with the SHA-256 of each
     /// tensor's bytes in the metadata (`descent.tensor_sha256`, a JSON object by tensor name).
-    public static func save(_ model: some Module, card: ModelCard, to path: String) throws {
-        let tensors = model.stateDictionary
+    /// `members`: an ensemble's other models (`SmallTableEnsemble`), saved as `ensemble.1.<name>`, `ensemble.2.<name>`, …
+    /// with `descent.ensemble` = 1 + their count in the card; `model` keeps the plain names (PyTorch loads it alone).
+    public static func save(_ model: some Module, card: ModelCard, members: [Sequential] = [], to path: String) throws {
+        var tensors = model.stateDictionary
+        var card = card
+        card.ensembleMembers = members.isEmpty ? nil : members.count + 1
+        if !members.isEmpty { card.formatVersion = max(card.formatVersion, ModelCard.ensembleFormatVersion) }
+        for (offset, member) in members.enumerated() {
+            for (name, tensor) in member.stateDictionary { tensors[ensemblePrefix(offset + 1) + name] = tensor }
+        }
         var metadata = try card.metadata()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -142,11 +150,40 @@ public struct ModelFile: Sendable {
             throw ModelFileError.invalidMetadata(file: path, key: ModelCard.Key.model, "\(error)")
         }
         do {
-            try model.load(parameters: tensors)
+            try model.load(parameters: firstModelTensors)
         } catch let error as StateLoadError {
             throw ModelFileError.tensorsDoNotFit(file: path, "\(error)")
         }
         model.eval()
         return model
+    }
+
+    /// The tensors of the file's first (or only) model: all but an ensemble's `ensemble.k.` ones.
+    public var firstModelTensors: [String: Tensor] { tensors.filter { !$0.key.hasPrefix(Self.ensembleTensorPrefix) } }
+
+    /// The first tensor-name part of an ensemble's other members.
+    static let ensembleTensorPrefix = "ensemble."
+    static func ensemblePrefix(_ member: Int) -> String { "\(ensembleTensorPrefix)\(member)." }
+
+    /// An ensemble's other models (`card.ensembleMembers − 1` of them, from the `ensemble.k.` tensors), in evaluation
+    /// mode; empty for a file of one model.
+    /// - Throws: `ModelFileError.tensorsDoNotFit` naming the member whose tensors are missing or do not fit.
+    public func makeEnsembleMembers() throws -> [Sequential] {
+        let card = try requireCard()
+        guard let count = card.ensembleMembers, count > 1 else { return [] }
+        return try (1..<count).map { member in
+            let prefix = Self.ensemblePrefix(member)
+            var parameters: [String: Tensor] = [:]
+            for (name, tensor) in tensors where name.hasPrefix(prefix) { parameters[String(name.dropFirst(prefix.count))] = tensor }
+            var generator = SeededGenerator(seed: 0)
+            let model = try card.architecture.makeModel(using: &generator)
+            do {
+                try model.load(parameters: parameters)
+            } catch let error as StateLoadError {
+                throw ModelFileError.tensorsDoNotFit(file: path, "ensemble member \(member) of \(count): \(error)")
+            }
+            model.eval()
+            return model
+        }
     }
 }

@@ -15,25 +15,33 @@ import DescentTensor
 public struct ModelPredictor {
     public let card: ModelCard
     public let model: Sequential
+    /// An ensemble's other models (`SmallTableEnsemble`; empty: one model): `outputs` averages all of them.
+    public var members: [Sequential] = []
     /// Rows sent through the network at a time, so memory stays bounded by the model, not the data.
     public var rowsPerPass = evaluationRowsAtATime
 
     /// - Throws: `ModelFileError` when the file has no card or its tensors do not fit it.
     /// The predictor of a model in memory and its card (a `TrainedRun`'s, before or without a file).
-    public init(card: ModelCard, model: Sequential) {
+    public init(card: ModelCard, model: Sequential, members: [Sequential] = []) {
         self.card = card
         self.model = model
+        self.members = members
     }
 
     public init(_ file: ModelFile) throws {
         card = try file.requireCard()
         model = try file.makeModel()
+        members = try file.makeEnsembleMembers()
     }
 
     /// The network's outputs `[n, outputSize]` for raw (unstandardised) feature rows `[n, featureCount]`.
     public func outputs(_ features: Tensor) throws -> Tensor {
         let standardized = try card.standardizer.map { try $0.transform(features) } ?? features
-        return try outputsInChunks(of: model, standardized, rowsAtATime: rowsPerPass).detached
+        let first = try outputsInChunks(of: model, standardized, rowsAtATime: rowsPerPass).detached
+        guard !members.isEmpty else { return first }
+        // An ensemble: the mean output (regression) or the log of the mean probabilities (classification).
+        let others = try members.map { try outputsInChunks(of: $0, standardized, rowsAtATime: rowsPerPass).detached }
+        return try SmallTableEnsemble.average([first] + others, task: card.task)
     }
 
     /// The predicted class label of each row (classification: the arg-max output).

@@ -119,6 +119,9 @@ extension RunSpecification {
         }
         guard (1...1_000_000).contains(minCategoryCount) else { throw fail("min_category_count", "must be in 1...1000000, got \(minCategoryCount)") }
         if let folds, !(2...100).contains(folds) { throw fail("folds", "must be from 2 to 100, got \(folds)") }
+        if let ensemble, !SmallTableEnsemble.allowedMembers.contains(ensemble) {
+            throw fail("ensemble", "must be from 1 to \(SmallTableEnsemble.allowedMembers.upperBound) models, got \(ensemble)")
+        }
         if let threads, !(1...4096).contains(threads) { throw fail("threads", "must be in 1...4096, got \(threads)") }
         if let trackNoiseScale, !(1...Self.maximumStepInterval).contains(trackNoiseScale) {
             throw fail("track_noise_scale", "must be from 1 to 10^15 steps, got \(trackNoiseScale)")

@@ -149,6 +149,7 @@ extension RunSpecification {
             text("missing_values", \.missingValues), integer("min_category_count", \.minCategoryCount),
             choice("target_transform", \.targetTransform), choice("class_weights", \.classWeights),
             optionalInteger("folds", \.folds, role: .shapesTheRun),
+            optionalInteger("ensemble", \.ensemble, role: .shapesTheRun),
             Field(key: "model", kind: .choice(ModelArchitecture.Kind.allCases.map(\.rawValue)), role: .shapesTheRun,
                   get: { .text($0.model.rawValue) }, set: { spec, value in
                       guard let kind = value.flatMap({ ModelArchitecture.Kind(rawValue: $0.description) }) else {
@@ -190,6 +191,10 @@ extension RunSpecification {
             }, set: { spec, value in
                 guard let value else { return }
                 let rate = try Self.numberValue(value, key: "chosen_learning_rate")
+                // Range-checked as it is read (a --config file's .nan or 1e308 here was taken without a word).
+                guard rate > 0, rate.isFinite else {
+                    throw RunSpecificationError(field: "chosen_learning_rate", reason: "must be a positive number, got \(rate)")
+                }
                 if case .automatic = spec.learningRate { spec.learningRate = .automatic(chosen: rate) }
             }),
             number("weight_decay", \.weightDecay), number("momentum", \.momentum),

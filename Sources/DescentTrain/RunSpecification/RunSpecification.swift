@@ -57,7 +57,7 @@ public struct RunSpecification: Codable, Sendable, Equatable {
     public var numeric: String?
     /// Columns of `csv` left out, comma-separated.
     public var ignore: String?
-    /// Cell texts that mean missing, comma-separated, compared without case (nil: `,NA,NaN,?,null`).
+    /// Cell texts that mean missing, comma-separated, compared without case (nil: `TabularOptions.defaultMissingValues`).
     public var missingValues: String?
     /// Categories seen fewer times in the training part share one level, (other); in 1...1,000,000.
     public var minCategoryCount: Int = 5
@@ -67,6 +67,9 @@ public struct RunSpecification: Codable, Sendable, Equatable {
     public var classWeights: ClassWeighting = .none
     /// Cross-validate on this many folds first and train at the median of their rates (nil: no folds); 2...100.
     public var folds: Int?
+    /// How many models to train and average at prediction (`SmallTableEnsemble`): nil lets the rule decide (5 for a raw
+    /// table of fewer than 1,000 training rows, else 1); 1 turns it off; 1...20.
+    public var ensemble: Int?
 
     // MARK: The model
 

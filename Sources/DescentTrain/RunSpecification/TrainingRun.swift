@@ -26,6 +26,9 @@ import Foundation
 /// row-number column, or any raw-table field set) goes through the preprocessing fitted on the training part, which
 /// the model card carries, so `trained.predictor.predict(rows:)` takes raw cells as `descent predict` does.
 ///
+/// On a table (`csv`) of fewer than 1,000 training rows the run trains `SmallTableEnsemble`'s five models (the field
+/// `ensemble` sets the number; 1 trains one) and `trained.predictor` averages them, as `descent train --save-weights` does.
+///
 /// A run is deterministic, and at a fixed rate it trains the same weights, bit for bit, as `descent train` with the
 /// same flags; an automatic rate is chosen as `descent train` chooses it (`AutomaticLearningRate.choose`: the range
 /// test's first look, then a race of candidates on validation loss, the run going on from the winner), so it is
@@ -33,6 +36,9 @@ import Foundation
 public struct TrainingRun: Sendable {
     /// The run, validated.
     public let specification: RunSpecification
+    /// A card whose fitted preprocessing (or standardisation) the run applies as it is instead of fitting its own:
+    /// an ensemble member's (`SmallTableEnsemble.trainMember`), so every member reads rows as the first one does.
+    var sharing: ModelCard?
 
     /// - Throws: `RunSpecificationError` naming the first field out of range.
     public init(_ specification: RunSpecification) throws {
@@ -58,7 +64,7 @@ public struct TrainingRun: Sendable {
             throw RunSpecificationError(field: "init_weights", reason: "is read by descent train --init-weights; TrainingRun starts from the seed's weights: leave init_weights unset")
         }
         // The data as `descent train` reads it: a raw table through its fitted preprocessing, the split, the standardisation.
-        let prepared = try RunData(spec)
+        let prepared = try RunData(spec, savedCard: sharing)
         let (data, split) = (prepared.data, prepared.split)
         guard split.train.count > 0, split.validation.count > 0 else {
             throw RunSpecificationError(field: "validation_fraction", reason: "\(spec.validationFraction) of \(data.count) rows leaves a part empty")
@@ -86,9 +92,21 @@ public struct TrainingRun: Sendable {
             finalValidationLoss: last?.validationLoss, metricName: objective.metricName, finalValidationMetric: last?.validationMetric)
         var card = ModelCard(architecture: architecture, trainedOn: data, standardizer: prepared.standardizer, training: training)
         card.specification = spec.withoutOutputs
-        card.preprocessing = prepared.preprocessing
+        card.preprocessing = prepared.preprocessing ?? sharing?.preprocessing
+        // A small table (`SmallTableEnsemble`): the other members, as `descent train --save-weights` trains them.
+        var members: [Sequential] = []
+        if sharing == nil, spec.csv != nil, outcome.status != .interrupted,
+           SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble) > 1 {
+            let count = SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble)
+            for index in 1..<count where stopRequest?.isRequested != true {
+                // A member that fails leaves the run's one model, as `descent train` does (it says so).
+                guard let member = try? SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest) else { break }
+                members.append(member.model)
+            }
+            if members.count != count - 1 || stopRequest?.isRequested == true { members = [] }
+        }
         return TrainedRun(specification: spec, outcome: outcome, automaticChoice: choice,
-                          predictor: ModelPredictor(card: card, model: model))
+                          predictor: ModelPredictor(card: card, model: model, members: members))
     }
 
     /// The network the specification describes for `data`: the MLP of `hidden` (after a raw table's embeddings), or
@@ -173,6 +191,6 @@ public struct TrainedRun {
 
     /// Writes the model file (`.safetensors`: the weights and the card, the run's specification included), atomically.
     public func save(to path: String) throws {
-        try ModelFile.save(predictor.model, card: predictor.card, to: path)
+        try ModelFile.save(predictor.model, card: predictor.card, members: predictor.members, to: path)
     }
 }
