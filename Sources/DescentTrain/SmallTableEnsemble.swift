@@ -95,4 +95,31 @@ extension SmallTableEnsemble {
         return Member(model: trained.predictor.model, seed: member.seed, learningRate: trained.specification.learningRate.value ?? .nan,
                       validationMetric: kept?.validationMetric, epochsRun: history.count)
     }
+
+    /// What training an ensemble's other members came to (``trainMembers(_:of:sharing:stopRequest:)``).
+    public enum MembersOutcome {
+        /// Members 1…K−1, in order.
+        case trained([Member])
+        /// Member `index` failed (diverged, say): the run keeps its one model.
+        case failed(index: Int, seed: UInt64, error: any Error)
+        /// A stop was requested while they trained: the run keeps its one model (those trained so far are dropped).
+        case interrupted
+    }
+
+    /// Trains members 1…`count`−1 (``trainMember(_:of:sharing:stopRequest:)``) one after another, stopping at the first that
+    /// fails or at a stop request: the one loop `descent train` and the library's `TrainingRun` share.
+    public static func trainMembers(_ count: Int, of spec: RunSpecification, sharing card: ModelCard,
+                                    stopRequest: StopRequest? = nil) -> MembersOutcome {
+        var trained: [Member] = []
+        for index in 1..<Swift.max(count, 1) {
+            if stopRequest?.isRequested == true { return .interrupted }
+            do {
+                trained.append(try trainMember(index, of: spec, sharing: card, stopRequest: stopRequest))
+            } catch {
+                return .failed(index: index, seed: seed(of: index, runSeed: spec.seed), error: error)
+            }
+        }
+        return stopRequest?.isRequested == true ? .interrupted : .trained(trained)
+    }
 }
+

@@ -53,20 +53,19 @@ extension TrainCommand {
         let count = SmallTableEnsemble.members(trainingRows: rows, requested: ensemble)
         guard count > 1, saveWeights != nil, spec.csv != nil, processes == 1, folds == nil, initWeights == nil, completed,
               setup.split.validation.count > 0 else { return ([], nil, false) }
-        var trained: [SmallTableEnsemble.Member] = []
-        for index in 1..<count {
-            if stopRequest.isRequested { break }
-            do {
-                trained.append(try SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest))
-            } catch {
-                // A member that fails (diverges, say) does not fail the run: the run's own model is saved alone, said.
-                StandardOutput.error("note: ensemble member \(index + 1) of \(count) (seed \(SmallTableEnsemble.seed(of: index, runSeed: spec.seed))) "
-                    + "failed (\(CommandFailure.bounded("\(error)"))): the run's one model is saved\n")
-                return ([], nil, false)
-            }
+        let trained: [SmallTableEnsemble.Member]
+        switch SmallTableEnsemble.trainMembers(count, of: spec, sharing: card, stopRequest: stopRequest) {
+        case .trained(let members):
+            trained = members
+        case .failed(let index, let seed, let error):
+            // A member that fails (diverges, say) does not fail the run: the run's own model is saved alone, said.
+            StandardOutput.error("note: ensemble member \(index + 1) of \(count) (seed \(seed)) "
+                + "failed (\(CommandFailure.bounded("\(error)"))): the run's one model is saved\n")
+            return ([], nil, false)
+        case .interrupted:
+            // A signal during the members: the run is saved as one model (the members trained so far are dropped).
+            return ([], nil, true)
         }
-        // A signal during the members: the run is saved as one model (the members trained so far are dropped).
-        guard trained.count == count - 1, !stopRequest.isRequested else { return ([], nil, true) }
         let why = ensemble == nil
             ? "small table (\(rows) training rows, under \(SmallTableEnsemble.rowLimit)): \(count) models averaged "
                 + "(one run on few rows hangs on its validation part and rate; --ensemble 1 trains one)"

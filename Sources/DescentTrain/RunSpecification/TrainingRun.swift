@@ -94,16 +94,12 @@ public struct TrainingRun: Sendable {
         card.specification = spec.withoutOutputs
         card.preprocessing = prepared.preprocessing ?? sharing?.preprocessing
         // A small table (`SmallTableEnsemble`): the other members, as `descent train --save-weights` trains them.
+        // A member that fails, or a stop request while they train, leaves the run's one model, as `descent train` does.
         var members: [Sequential] = []
-        if sharing == nil, spec.csv != nil, outcome.status != .interrupted,
-           SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble) > 1 {
-            let count = SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble)
-            for index in 1..<count where stopRequest?.isRequested != true {
-                // A member that fails leaves the run's one model, as `descent train` does (it says so).
-                guard let member = try? SmallTableEnsemble.trainMember(index, of: spec, sharing: card, stopRequest: stopRequest) else { break }
-                members.append(member.model)
-            }
-            if members.count != count - 1 || stopRequest?.isRequested == true { members = [] }
+        let count = SmallTableEnsemble.members(trainingRows: split.train.count, requested: spec.ensemble)
+        if sharing == nil, spec.csv != nil, outcome.status != .interrupted, count > 1,
+           case .trained(let trained) = SmallTableEnsemble.trainMembers(count, of: spec, sharing: card, stopRequest: stopRequest) {
+            members = trained.map(\.model)
         }
         return TrainedRun(specification: spec, outcome: outcome, automaticChoice: choice,
                           predictor: ModelPredictor(card: card, model: model, members: members))
